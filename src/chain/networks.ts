@@ -1,0 +1,69 @@
+import type { Address } from 'viem';
+
+/** Protocol contract names as registered in the Controller (id = keccak256(name)). */
+export type ContractKey =
+  | 'Controller'
+  | 'LivepeerToken'
+  | 'BondingManager'
+  | 'TicketBroker'
+  | 'RoundsManager'
+  | 'MinterV1'
+  | 'Minter'
+  | 'ServiceRegistry'
+  | 'AIServiceRegistry'
+  | 'BondingVotes'
+  | 'Treasury'
+  | 'LivepeerGovernor'
+  | 'L2Migrator'
+  | 'L2LPTDataCache'
+  | 'PollCreator';
+
+export interface ContractDeployment {
+  address: Address;
+  /** First L2 block with code at this address; backfill starts here. */
+  startBlock: number;
+}
+
+export interface NetworkConfig {
+  name: string;
+  chainId: number;
+  contracts: Record<ContractKey, ContractDeployment>;
+  /** Blocks behind head considered final enough to skip reorg tracking. */
+  confirmations: number;
+  /** Where the round clock's L1 block number comes from (facts §3). */
+  l1BlockSource: 'header' | 'roundsManager';
+}
+
+// Proxy addresses and first blocks from facts §1. AIServiceRegistry's first block is not known:
+// start it with the ServiceRegistry; the range holds no logs for it before deployment.
+export const arbitrumOne: NetworkConfig = {
+  name: 'arbitrum-one',
+  chainId: 42161,
+  confirmations: 20,
+  l1BlockSource: 'header',
+  contracts: {
+    Controller: { address: '0xD8E8328501E9645d16Cf49539efC04f734606ee4', startBlock: 5856334 },
+    LivepeerToken: { address: '0x289ba1701C2F088cf0faf8B3705246331cB8A839', startBlock: 5856156 },
+    BondingManager: { address: '0x35Bcf3c30594191d53231E4FF333E8A770453e40', startBlock: 5856381 },
+    TicketBroker: { address: '0xa8bB618B1520E284046F3dFc448851A1Ff26e41B', startBlock: 5856357 },
+    RoundsManager: { address: '0xdd6f56DcC28D3F5f27084381fE8Df634985cc39f', startBlock: 5856394 },
+    MinterV1: { address: '0x4969dcCF5186e1c49411638fc8A2a020Fdab752E', startBlock: 5856338 },
+    Minter: { address: '0xc20DE37170B45774e6CD3d2304017fc962f27252', startBlock: 6253359 },
+    ServiceRegistry: { address: '0xC92d3A360b8f9e083bA64DE15d95Cf8180897431', startBlock: 5860363 },
+    AIServiceRegistry: { address: '0x04C0b249740175999E5BF5c9ac1dA92431EF34C5', startBlock: 5860363 },
+    BondingVotes: { address: '0x0B9C254837E72Ebe9Fe04960C43B69782E68169A', startBlock: 139793454 },
+    Treasury: { address: '0xf82C1FF415F1fCf582554fDba790E27019c8E8C4', startBlock: 139793473 },
+    LivepeerGovernor: { address: '0xcFE4E2879B786C3aa075813F0E364bb5acCb6aa0', startBlock: 139793525 },
+    L2Migrator: { address: '0x148D5b6B4df9530c7C76A810bd1Cdf69EC4c2085', startBlock: 5864923 },
+    L2LPTDataCache: { address: '0xd78b6bD09cd28A83cFb21aFa0DA95c685A6bb0B1', startBlock: 5864754 },
+    PollCreator: { address: '0x8bb50806D60c492c0004DAD5D9627DAA2d9732E6', startBlock: 5857075 },
+  },
+};
+
+/** The offline simulator places its contracts at the same addresses, from block 0. */
+export function simulatorNetwork(chainId = 31337): NetworkConfig {
+  const contracts = Object.fromEntries(
+    Object.entries(arbitrumOne.contracts).map(([k, v]) => [k, { address: v.address, startBlock: 0 }]),
+  ) as Record<ContractKey, ContractDeployment>;
+  return { name: 'simulator', chainId, confirmations: 0, l1BlockSource: 'roundsManager', contracts };
+}

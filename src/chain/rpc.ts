@@ -1,0 +1,530 @@
+import { z } from 'zod';
+
+/**
+ * JSON-RPC client over fetch, built for indexing: batching, a concurrency cap,
+ * per-attempt timeouts and retries that only repeat what can succeed on a
+ * second try. Results are returned as `unknown` unless a zod schema is given:
+ * a node's answer is an input boundary and callers validate it.
+ */
+
+export type RpcErrorKind = 'rangeTooLarge' | 'transient' | 'fatal';
+
+/** Why a transient failure happened; counted separately in the stats. */
+export type TransientCause = 'http429' | 'http5xx' | 'timeout' | 'connection' | 'malformed' | 'rpc';
+
+export interface RpcErrorDetails {
+  method?: string;
+  /** JSON-RPC error code, when the node answered with one. */
+  code?: number;
+  /** HTTP status, when the failure was at the HTTP layer. */
+  status?: number;
+  data?: unknown;
+  cause?: unknown;
+}
+
+export abstract class RpcError extends Error {
+  abstract readonly kind: RpcErrorKind;
+  readonly method: string | undefined;
+  readonly code: number | undefined;
+  readonly status: number | undefined;
+  readonly data: unknown;
+
+  constructor(message: string, details: RpcErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.method = details.method;
+    this.code = details.code;
+    this.status = details.status;
+    this.data = details.data;
+  }
+}
+
+/**
+ * The node refused because the answer would be too big (too many logs, too wide
+ * a block range, or HTTP 413). Never retried here: the caller must ask for less.
+ */
+export class RangeTooLargeError extends RpcError {
+  readonly kind = 'rangeTooLarge' as const;
+  override readonly name = 'RangeTooLargeError';
+  /** Some providers suggest a range that would work ("Try with this block range [0x.., 0x..]"). */
+  readonly suggestedRange: { from: number; to: number } | undefined;
+
+  constructor(message: string, details: RpcErrorDetails = {}) {
+    super(message, details);
+    this.suggestedRange = parseSuggestedRange(message);
+  }
+}
+
+/** A failure that may go away by itself (rate limit, overload, timeout, broken body). */
+export class RpcTransientError extends RpcError {
+  readonly kind = 'transient' as const;
+  override readonly name = 'RpcTransientError';
+  readonly transientCause: TransientCause;
+  /** Server-requested wait (Retry-After), in ms. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(message: string, cause: TransientCause, details: RpcErrorDetails & { retryAfterMs?: number } = {}) {
+    super(message, details);
+    this.transientCause = cause;
+    this.retryAfterMs = details.retryAfterMs;
+  }
+}
+
+/** A deterministic failure: asking again gives the same answer. */
+export class RpcFatalError extends RpcError {
+  readonly kind = 'fatal' as const;
+  override readonly name = 'RpcFatalError';
+}
+
+// Texts providers use when an eth_getLogs answer would be too large. Matched
+// case-insensitively against the JSON-RPC error message (and data, when a string).
+const RANGE_TOO_LARGE_PATTERNS: readonly RegExp[] = [
+  /query returned more than \d+ results/i,
+  /block range (is )?too (large|wide)/i,
+  /range is too (large|wide)/i,
+  /exceeds? (the )?max(imum)? block range/i,
+  /log response size exceeded/i,
+  /response size (should not|exceed)/i,
+  /eth_getLogs (is )?limited to/i,
+  /too many (logs|results)/i,
+  /max(imum)? (results|logs) (limit|exceeded)/i,
+  /range limit exceeded/i,
+];
+
+// Deterministic-looking codes whose text marks them as load problems rather than bad input.
+const TRANSIENT_MESSAGE_PATTERNS: readonly RegExp[] = [
+  /rate limit/i,
+  /too many requests/i,
+  /time(d)? ?out/i,
+  /temporar/i,
+  /try again/i,
+  /busy/i,
+  /overload/i,
+  /capacity/i,
+  /header not found/i,
+  /unknown block/i,
+  /upstream/i,
+  /unavailable/i,
+];
+
+/** Classify a JSON-RPC error object (`{code, message, data}`) returned by a node. */
+export function classifyRpcError(method: string | undefined, code: number, message: string, data?: unknown): RpcError {
+  const text = typeof data === 'string' ? `${message} ${data}` : message;
+  const details: RpcErrorDetails = { method, code, data };
+  if (RANGE_TOO_LARGE_PATTERNS.some((re) => re.test(text))) {
+    return new RangeTooLargeError(message, details);
+  }
+  // -32005 is "limit exceeded" (EIP-1474): without range text it is a rate limit.
+  // -32603 internal error and -32000 "server error" with load text come from overloaded backends.
+  if (code === -32005 || code === 429 || code === -32603 || TRANSIENT_MESSAGE_PATTERNS.some((re) => re.test(text))) {
+    return new RpcTransientError(message, 'rpc', details);
+  }
+  return new RpcFatalError(message, details);
+}
+
+function parseSuggestedRange(message: string): { from: number; to: number } | undefined {
+  const m = /\[\s*(0x[0-9a-f]+)\s*,\s*(0x[0-9a-f]+)\s*\]/i.exec(message);
+  if (!m) return undefined;
+  const from = Number.parseInt(m[1], 16);
+  const to = Number.parseInt(m[2], 16);
+  return Number.isSafeInteger(from) && Number.isSafeInteger(to) && to >= from ? { from, to } : undefined;
+}
+
+function parseRetryAfter(header: string | null): number | undefined {
+  if (header === null) return undefined;
+  const secs = Number(header);
+  if (Number.isFinite(secs) && secs >= 0) return secs * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+// ---------------------------------------------------------------------------
+// Concurrency limiter
+
+/** Runs at most `n` tasks at once, in arrival order. */
+export interface Limiter {
+  <T>(task: () => Promise<T>): Promise<T>;
+  readonly active: number;
+  readonly waiting: number;
+}
+
+export function createLimiter(n: number): Limiter {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`concurrency must be a positive integer, got ${n}`);
+  let active = 0;
+  const queue: Array<() => void> = [];
+  const release = (): void => {
+    active--;
+    const next = queue.shift();
+    if (next) next();
+  };
+  const run = <T>(task: () => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const start = (): void => {
+        active++;
+        task().then(resolve, reject).finally(release);
+      };
+      if (active < n) start();
+      else queue.push(start);
+    });
+  Object.defineProperties(run, {
+    active: { get: () => active },
+    waiting: { get: () => queue.length },
+  });
+  return run as Limiter;
+}
+
+// ---------------------------------------------------------------------------
+// Client
+
+export interface RpcCall {
+  method: string;
+  params: readonly unknown[];
+}
+
+export type RpcOutcome<T = unknown> = { ok: true; result: T } | { ok: false; error: RpcError };
+
+export interface RpcClientOptions {
+  url: string;
+  /** Max HTTP requests in flight. Default 4. */
+  concurrency?: number;
+  /** Per-attempt timeout, covering the response body too. Default 15 s. */
+  timeoutMs?: number;
+  /** Retries after the first attempt. Default 6. */
+  maxRetries?: number;
+  /** First backoff delay; doubles per retry. Default 200 ms. */
+  backoffBaseMs?: number;
+  /** Cap of a single backoff delay. Default 10 s. */
+  backoffMaxMs?: number;
+  /** Cap on a server's Retry-After, so a hostile value cannot stall a sync. Default 30 s. */
+  maxRetryAfterMs?: number;
+  /** Calls per HTTP batch. Default 100. */
+  maxBatchSize?: number;
+  headers?: Record<string, string>;
+  /** Jitter source in [0, 1); injectable so tests are reproducible. */
+  random?: () => number;
+  fetch?: typeof fetch;
+}
+
+export interface RpcStats {
+  /** Logical JSON-RPC calls asked of the client. */
+  requests: number;
+  /** HTTP requests sent, retries included. */
+  httpRequests: number;
+  /** HTTP requests that carried a JSON-RPC batch array. */
+  batches: number;
+  /** Calls sent again after a transient failure. */
+  retries: number;
+  /** Errors seen per attempt, by kind (a retried call can count several times). */
+  errors: Record<RpcErrorKind, number>;
+  transientCauses: Record<TransientCause, number>;
+}
+
+const jsonRpcErrorSchema = z.object({
+  code: z.number(),
+  message: z.string(),
+  data: z.unknown().optional(),
+});
+
+const jsonRpcEnvelopeSchema = z.looseObject({
+  id: z.union([z.number(), z.string(), z.null()]).optional(),
+  error: jsonRpcErrorSchema.optional().nullable(),
+});
+
+type JsonRpcResponse =
+  | { id: number | string | null; result: unknown }
+  | { id: number | string | null; error: z.infer<typeof jsonRpcErrorSchema> };
+
+// A response must carry exactly one of `result` or `error`; anything else is a broken body.
+function parseResponse(value: unknown): JsonRpcResponse | undefined {
+  const parsed = jsonRpcEnvelopeSchema.safeParse(value);
+  if (!parsed.success) return undefined;
+  const id = parsed.data.id ?? null;
+  if (parsed.data.error) return { id, error: parsed.data.error };
+  if (typeof value === 'object' && value !== null && 'result' in value) {
+    return { id, result: (value as { result: unknown }).result };
+  }
+  return undefined;
+}
+
+type ResolvedOptions = Required<Omit<RpcClientOptions, 'url' | 'headers' | 'fetch' | 'random'>>;
+
+interface Wire {
+  id: number;
+  call: RpcCall;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class RpcClient {
+  readonly url: string;
+  private readonly opts: ResolvedOptions;
+  private readonly headers: Record<string, string>;
+  private readonly fetchImpl: typeof fetch;
+  private readonly random: () => number;
+  private readonly limit: Limiter;
+  private nextId = 1;
+  private readonly counters: RpcStats = {
+    requests: 0,
+    httpRequests: 0,
+    batches: 0,
+    retries: 0,
+    errors: { rangeTooLarge: 0, transient: 0, fatal: 0 },
+    transientCauses: { http429: 0, http5xx: 0, timeout: 0, connection: 0, malformed: 0, rpc: 0 },
+  };
+
+  constructor(options: RpcClientOptions) {
+    this.url = options.url;
+    this.opts = {
+      concurrency: options.concurrency ?? 4,
+      timeoutMs: options.timeoutMs ?? 15_000,
+      maxRetries: options.maxRetries ?? 6,
+      backoffBaseMs: options.backoffBaseMs ?? 200,
+      backoffMaxMs: options.backoffMaxMs ?? 10_000,
+      maxRetryAfterMs: options.maxRetryAfterMs ?? 30_000,
+      maxBatchSize: options.maxBatchSize ?? 100,
+    };
+    this.headers = { 'content-type': 'application/json', ...(options.headers ?? {}) };
+    this.fetchImpl = options.fetch ?? fetch;
+    this.random = options.random ?? Math.random;
+    this.limit = createLimiter(this.opts.concurrency);
+  }
+
+  /** A snapshot copy of the counters. */
+  stats(): RpcStats {
+    return structuredClone(this.counters);
+  }
+
+  /** One call; throws a typed RpcError. With a schema the result is validated (a mismatch is fatal). */
+  async request<T = unknown>(method: string, params: readonly unknown[] = [], schema?: z.ZodType<T>): Promise<T> {
+    this.counters.requests++;
+    const [outcome] = await this.execute([{ method, params }], false);
+    if (!outcome.ok) throw outcome.error;
+    return validate(method, outcome.result, schema);
+  }
+
+  /**
+   * Many calls as JSON-RPC batch arrays (split by maxBatchSize, run under the
+   * concurrency cap). Each call settles on its own: transient per-item errors
+   * are retried for that item only.
+   */
+  async batchSettled(calls: readonly RpcCall[]): Promise<RpcOutcome[]> {
+    this.counters.requests += calls.length;
+    const chunks: RpcCall[][] = [];
+    for (let i = 0; i < calls.length; i += this.opts.maxBatchSize) {
+      chunks.push(calls.slice(i, i + this.opts.maxBatchSize));
+    }
+    const results = await Promise.all(chunks.map((c) => this.executeSplitting(c)));
+    return results.flat();
+  }
+
+  /** Like batchSettled, but throws the first error (in call order) and validates with `schema`. */
+  async batch<T = unknown>(calls: readonly RpcCall[], schema?: z.ZodType<T>): Promise<T[]> {
+    const outcomes = await this.batchSettled(calls);
+    return outcomes.map((o, i) => {
+      if (!o.ok) throw o.error;
+      return validate(calls[i].method, o.result, schema);
+    });
+  }
+
+  // A 413 on a multi-call batch says the request was too big, not that one call
+  // is: halve the batch before giving up.
+  private async executeSplitting(calls: RpcCall[]): Promise<RpcOutcome[]> {
+    const out = await this.execute(calls, true);
+    if (calls.length > 1 && out.every((o) => !o.ok && o.error instanceof RangeTooLargeError && o.error.status === 413)) {
+      const mid = Math.ceil(calls.length / 2);
+      const [a, b] = await Promise.all([this.executeSplitting(calls.slice(0, mid)), this.executeSplitting(calls.slice(mid))]);
+      return [...a, ...b];
+    }
+    return out;
+  }
+
+  private async execute(calls: readonly RpcCall[], asBatch: boolean): Promise<RpcOutcome[]> {
+    const outcomes: Array<RpcOutcome | undefined> = new Array(calls.length).fill(undefined);
+    let pending = calls.map((_, i) => i);
+    for (let attempt = 0; ; attempt++) {
+      let retryAfterMs = 0;
+      const retry: number[] = [];
+      const lastErrors = new Map<number, RpcTransientError>();
+      const wires: Wire[] = pending.map((i) => ({ id: this.nextId++, call: calls[i] }));
+      let perItem: RpcOutcome[];
+      try {
+        perItem = await this.limit(() => this.attempt(wires, asBatch || wires.length > 1));
+      } catch (e) {
+        const err = e instanceof RpcError ? e : new RpcTransientError(String(e), 'connection', { cause: e });
+        perItem = wires.map(() => ({ ok: false, error: err }));
+      }
+      const counted = new Set<RpcError>();
+      perItem.forEach((o, j) => {
+        const idx = pending[j];
+        if (o.ok) {
+          outcomes[idx] = o;
+          return;
+        }
+        // One transport failure fails every item of the batch: count it once.
+        if (!counted.has(o.error)) {
+          counted.add(o.error);
+          this.counters.errors[o.error.kind]++;
+          if (o.error instanceof RpcTransientError) this.counters.transientCauses[o.error.transientCause]++;
+        }
+        if (o.error instanceof RpcTransientError) {
+          retry.push(idx);
+          lastErrors.set(idx, o.error);
+          retryAfterMs = Math.max(retryAfterMs, o.error.retryAfterMs ?? 0);
+        } else {
+          outcomes[idx] = o;
+        }
+      });
+      if (retry.length === 0) break;
+      if (attempt >= this.opts.maxRetries) {
+        for (const idx of retry) {
+          const err = lastErrors.get(idx)!;
+          outcomes[idx] = {
+            ok: false,
+            error: new RpcTransientError(`${err.message} (gave up after ${attempt + 1} attempts)`, err.transientCause, {
+              method: err.method,
+              code: err.code,
+              status: err.status,
+              cause: err,
+            }),
+          };
+        }
+        break;
+      }
+      this.counters.retries += retry.length;
+      pending = retry;
+      await sleep(this.backoffMs(attempt, retryAfterMs));
+    }
+    return outcomes.map((o) => o!);
+  }
+
+  private backoffMs(attempt: number, retryAfterMs: number): number {
+    const exp = Math.min(this.opts.backoffMaxMs, this.opts.backoffBaseMs * 2 ** attempt);
+    // Equal jitter: keeps at least half the delay while spreading retries of concurrent callers.
+    const jittered = exp / 2 + (this.random() * exp) / 2;
+    return Math.max(jittered, Math.min(retryAfterMs, this.opts.maxRetryAfterMs));
+  }
+
+  /** One HTTP attempt. Throws for failures of the whole request; per-item errors come back as outcomes. */
+  private async attempt(wires: Wire[], asBatch: boolean): Promise<RpcOutcome[]> {
+    this.counters.httpRequests++;
+    if (asBatch) this.counters.batches++;
+    const method = asBatch ? `batch(${wires.length})` : wires[0].call.method;
+    const body = asBatch
+      ? wires.map((w) => ({ jsonrpc: '2.0', id: w.id, method: w.call.method, params: w.call.params }))
+      : { jsonrpc: '2.0', id: wires[0].id, method: wires[0].call.method, params: wires[0].call.params };
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), this.opts.timeoutMs);
+    let status: number;
+    let text: string;
+    let retryAfter: string | null;
+    try {
+      const res = await this.fetchImpl(this.url, {
+        method: 'POST',
+        headers: this.headers,
+        body: JSON.stringify(body),
+        signal: ctrl.signal,
+      });
+      status = res.status;
+      retryAfter = res.headers.get('retry-after');
+      // Reading the body stays under the same abort signal: a server that stalls mid-body times out too.
+      text = await res.text();
+    } catch (e) {
+      if (ctrl.signal.aborted) {
+        throw new RpcTransientError(`${method}: timed out after ${this.opts.timeoutMs} ms`, 'timeout', { method, cause: e });
+      }
+      throw new RpcTransientError(`${method}: connection error: ${describe(e)}`, 'connection', { method, cause: e });
+    } finally {
+      clearTimeout(timer);
+    }
+
+    if (status === 429) {
+      throw new RpcTransientError(`${method}: HTTP 429 Too Many Requests`, 'http429', {
+        method,
+        status,
+        retryAfterMs: parseRetryAfter(retryAfter),
+      });
+    }
+    if (status === 413) {
+      throw new RangeTooLargeError(`${method}: HTTP 413 response too large`, { method, status });
+    }
+    if (status >= 500 || status === 408) {
+      throw new RpcTransientError(`${method}: HTTP ${status}`, 'http5xx', {
+        method,
+        status,
+        retryAfterMs: parseRetryAfter(retryAfter),
+      });
+    }
+
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      if (status >= 400) throw new RpcFatalError(`${method}: HTTP ${status}: ${text.slice(0, 200)}`, { method, status });
+      throw new RpcTransientError(`${method}: malformed JSON body (${text.length} bytes)`, 'malformed', { method, status, cause: e });
+    }
+    return this.matchResponses(wires, json, status, asBatch);
+  }
+
+  private matchResponses(wires: Wire[], json: unknown, status: number, asBatch: boolean): RpcOutcome[] {
+    const label = asBatch ? `batch(${wires.length})` : wires[0].call.method;
+    // Some servers answer a batch with one error object (e.g. a rate limit); it applies to every call.
+    if (!Array.isArray(json)) {
+      const parsed = parseResponse(json);
+      if (!parsed) {
+        if (status >= 400) throw new RpcFatalError(`${label}: HTTP ${status}`, { method: label, status });
+        throw new RpcTransientError(`${label}: malformed JSON-RPC response`, 'malformed', { method: label, status });
+      }
+      if ('error' in parsed && (asBatch || parsed.id === null)) {
+        throw classifyRpcError(label, parsed.error.code, parsed.error.message, parsed.error.data);
+      }
+      if (asBatch) throw new RpcTransientError(`${label}: expected a batch array`, 'malformed', { method: label, status });
+      if (parsed.id !== wires[0].id && parsed.id !== String(wires[0].id)) {
+        throw new RpcTransientError(`${label}: response id ${String(parsed.id)} does not match request`, 'malformed', { method: label, status });
+      }
+      return [this.toOutcome(wires[0], parsed)];
+    }
+    const byId = new Map<number | string, JsonRpcResponse>();
+    for (const item of json) {
+      const parsed = parseResponse(item);
+      if (parsed && parsed.id !== null) byId.set(parsed.id, parsed);
+    }
+    return wires.map((w) => {
+      const r = byId.get(w.id) ?? byId.get(String(w.id));
+      if (!r) {
+        return {
+          ok: false,
+          error: new RpcTransientError(`${w.call.method}: missing from batch response`, 'malformed', { method: w.call.method, status }),
+        };
+      }
+      return this.toOutcome(w, r);
+    });
+  }
+
+  private toOutcome(w: Wire, r: JsonRpcResponse): RpcOutcome {
+    if ('error' in r) {
+      return { ok: false, error: classifyRpcError(w.call.method, r.error.code, r.error.message, r.error.data) };
+    }
+    return { ok: true, result: r.result };
+  }
+}
+
+function validate<T>(method: string, value: unknown, schema?: z.ZodType<T>): T {
+  if (!schema) return value as T;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new RpcFatalError(`${method}: unexpected result shape: ${parsed.error.message.slice(0, 500)}`, { method });
+  }
+  return parsed.data;
+}
+
+function describe(e: unknown): string {
+  if (e instanceof Error) {
+    const cause = (e as Error & { cause?: unknown }).cause;
+    return cause instanceof Error ? `${e.message} (${cause.message})` : e.message;
+  }
+  return String(e);
+}
+
+/** Encode a block number as the hex quantity JSON-RPC expects. */
+export function toHexQuantity(n: number | bigint): `0x${string}` {
+  return `0x${n.toString(16)}`;
+}
