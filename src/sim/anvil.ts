@@ -80,6 +80,7 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<AnvilNode> {
     '--gas-price', '0',
     '--accounts', '1',
     '--silent',
+    ...(process.env.ATLAS_ANVIL_EXTRA ? process.env.ATLAS_ANVIL_EXTRA.split(' ') : []),
   ];
   if (opts.noMining) args.push('--no-mining');
   if (opts.timestamp !== undefined) args.push('--timestamp', String(opts.timestamp));

@@ -1,0 +1,129 @@
+import type { Address, Hex } from 'viem';
+import { SimRpc, toHex, type SimTx } from './simRpc.js';
+
+export interface MinedTx<T> {
+  tx: SimTx<T>;
+  hash: Hex;
+  blockNumber: number;
+  ok: boolean;
+  logs: RawLog[];
+}
+
+export interface RawLog {
+  address: Address;
+  topics: Hex[];
+  data: Hex;
+  logIndex: number;
+}
+
+interface RpcReceipt {
+  status: Hex;
+  blockNumber: Hex;
+  logs: { address: Address; topics: Hex[]; data: Hex; logIndex: Hex }[];
+}
+
+/**
+ * Mines the simulator's transactions in blocks of bounded size. Nonces are assigned here because
+ * anvil hands the same pending nonce to concurrent impersonated sends.
+ */
+export class ChainDriver {
+  private nonces = new Map<string, number>();
+  private lastTimestamp = 0;
+  blocksMined = 0;
+  txsMined = 0;
+  txsReverted = 0;
+  logsEmitted = 0;
+  readonly revertReasons = new Map<string, number>();
+
+  constructor(
+    readonly rpc: SimRpc,
+    private readonly maxTxPerBlock = 150,
+  ) {}
+
+  async init(timestamp: number): Promise<void> {
+    this.lastTimestamp = timestamp;
+  }
+
+  get timestamp(): number {
+    return this.lastTimestamp;
+  }
+
+  private nonceFor(from: Address): number {
+    const key = from.toLowerCase();
+    const n = this.nonces.get(key) ?? 0;
+    this.nonces.set(key, n + 1);
+    return n;
+  }
+
+  /** Mine `txs` in order at `timestamp` (seconds); several blocks when over the per-block cap. */
+  async mine<T>(txs: SimTx<T>[], timestamp: number): Promise<MinedTx<T>[]> {
+    const out: MinedTx<T>[] = [];
+    if (txs.length === 0) {
+      await this.mineEmpty(timestamp);
+      return out;
+    }
+    for (let i = 0; i < txs.length; i += this.maxTxPerBlock) {
+      const chunk = txs.slice(i, i + this.maxTxPerBlock);
+      const t0 = performance.now();
+      const hashes = await this.rpc.batch<Hex>(
+        chunk.map((t) => ({
+          method: 'eth_sendTransaction',
+          params: [
+            {
+              from: t.from,
+              to: t.to,
+              data: t.data,
+              value: toHex(t.value ?? 0n),
+              gas: '0x1c9c380',
+              gasPrice: '0x0',
+              nonce: toHex(this.nonceFor(t.from)),
+            },
+          ],
+        })),
+      );
+      const t1 = performance.now();
+      await this.mineEmpty(timestamp);
+      const t2 = performance.now();
+      const receipts = await this.rpc.batch<RpcReceipt | null>(
+        hashes.map((h) => ({ method: 'eth_getTransactionReceipt', params: [h] })),
+      );
+      if (process.env.ATLAS_SIM_PROFILE) console.error(`send ${(t1 - t0).toFixed(0)} mine ${(t2 - t1).toFixed(0)} receipts ${(performance.now() - t2).toFixed(0)} n=${chunk.length}`);
+      for (let j = 0; j < chunk.length; j++) {
+        const r = receipts[j];
+        if (!r) throw new Error(`transaction ${hashes[j]} was not mined`);
+        const ok = r.status === '0x1';
+        this.txsMined++;
+        if (!ok) {
+          this.txsReverted++;
+          await this.recordRevert(chunk[j]!, Number(r.blockNumber) - 1);
+        }
+        const logs = r.logs.map((l) => ({ address: l.address, topics: l.topics, data: l.data, logIndex: Number(l.logIndex) }));
+        this.logsEmitted += logs.length;
+        out.push({ tx: chunk[j]!, hash: hashes[j]!, blockNumber: Number(r.blockNumber), ok, logs });
+      }
+    }
+    return out;
+  }
+
+  async mineEmpty(timestamp: number): Promise<void> {
+    const ts = Math.max(Math.floor(timestamp), this.lastTimestamp + 1);
+    await this.rpc.call('evm_setNextBlockTimestamp', [toHex(ts)]);
+    await this.rpc.call('evm_mine', []);
+    this.lastTimestamp = ts;
+    this.blocksMined++;
+  }
+
+  /** Replays a reverted call to learn why: the simulator reports reasons instead of hiding them. */
+  private async recordRevert(tx: SimTx<unknown>, block: number): Promise<void> {
+    let reason = 'unknown';
+    try {
+      await this.rpc.call('eth_call', [{ from: tx.from, to: tx.to, data: tx.data, value: toHex(tx.value ?? 0n) }, toHex(block)]);
+      reason = 'succeeds on replay';
+    } catch (e) {
+      const msg = (e as Error).message;
+      const at = msg.indexOf('reverted');
+      reason = (at >= 0 ? msg.slice(at + 'reverted'.length).replace(/^[:\s]+/, '') : msg).slice(0, 160) || 'reverted without reason';
+    }
+    this.revertReasons.set(reason, (this.revertReasons.get(reason) ?? 0) + 1);
+  }
+}
