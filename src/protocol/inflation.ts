@@ -1,6 +1,6 @@
 // Minter math of the Arbitrum deployment (facts §3). The L2 Minter links MathUtilsV2, so every
 // percentage here is parts per 1e9, unlike BondingManager's 1e6 cuts.
-import { PERC_DIVISOR_V2, add, percOf, percOfPerc, percPoints, require, sub, uint256 } from './precision.js';
+import { PERC_DIVISOR_V2, add, percOf, percOfPerc, percPoints, requireThat, sub, uint256 } from './precision.js';
 
 /** Inputs of Minter.setInflation; inflation/inflationChange/targetBondingRate in parts per 1e9, stakes in LPT-wei. */
 export interface InflationInputs {
@@ -69,6 +69,6 @@ export function createReward(
 ): { minted: bigint; state: MinterState } {
   const minted = rewardTokens(state.currentMintableTokens, transcoderStake, totalActiveStake);
   const currentMintedTokens = add(state.currentMintedTokens, minted);
-  require(currentMintedTokens <= state.currentMintableTokens, 'minted tokens cannot exceed mintable tokens');
+  requireThat(currentMintedTokens <= state.currentMintableTokens, 'minted tokens cannot exceed mintable tokens');
   return { minted, state: { ...state, currentMintedTokens } };
 }

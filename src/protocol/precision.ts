@@ -22,7 +22,7 @@ export class ProtocolRevertError extends Error {
 }
 
 /** Throws ProtocolRevertError(reason) unless cond holds; the TS twin of Solidity's require. */
-export function require(cond: boolean, reason: string): asserts cond {
+export function requireThat(cond: boolean, reason: string): asserts cond {
   if (!cond) throw new ProtocolRevertError(reason);
 }
 

@@ -1,5 +1,5 @@
 // The BondingManager's transcoderPool (SortedDoublyLL): next round's active set, sorted by stake descending.
-import { require } from './precision.js';
+import { requireThat } from './precision.js';
 
 /** One pool member: address and its key (total stake, LPT-wei). */
 export interface PoolEntry {
@@ -28,7 +28,7 @@ export class TranscoderPool {
 
   /** SortedDoublyLL.setMaxSize: the new size must be strictly greater than the old one. */
   setMaxSize(size: bigint): void {
-    require(size > this.maxSizeValue, 'new max size must be greater than old max size');
+    requireThat(size > this.maxSizeValue, 'new max size must be greater than old max size');
     this.maxSizeValue = size;
   }
 
@@ -59,9 +59,9 @@ export class TranscoderPool {
 
   /** SortedDoublyLL.insert: requires not full, not present, non-zero key. */
   insert(address: string, stake: bigint): void {
-    require(!this.isFull(), 'pool is full');
-    require(!this.contains(address), 'pool already contains node');
-    require(stake > 0n, 'key must be non-zero');
+    requireThat(!this.isFull(), 'pool is full');
+    requireThat(!this.contains(address), 'pool already contains node');
+    requireThat(stake > 0n, 'key must be non-zero');
     const idx = this.entries.findIndex((e) => e.stake <= stake);
     const entry = { address, stake };
     if (idx < 0) this.entries.push(entry);
@@ -71,7 +71,7 @@ export class TranscoderPool {
   /** SortedDoublyLL.remove: requires presence. */
   remove(address: string): void {
     const idx = this.entries.findIndex((e) => e.address === address);
-    require(idx >= 0, 'pool does not contain node');
+    requireThat(idx >= 0, 'pool does not contain node');
     this.entries.splice(idx, 1);
   }
 

@@ -122,7 +122,7 @@ export function makePopulation(s: Scenario): Population {
   const bondedPlanned =
     orchestrators.reduce((a, o) => a + o.selfStake, 0n) +
     delegators.reduce((a, d) => a + d.initialBond + d.liquid, 0n);
-  const treasuryGenesis = units(728_000);
+  const treasuryGenesis = units(734_000);
   const l2Minted = bondedPlanned + treasuryGenesis;
   const l1CirculatingSupply = TARGET_SUPPLY > l2Minted ? TARGET_SUPPLY - l2Minted : units(1_000_000);
   const grantRecipients = [0, 1, 2, 3].map((i) => deriveAddress(s.seed, 'spe', i));

@@ -3,7 +3,7 @@ import { bondingManagerEvents, viewAbi } from '../chain/abis.js';
 import { startAnvil, type AnvilNode } from './anvil.js';
 import { callTx, deployProtocol, handOverToGovernance, SIM_OPERATOR, type Deployment, type ProtocolParams } from './deploy.js';
 import { ChainDriver, type MinedTx } from './driver.js';
-import { readRoundSummary, takeSnapshot, type GroundTruth, type RoundSummary } from './groundTruth.js';
+import { readRoundSummary, takeSnapshot, type GroundTruth, type RoundSummary, type Snapshot } from './groundTruth.js';
 import { deriveAddress, makePopulation, type DelegatorAgent, type OrchestratorAgent, type Population } from './population.js';
 import { Rng, units } from './rng.js';
 import { defaultProtocolParams, type Scenario } from './scenario.js';
@@ -30,7 +30,10 @@ export type Action =
   | { kind: 'serviceUri'; orchestrator: Address; uri: string }
   | { kind: 'gateway'; gateway: Address; what: 'fund' | 'reserve' | 'unlock' | 'withdraw' | 'cancelUnlock' }
   | { kind: 'bridge'; to: Address; amount: bigint }
-  | { kind: 'governance'; what: 'propose' | 'vote' | 'queue' | 'execute'; proposal: number; voter?: Address; support?: number };
+  | { kind: 'governance'; what: 'propose' | 'vote' | 'queue' | 'execute'; proposal: number; voter?: Address; support?: number; effect?: ProposalEffect };
+
+/** What an executed proposal changes. */
+export type ProposalEffect = { grant: { to: Address; amount: bigint } } | { treasuryRewardCutRate: bigint };
 
 export interface RoundContext {
   round: number;
@@ -41,6 +44,8 @@ export interface SimulationHooks {
   /** Every mined batch, in chain order, with decoded receipts; the expectation model hooks here. */
   onMined?: (mined: MinedTx<Action>[], ctx: RoundContext) => void | Promise<void>;
   onRound?: (summary: RoundSummary) => void | Promise<void>;
+  /** A ground-truth snapshot right after it was read (state is that of the snapshot's round). */
+  onSnapshot?: (snapshot: Snapshot) => void | Promise<void>;
   onProgress?: (p: { round: number; roundsDone: number; roundsTotal: number; txs: number; logs: number }) => void;
 }
 
@@ -113,6 +118,7 @@ interface PlannedProposal {
   descriptionHash: Hex;
   createdRound: number;
   votes: { voter: Address; round: number; support: number; reason: string }[];
+  effect: ProposalEffect;
   done: boolean;
 }
 
@@ -200,6 +206,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     const proposals: PlannedProposal[] = [];
     const blockHashes = new Map<number, Hex>();
     let extraDelegators = 0;
+    let scheduledProposals = 0;
 
     // ---------------------------------------------------------------- rounds
     for (let k = 1; k <= s.rounds; k++) {
@@ -434,10 +441,15 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
 
       // Governance: propose on schedule, vote in the voting window, queue and execute what passed.
       if (s.proposalEvery > 0 && k >= 3 && (k - 3) % s.proposalEvery === 0 && k + 5 <= s.rounds + 1) {
-        const p = await planProposal(proposals.length, r, summary);
-        if (p) {
+        const kinds: ProposalKind[] = ['fail', 'override', 'pass', 'no-quorum'];
+        const scheduled = kinds[scheduledProposals++ % kinds.length]!;
+        const restoring = proposals.some((p) => p.kind === 'restore-cut' && !p.done);
+        const wanted: ProposalKind[] = summary.treasuryRewardCutRate === 0n && !restoring ? [scheduled, 'restore-cut'] : [scheduled];
+        const proposer = topOrchestrators(1)[0]!;
+        for (const kind of wanted) {
+          const p = planProposal(proposals.length, kind, r, summary);
+          if (!p) continue;
           proposals.push(p);
-          const proposer = topOrchestrators(1)[0]!;
           plan[1]!.push(tx(proposer, 'LivepeerGovernor', 'propose', [p.targets, p.values, p.calldatas, p.description], { kind: 'governance', what: 'propose', proposal: p.index }));
         }
       }
@@ -451,7 +463,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
           if (st === 4) {
             const q = [p.targets, p.values, p.calldatas, p.descriptionHash] as const;
             plan[1]!.push(tx(SIM_OPERATOR, 'LivepeerGovernor', 'queue', q, { kind: 'governance', what: 'queue', proposal: p.index }));
-            plan[2]!.push(tx(SIM_OPERATOR, 'LivepeerGovernor', 'execute', q, { kind: 'governance', what: 'execute', proposal: p.index }));
+            plan[2]!.push(tx(SIM_OPERATOR, 'LivepeerGovernor', 'execute', q, { kind: 'governance', what: 'execute', proposal: p.index, effect: p.effect }));
           }
           p.done = true;
         }
@@ -485,7 +497,9 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
 
       if (s.snapshotRounds.includes(k)) {
         const orchAddrs = population.orchestrators.map((o) => o.address);
-        gt.snapshots.push(await takeSnapshot(rpc, d, r, orchAddrs, [...delViews.keys()]));
+        const snap = await takeSnapshot(rpc, d, r, orchAddrs, [...delViews.keys()]);
+        gt.snapshots.push(snap);
+        if (hooks.onSnapshot) await hooks.onSnapshot(snap);
       }
       hooks.onProgress?.({ round: r, roundsDone: k, roundsTotal: s.rounds, txs: driver.txsMined, logs: driver.logsEmitted });
     }
@@ -603,9 +617,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
         .map((o) => o.agent.address);
     }
 
-    async function planProposal(index: number, r: number, summary: RoundSummary): Promise<PlannedProposal | null> {
-      const kinds: ProposalKind[] = ['pass', 'fail', 'no-quorum', 'override'];
-      const kind: ProposalKind = summary.treasuryRewardCutRate === 0n ? 'restore-cut' : kinds[index % kinds.length]!;
+    function planProposal(index: number, kind: ProposalKind, r: number, summary: RoundSummary): PlannedProposal | null {
       const grantee = population.grantRecipients[index % population.grantRecipients.length]!;
       const amount = units(rng.int(10, 60) * 1000);
       const targets: Address[] = [kind === 'restore-cut' ? A.BondingManager : A.LivepeerToken];
@@ -640,6 +652,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       return {
         index, id: null, kind, targets, values: [0n], calldatas, description,
         descriptionHash: keccak256(toBytes(description)), createdRound: r, votes, done: false,
+        effect: kind === 'restore-cut' ? { treasuryRewardCutRate: params.treasuryRewardCutRate } : { grant: { to: grantee, amount } },
       };
     }
   } catch (e) {
