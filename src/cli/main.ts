@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError } from './config.js';
+import { simCommand } from './simCommand.js';
+
+function int(name: string) {
+  return (v: string) => {
+    if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be a whole number`);
+    return Number(v);
+  };
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('atlas')
+    .description('Livepeer Atlas: index, analyse and serve the Livepeer network')
+    .showHelpAfterError(false)
+    .configureOutput({ outputError: (str, write) => write(str) });
+
+  program
+    .command('sim')
+    .description('run the offline Livepeer network simulator on a local anvil node')
+    .option('--preset <name>', 'demo | test | large', 'demo')
+    .option('--seed <seed>', 'random seed (same seed, same network)')
+    .option('--rounds <n>', 'rounds to simulate', int('--rounds'))
+    .option('--orchestrators <n>', 'number of orchestrators', int('--orchestrators'))
+    .option('--delegators <n>', 'number of delegators', int('--delegators'))
+    .option('--gateways <n>', 'number of gateways', int('--gateways'))
+    .option('--tickets <n>', 'winning tickets per round', int('--tickets'))
+    .option('--snapshot-rounds <list>', 'comma-separated rounds (1-based) to snapshot as ground truth')
+    .option('--out <file>', 'write the ground truth JSON here')
+    .option('--port <n>', 'anvil port (default: a free port)', int('--port'))
+    .option('--keep', 'keep the node running after the scenario (Ctrl-C to stop)')
+    .action(simCommand);
+
+  return program;
+}
+
+async function main(): Promise<void> {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (e) {
+    if (e instanceof ConfigError || (e as { code?: string }).code === 'ATLAS_USAGE') {
+      process.stderr.write(`atlas: ${(e as Error).message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`atlas: ${(e as Error).stack ?? String(e)}\n`);
+    process.exit(1);
+  }
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/.*\/src\//, '/src/'))) {
+  void main();
+}

@@ -1,0 +1,70 @@
+import { startAnvil } from '../sim/anvil.js';
+import { writeGroundTruth } from '../sim/groundTruth.js';
+import { presets, resolveScenario, type PresetName } from '../sim/scenario.js';
+import { runSimulation } from '../sim/simulator.js';
+import { ProgressLine } from './progress.js';
+
+export interface SimFlags {
+  preset: string;
+  seed?: string;
+  rounds?: number;
+  orchestrators?: number;
+  delegators?: number;
+  gateways?: number;
+  tickets?: number;
+  snapshotRounds?: string;
+  out?: string;
+  port?: number;
+  keep?: boolean;
+}
+
+export class UsageError extends Error {
+  readonly code = 'ATLAS_USAGE';
+}
+
+export async function simCommand(flags: SimFlags): Promise<void> {
+  if (!(flags.preset in presets)) throw new UsageError(`--preset must be one of ${Object.keys(presets).join(', ')}`);
+  const snapshotRounds = flags.snapshotRounds
+    ? flags.snapshotRounds.split(',').map((x) => {
+        if (!/^\d+$/.test(x.trim())) throw new UsageError('--snapshot-rounds must be a comma-separated list of round numbers');
+        return Number(x.trim());
+      })
+    : undefined;
+  const scenario = resolveScenario({
+    preset: flags.preset as PresetName,
+    ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+    ...(flags.rounds !== undefined ? { rounds: flags.rounds } : {}),
+    ...(flags.orchestrators !== undefined ? { orchestrators: flags.orchestrators } : {}),
+    ...(flags.delegators !== undefined ? { delegators: flags.delegators } : {}),
+    ...(flags.gateways !== undefined ? { gateways: flags.gateways } : {}),
+    ...(flags.tickets !== undefined ? { ticketsPerRound: flags.tickets } : {}),
+    ...(snapshotRounds ? { snapshotRounds } : {}),
+  });
+  const node = await startAnvil({ noMining: true, port: flags.port, timestamp: scenario.startTime - 60 });
+  process.stderr.write(`atlas sim: JSON-RPC at ${node.url} (chain id 31337)\n`);
+  const progress = new ProgressLine('simulating');
+  try {
+    const res = await runSimulation({
+      scenario,
+      rpcUrl: node.url,
+      hooks: { onProgress: (p) => progress.update(p.roundsDone, p.roundsTotal, { txs: p.txs, logs: p.logs }) },
+    });
+    const st = res.groundTruth.stats;
+    progress.done(
+      `simulated ${scenario.rounds} rounds in ${(res.elapsedMs / 1000).toFixed(1)}s: ${st.blocks} blocks, ${st.txs} txs (${st.reverted} reverted), ${st.logs} logs`,
+    );
+    if (flags.out) {
+      writeGroundTruth(flags.out, res.groundTruth);
+      process.stderr.write(`ground truth written to ${flags.out}\n`);
+    }
+    if (flags.keep) {
+      process.stderr.write(`node kept at ${node.url}; Ctrl-C to stop\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+    }
+  } finally {
+    await node.stop();
+  }
+}
