@@ -3,55 +3,75 @@ pragma solidity ^0.8.20;
 
 import "./Common.sol";
 
-/// Active set of orchestrators sorted by stake, descending. A new or updated key is placed ahead of
-/// existing equal keys, so among equals the longest-standing one is evicted first.
+/// Active set of orchestrators sorted by stake, descending, as a doubly linked list so that a
+/// stake update rewrites a few links instead of shifting an array. A new or updated key is placed
+/// ahead of existing equal keys, so among equals the longest-standing one is evicted first.
 library ActivePool {
+    struct Node {
+        uint256 key;
+        address next;
+        address prev;
+        bool member;
+    }
+
     struct Data {
-        address[] ids;
-        mapping(address => uint256) keys;
-        mapping(address => bool) member;
+        mapping(address => Node) nodes;
+        address head;
+        address tail;
+        uint256 size;
         uint256 maxSize;
     }
 
     function contains(Data storage self, address id) internal view returns (bool) {
-        return self.member[id];
+        return self.nodes[id].member;
     }
 
     function isFull(Data storage self) internal view returns (bool) {
-        return self.ids.length >= self.maxSize;
+        return self.size >= self.maxSize;
     }
 
     function last(Data storage self) internal view returns (address) {
-        return self.ids.length == 0 ? address(0) : self.ids[self.ids.length - 1];
+        return self.tail;
+    }
+
+    function next(Data storage self, address id) internal view returns (address) {
+        return self.nodes[id].next;
     }
 
     function insert(Data storage self, address id, uint256 key) internal {
-        require(!self.member[id], "node already in list");
-        require(self.ids.length < self.maxSize, "list is full");
-        uint256 n = self.ids.length;
-        uint256 pos = n;
-        for (uint256 i = 0; i < n; i++) {
-            if (self.keys[self.ids[i]] <= key) {
-                pos = i;
-                break;
-            }
+        require(!self.nodes[id].member, "node already in list");
+        require(self.size < self.maxSize, "list is full");
+        address cur = self.head;
+        while (cur != address(0) && self.nodes[cur].key > key) cur = self.nodes[cur].next;
+        Node storage n = self.nodes[id];
+        n.key = key;
+        n.member = true;
+        if (cur == address(0)) {
+            n.prev = self.tail;
+            n.next = address(0);
+            if (self.tail != address(0)) self.nodes[self.tail].next = id;
+            else self.head = id;
+            self.tail = id;
+        } else {
+            address before = self.nodes[cur].prev;
+            n.prev = before;
+            n.next = cur;
+            self.nodes[cur].prev = id;
+            if (before != address(0)) self.nodes[before].next = id;
+            else self.head = id;
         }
-        self.ids.push(id);
-        for (uint256 j = n; j > pos; j--) self.ids[j] = self.ids[j - 1];
-        self.ids[pos] = id;
-        self.keys[id] = key;
-        self.member[id] = true;
+        self.size += 1;
     }
 
     function remove(Data storage self, address id) internal {
-        require(self.member[id], "node not in list");
-        uint256 n = self.ids.length;
-        uint256 pos = 0;
-        while (self.ids[pos] != id) pos++;
-        for (uint256 j = pos; j + 1 < n; j++) self.ids[j] = self.ids[j + 1];
-        self.ids.pop();
-        delete self.keys[id];
-        self.member[id] = false;
+        Node storage n = self.nodes[id];
+        require(n.member, "node not in list");
+        if (n.prev != address(0)) self.nodes[n.prev].next = n.next;
+        else self.head = n.next;
+        if (n.next != address(0)) self.nodes[n.next].prev = n.prev;
+        else self.tail = n.prev;
+        delete self.nodes[id];
+        self.size -= 1;
     }
 
     function updateKey(Data storage self, address id, uint256 key) internal {
@@ -182,7 +202,7 @@ contract BondingManager is Managed {
     }
 
     function setNumActiveTranscoders(uint256 n) external onlyControllerOwner {
-        require(n >= pool.ids.length, "cannot shrink below size");
+        require(n >= pool.size, "cannot shrink below size");
         pool.maxSize = n;
         emit ParameterUpdate("numActiveTranscoders");
     }
@@ -805,17 +825,15 @@ contract BondingManager is Managed {
     }
 
     function getTranscoderPoolSize() external view returns (uint256) {
-        return pool.ids.length;
+        return pool.size;
     }
 
     function getFirstTranscoderInPool() external view returns (address) {
-        return pool.ids.length == 0 ? address(0) : pool.ids[0];
+        return pool.head;
     }
 
     function getNextTranscoderInPool(address addr) external view returns (address) {
-        uint256 n = pool.ids.length;
-        for (uint256 i = 0; i + 1 < n; i++) if (pool.ids[i] == addr) return pool.ids[i + 1];
-        return address(0);
+        return pool.next(addr);
     }
 
     function getTotalBonded() external view returns (uint256) {
