@@ -49,7 +49,7 @@ export class ConfigError extends Error {
 }
 
 /** Validate the environment (and CLI overrides) into a configuration; throws ConfigError with one line. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Env> = {}): AtlasConfig {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Record<keyof Env, string>> = {}): AtlasConfig {
   const picked: Record<string, string> = {};
   for (const key of Object.keys(envSchema.shape)) {
     const v = (overrides as Record<string, unknown>)[key] ?? env[key];

@@ -5,6 +5,7 @@
 export class JournaledMap<K, V> {
   private readonly data = new Map<K, V>();
   private journal: Map<K, V | undefined> | undefined;
+  private dirty = new Set<K>();
 
   /** Value stored under key, or undefined. */
   get(key: K): V | undefined {
@@ -15,12 +16,30 @@ export class JournaledMap<K, V> {
   set(key: K, value: V): void {
     this.remember(key);
     this.data.set(key, value);
+    this.dirty.add(key);
   }
 
   /** Deletes key, remembering the previous value if a transaction is open. */
   delete(key: K): void {
     this.remember(key);
     this.data.delete(key);
+    this.dirty.add(key);
+  }
+
+  /** Keys written since the last call; a persisting caller writes exactly these. */
+  drainDirty(): K[] {
+    const keys = [...this.dirty];
+    this.dirty = new Set();
+    return keys;
+  }
+
+  /** Bulk-load persisted entries without marking them dirty. */
+  load(entries: Iterable<[K, V]>): void {
+    for (const [k, v] of entries) this.data.set(k, v);
+  }
+
+  get size(): number {
+    return this.data.size;
   }
 
   /** Iterates current entries (insertion order). */

@@ -544,6 +544,44 @@ export class BondingLedger {
     return { ...this.g };
   }
 
+  /** Persisted form of the contract-level state: globals plus the pool (next round's active set) in order. */
+  exportGlobals(): { globals: LedgerGlobals; pool: PoolEntry[]; poolMaxSize: bigint } {
+    return { globals: { ...this.g }, pool: [...this.pool.list()], poolMaxSize: this.pool.maxSize };
+  }
+
+  /** Restore a ledger from persisted state (the inverse of exportGlobals + the entity records). */
+  static restore(
+    config: LedgerConfig,
+    state: {
+      globals: LedgerGlobals;
+      pool: readonly PoolEntry[];
+      poolMaxSize: bigint;
+      transcoders: Iterable<[Address, TranscoderState]>;
+      delegators: Iterable<[Address, DelegatorState]>;
+      pools: Iterable<[Address, bigint, EarningsPool]>;
+    },
+  ): BondingLedger {
+    const l = new BondingLedger({ ...config, numActiveTranscoders: state.poolMaxSize });
+    l.g = { ...state.globals };
+    for (const e of state.pool) l.pool.insert(norm(e.address), e.stake);
+    l.transcoders.load([...state.transcoders].map(([a, t]) => [norm(a), t] as [Address, TranscoderState]));
+    l.delegators.load([...state.delegators].map(([a, d]) => [norm(a), d] as [Address, DelegatorState]));
+    l.pools.load([...state.pools].map(([a, r, p]) => [poolKey(norm(a), r), p] as [string, EarningsPool]));
+    return l;
+  }
+
+  /** Entities written since the last call (addresses lower-case; pools as [transcoder, round]). */
+  drainChanges(): { delegators: Address[]; transcoders: Address[]; pools: [Address, bigint][] } {
+    return {
+      delegators: this.delegators.drainDirty(),
+      transcoders: this.transcoders.drainDirty(),
+      pools: this.pools.drainDirty().map((k) => {
+        const i = k.lastIndexOf('|');
+        return [k.slice(0, i), BigInt(k.slice(i + 1))] as [Address, bigint];
+      }),
+    };
+  }
+
   /** Every delegator record ever touched (address, state). */
   allDelegators(): [Address, DelegatorState][] {
     return [...this.delegators.entries()];

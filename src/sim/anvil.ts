@@ -19,6 +19,8 @@ export interface AnvilOptions {
   noMining?: boolean;
   /** Seconds since epoch for the genesis block. */
   timestamp?: number;
+  /** Keep only this many recent states in memory (bounded memory, no deep historical eth_call). */
+  pruneHistory?: number;
   /** Path for anvil's state dump/load (optional). */
   stateFile?: string;
 }
@@ -80,9 +82,9 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<AnvilNode> {
     '--gas-price', '0',
     '--accounts', '1',
     '--silent',
-    ...(process.env.ATLAS_ANVIL_EXTRA ? process.env.ATLAS_ANVIL_EXTRA.split(' ') : []),
   ];
   if (opts.noMining) args.push('--no-mining');
+  if (opts.pruneHistory !== undefined) args.push('--prune-history', String(opts.pruneHistory));
   if (opts.timestamp !== undefined) args.push('--timestamp', String(opts.timestamp));
   if (opts.stateFile) args.push('--state', opts.stateFile);
   const child = spawn(anvilBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -19,6 +19,8 @@ export const scenarioSchema = z.object({
   /** Unix seconds of the first block. */
   startTime: z.number().int().default(1_748_736_000),
   maxTxPerBlock: z.number().int().min(1).max(2_000).default(150),
+  /** Keep only recent states in the node (bounded memory for very long runs; no historical eth_call). */
+  pruneHistory: z.boolean().default(false),
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
@@ -30,7 +32,7 @@ export const presets = {
   /** Small and quick for tests, still with a full active set of 100. */
   test: { rounds: 14, orchestrators: 110, delegators: 300, gateways: 6, ticketsPerRound: 40, blocksPerRound: 6, delegatorActivity: 0.08, proposalEvery: 3 },
   /** At least as many logs as real Livepeer history on Arbitrum (≥ 1,000,000). */
-  large: { rounds: 420, orchestrators: 150, delegators: 5000, gateways: 30, ticketsPerRound: 700, delegatorActivity: 0.02, blocksPerRound: 12, maxTxPerBlock: 200 },
+  large: { rounds: 300, orchestrators: 150, delegators: 3000, gateways: 30, ticketsPerRound: 1500, delegatorActivity: 0.05, blocksPerRound: 6, maxTxPerBlock: 1000, pruneHistory: true },
 } satisfies Record<string, ScenarioInput>;
 
 export type PresetName = keyof typeof presets;

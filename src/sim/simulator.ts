@@ -132,7 +132,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   const rng = new Rng(`${s.seed}/run`);
   const population = makePopulation(s);
   const params: ProtocolParams = { ...defaultProtocolParams(), l1CirculatingSupply: population.l1CirculatingSupply, ...opts.params };
-  const node = opts.rpcUrl ? null : await startAnvil({ noMining: true, timestamp: s.startTime - 60 });
+  const node = opts.rpcUrl ? null : await startAnvil({ noMining: true, timestamp: s.startTime - 60, pruneHistory: s.pruneHistory ? 512 : undefined });
   const rpcUrl = opts.rpcUrl ?? node!.url;
   const rpc = new SimRpc(rpcUrl);
   const driver = new ChainDriver(rpc, s.maxTxPerBlock);

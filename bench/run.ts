@@ -1,0 +1,14 @@
+import { simBench } from './sim.bench.js';
+import type { PresetName } from '../src/sim/scenario.js';
+
+// `npm run bench` runs every benchmark; `npm run bench -- sim [preset]` runs one.
+const benches: Record<string, (arg?: string) => Promise<void>> = {
+  sim: (preset) => simBench((preset as PresetName | undefined) ?? 'demo'),
+};
+
+const [only, arg] = process.argv.slice(2);
+for (const [name, run] of Object.entries(benches)) {
+  if (only && only !== name) continue;
+  process.stderr.write(`bench ${name}…\n`);
+  await run(arg);
+}

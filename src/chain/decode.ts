@@ -1,0 +1,98 @@
+import { decodeEventLog, toEventSelector, type AbiEvent, type Address, type Hex } from 'viem';
+import {
+  bondingManagerEvents,
+  bondingVotesEvents,
+  controllerEvents,
+  governorEvents,
+  livepeerTokenEvents,
+  minterEvents,
+  roundsManagerEvents,
+  serviceRegistryEvents,
+  ticketBrokerEvents,
+  treasuryEvents,
+} from './abis.js';
+import type { ContractKey, NetworkConfig } from './networks.js';
+
+/** A log as delivered by the sync layer. */
+export interface LogInput {
+  address: Hex;
+  topics: readonly Hex[];
+  data: Hex;
+  blockNumber: number;
+  logIndex: number;
+  transactionHash: Hex;
+  transactionIndex: number;
+  blockHash?: Hex;
+}
+
+/** A decoded protocol event; `args` keys are the ABI parameter names. */
+export interface DecodedEvent {
+  contract: ContractKey;
+  name: string;
+  args: Record<string, unknown>;
+  address: Address;
+  blockNumber: number;
+  logIndex: number;
+  txHash: Hex;
+  txIndex: number;
+}
+
+const abiOf: Partial<Record<ContractKey, readonly AbiEvent[]>> = {
+  Controller: controllerEvents,
+  LivepeerToken: livepeerTokenEvents,
+  BondingManager: bondingManagerEvents,
+  TicketBroker: ticketBrokerEvents,
+  RoundsManager: roundsManagerEvents,
+  MinterV1: minterEvents,
+  Minter: minterEvents,
+  ServiceRegistry: serviceRegistryEvents,
+  AIServiceRegistry: serviceRegistryEvents,
+  BondingVotes: bondingVotesEvents,
+  Treasury: treasuryEvents,
+  LivepeerGovernor: governorEvents,
+};
+
+/** Decodes logs of the protocol contracts of one network; unknown logs are reported, not thrown. */
+export class EventDecoder {
+  private readonly byAddress = new Map<string, { key: ContractKey; bySelector: Map<string, AbiEvent> }>();
+  readonly unknown = new Map<string, number>();
+
+  constructor(network: NetworkConfig) {
+    for (const [key, dep] of Object.entries(network.contracts) as [ContractKey, { address: Address }][]) {
+      const abi = abiOf[key];
+      if (!abi) continue;
+      const bySelector = new Map<string, AbiEvent>();
+      for (const item of abi) bySelector.set(toEventSelector(item), item);
+      this.byAddress.set(dep.address.toLowerCase(), { key, bySelector });
+    }
+  }
+
+  /** Addresses whose logs this decoder understands. */
+  addresses(): Address[] {
+    return [...this.byAddress.keys()] as Address[];
+  }
+
+  decode(log: LogInput): DecodedEvent | null {
+    const c = this.byAddress.get(log.address.toLowerCase());
+    const topic0 = log.topics[0];
+    const item = c && topic0 ? c.bySelector.get(topic0) : undefined;
+    if (!c || !item) {
+      const k = `${log.address.toLowerCase()}:${topic0 ?? 'anonymous'}`;
+      this.unknown.set(k, (this.unknown.get(k) ?? 0) + 1);
+      return null;
+    }
+    const ev = decodeEventLog({ abi: [item], data: log.data, topics: log.topics as [Hex, ...Hex[]], strict: true });
+    const args = { ...(ev.args as Record<string, unknown>) };
+    for (const [k, v] of Object.entries(args)) if (typeof v === 'string' && /^0x[0-9a-fA-F]{40}$/.test(v)) args[k] = v.toLowerCase();
+    return {
+      contract: c.key,
+      name: ev.eventName as string,
+      args,
+      address: log.address.toLowerCase() as Address,
+      blockNumber: log.blockNumber,
+      logIndex: log.logIndex,
+      txHash: log.transactionHash,
+      txIndex: log.transactionIndex,
+    };
+  }
+}
