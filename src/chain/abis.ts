@@ -63,11 +63,15 @@ export const treasuryEvents = parseAbi([
   'event CallScheduled(bytes32 indexed id, uint256 indexed index, address target, uint256 value, bytes data, bytes32 predecessor, uint256 delay)',
   'event CallExecuted(bytes32 indexed id, uint256 indexed index, address target, uint256 value, bytes data)',
   'event Cancelled(bytes32 indexed id)',
+  'event MinDelayChange(uint256 oldDuration, uint256 newDuration)',
 ]);
 
 export const controllerEvents = parseAbi([
   'event SetContractInfo(bytes32 id, address contractAddress, bytes20 gitCommitHash)',
+  'event OwnershipTransferred(address indexed previousOwner, address indexed newOwner)',
 ]);
+
+export const l2LptDataCacheEvents = parseAbi(['event CacheTotalSupplyFinalized(uint256 totalSupply)']);
 
 export const livepeerTokenEvents = parseAbi([
   'event Transfer(address indexed from, address indexed to, uint256 value)',

@@ -4,6 +4,7 @@ import {
   bondingVotesEvents,
   controllerEvents,
   governorEvents,
+  l2LptDataCacheEvents,
   livepeerTokenEvents,
   minterEvents,
   roundsManagerEvents,
@@ -50,6 +51,7 @@ const abiOf: Partial<Record<ContractKey, readonly AbiEvent[]>> = {
   BondingVotes: bondingVotesEvents,
   Treasury: treasuryEvents,
   LivepeerGovernor: governorEvents,
+  L2LPTDataCache: l2LptDataCacheEvents,
 };
 
 /** Decodes logs of the protocol contracts of one network; unknown logs are reported, not thrown. */

@@ -63,6 +63,8 @@ describe('classifyRpcError', () => {
     [-32603, 'internal error'],
     [-32000, 'header not found'],
     [-32000, 'request timed out'],
+    [-32602, 'BlockOutOfRangeError: block height is 5 but requested was 8'],
+    [-32000, 'block not found'],
   ])('code %i "%s" is transient', (code, msg) => {
     expect(classifyRpcError('eth_call', code, msg)).toBeInstanceOf(RpcTransientError);
   });

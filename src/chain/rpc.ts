@@ -100,8 +100,14 @@ const TRANSIENT_MESSAGE_PATTERNS: readonly RegExp[] = [
   /busy/i,
   /overload/i,
   /capacity/i,
+  // The node's head is behind the requested block: a lagging backend behind a load
+  // balancer, or a chain that just got shorter. Both pass once the node catches up.
   /header not found/i,
   /unknown block/i,
+  /block ?out ?of ?range/i,
+  /block height is \d+ but requested/i,
+  /block not found/i,
+  /beyond (the )?(current )?head/i,
   /upstream/i,
   /unavailable/i,
 ];

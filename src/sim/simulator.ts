@@ -56,6 +56,8 @@ export interface SimulationOptions {
   rpcUrl?: string;
   keepNode?: boolean;
   hooks?: SimulationHooks;
+  /** Called once the node answers, before anything is mined. */
+  onStart?: (rpcUrl: string) => void | Promise<void>;
 }
 
 export interface SimulationResult {
@@ -135,6 +137,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   const node = opts.rpcUrl ? null : await startAnvil({ noMining: true, timestamp: s.startTime - 60, pruneHistory: s.pruneHistory ? 512 : undefined });
   const rpcUrl = opts.rpcUrl ?? node!.url;
   const rpc = new SimRpc(rpcUrl);
+  if (opts.onStart) await opts.onStart(rpcUrl);
   const driver = new ChainDriver(rpc, s.maxTxPerBlock);
   const hooks = opts.hooks ?? {};
   const roundSeconds = params.roundLength * L1_BLOCK_SECONDS;

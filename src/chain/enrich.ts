@@ -1,0 +1,65 @@
+import { decodeFunctionResult, encodeFunctionData, parseAbi, type Address, type Hex } from 'viem';
+import type { RpcClient } from './rpc.js';
+
+// ParameterUpdate carries only the parameter's name (facts §2): its value is read with eth_call
+// at the block of the event. Getter per (contract, param).
+const getters: Record<string, Record<string, string>> = {
+  BondingManager: {
+    unbondingPeriod: 'unbondingPeriod',
+    numActiveTranscoders: 'getTranscoderPoolMaxSize',
+    treasuryRewardCutRate: 'treasuryRewardCutRate',
+    nextRoundTreasuryRewardCutRate: 'nextRoundTreasuryRewardCutRate',
+    treasuryBalanceCeiling: 'treasuryBalanceCeiling',
+  },
+  RoundsManager: { roundLength: 'roundLength', roundLockAmount: 'roundLockAmount' },
+  Minter: { targetBondingRate: 'targetBondingRate', inflationChange: 'inflationChange', inflation: 'inflation' },
+  TicketBroker: { unlockPeriod: 'unlockPeriod', ticketValidityPeriod: 'ticketValidityPeriod' },
+};
+
+const uintGetterAbi = (name: string) => parseAbi([`function ${name}() view returns (uint256)`]);
+
+export interface ParamRequest {
+  blockNumber: number;
+  contract: string;
+  address: Address;
+  param: string;
+}
+
+const keyOf = (block: number, contract: string, param: string) => `${block}|${contract}|${param}`;
+
+/** Reads parameter values at their blocks, cached; a value the node cannot serve stays unknown. */
+export class ParamReader {
+  private readonly cache = new Map<string, bigint | null>();
+  failures = 0;
+
+  constructor(private readonly rpc: RpcClient) {}
+
+  async prefetch(reqs: ParamRequest[]): Promise<void> {
+    const todo = reqs.filter((r) => !this.cache.has(keyOf(r.blockNumber, r.contract, r.param)) && getters[r.contract]?.[r.param]);
+    if (todo.length === 0) return;
+    const calls = todo.map((r) => {
+      const fn = getters[r.contract]![r.param]!;
+      return { method: 'eth_call', params: [{ to: r.address, data: encodeFunctionData({ abi: uintGetterAbi(fn), functionName: fn }) }, `0x${r.blockNumber.toString(16)}`] };
+    });
+    const outcomes = await this.rpc.batchSettled(calls);
+    outcomes.forEach((o, i) => {
+      const r = todo[i]!;
+      const fn = getters[r.contract]![r.param]!;
+      let value: bigint | null = null;
+      if (o.ok) {
+        try {
+          value = decodeFunctionResult({ abi: uintGetterAbi(fn), functionName: fn, data: o.result as Hex }) as bigint;
+        } catch {
+          value = null;
+        }
+      }
+      if (value === null) this.failures++;
+      this.cache.set(keyOf(r.blockNumber, r.contract, r.param), value);
+    });
+  }
+
+  lookup = (blockNumber: number, contract: string, param: string): bigint | undefined => {
+    const v = this.cache.get(keyOf(blockNumber, contract, param));
+    return v === null ? undefined : v;
+  };
+}

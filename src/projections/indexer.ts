@@ -1,0 +1,122 @@
+import type { Kysely } from 'kysely';
+import type { Address } from 'viem';
+import { EventDecoder, type DecodedEvent } from '../chain/decode.js';
+import { ParamReader, type ParamRequest } from '../chain/enrich.js';
+import type { NetworkConfig } from '../chain/networks.js';
+import { RpcClient } from '../chain/rpc.js';
+import type { Database } from '../store/schema.js';
+import { SyncEngine, type ReorgInfo, type SyncProgress } from '../sync/engine.js';
+import type { BlockHeader, RawLog } from '../sync/logFetcher.js';
+import type { BlockContext, ProtocolProjector } from './protocolProjector.js';
+import { loadProjector, pruneUndo, rollbackProjections, writeChanges } from './protocolStore.js';
+
+export interface IndexerOptions {
+  db: Kysely<Database>;
+  rpcUrl: string;
+  network: NetworkConfig;
+  confirmations?: number;
+  batchBlocks?: number;
+  batchLogs?: number;
+  pollIntervalMs?: number;
+  rpcConcurrency?: number;
+  onProgress?: (p: SyncProgress) => void;
+  onReorg?: (r: ReorgInfo) => void;
+  onError?: (e: Error) => void;
+}
+
+export interface IndexerStats {
+  logs: number;
+  events: number;
+  predictionsChecked: number;
+  divergences: number;
+  unknownLogs: number;
+  paramReadFailures: number;
+}
+
+/** The chain indexer: sync engine → decoder → protocol projection → database, one transaction per batch. */
+export class ProtocolIndexer {
+  readonly engine: SyncEngine<Database>;
+  readonly rpc: RpcClient;
+  private readonly decoder: EventDecoder;
+  private readonly params: ParamReader;
+  private projector: ProtocolProjector | null = null;
+  readonly stats: IndexerStats = { logs: 0, events: 0, predictionsChecked: 0, divergences: 0, unknownLogs: 0, paramReadFailures: 0 };
+
+  constructor(private readonly opts: IndexerOptions) {
+    this.rpc = new RpcClient({ url: opts.rpcUrl, concurrency: opts.rpcConcurrency ?? 4 });
+    this.decoder = new EventDecoder(opts.network);
+    this.params = new ParamReader(this.rpc);
+    const sources = groupSources(opts.network);
+    this.engine = new SyncEngine<Database>({
+      rpc: this.rpc,
+      db: opts.db,
+      sources,
+      confirmations: opts.confirmations ?? opts.network.confirmations,
+      batchBlocks: opts.batchBlocks,
+      batchLogs: opts.batchLogs,
+      pollIntervalMs: opts.pollIntervalMs,
+      // One block per live transaction, so undo images are exact per block and a reorg can stop anywhere.
+      liveBatchBlocks: 1,
+      onLogs: (trx, logs, headers, info) => this.onLogs(trx, logs, headers, info.toBlock, info.mode),
+      rollback: async (trx, forkBlock) => {
+        await rollbackProjections(trx, forkBlock);
+        this.projector = null; // rebuilt from the restored tables on the next batch
+      },
+      onProgress: opts.onProgress,
+      onReorg: opts.onReorg,
+      onError: opts.onError,
+    });
+  }
+
+  private async projectorFor(db: Kysely<Database>): Promise<ProtocolProjector> {
+    if (!this.projector) {
+      this.projector = await loadProjector(db, this.opts.network.contracts.Treasury.address, this.params.lookup);
+    }
+    return this.projector;
+  }
+
+  private async onLogs(trx: Kysely<Database>, logs: RawLog[], headers: BlockHeader[], toBlock: number, mode: 'backfill' | 'live'): Promise<void> {
+    const projector = await this.projectorFor(trx);
+    const events: DecodedEvent[] = [];
+    const paramReqs: ParamRequest[] = [];
+    for (const l of logs) {
+      const e = this.decoder.decode(l);
+      if (!e) continue;
+      events.push(e);
+      if (e.name === 'ParameterUpdate') paramReqs.push({ blockNumber: e.blockNumber, contract: e.contract, address: e.address as Address, param: String(e.args.param) });
+    }
+    await this.params.prefetch(paramReqs);
+    const blocks = new Map<number, BlockContext>(headers.map((h) => [h.number, { number: h.number, timestamp: h.timestamp, l1Block: h.l1BlockNumber }]));
+    try {
+      projector.apply(events, blocks);
+      const changes = projector.takeChanges();
+      await writeChanges(trx, projector, changes, toBlock, mode === 'live' ? toBlock : null);
+      if (mode === 'live') await pruneUndo(trx, Math.max(0, toBlock - 4096));
+      this.stats.logs += logs.length;
+      this.stats.events += events.length;
+      this.stats.predictionsChecked += changes.predictionsChecked;
+      this.stats.divergences += changes.divergences.length;
+      this.stats.unknownLogs = [...this.decoder.unknown.values()].reduce((a, b) => a + b, 0);
+      this.stats.paramReadFailures = this.params.failures;
+    } catch (e) {
+      // The transaction rolls back; the in-memory state must follow it.
+      this.projector = null;
+      throw e;
+    }
+  }
+
+  /** Backfill to head − confirmations. */
+  async backfill(signal?: AbortSignal): Promise<void> {
+    await this.engine.runBackfill({ signal });
+  }
+
+  /** Follow the head until `signal` aborts. */
+  async follow(signal: AbortSignal): Promise<void> {
+    await this.engine.runLive({ signal });
+  }
+}
+
+/** One sync source per contract, all starting at their deployment blocks. */
+function groupSources(network: NetworkConfig): { name: string; addresses: Address[]; fromBlock: number }[] {
+  return Object.entries(network.contracts).map(([name, d]) => ({ name, addresses: [d.address], fromBlock: d.startBlock }));
+}

@@ -1,0 +1,142 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulatorNetwork } from '../src/chain/networks.js';
+import { pendingEarnings } from '../src/analytics/pendingEarnings.js';
+import { ProtocolIndexer } from '../src/projections/indexer.js';
+import type { Snapshot } from '../src/sim/groundTruth.js';
+import { resolveScenario } from '../src/sim/scenario.js';
+import { runSimulation, type SimulationResult } from '../src/sim/simulator.js';
+import { dbKinds, openTestDb, type TestDb } from './helpers/db.js';
+
+interface Mismatch {
+  round: number;
+  what: string;
+  expected: string;
+  actual: string;
+}
+
+async function compareWithSnapshot(db: TestDb, snap: Snapshot, out: Mismatch[]): Promise<number> {
+  let checked = 0;
+  const bad = (what: string, expected: unknown, actual: unknown) => {
+    if (out.length < 50) out.push({ round: snap.round, what, expected: String(expected), actual: String(actual) });
+  };
+  const pending = new Map((await pendingEarnings(db.db)).map((p) => [p.delegator, p]));
+  const rows = new Map((await sql<Record<string, string>>`select * from delegator`.execute(db.db)).rows.map((r) => [r.address!, r]));
+  for (const [addr, truth] of Object.entries(snap.delegators)) {
+    const a = addr.toLowerCase();
+    const p = pending.get(a);
+    const r = rows.get(a);
+    if (!p || !r) {
+      bad(`delegator ${a} missing`, 'a row', 'none');
+      continue;
+    }
+    const pairs: [string, bigint | string, bigint | string][] = [
+      ['pendingStake', truth.pendingStake, p.pendingStake],
+      ['pendingFees', truth.pendingFees, p.pendingFees],
+      ['bondedAmount', truth.bondedAmount, BigInt(r.bonded_amount!)],
+      ['fees', truth.fees, BigInt(r.fees!)],
+      ['delegate', truth.delegateAddress.toLowerCase(), r.delegate!],
+      ['delegatedAmount', truth.delegatedAmount, BigInt(r.delegated_amount!)],
+      ['startRound', truth.startRound, BigInt(r.start_round!)],
+      ['lastClaimRound', truth.lastClaimRound, BigInt(r.last_claim_round!)],
+      ['nextUnbondingLockId', truth.nextUnbondingLockId, BigInt(r.next_unbonding_lock_id!)],
+    ];
+    for (const [f, e, got] of pairs) {
+      checked++;
+      if (e !== got) bad(`delegator ${a}.${f}`, e, got);
+    }
+  }
+  const trs = new Map((await sql<Record<string, string>>`select * from transcoder`.execute(db.db)).rows.map((r) => [r.address!, r]));
+  for (const [addr, truth] of Object.entries(snap.transcoders)) {
+    if (truth.activationRound === 0n && truth.lastRewardRound === 0n && truth.totalStake === 0n) continue;
+    const r = trs.get(addr.toLowerCase());
+    if (!r) {
+      bad(`transcoder ${addr} missing`, 'a row', 'none');
+      continue;
+    }
+    const pairs: [string, bigint, bigint][] = [
+      ['lastRewardRound', truth.lastRewardRound, BigInt(r.last_reward_round!)],
+      ['rewardCut', truth.rewardCut, BigInt(r.reward_cut!)],
+      ['feeShare', truth.feeShare, BigInt(r.fee_share!)],
+      ['activationRound', truth.activationRound, BigInt(r.activation_round!)],
+      ['deactivationRound', truth.deactivationRound, BigInt(r.deactivation_round!)],
+      ['cumulativeRewards', truth.cumulativeRewards, BigInt(r.cumulative_rewards!)],
+      ['cumulativeFees', truth.cumulativeFees, BigInt(r.cumulative_fees!)],
+      ['lastFeeRound', truth.lastFeeRound, BigInt(r.last_fee_round!)],
+      ['totalStake', truth.totalStake, BigInt(r.total_stake!)],
+    ];
+    for (const [f, e, got] of pairs) {
+      checked++;
+      if (e !== got) bad(`transcoder ${addr}.${f}`, e, got);
+    }
+  }
+  return checked;
+}
+
+describe.each(dbKinds)('indexer against the simulator on %s', (kind) => {
+  let db: TestDb;
+  let sim: SimulationResult;
+  const mismatches: Mismatch[] = [];
+  let checked = 0;
+  let indexer: ProtocolIndexer;
+
+  beforeAll(async () => {
+    db = await openTestDb(kind, { migrate: true });
+    const scenario = resolveScenario({ preset: 'test', snapshotRounds: [3, 8, 14] });
+    let rpcUrl = '';
+    sim = await runSimulation({
+      scenario,
+      keepNode: true,
+      hooks: {
+        onSnapshot: async (snap) => {
+          indexer ??= new ProtocolIndexer({ db: db.db, rpcUrl, network: simulatorNetwork(), confirmations: 0 });
+          await indexer.backfill();
+          checked += await compareWithSnapshot(db, snap, mismatches);
+        },
+      },
+      onStart: (url) => {
+        rpcUrl = url;
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await sim?.node?.stop();
+    await db?.close();
+  });
+
+  it('equals the contracts to the wei for every delegator and orchestrator at several rounds', () => {
+    expect(mismatches).toEqual([]);
+    expect(checked).toBeGreaterThan(5000);
+  });
+
+  it('predicted every BondingManager event (incl. EarningsClaimed) before applying it', async () => {
+    const div = await sql<Record<string, string>>`select * from ledger_divergence`.execute(db.db);
+    expect(div.rows).toEqual([]);
+    expect(indexer.stats.predictionsChecked).toBeGreaterThan(3000);
+    const claims = await sql<{ n: string }>`select count(*)::text as n from chain_event where name = 'EarningsClaimed'`.execute(db.db);
+    expect(Number(claims.rows[0]!.n)).toBeGreaterThan(300);
+    expect(indexer.stats.unknownLogs).toBe(0);
+  });
+
+  it('records rounds, tickets, treasury and governance', async () => {
+    const rounds = await sql<Record<string, string>>`select * from protocol_round order by round`.execute(db.db);
+    expect(rounds.rows.length).toBe(sim.groundTruth.rounds.length + 1);
+    for (const truth of sim.groundTruth.rounds) {
+      const row = rounds.rows.find((r) => BigInt(r.round!) === BigInt(truth.round))!;
+      expect(BigInt(row.mintable!)).toBe(truth.mintable);
+      expect(BigInt(row.inflation!)).toBe(truth.inflation);
+      expect(BigInt(row.total_active_stake!)).toBe(truth.totalActiveStake);
+      expect(BigInt(row.l2_supply!)).toBe(truth.l2Supply);
+      expect(BigInt(row.treasury_balance!)).toBe(truth.treasuryBalance);
+      expect(BigInt(row.treasury_reward_cut_rate!)).toBe(truth.treasuryRewardCutRate);
+      expect(Number(row.active_transcoders)).toBe(truth.activeOrchestrators);
+    }
+    const tickets = await sql<{ n: string; paid: string }>`select count(*)::text as n, sum(paid)::text as paid from winning_ticket`.execute(db.db);
+    expect(Number(tickets.rows[0]!.n)).toBeGreaterThan(300);
+    const fees = await sql<{ fees: string }>`select sum(fees)::text as fees from earnings_pool`.execute(db.db);
+    expect(fees.rows[0]!.fees).toBe(tickets.rows[0]!.paid);
+    const proposals = await sql<Record<string, string>>`select * from proposal`.execute(db.db);
+    expect(proposals.rows.length).toBeGreaterThanOrEqual(3);
+  });
+});
