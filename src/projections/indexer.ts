@@ -64,7 +64,11 @@ export class ProtocolIndexer {
       },
       onProgress: opts.onProgress,
       onReorg: opts.onReorg,
-      onError: opts.onError,
+      onError: (e) => {
+        // A failed batch rolled back in the database; the in-memory state must not stay ahead of it.
+        this.projector = null;
+        opts.onError?.(e);
+      },
     });
   }
 
@@ -90,7 +94,7 @@ export class ProtocolIndexer {
     try {
       projector.apply(events, blocks);
       const changes = projector.takeChanges();
-      await writeChanges(trx, projector, changes, toBlock, mode === 'live' ? toBlock : null);
+      await writeChanges(trx, projector, changes, mode === 'live' ? toBlock : null);
       if (mode === 'live') await pruneUndo(trx, Math.max(0, toBlock - 4096));
       this.stats.logs += logs.length;
       this.stats.events += events.length;
@@ -107,12 +111,26 @@ export class ProtocolIndexer {
 
   /** Backfill to head − confirmations. */
   async backfill(signal?: AbortSignal): Promise<void> {
-    await this.engine.runBackfill({ signal });
+    await this.guard(() => this.engine.runBackfill({ signal }));
+  }
+
+  /** One live step: reorg check, confirmed blocks, then the unconfirmed tip. */
+  async syncOnce(): Promise<void> {
+    await this.guard(() => this.engine.syncOnce());
   }
 
   /** Follow the head until `signal` aborts. */
   async follow(signal: AbortSignal): Promise<void> {
-    await this.engine.runLive({ signal });
+    await this.guard(() => this.engine.runLive({ signal }));
+  }
+
+  private async guard<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      this.projector = null;
+      throw e;
+    }
   }
 }
 

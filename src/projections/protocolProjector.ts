@@ -146,6 +146,8 @@ export class ProtocolProjector {
   private treasuryCalls: Map<string, TreasuryCallRow>;
   private delegateHistory = new Map<string, { startRound: bigint; delegate: string }[]>();
   private changes = new ProjectionChanges();
+  /** Ledger entities written, with the block of their last change (so rows do not depend on batching). */
+  readonly dirtyAt = { delegators: new Map<string, number>(), transcoders: new Map<string, number>(), pools: new Map<string, [string, bigint]>() };
   private pendingTicketPaid = new Map<string, bigint>();
 
   constructor(
@@ -180,6 +182,15 @@ export class ProtocolProjector {
     return c;
   }
 
+  /** Hand over the ledger entities written since the last call, with the block of their last change. */
+  takeDirty(): { delegators: Map<string, number>; transcoders: Map<string, number>; pools: Map<string, [string, bigint]> } {
+    const d = { delegators: new Map(this.dirtyAt.delegators), transcoders: new Map(this.dirtyAt.transcoders), pools: new Map(this.dirtyAt.pools) };
+    this.dirtyAt.delegators.clear();
+    this.dirtyAt.transcoders.clear();
+    this.dirtyAt.pools.clear();
+    return d;
+  }
+
   /** Apply one batch of decoded events (sorted by block and log index). */
   apply(events: DecodedEvent[], blocks: Map<number, BlockContext>): void {
     let i = 0;
@@ -189,6 +200,10 @@ export class ProtocolProjector {
       const tx = events.slice(i, j);
       const block = blocks.get(tx[0]!.blockNumber) ?? { number: tx[0]!.blockNumber, timestamp: 0, l1Block: null };
       this.applyTx(tx, block);
+      const d = this.ledger.drainChanges();
+      for (const a of d.delegators) this.dirtyAt.delegators.set(a, block.number);
+      for (const a of d.transcoders) this.dirtyAt.transcoders.set(a, block.number);
+      for (const [t, r] of d.pools) this.dirtyAt.pools.set(`${t}|${r}`, [t, r]);
       i = j;
     }
   }

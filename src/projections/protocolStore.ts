@@ -234,11 +234,13 @@ export async function loadProjector(db: Db, treasury: string, params: ParamLooku
  * Write one batch of changes. With `undoBlock` (unfinalized blocks), the prior image of every
  * mutable row is saved first so a reorg can restore it exactly.
  */
-export async function writeChanges(trx: Db, projector: ProtocolProjector, changes: ProjectionChanges, block: number, undoBlock: number | null): Promise<void> {
+export async function writeChanges(trx: Db, projector: ProtocolProjector, changes: ProjectionChanges, undoBlock: number | null): Promise<void> {
   const ledger = projector.ledger;
-  const dirty = ledger.drainChanges();
+  const dirty = projector.takeDirty();
+  const transcoderBlock = new Map(dirty.transcoders);
+  for (const [a, b] of dirty.delegators) if (!transcoderBlock.has(a) || transcoderBlock.get(a)! < b) transcoderBlock.set(a, Math.max(b, transcoderBlock.get(a) ?? 0));
 
-  const tRows = dirty.transcoders.map((a) => {
+  const tRows = [...dirty.transcoders.keys()].map((a) => {
     const t = ledger.getTranscoder(a);
     return {
       address: a,
@@ -253,13 +255,13 @@ export async function writeChanges(trx: Db, projector: ProtocolProjector, change
       cumulative_fees: t.cumulativeFees,
       last_fee_round: t.lastFeeRound,
       total_stake: ledger.transcoderTotalStake(a),
-      updated_block: block,
+      updated_block: transcoderBlock.get(a)!,
     };
   });
   // Total stake lives on the delegator record: a changed delegator may change its transcoder row.
-  const tSet = new Set(dirty.transcoders);
+  const tSet = new Set(dirty.transcoders.keys());
   const known = new Set(ledger.allTranscoders().map(([a]) => a));
-  for (const a of dirty.delegators) {
+  for (const a of dirty.delegators.keys()) {
     if (tSet.has(a) || !known.has(a)) continue;
     const t = ledger.getTranscoder(a);
     tRows.push({
@@ -275,10 +277,10 @@ export async function writeChanges(trx: Db, projector: ProtocolProjector, change
       cumulative_fees: t.cumulativeFees,
       last_fee_round: t.lastFeeRound,
       total_stake: ledger.transcoderTotalStake(a),
-      updated_block: block,
+      updated_block: transcoderBlock.get(a)!,
     });
   }
-  const dRows = dirty.delegators.map((a) => {
+  const dRows = [...dirty.delegators.keys()].map((a) => {
     const d = ledger.getDelegator(a);
     return {
       address: a,
@@ -290,11 +292,11 @@ export async function writeChanges(trx: Db, projector: ProtocolProjector, change
       last_claim_round: d.lastClaimRound,
       next_unbonding_lock_id: d.nextUnbondingLockId,
       unbonding_locks: [...d.unbondingLocks.entries()].map(([id, l]) => ({ id: id.toString(), amount: l.amount.toString(), withdrawRound: l.withdrawRound.toString() })),
-      updated_block: block,
+      updated_block: dirty.delegators.get(a)!,
     };
   });
   const poolKeys = new Map<string, [string, bigint]>();
-  for (const [t, r] of dirty.pools) poolKeys.set(`${t}|${r}`, [t, r]);
+  for (const [k, tr] of dirty.pools) poolKeys.set(k, tr);
   for (const p of changes.poolPayments.values()) poolKeys.set(`${p.transcoder}|${p.round}`, [p.transcoder, p.round]);
   const pRows = [...poolKeys.entries()].map(([key, [t, r]]) => {
     const pool = ledger.getEarningsPool(t, r);
@@ -314,7 +316,7 @@ export async function writeChanges(trx: Db, projector: ProtocolProjector, change
   });
   const exported = ledger.exportGlobals();
   const meta: PersistedMeta = { globals: exported.globals, pool: exported.pool, poolMaxSize: exported.poolMaxSize, extra: projector.extra };
-  const metaRows = [{ key: META_KEY, value: jsonBig(meta) as unknown as SqlValue, updated_at: new Date().toISOString() }];
+  const metaRows = [{ key: META_KEY, value: jsonBig(meta) as unknown as SqlValue }];
 
   const mutable: [string, Record<string, SqlValue>[]][] = [
     ['transcoder', tRows as Record<string, SqlValue>[]],

@@ -38,6 +38,8 @@ export class ChainDriver {
   constructor(
     readonly rpc: SimRpc,
     private readonly maxTxPerBlock = 150,
+    /** Ask the node for the nonce of senders not seen yet (for a node with history this driver did not make). */
+    private readonly nonceFromNode = false,
   ) {}
 
   async init(timestamp: number): Promise<void> {
@@ -61,6 +63,11 @@ export class ChainDriver {
     if (txs.length === 0) {
       await this.mineEmpty(timestamp);
       return out;
+    }
+    if (this.nonceFromNode) {
+      const unknown = [...new Set(txs.map((t) => t.from.toLowerCase()))].filter((a) => !this.nonces.has(a));
+      const counts = await this.rpc.batch<Hex>(unknown.map((a) => ({ method: 'eth_getTransactionCount', params: [a, 'latest'] })));
+      unknown.forEach((a, i) => this.nonces.set(a, Number(counts[i])));
     }
     for (let i = 0; i < txs.length; i += this.maxTxPerBlock) {
       const chunk = txs.slice(i, i + this.maxTxPerBlock);

@@ -83,7 +83,9 @@ export const pgliteParsers: ParserOptions = {
  * - interval → the server's text, as PGlite returns it
  */
 function postgresTypes(): pg.CustomTypesConfig {
-  const textArray = pg.types.getTypeParser(OID.textArray, 'text') as (value: string) => string[];
+  // pg's typings enumerate scalar OIDs only; text[] (1009) is registered at runtime all the same.
+  type TypeId = Parameters<typeof pg.types.getTypeParser>[0];
+  const textArray = pg.types.getTypeParser(OID.textArray as TypeId, 'text') as (value: string) => string[];
   const overrides = new Map<number, (value: string) => unknown>([
     [OID.int8, asText],
     [OID.numeric, asText],
@@ -98,7 +100,7 @@ function postgresTypes(): pg.CustomTypesConfig {
       const parser = overrides.get(oid);
       if (parser) return parser;
     }
-    return pg.types.getTypeParser(oid, format ?? 'text');
+    return pg.types.getTypeParser(oid as TypeId, format ?? 'text');
   };
   return { getTypeParser: getTypeParser as pg.CustomTypesConfig['getTypeParser'] };
 }
@@ -113,7 +115,15 @@ export async function createDb(config: DbConfigInput): Promise<AtlasDb> {
 }
 
 async function createPGliteDb(dataDir: string | undefined): Promise<AtlasDb> {
-  const pglite = await PGlite.create({ dataDir, parsers: pgliteParsers });
+  return atlasDbFromPGlite(await PGlite.create({ dataDir, parsers: pgliteParsers }));
+}
+
+/**
+ * Wraps an already created PGlite instance (e.g. one restored from a data
+ * dump for fast test setup). Create it with `parsers: pgliteParsers` so its
+ * results match the postgres backend. The returned close() closes it.
+ */
+export function atlasDbFromPGlite(pglite: PGlite): AtlasDb {
   const dialect = new PGliteDialect({ pglite });
   const db = new Kysely<Database>({ dialect });
   return {

@@ -161,7 +161,7 @@ class PGliteDriver implements Driver {
 
 const AFFECTING_COMMANDS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE']);
 
-function toQueryResult<R>(result: Results): QueryResult<R> {
+function toQueryResult<R>(result: Results<unknown>): QueryResult<R> {
   const command = result.command?.toUpperCase();
   const affected = result.rowCount ?? result.affectedRows;
   return {

@@ -1,0 +1,489 @@
+import type { Kysely, Transaction } from 'kysely';
+import { z } from 'zod';
+import { RpcTransientError, type RpcClient } from '../chain/rpc.js';
+import {
+  lockCheckpoints,
+  pruneBlocks,
+  readCheckpoints,
+  readRecentBlocks,
+  rewindTo,
+  writeBlocks,
+  writeCheckpoints,
+  type Checkpoint,
+  type SyncTables,
+} from './checkpoint.js';
+import {
+  ChainInconsistencyError,
+  LogFetcher,
+  getBlockNumber,
+  getExistingHeaders,
+  getHeaders,
+  type BlockHeader,
+  type Hex,
+  type LogFetcherOptions,
+  type RawLog,
+} from './logFetcher.js';
+import { findForkPoint } from './reorg.js';
+
+/**
+ * The sync engine moves raw logs from the chain into the database in block
+ * order. It owns the cursor, finality and reorgs; it knows nothing about what
+ * the logs mean. Each batch is handed to `onLogs` inside a database
+ * transaction that also advances the checkpoints, so the projections and the
+ * checkpoint can never disagree, whatever moment the process dies at.
+ */
+
+export interface SyncSource {
+  /** Checkpoint key; keep it stable across releases. */
+  name: string;
+  addresses: readonly Hex[];
+  /** First block that can hold this source's logs (the contract's deployment block). */
+  fromBlock: number;
+}
+
+export interface SyncBatchInfo {
+  fromBlock: number;
+  toBlock: number;
+  /** Names of the sources whose logs this batch carries. */
+  sources: string[];
+  /** 'backfill': blocks at least `confirmations` deep; 'live': the unconfirmed tip. */
+  mode: 'backfill' | 'live';
+}
+
+/**
+ * Receives one batch inside the transaction that commits it. `logs` are sorted
+ * by (blockNumber, logIndex); `headers` hold at least every block that has a
+ * log plus the batch's last block (in live mode, every block of the batch).
+ * Write with `trx` only.
+ */
+export type OnLogs<DB> = (trx: Transaction<DB>, logs: RawLog[], headers: BlockHeader[], info: SyncBatchInfo) => Promise<void>;
+
+/** Undo every projection row derived from blocks ≥ forkBlock. Runs in the transaction that rewinds the checkpoints. */
+export type RollbackHook<DB> = (trx: Transaction<DB>, forkBlock: number) => Promise<void>;
+
+export interface SyncProgress {
+  phase: 'backfill' | 'live';
+  /** Last block committed. */
+  block: number;
+  /** Block this run is heading for (head − confirmations in backfill, head in live). */
+  target: number;
+  head: number;
+  blocksDone: number;
+  logsDone: number;
+  elapsedMs: number;
+  blocksPerSecond: number;
+  logsPerSecond: number;
+  /** null when the rate is not known yet or the target is reached. */
+  etaSeconds: number | null;
+}
+
+export interface ReorgInfo {
+  /** First block of the abandoned branch that was rolled back. */
+  forkBlock: number;
+  /** Newest block still shared with the node's chain. */
+  ancestor: number;
+  /** Stored blocks above the ancestor that were undone. */
+  depth: number;
+  head: number;
+}
+
+export interface SyncEngineOptions<DB> {
+  rpc: RpcClient;
+  db: Kysely<DB>;
+  sources: readonly SyncSource[];
+  /** Blocks behind the head treated as final. Default 20. */
+  confirmations?: number;
+  /** Most blocks per transaction in backfill, and the widest eth_getLogs span. Default 100,000. */
+  batchBlocks?: number;
+  /** A backfill batch commits early once it holds this many logs. Default 10,000. */
+  batchLogs?: number;
+  /** Live mode: blocks per transaction (each needs its header fetched). Default 500. */
+  liveBatchBlocks?: number;
+  /** Delay between live polls. Default 2,000 ms. */
+  pollIntervalMs?: number;
+  /** Stored block hashes are kept this far behind the newest; also the deepest reorg that can be undone. Default max(4 × confirmations, 256). */
+  keepBlocks?: number;
+  fetcher?: Omit<LogFetcherOptions, 'rpc' | 'headers'>;
+  onLogs: OnLogs<DB>;
+  rollback: RollbackHook<DB>;
+  onProgress?: (p: SyncProgress) => void;
+  onReorg?: (r: ReorgInfo) => void;
+  /** Live mode reports recoverable errors here and polls again. */
+  onError?: (e: Error) => void;
+}
+
+export interface SyncResult {
+  head: number;
+  /** Lowest checkpoint over all sources after the call. */
+  block: number;
+  reorgs: ReorgInfo[];
+}
+
+/** Another writer moved a checkpoint under us: two indexers on one database. */
+export class CheckpointConflictError extends Error {
+  override readonly name = 'CheckpointConflictError';
+}
+
+const addressSchema = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'an address is 0x followed by 40 hex digits');
+const sourcesSchema = z
+  .array(
+    z.object({
+      name: z.string().min(1),
+      addresses: z.array(addressSchema).min(1),
+      fromBlock: z.number().int().min(0),
+    }),
+  )
+  .min(1)
+  .refine((s) => new Set(s.map((x) => x.name)).size === s.length, 'source names must be unique');
+const optionsSchema = z.object({
+  confirmations: z.number().int().min(0),
+  batchBlocks: z.number().int().min(1),
+  batchLogs: z.number().int().min(1),
+  liveBatchBlocks: z.number().int().min(1),
+  pollIntervalMs: z.number().min(0),
+  keepBlocks: z.number().int().min(1),
+});
+
+interface Batch {
+  from: number;
+  to: number;
+  logs: RawLog[];
+  headers: BlockHeader[];
+}
+
+interface Run {
+  phase: 'backfill' | 'live';
+  startedAt: number;
+  blocks: number;
+  logs: number;
+  target: number;
+  head: number;
+}
+
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+
+export class SyncEngine<DB> {
+  private readonly rpc: RpcClient;
+  private readonly db: Kysely<DB>;
+  private readonly sdb: Kysely<SyncTables>;
+  private readonly sources: readonly SyncSource[];
+  private readonly cfg: z.infer<typeof optionsSchema>;
+  private readonly fetcher: LogFetcher;
+  private readonly liveFetcher: LogFetcher;
+  private readonly hooks: Pick<SyncEngineOptions<DB>, 'onLogs' | 'rollback' | 'onProgress' | 'onReorg' | 'onError'>;
+  private initialized = false;
+  private busy = false;
+
+  constructor(opts: SyncEngineOptions<DB>) {
+    const sources = sourcesSchema.parse(opts.sources);
+    const confirmations = opts.confirmations ?? 20;
+    this.cfg = optionsSchema.parse({
+      confirmations,
+      batchBlocks: opts.batchBlocks ?? 100_000,
+      batchLogs: opts.batchLogs ?? 10_000,
+      liveBatchBlocks: opts.liveBatchBlocks ?? 500,
+      pollIntervalMs: opts.pollIntervalMs ?? 2_000,
+      keepBlocks: opts.keepBlocks ?? Math.max(4 * confirmations, 256),
+    });
+    this.rpc = opts.rpc;
+    this.db = opts.db;
+    // The engine's own tables are a slice of whatever schema the caller's DB type describes.
+    this.sdb = opts.db as unknown as Kysely<SyncTables>;
+    this.sources = sources.map((s) => ({ ...s, addresses: s.addresses.map((a) => a.toLowerCase() as Hex) }));
+    // A chunk never spans more than a batch, so a transaction's size stays bounded by batchBlocks.
+    const maxRange = Math.min(opts.fetcher?.maxRange ?? this.cfg.batchBlocks, this.cfg.batchBlocks);
+    const fetcherOpts = { ...opts.fetcher, rpc: opts.rpc, maxRange, initialRange: Math.min(opts.fetcher?.initialRange ?? 2_000, maxRange) };
+    this.fetcher = new LogFetcher({ ...fetcherOpts, headers: true });
+    this.liveFetcher = new LogFetcher({ ...fetcherOpts, headers: false });
+    this.hooks = { onLogs: opts.onLogs, rollback: opts.rollback, onProgress: opts.onProgress, onReorg: opts.onReorg, onError: opts.onError };
+  }
+
+  /** The log fetcher's counters (adaptive span, splits). */
+  fetcherStats(): ReturnType<LogFetcher['stats']> {
+    return this.fetcher.stats();
+  }
+
+  /** Checkpoints as stored (sources never synced show fromBlock − 1). */
+  async checkpoints(): Promise<Checkpoint[]> {
+    await this.init();
+    const stored = await readCheckpoints(this.sdb);
+    return this.sources.map((s) => stored.get(s.name) ?? { source: s.name, block: s.fromBlock - 1, blockHash: null });
+  }
+
+  /**
+   * Backfill to head − confirmations, committing every `batchBlocks`. Goes
+   * round again while the head moved by more than a batch meanwhile. Stops
+   * between batches when `signal` aborts.
+   */
+  async runBackfill(opts: { signal?: AbortSignal } = {}): Promise<SyncResult> {
+    return this.exclusive(async () => {
+      await this.init();
+      const reorgs: ReorgInfo[] = [];
+      const run = this.newRun('backfill');
+      let head = await getBlockNumber(this.rpc);
+      for (;;) {
+        const reorg = await this.checkReorg(head);
+        if (reorg !== 'behind' && reorg !== 'ok') reorgs.push(reorg);
+        const target = head - this.cfg.confirmations;
+        run.target = target;
+        run.head = head;
+        await this.advance(target, 'backfill', run, opts.signal);
+        if (opts.signal?.aborted) break;
+        const next = await getBlockNumber(this.rpc);
+        if (next - target < this.cfg.batchBlocks) {
+          head = next;
+          break;
+        }
+        head = next;
+      }
+      return { head, block: await this.minCursor(), reorgs };
+    });
+  }
+
+  /**
+   * One live step: check the stored tip against the node (rolling back a
+   * reorg), backfill any confirmed blocks, then take the unconfirmed tip with
+   * every header stored for the next reorg check.
+   */
+  async syncOnce(): Promise<SyncResult> {
+    return this.exclusive(() => this.step());
+  }
+
+  /** Poll until `signal` aborts. Transient RPC trouble and mid-step reorgs go to onError and the loop goes on. */
+  async runLive(opts: { signal?: AbortSignal } = {}): Promise<void> {
+    const { signal } = opts;
+    while (!signal?.aborted) {
+      try {
+        await this.exclusive(() => this.step(signal));
+      } catch (e) {
+        if (!(e instanceof RpcTransientError || e instanceof ChainInconsistencyError)) throw e;
+        this.hooks.onError?.(e);
+      }
+      await sleep(this.cfg.pollIntervalMs, signal);
+    }
+  }
+
+  private async step(signal?: AbortSignal): Promise<SyncResult> {
+    await this.init();
+    const reorgs: ReorgInfo[] = [];
+    for (let attempt = 0; ; attempt++) {
+      const head = await getBlockNumber(this.rpc);
+      const check = await this.checkReorg(head);
+      if (check === 'behind') return { head, block: await this.minCursor(), reorgs };
+      if (check !== 'ok') reorgs.push(check);
+      try {
+        const run = this.newRun('live');
+        run.head = head;
+        run.target = head - this.cfg.confirmations;
+        await this.advance(head - this.cfg.confirmations, 'backfill', run, signal);
+        run.target = head;
+        await this.advance(head, 'live', run, signal);
+        return { head, block: await this.minCursor(), reorgs };
+      } catch (e) {
+        // The chain moved under this step (a reorg between our reads): check again from the top.
+        if (e instanceof ChainInconsistencyError && attempt < 2) continue;
+        throw e;
+      }
+    }
+  }
+
+  private async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.busy) throw new Error('SyncEngine: runBackfill/syncOnce/runLive must not overlap on one engine');
+    this.busy = true;
+    try {
+      return await fn();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async init(): Promise<void> {
+    if (this.initialized) return;
+    // Rows exist before the first batch so every batch can lock them (FOR UPDATE locks rows, not gaps).
+    await this.sdb
+      .insertInto('sync_checkpoint')
+      .values(this.sources.map((s) => ({ source: s.name, block: s.fromBlock - 1, block_hash: null })))
+      .onConflict((oc) => oc.column('source').doNothing())
+      .execute();
+    this.initialized = true;
+  }
+
+  private cursorOf(cps: Map<string, Checkpoint>, s: SyncSource): number {
+    return cps.get(s.name)?.block ?? s.fromBlock - 1;
+  }
+
+  private async minCursor(): Promise<number> {
+    const cps = await readCheckpoints(this.sdb);
+    return Math.min(...this.sources.map((s) => this.cursorOf(cps, s)));
+  }
+
+  private newRun(phase: Run['phase']): Run {
+    return { phase, startedAt: Date.now(), blocks: 0, logs: 0, target: 0, head: 0 };
+  }
+
+  /**
+   * Move every source up to `target`. Sources whose checkpoints differ (one
+   * added later, say) advance in segments: the laggards alone until they reach
+   * the next checkpoint, then together, so one eth_getLogs serves all sources
+   * that share a cursor and logs across them arrive in one block order.
+   */
+  private async advance(target: number, mode: 'backfill' | 'live', run: Run, signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      if (signal?.aborted) return;
+      const cps = await readCheckpoints(this.sdb);
+      const behind = this.sources.filter((s) => this.cursorOf(cps, s) < target);
+      if (behind.length === 0) return;
+      const min = Math.min(...behind.map((s) => this.cursorOf(cps, s)));
+      const active = behind.filter((s) => this.cursorOf(cps, s) === min);
+      const higher = this.sources.map((s) => this.cursorOf(cps, s)).filter((c) => c > min);
+      const segEnd = Math.min(target, ...higher);
+      const prevHash = active.map((s) => cps.get(s.name)?.blockHash ?? null).find((h) => h !== null) ?? null;
+      if (mode === 'backfill') await this.backfillSegment(active, min + 1, segEnd, run, signal);
+      else await this.liveSegment(active, min + 1, segEnd, prevHash, run, signal);
+    }
+  }
+
+  private async backfillSegment(active: SyncSource[], lo: number, hi: number, run: Run, signal?: AbortSignal): Promise<void> {
+    const addresses = active.flatMap((s) => s.addresses);
+    let batch: Batch | null = null;
+    for await (const chunk of this.fetcher.chunks(addresses, lo, hi)) {
+      if (!batch) batch = { from: chunk.fromBlock, to: chunk.toBlock, logs: [...chunk.logs], headers: [...chunk.headers] };
+      else {
+        batch.to = chunk.toBlock;
+        batch.logs.push(...chunk.logs);
+        batch.headers.push(...chunk.headers);
+      }
+      const full = batch.to - batch.from + 1 >= this.cfg.batchBlocks || batch.logs.length >= this.cfg.batchLogs;
+      if (full || batch.to === hi) {
+        const last = batch.headers.at(-1);
+        if (!last || last.number !== batch.to) batch.headers.push(...(await getExistingHeaders(this.rpc, [batch.to])));
+        await this.commit(batch, active, 'backfill', batch.headers.slice(-1), run);
+        batch = null;
+        if (signal?.aborted) return;
+      }
+    }
+  }
+
+  /**
+   * The unconfirmed tip: every header is read and chained to the stored parent
+   * before logs are accepted, and the last header is read again after the logs,
+   * so logs and headers come from one branch. Any disagreement throws
+   * ChainInconsistencyError and nothing of the batch is written.
+   */
+  private async liveSegment(
+    active: SyncSource[],
+    lo: number,
+    hi: number,
+    prevHash: Hex | null,
+    run: Run,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const addresses = active.flatMap((s) => s.addresses);
+    let parent = prevHash;
+    for (let a = lo; a <= hi; ) {
+      if (signal?.aborted) return;
+      const b = Math.min(hi, a + this.cfg.liveBatchBlocks - 1);
+      const numbers = Array.from({ length: b - a + 1 }, (_, i) => a + i);
+      const headers = await getExistingHeaders(this.rpc, numbers);
+      headers.forEach((h, i) => {
+        const expected = i === 0 ? parent : headers[i - 1].hash;
+        if (expected !== null && h.parentHash !== expected) {
+          throw new ChainInconsistencyError(`block ${h.number} has parent ${h.parentHash}, expected ${expected}: the chain changed during sync`);
+        }
+      });
+      const { logs } = await this.liveFetcher.fetchAll(addresses, a, b);
+      for (const l of logs) {
+        if (headers[l.blockNumber - a].hash !== l.blockHash) {
+          throw new ChainInconsistencyError(`log in block ${l.blockNumber} has hash ${l.blockHash}, header says ${headers[l.blockNumber - a].hash}`);
+        }
+      }
+      const [tip] = await getHeaders(this.rpc, [b]);
+      if (tip?.hash !== headers[headers.length - 1].hash) {
+        throw new ChainInconsistencyError(`block ${b} changed while its logs were read`);
+      }
+      await this.commit({ from: a, to: b, logs, headers }, active, 'live', headers, run);
+      parent = headers[headers.length - 1].hash;
+      a = b + 1;
+    }
+  }
+
+  private async commit(batch: Batch, active: SyncSource[], mode: 'backfill' | 'live', storeHeaders: BlockHeader[], run: Run): Promise<void> {
+    const names = active.map((s) => s.name);
+    const end = batch.headers.find((h) => h.number === batch.to);
+    if (!end) throw new Error(`internal: batch ${batch.from}-${batch.to} lacks its last header`);
+    const headers = dedupeHeaders(batch.headers);
+    await this.db.transaction().execute(async (trx) => {
+      const st = trx as unknown as Transaction<SyncTables>;
+      const locked = await lockCheckpoints(st, names);
+      for (const s of active) {
+        const cur = locked.get(s.name)?.block ?? s.fromBlock - 1;
+        if (cur !== batch.from - 1) {
+          throw new CheckpointConflictError(
+            `checkpoint of source "${s.name}" is at ${cur}, expected ${batch.from - 1}: is another indexer writing to this database?`,
+          );
+        }
+      }
+      await this.hooks.onLogs(trx, batch.logs, headers, { fromBlock: batch.from, toBlock: batch.to, sources: names, mode });
+      await writeCheckpoints(st, names, batch.to, end.hash);
+      await writeBlocks(st, storeHeaders);
+      await pruneBlocks(st, batch.to, this.cfg.keepBlocks);
+    });
+    run.blocks += batch.to - batch.from + 1;
+    run.logs += batch.logs.length;
+    this.report(run, batch.to);
+  }
+
+  private report(run: Run, block: number): void {
+    if (!this.hooks.onProgress) return;
+    const elapsedMs = Math.max(1, Date.now() - run.startedAt);
+    const blocksPerSecond = (run.blocks * 1000) / elapsedMs;
+    const logsPerSecond = (run.logs * 1000) / elapsedMs;
+    const remaining = Math.max(0, run.target - block);
+    this.hooks.onProgress({
+      phase: run.phase,
+      block,
+      target: run.target,
+      head: run.head,
+      blocksDone: run.blocks,
+      logsDone: run.logs,
+      elapsedMs,
+      blocksPerSecond,
+      logsPerSecond,
+      etaSeconds: remaining === 0 ? 0 : blocksPerSecond > 0 ? remaining / blocksPerSecond : null,
+    });
+  }
+
+  /** Compare stored hashes with the node; on a fork, roll back projections and checkpoints in one transaction. */
+  private async checkReorg(head: number): Promise<'ok' | 'behind' | ReorgInfo> {
+    const stored = await readRecentBlocks(this.sdb, this.cfg.keepBlocks + this.cfg.liveBatchBlocks + 1);
+    const check = await findForkPoint(stored, head, (numbers) => getHeaders(this.rpc, numbers));
+    if (check.kind !== 'reorg') return check.kind;
+    const { ancestor } = check;
+    const forkBlock = ancestor.number + 1;
+    const firstBlockOf = new Map(this.sources.map((s) => [s.name, s.fromBlock]));
+    await this.db.transaction().execute(async (trx) => {
+      const st = trx as unknown as Transaction<SyncTables>;
+      await lockCheckpoints(st, this.sources.map((s) => s.name));
+      await this.hooks.rollback(trx, forkBlock);
+      await rewindTo(st, ancestor, firstBlockOf);
+    });
+    const info: ReorgInfo = { forkBlock, ancestor: ancestor.number, depth: check.depth, head };
+    this.hooks.onReorg?.(info);
+    return info;
+  }
+}
+
+function dedupeHeaders(headers: BlockHeader[]): BlockHeader[] {
+  const byNumber = new Map(headers.map((h) => [h.number, h]));
+  return [...byNumber.values()].sort((a, b) => a.number - b.number);
+}

@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RpcClient, RpcFatalError } from '../chain/rpc.js';
+import { startAnvil, type AnvilNode } from '../sim/anvil.js';
+import { startFaultProxy } from '../sim/faultProxy.js';
+import { LogFetcher, compareLogs, getBlockNumber, type Hex } from './logFetcher.js';
+import { deployEmitter, mineHistory } from './testkit/emitter.js';
+
+/** Real anvil, real HTTP faults: the fetcher must return exactly what a clean direct fetch returns. */
+describe('LogFetcher', () => {
+  let anvil: AnvilNode;
+  let direct: RpcClient;
+  let watched: Hex[];
+  let head: number;
+  let expectedCount: number;
+
+  beforeAll(async () => {
+    anvil = await startAnvil({ noMining: true });
+    direct = new RpcClient({ url: anvil.url });
+    const a = await deployEmitter(direct, { mine: true });
+    const b = await deployEmitter(direct, { mine: true });
+    const other = await deployEmitter(direct, { mine: true });
+    watched = [a, b];
+    await mineHistory(direct, { seed: 11, blocks: 300, emitters: [a, b, other], gapProbability: 0.15, maxGap: 30 });
+    head = await getBlockNumber(direct);
+    const all = await new LogFetcher({ rpc: direct, initialRange: 1_000_000, maxRange: 1_000_000 }).fetchAll(watched, 0, head);
+    expectedCount = all.logs.length;
+  });
+  afterAll(async () => {
+    await anvil?.stop();
+  });
+
+  it('sees thousands of logs across many blocks, sorted, with headers', async () => {
+    const { logs, headers } = await new LogFetcher({ rpc: direct, initialRange: 100 }).fetchAll(watched, 0, head);
+    expect(logs.length).toBe(expectedCount);
+    expect(logs.length).toBeGreaterThan(2_000);
+    expect(new Set(logs.map((l) => l.blockNumber)).size).toBeGreaterThan(100);
+    expect(head).toBeGreaterThan(600);
+    for (let i = 1; i < logs.length; i++) expect(compareLogs(logs[i - 1], logs[i])).toBeLessThan(0);
+    expect(logs.every((l) => watched.includes(l.address))).toBe(true);
+    const byNumber = new Map(headers.map((h) => [h.number, h]));
+    expect(byNumber.size).toBe(new Set(logs.map((l) => l.blockNumber)).size);
+    for (const l of logs) expect(byNumber.get(l.blockNumber)?.hash).toBe(l.blockHash);
+    expect(headers[0].l1BlockNumber).toBeNull();
+  });
+
+  it('returns identical logs through 429s, 503s, hangs, truncated and reset bodies and range errors', async () => {
+    const proxy = await startFaultProxy({
+      upstream: anvil.url,
+      seed: 7,
+      rates: { http429: 0.08, http503: 0.06, hang: 0.04, truncate: 0.06, reset: 0.04 },
+      retryAfterSeconds: 0,
+      hangMs: 5_000,
+      maxLogRange: 700,
+      maxLogResults: 400,
+    });
+    try {
+      const rpc = new RpcClient({ url: proxy.url, timeoutMs: 250, backoffBaseMs: 5, backoffMaxMs: 40, maxRetries: 12, concurrency: 4 });
+      const fetcher = new LogFetcher({ rpc, initialRange: 2_000, concurrency: 4, sparseLogs: 200 });
+      const reference = await new LogFetcher({ rpc: direct, initialRange: 1_000_000, maxRange: 1_000_000 }).fetchAll(watched, 0, head);
+
+      const chunks: Array<{ from: number; to: number }> = [];
+      const logs = [];
+      const headers = [];
+      for await (const c of fetcher.chunks(watched, 0, head)) {
+        chunks.push({ from: c.fromBlock, to: c.toBlock });
+        logs.push(...c.logs);
+        headers.push(...c.headers);
+      }
+      expect(logs).toEqual(reference.logs);
+      expect(headers).toEqual(reference.headers);
+      // contiguous, in order, exactly covering the range
+      expect(chunks[0].from).toBe(0);
+      expect(chunks.at(-1)?.to).toBe(head);
+      for (let i = 1; i < chunks.length; i++) expect(chunks[i].from).toBe(chunks[i - 1].to + 1);
+
+      const p = proxy.stats().injected;
+      expect(p.http429 + p.http503 + p.hang + p.truncate + p.reset).toBeGreaterThan(5);
+      expect(p.rangeError).toBeGreaterThan(0);
+      const s = rpc.stats();
+      expect(s.retries).toBeGreaterThan(5);
+      expect(s.transientCauses.timeout).toBeGreaterThan(0);
+      expect(s.transientCauses.malformed + s.transientCauses.connection).toBeGreaterThan(0);
+      expect(fetcher.stats().splits).toBeGreaterThan(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('shrinks ranges on "more than N results" and still returns everything', async () => {
+    const proxy = await startFaultProxy({ upstream: anvil.url, maxLogResults: 60 });
+    try {
+      const rpc = new RpcClient({ url: proxy.url });
+      const fetcher = new LogFetcher({ rpc, initialRange: 50_000, maxRange: 50_000, concurrency: 2 });
+      const { logs } = await fetcher.fetchAll(watched, 0, head);
+      expect(logs.length).toBe(expectedCount);
+      const s = fetcher.stats();
+      expect(s.splits).toBeGreaterThan(3);
+      expect(s.currentRange).toBeLessThan(50_000);
+      expect(rpc.stats().errors.rangeTooLarge).toBe(proxy.stats().injected.rangeError);
+      expect(rpc.stats().retries).toBe(0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('grows the range again over sparse stretches', async () => {
+    const rpc = new RpcClient({ url: anvil.url });
+    const fetcher = new LogFetcher({ rpc, initialRange: 4, maxRange: 512, sparseLogs: 1_000 });
+    await fetcher.fetchAll(watched, 0, head);
+    expect(fetcher.stats().grows).toBeGreaterThan(3);
+    expect(fetcher.stats().currentRange).toBe(512);
+  });
+
+  it('fails clearly when a single block is still too large', async () => {
+    const proxy = await startFaultProxy({ upstream: anvil.url, maxLogResults: 3 });
+    try {
+      const fetcher = new LogFetcher({ rpc: new RpcClient({ url: proxy.url }), initialRange: 64 });
+      const err = await fetcher.fetchAll(watched, 0, head).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RpcFatalError);
+      expect((err as Error).message).toMatch(/single block \d+ .*cannot be split below one block/);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('delivers nothing for an empty range and stops cleanly when the consumer stops', async () => {
+    const fetcher = new LogFetcher({ rpc: direct, initialRange: 50, concurrency: 3 });
+    expect(await fetcher.fetchAll(watched, 10, 9)).toEqual({ logs: [], headers: [] });
+    let n = 0;
+    for await (const c of fetcher.chunks(watched, 0, head)) {
+      expect(c.fromBlock).toBeLessThanOrEqual(c.toBlock);
+      if (++n === 3) break;
+    }
+    expect(n).toBe(3);
+  });
+});
