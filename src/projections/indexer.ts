@@ -3,7 +3,7 @@ import type { Address } from 'viem';
 import { EventDecoder, type DecodedEvent } from '../chain/decode.js';
 import { ParamReader, type ParamRequest } from '../chain/enrich.js';
 import type { NetworkConfig } from '../chain/networks.js';
-import { RpcClient } from '../chain/rpc.js';
+import { RpcClient, type RpcClientOptions } from '../chain/rpc.js';
 import type { Database } from '../store/schema.js';
 import { SyncEngine, type ReorgInfo, type SyncProgress } from '../sync/engine.js';
 import type { BlockHeader, RawLog } from '../sync/logFetcher.js';
@@ -19,6 +19,8 @@ export interface IndexerOptions {
   batchLogs?: number;
   pollIntervalMs?: number;
   rpcConcurrency?: number;
+  /** Retry and timeout tuning of the JSON-RPC client. */
+  rpcOptions?: Omit<RpcClientOptions, 'url'>;
   onProgress?: (p: SyncProgress) => void;
   onReorg?: (r: ReorgInfo) => void;
   onError?: (e: Error) => void;
@@ -43,7 +45,7 @@ export class ProtocolIndexer {
   readonly stats: IndexerStats = { logs: 0, events: 0, predictionsChecked: 0, divergences: 0, unknownLogs: 0, paramReadFailures: 0 };
 
   constructor(private readonly opts: IndexerOptions) {
-    this.rpc = new RpcClient({ url: opts.rpcUrl, concurrency: opts.rpcConcurrency ?? 4 });
+    this.rpc = new RpcClient({ concurrency: opts.rpcConcurrency ?? 4, ...opts.rpcOptions, url: opts.rpcUrl });
     this.decoder = new EventDecoder(opts.network);
     this.params = new ParamReader(this.rpc);
     const sources = groupSources(opts.network);

@@ -1,0 +1,117 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulatorNetwork } from '../src/chain/networks.js';
+import { ProtocolIndexer } from '../src/projections/indexer.js';
+import { startFaultProxy } from '../src/sim/faultProxy.js';
+import { resolveScenario } from '../src/sim/scenario.js';
+import { runSimulation, type SimulationResult } from '../src/sim/simulator.js';
+import { createDb, type DbConfigInput } from '../src/store/db.js';
+import { dbKinds, openTestDb } from './helpers/db.js';
+import { dumpProjections } from './helpers/dump.js';
+
+const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'protocolIndexChild.ts');
+
+function runChild(config: object, killAfterBatches?: number): Promise<{ batches: number; signal: NodeJS.Signals | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', child], { env: { ...process.env, ATLAS_INDEX_CHILD: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let batches = 0;
+    let stderr = '';
+    let killed = false;
+    p.stdout.on('data', (d: Buffer) => {
+      batches += (d.toString().match(/^batch /gm) ?? []).length;
+      if (killAfterBatches !== undefined && !killed && batches >= killAfterBatches) {
+        killed = true;
+        setTimeout(() => p.kill('SIGKILL'), Math.floor(Math.random() * 40));
+      }
+    });
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('error', reject);
+    p.on('exit', (_code, signal) => resolve({ batches, signal, stderr }));
+  });
+}
+
+describe.each(dbKinds)('protocol indexer resilience on %s', (kind) => {
+  let sim: SimulationResult;
+  let reference: Record<string, string[]>;
+
+  beforeAll(async () => {
+    sim = await runSimulation({ scenario: resolveScenario({ preset: 'test', rounds: 3, delegators: 120 }), keepNode: true });
+    const db = await openTestDb(kind, { migrate: true });
+    await new ProtocolIndexer({ db: db.db, rpcUrl: sim.rpcUrl, network: simulatorNetwork(), confirmations: 0 }).backfill();
+    reference = await dumpProjections(db.db);
+    await db.close();
+    expect(reference.chain_event!.length).toBeGreaterThan(3000);
+  });
+
+  afterAll(async () => {
+    await sim?.node?.stop();
+  });
+
+  it('ends identical to an uninterrupted sync after kill -9 at random points', async () => {
+    let config: DbConfigInput;
+    let cleanup: () => Promise<void>;
+    let dir: string | undefined;
+    if (kind === 'postgres') {
+      const holder = await openTestDb('postgres');
+      config = holder.config;
+      cleanup = () => holder.close();
+    } else {
+      dir = await mkdtemp(path.join(tmpdir(), 'atlas-index-kill-'));
+      config = { kind: 'pglite', dataDir: dir };
+      cleanup = () => rm(dir!, { recursive: true, force: true });
+    }
+    try {
+      const cfg = { db: config, rpcUrl: sim.rpcUrl, batchBlocks: 3 };
+      let kills = 0;
+      for (const after of [2, 5, 9]) {
+        const run = await runChild(cfg, after);
+        if (run.signal === 'SIGKILL') kills++;
+        else expect(run.stderr).toBe('');
+      }
+      expect(kills).toBeGreaterThanOrEqual(2);
+      const last = await runChild(cfg);
+      expect(last.signal, last.stderr).toBeNull();
+      const db = await createDb(config);
+      try {
+        expect(await dumpProjections(db.db)).toEqual(reference);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('survives 429s, 503s, hangs, truncated and reset responses and range errors with nothing lost', async () => {
+    const proxy = await startFaultProxy({
+      upstream: sim.rpcUrl,
+      seed: 7,
+      rates: { http429: 0.08, http503: 0.05, hang: 0.02, truncate: 0.05, reset: 0.03 },
+      retryAfterSeconds: 0,
+      hangMs: 1_500,
+      maxLogRange: 4,
+    });
+    const db = await openTestDb(kind, { migrate: true });
+    try {
+      const indexer = new ProtocolIndexer({
+        db: db.db,
+        rpcUrl: proxy.url,
+        network: simulatorNetwork(),
+        confirmations: 0,
+        rpcOptions: { timeoutMs: 1_000, backoffBaseMs: 20, maxRetries: 12 },
+      });
+      await indexer.backfill();
+      const injected = proxy.stats().injected;
+      expect(injected.http429 + injected.http503 + injected.truncate + injected.reset).toBeGreaterThan(5);
+      expect(injected.rangeError).toBeGreaterThan(0);
+      expect(await dumpProjections(db.db)).toEqual(reference);
+    } finally {
+      await db.close();
+      await proxy.close();
+    }
+  });
+});
