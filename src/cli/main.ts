@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError } from './config.js';
+import { indexCommand } from './indexCommand.js';
 import { simCommand } from './simCommand.js';
 
 function int(name: string) {
@@ -33,6 +34,14 @@ export function buildProgram(): Command {
     .option('--port <n>', 'anvil port (default: a free port)', int('--port'))
     .option('--keep', 'keep the node running after the scenario (Ctrl-C to stop)')
     .action(simCommand);
+
+  program
+    .command('index')
+    .description('index the Livepeer contracts of a chain into the database (DATABASE_URL or the embedded one)')
+    .option('--rpc-url <url>', 'JSON-RPC endpoint (default: ATLAS_RPC_URL)')
+    .option('--network <name>', 'arbitrum-one | simulator (addresses and start blocks)', 'arbitrum-one')
+    .option('--follow', 'keep following the head after the backfill')
+    .action(indexCommand);
 
   return program;
 }

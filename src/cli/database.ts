@@ -1,0 +1,54 @@
+import { mkdirSync, rmSync, existsSync } from 'node:fs';
+import { sql } from 'kysely';
+import { createDb, type AtlasDb } from '../store/db.js';
+import { migrate } from '../store/migrate.js';
+import type { AtlasConfig } from './config.js';
+
+/** Open the configured database and bring its schema up to date. */
+export async function openDatabase(cfg: AtlasConfig['database']): Promise<AtlasDb> {
+  if (cfg.kind === 'pglite') mkdirSync(cfg.dataDir, { recursive: true });
+  const db = await createDb(cfg.kind === 'pglite' ? { kind: 'pglite', dataDir: cfg.dataDir } : { kind: 'postgres', url: cfg.url });
+  await migrate(db.db);
+  return db;
+}
+
+/** Which chain a database holds; a database never mixes two. */
+export async function claimNetwork(db: AtlasDb, network: { name: string; genesisHash: string }): Promise<'new' | 'same' | 'other'> {
+  const row = await sql<{ value: { name: string; genesisHash: string } | string }>`select value from atlas_meta where key = 'network'`.execute(db.db);
+  if (row.rows.length === 0) {
+    await sql`insert into atlas_meta (key, value) values ('network', ${JSON.stringify(network)}::jsonb)`.execute(db.db);
+    return 'new';
+  }
+  const v = row.rows[0]!.value;
+  const stored = typeof v === 'string' ? (JSON.parse(v) as { name: string; genesisHash: string }) : v;
+  return stored.name === network.name && stored.genesisHash === network.genesisHash ? 'same' : 'other';
+}
+
+/**
+ * Each simulator run is a new chain: its embedded database starts empty. A database that holds a
+ * real network is never wiped.
+ */
+export async function freshSimulatorDatabase(cfg: AtlasConfig['database']): Promise<AtlasDb> {
+  if (cfg.kind === 'pglite' && existsSync(cfg.dataDir)) {
+    const probe = await openDatabase(cfg);
+    const row = await sql<{ value: { name: string } | string }>`select value from atlas_meta where key = 'network'`.execute(probe.db);
+    await probe.close();
+    const v = row.rows[0]?.value;
+    const name = v === undefined ? undefined : typeof v === 'string' ? (JSON.parse(v) as { name: string }).name : v.name;
+    if (name !== undefined && name !== 'simulator') {
+      throw new Error(`${cfg.dataDir} holds the ${name} network; point ATLAS_DATA_DIR elsewhere to run the simulator`);
+    }
+    rmSync(cfg.dataDir, { recursive: true, force: true });
+  }
+  const db = await openDatabase(cfg);
+  if (cfg.kind === 'postgres') {
+    const row = await sql<{ value: { name: string } | string }>`select value from atlas_meta where key = 'network'`.execute(db.db);
+    const v = row.rows[0]?.value;
+    const name = v === undefined ? undefined : typeof v === 'string' ? (JSON.parse(v) as { name: string }).name : v.name;
+    if (name !== undefined) {
+      await db.close();
+      throw new Error(`the database at DATABASE_URL already holds the ${name} network; use an empty database for the simulator`);
+    }
+  }
+  return db;
+}

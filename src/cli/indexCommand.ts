@@ -1,0 +1,65 @@
+import { arbitrumOne, simulatorNetwork, type NetworkConfig } from '../chain/networks.js';
+import { ProtocolIndexer } from '../projections/indexer.js';
+import { ConfigError, loadConfig } from './config.js';
+import { claimNetwork, openDatabase } from './database.js';
+import { ProgressLine, formatSeconds } from './progress.js';
+
+export interface IndexFlags {
+  rpcUrl?: string;
+  network?: string;
+  follow?: boolean;
+}
+
+/** `atlas index`: backfill (and optionally follow) a chain into the configured database. */
+export async function indexCommand(flags: IndexFlags): Promise<void> {
+  const cfg = loadConfig(process.env, flags.rpcUrl ? { ATLAS_RPC_URL: flags.rpcUrl } : {});
+  if (cfg.network.kind !== 'rpc') {
+    throw new ConfigError('nothing to index: set ATLAS_RPC_URL (Arbitrum One) or pass --rpc-url of a simulator node (atlas sim --keep)');
+  }
+  const rpcUrl = cfg.network.url;
+  const network: NetworkConfig = flags.network === 'simulator' ? simulatorNetwork() : arbitrumOne;
+  if (flags.network !== undefined && flags.network !== 'simulator' && flags.network !== 'arbitrum-one') {
+    throw new ConfigError('--network must be arbitrum-one or simulator');
+  }
+  const db = await openDatabase(cfg.database);
+  const progress = new ProgressLine('indexing');
+  const indexer = new ProtocolIndexer({
+    db: db.db,
+    rpcUrl,
+    network,
+    confirmations: cfg.sync.confirmations,
+    pollIntervalMs: cfg.sync.pollMs,
+    rpcConcurrency: cfg.sync.rpcConcurrency,
+    onProgress: (p) =>
+      progress.update(p.blocksDone, p.blocksDone + Math.max(0, p.target - p.block), {
+        block: p.block,
+        'blocks/s': p.blocksPerSecond,
+        'logs/s': p.logsPerSecond,
+      }),
+    onReorg: (r) => process.stderr.write(`reorg of depth ${r.depth} at block ${r.forkBlock}: rolled back\n`),
+    onError: (e) => process.stderr.write(`indexer: ${e.message} (retrying)\n`),
+  });
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const chainId = await indexer.rpc.request<string>('eth_chainId');
+    if (Number(chainId) !== network.chainId && network.name !== 'simulator') {
+      throw new ConfigError(`ATLAS_RPC_URL serves chain ${Number(chainId)}, not ${network.name} (${network.chainId})`);
+    }
+    const genesis = await indexer.rpc.request<{ hash: string }>('eth_getBlockByNumber', ['0x0', false]);
+    if ((await claimNetwork(db, { name: network.name, genesisHash: genesis.hash })) === 'other') {
+      throw new ConfigError('this database already holds another chain; use an empty database');
+    }
+    const t0 = Date.now();
+    await indexer.backfill(controller.signal);
+    progress.done(`indexed ${indexer.stats.logs.toLocaleString('en-US')} logs in ${formatSeconds((Date.now() - t0) / 1000)} (${indexer.stats.divergences} divergences)`);
+    if (flags.follow && !controller.signal.aborted) {
+      process.stderr.write('following the chain head; Ctrl-C to stop\n');
+      await indexer.follow(controller.signal);
+    }
+  } finally {
+    await db.close();
+  }
+}
