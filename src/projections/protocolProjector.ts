@@ -1,4 +1,4 @@
-import { keccak256, toBytes } from 'viem';
+import { decodeFunctionData, keccak256, parseAbi, toBytes, type Hex } from 'viem';
 import type { DecodedEvent } from '../chain/decode.js';
 import {
   BondingLedger,
@@ -128,6 +128,36 @@ export interface ProjectorSeed {
   delegateHistory: DelegateChangeRow[];
 }
 
+// Owner-only BondingManager setters; when governance executes one, its calldata carries the value.
+const bondingSetters = parseAbi([
+  'function setTreasuryRewardCutRate(uint256 value)',
+  'function setTreasuryBalanceCeiling(uint256 value)',
+  'function setUnbondingPeriod(uint64 value)',
+  'function setNumActiveTranscoders(uint256 value)',
+]);
+const setterParam: Record<string, string> = {
+  setTreasuryRewardCutRate: 'nextRoundTreasuryRewardCutRate',
+  setTreasuryBalanceCeiling: 'treasuryBalanceCeiling',
+  setUnbondingPeriod: 'unbondingPeriod',
+  setNumActiveTranscoders: 'numActiveTranscoders',
+};
+
+/** Values of BondingManager parameters set by timelock calls executed in this transaction. */
+function executedSetterValues(tx: DecodedEvent[], bondingManager: string | undefined): Map<string, bigint> {
+  const out = new Map<string, bigint>();
+  for (const e of tx) {
+    if (e.contract !== 'Treasury' || e.name !== 'CallExecuted' || String(e.args.target).toLowerCase() !== bondingManager) continue;
+    try {
+      const call = decodeFunctionData({ abi: bondingSetters, data: e.args.data as Hex });
+      const param = setterParam[call.functionName];
+      if (param) out.set(param, BigInt(call.args[0] as bigint | number));
+    } catch {
+      // not one of the setters: the value comes from an eth_call at the block instead
+    }
+  }
+  return out;
+}
+
 const BM_PREFIX = new Set(['EarningsClaimed', 'TranscoderActivated', 'TranscoderDeactivated', 'TreasuryReward']);
 
 /**
@@ -149,6 +179,7 @@ export class ProtocolProjector {
   /** Ledger entities written, with the block of their last change (so rows do not depend on batching). */
   readonly dirtyAt = { delegators: new Map<string, number>(), transcoders: new Map<string, number>(), pools: new Map<string, [string, bigint]>() };
   private pendingTicketPaid = new Map<string, bigint>();
+  private executedValues = new Map<string, bigint>();
 
   constructor(
     ledger: BondingLedger,
@@ -216,6 +247,7 @@ export class ProtocolProjector {
     const bm = tx.filter((e) => e.contract === 'BondingManager');
     let k = 0;
     if (newRound) k = this.initializeRound(tx, newRound, bm, block);
+    this.executedValues = executedSetterValues(tx, bm[0]?.address);
     this.applyBondingOps(bm.slice(k), block);
     for (const e of tx) {
       if (e.contract === 'BondingManager' || e.contract === 'RoundsManager') continue;
@@ -432,7 +464,7 @@ export class ProtocolProjector {
 
   private parameter(e: DecodedEvent): LedgerEvent[] {
     const param = String(e.args.param);
-    const value = this.params(e.blockNumber, 'BondingManager', param);
+    const value = this.executedValues.get(param) ?? this.params(e.blockNumber, 'BondingManager', param);
     this.changes.params.push({ block_number: e.blockNumber, log_index: e.logIndex, contract: 'BondingManager', param, value: value?.toString() ?? null });
     if (value === undefined) {
       this.diverge(e, `parameter ${param}`, 'a value read at this block', 'unavailable');
