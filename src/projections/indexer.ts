@@ -33,6 +33,10 @@ export interface IndexerStats {
   divergences: number;
   unknownLogs: number;
   paramReadFailures: number;
+  /** Time spent per stage (ms): decoding logs, replaying them, writing rows. */
+  decodeMs: number;
+  applyMs: number;
+  writeMs: number;
 }
 
 /** The chain indexer: sync engine → decoder → protocol projection → database, one transaction per batch. */
@@ -42,7 +46,7 @@ export class ProtocolIndexer {
   private readonly decoder: EventDecoder;
   private readonly params: ParamReader;
   private projector: ProtocolProjector | null = null;
-  readonly stats: IndexerStats = { logs: 0, events: 0, predictionsChecked: 0, divergences: 0, unknownLogs: 0, paramReadFailures: 0 };
+  readonly stats: IndexerStats = { logs: 0, events: 0, predictionsChecked: 0, divergences: 0, unknownLogs: 0, paramReadFailures: 0, decodeMs: 0, applyMs: 0, writeMs: 0 };
 
   constructor(private readonly opts: IndexerOptions) {
     this.rpc = new RpcClient({ concurrency: opts.rpcConcurrency ?? 4, ...opts.rpcOptions, url: opts.rpcUrl });
@@ -83,6 +87,7 @@ export class ProtocolIndexer {
 
   private async onLogs(trx: Kysely<Database>, logs: RawLog[], headers: BlockHeader[], toBlock: number, mode: 'backfill' | 'live'): Promise<void> {
     const projector = await this.projectorFor(trx);
+    const t0 = performance.now();
     const events: DecodedEvent[] = [];
     const paramReqs: ParamRequest[] = [];
     for (const l of logs) {
@@ -94,9 +99,14 @@ export class ProtocolIndexer {
     await this.params.prefetch(paramReqs);
     const blocks = new Map<number, BlockContext>(headers.map((h) => [h.number, { number: h.number, timestamp: h.timestamp, l1Block: h.l1BlockNumber }]));
     try {
+      const t1 = performance.now();
       projector.apply(events, blocks);
       const changes = projector.takeChanges();
+      const t2 = performance.now();
       await writeChanges(trx, projector, changes, mode === 'live' ? toBlock : null);
+      this.stats.decodeMs += t1 - t0;
+      this.stats.applyMs += t2 - t1;
+      this.stats.writeMs += performance.now() - t2;
       if (mode === 'live') await pruneUndo(trx, Math.max(0, toBlock - 4096));
       this.stats.logs += logs.length;
       this.stats.events += events.length;

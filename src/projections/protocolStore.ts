@@ -4,7 +4,7 @@ import { fromNumeric } from '../store/amounts.js';
 import type { Database } from '../store/schema.js';
 import { ProtocolProjector, type ExtraState, type ParamLookup, type ProjectionChanges, type ProjectorSeed } from './protocolProjector.js';
 import type { DelegateChangeRow, GatewayRow, OrchestratorRow, PoolPaymentRow, ProposalRow, RoundRow, TreasuryCallRow, VoteRow } from './rows.js';
-import { deleteByKeys, selectByKeys, upsertRows, type SqlValue } from './sqlWriter.js';
+import { deleteByKeys, insertUnnest, selectByKeys, upsertRows, type SqlValue } from './sqlWriter.js';
 
 type Db = Kysely<Database>;
 const META_KEY = 'protocol_projection';
@@ -23,6 +23,14 @@ const MUTABLE: Record<string, string[]> = {
 };
 // Append-only tables: a reorg deletes their rows from the fork block on.
 const APPEND_ONLY = ['chain_event', 'winning_ticket', 'param_change', 'contract_info', 'delegate_change', 'vote', 'treasury_balance', 'ledger_divergence'];
+const CHAIN_EVENT_COLUMNS = [
+  ['block_number', 'int8'], ['log_index', 'int4'], ['tx_hash', 'text'], ['tx_index', 'int4'], ['block_time', 'int8'], ['round', 'int8'],
+  ['contract', 'text'], ['name', 'text'], ['a1', 'text'], ['a2', 'text'], ['amount', 'numeric'], ['args', 'json'],
+] as const;
+const WINNING_TICKET_COLUMNS = [
+  ['block_number', 'int8'], ['log_index', 'int4'], ['tx_hash', 'text'], ['block_time', 'int8'], ['round', 'int8'], ['sender', 'text'],
+  ['recipient', 'text'], ['face_value', 'numeric'], ['win_prob', 'numeric'], ['sender_nonce', 'numeric'], ['creation_round', 'int8'], ['paid', 'numeric'],
+] as const;
 const JSON_COLS: Record<string, string[]> = {
   chain_event: ['args'],
   delegator: ['unbonding_locks'],
@@ -49,6 +57,9 @@ interface PersistedMeta {
   poolMaxSize: bigint;
   extra: ExtraState;
 }
+
+/** Time spent writing each table (ms), for profiling the write path. */
+export const writeTimes: Record<string, number> = {};
 
 /** Rebuild the projection's in-memory state from the database (start-up, and after a rollback). */
 export async function loadProjector(db: Db, treasury: string, params: ParamLookup): Promise<ProtocolProjector> {
@@ -333,11 +344,15 @@ export async function writeChanges(trx: Db, projector: ProtocolProjector, change
     for (const [table, rows] of mutable) await saveUndo(trx, table, rows, undoBlock);
   }
   for (const [table, rows] of mutable) {
+    const t = performance.now();
     await upsertRows(trx, table, MUTABLE[table]!, rows, { jsonCols: JSON_COLS[table] });
+    writeTimes[table] = (writeTimes[table] ?? 0) + performance.now() - t;
   }
+  const tce = performance.now();
+  await insertUnnest(trx, 'chain_event', CHAIN_EVENT_COLUMNS, changes.events as unknown as Record<string, SqlValue>[], ['block_number', 'log_index']);
+  await insertUnnest(trx, 'winning_ticket', WINNING_TICKET_COLUMNS, changes.tickets as unknown as Record<string, SqlValue>[], ['block_number', 'log_index']);
+  writeTimes.events = (writeTimes.events ?? 0) + performance.now() - tce;
   const append: [string, string[], Record<string, SqlValue>[]][] = [
-    ['chain_event', ['block_number', 'log_index'], changes.events as unknown as Record<string, SqlValue>[]],
-    ['winning_ticket', ['block_number', 'log_index'], changes.tickets as unknown as Record<string, SqlValue>[]],
     ['param_change', ['block_number', 'log_index'], changes.params as unknown as Record<string, SqlValue>[]],
     ['contract_info', ['block_number', 'log_index'], changes.contracts as unknown as Record<string, SqlValue>[]],
     ['delegate_change', ['block_number', 'log_index'], changes.delegateChanges as unknown as Record<string, SqlValue>[]],
@@ -345,7 +360,11 @@ export async function writeChanges(trx: Db, projector: ProtocolProjector, change
     ['treasury_balance', ['block_number', 'log_index'], changes.treasuryBalances as unknown as Record<string, SqlValue>[]],
     ['ledger_divergence', ['block_number', 'log_index', 'what'], changes.divergences as unknown as Record<string, SqlValue>[]],
   ];
-  for (const [table, keys, rows] of append) await upsertRows(trx, table, keys, rows, { ignore: true, jsonCols: JSON_COLS[table] });
+  for (const [table, keys, rows] of append) {
+    const t = performance.now();
+    await upsertRows(trx, table, keys, rows, { ignore: true, jsonCols: JSON_COLS[table] });
+    writeTimes[table] = (writeTimes[table] ?? 0) + performance.now() - t;
+  }
 }
 
 async function saveUndo(trx: Db, table: string, rows: Record<string, SqlValue>[], block: number): Promise<void> {

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 
 /** A row as written: bigint amounts become decimal strings, objects become JSON text. */
@@ -27,20 +27,30 @@ export async function upsertRows(
   const cols = Object.keys(rows[0]!);
   const json = new Set(opts.jsonCols ?? []);
   const per = Math.max(1, Math.floor(MAX_PARAMS / cols.length));
-  const colList = sql.raw(cols.map((c) => `"${c}"`).join(', '));
   const update = opts.update ?? cols.filter((c) => !keys.includes(c));
-  const conflict = opts.ignore
-    ? sql.raw(`on conflict (${keys.map((k) => `"${k}"`).join(', ')}) do nothing`)
-    : update.length === 0
-      ? sql.raw(`on conflict (${keys.map((k) => `"${k}"`).join(', ')}) do nothing`)
-      : sql.raw(`on conflict (${keys.map((k) => `"${k}"`).join(', ')}) do update set ${update.map((c) => `"${c}" = excluded."${c}"`).join(', ')}`);
+  // Built as text with $n placeholders: composing thousands of sql fragments costs more than the insert.
+  const head = `insert into "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) values `;
+  const tail = ` ${conflictText(keys, update, opts.ignore === true)}`;
   for (let i = 0; i < rows.length; i += per) {
     const chunk = rows.slice(i, i + per);
-    const values = sql.join(
-      chunk.map((r) => sql`(${sql.join(cols.map((c) => (json.has(c) ? sql`${toSql(r[c])}::jsonb` : sql`${toSql(r[c])}`)))})`),
-    );
-    await sql`insert into ${sql.table(table)} (${colList}) values ${values} ${conflict}`.execute(db);
+    const params: unknown[] = [];
+    const tuples: string[] = [];
+    for (const r of chunk) {
+      const ph: string[] = [];
+      for (const c of cols) {
+        params.push(toSql(r[c]));
+        ph.push(json.has(c) ? `$${params.length}::jsonb` : `$${params.length}`);
+      }
+      tuples.push(`(${ph.join(', ')})`);
+    }
+    await db.executeQuery(CompiledQuery.raw(head + tuples.join(', ') + tail, params));
   }
+}
+
+function conflictText(keys: readonly string[], update: readonly string[], ignore: boolean): string {
+  const target = `on conflict (${keys.map((k) => `"${k}"`).join(', ')})`;
+  if (ignore || update.length === 0) return `${target} do nothing`;
+  return `${target} do update set ${update.map((c) => `"${c}" = excluded."${c}"`).join(', ')}`;
 }
 
 /** Rows of `table` whose key columns match any of `keys`. */
@@ -66,5 +76,34 @@ export async function deleteByKeys(db: Db, table: string, keyCols: readonly stri
     const tuple = sql.raw(`(${keyCols.map((k) => `"${k}"`).join(', ')})`);
     const list = sql.join(chunk.map((k) => sql`(${sql.join(k.map((v) => sql`${toSql(v)}`))})`));
     await sql`delete from ${sql.table(table)} where ${tuple} in (${list})`.execute(db);
+  }
+}
+
+/**
+ * Bulk insert of many rows through one array parameter per column (insert … select from unnest):
+ * a handful of parameters instead of thousands, for the append-only tables that grow with every log.
+ */
+export async function insertUnnest(
+  db: Db,
+  table: string,
+  columns: readonly (readonly [name: string, pgType: string])[],
+  rows: readonly Record<string, SqlValue>[],
+  conflictKeys: readonly string[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const per = 20_000;
+  for (let i = 0; i < rows.length; i += per) {
+    const chunk = rows.slice(i, i + per);
+    const params = columns.map(([c, t]) => chunk.map((r) => {
+      const v = toSql(r[c]);
+      return v === null ? null : t === 'jsonb' || t === 'json' ? String(v) : v;
+    }));
+    const select = columns.map(([, t], k) => (t === 'jsonb' || t === 'json' ? `$${k + 1}::text[]` : `$${k + 1}::${t}[]`));
+    const cast = columns.map(([c, t]) => (t === 'jsonb' || t === 'json' ? `"${c}"::${t}` : `"${c}"`));
+    const text =
+      `insert into "${table}" (${columns.map(([c]) => `"${c}"`).join(', ')}) ` +
+      `select ${cast.join(', ')} from unnest(${select.join(', ')}) as t(${columns.map(([c]) => `"${c}"`).join(', ')}) ` +
+      `on conflict (${conflictKeys.map((k) => `"${k}"`).join(', ')}) do nothing`;
+    await db.executeQuery(CompiledQuery.raw(text, params));
   }
 }

@@ -15,7 +15,8 @@ create table chain_event (
   a1 text,
   a2 text,
   amount numeric(78, 0),
-  args jsonb not null,
+  -- json (not jsonb): stored as written, cheaper on the write path; read back whole.
+  args json not null,
   primary key (block_number, log_index)
 );
 create index chain_event_name_idx on chain_event (name, block_number);

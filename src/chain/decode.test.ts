@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { decodeEventLog, encodeAbiParameters, encodeEventTopics, type Hex } from 'viem';
+import { bondingManagerEvents, governorEvents, ticketBrokerEvents } from './abis.js';
+import { EventDecoder } from './decode.js';
+import { simulatorNetwork } from './networks.js';
+
+const net = simulatorNetwork();
+const decoder = new EventDecoder(net);
+const A = (s: string) => `0x${s.repeat(40).slice(0, 40)}`.toLowerCase() as Hex;
+
+function log(address: Hex, topics: Hex[], data: Hex) {
+  return { address, topics, data, blockNumber: 1, logIndex: 0, transactionHash: `0x${'ab'.repeat(32)}` as Hex, transactionIndex: 0 };
+}
+
+describe('EventDecoder', () => {
+  it('decodes static events (fast path) exactly as the generic ABI decoder does', () => {
+    const topics = encodeEventTopics({ abi: bondingManagerEvents, eventName: 'Bond', args: { newDelegate: A('A1'), oldDelegate: A('00'), delegator: A('B2') } });
+    const data = encodeAbiParameters([{ type: 'uint256' }, { type: 'uint256' }], [2n ** 200n + 7n, 123n]);
+    const l = log(net.contracts.BondingManager.address, topics as Hex[], data);
+    const got = decoder.decode(l)!;
+    const ref = decodeEventLog({ abi: bondingManagerEvents, topics: topics as [Hex, ...Hex[]], data });
+    expect(got.name).toBe('Bond');
+    expect(got.args).toEqual({
+      newDelegate: (ref.args as { newDelegate: string }).newDelegate.toLowerCase(),
+      oldDelegate: (ref.args as { oldDelegate: string }).oldDelegate.toLowerCase(),
+      delegator: (ref.args as { delegator: string }).delegator.toLowerCase(),
+      additionalAmount: 2n ** 200n + 7n,
+      bondedAmount: 123n,
+    });
+  });
+
+  it('decodes dynamic events (bytes, strings, arrays) through the generic path', () => {
+    const topics = encodeEventTopics({ abi: ticketBrokerEvents, eventName: 'WinningTicketRedeemed', args: { sender: A('C3'), recipient: A('D4') } });
+    const aux = `0x${'11'.repeat(64)}` as Hex;
+    const data = encodeAbiParameters(
+      [{ type: 'uint256' }, { type: 'uint256' }, { type: 'uint256' }, { type: 'uint256' }, { type: 'bytes' }],
+      [10n, 20n, 30n, 40n, aux],
+    );
+    const got = decoder.decode(log(net.contracts.TicketBroker.address, topics as Hex[], data))!;
+    expect(got.args).toMatchObject({ sender: A('C3').toLowerCase(), faceValue: 10n, recipientRand: 40n, auxData: aux });
+    const vt = encodeEventTopics({ abi: governorEvents, eventName: 'VoteCast', args: { voter: A('E5') } });
+    const vd = encodeAbiParameters([{ type: 'uint256' }, { type: 'uint8' }, { type: 'uint256' }, { type: 'string' }], [99n, 1, 5n, 'yes']);
+    expect(decoder.decode(log(net.contracts.LivepeerGovernor.address, vt as Hex[], vd))!.args).toMatchObject({ proposalId: 99n, support: 1, weight: 5n, reason: 'yes' });
+  });
+
+  it('reports logs it does not know and a malformed known log is not silently misread', () => {
+    expect(decoder.decode(log(A('99'), [`0x${'00'.repeat(32)}`], '0x'))).toBeNull();
+    expect(decoder.unknown.size).toBeGreaterThan(0);
+    const topics = encodeEventTopics({ abi: bondingManagerEvents, eventName: 'Reward', args: { transcoder: A('A1') } });
+    expect(() => decoder.decode(log(net.contracts.BondingManager.address, topics as Hex[], '0x1234'))).toThrow();
+  });
+});
