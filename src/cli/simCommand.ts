@@ -40,7 +40,7 @@ export async function simCommand(flags: SimFlags): Promise<void> {
     ...(flags.tickets !== undefined ? { ticketsPerRound: flags.tickets } : {}),
     ...(snapshotRounds ? { snapshotRounds } : {}),
   });
-  const node = await startAnvil({ noMining: true, port: flags.port, timestamp: scenario.startTime - 60, pruneHistory: scenario.pruneHistory ? 512 : undefined });
+  const node = await startAnvil({ noMining: true, port: flags.port, timestamp: scenario.startTime - 60, pruneHistory: scenario.pruneHistory ? 8 : undefined });
   process.stderr.write(`atlas sim: JSON-RPC at ${node.url} (chain id 31337)\n`);
   const progress = new ProgressLine('simulating');
   try {

@@ -59,7 +59,6 @@ export class ExpectationModel {
   l1Supply: bigint;
   eventsChecked = 0;
   txsReplayed = 0;
-  private readonly gatewayDeposit = new Map<string, bigint>();
 
   constructor(
     private readonly d: Deployment,
@@ -122,14 +121,26 @@ export class ExpectationModel {
           this.l2Supply += minted;
           break;
         }
-        case 'ticket': {
-          const transfers = decodeAll(m.logs, A.TicketBroker, ticketBrokerEvents).filter((e) => e.name === 'WinningTicketTransfer');
-          const paid = transfers.reduce((acc, e) => acc + (e.args.amount as bigint), 0n);
-          const gw = this.population.gateways.find((g) => lc(g.address) === lc(a.gateway));
-          if (gw && !gw.underfunded && paid !== a.faceValue && (this.gatewayDeposit.get(lc(a.gateway)) ?? 1n) > 0n) {
-            this.fail(round, 'ticket payment', a.faceValue.toString(), paid.toString());
+        case 'ticket':
+        case 'tickets': {
+          // Each redeemed ticket ends with WinningTicketRedeemed; a WinningTicketTransfer before it carries what was paid.
+          const tickets = a.kind === 'ticket' ? [a] : a.tickets;
+          const evs = decodeAll(m.logs, A.TicketBroker, ticketBrokerEvents).filter((e) => e.name === 'WinningTicketTransfer' || e.name === 'WinningTicketRedeemed');
+          let k = 0;
+          let paid = 0n;
+          for (const e of evs) {
+            if (e.name === 'WinningTicketTransfer') {
+              paid = e.args.amount as bigint;
+              continue;
+            }
+            const t = tickets[k++];
+            if (!t) break;
+            const gw = this.population.gateways.find((g) => lc(g.address) === lc(t.gateway));
+            if (gw && !gw.underfunded && paid !== t.faceValue) this.fail(round, 'ticket payment', t.faceValue.toString(), paid.toString());
+            if (paid > 0n) this.ledger.updateTranscoderWithFees({ round: R, transcoder: a.orchestrator, fees: paid });
+            paid = 0n;
           }
-          if (paid > 0n) this.ledger.updateTranscoderWithFees({ round: R, transcoder: a.orchestrator, fees: paid });
+          if (k !== tickets.length) this.fail(round, 'tickets redeemed', String(tickets.length), String(k));
           predicted = [];
           break;
         }

@@ -19,6 +19,7 @@ export type Action =
   | { kind: 'initializeRound' }
   | { kind: 'reward'; orchestrator: Address }
   | { kind: 'ticket'; gateway: Address; orchestrator: Address; faceValue: bigint; capability: number; creationRound: number }
+  | { kind: 'tickets'; orchestrator: Address; tickets: { gateway: Address; faceValue: bigint; capability: number; creationRound: number }[] }
   | { kind: 'bond'; delegator: Address; to: Address; amount: bigint }
   | { kind: 'unbond'; delegator: Address; amount: bigint }
   | { kind: 'rebond'; delegator: Address; lockId: bigint; to: Address | null }
@@ -134,7 +135,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   const rng = new Rng(`${s.seed}/run`);
   const population = makePopulation(s);
   const params: ProtocolParams = { ...defaultProtocolParams(), l1CirculatingSupply: population.l1CirculatingSupply, ...opts.params };
-  const node = opts.rpcUrl ? null : await startAnvil({ noMining: true, timestamp: s.startTime - 60, pruneHistory: s.pruneHistory ? 512 : undefined });
+  const node = opts.rpcUrl ? null : await startAnvil({ noMining: true, timestamp: s.startTime - 60, pruneHistory: s.pruneHistory ? 8 : undefined });
   const rpcUrl = opts.rpcUrl ?? node!.url;
   const rpc = new SimRpc(rpcUrl);
   if (opts.onStart) await opts.onStart(rpcUrl);
@@ -288,6 +289,8 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       const demand = (1 + 0.15 * Math.sin((2 * Math.PI * dayOfWeek) / 7)) * (1 + 0.004 * k) * rng.lognormal(1, 0.25);
       const nTickets = Math.round(s.ticketsPerRound * demand);
       const payable = gwViews.filter((g) => g.unlockedAt === null);
+      const redeemBlock = new Map<Address, number>();
+      const ticketGroups = new Map<string, { b: number; orchestrator: Address; items: { ticket: Record<string, unknown>; recipientRand: bigint; meta: { gateway: Address; faceValue: bigint; capability: number; creationRound: number } }[] }>();
       for (let t = 0; t < nTickets && payable.length > 0 && activeNow.length > 0; t++) {
         const g = payable[rng.weighted(payable.map((x) => x.weight))]!;
         const cap = rng.pick(g.capabilities);
@@ -296,7 +299,12 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
         const o = pool[rng.weighted(pool.map((x) => Math.sqrt(x.agent.weight)))]!;
         const face = units((FACE_VALUE_ETH[cap] ?? 0.005) * rng.lognormal(1, 0.3));
         const creationRound = rng.chance(0.2) && blockHashes.has(r - 1) ? r - 1 : r;
-        const b = rng.int(1, B - 1);
+        // Orchestrators mostly redeem what they won in one go per round.
+        let b = redeemBlock.get(o.agent.address);
+        if (b === undefined || rng.chance(0.3)) {
+          b = rng.int(1, B - 1);
+          if (!redeemBlock.has(o.agent.address)) redeemBlock.set(o.agent.address, b);
+        }
         const recipientRand = rng.bigint(2n ** 255n);
         const aux = encodeAbiParameters([{ type: 'uint256' }, { type: 'bytes32' }], [BigInt(creationRound), blockHashes.get(creationRound)!]);
         const ticket = {
@@ -309,11 +317,25 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
           auxData: aux,
         };
         g.deposit = g.deposit > face ? g.deposit - face : 0n;
-        plan[b]!.push(
-          tx(o.agent.address, 'TicketBroker', 'redeemWinningTicket', [ticket, '0x', recipientRand], {
-            kind: 'ticket', gateway: g.address, orchestrator: o.agent.address, faceValue: face, capability: cap, creationRound,
-          }),
-        );
+        const key = `${b}|${o.agent.address}`;
+        let group = ticketGroups.get(key);
+        if (!group) ticketGroups.set(key, (group = { b, orchestrator: o.agent.address, items: [] }));
+        group.items.push({ ticket, recipientRand, meta: { gateway: g.address, faceValue: face, capability: cap, creationRound } });
+      }
+      // An orchestrator redeems the tickets it won in a block together, as nodes batch to save gas.
+      for (const grp of ticketGroups.values()) {
+        const one = grp.items[0]!;
+        if (grp.items.length === 1) {
+          plan[grp.b]!.push(tx(grp.orchestrator, 'TicketBroker', 'redeemWinningTicket', [one.ticket, '0x', one.recipientRand], { kind: 'ticket', orchestrator: grp.orchestrator, ...one.meta }));
+        } else {
+          plan[grp.b]!.push(
+            tx(grp.orchestrator, 'TicketBroker', 'batchRedeemWinningTickets', [grp.items.map((x) => x.ticket), grp.items.map(() => '0x'), grp.items.map((x) => x.recipientRand)], {
+              kind: 'tickets',
+              orchestrator: grp.orchestrator,
+              tickets: grp.items.map((x) => x.meta),
+            }),
+          );
+        }
       }
 
       // Orchestrator decisions: cut changes (after their reward call, before the round lock), URIs, joins and exits.

@@ -146,9 +146,19 @@ contract TicketBroker is Managed {
         );
     }
 
+    /// Redeems several winning tickets in one transaction, as orchestrators do to save gas.
+    function batchRedeemWinningTickets(Ticket[] calldata tickets, bytes[] calldata sigs, uint256[] calldata recipientRands) external {
+        require(tickets.length == sigs.length && tickets.length == recipientRands.length, "length mismatch");
+        for (uint256 i = 0; i < tickets.length; i++) _redeem(tickets[i], recipientRands[i]);
+    }
+
     /// The simulator only submits winning tickets, so sender signatures and the win draw are not
     /// re-checked here; replay, recipient rand and creation-round validity are.
     function redeemWinningTicket(Ticket calldata t, bytes calldata, uint256 recipientRand) external {
+        _redeem(t, recipientRand);
+    }
+
+    function _redeem(Ticket calldata t, uint256 recipientRand) internal {
         bytes32 h = getTicketHash(t);
         require(t.recipient != address(0), "ticket recipient is null address");
         require(t.sender != address(0), "ticket sender is null address");
