@@ -131,6 +131,8 @@ describe.each(dbKinds)('indexer against the simulator on %s', (kind) => {
       expect(BigInt(row.treasury_balance!)).toBe(truth.treasuryBalance);
       expect(BigInt(row.treasury_reward_cut_rate!)).toBe(truth.treasuryRewardCutRate);
       expect(Number(row.active_transcoders)).toBe(truth.activeOrchestrators);
+      expect(BigInt(row.l2_supply!) + BigInt(row.l1_supply!)).toBe(truth.globalSupply);
+      expect(Number(row.l1_block)).toBe(truth.l1Block);
     }
     const tickets = await sql<{ n: string; paid: string }>`select count(*)::text as n, sum(paid)::text as paid from winning_ticket`.execute(db.db);
     expect(Number(tickets.rows[0]!.n)).toBeGreaterThan(300);

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Address } from 'viem';
 import { EventDecoder, type DecodedEvent } from '../chain/decode.js';
-import { ParamReader, type ParamRequest } from '../chain/enrich.js';
+import { L1ClockReader, ParamReader, type ParamRequest } from '../chain/enrich.js';
 import type { NetworkConfig } from '../chain/networks.js';
 import { RpcClient, type RpcClientOptions } from '../chain/rpc.js';
 import type { Database } from '../store/schema.js';
@@ -45,13 +45,17 @@ export class ProtocolIndexer {
   readonly rpc: RpcClient;
   private readonly decoder: EventDecoder;
   private readonly params: ParamReader;
+  private readonly l1Clock: L1ClockReader;
   private projector: ProtocolProjector | null = null;
+  /** The sync engine's last progress report (phase, block, head). */
+  lastProgress: SyncProgress | null = null;
   readonly stats: IndexerStats = { logs: 0, events: 0, predictionsChecked: 0, divergences: 0, unknownLogs: 0, paramReadFailures: 0, decodeMs: 0, applyMs: 0, writeMs: 0 };
 
   constructor(private readonly opts: IndexerOptions) {
     this.rpc = new RpcClient({ concurrency: opts.rpcConcurrency ?? 4, ...opts.rpcOptions, url: opts.rpcUrl });
     this.decoder = new EventDecoder(opts.network);
     this.params = new ParamReader(this.rpc);
+    this.l1Clock = new L1ClockReader(this.rpc, opts.network.contracts.RoundsManager.address);
     const sources = groupSources(opts.network);
     this.engine = new SyncEngine<Database>({
       rpc: this.rpc,
@@ -68,7 +72,10 @@ export class ProtocolIndexer {
         await rollbackProjections(trx, forkBlock);
         this.projector = null; // rebuilt from the restored tables on the next batch
       },
-      onProgress: opts.onProgress,
+      onProgress: (p) => {
+        this.lastProgress = p;
+        opts.onProgress?.(p);
+      },
       onReorg: opts.onReorg,
       onError: (e) => {
         // A failed batch rolled back in the database; the in-memory state must not stay ahead of it.
@@ -98,6 +105,15 @@ export class ProtocolIndexer {
     }
     await this.params.prefetch(paramReqs);
     const blocks = new Map<number, BlockContext>(headers.map((h) => [h.number, { number: h.number, timestamp: h.timestamp, l1Block: h.l1BlockNumber }]));
+    if (this.opts.network.l1BlockSource === 'roundsManager') {
+      // Off Arbitrum, headers carry no L1 block: the round clock's own reading stands in, where rounds start.
+      const roundBlocks = [...new Set(events.filter((e) => e.name === 'NewRound').map((e) => e.blockNumber))];
+      const l1 = await this.l1Clock.at(roundBlocks);
+      for (const [b, v] of l1) {
+        const ctx = blocks.get(b);
+        if (ctx && ctx.l1Block === null) ctx.l1Block = v;
+      }
+    }
     try {
       const t1 = performance.now();
       projector.apply(events, blocks);
@@ -119,6 +135,13 @@ export class ProtocolIndexer {
       this.projector = null;
       throw e;
     }
+  }
+
+  /** Where the indexer stands, for readiness checks. */
+  status(): { phase: string; indexedBlock: number | null; headBlock: number | null; lagBlocks: number | null } {
+    const p = this.lastProgress;
+    if (!p) return { phase: 'starting', indexedBlock: null, headBlock: null, lagBlocks: null };
+    return { phase: p.phase, indexedBlock: p.block, headBlock: p.head, lagBlocks: Math.max(0, p.head - p.block) };
   }
 
   /** Backfill to head − confirmations. */

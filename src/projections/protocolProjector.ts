@@ -180,6 +180,7 @@ export class ProtocolProjector {
   readonly dirtyAt = { delegators: new Map<string, number>(), transcoders: new Map<string, number>(), pools: new Map<string, [string, bigint]>() };
   private pendingTicketPaid = new Map<string, bigint>();
   private executedValues = new Map<string, bigint>();
+  private lastTicketPaid = 0n;
 
   constructor(
     ledger: BondingLedger,
@@ -555,12 +556,15 @@ export class ProtocolProjector {
         this.payment(recipient, R).fees += amount;
         const round = this.touchRound(R);
         if (round) round.fees += amount;
+        this.lastTicketPaid = amount;
         return;
       }
       case 'TicketBroker.WinningTicketRedeemed': {
         const aux = String(a.auxData);
         const creationRound = aux.length >= 66 ? BigInt(`0x${aux.slice(2, 66)}`) : null;
-        const transfer = tx.find((x) => x.name === 'WinningTicketTransfer' && x.args.recipient === a.recipient && x.logIndex < e.logIndex && x.logIndex >= e.logIndex - 3);
+        // A ticket's WinningTicketTransfer (if anything was paid) comes right before its WinningTicketRedeemed.
+        const paid = this.lastTicketPaid;
+        this.lastTicketPaid = 0n;
         const g = this.gateway(a.sender as string, block);
         g.winning_tickets += 1;
         g.face_value_total += a.faceValue as bigint;
@@ -579,7 +583,7 @@ export class ProtocolProjector {
           win_prob: a.winProb as bigint,
           sender_nonce: a.senderNonce as bigint,
           creation_round: creationRound,
-          paid: (transfer?.args.amount as bigint | undefined) ?? 0n,
+          paid,
         });
         return;
       }
