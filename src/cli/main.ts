@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError } from './config.js';
 import { indexCommand } from './indexCommand.js';
 import { simCommand } from './simCommand.js';
+import { serveCommand, startCommand } from './startCommand.js';
 
 function int(name: string) {
   return (v: string) => {
@@ -18,6 +19,16 @@ export function buildProgram(): Command {
     .description('Livepeer Atlas: index, analyse and serve the Livepeer network')
     .showHelpAfterError(false)
     .configureOutput({ outputError: (str, write) => write(str) });
+
+  program
+    .command('start')
+    .description('simulator (or ATLAS_RPC_URL) + indexer + API + dashboard in one process on the configured database')
+    .action(startCommand);
+
+  program
+    .command('serve')
+    .description('API and dashboard over the configured database, for an indexer running elsewhere')
+    .action(serveCommand);
 
   program
     .command('sim')

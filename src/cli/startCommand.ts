@@ -1,0 +1,94 @@
+import { createApp, startServer, type IndexerStatus } from '../api/index.js';
+import { arbitrumOne, simulatorNetwork } from '../chain/networks.js';
+import { ProtocolIndexer } from '../projections/indexer.js';
+import { startAnvil, type AnvilNode } from '../sim/anvil.js';
+import { resolveScenario } from '../sim/scenario.js';
+import { runSimulation } from '../sim/simulator.js';
+import type { AtlasDb } from '../store/db.js';
+import { ConfigError, loadConfig } from './config.js';
+import { claimNetwork, freshSimulatorDatabase, openDatabase } from './database.js';
+import { ProgressLine } from './progress.js';
+
+/**
+ * `atlas start`: on the default configuration a simulated network is generated on a local node
+ * while the indexer follows it and the API and dashboard serve what is indexed, live.
+ */
+export async function startCommand(): Promise<void> {
+  const cfg = loadConfig();
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const log = (m: string) => process.stderr.write(`atlas: ${m}\n`);
+
+  let node: AnvilNode | null = null;
+  let db: AtlasDb | null = null;
+  let server: Awaited<ReturnType<typeof startServer>> | null = null;
+  try {
+    let rpcUrl: string;
+    let simulation: Promise<unknown> | null = null;
+    const simulated = cfg.network.kind === 'simulator';
+    if (cfg.network.kind === 'simulator') {
+      db = await freshSimulatorDatabase(cfg.database);
+      const scenario = resolveScenario({
+        preset: cfg.network.preset,
+        seed: cfg.network.seed,
+        ...(cfg.network.rounds !== undefined ? { rounds: cfg.network.rounds } : {}),
+      });
+      node = await startAnvil({ noMining: true, timestamp: scenario.startTime - 60, pruneHistory: scenario.pruneHistory ? 8 : undefined });
+      rpcUrl = node.url;
+      log(`simulated Livepeer network (${cfg.network.preset}, seed ${cfg.network.seed}) on ${rpcUrl}`);
+      const progress = new ProgressLine('simulating');
+      simulation = runSimulation({
+        scenario,
+        rpcUrl,
+        hooks: { onProgress: (p) => progress.update(p.roundsDone, p.roundsTotal, { txs: p.txs, logs: p.logs }) },
+      }).then(
+        (res) => progress.done(`simulation finished: ${res.groundTruth.stats.logs.toLocaleString('en-US')} logs in ${(res.elapsedMs / 1000).toFixed(0)}s`),
+        (e: unknown) => log(`simulation stopped: ${(e as Error).message}`),
+      );
+    } else {
+      rpcUrl = cfg.network.url;
+      db = await openDatabase(cfg.database);
+    }
+    const network = simulated ? simulatorNetwork() : arbitrumOne;
+    const indexer = new ProtocolIndexer({
+      db: db.db,
+      rpcUrl,
+      network,
+      confirmations: cfg.sync.confirmations ?? network.confirmations,
+      pollIntervalMs: simulated ? 500 : cfg.sync.pollMs,
+      rpcConcurrency: cfg.sync.rpcConcurrency,
+      onReorg: (r) => log(`reorg of depth ${r.depth} at block ${r.forkBlock}: rolled back`),
+      onError: (e) => log(`indexer: ${e.message} (retrying)`),
+    });
+    const genesis = await indexer.rpc.request<{ hash: string }>('eth_getBlockByNumber', ['0x0', false]);
+    if ((await claimNetwork(db, { name: network.name, genesisHash: genesis.hash })) === 'other') {
+      throw new ConfigError('this database already holds another chain; use an empty database');
+    }
+    const status = (): IndexerStatus => indexer.status();
+    server = await startServer({ app: createApp({ db: db.db, dbKind: db.kind, status }), host: cfg.http.host, port: cfg.http.port });
+    log(`dashboard and API on http://${cfg.http.host === '0.0.0.0' ? 'localhost' : cfg.http.host}:${server.port} (OpenAPI at /openapi.json, GraphQL at /graphql)`);
+    await indexer.follow(controller.signal);
+    await simulation;
+  } finally {
+    await server?.close();
+    await db?.close();
+    await node?.stop();
+  }
+}
+
+/** `atlas serve`: the API and dashboard over an existing database (an indexer writes elsewhere). */
+export async function serveCommand(): Promise<void> {
+  const cfg = loadConfig();
+  const db = await openDatabase(cfg.database);
+  const status = (): IndexerStatus => ({ phase: 'external', indexedBlock: null, headBlock: null, lagBlocks: null });
+  const server = await startServer({ app: createApp({ db: db.db, dbKind: db.kind, status, readyMaxLagBlocks: Number.MAX_SAFE_INTEGER }), host: cfg.http.host, port: cfg.http.port });
+  process.stderr.write(`atlas: API and dashboard on http://${cfg.http.host}:${server.port}\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+  await db.close();
+}
