@@ -251,7 +251,7 @@ export async function writeChanges(trx: Db, projector: ProtocolProjector, change
   const transcoderBlock = new Map(dirty.transcoders);
   for (const [a, b] of dirty.delegators) if (!transcoderBlock.has(a) || transcoderBlock.get(a)! < b) transcoderBlock.set(a, Math.max(b, transcoderBlock.get(a) ?? 0));
 
-  const tRows = [...dirty.transcoders.keys()].map((a) => {
+  const transcoderRow = (a: string) => {
     const t = ledger.getTranscoder(a);
     return {
       address: a,
@@ -268,29 +268,11 @@ export async function writeChanges(trx: Db, projector: ProtocolProjector, change
       total_stake: ledger.transcoderTotalStake(a),
       updated_block: transcoderBlock.get(a)!,
     };
-  });
+  };
   // Total stake lives on the delegator record: a changed delegator may change its transcoder row.
-  const tSet = new Set(dirty.transcoders.keys());
   const known = new Set(ledger.allTranscoders().map(([a]) => a));
-  for (const a of dirty.delegators.keys()) {
-    if (tSet.has(a) || !known.has(a)) continue;
-    const t = ledger.getTranscoder(a);
-    tRows.push({
-      address: a,
-      last_reward_round: t.lastRewardRound,
-      reward_cut: t.rewardCut,
-      fee_share: t.feeShare,
-      last_active_stake_update_round: t.lastActiveStakeUpdateRound,
-      activation_round: t.activationRound,
-      deactivation_round: t.deactivationRound,
-      active_cumulative_rewards: t.activeCumulativeRewards,
-      cumulative_rewards: t.cumulativeRewards,
-      cumulative_fees: t.cumulativeFees,
-      last_fee_round: t.lastFeeRound,
-      total_stake: ledger.transcoderTotalStake(a),
-      updated_block: transcoderBlock.get(a)!,
-    });
-  }
+  const tAddrs = new Set([...dirty.transcoders.keys(), ...[...dirty.delegators.keys()].filter((a) => known.has(a))]);
+  const tRows = [...tAddrs].map(transcoderRow);
   const dRows = [...dirty.delegators.keys()].map((a) => {
     const d = ledger.getDelegator(a);
     return {
