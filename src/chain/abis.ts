@@ -71,6 +71,11 @@ export const controllerEvents = parseAbi([
   'event OwnershipTransferred(address indexed previousOwner, address indexed newOwner)',
 ]);
 
+// Legacy on-chain polls (before the governor): the creator announces each poll contract.
+export const pollCreatorEvents = parseAbi([
+  'event PollCreated(address indexed poll, bytes proposal, uint256 endBlock, uint256 quorum, uint256 quota)',
+]);
+
 export const l2LptDataCacheEvents = parseAbi(['event CacheTotalSupplyFinalized(uint256 totalSupply)']);
 
 export const livepeerTokenEvents = parseAbi([

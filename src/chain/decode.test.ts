@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeEventLog, encodeAbiParameters, encodeEventTopics, type Hex } from 'viem';
-import { bondingManagerEvents, governorEvents, ticketBrokerEvents } from './abis.js';
+import { bondingManagerEvents, governorEvents, pollCreatorEvents, ticketBrokerEvents } from './abis.js';
 import { EventDecoder } from './decode.js';
 import { simulatorNetwork } from './networks.js';
 
@@ -41,6 +41,14 @@ describe('EventDecoder', () => {
     const vt = encodeEventTopics({ abi: governorEvents, eventName: 'VoteCast', args: { voter: A('E5') } });
     const vd = encodeAbiParameters([{ type: 'uint256' }, { type: 'uint8' }, { type: 'uint256' }, { type: 'string' }], [99n, 1, 5n, 'yes']);
     expect(decoder.decode(log(net.contracts.LivepeerGovernor.address, vt as Hex[], vd))!.args).toMatchObject({ proposalId: 99n, support: 1, weight: 5n, reason: 'yes' });
+  });
+
+  it('decodes legacy poll creation on the PollCreator address', () => {
+    const topics = encodeEventTopics({ abi: pollCreatorEvents, eventName: 'PollCreated', args: { poll: A('F6') } });
+    const data = encodeAbiParameters([{ type: 'bytes' }, { type: 'uint256' }, { type: 'uint256' }, { type: 'uint256' }], ['0x1220ab', 15_000_000n, 333_300n, 500_000n]);
+    const got = decoder.decode(log(net.contracts.PollCreator.address, topics as Hex[], data))!;
+    expect(got.contract).toBe('PollCreator');
+    expect(got.args).toEqual({ poll: A('F6'), proposal: '0x1220ab', endBlock: 15_000_000n, quorum: 333_300n, quota: 500_000n });
   });
 
   it('reports logs it does not know and a malformed known log is not silently misread', () => {

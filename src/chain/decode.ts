@@ -5,6 +5,7 @@ import {
   controllerEvents,
   governorEvents,
   l2LptDataCacheEvents,
+  pollCreatorEvents,
   livepeerTokenEvents,
   minterEvents,
   roundsManagerEvents,
@@ -52,6 +53,7 @@ const abiOf: Partial<Record<ContractKey, readonly AbiEvent[]>> = {
   Treasury: treasuryEvents,
   LivepeerGovernor: governorEvents,
   L2LPTDataCache: l2LptDataCacheEvents,
+  PollCreator: pollCreatorEvents,
 };
 
 /** Decodes logs of the protocol contracts of one network; unknown logs are reported, not thrown. */

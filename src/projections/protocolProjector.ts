@@ -94,6 +94,7 @@ const principal: Record<string, [string | null, string | null, string | null]> =
   SetCurrentRewardTokens: [null, null, 'currentMintableTokens'],
   CallScheduled: ['target', null, 'value'],
   CallExecuted: ['target', null, 'value'],
+  PollCreated: ['poll', null, null],
 };
 
 /** Row changes produced by one batch, written by the persistence layer in one transaction. */
