@@ -1,9 +1,13 @@
+import { apiBench } from './api.bench.js';
+import { indexerBench } from './indexer.bench.js';
 import { simBench } from './sim.bench.js';
 import type { PresetName } from '../src/sim/scenario.js';
 
 // `npm run bench` runs every benchmark; `npm run bench -- sim [preset]` runs one.
 const benches: Record<string, (arg?: string) => Promise<void>> = {
   sim: (preset) => simBench((preset as PresetName | undefined) ?? 'demo'),
+  indexer: () => indexerBench(),
+  api: (preset) => apiBench((preset as PresetName | undefined) ?? 'demo'),
 };
 
 const [only, arg] = process.argv.slice(2);

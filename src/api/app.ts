@@ -1,0 +1,373 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono, type Context } from 'hono';
+import { cors } from 'hono/cors';
+import { streamSSE } from 'hono/streaming';
+import { createGraphQLError, createYoga } from 'graphql-yoga';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { DbKind } from '../store/db.js';
+import type { Database } from '../store/schema.js';
+import { ApiData } from './data.js';
+import { renderDocs } from './docs.js';
+import { ApiError, errorBody, validationError } from './errors.js';
+import { buildGraphQLSchema, depthLimitRule, Loader, QueryError, type GraphQLContext } from './graphql/schema.js';
+import { LIVE_TYPES, LiveFeed, type LiveType } from './live.js';
+import { buildOpenApi } from './openapi.js';
+import { TokenBuckets, type RateLimitOptions } from './rateLimit.js';
+import { routes } from './rest.js';
+
+/** What the indexer reports about itself; /ready and /health read it. */
+export interface IndexerStatus {
+  headBlock: number | null;
+  indexedBlock: number | null;
+  lagBlocks: number | null;
+  phase: string;
+}
+
+export interface AppOptions {
+  db: Kysely<Database>;
+  dbKind: DbKind;
+  status: () => IndexerStatus;
+  /** /ready answers 200 only while the indexer lags the head by at most this many blocks (default 20). */
+  readyMaxLagBlocks?: number;
+  /** Per-client token bucket; false disables it (default 20 req/s sustained, bursts of 60). */
+  rateLimit?: RateLimitOptions | false;
+  /** Take the client address from X-Forwarded-For (only behind a trusted proxy). */
+  trustProxy?: boolean;
+  /** Allowed CORS origin(s) (default "*": the API is public and read-only). */
+  corsOrigin?: string | string[];
+  /** Built dashboard to serve at / (default <repo>/web/dist); null serves no dashboard. */
+  webDir?: string | null;
+  /** How often cached figures re-check the database for new data (default 1000 ms). */
+  cacheTtlMs?: number;
+  live?: { pollMs?: number; maxSubscribers?: number; heartbeatMs?: number };
+  /** Largest request URL accepted (default 4096 characters). */
+  maxUrlLength?: number;
+  /** Largest GraphQL request body accepted (default 64 KiB). */
+  maxBodyBytes?: number;
+  /** Memory for serialized answers of the current data version (default 64 MiB). */
+  responseCacheBytes?: number;
+  /** Receives unexpected errors (the client only sees a generic 500). */
+  onError?: (err: unknown) => void;
+}
+
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = { ratePerSec: 20, burst: 60 };
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_WEB_DIR = path.resolve(here, '../../web/dist');
+
+const honoPath = (p: string) => p.replace(/\{(\w+)\}/g, ':$1');
+
+function jsonError(c: Context, e: ApiError): Response {
+  const headers: Record<string, string> = { 'cache-control': 'no-store' };
+  return c.json(errorBody(e.code, e.message, e.details), e.status, headers);
+}
+
+function etagFor(body: string | Uint8Array): string {
+  return `"${createHash('sha1').update(body).digest('base64url')}"`;
+}
+
+/** 200 with ETag and Cache-Control, or 304 when the client's If-None-Match still matches. */
+function cachedResponse(c: Context, body: string, contentType: string, maxAge: number, extra: Record<string, string> = {}, etag?: string): Response {
+  const tag = etag ?? etagFor(body);
+  const headers: Record<string, string> = { etag: tag, 'cache-control': `public, max-age=${maxAge}`, vary: 'Accept-Encoding', ...extra };
+  const inm = c.req.header('if-none-match');
+  if (inm && (inm === '*' || inm.split(',').some((t) => t.trim().replace(/^W\//, '') === tag))) return new Response(null, { status: 304, headers });
+  const accepts = /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
+  if (accepts && body.length > 2048) {
+    return new Response(new Uint8Array(gzipSync(body, { level: 4 })), { status: 200, headers: { ...headers, 'content-type': contentType, 'content-encoding': 'gzip' } });
+  }
+  return new Response(body, { status: 200, headers: { ...headers, 'content-type': contentType } });
+}
+
+interface StaticFile {
+  body: Buffer;
+  gzip: Buffer | null;
+  type: string;
+  etag: string;
+  immutable: boolean;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.txt': 'text/plain; charset=utf-8',
+  '.woff2': 'font/woff2',
+};
+
+/** The built dashboard, read once into memory with gzip variants (it is a handful of files). */
+function loadWeb(dir: string | null): Map<string, StaticFile> {
+  const files = new Map<string, StaticFile>();
+  if (!dir || !existsSync(path.join(dir, 'index.html'))) return files;
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const full = path.join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else {
+        const body = readFileSync(full);
+        const ext = path.extname(name);
+        const type = TYPES[ext] ?? 'application/octet-stream';
+        const compressible = /^text\/|javascript|json|svg/.test(type);
+        const rel = `/${path.relative(dir, full).split(path.sep).join('/')}`;
+        files.set(rel, { body, gzip: compressible && body.length > 1024 ? gzipSync(body, { level: 9 }) : null, type, etag: etagFor(body), immutable: rel.startsWith('/assets/') });
+      }
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+function serveFile(c: Context, f: StaticFile): Response {
+  const headers: Record<string, string> = {
+    'content-type': f.type,
+    etag: f.etag,
+    'cache-control': f.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    vary: 'Accept-Encoding',
+  };
+  if (c.req.header('if-none-match') === f.etag) return new Response(null, { status: 304, headers });
+  if (f.gzip && /\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) return new Response(new Uint8Array(f.gzip), { headers: { ...headers, 'content-encoding': 'gzip' } });
+  return new Response(new Uint8Array(f.body), { headers });
+}
+
+const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Livepeer Atlas</title><body style="font:16px system-ui;margin:40px">
+<h1>Livepeer Atlas</h1><p>The dashboard is not built. Run <code>npm run build:web</code> and restart.</p>
+<p>The API is up: <a href="/docs">reference</a> · <a href="/openapi.json">openapi.json</a> · <a href="/api/v1/network">/api/v1/network</a></p></body>`;
+
+/**
+ * The HTTP application: REST (+ OpenAPI and its reference page), GraphQL, server-sent events and the
+ * dashboard, all read-only over the indexed database.
+ */
+export function createApp(opts: AppOptions): Hono {
+  const app = new Hono();
+  const data = new ApiData(opts.db, opts.cacheTtlMs ?? 1000);
+  const live = new LiveFeed(opts.db, { pollMs: opts.live?.pollMs, maxSubscribers: opts.live?.maxSubscribers });
+  const heartbeatMs = opts.live?.heartbeatMs ?? 15_000;
+  const limiter = opts.rateLimit === false ? null : new TokenBuckets(opts.rateLimit ?? DEFAULT_RATE_LIMIT);
+  const maxUrl = opts.maxUrlLength ?? 4096;
+  const maxBody = opts.maxBodyBytes ?? 64 * 1024;
+  const readyLag = opts.readyMaxLagBlocks ?? 20;
+  const web = loadWeb(opts.webDir === undefined ? DEFAULT_WEB_DIR : opts.webDir);
+  let openapiText: string | null = null;
+  let docsHtml: string | null = null;
+  const openapi = () => (openapiText ??= JSON.stringify(buildOpenApi(routes)));
+
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return jsonError(c, err);
+    opts.onError?.(err);
+    return jsonError(c, new ApiError(500, 'internal', 'internal error; the request was not served'));
+  });
+  app.notFound((c) => jsonError(c, new ApiError(404, 'not_found', `no such endpoint: ${c.req.method} ${c.req.path} (see /docs)`)));
+
+  app.use('*', async (c, next) => {
+    if (c.req.url.length > maxUrl) throw new ApiError(414, 'uri_too_long', `request URL is longer than ${maxUrl} characters`);
+    await next();
+  });
+  app.use('*', cors({ origin: opts.corsOrigin ?? '*', allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'], exposeHeaders: ['ETag', 'Retry-After', 'X-RateLimit-Remaining'], maxAge: 86_400 }));
+
+  const clientOf = (c: Context): string => {
+    if (opts.trustProxy) {
+      const fwd = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+      if (fwd) return fwd;
+    }
+    try {
+      return getConnInfo(c).remote.address ?? 'unknown';
+    } catch {
+      return 'unknown';
+    }
+  };
+  const rateLimited = async (c: Context, next: () => Promise<void>) => {
+    if (limiter && c.req.method !== 'OPTIONS') {
+      const r = limiter.take(clientOf(c));
+      if (!r.ok) {
+        const res = jsonError(c, new ApiError(429, 'rate_limited', `too many requests; retry in ${r.retryAfterSec} s`));
+        res.headers.set('retry-after', String(r.retryAfterSec));
+        return res;
+      }
+      c.header('x-ratelimit-remaining', String(r.remaining));
+    }
+    await next();
+  };
+  for (const p of ['/api/*', '/graphql', '/events', '/openapi.json', '/docs']) app.use(p, rateLimited);
+
+  // ---------------------------------------------------------------- operations
+  app.get('/health', (c) => c.json({ status: 'ok', db: opts.dbKind, indexer: opts.status() }, 200, { 'cache-control': 'no-store' }));
+  app.get('/ready', (c) => {
+    const s = opts.status();
+    const ready = s.lagBlocks !== null && s.lagBlocks <= readyLag;
+    if (ready) return c.json({ ready: true, maxLagBlocks: readyLag, indexer: s }, 200, { 'cache-control': 'no-store' });
+    const why = s.lagBlocks === null ? `indexer has not reached the chain head yet (phase ${s.phase})` : `indexer is ${s.lagBlocks} blocks behind the head (allowed: ${readyLag})`;
+    return c.json({ ...errorBody('not_ready', why), ready: false, maxLagBlocks: readyLag, indexer: s }, 503, { 'cache-control': 'no-store', 'retry-after': '5' });
+  });
+  app.get('/openapi.json', (c) => cachedResponse(c, openapi(), 'application/json; charset=utf-8', 300));
+  app.get('/docs', (c) => cachedResponse(c, (docsHtml ??= renderDocs(JSON.parse(openapi()) as Record<string, unknown>)), 'text/html; charset=utf-8', 300));
+
+  // ---------------------------------------------------------------- REST
+  // Serialized answers per URL for the current data version: repeated reads (the directory, a popular
+  // account) cost a map lookup instead of queries + JSON + hashing. Bounded by total bytes, LRU order.
+  interface CachedBody {
+    version: string;
+    body: string;
+    etag: string;
+    contentType: string;
+    extra: Record<string, string>;
+  }
+  const responses = new Map<string, CachedBody>();
+  let responseBytes = 0;
+  const maxResponseBytes = opts.responseCacheBytes ?? 64 * 1024 * 1024;
+  const remember = (key: string, v: CachedBody) => {
+    const old = responses.get(key);
+    if (old) responseBytes -= old.body.length;
+    responses.delete(key);
+    responses.set(key, v);
+    responseBytes += v.body.length;
+    while (responseBytes > maxResponseBytes && responses.size > 0) {
+      const [k, first] = responses.entries().next().value!;
+      responses.delete(k);
+      responseBytes -= first.body.length;
+    }
+  };
+  for (const r of routes) {
+    app.get(honoPath(r.path), async (c) => {
+      const key = c.req.url.slice(c.req.url.indexOf(c.req.path));
+      const { version } = await data.snapshot();
+      const hit = responses.get(key);
+      if (hit && hit.version === version) {
+        responses.delete(key);
+        responses.set(key, hit);
+        return cachedResponse(c, hit.body, hit.contentType, r.maxAge, hit.extra, hit.etag);
+      }
+      for (const [k, v] of Object.entries(c.req.queries())) {
+        if (v.length > 1) throw new ApiError(400, 'bad_request', `query parameter "${k}" is given ${v.length} times; give it once`);
+      }
+      const params = r.params ? r.params.safeParse(c.req.param()) : { success: true as const, data: {} };
+      if (!params.success) throw validationError('path parameter', params.error);
+      const query = (r.query ?? z.strictObject({})).safeParse(c.req.query());
+      if (!query.success) throw validationError('query parameter', query.error);
+      const out = await r.handler({ params: params.data, query: query.data, data, c });
+      let entry: CachedBody;
+      if (out instanceof Response) {
+        const text = await out.text();
+        entry = { version, body: text, etag: etagFor(text), contentType: out.headers.get('content-type') ?? 'text/plain', extra: Object.fromEntries([...out.headers.entries()].filter(([k]) => k !== 'content-type')) };
+      } else {
+        const text = JSON.stringify(out);
+        entry = { version, body: text, etag: etagFor(text), contentType: 'application/json; charset=utf-8', extra: {} };
+      }
+      remember(key, entry);
+      return cachedResponse(c, entry.body, entry.contentType, r.maxAge, entry.extra, entry.etag);
+    });
+  }
+
+  // ---------------------------------------------------------------- GraphQL
+  const yoga = createYoga<GraphQLContext>({
+    schema: buildGraphQLSchema(),
+    graphqlEndpoint: '/graphql',
+    graphiql: false,
+    landingPage: false,
+    logging: false,
+    maskedErrors: {
+      maskError: (error, message) => {
+        let inner: unknown = error;
+        while (inner instanceof Error && 'originalError' in inner && inner.originalError) inner = inner.originalError;
+        if (inner instanceof QueryError || (inner instanceof Error && inner.name === 'GraphQLError')) return error as Error;
+        opts.onError?.(inner);
+        return createGraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      },
+    },
+    plugins: [{ onValidate: ({ addValidationRule }: { addValidationRule: (rule: ReturnType<typeof depthLimitRule>) => void }) => addValidationRule(depthLimitRule()) }],
+  });
+  app.on(['GET', 'POST'], '/graphql', async (c) => {
+    const len = Number(c.req.header('content-length') ?? 0);
+    if (len > maxBody) throw new ApiError(413, 'payload_too_large', `request body is larger than ${maxBody} bytes`);
+    let req = c.req.raw;
+    if (c.req.method === 'POST') {
+      const body = await c.req.arrayBuffer();
+      if (body.byteLength > maxBody) throw new ApiError(413, 'payload_too_large', `request body is larger than ${maxBody} bytes`);
+      req = new Request(c.req.url, { method: 'POST', headers: c.req.raw.headers, body });
+    }
+    let ctx: GraphQLContext;
+    const loader = new Loader(() => ctx);
+    ctx = { data, loader, snapshot: () => data.snapshot() };
+    return yoga.fetch(req, ctx);
+  });
+
+  // ---------------------------------------------------------------- live
+  app.get('/events', (c) => {
+    const typesParam = c.req.query('types');
+    const wanted = new Set<LiveType>(LIVE_TYPES);
+    if (typesParam !== undefined) {
+      const list = typesParam.split(',').map((t) => t.trim());
+      const bad = list.filter((t) => !(LIVE_TYPES as string[]).includes(t));
+      if (bad.length || list.length === 0) throw new ApiError(400, 'bad_request', `query parameter "types": unknown type(s) ${bad.join(', ')}; use a comma-separated subset of ${LIVE_TYPES.join(', ')}`);
+      wanted.clear();
+      for (const t of list) wanted.add(t as LiveType);
+    }
+    if (live.subscribers >= live.maxSubscribers) throw new ApiError(503, 'unavailable', 'too many live subscribers; retry later');
+    c.header('cache-control', 'no-store');
+    c.header('x-accel-buffering', 'no');
+    return streamSSE(c, async (stream) => {
+      const queue: { event: string; id: string; data: string }[] = [];
+      let wake: (() => void) | null = null;
+      const unsubscribe = live.subscribe((m) => {
+        if (!wanted.has(m.type)) return;
+        // A client that cannot keep up loses old notifications rather than growing our memory.
+        if (queue.length >= 1000) queue.shift();
+        queue.push({ event: m.type, id: m.id, data: JSON.stringify(m.data) });
+        wake?.();
+      });
+      if (!unsubscribe) return;
+      let closed = false;
+      stream.onAbort(() => {
+        closed = true;
+        unsubscribe();
+        wake?.();
+      });
+      await stream.writeSSE({ event: 'hello', data: JSON.stringify({ types: [...wanted], pollMs: live.pollMs }) });
+      while (!closed) {
+        while (queue.length) await stream.writeSSE(queue.shift()!);
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, heartbeatMs);
+          wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        wake = null;
+        if (!closed && queue.length === 0) await stream.write(': keep-alive\n\n');
+      }
+      unsubscribe();
+    });
+  });
+
+  // ---------------------------------------------------------------- 405 for known paths
+  const allow = (methods: string) => (c: Context) => {
+    const res = jsonError(c, new ApiError(405, 'method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${methods}`));
+    res.headers.set('allow', methods);
+    return res;
+  };
+  const readOnly = [...routes.map((r) => honoPath(r.path)), '/health', '/ready', '/openapi.json', '/docs', '/events'];
+  for (const p of readOnly) app.on(['POST', 'PUT', 'PATCH', 'DELETE'], p, allow('GET, HEAD, OPTIONS'));
+  app.on(['PUT', 'PATCH', 'DELETE'], '/graphql', allow('GET, POST, OPTIONS'));
+
+  // ---------------------------------------------------------------- dashboard (SPA)
+  app.get('*', (c) => {
+    const p = c.req.path;
+    if (p.startsWith('/api/')) throw new ApiError(404, 'not_found', `no such endpoint: GET ${p} (see /docs)`);
+    const f = web.get(p);
+    if (f) return serveFile(c, f);
+    if (p.startsWith('/assets/')) throw new ApiError(404, 'not_found', `no such file: ${p}`);
+    const index = web.get('/index.html');
+    return index ? serveFile(c, index) : c.html(NOT_BUILT, 200, { 'cache-control': 'no-store' });
+  });
+
+  return app;
+}

@@ -1,0 +1,49 @@
+export interface RateLimitOptions {
+  /** Sustained requests per second per client. */
+  ratePerSec: number;
+  /** Bucket size: requests a client may send in a burst. */
+  burst: number;
+  /** Most clients tracked at once; beyond it the least recently seen are dropped (bounded memory). */
+  maxClients?: number;
+}
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/**
+ * Per-client token bucket. Buckets refill continuously; a request takes one token or is refused with the
+ * seconds until the next token. The map is an LRU (Map keeps insertion order; touching re-inserts), so a
+ * flood of distinct addresses costs bounded memory and only evicts idle clients.
+ */
+export class TokenBuckets {
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly maxClients: number;
+
+  constructor(private readonly opts: RateLimitOptions, private readonly now: () => number = () => performance.now()) {
+    this.maxClients = opts.maxClients ?? 50_000;
+  }
+
+  take(client: string): { ok: true; remaining: number } | { ok: false; retryAfterSec: number } {
+    const t = this.now();
+    const b = this.buckets.get(client) ?? { tokens: this.opts.burst, at: t };
+    this.buckets.delete(client);
+    b.tokens = Math.min(this.opts.burst, b.tokens + ((t - b.at) / 1000) * this.opts.ratePerSec);
+    b.at = t;
+    let result: { ok: true; remaining: number } | { ok: false; retryAfterSec: number };
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      result = { ok: true, remaining: Math.floor(b.tokens) };
+    } else {
+      result = { ok: false, retryAfterSec: Math.max(1, Math.ceil((1 - b.tokens) / this.opts.ratePerSec)) };
+    }
+    this.buckets.set(client, b);
+    if (this.buckets.size > this.maxClients) this.buckets.delete(this.buckets.keys().next().value!);
+    return result;
+  }
+
+  get size(): number {
+    return this.buckets.size;
+  }
+}

@@ -1,0 +1,89 @@
+import { lazy, Suspense, useState, type FormEvent } from 'react';
+import { useLiveUpdates } from './live.js';
+import { Link, navigate, useLocation } from './router.js';
+import { Loading } from './ui.js';
+import Orchestrators from './pages/Orchestrators.js';
+
+// Chart-heavy pages load ECharts on demand, so the directory's first load stays small.
+const Overview = lazy(() => import('./pages/Overview.js'));
+const OrchestratorPage = lazy(() => import('./pages/Orchestrator.js'));
+const AccountPage = lazy(() => import('./pages/Account.js'));
+
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+
+function AddressSearch() {
+  const [value, setValue] = useState('');
+  const [bad, setBad] = useState(false);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const v = value.trim();
+    if (!ADDRESS.test(v)) {
+      setBad(true);
+      return;
+    }
+    setBad(false);
+    setValue('');
+    navigate(`/accounts/${v.toLowerCase()}`);
+  };
+  return (
+    <form className="search" onSubmit={submit} role="search">
+      <input
+        aria-label="Look up an account address"
+        placeholder="Account address 0x…"
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+        aria-invalid={bad}
+        data-testid="account-search"
+      />
+      <button type="submit">Go</button>
+      {bad && <span className="hint">Enter a 0x address of 40 hex digits</span>}
+    </form>
+  );
+}
+
+export default function App() {
+  const { path } = useLocation();
+  const live = useLiveUpdates();
+  let page;
+  let m: RegExpExecArray | null;
+  if (path === '/' || path === '') page = <Overview />;
+  else if (path === '/orchestrators') page = <Orchestrators />;
+  else if ((m = /^\/orchestrators\/(0x[0-9a-fA-F]{40})$/.exec(path))) page = <OrchestratorPage address={m[1]!.toLowerCase()} />;
+  else if ((m = /^\/accounts\/(0x[0-9a-fA-F]{40})$/.exec(path))) page = <AccountPage address={m[1]!.toLowerCase()} />;
+  else
+    page = (
+      <div className="state empty">
+        <h1>Page not found</h1>
+        <p>
+          <Link href="/">Back to the overview</Link>
+        </p>
+      </div>
+    );
+  const nav = (href: string, label: string) => (
+    <Link href={href} className={(href === '/' ? path === '/' : path.startsWith(href)) ? 'active' : ''}>
+      {label}
+    </Link>
+  );
+  return (
+    <>
+      <header className="top">
+        <Link href="/" className="brand">
+          <span className="logo" aria-hidden /> Livepeer Atlas
+        </Link>
+        <nav>
+          {nav('/', 'Overview')}
+          {nav('/orchestrators', 'Orchestrators')}
+          <a href="/docs">API</a>
+        </nav>
+        <AddressSearch />
+        <span className={`live ${live.state}`} data-testid="live" title={live.lastEvent ? `last: ${live.lastEvent}` : undefined}>
+          {live.state === 'live' ? '● live' : live.state === 'connecting' ? '○ connecting' : '○ offline'}
+        </span>
+      </header>
+      <main>
+        <Suspense fallback={<Loading />}>{page}</Suspense>
+      </main>
+      <footer>Open data from the Livepeer contracts · amounts exact to the wei · <a href="/openapi.json">OpenAPI</a> · <a href="/graphql">GraphQL</a></footer>
+    </>
+  );
+}
