@@ -13,13 +13,14 @@ import { z } from 'zod';
 import type { DbKind } from '../store/db.js';
 import type { Database } from '../store/schema.js';
 import { ApiData } from './data.js';
+import type { RouteDef } from './rest.js';
 import { renderDocs } from './docs.js';
 import { ApiError, errorBody, validationError } from './errors.js';
 import { buildGraphQLSchema, depthLimitRule, Loader, QueryError, type GraphQLContext } from './graphql/schema.js';
 import { LIVE_TYPES, LiveFeed, type LiveType } from './live.js';
 import { buildOpenApi } from './openapi.js';
 import { TokenBuckets, type RateLimitOptions } from './rateLimit.js';
-import { routes } from './rest.js';
+import { routes as builtinRoutes } from './rest.js';
 
 /** What the indexer reports about itself; /ready and /health read it. */
 export interface IndexerStatus {
@@ -52,6 +53,8 @@ export interface AppOptions {
   maxBodyBytes?: number;
   /** Memory for serialized answers of the current data version (default 64 MiB). */
   responseCacheBytes?: number;
+  /** Extra routes mounted after the built-in ones (tests and embedders). */
+  extraRoutes?: RouteDef[];
   /** Receives unexpected errors (the client only sees a generic 500). */
   onError?: (err: unknown) => void;
 }
@@ -149,6 +152,7 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Livepeer Atlas</t
  */
 export function createApp(opts: AppOptions): Hono {
   const app = new Hono();
+  const routes: RouteDef[] = [...builtinRoutes, ...(opts.extraRoutes ?? [])];
   const data = new ApiData(opts.db, opts.cacheTtlMs ?? 1000);
   const live = new LiveFeed(opts.db, { pollMs: opts.live?.pollMs, maxSubscribers: opts.live?.maxSubscribers });
   const heartbeatMs = opts.live?.heartbeatMs ?? 15_000;
@@ -236,8 +240,70 @@ export function createApp(opts: AppOptions): Hono {
       responseBytes -= first.body.length;
     }
   };
-  for (const r of routes) {
+  const parseInputs = (r: RouteDef, c: Context) => {
+    for (const [k, v] of Object.entries(c.req.queries())) {
+      if (v.length > 1) throw new ApiError(400, 'bad_request', `query parameter "${k}" is given ${v.length} times; give it once`);
+    }
+    const params = r.params ? r.params.safeParse(c.req.param()) : { success: true as const, data: {} };
+    if (!params.success) throw validationError('path parameter', params.error);
+    const query = (r.query ?? z.strictObject({})).safeParse(c.req.query());
+    if (!query.success) throw validationError('query parameter', query.error);
+    return { params: params.data, query: query.data };
+  };
+  for (const r of routes.filter((x) => x.method === 'post')) {
+    const limit = r.maxBodyBytes ?? 1024 * 1024;
+    app.post(honoPath(r.path), async (c) => {
+      const declared = Number(c.req.header('content-length') ?? 0);
+      if (declared > limit) throw new ApiError(413, 'payload_too_large', `request body is ${declared} bytes; the limit is ${limit} bytes`);
+      const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+      const accepted = r.rawBody?.contentTypes ?? ['application/json'];
+      if (!accepted.includes(type)) throw new ApiError(415, 'unsupported_media_type', `content-type must be ${accepted.join(' or ')} (got ${type || 'none'})`);
+      const { params, query } = parseInputs(r, c);
+      // Read the body ourselves with a running total so a lying or missing content-length cannot make us buffer more than the limit.
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      const reader = c.req.raw.body?.getReader();
+      if (reader) {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          size += value.byteLength;
+          if (size > limit) {
+            await reader.cancel().catch(() => undefined);
+            throw new ApiError(413, 'payload_too_large', `request body is larger than the limit of ${limit} bytes`);
+          }
+          chunks.push(value);
+        }
+      }
+      const text = Buffer.concat(chunks).toString('utf8');
+      let body: unknown = text;
+      if (!r.rawBody) {
+        if (text.trim() === '') throw new ApiError(400, 'invalid_json', 'request body is empty; send a JSON document');
+        try {
+          body = JSON.parse(text);
+        } catch (e) {
+          throw new ApiError(400, 'invalid_json', `request body is not valid JSON: ${(e as Error).message}`);
+        }
+        if (r.body) {
+          const parsed = r.body.safeParse(body);
+          if (!parsed.success) throw validationError('body field', parsed.error);
+          body = parsed.data;
+        }
+      }
+      const out = await r.handler({ params, query, body, data, c, app: opts });
+      if (out instanceof Response) return out;
+      return c.json(out as object, 200, { 'cache-control': 'no-store' });
+    });
+  }
+  for (const r of routes.filter((x) => x.method !== 'post')) {
     app.get(honoPath(r.path), async (c) => {
+      if (r.cache === 'none') {
+        const { params, query } = parseInputs(r, c);
+        const out = await r.handler({ params, query, body: undefined, data, c, app: opts });
+        if (out instanceof Response) return out;
+        const text = JSON.stringify(out);
+        return cachedResponse(c, text, 'application/json; charset=utf-8', r.maxAge);
+      }
       const key = c.req.url.slice(c.req.url.indexOf(c.req.path));
       const { version } = await data.snapshot();
       const hit = responses.get(key);
@@ -246,14 +312,8 @@ export function createApp(opts: AppOptions): Hono {
         responses.set(key, hit);
         return cachedResponse(c, hit.body, hit.contentType, r.maxAge, hit.extra, hit.etag);
       }
-      for (const [k, v] of Object.entries(c.req.queries())) {
-        if (v.length > 1) throw new ApiError(400, 'bad_request', `query parameter "${k}" is given ${v.length} times; give it once`);
-      }
-      const params = r.params ? r.params.safeParse(c.req.param()) : { success: true as const, data: {} };
-      if (!params.success) throw validationError('path parameter', params.error);
-      const query = (r.query ?? z.strictObject({})).safeParse(c.req.query());
-      if (!query.success) throw validationError('query parameter', query.error);
-      const out = await r.handler({ params: params.data, query: query.data, data, c });
+      const { params, query } = parseInputs(r, c);
+      const out = await r.handler({ params, query, body: undefined, data, c, app: opts });
       let entry: CachedBody;
       if (out instanceof Response) {
         const text = await out.text();
@@ -354,8 +414,13 @@ export function createApp(opts: AppOptions): Hono {
     res.headers.set('allow', methods);
     return res;
   };
-  const readOnly = [...routes.map((r) => honoPath(r.path)), '/health', '/ready', '/openapi.json', '/docs', '/events'];
-  for (const p of readOnly) app.on(['POST', 'PUT', 'PATCH', 'DELETE'], p, allow('GET, HEAD, OPTIONS'));
+  const postPaths = new Set(routes.filter((r) => r.method === 'post').map((r) => honoPath(r.path)));
+  const getPaths = new Set(routes.filter((r) => r.method !== 'post').map((r) => honoPath(r.path)));
+  for (const p of [...getPaths, '/health', '/ready', '/openapi.json', '/docs', '/events']) {
+    if (postPaths.has(p)) app.on(['PUT', 'PATCH', 'DELETE'], p, allow('GET, HEAD, POST, OPTIONS'));
+    else app.on(['POST', 'PUT', 'PATCH', 'DELETE'], p, allow('GET, HEAD, OPTIONS'));
+  }
+  for (const p of postPaths) if (!getPaths.has(p)) app.on(['GET', 'PUT', 'PATCH', 'DELETE'], p, allow('POST, OPTIONS'));
   app.on(['PUT', 'PATCH', 'DELETE'], '/graphql', allow('GET, POST, OPTIONS'));
 
   // ---------------------------------------------------------------- dashboard (SPA)

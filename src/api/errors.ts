@@ -8,13 +8,19 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'uri_too_long'
   | 'not_ready'
+  | 'invalid_json'
+  | 'unsupported_media_type'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'conflict'
+  | 'unprocessable'
   | 'unavailable'
   | 'internal';
 
 /** An error that maps onto one HTTP status and the JSON body `{ error: { code, message, details? } }`. */
 export class ApiError extends Error {
   constructor(
-    readonly status: 400 | 404 | 405 | 413 | 414 | 429 | 500 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 414 | 415 | 422 | 429 | 500 | 503,
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
@@ -46,7 +52,7 @@ export function errorBody(code: string, message: string, details?: unknown): Err
  * One line per zod issue, naming the parameter, so a 400 says exactly which input was wrong
  * (e.g. `query parameter "limit": must be at most 500`).
  */
-export function validationError(where: 'query parameter' | 'path parameter', error: z.ZodError): ApiError {
+export function validationError(where: 'query parameter' | 'path parameter' | 'body field', error: z.ZodError): ApiError {
   const lines = error.issues.map((i) => {
     if (i.code === 'unrecognized_keys') return `unknown ${where}${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`;
     const name = i.path.length ? `"${i.path.join('.')}"` : '';

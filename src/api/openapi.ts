@@ -29,7 +29,13 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output', defs: Record<stri
 const STATUS_TEXT: Record<number, string> = {
   304: 'Not modified (the If-None-Match ETag still matches)',
   400: 'Invalid parameter: the message names it and says what is allowed',
+  401: 'Signature missing or invalid',
+  403: 'Signer not allowed',
   404: 'Not found',
+  409: 'Conflict (e.g. a replayed nonce)',
+  413: 'Request body too large',
+  415: 'Unsupported content type',
+  422: 'Well-formed but rejected (the message says why)',
   429: 'Rate limited: retry after the Retry-After header (seconds)',
   500: 'Internal error',
 };
@@ -38,6 +44,11 @@ export interface OpenApiOptions {
   title?: string;
   version?: string;
   serverUrl?: string;
+}
+
+function operationId(method: 'get' | 'post', p: string): string {
+  const base = p.replace(/^\/api\/v1\//, '').replace(/^\//, '').replace(/[{}]/g, '').replace(/[/_-](\w)/g, (_m, c: string) => c.toUpperCase());
+  return method === 'post' ? `post${base[0]!.toUpperCase()}${base.slice(1)}` : base;
 }
 
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
@@ -71,9 +82,23 @@ export function buildOpenApi(routes: RouteDef[], opts: OpenApiOptions = {}): Jso
       304: { description: STATUS_TEXT[304] },
     };
     for (const code of [400, ...(r.errors ?? []), 429, 500]) responses[code] = { description: STATUS_TEXT[code] ?? 'Error', content: { 'application/json': { schema: errorRef } } };
+    const method = r.method ?? 'get';
+    if (method === 'post') {
+      delete responses[304];
+      for (const code of [413, 415]) responses[code] ??= { description: STATUS_TEXT[code] ?? 'Error', content: { 'application/json': { schema: errorRef } } };
+      (responses[200] as Json).headers = {};
+    }
+    const requestBody =
+      method !== 'post'
+        ? undefined
+        : r.rawBody
+          ? { required: true, content: Object.fromEntries(r.rawBody.contentTypes.map((t) => [t, { schema: { type: 'string' } }])) }
+          : { required: true, content: { 'application/json': { schema: r.body ? jsonSchema(r.body, 'input', defs) : { type: 'object' } } } };
     paths[r.path] = {
-      get: {
-        operationId: r.path.replace(/^\/api\/v1\//, '').replace(/[{}]/g, '').replace(/\/(\w)/g, (_m, c: string) => c.toUpperCase()),
+      ...(paths[r.path] ?? {}),
+      [method]: {
+        ...(requestBody ? { requestBody } : {}),
+        operationId: operationId(method, r.path),
         tags: [r.tag],
         summary: r.summary,
         ...(r.description ? { description: r.description } : {}),

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor, paginate, type SortKey } from './cursor.js';
 import type { AccountData, ApiData, EventData, OrchestratorData, PoolData, ProposalData, RoundData, Snapshot, VoteData } from './data.js';
+import type { AppOptions } from './app.js';
 import { ApiError } from './errors.js';
 import { eth, formatUnits, lpt, perc, ratio } from './format.js';
 import {
@@ -46,7 +47,20 @@ export interface RouteDef<P extends AnyObject = AnyObject, Q extends AnyObject =
   maxAge: number;
   /** Status codes besides 200/400/429/500 the endpoint can answer with. */
   errors?: number[];
-  handler: (input: { params: z.output<P>; query: z.output<Q>; data: ApiData; c: Context }) => Promise<z.input<R> | Response>;
+  /** HTTP method (default get). POST routes are never cached and read their JSON body through `body`. */
+  method?: 'get' | 'post';
+  /** JSON request body schema (POST only). */
+  body?: z.ZodType;
+  /** Raw request body (POST only): the body is passed as text to the handler, unparsed (e.g. JSON lines). */
+  rawBody?: { contentTypes: string[] };
+  /** Largest request body accepted in bytes (POST only, default 1 MiB). */
+  maxBodyBytes?: number;
+  /**
+   * Response cache: 'chain' (default) keeps serialized answers until the indexed chain data changes;
+   * 'none' for answers over off-chain data (telemetry, adverts, labels) that changes without new blocks.
+   */
+  cache?: 'chain' | 'none';
+  handler: (input: { params: z.output<P>; query: z.output<Q>; body: unknown; data: ApiData; c: Context; app: AppOptions }) => Promise<z.input<R> | Response>;
 }
 
 function route<P extends AnyObject, Q extends AnyObject, R extends z.ZodType>(def: RouteDef<P, Q, R>): RouteDef {

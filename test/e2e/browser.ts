@@ -7,7 +7,8 @@ import { chromium, type BrowserContext } from 'playwright-core';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const WEB_DIR = path.join(repo, 'web');
-export const WEB_DIST = path.join(WEB_DIR, 'dist');
+/** ATLAS_WEB_DIST builds elsewhere, so concurrent runs of the suite do not overwrite each other's bundle. */
+export const WEB_DIST = process.env.ATLAS_WEB_DIST ?? path.join(WEB_DIR, 'dist');
 export const SCREENSHOTS = path.join(repo, 'docs', 'screenshots');
 
 export const CHROMIUM = process.env.ATLAS_CHROMIUM ?? '/usr/bin/chromium';
@@ -40,7 +41,7 @@ export function ensureWebBuilt(): void {
   const index = path.join(WEB_DIST, 'index.html');
   const sourcesAt = Math.max(newestMtime(path.join(WEB_DIR, 'src')), statSync(path.join(WEB_DIR, 'index.html')).mtimeMs, statSync(path.join(WEB_DIR, 'vite.config.ts')).mtimeMs);
   if (existsSync(index) && statSync(index).mtimeMs >= sourcesAt) return;
-  execFileSync(process.execPath, [path.join(repo, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', path.join(WEB_DIR, 'vite.config.ts'), '--logLevel', 'warn'], {
+  execFileSync(process.execPath, [path.join(repo, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', path.join(WEB_DIR, 'vite.config.ts'), '--outDir', WEB_DIST, '--emptyOutDir', '--logLevel', 'warn'], {
     cwd: repo,
     stdio: 'inherit',
     env: { ...process.env, NODE_ENV: 'production' },

@@ -1,13 +1,8 @@
-import { lazy, Suspense, useState, type FormEvent } from 'react';
+import { Suspense, useState, type FormEvent, type ReactElement } from 'react';
 import { useLiveUpdates } from './live.js';
 import { Link, navigate, useLocation } from './router.js';
+import { navItems, pageRoutes } from './routes.js';
 import { Loading } from './ui.js';
-import Orchestrators from './pages/Orchestrators.js';
-
-// Chart-heavy pages load ECharts on demand, so the directory's first load stays small.
-const Overview = lazy(() => import('./pages/Overview.js'));
-const OrchestratorPage = lazy(() => import('./pages/Orchestrator.js'));
-const AccountPage = lazy(() => import('./pages/Account.js'));
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
@@ -44,24 +39,25 @@ function AddressSearch() {
 export default function App() {
   const { path } = useLocation();
   const live = useLiveUpdates();
-  let page;
-  let m: RegExpExecArray | null;
-  if (path === '/' || path === '') page = <Overview />;
-  else if (path === '/orchestrators') page = <Orchestrators />;
-  else if ((m = /^\/orchestrators\/(0x[0-9a-fA-F]{40})$/.exec(path))) page = <OrchestratorPage address={m[1]!.toLowerCase()} />;
-  else if ((m = /^\/accounts\/(0x[0-9a-fA-F]{40})$/.exec(path))) page = <AccountPage address={m[1]!.toLowerCase()} />;
-  else
-    page = (
-      <div className="state empty">
-        <h1>Page not found</h1>
-        <p>
-          <Link href="/">Back to the overview</Link>
-        </p>
-      </div>
-    );
-  const nav = (href: string, label: string) => (
-    <Link href={href} className={(href === '/' ? path === '/' : path.startsWith(href)) ? 'active' : ''}>
-      {label}
+  let page: ReactElement | null = null;
+  for (const r of pageRoutes) {
+    const m = r.pattern.exec(path);
+    if (m) {
+      page = r.render(m);
+      break;
+    }
+  }
+  page ??= (
+    <div className="state empty">
+      <h1>Page not found</h1>
+      <p>
+        <Link href="/">Back to the overview</Link>
+      </p>
+    </div>
+  );
+  const nav = (item: (typeof navItems)[number]) => (
+    <Link key={item.href} href={item.href} className={(item.href === '/' ? path === '/' : path.startsWith(item.prefix ?? item.href)) ? 'active' : ''}>
+      {item.label}
     </Link>
   );
   return (
@@ -71,8 +67,7 @@ export default function App() {
           <span className="logo" aria-hidden /> Livepeer Atlas
         </Link>
         <nav>
-          {nav('/', 'Overview')}
-          {nav('/orchestrators', 'Orchestrators')}
+          {navItems.map(nav)}
           <a href="/docs">API</a>
         </nav>
         <AddressSearch />
