@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { pendingEarnings } from '../src/analytics/pendingEarnings.js';
 import { createApp, startServer, type IndexerStatus } from '../src/api/index.js';
-import { routes } from '../src/api/rest.js';
+import { routes } from '../src/api/routeTable.js';
 import {
   accountSchema,
   listOf,

@@ -20,7 +20,7 @@ import { buildGraphQLSchema, depthLimitRule, Loader, QueryError, type GraphQLCon
 import { LIVE_TYPES, LiveFeed, type LiveType } from './live.js';
 import { buildOpenApi } from './openapi.js';
 import { TokenBuckets, type RateLimitOptions } from './rateLimit.js';
-import { routes as builtinRoutes } from './rest.js';
+import { routes as builtinRoutes } from './routeTable.js';
 
 /** What the indexer reports about itself; /ready and /health read it. */
 export interface IndexerStatus {

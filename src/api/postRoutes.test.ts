@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { openTestDb, type TestDb } from '../../test/helpers/db.js';
 import { createApp } from './app.js';
 import { buildOpenApi } from './openapi.js';
-import { routes, type RouteDef } from './rest.js';
+import type { RouteDef } from './rest.js';
+import { routes } from './routeTable.js';
 
 const received: unknown[] = [];
 const echo: RouteDef = {
@@ -50,7 +51,7 @@ describe('POST routes and uncached GET routes', () => {
   });
   afterAll(async () => db?.close());
 
-  const post = (path: string, body: string | Uint8Array, type = 'application/json') => app.request(path, { method: 'POST', body, headers: { 'content-type': type } });
+  const post = (path: string, body: string, type = 'application/json') => app.request(path, { method: 'POST', body, headers: { 'content-type': type } });
 
   it('validates the body and answers the handler result', async () => {
     const res = await post('/api/v1/test/echo', JSON.stringify({ name: 'a', n: 1 }));

@@ -63,7 +63,8 @@ export interface RouteDef<P extends AnyObject = AnyObject, Q extends AnyObject =
   handler: (input: { params: z.output<P>; query: z.output<Q>; body: unknown; data: ApiData; c: Context; app: AppOptions }) => Promise<z.input<R> | Response>;
 }
 
-function route<P extends AnyObject, Q extends AnyObject, R extends z.ZodType>(def: RouteDef<P, Q, R>): RouteDef {
+/** Types a route's handler by its own schemas, then erases them for the route table. */
+export function route<P extends AnyObject, Q extends AnyObject, R extends z.ZodType>(def: RouteDef<P, Q, R>): RouteDef {
   return def as unknown as RouteDef;
 }
 
@@ -359,7 +360,7 @@ async function orchestratorOr404(data: ApiData, address: string): Promise<{ snap
 
 const addressPath = z.strictObject({ address: addressParam });
 
-export const routes: RouteDef[] = [
+export const coreRoutes: RouteDef[] = [
   route({
     path: '/api/v1/network',
     tag: 'network',
