@@ -1,0 +1,186 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { allQuestions, type NeedsReport } from './model.js';
+
+/** The mapping file shipped with Atlas. */
+export const defaultMappingPath = fileURLToPath(new URL('./mapping.json', import.meta.url));
+
+const apiPath = z
+  .string()
+  .regex(/^\/api\/[^\s#]*$/, 'must be an API path starting with /api/')
+  .meta({ description: 'API endpoint, optionally with a query string' });
+const viewPath = z.string().regex(/^\/[^\s]*$/, 'must be a dashboard path starting with /');
+/** Dot path into a JSON answer, e.g. "totals.fees" or "data.0.address". */
+const jsonPath = z.string().regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, 'must be a dot path like totals.fees');
+const format = z.enum(['amount', 'percent', 'number', 'text', 'address']);
+
+const figure = z.strictObject({
+  kind: z.literal('figure'),
+  label: z.string().min(1),
+  endpoint: apiPath,
+  value: jsonPath,
+  format: format.default('text'),
+});
+const chart = z.strictObject({
+  kind: z.literal('chart'),
+  label: z.string().min(1),
+  endpoint: apiPath,
+  list: jsonPath.default('data'),
+  x: jsonPath,
+  y: z.array(z.strictObject({ path: jsonPath, label: z.string().min(1) })).min(1).max(3),
+  type: z.enum(['line', 'bar']).default('line'),
+});
+const table = z.strictObject({
+  kind: z.literal('table'),
+  label: z.string().min(1),
+  endpoint: apiPath,
+  list: jsonPath.default('data'),
+  columns: z.array(z.strictObject({ path: jsonPath, label: z.string().min(1), format: format.default('text') })).min(1).max(5),
+  rows: z.number().int().min(1).max(10).default(5),
+});
+export const answerSpecSchema = z.discriminatedUnion('kind', [figure, chart, table]);
+
+const answered = z.strictObject({
+  status: z.literal('answered'),
+  /** Availability once Atlas answers: 5 = published and organised in a designated portal; 4 when only partly. */
+  score: z.number().int().min(0).max(5),
+  views: z.array(viewPath).min(1),
+  endpoints: z.array(apiPath).min(1),
+  answer: answerSpecSchema,
+  note: z.string().min(1).optional(),
+});
+const planned = z.strictObject({
+  status: z.literal('planned'),
+  issue: z.number().int().positive(),
+  needs: z.string().min(1),
+});
+const outOfScope = z.strictObject({
+  status: z.literal('out-of-scope'),
+  reason: z.string().min(10, 'give the reason in a few words'),
+});
+export const mappingEntrySchema = z.discriminatedUnion('status', [answered, planned, outOfScope]);
+
+export const mappingSchema = z.strictObject({
+  report: z.string().min(1),
+  questions: z.record(z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'question keys look like role/slug'), mappingEntrySchema),
+});
+
+export type AnswerSpec = z.output<typeof answerSpecSchema>;
+export type MappingEntry = z.output<typeof mappingEntrySchema>;
+export type Mapping = z.output<typeof mappingSchema>;
+
+export class MappingError extends Error {
+  override name = 'MappingError';
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+/** Validates a mapping document; problems name the JSON path of the bad value. */
+export function parseMapping(doc: unknown, source = 'mapping'): Mapping {
+  const r = mappingSchema.safeParse(doc);
+  if (!r.success) throw new MappingError(r.error.issues.map((i) => `${source}: ${i.path.join('.') || '(root)'}: ${i.message}`));
+  return r.data;
+}
+
+/** Reads and validates the mapping file (JSON). */
+export function loadMapping(file = defaultMappingPath): Mapping {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new MappingError([`${file}: ${(e as Error).message}`]);
+  }
+  return parseMapping(doc, file);
+}
+
+/** What exists in this build of Atlas: the REST route table and the dashboard's page patterns. */
+export interface AtlasTargets {
+  api: { path: string; method?: 'get' | 'post'; query?: z.ZodType }[];
+  pages: RegExp[];
+}
+
+function routeRegex(p: string): RegExp {
+  const escaped = p
+    .split(/\{[^}]+\}/)
+    .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('[^/]+');
+  return new RegExp(`^${escaped}$`);
+}
+
+/** Why an endpoint is not served by a GET route of the table (null when it is). */
+export function endpointProblem(endpoint: string, targets: AtlasTargets): string | null {
+  const [p, qs] = endpoint.split('?', 2) as [string, string | undefined];
+  const r = targets.api.find((x) => (x.method ?? 'get') === 'get' && (x.path === p || routeRegex(x.path).test(p)));
+  if (!r) return `endpoint ${p} does not exist in the route table`;
+  if (qs !== undefined && r.query) {
+    const q = Object.fromEntries(new URLSearchParams(qs));
+    const v = r.query.safeParse(q);
+    if (!v.success) return `endpoint ${endpoint}: query rejected by ${r.path} (${v.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`;
+  } else if (qs !== undefined && qs !== '' && !r.query) return `endpoint ${endpoint}: ${r.path} takes no query parameters`;
+  return null;
+}
+
+/** Why a dashboard path is not served by a page of the route table (null when it is). */
+export function viewProblem(view: string, targets: AtlasTargets): string | null {
+  const p = view.split(/[?#]/, 1)[0]!;
+  return targets.pages.some((re) => re.test(p)) ? null : `view ${p} is not a dashboard page`;
+}
+
+/** Everything wrong with one answered entry against what exists. */
+export function entryProblems(e: MappingEntry, targets: AtlasTargets): string[] {
+  if (e.status !== 'answered') return [];
+  const out: string[] = [];
+  for (const v of e.views) {
+    const p = viewProblem(v, targets);
+    if (p) out.push(p);
+  }
+  for (const ep of e.endpoints) {
+    const p = endpointProblem(ep, targets);
+    if (p) out.push(p);
+  }
+  if (e.answer.endpoint.includes('{')) out.push(`answer endpoint ${e.answer.endpoint} must be concrete (no {placeholders})`);
+  else {
+    const p = endpointProblem(e.answer.endpoint, targets);
+    if (p) out.push(`answer: ${p}`);
+  }
+  return out;
+}
+
+/**
+ * The mapping check: every mapped view and endpoint exists, and (given the report) every question has
+ * exactly one entry and every entry names a question of the report.
+ */
+export function checkMapping(mapping: Mapping, targets: AtlasTargets, report?: NeedsReport): string[] {
+  const problems: string[] = [];
+  for (const [id, e] of Object.entries(mapping.questions)) for (const p of entryProblems(e, targets)) problems.push(`${id}: ${p}`);
+  if (report) {
+    const ids = new Set<string>();
+    for (const { question } of allQuestions(report)) {
+      ids.add(question.id);
+      if (!mapping.questions[question.id]) problems.push(`${question.id}: not mapped (${question.file}:${question.line} "${question.text}")`);
+    }
+    for (const id of Object.keys(mapping.questions)) if (!ids.has(id)) problems.push(`${id}: mapped but not a question of the report`);
+  }
+  return problems;
+}
+
+/** Page patterns of web/src/routes.tsx, read from its source (the server cannot load the React module). */
+export function pagePatternsFromSource(tsx: string): RegExp[] {
+  const out: RegExp[] = [];
+  for (const m of tsx.matchAll(/pattern:\s*\/((?:\\.|\[(?:\\.|[^\]\\])*\]|[^/\\\n[])+)\/([a-z]*)/g)) out.push(new RegExp(m[1]!, m[2]));
+  return out;
+}
+
+/** The dashboard route table's source file. */
+export const webRoutesPath = fileURLToPath(new URL('../../web/src/routes.tsx', import.meta.url));
+
+/** Page patterns of this checkout's dashboard (empty when the web sources are absent). */
+export function dashboardPagePatterns(file = webRoutesPath): RegExp[] {
+  try {
+    return pagePatternsFromSource(readFileSync(file, 'utf8'));
+  } catch {
+    return [];
+  }
+}
