@@ -1,0 +1,132 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { isAiPipeline, TRANSCODING } from './capabilities.js';
+import { histogramOf, histogramSums, latencyPercentiles, rollupWhere, type RollupFilter } from './filters.js';
+import { addHistogram, emptyHistogram, percentileMs } from './histogram.js';
+import { aiLatencyK, aiRoundTripScore, aiScore, transcodingRoundTripScore, transcodingScore } from './scoring.js';
+
+/** Region key that sums every region. */
+export const GLOBAL = 'GLOBAL';
+
+export interface LeaderboardQuery {
+  since: Date;
+  until?: Date;
+  /** Pipeline slug; absent = transcoding (as the Livepeer leaderboard does). */
+  pipeline?: string;
+  model?: string;
+  region?: string;
+  orchestrator?: string;
+}
+
+/** Scores of one orchestrator in one region, with the sums they come from. */
+export interface LeaderboardEntry {
+  orchestrator: string;
+  region: string;
+  jobs: number;
+  successes: number;
+  successRate: number;
+  /** Mean successful round trip (s). */
+  roundTripSec: number | null;
+  /** Mean segment duration of successful transcoding jobs (s). */
+  segDurationSec: number | null;
+  roundTripScore: number;
+  score: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  errors: number;
+}
+
+export interface Leaderboard {
+  pipeline: string;
+  ai: boolean;
+  /** Per region: the median successful round trip (s) and the AI k derived from it. */
+  regions: Record<string, { medianRoundTripSec: number | null; k: number | null; histogram: number[] }>;
+  entries: LeaderboardEntry[];
+}
+
+interface Sums {
+  jobs: number;
+  successes: number;
+  rtt: number;
+  seg: number;
+  segJobs: number;
+  hist: number[];
+}
+
+const blank = (): Sums => ({ jobs: 0, successes: 0, rtt: 0, seg: 0, segJobs: 0, hist: emptyHistogram() });
+
+function add(a: Sums, b: Sums): void {
+  a.jobs += b.jobs;
+  a.successes += b.successes;
+  a.rtt += b.rtt;
+  a.seg += b.seg;
+  a.segJobs += b.segJobs;
+  addHistogram(a.hist, b.hist);
+}
+
+/**
+ * Leaderboard per (orchestrator, region) plus a GLOBAL region summing all regions, scored with the AI or
+ * transcoding formula. k is set per region so that region's median successful round trip scores 0.8.
+ */
+export async function leaderboard(db: Kysely<Database>, q: LeaderboardQuery): Promise<Leaderboard> {
+  const pipeline = q.pipeline ?? TRANSCODING;
+  const ai = isAiPipeline(pipeline);
+  const filter: RollupFilter = { since: q.since, until: q.until, capability: pipeline, model: q.model, region: q.region && q.region.toUpperCase() !== GLOBAL ? q.region : undefined, orchestrator: q.orchestrator };
+  const res = await sql<Record<string, string>>`
+    select orchestrator, region, sum(jobs)::text as jobs, sum(successes)::text as successes,
+      sum(round_trip_sum_ms)::text as rtt, sum(seg_duration_sum_ms)::text as seg, sum(seg_jobs)::text as seg_jobs, ${histogramSums}
+    from telemetry_rollup where ${rollupWhere(filter)}
+    group by orchestrator, region`.execute(db);
+  const cells = new Map<string, Map<string, Sums>>();
+  const regionTotals = new Map<string, Sums>();
+  const put = (orch: string, region: string, s: Sums) => {
+    let m = cells.get(orch);
+    if (!m) cells.set(orch, (m = new Map()));
+    let c = m.get(region);
+    if (!c) m.set(region, (c = blank()));
+    add(c, s);
+    let t = regionTotals.get(region);
+    if (!t) regionTotals.set(region, (t = blank()));
+    add(t, s);
+  };
+  const onlyGlobal = q.region?.toUpperCase() === GLOBAL;
+  for (const r of res.rows) {
+    const s: Sums = { jobs: Number(r.jobs), successes: Number(r.successes), rtt: Number(r.rtt), seg: Number(r.seg), segJobs: Number(r.seg_jobs), hist: histogramOf(r) };
+    if (!onlyGlobal && !q.region) put(r.orchestrator!, r.region!, s);
+    if (onlyGlobal || !q.region) put(r.orchestrator!, GLOBAL, s);
+    else put(r.orchestrator!, r.region!, s);
+  }
+  const regions: Leaderboard['regions'] = {};
+  for (const [region, t] of regionTotals) {
+    const medianMs = percentileMs(t.hist, 0.5);
+    regions[region] = { medianRoundTripSec: medianMs === null ? null : medianMs / 1000, k: ai && medianMs !== null ? aiLatencyK(medianMs / 1000) : null, histogram: t.hist };
+  }
+  const entries: LeaderboardEntry[] = [];
+  for (const [orchestrator, m] of cells) {
+    for (const [region, s] of m) {
+      const successRate = s.jobs === 0 ? 0 : s.successes / s.jobs;
+      const roundTripSec = s.successes === 0 ? null : s.rtt / s.successes / 1000;
+      const segDurationSec = s.segJobs === 0 ? null : s.seg / s.segJobs / 1000;
+      let roundTripScore: number;
+      let score: number;
+      if (ai) {
+        roundTripScore = aiRoundTripScore(roundTripSec, regions[region]!.k ?? 0);
+        score = aiScore(successRate, roundTripScore);
+      } else {
+        roundTripScore = transcodingRoundTripScore(segDurationSec, roundTripSec);
+        score = transcodingScore(successRate, roundTripScore);
+      }
+      entries.push({ orchestrator, region, jobs: s.jobs, successes: s.successes, successRate, roundTripSec, segDurationSec, roundTripScore, score, ...latencyPercentiles(s.hist), errors: s.jobs - s.successes });
+    }
+  }
+  entries.sort((a, b) => b.score - a.score || (a.orchestrator < b.orchestrator ? -1 : 1));
+  return { pipeline, ai, regions, entries };
+}
+
+/** The leaderboard's `/api/aggregated_stats` shape: {orchestrator: {REGION: {success_rate, round_trip_score, score}}}. */
+export function aggregatedStatsJson(lb: Leaderboard): Record<string, Record<string, { success_rate: number; round_trip_score: number; score: number }>> {
+  const out: Record<string, Record<string, { success_rate: number; round_trip_score: number; score: number }>> = {};
+  for (const e of lb.entries) (out[e.orchestrator] ??= {})[e.region] = { success_rate: e.successRate, round_trip_score: e.roundTripScore, score: e.score };
+  return out;
+}

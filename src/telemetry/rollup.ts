@@ -1,0 +1,193 @@
+import { CompiledQuery, type Kysely } from 'kysely';
+import type { Database } from '../store/schema.js';
+import { bucketOf, emptyHistogram, histogramLiteral } from './histogram.js';
+
+/** One raw job outcome as stored (normalized: lower-case addresses, capability slug, upper-case region). */
+export interface ReportRow {
+  gateway: string;
+  jobId: string;
+  capability: string;
+  model: string;
+  orchestrator: string;
+  region: string;
+  startedAt: number;
+  finishedAt: number;
+  queueMs: number | null;
+  uploadMs: number | null;
+  processingMs: number | null;
+  downloadMs: number | null;
+  roundTripMs: number;
+  segDurationMs: number | null;
+  success: boolean;
+  errorCode: string | null;
+  pricePaid: bigint;
+  units: bigint;
+}
+
+/** Additive hourly cell: counts and sums only (rates are derived when read). */
+export interface RollupCell {
+  hour: number;
+  orchestrator: string;
+  capability: string;
+  model: string;
+  region: string;
+  gateway: string;
+  jobs: number;
+  successes: number;
+  roundTripSumMs: number;
+  queueSumMs: number;
+  uploadSumMs: number;
+  processingSumMs: number;
+  downloadSumMs: number;
+  segDurationSumMs: number;
+  segJobs: number;
+  pricePaid: bigint;
+  units: bigint;
+  hist: number[];
+  errors: Map<string, number>;
+}
+
+const HOUR = 3_600_000;
+
+/** Start of the UTC hour (ms) a job counts in: the hour it finished. */
+export function hourOf(ms: number): number {
+  return Math.floor(ms / HOUR) * HOUR;
+}
+
+/** Folds reports into hourly cells keyed by (hour, orchestrator, capability, model, region, gateway). */
+export function rollUp(rows: readonly ReportRow[]): RollupCell[] {
+  const cells = new Map<string, RollupCell>();
+  for (const r of rows) {
+    const hour = hourOf(r.finishedAt);
+    const key = `${hour}\u0000${r.orchestrator}\u0000${r.capability}\u0000${r.model}\u0000${r.region}\u0000${r.gateway}`;
+    let c = cells.get(key);
+    if (!c) {
+      c = {
+        hour, orchestrator: r.orchestrator, capability: r.capability, model: r.model, region: r.region, gateway: r.gateway,
+        jobs: 0, successes: 0, roundTripSumMs: 0, queueSumMs: 0, uploadSumMs: 0, processingSumMs: 0, downloadSumMs: 0,
+        segDurationSumMs: 0, segJobs: 0, pricePaid: 0n, units: 0n, hist: emptyHistogram(), errors: new Map(),
+      };
+      cells.set(key, c);
+    }
+    c.jobs++;
+    c.pricePaid += r.pricePaid;
+    c.units += r.units;
+    if (r.success) {
+      c.successes++;
+      c.roundTripSumMs += r.roundTripMs;
+      c.queueSumMs += r.queueMs ?? 0;
+      c.uploadSumMs += r.uploadMs ?? 0;
+      c.processingSumMs += r.processingMs ?? 0;
+      c.downloadSumMs += r.downloadMs ?? 0;
+      if (r.segDurationMs !== null) {
+        c.segDurationSumMs += r.segDurationMs;
+        c.segJobs++;
+      }
+      c.hist[bucketOf(r.roundTripMs)]!++;
+    } else {
+      const code = r.errorCode ?? 'unknown';
+      c.errors.set(code, (c.errors.get(code) ?? 0) + 1);
+    }
+  }
+  // A fixed order: concurrent writers lock rollup rows in the same sequence, so they never deadlock.
+  return [...cells.values()].sort((a, b) => a.hour - b.hour || cmp(a.orchestrator, b.orchestrator) || cmp(a.capability, b.capability) || cmp(a.model, b.model) || cmp(a.region, b.region) || cmp(a.gateway, b.gateway));
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+const DIMS = ['hour', 'orchestrator', 'capability', 'model', 'region', 'gateway'];
+
+/** Adds cells into telemetry_rollup and telemetry_rollup_error (insert or increment). */
+export async function writeRollups(db: Kysely<Database>, cells: readonly RollupCell[]): Promise<void> {
+  if (cells.length === 0) return;
+  const per = 5000;
+  for (let i = 0; i < cells.length; i += per) {
+    const chunk = cells.slice(i, i + per);
+    const params: unknown[] = [
+      chunk.map((c) => c.hour),
+      chunk.map((c) => c.orchestrator),
+      chunk.map((c) => c.capability),
+      chunk.map((c) => c.model),
+      chunk.map((c) => c.region),
+      chunk.map((c) => c.gateway),
+      chunk.map((c) => c.jobs),
+      chunk.map((c) => c.successes),
+      chunk.map((c) => c.roundTripSumMs),
+      chunk.map((c) => c.queueSumMs),
+      chunk.map((c) => c.uploadSumMs),
+      chunk.map((c) => c.processingSumMs),
+      chunk.map((c) => c.downloadSumMs),
+      chunk.map((c) => c.segDurationSumMs),
+      chunk.map((c) => c.segJobs),
+      chunk.map((c) => c.pricePaid.toString()),
+      chunk.map((c) => c.units.toString()),
+      chunk.map((c) => histogramLiteral(c.hist)),
+    ];
+    const sums = ['jobs', 'successes', 'round_trip_sum_ms', 'queue_sum_ms', 'upload_sum_ms', 'processing_sum_ms', 'download_sum_ms', 'seg_duration_sum_ms', 'seg_jobs', 'price_paid', 'units'];
+    const text =
+      `insert into telemetry_rollup (${[...DIMS, ...sums, 'latency_hist'].join(', ')}) ` +
+      `select to_timestamp(h / 1000.0), o, c, m, r, g, j, s, rt, q, u, p, d, sd, sj, pp, un, hl::bigint[] ` +
+      `from unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[], $8::int8[], $9::int8[], $10::int8[], $11::int8[], $12::int8[], $13::int8[], $14::int8[], $15::int8[], $16::numeric[], $17::numeric[], $18::text[]) ` +
+      `as t(h, o, c, m, r, g, j, s, rt, q, u, p, d, sd, sj, pp, un, hl) ` +
+      `on conflict (${DIMS.join(', ')}) do update set ` +
+      sums.map((s) => `${s} = telemetry_rollup.${s} + excluded.${s}`).join(', ') +
+      `, latency_hist = array(select coalesce(a, 0) + coalesce(b, 0) from unnest(telemetry_rollup.latency_hist, excluded.latency_hist) with ordinality as x(a, b, i) order by i)`;
+    await db.executeQuery(CompiledQuery.raw(text, params));
+  }
+  const errs = cells.flatMap((c) => [...c.errors.entries()].sort(([a], [b]) => cmp(a, b)).map(([code, n]) => ({ c, code, n })));
+  for (let i = 0; i < errs.length; i += per) {
+    const chunk = errs.slice(i, i + per);
+    const params: unknown[] = [
+      chunk.map((e) => e.c.hour),
+      chunk.map((e) => e.c.orchestrator),
+      chunk.map((e) => e.c.capability),
+      chunk.map((e) => e.c.model),
+      chunk.map((e) => e.c.region),
+      chunk.map((e) => e.c.gateway),
+      chunk.map((e) => e.code),
+      chunk.map((e) => e.n),
+    ];
+    const text =
+      `insert into telemetry_rollup_error (${[...DIMS, 'error_code', 'count'].join(', ')}) ` +
+      `select to_timestamp(h / 1000.0), o, c, m, r, g, e, n from unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int8[]) as t(h, o, c, m, r, g, e, n) ` +
+      `on conflict (${[...DIMS, 'error_code'].join(', ')}) do update set count = telemetry_rollup_error.count + excluded.count`;
+    await db.executeQuery(CompiledQuery.raw(text, params));
+  }
+}
+
+/** Appends raw reports (one statement per 20k rows); a duplicate (day, gateway, jobId) fails the statement. */
+export async function insertReports(db: Kysely<Database>, rows: readonly ReportRow[], batchNonce: bigint): Promise<void> {
+  const per = 20_000;
+  for (let i = 0; i < rows.length; i += per) {
+    const chunk = rows.slice(i, i + per);
+    const nonce = batchNonce.toString();
+    const params: unknown[] = [
+      chunk.map((r) => r.gateway),
+      chunk.map((r) => r.jobId),
+      chunk.map(() => nonce),
+      chunk.map((r) => r.capability),
+      chunk.map((r) => r.model),
+      chunk.map((r) => r.orchestrator),
+      chunk.map((r) => r.region),
+      chunk.map((r) => r.startedAt),
+      chunk.map((r) => r.finishedAt),
+      chunk.map((r) => r.queueMs),
+      chunk.map((r) => r.uploadMs),
+      chunk.map((r) => r.processingMs),
+      chunk.map((r) => r.downloadMs),
+      chunk.map((r) => r.roundTripMs),
+      chunk.map((r) => r.segDurationMs),
+      chunk.map((r) => r.success),
+      chunk.map((r) => r.errorCode),
+      chunk.map((r) => r.pricePaid.toString()),
+      chunk.map((r) => r.units.toString()),
+    ];
+    const text =
+      `insert into telemetry_report (day, gateway, job_id, batch_nonce, capability, model, orchestrator, region, started_at, finished_at, ` +
+      `queue_ms, upload_ms, processing_ms, download_ms, round_trip_ms, seg_duration_ms, success, error_code, price_paid, units) ` +
+      `select (to_timestamp(f / 1000.0) at time zone 'UTC')::date, g, j, n, c, m, o, r, to_timestamp(s / 1000.0), to_timestamp(f / 1000.0), q, u, p, d, rt, sd, ok, e, pp, un ` +
+      `from unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int8[], $9::int8[], $10::int4[], $11::int4[], $12::int4[], $13::int4[], $14::int4[], $15::int4[], $16::bool[], $17::text[], $18::numeric[], $19::numeric[]) ` +
+      `as t(g, j, n, c, m, o, r, s, f, q, u, p, d, rt, sd, ok, e, pp, un)`;
+    await db.executeQuery(CompiledQuery.raw(text, params));
+  }
+}
