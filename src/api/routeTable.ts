@@ -1,4 +1,6 @@
 import { coreRoutes, type RouteDef } from './rest.js';
+import { governanceRoutes } from './routes/governance.js';
+import { treasuryRoutes } from './routes/treasury.js';
 
 /** Every REST endpoint, by area; each area's module owns its routes. */
-export const routes: RouteDef[] = [...coreRoutes];
+export const routes: RouteDef[] = [...coreRoutes, ...treasuryRoutes, ...governanceRoutes];
