@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError } from './config.js';
 import { indexCommand } from './indexCommand.js';
+import { needsCheckCommand, needsImportCommand } from './needsCommand.js';
 import { simCommand } from './simCommand.js';
 import { serveCommand, startCommand } from './startCommand.js';
 
@@ -53,6 +54,17 @@ export function buildProgram(): Command {
     .option('--network <name>', 'arbitrum-one | simulator (addresses and start blocks)', 'arbitrum-one')
     .option('--follow', 'keep following the head after the backfill')
     .action(indexCommand);
+
+  const needs = program.command('needs').description('the data-needs report: import versions, check the mapping to Atlas views');
+  needs
+    .command('import <dir>')
+    .description('parse a report directory (model.md, roles/*.md) and store it as a new version')
+    .option('--label <text>', 'a name for this version')
+    .action(needsImportCommand);
+  needs
+    .command('check [dir]')
+    .description('fail if a mapped view or endpoint does not exist (and, given a report, if a question is unmapped)')
+    .action(needsCheckCommand);
 
   return program;
 }

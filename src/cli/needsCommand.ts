@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { routes } from '../api/routeTable.js';
+import { computeCoverage } from '../needs/coverage.js';
+import { checkMapping, dashboardPagePatterns, loadMapping, MappingError, type AtlasTargets } from '../needs/mapping.js';
+import { reportCounts } from '../needs/model.js';
+import { NeedsFormatError, parseReportDir } from '../needs/parser.js';
+import { importReport } from '../needs/store.js';
+import { loadConfig } from './config.js';
+import { openDatabase } from './database.js';
+
+/** A failure the user fixes in their files: printed without a stack, exit code 2. */
+function usage(message: string): Error {
+  return Object.assign(new Error(message), { code: 'ATLAS_USAGE' });
+}
+
+function parseOrExplain(dir: string) {
+  try {
+    return parseReportDir(dir);
+  } catch (e) {
+    if (e instanceof NeedsFormatError) throw usage(`the report in ${dir} does not follow the format:\n${e.issues.map((i) => `  ${path.join(dir, i.file)}:${i.line}: ${i.message}`).join('\n')}`);
+    throw e;
+  }
+}
+
+function mappingOrExplain() {
+  try {
+    return loadMapping();
+  } catch (e) {
+    if (e instanceof MappingError) throw usage(`the needs mapping is invalid:\n${e.problems.map((p) => `  ${p}`).join('\n')}`);
+    throw e;
+  }
+}
+
+const targets = (): AtlasTargets => ({ api: routes, pages: dashboardPagePatterns() });
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+/** `atlas needs import <dir>`: parse a version of the data-needs report and store it in the database. */
+export async function needsImportCommand(dir: string, flags: { label?: string }): Promise<void> {
+  const abs = path.resolve(dir);
+  const report = parseOrExplain(abs);
+  const mapping = mappingOrExplain();
+  const cfg = loadConfig(process.env);
+  const db = await openDatabase(cfg.database);
+  try {
+    const { import: imp, created } = await importReport(db.db, report, abs, flags.label ?? null);
+    const c = reportCounts(report);
+    const out = process.stdout;
+    out.write(`${created ? 'imported' : 'already imported'} version ${imp.id}: ${c.roles} roles, ${c.scenarios} scenarios, ${c.questions} questions, ${c.topics} topics (${c.scored} scored)\n`);
+    for (const w of report.warnings) out.write(`  note: ${path.join(abs, w.file)}:${w.line}: ${w.message}\n`);
+    const cov = computeCoverage(report, mapping, targets());
+    const o = cov.overall;
+    out.write(`coverage: ${o.answered} of ${o.total} answered (${pct(o.answeredShare)}), ${o.planned} planned, ${o.outOfScope} out of scope; availability ${o.scoreBefore.toFixed(2)} → ${o.scoreAfter.toFixed(2)}\n`);
+    const problems = checkMapping(mapping, targets(), report);
+    if (problems.length > 0) out.write(`mapping: ${problems.length} question(s) to map for this version:\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
+  } finally {
+    await db.close();
+  }
+}
+
+/** `atlas needs check [dir]`: the mapping's views and endpoints exist (and, given a report, every question is mapped). */
+export async function needsCheckCommand(dir: string | undefined): Promise<void> {
+  const mapping = mappingOrExplain();
+  const report = dir === undefined ? undefined : parseOrExplain(path.resolve(dir));
+  const problems = checkMapping(mapping, targets(), report);
+  if (problems.length > 0) throw usage(`needs mapping check failed:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  process.stdout.write(`needs mapping: ${Object.keys(mapping.questions).length} entries, every mapped view and endpoint exists${report ? ', every question mapped' : ''}\n`);
+}
