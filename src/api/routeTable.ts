@@ -1,6 +1,7 @@
 import { coreRoutes, type RouteDef } from './rest.js';
 import { governanceRoutes } from './routes/governance.js';
 import { treasuryRoutes } from './routes/treasury.js';
+import { needsRoutes } from './routes/needs.js';
 
 /** Every REST endpoint, by area; each area's module owns its routes. */
-export const routes: RouteDef[] = [...coreRoutes, ...treasuryRoutes, ...governanceRoutes];
+export const routes: RouteDef[] = [...coreRoutes, ...treasuryRoutes, ...governanceRoutes, ...needsRoutes];

@@ -1,0 +1,94 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dbKinds, openTestDb, type TestDb } from '../../../test/helpers/db.js';
+import { computeCoverage } from '../../needs/coverage.js';
+import { dashboardPagePatterns, loadMapping } from '../../needs/mapping.js';
+import { parseReportDir } from '../../needs/parser.js';
+import { importReport } from '../../needs/store.js';
+import { createApp } from '../app.js';
+import { routes } from '../routeTable.js';
+
+const REAL_REPORT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/livepeer-data-geography');
+type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
+
+describe.each(dbKinds)('needs API on %s', (kind) => {
+  let db: TestDb;
+  let app: ReturnType<typeof createApp>;
+  const report = parseReportDir(REAL_REPORT_DIR);
+  const get = async (p: string) => {
+    const res = await app.request(p);
+    return { status: res.status, body: (await res.json()) as J };
+  };
+
+  beforeAll(async () => {
+    db = await openTestDb(kind, { migrate: true });
+    app = createApp({ db: db.db, dbKind: kind, status: () => ({ headBlock: 0, indexedBlock: 0, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: null });
+  });
+  afterAll(async () => db?.close());
+
+  it('says how to import when no report is stored', async () => {
+    const r = await get('/api/v1/needs');
+    expect(r.status).toBe(404);
+    expect(r.body.error.message).toBe('no data-needs report has been imported yet: run `atlas needs import <report dir>`');
+    expect((await get('/api/v1/needs/imports')).body).toEqual({ data: [] });
+  });
+
+  it('serves the map: every question with its report score and Atlas answer', async () => {
+    await importReport(db.db, report, REAL_REPORT_DIR, 'v1');
+    const { status, body } = await get('/api/v1/needs');
+    expect(status).toBe(200);
+    expect(body.import).toMatchObject({ label: 'v1', roles: 6, scenarios: 24, questions: 109, topics: 3 });
+    expect(body.roles.map((r: J) => r.id)).toEqual(['foundation', 'gateway', 'investor-delegator', 'orchestrator', 'delegate', 'spe']);
+    const questions = body.roles.flatMap((r: J) => r.scenarios.flatMap((s: J) => s.questions));
+    expect(questions).toHaveLength(112);
+    const revenue = questions.find((q: J) => q.id === 'gateway/much-revenue-network-whole-generate');
+    expect(revenue.reportScore).toEqual({ value: 5, assumed: false });
+    expect(revenue.atlas).toMatchObject({ status: 'answered', score: 5, views: ['/'], issue: null, reason: null, problems: [] });
+    expect(revenue.atlas.answer).toEqual({ kind: 'figure', label: 'Fees paid to orchestrators, all time', endpoint: '/api/v1/network', value: 'totals.fees', format: 'amount' });
+    const legal = questions.find((q: J) => q.id === 'investor-delegator/legal-relationship-foundation-lpt-token');
+    expect(legal.atlas).toMatchObject({ status: 'out-of-scope', reason: 'a legal question, not data', score: 2, answer: null });
+    expect(questions.filter((q: J) => q.atlas.status === 'unmapped' || q.atlas.status === 'broken')).toEqual([]);
+    const mapping = loadMapping();
+    const cov = computeCoverage(report, mapping, { api: routes, pages: dashboardPagePatterns() });
+    expect(body.overall).toEqual(cov.overall);
+    expect(body.roles[1].summary).toEqual((({ roleId: _r, name: _n, ...s }) => s)(cov.roles[1]!));
+  });
+
+  it('serves coverage per role, equal to the coverage computation', async () => {
+    const { body } = await get('/api/v1/needs/coverage');
+    const cov = computeCoverage(report, loadMapping(), { api: routes, pages: dashboardPagePatterns() });
+    expect(body.overall).toEqual(cov.overall);
+    expect(body.roles).toEqual(cov.roles);
+    expect(body.overall.total).toBe(112);
+    expect(body.overall.answered + body.overall.planned + body.overall.outOfScope).toBe(112);
+    expect(body.overall.scoreAfter).toBeGreaterThan(body.overall.scoreBefore);
+  });
+
+  it('serves a role landing page with the views it needs', async () => {
+    const { status, body } = await get('/api/v1/needs/roles/gateway');
+    expect(status).toBe(200);
+    expect(body.role).toEqual({ id: 'gateway', name: 'Gateway', fileTitle: 'Gateway' });
+    expect(body.summary.total).toBe(25);
+    expect(body.answers.map((a: J) => a.questionId)).toContain('gateway/much-revenue-network-whole-generate');
+    expect(body.views.length).toBeGreaterThan(0);
+    expect(body.gaps).toHaveLength(4);
+    expect(body.planned.every((p: J) => p.questions.length > 0)).toBe(true);
+    const missing = await get('/api/v1/needs/roles/builder');
+    expect(missing.status).toBe(404);
+    expect(missing.body.error.message).toBe('no role "builder" in the report (roles: foundation, gateway, investor-delegator, orchestrator, delegate, spe)');
+    expect((await get('/api/v1/needs/roles/Bad_Role')).status).toBe(400);
+  });
+
+  it('lists and compares versions, rejecting unknown or malformed versions', async () => {
+    const imports = (await get('/api/v1/needs/imports')).body.data;
+    expect(imports).toHaveLength(1);
+    const id = imports[0].id;
+    expect((await get(`/api/v1/needs/compare?from=${id}&to=${id}`)).body).toEqual({ from: id, to: id, added: [], removed: [], rescored: [] });
+    expect((await get(`/api/v1/needs/compare?from=${id}&to=999999`)).status).toBe(404);
+    expect((await get('/api/v1/needs/compare?from=x&to=1')).status).toBe(400);
+    expect((await get('/api/v1/needs?version=0')).status).toBe(400);
+    expect((await get('/api/v1/needs?version=999999')).body.error.message).toBe('no imported data-needs report version 999999');
+    expect((await get('/api/v1/needs?extra=1')).status).toBe(400);
+  });
+});
