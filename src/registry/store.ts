@@ -59,8 +59,20 @@ const ADVERT_COLS = sql`id::text, orchestrator, source, seq::text, issued_at::te
 
 // What counts as a requote: any change of the stated prices. Capacity in use moves with every job and is
 // not a change of offer.
-const priceKey = (a: AdvertJson) => JSON.stringify(a.prices);
-const offerKey = (a: AdvertJson) => JSON.stringify([a.version, a.capabilities, a.mandatories, a.capacities, a.models.map((m) => ({ ...m, capacityInUse: 0 })), a.hardware, a.regions, a.tags, a.serviceUri]);
+const priceKey = (a: AdvertJson) => canonical(a.prices);
+const offerKey = (a: AdvertJson) => canonical([a.version, a.capabilities, a.mandatories, a.capacities, a.models.map((m) => ({ ...m, capacityInUse: 0 })), a.hardware, a.regions, a.tags, a.serviceUri]);
+
+/** JSON with object keys sorted: jsonb returns keys in its own order, so plain JSON text would not compare. */
+function canonical(x: unknown): string {
+  if (Array.isArray(x)) return `[${x.map(canonical).join(',')}]`;
+  if (x !== null && typeof x === 'object') {
+    return `{${Object.keys(x)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((x as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(x) ?? 'null';
+}
 
 async function previousAdvert(db: Db, orchestrator: string): Promise<AdvertJson | null> {
   const r = await sql<{ body: AdvertJson | string }>`select body from registry_advert where orchestrator = ${orchestrator} order by id desc limit 1`.execute(db);
@@ -168,14 +180,11 @@ export async function requoteStats(db: Db, since: number): Promise<RequoteStats[
   }));
 }
 
-/** Price points of every advert version since `since`, for price-over-time charts. */
-export async function priceHistory(db: Db, since: number, orchestrator?: string): Promise<{ orchestrator: string; issuedAt: number; advert: Advert }[]> {
-  const r = await sql<{ orchestrator: string; issued_at: string; body: AdvertJson | string }>`
-    select orchestrator, issued_at::text, body from registry_advert
-    where issued_at >= ${since} and (price_changed or id in (select min(id) from registry_advert group by orchestrator))
-      ${orchestrator ? sql`and orchestrator = ${orchestrator}` : sql``}
-    order by issued_at, id`.execute(db);
-  return r.rows.map((x) => ({ orchestrator: x.orchestrator, issuedAt: Number(x.issued_at), advert: advertFromJson(parseBody(x.body)) }));
+/** Every advert version, oldest first: each was in force for its orchestrator from its issuedAt on. */
+export async function advertVersions(db: Db): Promise<{ orchestrator: string; issuedAt: number; advert: Advert; signed: boolean }[]> {
+  const r = await sql<{ orchestrator: string; issued_at: string; body: AdvertJson | string; source: string }>`
+    select orchestrator, issued_at::text, body, source from registry_advert order by issued_at, id`.execute(db);
+  return r.rows.map((x) => ({ orchestrator: x.orchestrator, issuedAt: Number(x.issued_at), advert: advertFromJson(parseBody(x.body)), signed: x.source === 'signed' }));
 }
 
 // ------------------------------------------------------------------ profiles

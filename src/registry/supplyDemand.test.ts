@@ -68,8 +68,10 @@ describe('supply and demand by tag', () => {
     const p = prof(1, 'a', 'sdxl', 2);
     const pts = supplyDemandSeries(
       [
-        { orchestrator: v1.orchestrator, issuedAt: 100, advert: v1 },
-        { orchestrator: v2.orchestrator, issuedAt: 250, advert: v2 },
+        { orchestrator: v1.orchestrator, issuedAt: 100, advert: v1, signed: true },
+        { orchestrator: v2.orchestrator, issuedAt: 250, advert: v2, signed: true },
+        // A later unsigned snapshot does not displace the signed advert.
+        { orchestrator: v2.orchestrator, issuedAt: 260, advert: ad(1, [{ model: 'sdxl', capacity: 50, price: [1, 1] }]), signed: false },
       ],
       [
         { issuedAt: 150, profile: p, retired: false },

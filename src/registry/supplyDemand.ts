@@ -177,22 +177,25 @@ export interface SeriesPoint {
 
 /**
  * Supply and declared demand per tag at the end of each bucket, from the full history of adverts and
- * profiles: at time t the advert in effect is an orchestrator's latest version issued at or before t.
+ * profiles: at time t the advert in effect is an orchestrator's latest signed version issued at or before t,
+ * else its latest snapshot (the same precedence as the current adverts).
  */
 export function supplyDemandSeries(
-  advertVersions: readonly { orchestrator: string; issuedAt: number; advert: Advert }[],
+  advertVersions: readonly { orchestrator: string; issuedAt: number; advert: Advert; signed: boolean }[],
   profileVersions: readonly { issuedAt: number; profile: Profile; retired: boolean }[],
   bucketEnds: readonly number[],
 ): SeriesPoint[] {
   const ads = [...advertVersions].sort((a, b) => a.issuedAt - b.issuedAt);
   const profs = [...profileVersions].sort((a, b) => a.issuedAt - b.issuedAt);
   const out: SeriesPoint[] = [];
-  const inForce = new Map<string, Advert>();
+  const signed = new Map<string, Advert>();
+  const seen = new Map<string, Advert>();
   const profInForce = new Map<string, { profile: Profile; retired: boolean }>();
   let i = 0;
   let j = 0;
   for (const end of [...bucketEnds].sort((a, b) => a - b)) {
-    for (; i < ads.length && ads[i]!.issuedAt <= end; i++) inForce.set(ads[i]!.orchestrator, ads[i]!.advert);
+    for (; i < ads.length && ads[i]!.issuedAt <= end; i++) (ads[i]!.signed ? signed : seen).set(ads[i]!.orchestrator, ads[i]!.advert);
+    const inForce = new Map([...seen, ...signed]);
     for (; j < profs.length && profs[j]!.issuedAt <= end; j++) profInForce.set(`${profs[j]!.profile.gateway}|${profs[j]!.profile.name}`, profs[j]!);
     const live = [...profInForce.values()].filter((p) => !p.retired).map((p) => p.profile);
     for (const t of supplyDemand([...inForce.values()], live)) {
