@@ -21,6 +21,7 @@ import { LIVE_TYPES, LiveFeed, type LiveType } from './live.js';
 import { buildOpenApi } from './openapi.js';
 import { TokenBuckets, type RateLimitOptions } from './rateLimit.js';
 import { routes as builtinRoutes } from './routeTable.js';
+import type { TelemetryAppOptions } from '../telemetry/options.js';
 
 /** What the indexer reports about itself; /ready and /health read it. */
 export interface IndexerStatus {
@@ -57,6 +58,8 @@ export interface AppOptions {
   extraRoutes?: RouteDef[];
   /** Receives unexpected errors (the client only sees a generic 500). */
   onError?: (err: unknown) => void;
+  /** Gateway telemetry ingest: allow-list, EIP-712 chain id, limits, retention (src/telemetry/options.ts). */
+  telemetry?: TelemetryAppOptions;
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { ratePerSec: 20, burst: 60 };
