@@ -1,8 +1,9 @@
 import { coreRoutes, type RouteDef } from './rest.js';
 import { governanceRoutes } from './routes/governance.js';
+import { registryRoutes } from './routes/registry.js';
 import { treasuryRoutes } from './routes/treasury.js';
 import { needsRoutes } from './routes/needs.js';
 import { telemetryRoutes } from './routes/telemetry.js';
 
 /** Every REST endpoint, by area; each area's module owns its routes. */
-export const routes: RouteDef[] = [...coreRoutes, ...treasuryRoutes, ...governanceRoutes, ...needsRoutes, ...telemetryRoutes];
+export const routes: RouteDef[] = [...coreRoutes, ...treasuryRoutes, ...governanceRoutes, ...registryRoutes, ...needsRoutes, ...telemetryRoutes];
