@@ -5,6 +5,15 @@ import Orchestrators from './pages/Orchestrators.js';
 const Overview = lazy(() => import('./pages/Overview.js'));
 const OrchestratorPage = lazy(() => import('./pages/Orchestrator.js'));
 const AccountPage = lazy(() => import('./pages/Account.js'));
+const Treasury = lazy(() => import('./pages/Treasury.js'));
+const Proposals = lazy(() => import('./pages/Proposals.js'));
+const ProposalPage = lazy(() => import('./pages/Proposal.js'));
+const DelegateVotes = lazy(() => import('./pages/Delegates.js'));
+const DelegateList = lazy(() => import('./pages/Delegates.js').then((m) => ({ default: m.DelegateList })));
+const Calendar = lazy(() => import('./pages/Calendar.js'));
+const NeedsMap = lazy(() => import('./pages/NeedsMap.js'));
+const NeedsCoverage = lazy(() => import('./pages/NeedsCoverage.js'));
+const RoleLanding = lazy(() => import('./pages/RoleLanding.js'));
 
 /** One dashboard page: the first route whose pattern matches the path renders. */
 export interface PageRoute {
@@ -26,9 +35,22 @@ export const pageRoutes: PageRoute[] = [
   { pattern: /^\/orchestrators$/, render: () => <Orchestrators /> },
   { pattern: /^\/orchestrators\/(0x[0-9a-fA-F]{40})$/, render: (m) => <OrchestratorPage address={addr(m)} /> },
   { pattern: /^\/accounts\/(0x[0-9a-fA-F]{40})$/, render: (m) => <AccountPage address={addr(m)} /> },
+  { pattern: /^\/treasury$/, render: () => <Treasury /> },
+  { pattern: /^\/proposals$/, render: () => <Proposals /> },
+  { pattern: /^\/proposals\/(\d{1,78})$/, render: (m) => <ProposalPage id={m[1]!} /> },
+  { pattern: /^\/governance\/delegates$/, render: () => <DelegateList /> },
+  { pattern: /^\/governance\/delegates\/(0x[0-9a-fA-F]{40})$/, render: (m) => <DelegateVotes address={addr(m)} /> },
+  { pattern: /^\/calendar$/, render: () => <Calendar /> },
+  { pattern: /^\/needs$/, render: () => <NeedsMap /> },
+  { pattern: /^\/needs\/coverage$/, render: () => <NeedsCoverage /> },
+  { pattern: /^\/roles\/([a-z0-9-]+)$/, render: (m) => <RoleLanding role={m[1]!} /> },
 ];
 
 export const navItems: NavItem[] = [
   { href: '/', label: 'Overview' },
   { href: '/orchestrators', label: 'Orchestrators' },
+  { href: '/treasury', label: 'Treasury' },
+  { href: '/proposals', label: 'Proposals' },
+  { href: '/calendar', label: 'Calendar' },
+  { href: '/needs', label: 'Data needs' },
 ];
