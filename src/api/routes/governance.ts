@@ -64,7 +64,7 @@ export function proposalOutflow(p: ProposalData): bigint {
   return p.targets.reduce((acc, t, i) => acc + actionOutflow(decodeAction(t, BigInt(p.values[i] ?? '0'), p.calldatas[i] ?? '0x', KNOWN), TREASURY), 0n);
 }
 
-const progressSchema = z
+export const progressSchema = z
   .object({
     quorum: amountSchema,
     totalVotes: amountSchema,
@@ -80,7 +80,7 @@ const progressSchema = z
   })
   .meta({ id: 'TallyProgress' });
 
-const timelineSchema = z
+export const timelineSchema = z
   .object({
     event: z.enum(['created', 'voting-opens', 'voting-closes', 'queued', 'executed', 'canceled']),
     round: int.nullable(),
@@ -90,7 +90,7 @@ const timelineSchema = z
   })
   .meta({ id: 'ProposalTimelineEvent' });
 
-const govProposalSchema = z
+export const govProposalSchema = z
   .object({
     id: z.string(),
     title: z.string(),
@@ -109,7 +109,7 @@ const govProposalSchema = z
   })
   .meta({ id: 'GovernanceProposal' });
 
-const govVoteSchema = z
+export const govVoteSchema = z
   .object({
     voter: address,
     label: z.string().meta({ description: 'orchestrator service host, or "delegator of 0x…"' }),
@@ -242,7 +242,7 @@ const voteCsv = (rows: z.input<typeof govVoteSchema>[]) =>
 const csvResponse = (body: string, name: string) =>
   new Response(body, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}"` } });
 
-const recordSchema = z
+export const recordSchema = z
   .object({
     address,
     label: z.string(),
@@ -317,7 +317,7 @@ async function delegateRecords(data: ApiData, ctx: Ctx, only?: string): Promise<
   });
 }
 
-const calendarSchema = z
+export const calendarSchema = z
   .object({
     kind: z.enum(['contract-upgrade', 'contract-registered', 'parameter-change', 'proposal-created', 'proposal-executed', 'proposal-canceled']),
     block: int,

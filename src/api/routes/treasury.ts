@@ -20,11 +20,11 @@ const formatParam = z.enum(['json', 'csv'], { error: 'must be "json" or "csv"' }
 const csvResponse = (body: string, name: string) => new Response(body, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}"` } });
 const EARMARKED = new Set(['succeeded', 'queued']);
 
-const ledgerRoundSchema = z
+export const ledgerRoundSchema = z
   .object({ round: int, startTime: int, opening: amountSchema, treasuryRewards: amountSchema, otherInflows: amountSchema, outflows: amountSchema, closing: amountSchema, cutRate: z.string().meta({ description: 'per 1e27' }) })
   .meta({ id: 'TreasuryLedgerRound' });
 
-const summarySchema = z
+export const summarySchema = z
   .object({
     balance: amountSchema,
     ceiling: amountSchema.nullable(),
@@ -40,7 +40,7 @@ const summarySchema = z
   })
   .meta({ id: 'TreasurySummary' });
 
-const entrySchema = z
+export const entrySchema = z
   .object({
     blockNumber: int,
     logIndex: int,
@@ -134,13 +134,13 @@ async function summary(data: ApiData): Promise<z.input<typeof summarySchema>> {
   };
 }
 
-const issueSchema = z.object({ line: int, path: z.string(), message: z.string(), text: z.string().meta({ description: 'file:line: path: message' }) }).meta({ id: 'BudgetIssue' });
+export const issueSchema = z.object({ line: int, path: z.string(), message: z.string(), text: z.string().meta({ description: 'file:line: path: message' }) }).meta({ id: 'BudgetIssue' });
 const issuesJson = (file: string, issues: BudgetIssue[]) => {
   const texts = formatIssues(file, issues);
   return issues.map((i, k) => ({ ...i, text: texts[k]! }));
 };
 
-const budgetSchema = z
+export const budgetSchema = z
   .object({
     file: z.string(),
     version: int,
@@ -164,7 +164,7 @@ const labelTypes = {
   ],
 };
 
-const forecastSchema = z
+export const forecastSchema = z
   .object({
     fromRound: int,
     balance: amountSchema,
