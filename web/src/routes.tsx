@@ -11,12 +11,6 @@ const ProposalPage = lazy(() => import('./pages/Proposal.js'));
 const DelegateVotes = lazy(() => import('./pages/Delegates.js'));
 const DelegateList = lazy(() => import('./pages/Delegates.js').then((m) => ({ default: m.DelegateList })));
 const Calendar = lazy(() => import('./pages/Calendar.js'));
-const Treasury = lazy(() => import('./pages/Treasury.js'));
-const Proposals = lazy(() => import('./pages/Proposals.js'));
-const ProposalPage = lazy(() => import('./pages/Proposal.js'));
-const DelegateVotes = lazy(() => import('./pages/Delegates.js'));
-const DelegateList = lazy(() => import('./pages/Delegates.js').then((m) => ({ default: m.DelegateList })));
-const Calendar = lazy(() => import('./pages/Calendar.js'));
 const NeedsMap = lazy(() => import('./pages/NeedsMap.js'));
 const NeedsCoverage = lazy(() => import('./pages/NeedsCoverage.js'));
 const RoleLanding = lazy(() => import('./pages/RoleLanding.js'));
@@ -47,12 +41,6 @@ export const pageRoutes: PageRoute[] = [
   { pattern: /^\/governance\/delegates$/, render: () => <DelegateList /> },
   { pattern: /^\/governance\/delegates\/(0x[0-9a-fA-F]{40})$/, render: (m) => <DelegateVotes address={addr(m)} /> },
   { pattern: /^\/calendar$/, render: () => <Calendar /> },
-  { pattern: /^\/treasury$/, render: () => <Treasury /> },
-  { pattern: /^\/proposals$/, render: () => <Proposals /> },
-  { pattern: /^\/proposals\/(\d{1,78})$/, render: (m) => <ProposalPage id={m[1]!} /> },
-  { pattern: /^\/governance\/delegates$/, render: () => <DelegateList /> },
-  { pattern: /^\/governance\/delegates\/(0x[0-9a-fA-F]{40})$/, render: (m) => <DelegateVotes address={addr(m)} /> },
-  { pattern: /^\/calendar$/, render: () => <Calendar /> },
   { pattern: /^\/needs$/, render: () => <NeedsMap /> },
   { pattern: /^\/needs\/coverage$/, render: () => <NeedsCoverage /> },
   { pattern: /^\/roles\/([a-z0-9-]+)$/, render: (m) => <RoleLanding role={m[1]!} /> },
@@ -61,9 +49,6 @@ export const pageRoutes: PageRoute[] = [
 export const navItems: NavItem[] = [
   { href: '/', label: 'Overview' },
   { href: '/orchestrators', label: 'Orchestrators' },
-  { href: '/treasury', label: 'Treasury' },
-  { href: '/proposals', label: 'Proposals' },
-  { href: '/calendar', label: 'Calendar' },
   { href: '/treasury', label: 'Treasury' },
   { href: '/proposals', label: 'Proposals' },
   { href: '/calendar', label: 'Calendar' },
