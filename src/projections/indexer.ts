@@ -9,6 +9,20 @@ import { SyncEngine, type ReorgInfo, type SyncProgress } from '../sync/engine.js
 import type { BlockHeader, RawLog } from '../sync/logFetcher.js';
 import type { BlockContext, ProtocolProjector } from './protocolProjector.js';
 import { loadProjector, pruneUndo, rollbackProjections, writeChanges } from './protocolStore.js';
+import { priceExtension } from '../prices/projection.js';
+import { priceSources } from '../prices/sources.js';
+
+/**
+ * A projection of non-protocol contracts (price feeds) that rides on the same sync engine, so its rows
+ * commit, resume and roll back with the protocol's, batch for batch.
+ */
+export interface IndexerExtension {
+  name: string;
+  sources: { name: string; addresses: Address[]; fromBlock: number }[];
+  /** Receives only the logs of its own sources, inside the batch transaction. */
+  onLogs: (trx: Kysely<Database>, logs: RawLog[], headers: BlockHeader[]) => Promise<void>;
+  rollback: (trx: Kysely<Database>, forkBlock: number) => Promise<void>;
+}
 
 export interface IndexerOptions {
   db: Kysely<Database>;
@@ -24,6 +38,8 @@ export interface IndexerOptions {
   onProgress?: (p: SyncProgress) => void;
   onReorg?: (r: ReorgInfo) => void;
   onError?: (e: Error) => void;
+  /** Extra projections on the same engine; default: the network's price sources (src/prices). */
+  extensions?: IndexerExtension[];
 }
 
 export interface IndexerStats {
@@ -47,6 +63,8 @@ export class ProtocolIndexer {
   private readonly params: ParamReader;
   private readonly l1Clock: L1ClockReader;
   private projector: ProtocolProjector | null = null;
+  private readonly extensions: IndexerExtension[];
+  private readonly extensionOf = new Map<string, IndexerExtension>();
   /** The sync engine's last progress report (phase, block, head). */
   lastProgress: SyncProgress | null = null;
   readonly stats: IndexerStats = { logs: 0, events: 0, predictionsChecked: 0, divergences: 0, unknownLogs: 0, paramReadFailures: 0, decodeMs: 0, applyMs: 0, writeMs: 0 };
@@ -56,7 +74,9 @@ export class ProtocolIndexer {
     this.decoder = new EventDecoder(opts.network);
     this.params = new ParamReader(this.rpc);
     this.l1Clock = new L1ClockReader(this.rpc, opts.network.contracts.RoundsManager.address);
-    const sources = groupSources(opts.network);
+    this.extensions = opts.extensions ?? [priceExtension(priceSources(opts.network))];
+    for (const x of this.extensions) for (const src of x.sources) for (const a of src.addresses) this.extensionOf.set(a.toLowerCase(), x);
+    const sources = [...groupSources(opts.network), ...this.extensions.flatMap((x) => x.sources)];
     this.engine = new SyncEngine<Database>({
       rpc: this.rpc,
       db: opts.db,
@@ -70,6 +90,7 @@ export class ProtocolIndexer {
       onLogs: (trx, logs, headers, info) => this.onLogs(trx, logs, headers, info.toBlock, info.mode),
       rollback: async (trx, forkBlock) => {
         await rollbackProjections(trx, forkBlock);
+        for (const x of this.extensions) await x.rollback(trx, forkBlock);
         this.projector = null; // rebuilt from the restored tables on the next batch
       },
       onProgress: (p) => {
@@ -93,6 +114,18 @@ export class ProtocolIndexer {
   }
 
   private async onLogs(trx: Kysely<Database>, logs: RawLog[], headers: BlockHeader[], toBlock: number, mode: 'backfill' | 'live'): Promise<void> {
+    if (this.extensionOf.size > 0) {
+      const own = new Map<IndexerExtension, RawLog[]>();
+      const protocolLogs: RawLog[] = [];
+      for (const l of logs) {
+        const x = this.extensionOf.get(l.address.toLowerCase());
+        if (!x) protocolLogs.push(l);
+        else if (own.has(x)) own.get(x)!.push(l);
+        else own.set(x, [l]);
+      }
+      for (const [x, xl] of own) await x.onLogs(trx, xl, headers);
+      logs = protocolLogs;
+    }
     const projector = await this.projectorFor(trx);
     const t0 = performance.now();
     const events: DecodedEvent[] = [];

@@ -8,6 +8,7 @@ import { deriveAddress, makePopulation, type DelegatorAgent, type OrchestratorAg
 import { Rng, units } from './rng.js';
 import { defaultProtocolParams, type Scenario } from './scenario.js';
 import { SimRpc, type SimTx } from './simRpc.js';
+import { SimulatedMarket } from './priceFeeds.js';
 
 const MAX_ROUND = maxUint256;
 const L1_BLOCK_SECONDS = 12;
@@ -154,6 +155,9 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   try {
     await driver.init(simTime - 1);
     const d = await deployProtocol(driver, params, simTime);
+    // Price feeds (ETH/USD aggregator, LPT/WETH pool) at their real addresses; posted once per round below.
+    const market = new SimulatedMarket(s.seed);
+    await market.deploy(driver, simTime);
     const A = d.addresses;
     const tx = (from: Address, key: Parameters<typeof callTx>[2], fn: string, args: readonly unknown[], action: Action, value?: bigint) =>
       callTx<Action>(d, from, key, fn, args, action, value);
@@ -223,6 +227,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       const opening: SimTx<Action>[] = [clockTx(l1)];
       const keeper = rng.pick(genesisOrchs).address;
       opening.push(tx(keeper, 'RoundsManager', 'initializeRound', [], { kind: 'initializeRound' }));
+      opening.push(...market.roundTxs<Action>({ kind: 'setup', what: 'prices' }));
       applyReceipts(await mine(opening, simTime));
       const [bh] = await rpc.reads<Hex>([{ address: A.RoundsManager, abi: d.abis.RoundsManager, functionName: 'blockHashForRound', args: [R] }]);
       blockHashes.set(r, bh!);
