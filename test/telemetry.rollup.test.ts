@@ -1,0 +1,145 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveScenario } from '../src/sim/scenario.js';
+import { demand } from '../src/telemetry/demand.js';
+import { feed } from '../src/telemetry/feed.js';
+import { fanForecast } from '../src/telemetry/forecast.js';
+import { bucketOf, BUCKET_BOUNDS_MS, percentileMs } from '../src/telemetry/histogram.js';
+import type { IngestOptions } from '../src/telemetry/ingest.js';
+import { planFromScenario } from '../src/telemetry/loadgen.js';
+import { listDayPartitions } from '../src/telemetry/partitions.js';
+import { expectedValueWei, parseWei, parseWinProb } from '../src/telemetry/payment.js';
+import { applyRetention } from '../src/telemetry/retention.js';
+import { dbKinds, openTestDb, type TestDb } from './helpers/db.js';
+import { countRows } from './helpers/telemetry.js';
+
+const HOUR = 3_600_000;
+const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
+const plan = planFromScenario(resolveScenario({ preset: 'test' }));
+const opts: IngestOptions = { chainId: 31337, allowList: new Set(plan.gateways.map((g) => g.account.address.toLowerCase())), now: () => NOW };
+
+describe('histogram and payment parsing', () => {
+  it('puts a latency in the first bucket whose bound is at least it, and reads percentiles by nearest rank', () => {
+    expect(BUCKET_BOUNDS_MS.slice(0, 11)).toEqual([1, 1, 2, 2, 3, 3, 4, 5, 6, 8, 10].map((x, i) => (i < 10 ? [1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8][i]! : 10)).map(Math.round));
+    expect(bucketOf(1000)).toBe(BUCKET_BOUNDS_MS.indexOf(1000));
+    expect(bucketOf(1001)).toBe(BUCKET_BOUNDS_MS.indexOf(1250));
+    expect(bucketOf(86_400_000)).toBe(BUCKET_BOUNDS_MS.length - 1);
+    const h = new Array<number>(BUCKET_BOUNDS_MS.length).fill(0);
+    for (const v of [100, 200, 200, 300, 5000]) h[bucketOf(v)]!++;
+    expect([percentileMs(h, 0.5), percentileMs(h, 0.8), percentileMs(h, 0.95), percentileMs(h, 0)]).toEqual([200, 300, 5000, 100]);
+    expect(percentileMs(new Array<number>(BUCKET_BOUNDS_MS.length).fill(0), 0.5)).toBeNull();
+  });
+
+  it('reads go-livepeer payment amounts exactly', () => {
+    expect(parseWei('1000000000000 WEI')).toBe(10n ** 12n);
+    expect(parseWei('0.25 ETH')).toBe(25n * 10n ** 16n);
+    expect(parseWei('12.5')).toBeNull();
+    expect(parseWinProb('0.0001')).toEqual({ num: 1n, den: 10_000n });
+    expect(parseWinProb('2.5')).toBeNull();
+    const p = parseWinProb((2n ** 255n).toString())!;
+    expect(expectedValueWei(10n ** 18n, p, 1n)).toBe((10n ** 18n * 2n ** 255n) / (2n ** 256n - 1n));
+    expect(expectedValueWei(10n ** 15n, parseWinProb('0.001')!, 3n)).toBe(3n * 10n ** 12n);
+  });
+
+  it('fans out a forecast whose median follows the trend and whose bands widen', () => {
+    const flat = fanForecast([10, 10, 10, 10], 3);
+    expect(flat.map((p) => p.p50)).toEqual([10, 10, 10].map((v) => expect.closeTo(v, 9)));
+    const noisy = fanForecast([5, 9, 6, 12, 8, 14, 11, 17], 5);
+    for (const p of noisy) expect(p.p10 <= p.p25 && p.p25 <= p.p50 && p.p50 <= p.p75 && p.p75 <= p.p90).toBe(true);
+    expect(noisy[4]!.p90 - noisy[4]!.p10).toBeGreaterThan(noisy[0]!.p90 - noisy[0]!.p10);
+    expect(noisy[4]!.p50).toBeGreaterThan(noisy[0]!.p50);
+    expect(fanForecast([], 3)).toEqual([]);
+  });
+});
+
+describe.each(dbKinds)('rollups and retention on %s', (kind) => {
+  let t: TestDb;
+  let fed: { reports: number; events: number };
+  beforeAll(async () => {
+    t = await openTestDb(kind, { migrate: true });
+    // Two days of load from the simulated gateways, in batches of 150 so hours and batches overlap.
+    fed = await feed(plan, { kind: 'db', db: t.db, ingest: opts }, { fromHour: NOW - 50 * HOUR, toHour: NOW - HOUR, jobsPerHour: 60, batchSize: 150 });
+  }, 120_000);
+  afterAll(async () => t?.close());
+
+  it('stores every generated report and event', async () => {
+    expect(fed.reports).toBeGreaterThan(2000);
+    expect(await countRows(t.db, 'telemetry_report')).toBe(fed.reports);
+    expect(await countRows(t.db, 'telemetry_event')).toBe(fed.events);
+    const sums = await sql<{ jobs: string }>`select sum(jobs)::text as jobs from telemetry_rollup`.execute(t.db);
+    expect(Number(sums.rows[0]!.jobs)).toBe(fed.reports);
+    expect((await listDayPartitions(t.db, 'telemetry_report')).map((p) => p.day)).toEqual(['2026-11-18', '2026-11-19', '2026-11-20']);
+  });
+
+  it('has rollups equal to a recomputation from the raw reports', async () => {
+    const raw = await sql<Record<string, string | boolean | null>>`
+      select date_trunc('hour', finished_at) as hour, orchestrator, capability, model, region, gateway, success, error_code,
+        round_trip_ms::text as rtt, coalesce(processing_ms, 0)::text as proc, seg_duration_ms::text as seg, price_paid::text as paid, units::text as units
+      from telemetry_report`.execute(t.db);
+    const want = new Map<string, { jobs: number; successes: number; rtt: number; proc: number; seg: number; segJobs: number; paid: bigint; units: bigint; hist: number[] }>();
+    const wantErr = new Map<string, number>();
+    for (const r of raw.rows) {
+      const key = [new Date(r.hour as string).toISOString(), r.orchestrator, r.capability, r.model, r.region, r.gateway].join('|');
+      const w = want.get(key) ?? { jobs: 0, successes: 0, rtt: 0, proc: 0, seg: 0, segJobs: 0, paid: 0n, units: 0n, hist: new Array<number>(BUCKET_BOUNDS_MS.length).fill(0) };
+      w.jobs++;
+      w.paid += BigInt(r.paid as string);
+      w.units += BigInt(r.units as string);
+      if (r.success) {
+        w.successes++;
+        w.rtt += Number(r.rtt);
+        w.proc += Number(r.proc);
+        if (r.seg !== null) {
+          w.seg += Number(r.seg);
+          w.segJobs++;
+        }
+        w.hist[bucketOf(Number(r.rtt))]!++;
+      } else wantErr.set(`${key}|${r.error_code}`, (wantErr.get(`${key}|${r.error_code}`) ?? 0) + 1);
+      want.set(key, w);
+    }
+    const got = await sql<Record<string, string | string[]>>`
+      select hour, orchestrator, capability, model, region, gateway, jobs::text, successes::text, round_trip_sum_ms::text as rtt, processing_sum_ms::text as proc,
+        seg_duration_sum_ms::text as seg, seg_jobs::text, price_paid::text as paid, units::text, latency_hist::text as hist from telemetry_rollup`.execute(t.db);
+    expect(got.rows.length).toBe(want.size);
+    for (const g of got.rows) {
+      const key = [new Date(g.hour as string).toISOString(), g.orchestrator, g.capability, g.model, g.region, g.gateway].join('|');
+      const w = want.get(key)!;
+      expect(w, key).toBeDefined();
+      expect({ jobs: Number(g.jobs), successes: Number(g.successes), rtt: Number(g.rtt), proc: Number(g.proc), seg: Number(g.seg), segJobs: Number(g.seg_jobs), paid: BigInt(g.paid as string), units: BigInt(g.units as string) }).toEqual({
+        jobs: w.jobs, successes: w.successes, rtt: w.rtt, proc: w.proc, seg: w.seg, segJobs: w.segJobs, paid: w.paid, units: w.units,
+      });
+      expect((g.hist as string).replace(/[{}]/g, '').split(',').map(Number)).toEqual(w.hist);
+    }
+    const errs = await sql<Record<string, string>>`select hour, orchestrator, capability, model, region, gateway, error_code, count::text from telemetry_rollup_error`.execute(t.db);
+    expect(errs.rows.length).toBe(wantErr.size);
+    for (const e of errs.rows) expect(Number(e.count)).toBe(wantErr.get([new Date(e.hour!).toISOString(), e.orchestrator, e.capability, e.model, e.region, e.gateway, e.error_code].join('|')));
+  });
+
+  it('reports demand with the share no orchestrator could serve', async () => {
+    const d = await demand(t.db, { since: new Date(NOW - 3 * 24 * HOUR), until: new Date(NOW), by: 'capability' });
+    expect(d.days).toEqual(['2026-11-17', '2026-11-18', '2026-11-19', '2026-11-20']);
+    expect(d.totals.jobs.reduce((a, b) => a + b, 0)).toBe(fed.reports);
+    expect(d.totals.jobs[0]).toBe(0);
+    const traces = await sql<{ n: string }>`select count(*)::text as n from telemetry_event where type = 'stream_trace' and at < ${new Date(NOW).toISOString()}::timestamptz`.execute(t.db);
+    expect(d.unserved.unserved).toBe(Number(traces.rows[0]!.n));
+    expect(d.unserved.share).toBeCloseTo(d.unserved.unserved / d.unserved.requests, 12);
+    expect(d.unserved.share!).toBeGreaterThan(0);
+    expect(d.forecast.jobs).toHaveLength(14);
+  });
+
+  it('drops raw day partitions and old rollups past the retention window', async () => {
+    const jobsBefore = await sql<{ n: string }>`select sum(jobs)::text as n from telemetry_rollup where hour >= '2026-11-19'`.execute(t.db);
+    const res = await applyRetention(t.db, { rawDays: 2, rollupDays: 1 }, NOW);
+    expect(res.droppedPartitions.sort()).toEqual(['telemetry_event_p20261118', 'telemetry_report_p20261118']);
+    expect((await listDayPartitions(t.db, 'telemetry_report')).map((p) => p.day)).toEqual(['2026-11-19', '2026-11-20']);
+    const left = await sql<{ min: string }>`select min(finished_at)::text as min from telemetry_report`.execute(t.db);
+    expect(new Date(left.rows[0]!.min).getTime()).toBeGreaterThanOrEqual(Date.UTC(2026, 10, 19));
+    const oldest = await sql<{ min: string }>`select min(hour)::text as min from telemetry_rollup`.execute(t.db);
+    expect(new Date(oldest.rows[0]!.min).getTime()).toBeGreaterThanOrEqual(NOW - 24 * HOUR);
+    expect(res.rollupRowsDeleted).toBeGreaterThan(0);
+    // A day dropped by retention is recreated when a new report for it arrives.
+    const again = await feed(plan, { kind: 'db', db: t.db, ingest: opts }, { fromHour: NOW - 48 * HOUR, toHour: NOW - 48 * HOUR, jobsPerHour: 10, events: false });
+    expect(again.reports).toBeGreaterThan(0);
+    expect((await listDayPartitions(t.db, 'telemetry_report')).map((p) => p.day)).toEqual(['2026-11-18', '2026-11-19', '2026-11-20']);
+    expect(Number(jobsBefore.rows[0]!.n)).toBeGreaterThan(0);
+  });
+});
