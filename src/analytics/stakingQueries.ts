@@ -155,3 +155,29 @@ export async function loadStakeMoves(db: Kysely<Database>, fromRound: bigint, to
     return { kind: x.name as 'Unbond' | 'Rebond', delegate: a.delegate!.toLowerCase(), amount: BigInt(a.amount!) };
   });
 }
+
+/** TranscoderUpdate events of every orchestrator, by address, oldest first. */
+export async function loadAllCutChanges(db: Kysely<Database>): Promise<Map<string, CutChange[]>> {
+  const r = await sql<{ a1: string; round: string | null; t: string; args: Record<string, string> }>`
+    select a1, round::text, block_time::text as t, args from chain_event where name = 'TranscoderUpdate' order by block_number, log_index`.execute(db);
+  const m = new Map<string, CutChange[]>();
+  for (const x of r.rows) {
+    const a = (typeof x.args === 'string' ? JSON.parse(x.args) : x.args) as Record<string, string>;
+    let l = m.get(x.a1);
+    if (!l) m.set(x.a1, (l = []));
+    l.push({ round: x.round === null ? null : BigInt(x.round), time: Number(x.t), rewardCut: Number(a.rewardCut), feeShare: Number(a.feeShare) });
+  }
+  return m;
+}
+
+/** ETH-wei paid by each gateway to each orchestrator, by orchestrator. */
+export async function loadAllFeesByGateway(db: Kysely<Database>): Promise<Map<string, bigint[]>> {
+  const r = await sql<{ recipient: string; paid: string }>`select recipient, sum(paid)::text as paid from winning_ticket group by recipient, sender`.execute(db);
+  const m = new Map<string, bigint[]>();
+  for (const x of r.rows) {
+    let l = m.get(x.recipient);
+    if (!l) m.set(x.recipient, (l = []));
+    l.push(fromNumeric(x.paid));
+  }
+  return m;
+}

@@ -4,6 +4,7 @@ import { registryRoutes } from './routes/registry.js';
 import { treasuryRoutes } from './routes/treasury.js';
 import { needsRoutes } from './routes/needs.js';
 import { telemetryRoutes } from './routes/telemetry.js';
+import { stakingRoutes } from './routes/staking.js';
 
 /** Every REST endpoint, by area; each area's module owns its routes. */
-export const routes: RouteDef[] = [...coreRoutes, ...treasuryRoutes, ...governanceRoutes, ...registryRoutes, ...needsRoutes, ...telemetryRoutes];
+export const routes: RouteDef[] = [...coreRoutes, ...treasuryRoutes, ...governanceRoutes, ...registryRoutes, ...needsRoutes, ...telemetryRoutes, ...stakingRoutes];
