@@ -25,11 +25,13 @@ describe('governance analytics (hand-computed)', () => {
     expect(p.quotaThreshold).toBe(300n); // floor(501 * floor(600000*1e6/1e6) / 1e6) = floor(300.6) = 300
     expect(p.quotaReached).toBe(true);
     expect(p.passing).toBe(false);
-    // for 100, against 200 at 50%: x more for-votes with 100 + x >= (300 + x)/2 → x = 100.
+    // for 100, against 200 at 50%: x more for-votes with 100 + x >= floor((300 + x)/2); x = 99 gives 199 >= floor(399/2) = 199.
     const q = tallyProgress({ forVotes: 100n, againstVotes: 200n, abstainVotes: 0n }, 10n, 500_000n);
     expect(q.quotaReached).toBe(false);
-    expect(q.quotaShortfall).toBe(100n);
-    expect(tallyProgress({ forVotes: 199n, againstVotes: 200n, abstainVotes: 0n }, 0n, 500_000n).quotaShortfall).toBe(1n);
+    expect(q.quotaShortfall).toBe(99n);
+    // 198 against 200: floor(398/2) = 199 > 198; one more: 199 >= floor(399/2).
+    expect(tallyProgress({ forVotes: 198n, againstVotes: 200n, abstainVotes: 0n }, 0n, 500_000n).quotaShortfall).toBe(1n);
+    expect(tallyProgress({ forVotes: 199n, againstVotes: 200n, abstainVotes: 0n }, 0n, 500_000n).quotaReached).toBe(true);
   });
 
   it('a delegator vote moves its weight out of its orchestrator, in either order', () => {
@@ -101,6 +103,17 @@ describe('governance analytics (hand-computed)', () => {
     const change = cal[4]!;
     expect(change).toMatchObject({ value: '900', previousValue: '750', proposalId: '7', lips: [99], time: 90, round: 4n });
     expect(cal[3]!.title).toContain('upgraded to 0xbb');
+    // Two proposals executed in one block: the change goes to the one whose calls set that parameter.
+    const shared = buildCalendar(
+      [],
+      [{ block: 9n, logIndex: 5, contract: 'BondingManager', param: 'nextRoundTreasuryRewardCutRate', value: '1' }],
+      [
+        { id: '1', title: 'Grant', description: 'x', createdBlock: 5n, executedBlock: 9n, canceledBlock: null, sets: [] },
+        { id: '2', title: 'Cut', description: 'LIP-101', createdBlock: 5n, executedBlock: 9n, canceledBlock: null, sets: ['nextRoundTreasuryRewardCutRate'] },
+      ],
+      () => ({ time: null, round: null }),
+    );
+    expect(shared.find((e) => e.kind === 'parameter-change')).toMatchObject({ proposalId: '2', lips: [101] });
   });
 });
 
@@ -191,10 +204,10 @@ describe('governance over a simulated governor', () => {
 
     it('decodes proposal actions: grants as LPT transfers, LIP-101 as the cut restoration', async () => {
       const { body } = await get('/api/v1/governance/proposals');
-      const restore = (body.data as J[]).find((p) => p.lips.includes(101));
+      const restore = (body.data as J[]).find((p) => p.lips.includes(101))!;
       expect(restore.actions).toEqual([expect.objectContaining({ kind: 'set-treasury-cut', value: (10n ** 26n).toString(), target: CONTRACTS.BondingManager.address.toLowerCase() })]);
       expect(restore.outflow.wei).toBe('0');
-      const grant = (body.data as J[]).find((p) => /SPE grant/.test(p.title));
+      const grant = (body.data as J[]).find((p) => /SPE grant/.test(p.title))!;
       const amount = BigInt(/(\d+) LPT/.exec(grant.title)![1]!) * LPT;
       expect(grant.actions[0]).toMatchObject({ kind: 'lpt-transfer', amount: { wei: amount.toString() } });
       expect(grant.outflow.wei).toBe(amount.toString());
@@ -229,6 +242,35 @@ describe('governance over a simulated governor', () => {
       expect(restored.time).toBeGreaterThan(0);
       const csv = await get('/api/v1/calendar?format=csv');
       expect(csv.text.split('\r\n')[0]).toBe('block,time,round,kind,title,contract,param,value,previous_value,proposal_id,lips');
+    });
+
+    it('GraphQL answers the same progress, treasury status, calendar and participation as REST', async () => {
+      const gql = async (query: string) => {
+        const res = await app.request('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+        return ((await res.json()) as J).data as J;
+      };
+      const rest = (await get('/api/v1/governance/proposals')).body.data as J[];
+      const g = await gql('{ proposalProgresses { id status forVotes quorum quorumReached quotaThreshold passing lips } treasuryStatus { balance cutRate earmarked } protocolCalendar(kind: "parameter-change") { param value } }');
+      expect(g.proposalProgresses).toHaveLength(rest.length);
+      for (const p of rest) {
+        expect(g.proposalProgresses.find((x: J) => x.id === p.id)).toEqual({
+          id: p.id,
+          status: p.status,
+          forVotes: p.votes.for.formatted,
+          quorum: p.progress.quorum.formatted,
+          quorumReached: p.progress.quorumReached,
+          quotaThreshold: p.progress.quotaThreshold.formatted,
+          passing: p.progress.passing,
+          lips: p.lips,
+        });
+      }
+      const t = (await get('/api/v1/treasury')).body;
+      expect(g.treasuryStatus).toEqual({ balance: t.balance.formatted, cutRate: t.cutRate, earmarked: t.earmarked.formatted });
+      const cal = (await get('/api/v1/calendar?kind=parameter-change')).body.data as J[];
+      expect(g.protocolCalendar).toEqual(cal.map((e) => ({ param: e.param, value: e.value })));
+      const top = ((await get('/api/v1/governance/delegates')).body.data as J[])[0]!;
+      const d = await gql(`{ delegateParticipation(id: "${top.address}") { id eligible voted participation } }`);
+      expect(d.delegateParticipation).toEqual({ id: top.address, eligible: top.eligible, voted: top.voted, participation: top.participation });
     });
 
     it('rejects bad input with clear errors', async () => {

@@ -27,6 +27,8 @@ export interface ProposalMilestones {
   createdBlock: bigint;
   executedBlock: bigint | null;
   canceledBlock: bigint | null;
+  /** Parameters the proposal's calls set (e.g. nextRoundTreasuryRewardCutRate), to attribute changes in a shared block. */
+  sets?: string[];
 }
 
 /** One calendar entry; time is unix s of the block (null if unknown), round the round in force then. */
@@ -56,8 +58,13 @@ export function buildCalendar(
   proposals: ProposalMilestones[],
   at: (block: bigint) => { time: number | null; round: bigint | null },
 ): CalendarEntry[] {
-  const executedIn = new Map<bigint, ProposalMilestones>();
-  for (const p of proposals) if (p.executedBlock !== null) executedIn.set(p.executedBlock, p);
+  const executedIn = new Map<bigint, ProposalMilestones[]>();
+  for (const p of proposals) if (p.executedBlock !== null) executedIn.set(p.executedBlock, [...(executedIn.get(p.executedBlock) ?? []), p]);
+  // Several proposals can execute in one block: the one that sets the parameter wins, else a lone one.
+  const cause = (block: bigint, param: string | null): ProposalMilestones | undefined => {
+    const ps = executedIn.get(block) ?? [];
+    return (param ? ps.find((p) => p.sets?.includes(param)) : undefined) ?? (ps.length === 1 ? ps[0] : undefined);
+  };
   const out: CalendarEntry[] = [];
   const base = (block: bigint, logIndex: number) => ({ block, logIndex, ...at(block), contract: null, address: null, param: null, value: null, previousValue: null, proposalId: null, lips: [] as number[] });
 
@@ -66,7 +73,7 @@ export function buildCalendar(
     const name = c.name ?? c.id;
     const upgrade = seen.has(name);
     seen.add(name);
-    const p = executedIn.get(c.block);
+    const p = cause(c.block, null);
     out.push({
       ...base(c.block, c.logIndex),
       kind: upgrade ? 'contract-upgrade' : 'contract-registered',
@@ -83,7 +90,7 @@ export function buildCalendar(
     const key = `${c.contract}.${c.param}`;
     const prev = last.has(key) ? last.get(key)! : null;
     last.set(key, c.value);
-    const p = executedIn.get(c.block);
+    const p = cause(c.block, c.param);
     out.push({
       ...base(c.block, c.logIndex),
       kind: 'parameter-change',

@@ -3,6 +3,7 @@ import { createSchema } from 'graphql-yoga';
 import { sql, type RawBuilder } from 'kysely';
 import type { ApiData, Snapshot } from '../data.js';
 import { formatUnits, parseUnits } from '../format.js';
+import { treasuryQueryResolvers, treasuryQuerySdl, treasurySdl } from '../routes/treasuryGraphql.js';
 import { entityByName, entityList, eventInterface, eventTypeByName, eventTypes, type EntityDef, type Field, type ScalarKind } from './entities.js';
 
 export interface GraphQLContext {
@@ -154,12 +155,14 @@ type LivepeerAccount {
 ${entitySdl(eventInterface, true)}
 
 ${entityList.map((e) => entitySdl(e)).join('\n\n')}
+${treasurySdl}
 
 type Query {
   protocol(id: ID!, block: Block_height, subgraphError: _SubgraphErrorPolicy_ = deny): Protocol
   protocols(skip: Int = 0, first: Int = 100, block: Block_height, subgraphError: _SubgraphErrorPolicy_ = deny): [Protocol!]!
   livepeerAccount(id: ID!, block: Block_height, subgraphError: _SubgraphErrorPolicy_ = deny): LivepeerAccount
 ${queries}
+${treasuryQuerySdl}
   _meta(block: Block_height): _Meta_
 }
 `;
@@ -487,6 +490,7 @@ export function buildResolvers(): Record<string, unknown> {
     return Number(args.skip ?? 0) > 0 || Number(args.first ?? 100) === 0 ? [] : [await protocolRow(ctx)];
   };
   Query.livepeerAccount = (_p, args) => ({ id: String(args.id).toLowerCase() });
+  Object.assign(Query, treasuryQueryResolvers);
   Query._meta = async (_p, args, ctx) => {
     checkBlockArg(args as ListArgs);
     const s = await ctx.snapshot();

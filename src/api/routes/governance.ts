@@ -126,13 +126,13 @@ export const govVoteSchema = z
   })
   .meta({ id: 'GovernanceVote' });
 
-interface Ctx {
+export interface Ctx {
   snap: Snapshot;
   quota: bigint;
   clock: ReturnType<typeof roundClock>;
 }
 
-async function context(data: ApiData): Promise<Ctx> {
+export async function context(data: ApiData): Promise<Ctx> {
   const snap = await data.snapshot();
   const quota = await loadQuota(data.db);
   return { snap, quota, clock: roundClock(snap.rounds.map((r) => ({ round: r.round, time: r.blockTime }))) };
@@ -271,7 +271,7 @@ export const recordSchema = z
 const PASSED = new Set(['succeeded', 'queued', 'executed']);
 const DECIDED = new Set(['succeeded', 'queued', 'executed', 'defeated']);
 
-async function delegateRecords(data: ApiData, ctx: Ctx, only?: string): Promise<z.input<typeof recordSchema>[]> {
+export async function delegateRecords(data: ApiData, ctx: Ctx, only?: string): Promise<z.input<typeof recordSchema>[]> {
   const proposals = [...ctx.snap.proposals].sort((a, b) => (a.createdBlock < b.createdBlock ? -1 : 1));
   const refs: ProposalRef[] = proposals.map((p) => ({ id: p.id, voteStart: p.voteStart, votingOpened: p.status !== 'pending' && !(p.status === 'canceled' && p.voteStart >= (ctx.snap.current?.round ?? 0n)) }));
   const perProposal = new Map<string, z.input<typeof govVoteSchema>[]>();
@@ -334,7 +334,7 @@ export const calendarSchema = z
   })
   .meta({ id: 'CalendarEntry' });
 
-async function calendar(data: ApiData): Promise<CalendarEntry[]> {
+export async function calendar(data: ApiData): Promise<CalendarEntry[]> {
   const snap = await data.snapshot();
   const [contracts, params] = await Promise.all([loadContractInfo(data.db), loadParamChanges(data.db)]);
   const blocks = [...contracts.map((c) => c.block), ...params.map((p) => p.block), ...snap.proposals.flatMap((p) => [p.createdBlock, ...proposalBlocks([p])])];
@@ -348,7 +348,15 @@ async function calendar(data: ApiData): Promise<CalendarEntry[]> {
   return buildCalendar(
     contracts,
     params,
-    snap.proposals.map((p) => ({ id: p.id, title: p.title, description: p.description, createdBlock: p.createdBlock, executedBlock: p.executedBlock, canceledBlock: p.canceledBlock })),
+    snap.proposals.map((p) => ({
+      id: p.id,
+      title: p.title,
+      description: p.description,
+      createdBlock: p.createdBlock,
+      executedBlock: p.executedBlock,
+      canceledBlock: p.canceledBlock,
+      sets: actionsJson(p).flatMap((a) => (a.kind === 'set-treasury-cut' ? ['nextRoundTreasuryRewardCutRate'] : a.kind === 'set-treasury-ceiling' ? ['treasuryBalanceCeiling'] : [])),
+    })),
     (b) => ({ time: times.get(b) ?? null, round: roundAt(b) }),
   );
 }

@@ -96,7 +96,7 @@ function entriesJson(entries: LedgerEntry[], snap: Snapshot, budget: Budget | nu
   });
 }
 
-async function summary(data: ApiData): Promise<z.input<typeof summarySchema>> {
+export async function summary(data: ApiData): Promise<z.input<typeof summarySchema>> {
   const snap = await data.snapshot();
   const [rounds, changes, params] = await Promise.all([loadRounds(data.db), loadBalanceChanges(data.db), loadTreasuryParams(data.db)]);
   const ledger = ledgerByRound(changes, rounds.map((r) => ({ round: r.round, block: r.block, cutRate: r.cutRate })));
