@@ -1,6 +1,7 @@
 import { apiBench } from './api.bench.js';
 import { indexerBench } from './indexer.bench.js';
 import { simBench } from './sim.bench.js';
+import { treasuryBench } from './treasury.bench.js';
 import type { PresetName } from '../src/sim/scenario.js';
 
 // `npm run bench` runs every benchmark; `npm run bench -- sim [preset]` runs one.
@@ -9,6 +10,8 @@ const benches: Record<string, (arg?: string) => Promise<void>> = {
   indexer: () => indexerBench(),
   api: (preset) => apiBench((preset as PresetName | undefined) ?? 'demo'),
 };
+
+benches.treasury = () => treasuryBench();
 
 const [only, arg] = process.argv.slice(2);
 for (const [name, run] of Object.entries(benches)) {

@@ -61,6 +61,32 @@ describe('governance analytics (hand-computed)', () => {
     expect([...pivotalVoters(votes, 500n, 500_000n)]).toEqual([A]);
   });
 
+  it('pivotal votes by closed form equal removing each vote and replaying the tally (random vote sets)', () => {
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const addr = (n: number) => `0x${n.toString(16).padStart(40, '0')}`;
+    for (let k = 0; k < 300; k++) {
+      const orchs = 1 + Math.floor(rnd() * 4);
+      const votes: { voter: string; delegate: string; support: number; weight: bigint }[] = [];
+      for (let i = 0; i < 2 + Math.floor(rnd() * 12); i++) {
+        const o = addr(Math.floor(rnd() * orchs));
+        const self = rnd() < 0.4;
+        const voter = self ? o : addr(100 + i);
+        if (votes.some((v) => v.voter === voter)) continue;
+        votes.push({ voter, delegate: o, support: Math.floor(rnd() * 3), weight: BigInt(self ? 1000 + Math.floor(rnd() * 1000) : 1 + Math.floor(rnd() * 100)) });
+      }
+      // An orchestrator's weight includes its delegators' stake, as getVotes does.
+      for (const v of votes) if (v.voter === v.delegate) v.weight += votes.filter((x) => x.delegate === v.voter && x.voter !== v.voter).reduce((a, x) => a + x.weight, 0n);
+      const quorum = BigInt(Math.floor(rnd() * 3000));
+      const outcome = (vs: typeof votes) => {
+        const p = tallyProgress(replayTally(vs), quorum, 500_000n);
+        return p.passing;
+      };
+      const slow = votes.filter((_, i) => outcome(votes.filter((_, j) => j !== i)) !== outcome(votes)).map((v) => v.voter);
+      expect([...pivotalVoters(votes, quorum, 500_000n)].sort()).toEqual(slow.sort());
+    }
+  });
+
   it('participation counts proposals opened after activation, plus any voted on', () => {
     const ps = [
       { id: '1', voteStart: 10n, votingOpened: true },
