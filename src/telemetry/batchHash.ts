@@ -1,11 +1,13 @@
-import { keccak256, stringToBytes, type Address, type Hex, type LocalAccount } from 'viem';
+import { createHash } from 'node:crypto';
+import type { Address, Hex, LocalAccount } from 'viem';
 import { atlasDomain } from '../registry/signing.js';
 import type { JobReportInput } from './reportSchema.js';
 
 /**
  * What a gateway signs (EIP-712, domain atlasDomain(chainId)): the batch kind, its sender and nonce, when it
- * was sent, how many items it holds and the keccak256 of its content. `reports` batches hash the canonical
- * JSON of their reports (below); `events` batches hash the JSON-lines body bytes exactly as sent.
+ * was sent, how many items it holds and the SHA-256 of its content. `reports` batches hash the canonical
+ * JSON of their reports (below); `events` batches hash the JSON-lines body bytes exactly as sent. SHA-256
+ * rather than keccak256: batches run to megabytes, and SHA-256 is native in Node and WebCrypto.
  */
 export const TELEMETRY_TYPES = {
   TelemetryBatch: [
@@ -49,14 +51,16 @@ export function canonicalReports(reports: readonly JobReportInput[]): string {
   return `[${parts.join(',')}]`;
 }
 
-/** keccak256 of the canonical JSON of reports. */
+const sha256 = (data: string | Uint8Array): Hex => `0x${createHash('sha256').update(data).digest('hex')}`;
+
+/** SHA-256 of the canonical JSON (UTF-8) of reports. */
 export function reportsHash(reports: readonly JobReportInput[]): Hex {
-  return keccak256(stringToBytes(canonicalReports(reports)));
+  return sha256(canonicalReports(reports));
 }
 
-/** keccak256 of a JSON-lines body as sent. */
+/** SHA-256 of a JSON-lines body as sent (UTF-8 bytes). */
 export function linesHash(body: string | Uint8Array): Hex {
-  return keccak256(typeof body === 'string' ? stringToBytes(body) : body);
+  return sha256(body);
 }
 
 /** Signs a batch statement with a gateway's local account (gateways, tests and the load generator). */

@@ -14,6 +14,11 @@ const Calendar = lazy(() => import('./pages/Calendar.js'));
 const NeedsMap = lazy(() => import('./pages/NeedsMap.js'));
 const NeedsCoverage = lazy(() => import('./pages/NeedsCoverage.js'));
 const RoleLanding = lazy(() => import('./pages/RoleLanding.js'));
+const Leaderboard = lazy(() => import('./pages/Leaderboard.js'));
+const Reliability = lazy(() => import('./pages/Reliability.js'));
+const ReliabilityIndex = lazy(() => import('./pages/Reliability.js').then((m) => ({ default: m.ReliabilityIndex })));
+const Capacity = lazy(() => import('./pages/Capacity.js'));
+const Demand = lazy(() => import('./pages/Demand.js'));
 
 /** One dashboard page: the first route whose pattern matches the path renders. */
 export interface PageRoute {
@@ -44,6 +49,11 @@ export const pageRoutes: PageRoute[] = [
   { pattern: /^\/needs$/, render: () => <NeedsMap /> },
   { pattern: /^\/needs\/coverage$/, render: () => <NeedsCoverage /> },
   { pattern: /^\/roles\/([a-z0-9-]+)$/, render: (m) => <RoleLanding role={m[1]!} /> },
+  { pattern: /^\/leaderboard$/, render: () => <Leaderboard /> },
+  { pattern: /^\/reliability$/, render: () => <ReliabilityIndex /> },
+  { pattern: /^\/reliability\/(0x[0-9a-fA-F]{40})$/, render: (m) => <Reliability address={addr(m)} /> },
+  { pattern: /^\/capacity$/, render: () => <Capacity /> },
+  { pattern: /^\/demand$/, render: () => <Demand /> },
 ];
 
 export const navItems: NavItem[] = [
@@ -53,4 +63,7 @@ export const navItems: NavItem[] = [
   { href: '/proposals', label: 'Proposals' },
   { href: '/calendar', label: 'Calendar' },
   { href: '/needs', label: 'Data needs' },
+  { href: '/leaderboard', label: 'Leaderboard' },
+  { href: '/capacity', label: 'Capacity' },
+  { href: '/demand', label: 'Demand' },
 ];

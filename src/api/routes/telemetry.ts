@@ -98,7 +98,7 @@ export const telemetryRoutes: RouteDef[] = [
     tag: 'telemetry',
     summary: 'Submit a signed batch of job reports',
     description:
-      'Gateways POST {gateway, nonce, sentAt, reports[], signature}: signature is EIP-712 TelemetryBatch {kind "reports", gateway, nonce, sentAt, count, contentHash} in the Livepeer Atlas domain, contentHash = keccak256 of the canonical JSON of the reports. Signers must hold a TicketBroker deposit or reserve, or be allow-listed. Refused: bad signature 401, unknown gateway 403, replayed nonce or job id 409, clock skew or malformed input 400, more than the item limit 413; a refused batch stores nothing.',
+      'Gateways POST {gateway, nonce, sentAt, reports[], signature}: signature is EIP-712 TelemetryBatch {kind "reports", gateway, nonce, sentAt, count, contentHash} in the Livepeer Atlas domain, contentHash = SHA-256 of the canonical JSON of the reports (see src/telemetry/batchHash.ts). Signers must hold a TicketBroker deposit or reserve, or be allow-listed. Refused: bad signature 401, unknown gateway 403, replayed nonce or job id 409, clock skew or malformed input 400, more than the item limit 413; a refused batch stores nothing.',
     body: reportBatchSchema,
     maxBodyBytes: 8 * 1024 * 1024,
     response: ingestSchema,
@@ -117,7 +117,7 @@ export const telemetryRoutes: RouteDef[] = [
     tag: 'telemetry',
     summary: 'Submit signed Livepeer gateway events as JSON lines',
     description:
-      'One event envelope {id, type, timestamp, gateway, data} per line (create_new_payment, stream_trace, ai_stream_status, discovery_results). Headers x-atlas-gateway, x-atlas-nonce, x-atlas-sent-at (Unix ms) and x-atlas-signature: EIP-712 TelemetryBatch {kind "events", …, contentHash = keccak256 of the body bytes}. Same refusals as /reports.',
+      'One event envelope {id, type, timestamp, gateway, data} per line (create_new_payment, stream_trace, ai_stream_status, discovery_results). Headers x-atlas-gateway, x-atlas-nonce, x-atlas-sent-at (Unix ms) and x-atlas-signature: EIP-712 TelemetryBatch {kind "events", …, contentHash = SHA-256 of the body bytes}. Same refusals as /reports.',
     rawBody: { contentTypes: ['application/x-ndjson', 'application/jsonl', 'application/json-lines'] },
     maxBodyBytes: 8 * 1024 * 1024,
     response: ingestSchema.extend({ byType: z.record(z.string(), z.number()) }),
@@ -197,11 +197,11 @@ export const telemetryRoutes: RouteDef[] = [
     path: '/api/pipelines',
     tag: 'leaderboard',
     summary: 'Pipelines with their models and regions (Livepeer leaderboard API)',
-    query: z.strictObject({ since: unixSeconds('start, default 7 days ago') }),
+    query: z.strictObject({ since: unixSeconds('start, default 7 days ago'), days: intParam(1, 400, 'window ending now, in days (instead of since)').optional() }),
     response: z.object({ pipelines: z.array(z.object({ id: z.string(), models: z.array(z.string()), regions: z.array(z.string()) })) }),
     cache: 'none',
     maxAge: 60,
-    handler: async ({ query, data, app }) => ({ pipelines: await pipelines(data.db, window(query, now(app), 7 * DAY_MS).since) }),
+    handler: async ({ query, data, app }) => ({ pipelines: await pipelines(data.db, query.days !== undefined ? new Date(now(app) - query.days * DAY_MS) : window(query, now(app), 7 * DAY_MS).since) }),
   }),
   route({
     path: '/api/regions',
@@ -216,7 +216,7 @@ export const telemetryRoutes: RouteDef[] = [
     path: '/api/v1/telemetry/leaderboard',
     tag: 'telemetry',
     summary: 'Leaderboard with latency percentiles and the latency distribution of the selection',
-    query: statsQuery,
+    query: statsQuery.extend({ hours: intParam(1, 24 * 400, 'window ending now, in hours (instead of since)').optional() }),
     response: z.object({
       pipeline: z.string(), ai: z.boolean(), since: z.number(), until: z.number().nullable(),
       bucketBoundsMs: z.array(z.number()),
@@ -226,7 +226,8 @@ export const telemetryRoutes: RouteDef[] = [
     cache: 'none',
     maxAge: 15,
     handler: async ({ query, data, app }) => {
-      const { since, until } = window(query, now(app));
+      const t = now(app);
+      const { since, until } = query.hours !== undefined ? { since: new Date(t - query.hours * 3_600_000), until: undefined } : window(query, t);
       const lb = await leaderboard(data.db, { since, until, pipeline: query.pipeline, model: query.model, region: query.region, orchestrator: query.orchestrator });
       return { ...lb, since: Math.floor(since.getTime() / 1000), until: until ? Math.floor(until.getTime() / 1000) : null, bucketBoundsMs: [...BUCKET_BOUNDS_MS] };
     },
