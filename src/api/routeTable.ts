@@ -5,6 +5,7 @@ import { treasuryRoutes } from './routes/treasury.js';
 import { needsRoutes } from './routes/needs.js';
 import { telemetryRoutes } from './routes/telemetry.js';
 import { stakingRoutes } from './routes/staking.js';
+import { economicsRoutes } from './routes/economics.js';
 
 /** Every REST endpoint, by area; each area's module owns its routes. */
-export const routes: RouteDef[] = [...coreRoutes, ...treasuryRoutes, ...governanceRoutes, ...registryRoutes, ...needsRoutes, ...telemetryRoutes, ...stakingRoutes];
+export const routes: RouteDef[] = [...coreRoutes, ...treasuryRoutes, ...governanceRoutes, ...registryRoutes, ...needsRoutes, ...telemetryRoutes, ...stakingRoutes, ...economicsRoutes];
