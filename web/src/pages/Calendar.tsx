@@ -47,7 +47,7 @@ export default function Calendar() {
               <tr>
                 <th>When</th>
                 <th>What</th>
-                <th className="wide">Details</th>
+                <th>Details</th>
               </tr>
             </thead>
             <tbody>
@@ -62,7 +62,7 @@ export default function Calendar() {
                   <td>
                     <span className="badge">{LABELS[e.kind]}</span>
                   </td>
-                  <td className="wide">
+                  <td className="cal-title">
                     <span data-testid="calendar-title">{e.title}</span>
                     {e.kind === 'parameter-change' && e.previousValue !== null && <div className="muted">was {e.previousValue}</div>}
                     {e.address && <div className="muted mono">{shortAddress(e.address)}</div>}
