@@ -1,0 +1,170 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, startServer, type RunningServer } from '../../src/api/index.js';
+import { parseReportDir } from '../../src/needs/parser.js';
+import { importReport } from '../../src/needs/store.js';
+import { percent, shortAddress, token } from '../../web/src/format.js';
+import { ensureWebBuilt, launchBrowser, SCREENSHOTS, WEB_DIST } from './browser.js';
+import { indexedFixture, type IndexedFixture } from './fixture.js';
+
+type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
+
+const REPORT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/livepeer-data-geography');
+const score1 = (x: number) => (Math.round(x * 10) / 10).toFixed(1);
+
+describe('data-needs map, coverage and role pages in Chromium over an indexed simulator network', () => {
+  let fx: IndexedFixture;
+  let server: RunningServer;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let context: BrowserContext;
+  const pageErrors: string[] = [];
+
+  const api = async (p: string): Promise<J> => (await (await fetch(`${server.url}${p}`)).json()) as J;
+  const text = async (page: Page, testId: string) => (await page.getByTestId(testId).first().innerText()).trim();
+  const open = async (p: string, width = 1280): Promise<Page> => {
+    const page = await context.newPage();
+    await page.setViewportSize({ width, height: 900 });
+    page.on('pageerror', (e) => pageErrors.push(`${p}: ${String(e)}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(`${p}: ${m.text()}`);
+    });
+    await page.goto(`${server.url}${p}`);
+    return page;
+  };
+  const shot = async (page: Page, name: string) => {
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  };
+  // The page's own content (main); the shared top navigation is outside these pages.
+  const noHorizontalOverflow = async (page: Page) =>
+    page.evaluate(() => {
+      const main = document.querySelector('main')!;
+      return main.scrollWidth <= window.innerWidth && Array.from(main.querySelectorAll('*')).every((el) => el.closest('.table-wrap') !== null || el.getBoundingClientRect().right <= window.innerWidth + 0.5);
+    });
+
+  beforeAll(async () => {
+    ensureWebBuilt();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    fx = await indexedFixture('pglite');
+    await importReport(fx.db.db, parseReportDir(REPORT_DIR), REPORT_DIR, 'e2e');
+    const app = createApp({
+      db: fx.db.db,
+      dbKind: 'pglite',
+      status: () => ({ headBlock: fx.headBlock, indexedBlock: fx.headBlock, lagBlocks: 0, phase: 'live' }),
+      rateLimit: false,
+      webDir: WEB_DIST,
+      cacheTtlMs: 200,
+      live: { pollMs: 200 },
+    });
+    server = await startServer({ app, port: 0 });
+    browser = await launchBrowser();
+    context = browser.context;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await fx?.db.close();
+  });
+
+  it('map: every question by role and scenario, with report scores and live answers from the API', async () => {
+    const map = await api('/api/v1/needs');
+    const net = await api('/api/v1/network');
+    const top = await api('/api/v1/orchestrators?sort=stake&order=desc&limit=5');
+    expect(top.data.length, `orchestrators: ${JSON.stringify(top).slice(0, 200)}; network: ${JSON.stringify(net).slice(0, 300)}`).toBeGreaterThan(0);
+    const page = await open('/needs');
+    await page.getByTestId('needs-role-gateway').waitFor();
+    expect(await page.locator('[data-testid^="need-"]').count()).toBe(112);
+    for (const r of map.roles) expect(await page.getByTestId(`needs-role-${r.id}`).locator('h2').innerText()).toBe(r.name);
+    expect(await text(page, 'report-score-gateway/safety-faults-detectable-protocol-mechanism')).toBe('3 (transcoding) · 0 (AI)');
+    expect(await text(page, 'report-score-gateway/competitive-livepeer-gpus-tradcloud-depin-peers-risk')).toBe('0–2');
+    expect(await page.getByTestId('need-investor-delegator/legal-relationship-foundation-lpt-token').getAttribute('data-status')).toBe('out-of-scope');
+    // Live figure: the network's fees, as the API reports them.
+    await page.getByTestId('answer-gateway/much-revenue-network-whole-generate').waitFor();
+    expect(await text(page, 'answer-gateway/much-revenue-network-whole-generate')).toBe(token(net.totals.fees, 2));
+    // Live table: the orchestrators with the most stake, in the API's order.
+    const table = page.getByTestId('answer-delegate/os-attract-most-delegated-lpt-today');
+    await table.locator('tbody tr').first().waitFor();
+    const firstRow = await table.locator('tbody tr').first().locator('td').allInnerTexts();
+    expect(firstRow.slice(0, 2)).toEqual([shortAddress(top.data[0].address), token(top.data[0].totalStake, 2)]);
+    expect(await table.locator('tbody tr').count()).toBe(Math.min(5, top.data.length));
+    // Live chart.
+    await page.getByTestId('answer-foundation/metrics-track-progress-towards-goals').locator('canvas').first().waitFor();
+    // Filter to what Atlas answers: exactly the answered questions stay.
+    await page.getByTestId('needs-status-filter').selectOption('answered');
+    expect(await page.locator('[data-testid^="need-"]').count()).toBe(map.overall.answered);
+    expect(await page.locator('[data-testid^="need-"][data-status="answered"]').count()).toBe(map.overall.answered);
+    await page.getByTestId('needs-status-filter').selectOption('all');
+    await page.getByTestId('needs-role-filter').selectOption('spe');
+    expect(await page.locator('[data-testid^="need-"]').count()).toBe(4);
+    await page.getByTestId('needs-role-filter').selectOption('all');
+    await shot(page, 'needs-map');
+    // A view link leads to the full view.
+    await page.getByTestId('need-delegate/os-attract-most-delegated-lpt-today').getByRole('link', { name: '/orchestrators' }).click();
+    await page.getByTestId('directory').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/orchestrators');
+    await page.close();
+  });
+
+  it('coverage: share answered by role and the score before and after', async () => {
+    const cov = await api('/api/v1/needs/coverage');
+    const page = await open('/needs/coverage');
+    await page.getByTestId('coverage-answered').waitFor();
+    expect(await text(page, 'coverage-answered')).toBe(`${cov.overall.answered} of 112`);
+    expect(await text(page, 'coverage-share')).toBe(percent(cov.overall.answeredShare, 1));
+    expect(await text(page, 'coverage-share-in-scope')).toBe(percent(cov.overall.answeredShareInScope, 1));
+    expect(await text(page, 'score-before')).toBe(score1(cov.overall.scoreBefore));
+    expect(await text(page, 'score-after')).toBe(score1(cov.overall.scoreAfter));
+    expect(cov.overall.scoreAfter).toBeGreaterThan(cov.overall.scoreBefore);
+    expect(cov.roles).toHaveLength(6);
+    for (const r of cov.roles) {
+      expect(await text(page, `coverage-role-answered-${r.roleId}`)).toBe(`${r.answered} / ${r.total}`);
+      expect(await text(page, `coverage-role-score-${r.roleId}`)).toBe(`${score1(r.scoreBefore)} → ${score1(r.scoreAfter)}`);
+    }
+    await page.getByTestId('chart-coverage').locator('canvas').first().waitFor();
+    await shot(page, 'needs-coverage');
+    await page.getByTestId('coverage-role-gateway').getByRole('link').click();
+    await page.getByTestId('role-name').waitFor();
+    expect(await text(page, 'role-name')).toBe('Gateway');
+    await page.close();
+  });
+
+  it('role landing pages gather the views each role needs', async () => {
+    for (const [id, name] of [
+      ['gateway', 'Gateway'],
+      ['orchestrator', 'Orchestrator'],
+      ['investor-delegator', 'Investor-delegator'],
+      ['delegate', 'Delegate'],
+      ['spe', 'Special purpose entity'],
+      ['foundation', 'Livepeer Foundation'],
+    ] as const) {
+      const landing = await api(`/api/v1/needs/roles/${id}`);
+      const page = await open(`/roles/${id}`);
+      await page.getByTestId('role-name').waitFor();
+      expect(await text(page, 'role-name')).toBe(name);
+      if (landing.views.length > 0) expect(await page.getByTestId('role-views').locator('li').count()).toBe(landing.views.length);
+      for (const a of landing.answers) await page.getByTestId(`role-answer-${a.questionId}`).waitFor();
+      if (id === 'orchestrator') await shot(page, 'role-orchestrator');
+      await page.close();
+    }
+    const missing = await open('/roles/builder');
+    await missing.getByTestId('error').waitFor();
+    expect(await missing.getByTestId('error').innerText()).toContain('no role "builder" in the report');
+    await missing.close();
+  });
+
+  it('works at 375 px without horizontal scrolling', async () => {
+    for (const p of ['/needs', '/needs/coverage', '/roles/delegate']) {
+      const page = await open(p, 375);
+      await page.locator('h1').first().waitFor();
+      await page.waitForTimeout(500);
+      expect(await noHorizontalOverflow(page), p).toBe(true);
+      if (p === '/needs/coverage') await shot(page, 'mobile-needs-coverage');
+      await page.close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+});
