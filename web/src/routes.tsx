@@ -19,6 +19,16 @@ const Reliability = lazy(() => import('./pages/Reliability.js'));
 const ReliabilityIndex = lazy(() => import('./pages/Reliability.js').then((m) => ({ default: m.ReliabilityIndex })));
 const Capacity = lazy(() => import('./pages/Capacity.js'));
 const Demand = lazy(() => import('./pages/Demand.js'));
+const StakingYields = lazy(() => import('./pages/StakingYields.js'));
+const StakingIssuance = lazy(() => import('./pages/StakingIssuance.js'));
+const StakingRisk = lazy(() => import('./pages/StakingRisk.js'));
+const DelegatorsPage = lazy(() => import('./pages/Delegators.js'));
+const DelegateActivity = lazy(() => import('./pages/DelegateActivity.js'));
+const DelegateActivityList = lazy(() => import('./pages/DelegateActivity.js').then((m) => ({ default: m.DelegateActivityList })));
+const LabelsPage = lazy(() => import('./pages/Labels.js'));
+
+const IncomePage = lazy(() => import('./pages/Income.js'));
+const InvestorPage = lazy(() => import('./pages/Investor.js'));
 
 /** One dashboard page: the first route whose pattern matches the path renders. */
 export interface PageRoute {
@@ -54,6 +64,16 @@ export const pageRoutes: PageRoute[] = [
   { pattern: /^\/reliability\/(0x[0-9a-fA-F]{40})$/, render: (m) => <Reliability address={addr(m)} /> },
   { pattern: /^\/capacity$/, render: () => <Capacity /> },
   { pattern: /^\/demand$/, render: () => <Demand /> },
+  { pattern: /^\/staking$/, render: () => <StakingYields /> },
+  { pattern: /^\/staking\/issuance$/, render: () => <StakingIssuance /> },
+  { pattern: /^\/staking\/risk$/, render: () => <StakingRisk /> },
+  { pattern: /^\/staking\/delegators$/, render: () => <DelegatorsPage /> },
+  { pattern: /^\/staking\/delegates$/, render: () => <DelegateActivityList /> },
+  { pattern: /^\/staking\/delegates\/(0x[0-9a-fA-F]{40})$/, render: (m) => <DelegateActivity address={addr(m)} /> },
+  { pattern: /^\/labels$/, render: () => <LabelsPage /> },
+  { pattern: /^\/income$/, render: () => <IncomePage /> },
+  { pattern: /^\/income\/(0x[0-9a-fA-F]{40})$/, render: (m) => <IncomePage address={addr(m)} /> },
+  { pattern: /^\/investors$/, render: () => <InvestorPage /> },
 ];
 
 export const navItems: NavItem[] = [
@@ -66,4 +86,8 @@ export const navItems: NavItem[] = [
   { href: '/leaderboard', label: 'Leaderboard' },
   { href: '/capacity', label: 'Capacity' },
   { href: '/demand', label: 'Demand' },
+  { href: '/staking', label: 'Staking' },
+  { href: '/labels', label: 'Labels' },
+  { href: '/income', label: 'Income' },
+  { href: '/investors', label: 'Investors' },
 ];

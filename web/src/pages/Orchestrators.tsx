@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { api, queryString, type Orchestrator, type Page } from '../api.js';
 import { decimal, host, percent, shortAddress, token } from '../format.js';
 import { Link } from '../router.js';
+import { LabelBadge, useLabels } from '../labels.js';
 import { Empty, ErrorBox, Loading } from '../ui.js';
 
 type Sort = 'stake' | 'rewardCut' | 'feeCut' | 'fees30d' | 'fees90d' | 'rewardCallRatio90' | 'age' | 'delegators';
@@ -54,6 +55,7 @@ export default function Orchestrators() {
     }
   };
   const rows = list.data?.pages.flatMap((p) => p.data) ?? [];
+  const labels = useLabels(rows.map((o) => o.address));
   const csv = `/api/v1/orchestrators?${queryString({ ...params, format: 'csv' })}`;
 
   return (
@@ -134,6 +136,7 @@ export default function Orchestrators() {
                       <Link href={`/orchestrators/${o.address}`} className="mono">
                         {shortAddress(o.address)}
                       </Link>
+                      <LabelBadge label={labels.get(o.address)} />
                       {!o.active && <span className="badge off">inactive</span>}
                     </td>
                     <td className="num" data-testid="cell-stake">{token(o.totalStake, 0)}</td>
