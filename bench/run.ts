@@ -2,6 +2,7 @@ import { apiBench } from './api.bench.js';
 import { indexerBench } from './indexer.bench.js';
 import { simBench } from './sim.bench.js';
 import { treasuryBench } from './treasury.bench.js';
+import { backtestBench } from './backtest.bench.js';
 import type { PresetName } from '../src/sim/scenario.js';
 
 // `npm run bench` runs every benchmark; `npm run bench -- sim [preset]` runs one.
@@ -12,6 +13,7 @@ const benches: Record<string, (arg?: string) => Promise<void>> = {
 };
 
 benches.treasury = () => treasuryBench();
+benches.backtest = () => backtestBench();
 
 const [only, arg] = process.argv.slice(2);
 for (const [name, run] of Object.entries(benches)) {
