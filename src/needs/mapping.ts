@@ -36,7 +36,18 @@ const table = z.strictObject({
   label: z.string().min(1),
   endpoint: apiPath,
   list: jsonPath.default('data'),
-  columns: z.array(z.strictObject({ path: jsonPath, label: z.string().min(1), format: format.default('text') })).min(1).max(5),
+  columns: z
+    .array(
+      z.strictObject({
+        path: jsonPath,
+        label: z.string().min(1),
+        format: format.default('text'),
+        /** The value is a series (e.g. jobs per day): show its total; amounts are summed exactly in wei. */
+        sum: z.boolean().default(false),
+      }),
+    )
+    .min(1)
+    .max(5),
   rows: z.number().int().min(1).max(10).default(5),
 });
 export const answerSpecSchema = z.discriminatedUnion('kind', [figure, chart, table]);

@@ -37,6 +37,19 @@ export function formatValue(v: unknown, format: 'amount' | 'percent' | 'number' 
   }
 }
 
+/** Total of a series: numbers add up, amounts add up exactly in wei (formatted with 18 decimals). */
+export function total(v: unknown): unknown {
+  if (!Array.isArray(v)) return v;
+  if (v.length > 0 && v.every(isAmount)) {
+    const wei = v.reduce((s: bigint, a: AmountLike) => s + BigInt(a.wei), 0n);
+    const neg = wei < 0n;
+    const digits = (neg ? -wei : wei).toString().padStart(19, '0');
+    const formatted = `${neg ? '-' : ''}${digits.slice(0, -18)}.${digits.slice(-18)}`.replace(/\.?0+$/, '');
+    return { wei: wei.toString(), formatted, unit: (v[0] as AmountLike).unit };
+  }
+  return v.reduce((s: number, x) => s + (typeof x === 'number' ? x : 0), 0);
+}
+
 const num = (v: unknown): number | null => {
   const x = isAmount(v) ? Number(v.formatted) : typeof v === 'string' ? Number(v) : typeof v === 'number' ? v : NaN;
   return Number.isFinite(x) ? x : null;
@@ -89,7 +102,7 @@ export function LiveAnswer({ spec, testId }: { spec: AnswerSpec; testId: string 
               <tr key={i}>
                 {spec.columns.map((c) => (
                   <td key={c.path} className={c.format === 'address' ? 'mono' : undefined} title={c.format === 'address' ? String(at(r, c.path)) : undefined}>
-                    {formatValue(at(r, c.path), c.format)}
+                    {formatValue(c.sum ? total(at(r, c.path)) : at(r, c.path), c.format)}
                   </td>
                 ))}
               </tr>
