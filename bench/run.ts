@@ -1,6 +1,7 @@
 import { apiBench } from './api.bench.js';
 import { indexerBench } from './indexer.bench.js';
 import { simBench } from './sim.bench.js';
+import { telemetryBench } from './telemetry.bench.js';
 import { treasuryBench } from './treasury.bench.js';
 import { backtestBench } from './backtest.bench.js';
 import type { PresetName } from '../src/sim/scenario.js';
@@ -9,6 +10,7 @@ import type { PresetName } from '../src/sim/scenario.js';
 const benches: Record<string, (arg?: string) => Promise<void>> = {
   sim: (preset) => simBench((preset as PresetName | undefined) ?? 'demo'),
   indexer: () => indexerBench(),
+  telemetry: () => telemetryBench(),
   api: (preset) => apiBench((preset as PresetName | undefined) ?? 'demo'),
 };
 

@@ -163,4 +163,41 @@ describe.each(dbKinds)('telemetry API on %s', (kind) => {
     expect(noHeader.message).toContain('header "x-atlas-signature"');
     expect(await countRows(t.db, 'telemetry_event')).toBe(4);
   });
+  it('joins reported demand with winning tickets: by gateway directly, by pipeline split by reported fees', async () => {
+    const { sql } = await import('kysely');
+    // One llm job from gw to O1: the (gw, O1) pair now has text-to-image 4000 wei and llm 2000 wei reported.
+    expect((await postBatch([report({ jobId: 'llm1', orchestrator: O1, capability: 'llm', model: 'llama', startedAt: at(9), finishedAt: at(8), pricePaid: '2000' })])).status).toBe(200);
+    const ticket = async (i: number, sender: string, recipient: string, paid: bigint) =>
+      sql`insert into winning_ticket (block_number, log_index, tx_hash, block_time, round, sender, recipient, face_value, win_prob, sender_nonce, creation_round, paid)
+        values (${100 + i}, 0, ${`0x${String(i).padStart(64, '0')}`}, ${Math.floor(at(15) / 1000)}, 10, ${sender.toLowerCase()}, ${recipient}, ${paid.toString()}, 1, ${i}, 9, ${paid.toString()})`.execute(t.db);
+    const DEAD = '0x000000000000000000000000000000000000dead';
+    await ticket(1, gw.address, O1, 10_000n);
+    await ticket(2, onChain.address, O3, 7n);
+    await ticket(3, DEAD, O2, 500n);
+    const byCap = await get('/api/v1/telemetry/demand?by=capability&days=1&horizon=3');
+    expect(byCap.body.days).toEqual(['2026-11-20']);
+    const rows = (byCap.body.series as { key: string; jobs: number[]; reported: { wei: string }[]; onchain: { wei: string }[] }[]).map((r) => [r.key, r.jobs[0], r.reported[0]!.wei, r.onchain[0]!.wei]);
+    // 10,000 wei on (gw, O1) split 4000 : 2000 → 6666 + 3333, the 1 wei left to the larger share; (onChain, O3) is all transcoding;
+    // the unknown sender's ticket has no reports to attribute it by.
+    expect(rows).toEqual([
+      ['text-to-image', 7, '7000', '6667'],
+      ['llm', 1, '2000', '3333'],
+      ['transcoding', 4, '4000', '7'],
+      ['unattributed', 0, '0', '500'],
+    ]);
+    const byGw = await get('/api/v1/telemetry/demand?by=gateway&days=1');
+    const g = (byGw.body.series as { key: string; jobs: number[]; reported: { wei: string }[]; onchain: { wei: string }[] }[]).map((r) => [r.key, r.jobs[0], r.reported[0]!.wei, r.onchain[0]!.wei]);
+    expect(g).toEqual([
+      [gw.address.toLowerCase(), 8, '9000', '10000'],
+      [onChain.address.toLowerCase(), 4, '4000', '7'],
+      [DEAD, 0, '0', '500'],
+    ]);
+    const totals = byGw.body.totals as { onchain: { wei: string }[]; paymentEv: { wei: string }[] };
+    expect(totals.onchain[0]!.wei).toBe('10507');
+    // The payment event of the previous test: 3 tickets × 1e12 wei × 1e-4.
+    expect(totals.paymentEv[0]!.wei).toBe('300000000');
+    // One unserved trace against 12 reported jobs plus that request.
+    expect(byGw.body.unserved).toMatchObject({ requests: 13, unserved: 1, share: 1 / 13 });
+    expect((byGw.body.forecast as { jobs: unknown[] }).jobs).toHaveLength(14);
+  });
 });

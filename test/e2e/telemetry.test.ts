@@ -1,0 +1,140 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, startServer, type RunningServer } from '../../src/api/index.js';
+import { resolveScenario } from '../../src/sim/scenario.js';
+import { feed } from '../../src/telemetry/feed.js';
+import { planFromScenario } from '../../src/telemetry/loadgen.js';
+import { percent } from '../../web/src/format.js';
+import { ensureWebBuilt, launchBrowser, SCREENSHOTS, WEB_DIST } from './browser.js';
+import { indexedFixture, type IndexedFixture } from './fixture.js';
+
+type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
+
+const HOUR = 3_600_000;
+
+describe('telemetry pages in Chromium over load-generated reports and an indexed simulator network', () => {
+  let fx: IndexedFixture;
+  let server: RunningServer;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let context: BrowserContext;
+  let fed: { reports: number; events: number };
+  const pageErrors: string[] = [];
+
+  const api = async (p: string): Promise<J> => (await (await fetch(`${server.url}${p}`)).json()) as J;
+  const text = async (page: Page, testId: string) => (await page.getByTestId(testId).first().innerText()).trim();
+  const open = async (p: string, width = 1280): Promise<Page> => {
+    const page = await context.newPage();
+    await page.setViewportSize({ width, height: 900 });
+    page.on('pageerror', (e) => pageErrors.push(`${p}: ${String(e)}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') pageErrors.push(`${p}: ${m.text()}`);
+    });
+    await page.goto(`${server.url}${p}`);
+    return page;
+  };
+  const shot = async (page: Page, name: string) => {
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  };
+  const noHorizontalOverflow = async (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+  beforeAll(async () => {
+    ensureWebBuilt();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    fx = await indexedFixture('pglite');
+    // Telemetry runs on the simulated chain's clock, so reports and winning tickets share days.
+    const head = await sql<{ t: string | null }>`select max(block_time)::text as t from chain_event`.execute(fx.db.db);
+    const now = head.rows[0]!.t === null ? Date.now() : Number(head.rows[0]!.t) * 1000;
+    const plan = planFromScenario(resolveScenario({ preset: 'test' }));
+    const allowList = plan.gateways.map((g) => g.account.address.toLowerCase());
+    const telemetry = { chainId: 31337, allowList, now: () => now, retention: false as const };
+    const endHour = Math.floor(now / HOUR) * HOUR - HOUR;
+    fed = await feed(plan, { kind: 'db', db: fx.db.db, ingest: { ...telemetry, allowList: new Set(allowList) } }, { fromHour: endHour - 71 * HOUR, toHour: endHour, jobsPerHour: 30, batchSize: 500 });
+    const app = createApp({
+      db: fx.db.db,
+      dbKind: 'pglite',
+      status: () => ({ headBlock: fx.headBlock, indexedBlock: fx.headBlock, lagBlocks: 0, phase: 'live' }),
+      rateLimit: false,
+      webDir: WEB_DIST,
+      cacheTtlMs: 200,
+      telemetry,
+    });
+    server = await startServer({ app, port: 0 });
+    browser = await launchBrowser();
+    context = browser.context;
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await fx?.db.close();
+  });
+
+  it('leaderboard ranks orchestrators with the API scores and shows the latency distribution', async () => {
+    expect(fed.reports).toBeGreaterThan(1000);
+    const pipes = (await api('/api/pipelines?days=30')).pipelines as J[];
+    const chosen = (pipes.find((p) => p.id !== 'transcoding') ?? pipes[0])!.id as string;
+    const board = await api(`/api/v1/telemetry/leaderboard?pipeline=${chosen}&region=GLOBAL&hours=168`);
+    expect(board.entries.length).toBeGreaterThan(0);
+    const page = await open('/leaderboard');
+    await page.getByTestId('tl-row').first().waitFor();
+    expect(await page.getByTestId('tl-pipeline').inputValue()).toBe(chosen);
+    expect(await page.getByTestId('tl-row').count()).toBe(board.entries.length);
+    const scores = await page.getByTestId('tl-score').allInnerTexts();
+    expect(scores.map((s) => s.trim())).toEqual((board.entries as J[]).map((e) => (e.score as number).toFixed(3)));
+    await page.getByTestId('tl-histogram').locator('canvas').first().waitFor();
+    await shot(page, 'telemetry-leaderboard');
+    // Another pipeline and a region re-query without errors.
+    await page.getByTestId('tl-pipeline').selectOption('transcoding');
+    await page.getByTestId('tl-row').first().waitFor();
+    const mobile = await open('/leaderboard', 375);
+    await mobile.getByTestId('tl-row').first().waitFor();
+    expect(await noHorizontalOverflow(mobile)).toBe(true);
+  });
+
+  it('reliability page shows an orchestrator\'s jobs, success rate and hourly chart', async () => {
+    const page = await open('/leaderboard');
+    const link = page.getByTestId('tl-row').first().locator('a');
+    await link.click();
+    await page.getByTestId('rel-jobs').waitFor();
+    const address = page.url().split('/').pop()!;
+    const rel = await api(`/api/v1/telemetry/orchestrators/${address}/reliability?days=7`);
+    expect(await text(page, 'rel-jobs')).toBe((rel.jobs as number).toLocaleString('en-US'));
+    expect(await text(page, 'rel-success')).toBe(percent(rel.successRate, 2));
+    await page.getByTestId('rel-chart').locator('canvas').first().waitFor();
+    await shot(page, 'telemetry-reliability');
+  });
+
+  it('capacity lists every (pipeline, model, region) the API reports', async () => {
+    const cap = await api('/api/v1/telemetry/capacity?days=7');
+    const page = await open('/capacity');
+    await page.getByTestId('cap-table').waitFor();
+    expect(await page.getByTestId('cap-table').locator('tbody tr').count()).toBe(cap.data.length);
+    await page.getByTestId('cap-chart').locator('canvas').first().waitFor();
+    await shot(page, 'telemetry-capacity');
+  });
+
+  it('demand joins reported fees with tickets paid on chain and draws the forecast fan', async () => {
+    const d = await api('/api/v1/telemetry/demand?by=gateway&days=30&horizon=14');
+    const jobs = (d.totals.jobs as number[]).reduce((a, b) => a + b, 0);
+    expect(jobs).toBe(fed.reports);
+    const onchain = (d.totals.onchain as J[]).reduce((a, x) => a + BigInt(x.wei as string), 0n);
+    const paid = await sql<{ p: string }>`select coalesce(sum(paid), 0)::text as p from winning_ticket where block_time >= ${Math.floor(Date.parse(`${d.days[0]}T00:00:00Z`) / 1000)}`.execute(fx.db.db);
+    expect(onchain).toBe(BigInt(paid.rows[0]!.p));
+    const page = await open('/demand');
+    await page.getByTestId('dem-jobs').waitFor();
+    expect(await text(page, 'dem-jobs')).toBe(jobs.toLocaleString('en-US'));
+    expect(await text(page, 'dem-unserved')).toBe(percent(d.unserved.share, 2));
+    await page.getByTestId('dem-fan').locator('canvas').first().waitFor();
+    await page.getByRole('button', { name: 'Pipeline' }).click();
+    await page.getByTestId('dem-table').locator('tbody tr').first().waitFor();
+    await shot(page, 'telemetry-demand');
+    const mobile = await open('/demand', 375);
+    await mobile.getByTestId('dem-jobs').waitFor();
+    expect(await noHorizontalOverflow(mobile)).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+});
