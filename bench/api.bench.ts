@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,10 +13,11 @@ import { simulatorNetwork } from '../src/chain/networks.js';
 import { ProtocolIndexer } from '../src/projections/indexer.js';
 import { resolveScenario, type PresetName } from '../src/sim/scenario.js';
 import { runSimulation } from '../src/sim/simulator.js';
-import { createDb } from '../src/store/db.js';
+import { createDb, type DbKind } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
 import type { Database } from '../src/store/schema.js';
 import { ensureWebBuilt, WEB_DIST } from '../test/e2e/browser.js';
+import { freshDatabase, postgresAdminUrl } from './indexer.bench.js';
 import { round2, writeResult } from './results.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -119,23 +121,26 @@ function webBundleGzipKb(): number {
   return round2(total / 1024);
 }
 
-export async function apiBench(preset: PresetName = 'demo'): Promise<void> {
-  const atlas = await createDb({ kind: 'pglite' });
+interface KindResult {
+  figures: Record<string, number>;
+  baseline: Record<string, number>;
+  delegators: number;
+  orchestrators: number;
+}
+
+/** Loads the API and its SQL-only peer over one indexed database. */
+async function loadOne(kind: DbKind, rpcUrl: string): Promise<KindResult> {
+  const admin = kind === 'postgres' ? postgresAdminUrl() : null;
+  const fresh = admin ? await freshDatabase(admin, 'api') : null;
+  const atlas = await createDb(fresh ? { kind: 'postgres', url: fresh.url } : { kind: 'pglite' });
   try {
     await migrate(atlas.db);
-    const scenario = resolveScenario({ preset });
-    process.stderr.write(`api bench: simulating preset ${preset}…\n`);
-    const sim = await runSimulation({ scenario, keepNode: true });
-    try {
-      process.stderr.write('api bench: indexing…\n');
-      await new ProtocolIndexer({ db: atlas.db, rpcUrl: sim.rpcUrl, network: simulatorNetwork(), confirmations: 0 }).backfill();
-    } finally {
-      await sim.node?.stop();
-    }
+    process.stderr.write(`api bench (${kind}): indexing…\n`);
+    await new ProtocolIndexer({ db: atlas.db, rpcUrl, network: simulatorNetwork(), confirmations: 0 }).backfill();
     const delegators = (await sql<{ address: string }>`select address from delegator where bonded_amount > 0 order by address`.execute(atlas.db)).rows.map((r) => r.address);
+    const orchestrators = Number((await sql<{ n: string }>`select count(*)::text as n from transcoder`.execute(atlas.db)).rows[0]!.n);
     const directoryPaths = ['stake', 'fees30d', 'rewardCut', 'rewardCallRatio90'].map((s) => `/api/v1/orchestrators?limit=50&sort=${s}`);
     const accountPaths = delegators.map((a) => `/api/v1/delegators/${a}?limit=50`);
-
     const app = createApp({
       db: atlas.db,
       dbKind: atlas.kind,
@@ -147,48 +152,79 @@ export async function apiBench(preset: PresetName = 'demo'): Promise<void> {
     const server = await startServer({ app, port: 0 });
     const peer = await sqlOnlyServer(atlas.db);
     try {
-      process.stderr.write('api bench: loading the API…\n');
+      process.stderr.write(`api bench (${kind}): loading the API…\n`);
       // Unmeasured warm-up: the JIT, the directory snapshot and the per-version account figures (built on the
       // first account request), as in a server that has been running. Each account's history stays cold.
       await autocannon(server.url, directoryPaths.slice(0, 1), 3);
       await fetch(`${server.url}${accountPaths[0]}`);
       const directory = await autocannon(server.url, directoryPaths);
       const account = await autocannon(server.url, accountPaths);
-      process.stderr.write('api bench: loading the SQL-only peer…\n');
+      process.stderr.write(`api bench (${kind}): loading the SQL-only peer…\n`);
       const peerDirectory = await autocannon(peer.url, ['/api/v1/orchestrators']);
       const peerAccount = await autocannon(peer.url, accountPaths);
-      const r = writeResult({
-        bench: preset === 'demo' ? 'api' : `api-${preset}`,
+      const sfx = kind === 'postgres' ? '' : `_${kind}`;
+      return {
+        delegators: delegators.length,
+        orchestrators,
         figures: {
-          directory_p50_ms: directory.p50_ms,
-          directory_p99_ms: directory.p99_ms,
-          directory_requests_per_s: directory.requests_per_s,
-          directory_errors: directory.errors,
-          account_p50_ms: account.p50_ms,
-          account_p99_ms: account.p99_ms,
-          account_requests_per_s: account.requests_per_s,
-          account_errors: account.errors,
-          web_bundle_gzip_kb: webBundleGzipKb(),
+          [`directory_p50_ms${sfx}`]: directory.p50_ms,
+          [`directory_p99_ms${sfx}`]: directory.p99_ms,
+          [`directory_requests_per_s${sfx}`]: directory.requests_per_s,
+          [`directory_errors${sfx}`]: directory.errors,
+          [`account_p50_ms${sfx}`]: account.p50_ms,
+          [`account_p99_ms${sfx}`]: account.p99_ms,
+          [`account_requests_per_s${sfx}`]: account.requests_per_s,
+          [`account_errors${sfx}`]: account.errors,
         },
         baseline: {
-          directory_p50_ms: peerDirectory.p50_ms,
-          directory_p99_ms: peerDirectory.p99_ms,
-          directory_requests_per_s: peerDirectory.requests_per_s,
-          account_p50_ms: peerAccount.p50_ms,
-          account_p99_ms: peerAccount.p99_ms,
-          account_requests_per_s: peerAccount.requests_per_s,
+          [`directory_p50_ms${sfx}`]: peerDirectory.p50_ms,
+          [`directory_p99_ms${sfx}`]: peerDirectory.p99_ms,
+          [`directory_requests_per_s${sfx}`]: peerDirectory.requests_per_s,
+          [`account_p50_ms${sfx}`]: peerAccount.p50_ms,
+          [`account_p99_ms${sfx}`]: peerAccount.p99_ms,
+          [`account_requests_per_s${sfx}`]: peerAccount.requests_per_s,
         },
-        dataset:
-          `preset ${preset}, seed ${scenario.seed}: ${scenario.rounds} rounds, ${scenario.orchestrators} orchestrators, ${delegators.length} bonded delegators, embedded PGlite; ` +
-          `autocannon in a second process at ${RATE} req/s target, ${CONNECTIONS} connections, ${DURATION_S} s per endpoint (directory: 4 sort orders; account: every bonded delegator in turn); ` +
-          'baseline: the same reads as plain SQL per request behind a bare node:http server (no app layer, no cache)',
-      });
-      console.log(JSON.stringify(r, null, 2));
+      };
     } finally {
       await peer.close();
       await server.close();
     }
   } finally {
     await atlas.close();
+    await fresh?.drop();
+  }
+}
+
+/**
+ * API latency under load on PostgreSQL (the figures without suffix) and embedded PGlite (`_pglite`).
+ * ATLAS_BENCH_RPC_URL serves an already generated simulator chain (e.g. `atlas sim --preset large --keep`);
+ * otherwise the given preset is generated.
+ */
+export async function apiBench(presetArg?: PresetName): Promise<void> {
+  const given = process.env.ATLAS_BENCH_RPC_URL;
+  const preset = presetArg ?? (process.env.ATLAS_BENCH_PRESET as PresetName | undefined) ?? 'demo';
+  let stop: (() => Promise<void>) | null = null;
+  let rpcUrl = given;
+  if (!rpcUrl) {
+    process.stderr.write(`api bench: simulating preset ${preset}…\n`);
+    const sim = await runSimulation({ scenario: resolveScenario({ preset }), keepNode: true });
+    rpcUrl = sim.rpcUrl;
+    stop = async () => sim.node?.stop();
+  }
+  try {
+    const pg = await loadOne('postgres', rpcUrl);
+    const lite = await loadOne('pglite', rpcUrl);
+    const r = writeResult({
+      bench: preset === 'demo' ? 'api' : `api-${preset}`,
+      figures: { ...pg.figures, ...lite.figures, web_bundle_gzip_kb: webBundleGzipKb() },
+      baseline: { ...pg.baseline, ...lite.baseline },
+      dataset:
+        `preset ${preset}${given ? ' (node given by ATLAS_BENCH_RPC_URL)' : ''}: ${pg.orchestrators} orchestrators, ${pg.delegators} bonded delegators; PostgreSQL 15 (figures without suffix) and embedded PGlite (_pglite), ${os.cpus().length} cores shared by server, database and load generator; ` +
+        `autocannon in a second process at ${RATE} req/s target, ${CONNECTIONS} connections, ${DURATION_S} s per endpoint (directory: 4 sort orders; account: every bonded delegator in turn); ` +
+        'baseline: the same reads as plain SQL per request behind a bare node:http server (no app layer, no cache)',
+    });
+    console.log(JSON.stringify(r, null, 2));
+  } finally {
+    await stop?.();
   }
 }

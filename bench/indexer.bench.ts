@@ -190,7 +190,7 @@ async function blockNumber(rpcUrl: string): Promise<number> {
 }
 
 /** A server where this bench may create and drop databases of its own. */
-function postgresAdminUrl(): string {
+export function postgresAdminUrl(): string {
   const url = process.env.ATLAS_BENCH_DATABASE_URL ?? process.env.ATLAS_TEST_DATABASE_URL;
   if (url) return url;
   const out = execFileSync('bash', [path.join(repoRoot, 'scripts/ci-postgres.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -210,7 +210,7 @@ async function withAdmin<T>(adminUrl: string, fn: (c: pg.Client) => Promise<T>):
 }
 
 /** A new empty database per run, so runs start equal and never see a test's or each other's tables. */
-async function freshDatabase(adminUrl: string, tag: string): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function freshDatabase(adminUrl: string, tag: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `atlas_bench_${tag}_${process.pid}_${Date.now().toString(36)}`;
   await withAdmin(adminUrl, (c) => c.query(`create database "${name}"`));
   const u = new URL(adminUrl);

@@ -11,7 +11,7 @@ const benches: Record<string, (arg?: string) => Promise<void>> = {
   sim: (preset) => simBench((preset as PresetName | undefined) ?? 'demo'),
   indexer: () => indexerBench(),
   telemetry: () => telemetryBench(),
-  api: (preset) => apiBench((preset as PresetName | undefined) ?? 'demo'),
+  api: (preset) => apiBench(preset as PresetName | undefined),
 };
 
 benches.treasury = () => treasuryBench();

@@ -8,7 +8,7 @@ import type { Database } from '../store/schema.js';
 import { SyncEngine, type ReorgInfo, type SyncProgress } from '../sync/engine.js';
 import type { BlockHeader, RawLog } from '../sync/logFetcher.js';
 import type { BlockContext, ProtocolProjector } from './protocolProjector.js';
-import { loadProjector, pruneUndo, rollbackProjections, writeChanges } from './protocolStore.js';
+import { loadProjector, planWrite, pruneUndo, rollbackProjections, writePlan, type WritePlan } from './protocolStore.js';
 import { priceExtension } from '../prices/projection.js';
 import { priceSources } from '../prices/sources.js';
 
@@ -55,6 +55,16 @@ export interface IndexerStats {
   writeMs: number;
 }
 
+interface PreparedBatch {
+  plan: WritePlan;
+  logs: number;
+  events: number;
+  predictionsChecked: number;
+  divergences: number;
+  /** Logs of extension sources (prices), written by their extension in the batch transaction. */
+  extensionLogs?: { logs: [IndexerExtension, RawLog[]][]; headers: BlockHeader[] };
+}
+
 /** The chain indexer: sync engine → decoder → protocol projection → database, one transaction per batch. */
 export class ProtocolIndexer {
   readonly engine: SyncEngine<Database>;
@@ -87,7 +97,8 @@ export class ProtocolIndexer {
       pollIntervalMs: opts.pollIntervalMs,
       // One block per live transaction, so undo images are exact per block and a reorg can stop anywhere.
       liveBatchBlocks: 1,
-      onLogs: (trx, logs, headers, info) => this.onLogs(trx, logs, headers, info.toBlock, info.mode),
+      prepare: (logs, headers) => this.prepare(logs, headers),
+      onLogs: (trx, _logs, _headers, info, prepared) => this.onLogs(trx, prepared as PreparedBatch, info.toBlock, info.mode),
       rollback: async (trx, forkBlock) => {
         await rollbackProjections(trx, forkBlock);
         for (const x of this.extensions) await x.rollback(trx, forkBlock);
@@ -113,20 +124,13 @@ export class ProtocolIndexer {
     return this.projector;
   }
 
-  private async onLogs(trx: Kysely<Database>, logs: RawLog[], headers: BlockHeader[], toBlock: number, mode: 'backfill' | 'live'): Promise<void> {
-    if (this.extensionOf.size > 0) {
-      const own = new Map<IndexerExtension, RawLog[]>();
-      const protocolLogs: RawLog[] = [];
-      for (const l of logs) {
-        const x = this.extensionOf.get(l.address.toLowerCase());
-        if (!x) protocolLogs.push(l);
-        else if (own.has(x)) own.get(x)!.push(l);
-        else own.set(x, [l]);
-      }
-      for (const [x, xl] of own) await x.onLogs(trx, xl, headers);
-      logs = protocolLogs;
-    }
-    const projector = await this.projectorFor(trx);
+  /**
+   * Decode and replay one batch and capture its rows, outside the database transaction. In backfill the
+   * sync engine runs this for the next batch while the previous one is being written.
+   */
+  private async prepare(allLogs: RawLog[], headers: BlockHeader[]): Promise<PreparedBatch> {
+    const { protocol: logs, extensionLogs } = this.splitExtensionLogs(allLogs, headers);
+    const projector = await this.projectorFor(this.opts.db);
     const t0 = performance.now();
     const events: DecodedEvent[] = [];
     const paramReqs: ParamRequest[] = [];
@@ -136,6 +140,7 @@ export class ProtocolIndexer {
       events.push(e);
       if (e.name === 'ParameterUpdate') paramReqs.push({ blockNumber: e.blockNumber, contract: e.contract, address: e.address as Address, param: String(e.args.param) });
     }
+    const t1 = performance.now();
     await this.params.prefetch(paramReqs);
     const blocks = new Map<number, BlockContext>(headers.map((h) => [h.number, { number: h.number, timestamp: h.timestamp, l1Block: h.l1BlockNumber }]));
     if (this.opts.network.l1BlockSource === 'roundsManager') {
@@ -148,26 +153,53 @@ export class ProtocolIndexer {
       }
     }
     try {
-      const t1 = performance.now();
+      const t2 = performance.now();
       projector.apply(events, blocks);
       const changes = projector.takeChanges();
-      const t2 = performance.now();
-      await writeChanges(trx, projector, changes, mode === 'live' ? toBlock : null);
+      const plan = planWrite(projector, changes);
       this.stats.decodeMs += t1 - t0;
-      this.stats.applyMs += t2 - t1;
-      this.stats.writeMs += performance.now() - t2;
+      this.stats.applyMs += performance.now() - t2;
+      return { extensionLogs, plan, logs: logs.length, events: events.length, predictionsChecked: changes.predictionsChecked, divergences: changes.divergences.length };
+    } catch (e) {
+      // Half-applied state must not survive: the next batch reloads it from the database.
+      this.projector = null;
+      throw e;
+    }
+  }
+
+  private async onLogs(trx: Kysely<Database>, prepared: PreparedBatch, toBlock: number, mode: 'backfill' | 'live'): Promise<void> {
+    try {
+      const t = performance.now();
+      await writePlan(trx, prepared.plan, mode === 'live' ? toBlock : null);
+      for (const [x, xl] of prepared.extensionLogs?.logs ?? []) await x.onLogs(trx, xl, prepared.extensionLogs!.headers);
+      this.stats.writeMs += performance.now() - t;
       if (mode === 'live') await pruneUndo(trx, Math.max(0, toBlock - 4096));
-      this.stats.logs += logs.length;
-      this.stats.events += events.length;
-      this.stats.predictionsChecked += changes.predictionsChecked;
-      this.stats.divergences += changes.divergences.length;
-      this.stats.unknownLogs = [...this.decoder.unknown.values()].reduce((a, b) => a + b, 0);
-      this.stats.paramReadFailures = this.params.failures;
     } catch (e) {
       // The transaction rolls back; the in-memory state must follow it.
       this.projector = null;
       throw e;
     }
+    // Counted only for batches that commit with their transaction (the engine awaits this before COMMIT).
+    this.stats.logs += prepared.logs;
+    this.stats.events += prepared.events;
+    this.stats.predictionsChecked += prepared.predictionsChecked;
+    this.stats.divergences += prepared.divergences;
+    this.stats.unknownLogs = [...this.decoder.unknown.values()].reduce((a, b) => a + b, 0);
+    this.stats.paramReadFailures = this.params.failures;
+  }
+
+  /** Separates the logs of extension sources from the protocol's, which alone go to the decoder. */
+  private splitExtensionLogs(logs: RawLog[], headers: BlockHeader[]): { protocol: RawLog[]; extensionLogs?: PreparedBatch['extensionLogs'] } {
+    if (this.extensionOf.size === 0) return { protocol: logs };
+    const own = new Map<IndexerExtension, RawLog[]>();
+    const protocol: RawLog[] = [];
+    for (const l of logs) {
+      const x = this.extensionOf.get(l.address.toLowerCase());
+      if (!x) protocol.push(l);
+      else if (own.has(x)) own.get(x)!.push(l);
+      else own.set(x, [l]);
+    }
+    return own.size === 0 ? { protocol } : { protocol, extensionLogs: { logs: [...own], headers } };
   }
 
   /** Where the indexer stands, for readiness checks. */

@@ -4,7 +4,7 @@ import { fromNumeric } from '../store/amounts.js';
 import type { Database } from '../store/schema.js';
 import { ProtocolProjector, type ExtraState, type ParamLookup, type ProjectionChanges, type ProjectorSeed } from './protocolProjector.js';
 import type { DelegateChangeRow, GatewayRow, OrchestratorRow, PoolPaymentRow, ProposalRow, RoundRow, TreasuryCallRow, VoteRow } from './rows.js';
-import { deleteByKeys, insertUnnest, selectByKeys, upsertRows, type SqlValue } from './sqlWriter.js';
+import { copyRows, deleteByKeys, selectByKeys, upsertRows, type SqlValue } from './sqlWriter.js';
 
 type Db = Kysely<Database>;
 const META_KEY = 'protocol_projection';
@@ -245,7 +245,26 @@ export async function loadProjector(db: Db, treasury: string, params: ParamLooku
  * Write one batch of changes. With `undoBlock` (unfinalized blocks), the prior image of every
  * mutable row is saved first so a reorg can restore it exactly.
  */
+/** The rows one batch writes, captured from the in-memory state right after the batch was applied. */
+export interface WritePlan {
+  mutable: [string, Record<string, SqlValue>[]][];
+  events: Record<string, SqlValue>[];
+  tickets: Record<string, SqlValue>[];
+  append: [string, string[], Record<string, SqlValue>[]][];
+}
+
+/** Writes the rows of one applied batch (see planWrite and writePlan). */
 export async function writeChanges(trx: Db, projector: ProtocolProjector, changes: ProjectionChanges, undoBlock: number | null): Promise<void> {
+  await writePlan(trx, planWrite(projector, changes), undoBlock);
+}
+
+const snapshotRows = <T extends object>(rows: Iterable<T>): Record<string, SqlValue>[] => [...rows].map((r) => ({ ...r }) as unknown as Record<string, SqlValue>);
+
+/**
+ * Captures every row a batch changed, as values: the projector may go on applying the next batch
+ * before these rows reach the database.
+ */
+export function planWrite(projector: ProtocolProjector, changes: ProjectionChanges): WritePlan {
   const ledger = projector.ledger;
   const dirty = projector.takeDirty();
   const transcoderBlock = new Map(dirty.transcoders);
@@ -315,13 +334,28 @@ export async function writeChanges(trx: Db, projector: ProtocolProjector, change
     ['transcoder', tRows as Record<string, SqlValue>[]],
     ['delegator', dRows as Record<string, SqlValue>[]],
     ['earnings_pool', pRows as Record<string, SqlValue>[]],
-    ['protocol_round', [...changes.rounds.values()] as unknown as Record<string, SqlValue>[]],
-    ['orchestrator', [...changes.orchestrators.values()] as unknown as Record<string, SqlValue>[]],
-    ['gateway', [...changes.gateways.values()] as unknown as Record<string, SqlValue>[]],
-    ['proposal', [...changes.proposals.values()] as unknown as Record<string, SqlValue>[]],
-    ['treasury_call', [...changes.treasuryCalls.values()] as unknown as Record<string, SqlValue>[]],
+    ['protocol_round', snapshotRows(changes.rounds.values())],
+    ['orchestrator', snapshotRows(changes.orchestrators.values())],
+    ['gateway', snapshotRows(changes.gateways.values())],
+    ['proposal', snapshotRows(changes.proposals.values())],
+    ['treasury_call', snapshotRows(changes.treasuryCalls.values())],
     ['atlas_meta', metaRows],
   ];
+  const append: [string, string[], Record<string, SqlValue>[]][] = [
+    ['param_change', ['block_number', 'log_index'], snapshotRows(changes.params)],
+    ['contract_info', ['block_number', 'log_index'], snapshotRows(changes.contracts)],
+    ['delegate_change', ['block_number', 'log_index'], snapshotRows(changes.delegateChanges)],
+    ['vote', ['proposal_id', 'voter'], snapshotRows(changes.votes)],
+    ['treasury_balance', ['block_number', 'log_index'], snapshotRows(changes.treasuryBalances)],
+    ['ledger_divergence', ['block_number', 'log_index', 'what'], snapshotRows(changes.divergences)],
+  ];
+  // Event and ticket rows are created per log and never touched again: no copy needed.
+  return { mutable, events: changes.events as unknown as Record<string, SqlValue>[], tickets: changes.tickets as unknown as Record<string, SqlValue>[], append };
+}
+
+/** Writes a planned batch: upserts of changed rows (with undo images in live mode), then appends. */
+export async function writePlan(trx: Db, plan: WritePlan, undoBlock: number | null): Promise<void> {
+  const { mutable, append } = plan;
   if (undoBlock !== null) {
     for (const [table, rows] of mutable) await saveUndo(trx, table, rows, undoBlock);
   }
@@ -331,17 +365,9 @@ export async function writeChanges(trx: Db, projector: ProtocolProjector, change
     writeTimes[table] = (writeTimes[table] ?? 0) + performance.now() - t;
   }
   const tce = performance.now();
-  await insertUnnest(trx, 'chain_event', CHAIN_EVENT_COLUMNS, changes.events as unknown as Record<string, SqlValue>[], ['block_number', 'log_index']);
-  await insertUnnest(trx, 'winning_ticket', WINNING_TICKET_COLUMNS, changes.tickets as unknown as Record<string, SqlValue>[], ['block_number', 'log_index']);
+  await copyRows(trx, 'chain_event', CHAIN_EVENT_COLUMNS.map(([c]) => c), plan.events);
+  await copyRows(trx, 'winning_ticket', WINNING_TICKET_COLUMNS.map(([c]) => c), plan.tickets);
   writeTimes.events = (writeTimes.events ?? 0) + performance.now() - tce;
-  const append: [string, string[], Record<string, SqlValue>[]][] = [
-    ['param_change', ['block_number', 'log_index'], changes.params as unknown as Record<string, SqlValue>[]],
-    ['contract_info', ['block_number', 'log_index'], changes.contracts as unknown as Record<string, SqlValue>[]],
-    ['delegate_change', ['block_number', 'log_index'], changes.delegateChanges as unknown as Record<string, SqlValue>[]],
-    ['vote', ['proposal_id', 'voter'], changes.votes as unknown as Record<string, SqlValue>[]],
-    ['treasury_balance', ['block_number', 'log_index'], changes.treasuryBalances as unknown as Record<string, SqlValue>[]],
-    ['ledger_divergence', ['block_number', 'log_index', 'what'], changes.divergences as unknown as Record<string, SqlValue>[]],
-  ];
   for (const [table, keys, rows] of append) {
     const t = performance.now();
     await upsertRows(trx, table, keys, rows, { ignore: true, jsonCols: JSON_COLS[table] });

@@ -1,4 +1,5 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely';
+import { copyInQuery, type CopyValue } from '../store/bulkCopy.js';
 import type { Database } from '../store/schema.js';
 
 /** A row as written: bigint amounts become decimal strings, objects become JSON text. */
@@ -80,30 +81,19 @@ export async function deleteByKeys(db: Db, table: string, keyCols: readonly stri
 }
 
 /**
- * Bulk insert of many rows through one array parameter per column (insert … select from unnest):
- * a handful of parameters instead of thousands, for the append-only tables that grow with every log.
+ * Bulk append through COPY: the fastest path into both backends for the tables that grow with every
+ * log. No conflict handling: each batch's rows are new by construction (the checkpoint commits with
+ * them), so a duplicate means a bug and fails the batch.
  */
-export async function insertUnnest(
-  db: Db,
-  table: string,
-  columns: readonly (readonly [name: string, pgType: string])[],
-  rows: readonly Record<string, SqlValue>[],
-  conflictKeys: readonly string[],
-): Promise<void> {
+export async function copyRows(db: Db, table: string, columns: readonly string[], rows: readonly Record<string, SqlValue>[]): Promise<void> {
   if (rows.length === 0) return;
-  const per = 20_000;
+  const per = 50_000;
   for (let i = 0; i < rows.length; i += per) {
-    const chunk = rows.slice(i, i + per);
-    const params = columns.map(([c, t]) => chunk.map((r) => {
-      const v = toSql(r[c]);
-      return v === null ? null : t === 'jsonb' || t === 'json' ? String(v) : v;
-    }));
-    const select = columns.map(([, t], k) => (t === 'jsonb' || t === 'json' ? `$${k + 1}::text[]` : `$${k + 1}::${t}[]`));
-    const cast = columns.map(([c, t]) => (t === 'jsonb' || t === 'json' ? `"${c}"::${t}` : `"${c}"`));
-    const text =
-      `insert into "${table}" (${columns.map(([c]) => `"${c}"`).join(', ')}) ` +
-      `select ${cast.join(', ')} from unnest(${select.join(', ')}) as t(${columns.map(([c]) => `"${c}"`).join(', ')}) ` +
-      `on conflict (${conflictKeys.map((k) => `"${k}"`).join(', ')}) do nothing`;
-    await db.executeQuery(CompiledQuery.raw(text, params));
+    const chunk = rows.slice(i, i + per).map((r) => {
+      const out: Record<string, CopyValue> = {};
+      for (const c of columns) out[c] = toSql(r[c]);
+      return out;
+    });
+    await db.executeQuery(copyInQuery(table, columns, chunk));
   }
 }

@@ -3,6 +3,7 @@ import { Kysely } from 'kysely';
 import pg from 'pg';
 import { z } from 'zod';
 import { PGliteDialect } from './pgliteDialect.js';
+import { enableCopyIn } from './bulkCopy.js';
 import { AtlasPostgresDialect } from './postgresDialect.js';
 import type { Database } from './schema.js';
 
@@ -27,6 +28,8 @@ export type DbConfigInput = z.input<typeof dbConfigSchema>;
 export interface AtlasDb {
   readonly db: Kysely<Database>;
   readonly kind: DbKind;
+  /** PGlite only: the whole data directory as a tarball (PGlite's loadDataDir restores it). */
+  readonly dumpDataDir?: () => Promise<Blob | File>;
   /** Closes the pool / embedded database. Safe to call more than once. */
   close(): Promise<void>;
   /**
@@ -130,6 +133,7 @@ export function atlasDbFromPGlite(pglite: PGlite): AtlasDb {
     db,
     kind: 'pglite',
     close: once(() => db.destroy()),
+    dumpDataDir: () => dialect.runExclusive((p) => p.dumpDataDir('none')),
     raw: async (script) => {
       await dialect.runExclusive((p) => p.exec(script));
     },
@@ -149,6 +153,7 @@ async function createPostgresDb(url: string, poolSize: number | undefined): Prom
   // the pool; unhandled, that event would crash the process. pg already drops
   // the broken client and queries in flight still reject on their own.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => enableCopyIn(client));
   const db = new Kysely<Database>({ dialect: new AtlasPostgresDialect({ pool }) });
   return {
     db,

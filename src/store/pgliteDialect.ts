@@ -1,4 +1,5 @@
 import type { PGlite, Results } from '@electric-sql/pglite';
+import { parseCopyIn } from './bulkCopy.js';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -181,6 +182,13 @@ class PGliteConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    const copy = parseCopyIn(compiledQuery.sql, compiledQuery.parameters);
+    if (copy) {
+      // PGlite reads COPY … FROM '/dev/blob' from the blob given with the query.
+      const statement = copy.statement.replace(/ from stdin$/i, " from '/dev/blob'");
+      const result = await this.#pglite.query(statement, [], { blob: new Blob([copy.payload]) });
+      return { rows: [], numAffectedRows: BigInt(result.affectedRows ?? 0) };
+    }
     if (compiledQuery.parameters.length > 0) {
       const result = await this.#pglite.query(compiledQuery.sql, [...compiledQuery.parameters], {
         rowMode: 'object',

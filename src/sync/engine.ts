@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { RpcTransientError, type RpcClient } from '../chain/rpc.js';
 import {
@@ -56,7 +56,15 @@ export interface SyncBatchInfo {
  * log plus the batch's last block (in live mode, every block of the batch).
  * Write with `trx` only.
  */
-export type OnLogs<DB> = (trx: Transaction<DB>, logs: RawLog[], headers: BlockHeader[], info: SyncBatchInfo) => Promise<void>;
+export type OnLogs<DB> = (trx: Transaction<DB>, logs: RawLog[], headers: BlockHeader[], info: SyncBatchInfo, prepared: unknown) => Promise<void>;
+
+/**
+ * Optional work on a batch before its transaction, in batch order. In backfill the engine runs it for
+ * batch N+1 while batch N's transaction is still being written, so CPU work (decoding, replay) overlaps
+ * the database's. Its result reaches `onLogs` as `prepared`. If a commit fails, later prepared batches
+ * are dropped: whoever keeps state across prepare calls must reset it in `onError`/on the thrown error.
+ */
+export type PrepareBatch = (logs: RawLog[], headers: BlockHeader[], info: SyncBatchInfo) => Promise<unknown>;
 
 /** Undo every projection row derived from blocks ≥ forkBlock. Runs in the transaction that rewinds the checkpoints. */
 export type RollbackHook<DB> = (trx: Transaction<DB>, forkBlock: number) => Promise<void>;
@@ -105,6 +113,7 @@ export interface SyncEngineOptions<DB> {
   keepBlocks?: number;
   fetcher?: Omit<LogFetcherOptions, 'rpc' | 'headers'>;
   onLogs: OnLogs<DB>;
+  prepare?: PrepareBatch;
   rollback: RollbackHook<DB>;
   onProgress?: (p: SyncProgress) => void;
   onReorg?: (r: ReorgInfo) => void;
@@ -180,7 +189,7 @@ export class SyncEngine<DB> {
   private readonly cfg: z.infer<typeof optionsSchema>;
   private readonly fetcher: LogFetcher;
   private readonly liveFetcher: LogFetcher;
-  private readonly hooks: Pick<SyncEngineOptions<DB>, 'onLogs' | 'rollback' | 'onProgress' | 'onReorg' | 'onError'>;
+  private readonly hooks: Pick<SyncEngineOptions<DB>, 'onLogs' | 'prepare' | 'rollback' | 'onProgress' | 'onReorg' | 'onError'>;
   private initialized = false;
   private busy = false;
 
@@ -205,7 +214,7 @@ export class SyncEngine<DB> {
     const fetcherOpts = { ...opts.fetcher, rpc: opts.rpc, maxRange, initialRange: Math.min(opts.fetcher?.initialRange ?? 2_000, maxRange) };
     this.fetcher = new LogFetcher({ ...fetcherOpts, headers: true });
     this.liveFetcher = new LogFetcher({ ...fetcherOpts, headers: false });
-    this.hooks = { onLogs: opts.onLogs, rollback: opts.rollback, onProgress: opts.onProgress, onReorg: opts.onReorg, onError: opts.onError };
+    this.hooks = { onLogs: opts.onLogs, prepare: opts.prepare, rollback: opts.rollback, onProgress: opts.onProgress, onReorg: opts.onReorg, onError: opts.onError };
   }
 
   /** The log fetcher's counters (adaptive span, splits). */
@@ -356,22 +365,41 @@ export class SyncEngine<DB> {
   private async backfillSegment(active: SyncSource[], lo: number, hi: number, run: Run, signal?: AbortSignal): Promise<void> {
     const addresses = active.flatMap((s) => s.addresses);
     let batch: Batch | null = null;
-    for await (const chunk of this.fetcher.chunks(addresses, lo, hi)) {
-      if (!batch) batch = { from: chunk.fromBlock, to: chunk.toBlock, logs: [...chunk.logs], headers: [...chunk.headers] };
-      else {
-        batch.to = chunk.toBlock;
-        batch.logs.push(...chunk.logs);
-        batch.headers.push(...chunk.headers);
+    // The commit in flight: the loop prepares (and fetches) the next batch while it is written.
+    let writing: Promise<void> | null = null;
+    try {
+      for await (const chunk of this.fetcher.chunks(addresses, lo, hi)) {
+        if (!batch) batch = { from: chunk.fromBlock, to: chunk.toBlock, logs: [...chunk.logs], headers: [...chunk.headers] };
+        else {
+          batch.to = chunk.toBlock;
+          batch.logs.push(...chunk.logs);
+          batch.headers.push(...chunk.headers);
+        }
+        const full = batch.to - batch.from + 1 >= this.cfg.batchBlocks || batch.logs.length >= this.cfg.batchLogs;
+        if (full || batch.to === hi) {
+          const last = batch.headers.at(-1);
+          if (!last || last.number !== batch.to) batch.headers.push(...(await getExistingHeaders(this.rpc, [batch.to])));
+          const ready = batch;
+          batch = null;
+          const headers = dedupeHeaders(ready.headers);
+          const prepared = this.hooks.prepare ? await this.hooks.prepare(ready.logs, headers, this.batchInfo(ready, active, 'backfill')) : undefined;
+          if (writing) await writing;
+          // A prepared batch is always committed, even after an abort: its effects are already in the caller's state.
+          writing = this.commit(ready, active, 'backfill', ready.headers.slice(-1), run, prepared);
+          // Settled here too, so a failure surfaces at the next await without an unhandled rejection meanwhile.
+          writing.catch(() => undefined);
+          if (signal?.aborted) break;
+        }
       }
-      const full = batch.to - batch.from + 1 >= this.cfg.batchBlocks || batch.logs.length >= this.cfg.batchLogs;
-      if (full || batch.to === hi) {
-        const last = batch.headers.at(-1);
-        if (!last || last.number !== batch.to) batch.headers.push(...(await getExistingHeaders(this.rpc, [batch.to])));
-        await this.commit(batch, active, 'backfill', batch.headers.slice(-1), run);
-        batch = null;
-        if (signal?.aborted) return;
-      }
+      if (writing) await writing;
+    } finally {
+      // Whatever stopped the loop (abort, error), no commit may still run when this returns.
+      if (writing) await writing.catch(() => undefined);
     }
+  }
+
+  private batchInfo(batch: Batch, active: SyncSource[], mode: 'backfill' | 'live'): SyncBatchInfo {
+    return { fromBlock: batch.from, toBlock: batch.to, sources: active.map((s) => s.name), mode };
   }
 
   /**
@@ -411,19 +439,24 @@ export class SyncEngine<DB> {
       if (tip?.hash !== headers[headers.length - 1].hash) {
         throw new ChainInconsistencyError(`block ${b} changed while its logs were read`);
       }
-      await this.commit({ from: a, to: b, logs, headers }, active, 'live', headers, run);
+      const liveBatch = { from: a, to: b, logs, headers };
+      const prepared = this.hooks.prepare ? await this.hooks.prepare(logs, headers, this.batchInfo(liveBatch, active, 'live')) : undefined;
+      await this.commit(liveBatch, active, 'live', headers, run, prepared);
       parent = headers[headers.length - 1].hash;
       a = b + 1;
     }
   }
 
-  private async commit(batch: Batch, active: SyncSource[], mode: 'backfill' | 'live', storeHeaders: BlockHeader[], run: Run): Promise<void> {
+  private async commit(batch: Batch, active: SyncSource[], mode: 'backfill' | 'live', storeHeaders: BlockHeader[], run: Run, prepared: unknown): Promise<void> {
     const names = active.map((s) => s.name);
     const end = batch.headers.find((h) => h.number === batch.to);
     if (!end) throw new Error(`internal: batch ${batch.from}-${batch.to} lacks its last header`);
     const headers = dedupeHeaders(batch.headers);
     await this.db.transaction().execute(async (trx) => {
       const st = trx as unknown as Transaction<SyncTables>;
+      // Backfill commits need not wait for the WAL flush: a server crash can only lose whole recent
+      // batches, checkpoint included, which the next run fetches again.
+      if (mode === 'backfill') await sql`set local synchronous_commit = off`.execute(trx);
       const locked = await lockCheckpoints(st, names);
       for (const s of active) {
         const cur = locked.get(s.name)?.block ?? s.fromBlock - 1;
@@ -433,7 +466,7 @@ export class SyncEngine<DB> {
           );
         }
       }
-      await this.hooks.onLogs(trx, batch.logs, headers, { fromBlock: batch.from, toBlock: batch.to, sources: names, mode });
+      await this.hooks.onLogs(trx, batch.logs, headers, { fromBlock: batch.from, toBlock: batch.to, sources: names, mode }, prepared);
       await writeCheckpoints(st, names, batch.to, end.hash);
       await writeBlocks(st, storeHeaders);
       await pruneBlocks(st, batch.to, this.cfg.keepBlocks);

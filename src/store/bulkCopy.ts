@@ -1,0 +1,73 @@
+import { CompiledQuery } from 'kysely';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+/**
+ * COPY … FROM STDIN through kysely. kysely has no COPY, so the statement travels as a raw query that
+ * starts with this marker and carries the COPY text payload as its only parameter; the Postgres pool's
+ * clients and the PGlite connection recognise it and stream the payload instead of binding it.
+ */
+export const COPY_MARKER = '/* atlas:copy-in */';
+
+/** A cell as COPY's text format reads it. */
+export type CopyValue = string | number | bigint | boolean | null | undefined;
+
+// COPY text format: backslash escapes for the delimiter (tab), newlines and the backslash itself; \N is NULL.
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+function cell(v: CopyValue): string {
+  if (v === null || v === undefined) return '\\N';
+  const s = typeof v === 'string' ? v : String(v);
+  if (!NEEDS_ESCAPE.test(s)) return s;
+  return s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
+/** COPY text-format payload of `rows` (one line per row, columns in `columns` order). */
+export function encodeCopyText(columns: readonly string[], rows: readonly Record<string, CopyValue>[]): string {
+  const lines: string[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    let line = cell(r[columns[0]!]);
+    for (let k = 1; k < columns.length; k++) line += `\t${cell(r[columns[k]!])}`;
+    lines[i] = line;
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
+const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** The marked query that COPYs `rows` into `table` (no conflict handling: a duplicate key fails the statement). */
+export function copyInQuery(table: string, columns: readonly string[], rows: readonly Record<string, CopyValue>[]): CompiledQuery {
+  return CompiledQuery.raw(`${COPY_MARKER} copy ${ident(table)} (${columns.map(ident).join(', ')}) from stdin`, [encodeCopyText(columns, rows)]);
+}
+
+/** Splits a marked query into the COPY statement and its payload, or null for any other query. */
+export function parseCopyIn(sqlText: string, parameters: readonly unknown[]): { statement: string; payload: string } | null {
+  if (!sqlText.startsWith(COPY_MARKER)) return null;
+  const payload = parameters[0];
+  if (parameters.length !== 1 || typeof payload !== 'string') throw new Error('internal: a COPY query carries exactly one text payload');
+  return { statement: sqlText.slice(COPY_MARKER.length).trim(), payload };
+}
+
+type QueryFn = (...args: unknown[]) => unknown;
+
+/**
+ * Teaches one node-postgres client the marked COPY query: the statement streams its payload on the
+ * client's own connection, so it runs inside whatever transaction the client is in.
+ */
+export function enableCopyIn(client: pg.PoolClient | pg.Client): void {
+  const c = client as unknown as { query: QueryFn; __atlasCopy?: true };
+  if (c.__atlasCopy) return;
+  const original = c.query.bind(client) as QueryFn;
+  c.query = (...args: unknown[]) => {
+    const [text, values] = args;
+    const copy = typeof text === 'string' ? parseCopyIn(text, (values as unknown[]) ?? []) : null;
+    if (!copy) return original(...args);
+    return new Promise((resolve, reject) => {
+      const stream = original(copyFrom(copy.statement)) as NodeJS.WritableStream & { rowCount?: number };
+      stream.on('error', reject);
+      stream.on('finish', () => resolve({ command: 'COPY', rowCount: stream.rowCount ?? 0, rows: [], fields: [] }));
+      stream.end(copy.payload);
+    });
+  };
+  c.__atlasCopy = true;
+}
