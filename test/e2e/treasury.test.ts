@@ -5,14 +5,15 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, startServer, type RunningServer } from '../../src/api/index.js';
 import { percent, token } from '../../web/src/format.js';
-import { dbKinds } from '../helpers/db.js';
+import { sql } from 'kysely';
+import { dbKinds, openTestDb, type TestDb } from '../helpers/db.js';
+import { governanceChain, indexInto } from '../helpers/treasuryChain.js';
 import { ensureWebBuilt, launchBrowser, SCREENSHOTS, WEB_DIST } from './browser.js';
-import { indexedFixture, type IndexedFixture } from './fixture.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
 
 describe('treasury and governance pages in Chromium', () => {
-  let fx: IndexedFixture;
+  let db: TestDb;
   let server: RunningServer;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let context: BrowserContext;
@@ -39,17 +40,24 @@ describe('treasury and governance pages in Chromium', () => {
   beforeAll(async () => {
     ensureWebBuilt();
     mkdirSync(SCREENSHOTS, { recursive: true });
-    fx = await indexedFixture(dbKinds[0]!);
+    // The 17-round governance scenario: every outcome, executed grants and the LIP-101 restoration.
+    const { sim } = await governanceChain();
+    try {
+      db = await openTestDb(dbKinds[0]!, { migrate: true });
+      await indexInto(db, sim.rpcUrl);
+    } finally {
+      await sim.node?.stop();
+    }
     dir = mkdtempSync(path.join(tmpdir(), 'atlas-e2e-budget-'));
-    const executed = (await (await import('kysely')).sql<J>`select id from proposal where executed_block is not null order by executed_block limit 1`.execute(fx.db.db)).rows;
+    const executed = (await sql<J>`select id from proposal where executed_block is not null and calldatas->>0 like '0xa9059cbb%' order by executed_block limit 1`.execute(db.db)).rows;
     const example = readFileSync(path.join(import.meta.dirname, '..', '..', 'budgets', 'example.yaml'), 'utf8');
     const file = path.join(dir, 'budget.yaml');
     writeFileSync(file, example.replace('proposals: {}', `proposals:\n  "${executed[0]!.id}": spe`));
     process.env.ATLAS_BUDGET_FILE = file;
     const app = createApp({
-      db: fx.db.db,
+      db: db.db,
       dbKind: dbKinds[0]!,
-      status: () => ({ headBlock: fx.headBlock, indexedBlock: fx.headBlock, lagBlocks: 0, phase: 'live' }),
+      status: () => ({ headBlock: 0, indexedBlock: 0, lagBlocks: 0, phase: 'live' }),
       rateLimit: false,
       webDir: WEB_DIST,
       cacheTtlMs: 200,
@@ -63,7 +71,7 @@ describe('treasury and governance pages in Chromium', () => {
     delete process.env.ATLAS_BUDGET_FILE;
     await browser?.close();
     await server?.close();
-    await fx?.db.close();
+    await db?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

@@ -124,7 +124,7 @@ export default function Treasury() {
         <div className="filters">
           <label>
             Spend per round (LPT){' '}
-            <input className="search" inputMode="decimal" placeholder="from the budget" value={spend} onChange={(e) => setSpend(e.target.value.replace(/[^\d.]/g, ''))} data-testid="spend-input" />
+            <input style={{ width: 160 }} inputMode="decimal" placeholder="from the budget" value={spend} onChange={(e) => setSpend(e.target.value.replace(/[^\d.]/g, ''))} data-testid="spend-input" />
           </label>
         </div>
         {f.isPending ? (
