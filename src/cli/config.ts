@@ -31,6 +31,12 @@ export const envSchema = z.object({
   ATLAS_CONFIRMATIONS: intFromEnv('ATLAS_CONFIRMATIONS', 0, 10_000).optional(),
   ATLAS_POLL_MS: intFromEnv('ATLAS_POLL_MS', 50, 600_000).optional(),
   ATLAS_RPC_CONCURRENCY: intFromEnv('ATLAS_RPC_CONCURRENCY', 1, 64).optional(),
+  ATLAS_TELEMETRY_GATEWAYS: z
+    .string()
+    .refine((v) => v.split(/[\s,]+/).every((x) => x === '' || /^0x[0-9a-fA-F]{40}$/.test(x)), 'ATLAS_TELEMETRY_GATEWAYS must be 0x-prefixed addresses separated by commas')
+    .optional(),
+  ATLAS_TELEMETRY_RAW_DAYS: intFromEnv('ATLAS_TELEMETRY_RAW_DAYS', 8, 3650).optional(),
+  ATLAS_TELEMETRY_ROLLUP_DAYS: intFromEnv('ATLAS_TELEMETRY_ROLLUP_DAYS', 1, 36500).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -41,6 +47,8 @@ export interface AtlasConfig {
   database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
   http: { host: string; port: number };
   sync: { confirmations?: number; pollMs: number; rpcConcurrency: number };
+  /** Gateway telemetry: signers accepted besides on-chain gateways, and how long raw reports and rollups are kept. */
+  telemetry: { allowList: string[]; retention: { rawDays: number; rollupDays: number } };
 }
 
 /** A configuration problem, reported as one clear line. */
@@ -69,5 +77,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: path.resolve(e.ATLAS_DATA_DIR ?? '.atlas/db') },
     http: { host: e.ATLAS_HOST ?? '127.0.0.1', port: e.ATLAS_PORT ?? 8080 },
     sync: { confirmations: e.ATLAS_CONFIRMATIONS, pollMs: e.ATLAS_POLL_MS ?? 1000, rpcConcurrency: e.ATLAS_RPC_CONCURRENCY ?? 4 },
+    telemetry: {
+      allowList: (e.ATLAS_TELEMETRY_GATEWAYS ?? '').split(/[\s,]+/).filter((x) => x !== '').map((x) => x.toLowerCase()),
+      retention: { rawDays: e.ATLAS_TELEMETRY_RAW_DAYS ?? 14, rollupDays: e.ATLAS_TELEMETRY_ROLLUP_DAYS ?? 400 },
+    },
   };
 }

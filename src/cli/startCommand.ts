@@ -67,7 +67,7 @@ export async function startCommand(): Promise<void> {
       throw new ConfigError('this database already holds another chain; use an empty database');
     }
     const status = (): IndexerStatus => indexer.status();
-    server = await startServer({ app: createApp({ db: db.db, dbKind: db.kind, status }), host: cfg.http.host, port: cfg.http.port });
+    server = await startServer({ app: createApp({ db: db.db, dbKind: db.kind, status, telemetry: cfg.telemetry }), host: cfg.http.host, port: cfg.http.port });
     log(`dashboard and API on http://${cfg.http.host === '0.0.0.0' ? 'localhost' : cfg.http.host}:${server.port} (OpenAPI at /openapi.json, GraphQL at /graphql)`);
     await indexer.follow(controller.signal);
     await simulation;
@@ -83,7 +83,7 @@ export async function serveCommand(): Promise<void> {
   const cfg = loadConfig();
   const db = await openDatabase(cfg.database);
   const status = (): IndexerStatus => ({ phase: 'external', indexedBlock: null, headBlock: null, lagBlocks: null });
-  const server = await startServer({ app: createApp({ db: db.db, dbKind: db.kind, status, readyMaxLagBlocks: Number.MAX_SAFE_INTEGER }), host: cfg.http.host, port: cfg.http.port });
+  const server = await startServer({ app: createApp({ db: db.db, dbKind: db.kind, status, readyMaxLagBlocks: Number.MAX_SAFE_INTEGER, telemetry: cfg.telemetry }), host: cfg.http.host, port: cfg.http.port });
   process.stderr.write(`atlas: API and dashboard on http://${cfg.http.host}:${server.port}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
