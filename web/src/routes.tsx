@@ -30,6 +30,9 @@ const LabelsPage = lazy(() => import('./pages/Labels.js'));
 const IncomePage = lazy(() => import('./pages/Income.js'));
 const InvestorPage = lazy(() => import('./pages/Investor.js'));
 
+const IncomePage = lazy(() => import('./pages/Income.js'));
+const InvestorPage = lazy(() => import('./pages/Investor.js'));
+
 /** One dashboard page: the first route whose pattern matches the path renders. */
 export interface PageRoute {
   pattern: RegExp;
@@ -74,6 +77,9 @@ export const pageRoutes: PageRoute[] = [
   { pattern: /^\/income$/, render: () => <IncomePage /> },
   { pattern: /^\/income\/(0x[0-9a-fA-F]{40})$/, render: (m) => <IncomePage address={addr(m)} /> },
   { pattern: /^\/investors$/, render: () => <InvestorPage /> },
+  { pattern: /^\/income$/, render: () => <IncomePage /> },
+  { pattern: /^\/income\/(0x[0-9a-fA-F]{40})$/, render: (m) => <IncomePage address={addr(m)} /> },
+  { pattern: /^\/investors$/, render: () => <InvestorPage /> },
 ];
 
 export const navItems: NavItem[] = [
@@ -88,6 +94,8 @@ export const navItems: NavItem[] = [
   { href: '/demand', label: 'Demand' },
   { href: '/staking', label: 'Staking' },
   { href: '/labels', label: 'Labels' },
+  { href: '/income', label: 'Income' },
+  { href: '/investors', label: 'Investors' },
   { href: '/income', label: 'Income' },
   { href: '/investors', label: 'Investors' },
 ];
