@@ -1,5 +1,6 @@
 import { apiBench } from './api.bench.js';
 import { indexerBench } from './indexer.bench.js';
+import { matcherBench } from './matcher.bench.js';
 import { simBench } from './sim.bench.js';
 import { telemetryBench } from './telemetry.bench.js';
 import { treasuryBench } from './treasury.bench.js';
@@ -10,6 +11,7 @@ import type { PresetName } from '../src/sim/scenario.js';
 const benches: Record<string, (arg?: string) => Promise<void>> = {
   sim: (preset) => simBench((preset as PresetName | undefined) ?? 'demo'),
   indexer: () => indexerBench(),
+  matcher: () => matcherBench(),
   telemetry: () => telemetryBench(),
   api: (preset) => apiBench(preset as PresetName | undefined),
 };
