@@ -93,6 +93,9 @@ describe('data-needs map, coverage and role pages in Chromium over an indexed si
     expect(await table.locator('tbody tr').count()).toBe(Math.min(5, top.data.length));
     // Live chart.
     await page.getByTestId('answer-foundation/metrics-track-progress-towards-goals').locator('canvas').first().waitFor();
+    // Every live answer arrived without an error.
+    await page.waitForFunction(() => !document.body.innerText.includes('Asking Atlas'));
+    expect(await page.getByTestId('error').count()).toBe(0);
     // Filter to what Atlas answers: exactly the answered questions stay.
     await page.getByTestId('needs-status-filter').selectOption('answered');
     expect(await page.locator('[data-testid^="need-"]').count()).toBe(map.overall.answered);
