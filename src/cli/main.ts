@@ -4,6 +4,7 @@ import { ConfigError } from './config.js';
 import { indexCommand } from './indexCommand.js';
 import { needsCheckCommand, needsImportCommand } from './needsCommand.js';
 import { simCommand } from './simCommand.js';
+import { pricesImportCommand } from './pricesCommand.js';
 import { serveCommand, startCommand } from './startCommand.js';
 
 function int(name: string) {
@@ -65,6 +66,13 @@ export function buildProgram(): Command {
     .command('check [dir]')
     .description('fail if a mapped view or endpoint does not exist (and, given a report, if a question is unmapped)')
     .action(needsCheckCommand);
+
+  program
+    .command('prices')
+    .description('external price series (CSV: series,time,value,unit; see src/prices/README.md)')
+    .command('import <file>')
+    .description('import a price series CSV; one bad line rejects the whole file')
+    .action(pricesImportCommand);
 
   return program;
 }

@@ -23,9 +23,9 @@ export const ETH_USD_DECIMALS = 8;
 
 /**
  * Where prices come from on a network. On Arbitrum One the feed proxy emits no events (its underlying
- * aggregators do and change over time), so ETH/USD is taken from `ATLAS_ETH_USD_AGGREGATORS`-style
- * configuration passed in `ethUsdAggregators`, else from an imported CSV series; the pool did not
- * exist at block 6,738,078 (a safe lower bound for its first Swap).
+ * aggregators do, and change over time), so ETH/USD is read from the aggregator addresses passed in
+ * `ethUsdAggregators`, else from an imported CSV series; the pool did not exist at block 6,738,078 (a
+ * safe lower bound for its first Swap).
  */
 export function priceSources(network: NetworkConfig, ethUsdAggregators: Address[] = []): PriceSourceConfig[] {
   if (network.name === 'arbitrum-one') {
