@@ -77,13 +77,13 @@ export default function Labels() {
         {spec.data && (
           <details>
             <summary>What to sign (eth_signTypedData_v4)</summary>
-            <pre className="mono" data-testid="eip712">{JSON.stringify({ domain: spec.data.domain, types: spec.data.types, roles: spec.data.roles }, null, 2)}</pre>
+            <pre className="mono" data-testid="eip712" style={{ overflowX: 'auto', maxWidth: '100%' }}>{JSON.stringify({ domain: spec.data.domain, types: spec.data.types, roles: spec.data.roles }, null, 2)}</pre>
           </details>
         )}
         <form onSubmit={(e) => void submit(e)}>
           <textarea
             rows={6}
-            style={{ width: '100%' }}
+            style={{ width: '100%', boxSizing: 'border-box' }}
             value={text}
             onChange={(e) => setText(e.target.value)}
             placeholder='{"kind":"identify","account":"0x…","name":"…","url":"https://…","role":"orchestrator","issuedAt":1750000000,"signature":"0x…"}'

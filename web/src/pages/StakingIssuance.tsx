@@ -79,7 +79,7 @@ export default function StakingIssuance() {
             {bt ? (
               <>
                 <p className="muted">Backtest on the explorer's daily history: {d.backtest?.dataset}</p>
-                <table className="kv">
+                <div className="table-wrap"><table className="kv">
                   <tbody>
                     {Object.entries(bt).map(([k, v]) => (
                       <tr key={k}>
@@ -89,7 +89,7 @@ export default function StakingIssuance() {
                       </tr>
                     ))}
                   </tbody>
-                </table>
+                </table></div>
               </>
             ) : (
               <Empty>No backtest has been run here (npm run bench -- backtest).</Empty>

@@ -13,9 +13,9 @@ const TABS: [string, string][] = [
 export default function StakingNav() {
   const { path } = useLocation();
   return (
-    <nav className="segmented" aria-label="Staking pages" data-testid="staking-nav">
+    <nav aria-label="Staking pages" data-testid="staking-nav" style={{ display: 'flex', flexWrap: 'wrap', gap: '4px 12px', marginBottom: 8, fontSize: 13 }}>
       {TABS.map(([href, label]) => (
-        <Link key={href} href={href} className={path === href ? 'on' : ''}>
+        <Link key={href} href={href} aria-current={path === href ? 'page' : undefined} style={{ fontWeight: path === href ? 600 : 400 }}>
           {label}
         </Link>
       ))}

@@ -3,7 +3,7 @@ import StakingNav from './StakingNav.js';
 import { useState } from 'react';
 import { api } from '../api.js';
 import { dateTime, token, type AmountLike } from '../format.js';
-import { Address, type AddressLabelData } from '../labels.js';
+import { Address, useLabels, type AddressLabelData } from '../labels.js';
 import { Empty, ErrorBox, Loading } from '../ui.js';
 
 interface Component {
@@ -38,6 +38,7 @@ function Detail({ address }: { address: string }) {
       <h2>
         <Address address={d.address} label={d.label ?? undefined} href={`/orchestrators/${d.address}`} /> — score <span data-testid="risk-detail-score">{d.score}</span>
       </h2>
+      <div className="table-wrap">
       <table className="kv">
         <thead>
           <tr>
@@ -60,6 +61,7 @@ function Detail({ address }: { address: string }) {
           ))}
         </tbody>
       </table>
+      </div>
       <h3>Cut spikes</h3>
       {d.spikes.length === 0 ? (
         <p className="muted">No cut raised by 10 points or more.</p>
@@ -91,6 +93,8 @@ function Detail({ address }: { address: string }) {
 export default function StakingRisk() {
   const q = useQuery({ queryKey: ['risk-list'], queryFn: () => api<{ weights: Record<string, number>; data: RiskRow[] }>('/api/v1/staking/risk', { active: 'true' }) });
   const [selected, setSelected] = useState<string | null>(null);
+  // Labels change without new blocks, so they come live rather than from the cached risk answer.
+  const labels = useLabels(q.data?.data.map((r) => r.address) ?? []);
   if (q.isPending) return <Loading what="Scoring orchestrators" />;
   if (q.isError) return <ErrorBox error={q.error} retry={() => void q.refetch()} />;
   const rows = q.data.data;
@@ -127,7 +131,7 @@ export default function StakingRisk() {
               {rows.map((r) => (
                 <tr key={r.address} data-address={r.address} onClick={() => setSelected(r.address)} className={selected === r.address ? 'selected' : ''}>
                   <td>
-                    <Address address={r.address} label={r.label ?? undefined} />
+                    <Address address={r.address} label={labels.get(r.address) ?? r.label ?? undefined} />
                   </td>
                   <td className="num" data-testid="risk-score">{r.score}</td>
                   <td className="num">{token(r.totalStake, 0)}</td>

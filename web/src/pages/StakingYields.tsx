@@ -4,7 +4,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { api } from '../api.js';
 import Chart from '../Chart.js';
 import { decimal, percent, token, type AmountLike } from '../format.js';
-import { Address, type AddressLabelData } from '../labels.js';
+import { Address, useLabels, type AddressLabelData } from '../labels.js';
 import { Empty, ErrorBox, Loading } from '../ui.js';
 
 interface PoolYield {
@@ -99,7 +99,7 @@ function ForwardFan({ address }: { address: string }) {
           </p>
           <details open>
             <summary>Assumptions</summary>
-            <table className="kv" data-testid="assumptions">
+            <div className="table-wrap"><table className="kv" data-testid="assumptions">
               <tbody>
                 {Object.entries(q.data.assumptions).map(([k, v]) => (
                   <tr key={k}>
@@ -108,7 +108,7 @@ function ForwardFan({ address }: { address: string }) {
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </table></div>
           </details>
         </>
       )}
@@ -184,6 +184,8 @@ function Recommender() {
 export default function StakingYields() {
   const q = useQuery({ queryKey: ['yields'], queryFn: () => api<{ data: YieldRow[] }>('/api/v1/staking/yields') });
   const [selected, setSelected] = useState<string | null>(null);
+  // Labels change without new blocks, so they come live rather than from the cached yields answer.
+  const labels = useLabels(q.data?.data.map((r) => r.address) ?? []);
   if (q.isPending) return <Loading what="Loading yields" />;
   if (q.isError) return <ErrorBox error={q.error} retry={() => void q.refetch()} />;
   const rows = [...q.data.data].filter((r) => r.active).sort((a, b) => (b.windows[0]?.rewardRate ?? 0) - (a.windows[0]?.rewardRate ?? 0));
@@ -218,7 +220,7 @@ export default function StakingYields() {
               {rows.map((r) => (
                 <tr key={r.address} data-address={r.address} className={r.address === pick ? 'selected' : ''} onClick={() => setSelected(r.address)}>
                   <td>
-                    <Address address={r.address} label={r.label ?? undefined} href={`/orchestrators/${r.address}`} />
+                    <Address address={r.address} label={labels.get(r.address) ?? r.label ?? undefined} href={`/orchestrators/${r.address}`} />
                   </td>
                   {r.windows.map((w) => (
                     <td key={w.days} className="num" data-testid={`yield-${w.days}`} title={`rounds ${w.startRound}–${w.endRound}, ${w.coveredDays} days; annualized ${percent(w.rewardRateAnnualized)}`}>
