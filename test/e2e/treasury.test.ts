@@ -170,7 +170,11 @@ describe('treasury and governance pages in Chromium', () => {
     const rows = page.locator('[data-testid="calendar"] tbody tr');
     await rows.first().waitFor();
     expect(await rows.count()).toBe(cal.length);
-    expect((await rows.first().getByTestId('calendar-title').innerText()).trim()).toBe(cal[cal.length - 1]!.title);
+    const newest = cal[cal.length - 1]!;
+    expect(await rows.first().getByTestId('calendar-title').getAttribute('title')).toBe(newest.title);
+    // Known parameters read as percent / LPT: the LIP-101 restoration is a 10% cut.
+    const cut = cal.filter((e) => e.param === 'nextRoundTreasuryRewardCutRate').pop()!;
+    expect((await page.locator(`tr[data-kind="parameter-change"] [title="${cut.title}"]`).first().innerText()).trim()).toBe('BondingManager.nextRoundTreasuryRewardCutRate = 10%');
     await page.getByRole('button', { name: 'Parameters' }).click();
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid="calendar"] tbody tr').length === n, cal.filter((e) => e.kind === 'parameter-change').length);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api } from '../api.js';
-import { dateTime, shortAddress } from '../format.js';
+import { dateTime, decimal, shortAddress } from '../format.js';
 import { Link } from '../router.js';
 import { Empty, ErrorBox, Loading, Segmented } from '../ui.js';
 import type { CalendarEntry } from './governanceTypes.js';
@@ -21,6 +21,20 @@ const LABELS: Record<string, string> = {
   'proposal-executed': 'executed',
   'proposal-canceled': 'canceled',
 };
+
+/** Readable form of known parameter values (raw integers stay available in the API and CSV). */
+function pretty(param: string | null, value: string | null): string {
+  if (value === null || !/^\d+$/.test(value)) return value ?? '(unknown)';
+  if (param === 'nextRoundTreasuryRewardCutRate' || param === 'treasuryRewardCutRate') return `${decimal(formatUnits(BigInt(value) * 100n, 27), 4)}%`;
+  if (param === 'treasuryBalanceCeiling') return `${decimal(formatUnits(BigInt(value), 18), 2)} LPT`;
+  return decimal(value, 0);
+}
+
+function formatUnits(x: bigint, decimals: number): string {
+  const base = 10n ** BigInt(decimals);
+  const frac = (x % base).toString().padStart(decimals, '0').replace(/0+$/, '');
+  return `${x / base}${frac ? `.${frac}` : ''}`;
+}
 
 export default function Calendar() {
   const q = useQuery({ queryKey: ['calendar'], queryFn: () => api<{ data: CalendarEntry[] }>('/api/v1/calendar') });
@@ -63,8 +77,10 @@ export default function Calendar() {
                     <span className="badge">{LABELS[e.kind]}</span>
                   </td>
                   <td className="cal-title">
-                    <span data-testid="calendar-title">{e.title}</span>
-                    {e.kind === 'parameter-change' && e.previousValue !== null && <div className="muted">was {e.previousValue}</div>}
+                    <span data-testid="calendar-title" title={e.title}>
+                      {e.kind === 'parameter-change' ? `${e.contract}.${e.param} = ${pretty(e.param, e.value)}` : e.title}
+                    </span>
+                    {e.kind === 'parameter-change' && e.previousValue !== null && <div className="muted">was {pretty(e.param, e.previousValue)}</div>}
                     {e.address && <div className="muted mono">{shortAddress(e.address)}</div>}
                     {e.proposalId && (
                       <div>
