@@ -103,11 +103,13 @@ export async function loadTreasuryParams(db: Db): Promise<{ ceiling: bigint | nu
   return { ceiling: v('treasuryBalanceCeiling'), nextCutRate: v('nextRoundTreasuryRewardCutRate') };
 }
 
+/** Controller SetContractInfo rows in chain order. */
 export async function loadContractInfo(db: Db): Promise<ContractInfoRow[]> {
   const r = await rows(db, sql<Record<string, unknown>>`select block_number::text as block, log_index, id, name, address, git_commit_hash from contract_info order by block_number, log_index`);
   return r.map((x) => ({ block: big(x.block), logIndex: Number(x.log_index), id: String(x.id), name: x.name === null ? null : String(x.name), address: String(x.address), gitCommitHash: String(x.git_commit_hash) }));
 }
 
+/** ParameterUpdate rows with the value read at their block, in chain order. */
 export async function loadParamChanges(db: Db): Promise<ParamChangeRow[]> {
   const r = await rows(db, sql<Record<string, unknown>>`select block_number::text as block, log_index, contract, param, value from param_change order by block_number, log_index`);
   return r.map((x) => ({ block: big(x.block), logIndex: Number(x.log_index), contract: String(x.contract), param: String(x.param), value: x.value === null ? null : String(x.value) }));
@@ -153,6 +155,7 @@ export interface SpendLabel {
   signature: string;
 }
 
+/** Stored spend labels, newest first per proposal. */
 export async function loadLabels(db: Db): Promise<SpendLabel[]> {
   const r = await rows(db, sql<Record<string, unknown>>`select proposal_id, signer, category, issued_at::text, signature from spend_label order by proposal_id, issued_at desc, signer`);
   return r.map((x) => ({ proposalId: String(x.proposal_id), signer: String(x.signer), category: String(x.category), issuedAt: Number(x.issued_at), signature: String(x.signature) }));
