@@ -5,6 +5,7 @@ import { simBench } from './sim.bench.js';
 import { telemetryBench } from './telemetry.bench.js';
 import { treasuryBench } from './treasury.bench.js';
 import { backtestBench } from './backtest.bench.js';
+import { needsBench } from './needs.bench.js';
 import type { PresetName } from '../src/sim/scenario.js';
 
 // `npm run bench` runs every benchmark; `npm run bench -- sim [preset]` runs one.
@@ -19,6 +20,7 @@ const benches: Record<string, (arg?: string) => Promise<void>> = {
 benches.treasury = () => treasuryBench();
 benches.backtest = () => backtestBench();
 
+benches.needs = () => needsBench();
 const [only, arg] = process.argv.slice(2);
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;

@@ -112,12 +112,18 @@ export interface AtlasTargets {
   pages: RegExp[];
 }
 
+const routeRegexCache = new Map<string, RegExp>();
+
 function routeRegex(p: string): RegExp {
+  const hit = routeRegexCache.get(p);
+  if (hit) return hit;
   const escaped = p
     .split(/\{[^}]+\}/)
     .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
     .join('[^/]+');
-  return new RegExp(`^${escaped}$`);
+  const re = new RegExp(`^${escaped}$`);
+  routeRegexCache.set(p, re);
+  return re;
 }
 
 /** Why an endpoint is not served by a GET route of the table (null when it is). */
