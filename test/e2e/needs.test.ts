@@ -34,9 +34,9 @@ describe('data-needs map, coverage and role pages in Chromium over an indexed si
     await page.goto(`${server.url}${p}`);
     return page;
   };
-  const shot = async (page: Page, name: string) => {
+  const shot = async (page: Page, name: string, fullPage = true) => {
     await page.waitForTimeout(300);
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
   };
   // The page's own content (main); the shared top navigation is outside these pages.
   const noHorizontalOverflow = async (page: Page) =>
@@ -104,7 +104,7 @@ describe('data-needs map, coverage and role pages in Chromium over an indexed si
     await page.getByTestId('needs-role-filter').selectOption('spe');
     expect(await page.locator('[data-testid^="need-"]').count()).toBe(4);
     await page.getByTestId('needs-role-filter').selectOption('all');
-    await shot(page, 'needs-map');
+    await shot(page, 'needs-map', false); // the full map is several screens of questions
     // A view link leads to the full view.
     await page.getByTestId('need-delegate/os-attract-most-delegated-lpt-today').getByRole('link', { name: '/orchestrators' }).click();
     await page.getByTestId('directory').waitFor();
