@@ -6,6 +6,7 @@ import { telemetryBench } from './telemetry.bench.js';
 import { treasuryBench } from './treasury.bench.js';
 import { backtestBench } from './backtest.bench.js';
 import { needsBench } from './needs.bench.js';
+import { economicsBench } from './economics.bench.js';
 import type { PresetName } from '../src/sim/scenario.js';
 
 // `npm run bench` runs every benchmark; `npm run bench -- sim [preset]` runs one.
@@ -20,7 +21,8 @@ const benches: Record<string, (arg?: string) => Promise<void>> = {
 benches.treasury = () => treasuryBench();
 benches.backtest = () => backtestBench();
 
-benches.needs = () => needsBench();
+benches.needs = () => needsBench();benches.economics = () => economicsBench();
+
 const [only, arg] = process.argv.slice(2);
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;
