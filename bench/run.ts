@@ -21,8 +21,8 @@ const benches: Record<string, (arg?: string) => Promise<void>> = {
 benches.treasury = () => treasuryBench();
 benches.backtest = () => backtestBench();
 
-benches.needs = () => needsBench();benches.economics = () => economicsBench();
-
+benches.needs = () => needsBench();
+benches.economics = () => economicsBench();
 const [only, arg] = process.argv.slice(2);
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;
