@@ -7,6 +7,7 @@ import { fanForecast } from '../src/telemetry/forecast.js';
 import { bucketOf, BUCKET_BOUNDS_MS, percentileMs } from '../src/telemetry/histogram.js';
 import type { IngestOptions } from '../src/telemetry/ingest.js';
 import { planFromScenario } from '../src/telemetry/loadgen.js';
+import { leaderboard } from '../src/telemetry/leaderboard.js';
 import { listDayPartitions } from '../src/telemetry/partitions.js';
 import { expectedValueWei, parseWei, parseWinProb } from '../src/telemetry/payment.js';
 import { applyRetention } from '../src/telemetry/retention.js';
@@ -112,6 +113,21 @@ describe.each(dbKinds)('rollups and retention on %s', (kind) => {
     const errs = await sql<Record<string, string>>`select hour, orchestrator, capability, model, region, gateway, error_code, count::text from telemetry_rollup_error`.execute(t.db);
     expect(errs.rows.length).toBe(wantErr.size);
     for (const e of errs.rows) expect(Number(e.count)).toBe(wantErr.get([new Date(e.hour!).toISOString(), e.orchestrator, e.capability, e.model, e.region, e.gateway, e.error_code].join('|')));
+  });
+
+  it('scores the same with and without per-orchestrator percentiles', async () => {
+    for (const pipeline of ['text-to-image', 'llm', 'transcoding']) {
+      for (const region of [undefined, 'GLOBAL', 'FRA']) {
+        const q = { since: new Date(NOW - 48 * HOUR), pipeline, region };
+        const full = await leaderboard(t.db, q);
+        const lean = await leaderboard(t.db, q, { percentiles: false });
+        expect(lean.entries.map((e) => [e.orchestrator, e.region, e.score, e.successRate, e.roundTripScore])).toEqual(full.entries.map((e) => [e.orchestrator, e.region, e.score, e.successRate, e.roundTripScore]));
+        expect(Object.fromEntries(Object.entries(lean.regions).map(([k, v]) => [k, v.k]))).toEqual(Object.fromEntries(Object.entries(full.regions).map(([k, v]) => [k, v.k])));
+        expect(lean.entries.every((e) => e.p95Ms === null)).toBe(true);
+      }
+    }
+    const some = await leaderboard(t.db, { since: new Date(NOW - 48 * HOUR), pipeline: 'llm' });
+    expect(some.entries.length).toBeGreaterThan(0);
   });
 
   it('reports demand with the share no orchestrator could serve', async () => {

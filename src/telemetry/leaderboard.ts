@@ -68,34 +68,42 @@ function add(a: Sums, b: Sums): void {
 /**
  * Leaderboard per (orchestrator, region) plus a GLOBAL region summing all regions, scored with the AI or
  * transcoding formula. k is set per region so that region's median successful round trip scores 0.8.
+ * Without `percentiles`, per-orchestrator latency percentiles are left null and histograms are only summed
+ * per region when the AI formula needs the median: summing histograms is most of a query's cost.
  */
-export async function leaderboard(db: Kysely<Database>, q: LeaderboardQuery): Promise<Leaderboard> {
+export async function leaderboard(db: Kysely<Database>, q: LeaderboardQuery, opts: { percentiles?: boolean } = {}): Promise<Leaderboard> {
   const pipeline = q.pipeline ?? TRANSCODING;
   const ai = isAiPipeline(pipeline);
+  const withPercentiles = opts.percentiles ?? true;
   const filter: RollupFilter = { since: q.since, until: q.until, capability: pipeline, model: q.model, region: q.region && q.region.toUpperCase() !== GLOBAL ? q.region : undefined, orchestrator: q.orchestrator };
-  const res = await sql<Record<string, string>>`
-    select orchestrator, region, sum(jobs)::text as jobs, sum(successes)::text as successes,
-      sum(round_trip_sum_ms)::text as rtt, sum(seg_duration_sum_ms)::text as seg, sum(seg_jobs)::text as seg_jobs, ${histogramSums}
-    from telemetry_rollup where ${rollupWhere(filter)}
-    group by orchestrator, region`.execute(db);
+  const scalars = sql`sum(jobs)::text as jobs, sum(successes)::text as successes, sum(round_trip_sum_ms)::text as rtt, sum(seg_duration_sum_ms)::text as seg, sum(seg_jobs)::text as seg_jobs`;
+  const res = withPercentiles
+    ? await sql<Record<string, string>>`select orchestrator, region, ${scalars}, ${histogramSums} from telemetry_rollup where ${rollupWhere(filter)} group by orchestrator, region`.execute(db)
+    : await sql<Record<string, string>>`select orchestrator, region, ${scalars} from telemetry_rollup where ${rollupWhere(filter)} group by orchestrator, region`.execute(db);
+  const regionHists = !withPercentiles && ai ? await sql<Record<string, string>>`select region, ${histogramSums} from telemetry_rollup where ${rollupWhere(filter)} group by region`.execute(db) : null;
   const cells = new Map<string, Map<string, Sums>>();
   const regionTotals = new Map<string, Sums>();
-  const put = (orch: string, region: string, s: Sums) => {
-    let m = cells.get(orch);
-    if (!m) cells.set(orch, (m = new Map()));
-    let c = m.get(region);
-    if (!c) m.set(region, (c = blank()));
+  const bump = (m: Map<string, Sums>, key: string, s: Sums) => {
+    let c = m.get(key);
+    if (!c) m.set(key, (c = blank()));
     add(c, s);
-    let t = regionTotals.get(region);
-    if (!t) regionTotals.set(region, (t = blank()));
-    add(t, s);
   };
   const onlyGlobal = q.region?.toUpperCase() === GLOBAL;
+  // No region asked: each region and GLOBAL; GLOBAL asked: only GLOBAL; one region asked: only that region.
+  const keysOf = (region: string): string[] => (onlyGlobal ? [GLOBAL] : q.region ? [region] : [region, GLOBAL]);
   for (const r of res.rows) {
-    const s: Sums = { jobs: Number(r.jobs), successes: Number(r.successes), rtt: Number(r.rtt), seg: Number(r.seg), segJobs: Number(r.seg_jobs), hist: histogramOf(r) };
-    if (!onlyGlobal && !q.region) put(r.orchestrator!, r.region!, s);
-    if (onlyGlobal || !q.region) put(r.orchestrator!, GLOBAL, s);
-    else put(r.orchestrator!, r.region!, s);
+    const s: Sums = { jobs: Number(r.jobs), successes: Number(r.successes), rtt: Number(r.rtt), seg: Number(r.seg), segJobs: Number(r.seg_jobs), hist: withPercentiles ? histogramOf(r) : emptyHistogram() };
+    for (const key of keysOf(r.region!)) {
+      let m = cells.get(r.orchestrator!);
+      if (!m) cells.set(r.orchestrator!, (m = new Map()));
+      bump(m, key, s);
+      bump(regionTotals, key, s);
+    }
+  }
+  if (regionHists) {
+    for (const r of regionHists.rows) {
+      for (const key of keysOf(r.region!)) addHistogram(regionTotals.get(key)!.hist, histogramOf(r));
+    }
   }
   const regions: Leaderboard['regions'] = {};
   for (const [region, t] of regionTotals) {
@@ -117,7 +125,8 @@ export async function leaderboard(db: Kysely<Database>, q: LeaderboardQuery): Pr
         roundTripScore = transcodingRoundTripScore(segDurationSec, roundTripSec);
         score = transcodingScore(successRate, roundTripScore);
       }
-      entries.push({ orchestrator, region, jobs: s.jobs, successes: s.successes, successRate, roundTripSec, segDurationSec, roundTripScore, score, ...latencyPercentiles(s.hist), errors: s.jobs - s.successes });
+      const pct = withPercentiles ? latencyPercentiles(s.hist) : { p50Ms: null, p95Ms: null, p99Ms: null };
+      entries.push({ orchestrator, region, jobs: s.jobs, successes: s.successes, successRate, roundTripSec, segDurationSec, roundTripScore, score, ...pct, errors: s.jobs - s.successes });
     }
   }
   entries.sort((a, b) => b.score - a.score || (a.orchestrator < b.orchestrator ? -1 : 1));

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, startServer, type RunningServer } from '../../src/api/index.js';
 import { resolveScenario } from '../../src/sim/scenario.js';
 import { feed } from '../../src/telemetry/feed.js';
@@ -22,11 +22,14 @@ describe('telemetry pages in Chromium over load-generated reports and an indexed
   let context: BrowserContext;
   let fed: { reports: number; events: number };
   const pageErrors: string[] = [];
+  // Every page holds a live-events connection; Chromium allows 6 per host, so pages are closed after each test.
+  const pages: Page[] = [];
 
   const api = async (p: string): Promise<J> => (await (await fetch(`${server.url}${p}`)).json()) as J;
   const text = async (page: Page, testId: string) => (await page.getByTestId(testId).first().innerText()).trim();
   const open = async (p: string, width = 1280): Promise<Page> => {
     const page = await context.newPage();
+    pages.push(page);
     await page.setViewportSize({ width, height: 900 });
     page.on('pageerror', (e) => pageErrors.push(`${p}: ${String(e)}`));
     page.on('console', (m) => {
@@ -52,7 +55,7 @@ describe('telemetry pages in Chromium over load-generated reports and an indexed
     const allowList = plan.gateways.map((g) => g.account.address.toLowerCase());
     const telemetry = { chainId: 31337, allowList, now: () => now, retention: false as const };
     const endHour = Math.floor(now / HOUR) * HOUR - HOUR;
-    fed = await feed(plan, { kind: 'db', db: fx.db.db, ingest: { ...telemetry, allowList: new Set(allowList) } }, { fromHour: endHour - 71 * HOUR, toHour: endHour, jobsPerHour: 30, batchSize: 500 });
+    fed = await feed(plan, { kind: 'db', db: fx.db.db, ingest: { ...telemetry, allowList: new Set(allowList) } }, { fromHour: endHour - 47 * HOUR, toHour: endHour, jobsPerHour: 30, batchSize: 500 });
     const app = createApp({
       db: fx.db.db,
       dbKind: 'pglite',
@@ -66,6 +69,10 @@ describe('telemetry pages in Chromium over load-generated reports and an indexed
     browser = await launchBrowser();
     context = browser.context;
   }, 600_000);
+
+  afterEach(async () => {
+    for (const p of pages.splice(0)) await p.close();
+  });
 
   afterAll(async () => {
     await browser?.close();

@@ -88,7 +88,7 @@ const fanSchema = z.array(z.object({ ahead: z.number(), p10: z.number(), p25: z.
 
 async function scores(data: { db: Kysely<Database> }, query: z.output<typeof statsQuery>, app: AppOptions) {
   const { since, until } = window(query, now(app));
-  return leaderboard(data.db, { since, until, pipeline: query.pipeline, model: query.model, region: query.region, orchestrator: query.orchestrator });
+  return leaderboard(data.db, { since, until, pipeline: query.pipeline, model: query.model, region: query.region, orchestrator: query.orchestrator }, { percentiles: false });
 }
 
 export const telemetryRoutes: RouteDef[] = [
@@ -161,7 +161,7 @@ export const telemetryRoutes: RouteDef[] = [
     response: aggregatedSchema,
     cache: 'none',
     maxAge: 30,
-    handler: async ({ query, data, app }) => aggregatedStatsJson(await leaderboard(data.db, { since: new Date(now(app) - query.hours * 3_600_000), pipeline: query.pipeline, model: query.model })),
+    handler: async ({ query, data, app }) => aggregatedStatsJson(await leaderboard(data.db, { since: new Date(now(app) - query.hours * 3_600_000), pipeline: query.pipeline, model: query.model }, { percentiles: false })),
   }),
   route({
     path: '/api/raw_stats',
