@@ -11,6 +11,10 @@ import { COST_REPORT_TYPES, costReportMessage, surveyAggregates, type CostReport
 import { atlasDomain } from '../src/registry/signing.js';
 import { isqrt, sqrtPriceX96Of } from '../src/sim/priceFeeds.js';
 import { economicsFixture } from './helpers/economicsFixture.js';
+import { encodeAbiParameters, encodeEventTopics, parseAbi, type Hex } from 'viem';
+import { decodePriceLogs, rollbackPriceTicks, writePriceTicks } from '../src/prices/projection.js';
+import { ETH_USD_FEED, LPT_WETH_POOL, priceSources } from '../src/prices/sources.js';
+import { simulatorNetwork } from '../src/chain/networks.js';
 import { dbKinds, openTestDb, type TestDb } from './helpers/db.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
@@ -92,6 +96,38 @@ describe.each(dbKinds)('economics over hand-built rows on %s', (kind) => {
     db = await openTestDb(kind, { migrate: true });
   });
   afterAll(async () => db?.close());
+
+  it('decodes feed and pool logs into ticks and rolls them back from a fork block', async () => {
+    const abi = parseAbi([
+      'event AnswerUpdated(int256 indexed current, uint256 indexed roundId, uint256 updatedAt)',
+      'event Swap(address indexed sender, address indexed recipient, int256 amount0, int256 amount1, uint160 sqrtPriceX96, uint128 liquidity, int24 tick)',
+    ]);
+    const answer = (block: number, v: bigint, address: Hex = ETH_USD_FEED) => ({
+      address, blockNumber: block, logIndex: 0, blockHash: '0x' as Hex, transactionHash: '0x' as Hex, transactionIndex: 0,
+      topics: encodeEventTopics({ abi, eventName: 'AnswerUpdated', args: { current: v, roundId: BigInt(block) } }) as Hex[],
+      data: encodeAbiParameters([{ type: 'uint256' }], [BigInt(block)]),
+    });
+    const swap = (block: number, sqrtP: bigint) => ({
+      address: LPT_WETH_POOL.toLowerCase() as Hex, blockNumber: block, logIndex: 1, blockHash: '0x' as Hex, transactionHash: '0x' as Hex, transactionIndex: 0,
+      topics: encodeEventTopics({ abi, eventName: 'Swap', args: { sender: LPT_WETH_POOL, recipient: LPT_WETH_POOL } }) as Hex[],
+      data: encodeAbiParameters([{ type: 'int256' }, { type: 'int256' }, { type: 'uint160' }, { type: 'uint128' }, { type: 'int24' }], [-5n, 7n, sqrtP, 1n, -60000]),
+    });
+    const logs = [answer(5, ETH_2000), swap(5, SQRT_QUARTER), answer(6, 0n), answer(6, ETH_2000, LPT_WETH_POOL), answer(7, ETH_2500_50), swap(7, SQRT_SIXTEENTH)];
+    const headers = [5, 6, 7].map((n) => ({ number: n, hash: '0x' as Hex, parentHash: '0x' as Hex, timestamp: n * 100, l1BlockNumber: null }));
+    const ticks = decodePriceLogs(priceSources(simulatorNetwork()), logs, headers);
+    // A zero answer is a broken feed, and an AnswerUpdated from the pool's address is not a price.
+    expect(ticks.map((t) => [t.blockNumber, t.pair, t.value, t.blockTime])).toEqual([
+      [5, 'ETH/USD', ETH_2000, 500], [5, 'LPT/ETH', SQRT_QUARTER, 500], [7, 'ETH/USD', ETH_2500_50, 700], [7, 'LPT/ETH', SQRT_SIXTEENTH, 700],
+    ]);
+    await writePriceTicks(db.db, ticks);
+    await writePriceTicks(db.db, ticks); // a re-delivered batch writes nothing twice
+    expect(formatUsd((await loadPriceBook(db.db)).usdE8(10n * E18, 'LPT', 750)!)).toBe('1562.81');
+    await rollbackPriceTicks(db.db, 6);
+    const left = (await sql<{ b: string }>`select block_number::text as b from price_tick order by block_number, log_index`.execute(db.db)).rows.map((r) => r.b);
+    expect(left).toEqual(['5', '5']);
+    expect(formatUsd((await loadPriceBook(db.db)).usdE8(10n * E18, 'LPT', 750)!)).toBe('5000.00');
+    await sql`delete from price_tick`.execute(db.db);
+  });
 
   it('imports CSV all-or-nothing and replaces stored points on re-import', async () => {
     await expect(importPriceCsv(db.db, 'series,time,value,unit\nETH/USD,2000000000,1900,USD\nETH/USD,bad,1,USD\n')).rejects.toThrow('line 3');
