@@ -30,7 +30,7 @@ function scaled(files: ReportFile[]): ReportFile[] {
   return out;
 }
 
-async function latency(fetch: () => Promise<Response>, n: number): Promise<{ p50: number; p99: number }> {
+async function latency(fetch: () => Promise<Response> | Response, n: number): Promise<{ p50: number; p99: number }> {
   await fetch();
   const t: number[] = [];
   for (let i = 0; i < n; i++) {

@@ -34,6 +34,24 @@ describe.each(dbKinds)('needs API on %s', (kind) => {
     expect((await get('/api/v1/needs/imports')).body).toEqual({ data: [] });
   });
 
+  it('serves the report of ATLAS_NEEDS_DIR as version 0 while nothing is imported, and explains a broken one', async () => {
+    const saved = process.env.ATLAS_NEEDS_DIR;
+    try {
+      process.env.ATLAS_NEEDS_DIR = REAL_REPORT_DIR;
+      const r = await get('/api/v1/needs/coverage');
+      expect(r.status).toBe(200);
+      expect(r.body.import).toMatchObject({ id: 0, label: 'ATLAS_NEEDS_DIR (not imported)', sourceDir: REAL_REPORT_DIR, questions: 109, topics: 3 });
+      expect(r.body.overall.total).toBe(112);
+      process.env.ATLAS_NEEDS_DIR = path.join(REAL_REPORT_DIR, 'roles');
+      const bad = await get('/api/v1/needs');
+      expect(bad.status).toBe(503);
+      expect(bad.body.error.message).toContain('model.md:1: missing: the report directory needs model.md with the availability scale');
+    } finally {
+      if (saved === undefined) delete process.env.ATLAS_NEEDS_DIR;
+      else process.env.ATLAS_NEEDS_DIR = saved;
+    }
+  });
+
   it('serves the map: every question with its report score and Atlas answer', async () => {
     await importReport(db.db, report, REAL_REPORT_DIR, 'v1');
     const { status, body } = await get('/api/v1/needs');

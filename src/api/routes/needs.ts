@@ -5,7 +5,8 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { computeCoverage, type Coverage, type CoverageSummary, type QuestionCoverage } from '../../needs/coverage.js';
 import { dashboardPagePatterns, loadMapping, type AtlasTargets, type Mapping } from '../../needs/mapping.js';
-import type { NeedsReport, Question, Role, Scenario } from '../../needs/model.js';
+import { reportCounts, type NeedsReport, type Question, type Role, type Scenario } from '../../needs/model.js';
+import { NeedsFormatError, parseReportDir } from '../../needs/parser.js';
 import { compareImports, listImports, loadImport, type NeedsImport } from '../../needs/store.js';
 import type { Database } from '../../store/schema.js';
 import { atlasSchema, questionSchema, summarySchema, importSchema, scenarioSchema, roleSchema, mapSchema, coverageSchema, landingSchema, compareSchema } from '../../needs/apiSchemas.js';
@@ -25,10 +26,38 @@ async function targets(): Promise<AtlasTargets> {
   return { api: routes, pages: pagesCache };
 }
 
+let dirReport: { dir: string; value: { import: NeedsImport; report: NeedsReport } } | null = null;
+
+/**
+ * Without any import, ATLAS_NEEDS_DIR names a report directory served as version 0 (parsed, not stored),
+ * so a fresh `atlas start` shows the map before anyone runs `atlas needs import`.
+ */
+function reportFromDir(): { import: NeedsImport; report: NeedsReport } | null {
+  const dir = process.env.ATLAS_NEEDS_DIR?.trim();
+  if (!dir) return null;
+  if (dirReport?.dir === dir) return dirReport.value;
+  let report: NeedsReport;
+  try {
+    report = parseReportDir(dir);
+  } catch (e) {
+    if (e instanceof NeedsFormatError) throw new ApiError(503, 'unavailable', `ATLAS_NEEDS_DIR holds a report that does not follow the format:\n${e.message}`);
+    throw e;
+  }
+  const c = reportCounts(report);
+  const value = {
+    import: { id: 0, contentHash: report.contentHash, sourceDir: dir, label: 'ATLAS_NEEDS_DIR (not imported)', importedAt: new Date().toISOString(), ...c },
+    report,
+  };
+  dirReport = { dir, value };
+  return value;
+}
+
 async function loadOr404(db: Kysely<Database>, version: number | undefined): Promise<{ import: NeedsImport; report: NeedsReport }> {
   const found = await loadImport(db, version);
   if (found) return found;
   if (version !== undefined) throw new ApiError(404, 'not_found', `no imported data-needs report version ${version}`);
+  const fromDir = reportFromDir();
+  if (fromDir) return fromDir;
   throw new ApiError(404, 'not_found', 'no data-needs report has been imported yet: run `atlas needs import <report dir>`');
 }
 
@@ -90,7 +119,7 @@ export const needsRoutes: RouteDef[] = [
     response: mapSchema,
     maxAge: 10,
     cache: 'none',
-    errors: [404],
+    errors: [404, 503],
     handler: async ({ query, data }) => {
       const m = await mapped(data.db, query.version);
       return {
@@ -111,7 +140,7 @@ export const needsRoutes: RouteDef[] = [
     response: coverageSchema,
     maxAge: 10,
     cache: 'none',
-    errors: [404],
+    errors: [404, 503],
     handler: async ({ query, data }) => {
       const m = await mapped(data.db, query.version);
       return { import: m.import, overall: m.coverage.overall, roles: m.coverage.roles };
@@ -127,7 +156,7 @@ export const needsRoutes: RouteDef[] = [
     response: landingSchema,
     maxAge: 10,
     cache: 'none',
-    errors: [404],
+    errors: [404, 503],
     handler: async ({ params, query, data }) => {
       const m = await mapped(data.db, query.version);
       const role = m.report.roles.find((r) => r.id === params.role);
