@@ -263,7 +263,8 @@ describe('governance over a simulated governor', () => {
       const cuts = entries.filter((e) => e.kind === 'parameter-change' && e.param === 'nextRoundTreasuryRewardCutRate');
       expect(cuts.length).toBeGreaterThanOrEqual(2);
       const restored = cuts[cuts.length - 1]!;
-      expect(restored).toMatchObject({ value: (10n ** 26n).toString(), lips: [101] });
+      // Restored from 0: the ceiling had zeroed the cut without any ParameterUpdate.
+      expect(restored).toMatchObject({ value: (10n ** 26n).toString(), previousValue: '0', lips: [101] });
       expect(restored.proposalId).not.toBeNull();
       expect(restored.time).toBeGreaterThan(0);
       const csv = await get('/api/v1/calendar?format=csv');

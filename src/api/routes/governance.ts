@@ -345,7 +345,7 @@ export async function calendar(data: ApiData): Promise<CalendarEntry[]> {
     for (const x of rounds) if (x.blockNumber <= block) r = x.round;
     return r;
   };
-  return buildCalendar(
+  const entries = buildCalendar(
     contracts,
     params,
     snap.proposals.map((p) => ({
@@ -359,6 +359,10 @@ export async function calendar(data: ApiData): Promise<CalendarEntry[]> {
     })),
     (b) => ({ time: times.get(b) ?? null, round: roundAt(b) }),
   );
+  // The BondingManager zeroes the cut at the ceiling without a ParameterUpdate: the rate in force in the
+  // round of a change is the true previous value.
+  const cutOf = new Map(snap.rounds.map((r) => [r.round, r.treasuryRewardCutRate.toString()]));
+  return entries.map((e) => (e.param === 'nextRoundTreasuryRewardCutRate' && e.round !== null && cutOf.has(e.round) ? { ...e, previousValue: cutOf.get(e.round)! } : e));
 }
 
 export const governanceRoutes: RouteDef[] = [
