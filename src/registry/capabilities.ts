@@ -123,9 +123,17 @@ export interface Version {
 
 /** Parses "0.8.4", "v0.8.4", "0.8.4-rc1", "0.8.4+abc" (build metadata ignored); null when not a version. */
 export function parseVersion(text: string): Version | null {
-  const m = /^v?(\d{1,6})(?:\.(\d{1,6}))?(?:\.(\d{1,6}))?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.exec(text.trim());
+  const m = /^v?(\d{1,5})(?:\.(\d{1,5}))?(?:\.(\d{1,5}))?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.exec(text.trim());
   if (!m) return null;
   return { parts: [Number(m[1]), Number(m[2] ?? 0), Number(m[3] ?? 0)], pre: m[4] !== undefined };
+}
+
+/**
+ * A number with the order of compareVersions (parts are below 1e5, so the key is an exact double): lets
+ * the matcher compare versions as plain numbers.
+ */
+export function versionKey(v: Version): number {
+  return ((v.parts[0] * 1e5 + v.parts[1]) * 1e5 + v.parts[2]) * 2 + (v.pre ? 0 : 1);
 }
 
 /** Semver order on major.minor.patch; a pre-release sorts below its release. */

@@ -30,8 +30,8 @@ const LabelsPage = lazy(() => import('./pages/Labels.js'));
 const IncomePage = lazy(() => import('./pages/Income.js'));
 const InvestorPage = lazy(() => import('./pages/Investor.js'));
 
-const IncomePage = lazy(() => import('./pages/Income.js'));
-const InvestorPage = lazy(() => import('./pages/Investor.js'));
+const MatchPage = lazy(() => import('./pages/Match.js'));
+const MarketPage = lazy(() => import('./pages/Market.js'));
 
 /** One dashboard page: the first route whose pattern matches the path renders. */
 export interface PageRoute {
@@ -77,9 +77,8 @@ export const pageRoutes: PageRoute[] = [
   { pattern: /^\/income$/, render: () => <IncomePage /> },
   { pattern: /^\/income\/(0x[0-9a-fA-F]{40})$/, render: (m) => <IncomePage address={addr(m)} /> },
   { pattern: /^\/investors$/, render: () => <InvestorPage /> },
-  { pattern: /^\/income$/, render: () => <IncomePage /> },
-  { pattern: /^\/income\/(0x[0-9a-fA-F]{40})$/, render: (m) => <IncomePage address={addr(m)} /> },
-  { pattern: /^\/investors$/, render: () => <InvestorPage /> },
+  { pattern: /^\/match$/, render: () => <MatchPage /> },
+  { pattern: /^\/market$/, render: () => <MarketPage /> },
 ];
 
 export const navItems: NavItem[] = [
@@ -96,6 +95,6 @@ export const navItems: NavItem[] = [
   { href: '/labels', label: 'Labels' },
   { href: '/income', label: 'Income' },
   { href: '/investors', label: 'Investors' },
-  { href: '/income', label: 'Income' },
-  { href: '/investors', label: 'Investors' },
+  { href: '/match', label: 'Match' },
+  { href: '/market', label: 'Market' },
 ];

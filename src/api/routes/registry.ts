@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { AdvertError, advertFromOrchestratorInfo, advertToJson, priceNumber, type Advert, type Price } from '../../registry/adverts.js';
 import { CAPABILITIES, capabilityName } from '../../registry/capabilities.js';
-import { match, prepareCandidates, type Exclusion, type Match, type PreparedCandidate } from '../../registry/matcher.js';
+import { match, prepareCandidates, type Match, type PreparedCandidate } from '../../registry/matcher.js';
 import { parseRequirements, requirementsToJson, type Requirements } from '../../registry/profiles.js';
 import { SignatureError, verifySignedAdvert, verifySignedProfile } from '../../registry/statements.js';
 import {
@@ -251,23 +251,17 @@ function matchJson(m: Match, i: number) {
 /** Loads candidates and telemetry for `r`, runs the matcher, serializes. */
 async function runMatch(db: Kysely<Database>, r: Requirements, telemetryDays: number, excludedLimit: number, profile: { gateway: string; name: string } | null) {
   const candidates = prepareCandidates(await loadCandidates(db));
-  const needsTelemetry = r.minSuccessRate !== null || r.maxP95LatencyMs !== null;
   // Telemetry is shown for every match, so it is loaded even when no threshold asks for it.
-  const telemetry = await telemetryFor(db, r, new Date(Date.now() - telemetryDays * DAY * 1000)).catch((e: unknown) => {
-    if (needsTelemetry) throw e;
-    return new Map();
-  });
+  const telemetry = await telemetryFor(db, r, new Date(Date.now() - telemetryDays * DAY * 1000));
   const res = match(r, candidates, telemetry);
-  const counts: Record<string, number> = {};
-  for (const x of res.excluded) for (const code of new Set(x.reasons.map((y: Exclusion) => y.code))) counts[code] = (counts[code] ?? 0) + 1;
   return {
     requirements: requirementsToJson(r),
     profile,
     candidates: candidates.length,
     matched: res.matches.length,
-    exclusionCounts: counts,
+    exclusionCounts: res.exclusionCounts,
     matches: res.matches.map(matchJson),
-    excluded: res.excluded.slice(0, excludedLimit).map((x) => ({ ...factsJson(x.candidate), reasons: x.reasons })),
+    excluded: res.excludedTop(excludedLimit).map((x) => ({ ...factsJson(x.candidate), reasons: x.reasons })),
   };
 }
 
