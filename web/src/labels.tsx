@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQueries } from '@tanstack/react-query';
 import { api } from './api.js';
 import { shortAddress } from './format.js';
 import { Link } from './router.js';
@@ -13,16 +13,22 @@ export interface AddressLabelData {
   signature: string;
 }
 
-/** Labels in force for the given addresses (one request per distinct set, at most 200 addresses). */
+/** Addresses per lookup request: 80 × 43 characters keeps the URL under the API's 4096-character limit. */
+const CHUNK = 80;
+
+/** Labels in force for the given addresses, looked up in chunks (one cached request per distinct chunk). */
 export function useLabels(addresses: readonly string[]): Map<string, AddressLabelData> {
-  const uniq = [...new Set(addresses.map((a) => a.toLowerCase()))].sort().slice(0, 200);
-  const q = useQuery({
-    queryKey: ['labels', uniq],
-    queryFn: () => api<{ data: AddressLabelData[] }>('/api/v1/labels', { addresses: uniq.join(',') }),
-    enabled: uniq.length > 0,
-    staleTime: 30_000,
+  const uniq = [...new Set(addresses.map((a) => a.toLowerCase()))].sort();
+  const chunks: string[][] = [];
+  for (let i = 0; i < uniq.length; i += CHUNK) chunks.push(uniq.slice(i, i + CHUNK));
+  const results = useQueries({
+    queries: chunks.map((c) => ({
+      queryKey: ['labels', c],
+      queryFn: () => api<{ data: AddressLabelData[] }>('/api/v1/labels', { addresses: c.join(',') }),
+      staleTime: 30_000,
+    })),
   });
-  return new Map((q.data?.data ?? []).map((l) => [l.address, l]));
+  return new Map(results.flatMap((r) => r.data?.data ?? []).map((l) => [l.address, l]));
 }
 
 /** The self-identified name of an address as a small badge; nothing when it has none. */

@@ -140,6 +140,7 @@ export default function Delegators() {
       </section>
       <section className="panel">
         <h2>Stake distribution</h2>
+        <div className="table-wrap">
         <table data-testid="buckets">
           <thead>
             <tr>
@@ -158,6 +159,7 @@ export default function Delegators() {
             ))}
           </tbody>
         </table>
+        </div>
       </section>
       <section className="panel">
         <h2>Top delegators</h2>
