@@ -139,6 +139,29 @@ describe('matcher rules (go-livepeer CompatibleWith, then caps)', () => {
     expect(codes({}, advert(), { active: false, stake: 0n })).toEqual([]);
   });
 
+  it('decides exactly where floats cannot: prices and stakes one wei apart', () => {
+    const big = advert({ prices: [{ capability: 27, model: 'sdxl', pricePerUnit: '1000000000000000001', pixelsPerUnit: '1' }] });
+    expect(codes({ maxPrice: { pricePerUnit: '1000000000000000001', pixelsPerUnit: 1 } }, big)).toEqual([]);
+    expect(codes({ maxPrice: { pricePerUnit: '1000000000000000000', pixelsPerUnit: 1 } }, big)).toEqual(['price']);
+    const stake = 5000n * 10n ** 18n;
+    expect(codes({ minStake: String(stake) }, advert(), { stake })).toEqual([]);
+    expect(codes({ minStake: String(stake + 1n) }, advert(), { stake })).toEqual(['stake']);
+  });
+
+  it('regions and tags beyond 31 distinct values are still matched (list fallback)', () => {
+    const many = Array.from({ length: 40 }, (_, i) =>
+      cand(advert({ orchestrator: `0x${(i + 1).toString(16).padStart(40, '0')}`, regions: [`R${i}`], tags: [`t${i}`] })),
+    );
+    const set = prepareCandidates(many);
+    const r = match(parseRequirements({ capability: 27, region: 'R7', tags: ['t7'] }), set, new Map());
+    expect(r.matches.map((m) => m.address)).toEqual([`0x${(8).toString(16).padStart(40, '0')}`]);
+    expect(r.exclusionCounts).toEqual({ region: 39, tags: 39 });
+    expect(r.excludedTop(2).map((x) => x.reasons.map((y) => y.code))).toEqual([
+      ['region', 'tags'],
+      ['region', 'tags'],
+    ]);
+  });
+
   it('reports every failed rule, not only the first', () => {
     const r = codes({ minVersion: '1.0.0', warm: true, model: 'flux', region: 'SIN', tags: ['soc2'], minStake: '5000', activeOnly: true }, advert(), { active: false });
     expect(r).toEqual(['version', 'warm', 'region', 'tags', 'stake', 'inactive']);
