@@ -138,9 +138,11 @@ describe.each(dbKinds)('staking intelligence on %s', (kind) => {
     const raw = (await sql<{ round: string; s: string; tas: string; inflation: string }>`
       select round::text, (l2_supply + coalesce(l1_supply, 0))::text as s, total_active_stake::text as tas, inflation::text from protocol_round order by round`.execute(db.db)).rows;
     const { body } = await get('/api/v1/staking/issuance?rounds=20');
-    const first = BigInt(raw[0]!.s);
+    const first = BigInt(raw.find((r) => BigInt(r.tas) > 0n)!.s);
     const last = raw[raw.length - 1]!;
     const p = body.past[body.past.length - 1];
+    expect(body.past[0].round).toBe(Number(raw.find((r) => BigInt(r.tas) > 0n)!.round));
+    expect(body.past[0].liquidSharePpb).toBe(1_000_000_000);
     expect(p.liquidSharePpb).toBe(Number((first * 1_000_000_000n) / BigInt(last.s)));
     expect(p.stakedSharePpb).toBeGreaterThan(p.liquidSharePpb);
     const part = Number((BigInt(last.tas) * 1_000_000_000n) / BigInt(last.s)) / 1e9;

@@ -436,7 +436,8 @@ export const stakingRoutes: RouteDef[] = [
     maxAge: 30,
     handler: async ({ query, data }) => {
       const { rounds, params, chain } = await issuanceInputs(data);
-      const live = rounds.filter((r) => r.supply > 0n);
+      // From the first round with bonded stake: before it the network is not yet staking (a fresh deployment).
+      const live = rounds.filter((r) => r.supply > 0n && r.totalActiveStake > 0n);
       const past = pastDilution(live).map((p, i) => {
         const r = live[i]!;
         return {
