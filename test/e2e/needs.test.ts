@@ -9,6 +9,7 @@ import { importReport } from '../../src/needs/store.js';
 import { percent, shortAddress, token } from '../../web/src/format.js';
 import { ensureWebBuilt, launchBrowser, SCREENSHOTS, WEB_DIST } from './browser.js';
 import { indexedFixture, type IndexedFixture } from './fixture.js';
+import { openTestDb } from '../helpers/db.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
 
@@ -157,6 +158,24 @@ describe('data-needs map, coverage and role pages in Chromium over an indexed si
     await missing.getByTestId('error').waitFor();
     expect(await missing.getByTestId('error').innerText()).toContain('no role "builder" in the report');
     await missing.close();
+  });
+
+  it('says how to import a report when none is stored', async () => {
+    const empty = await openTestDb('pglite', { migrate: true });
+    const app = createApp({ db: empty.db, dbKind: 'pglite', status: () => ({ headBlock: 0, indexedBlock: 0, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: WEB_DIST });
+    const bare = await startServer({ app, port: 0 });
+    try {
+      for (const p of ['/needs', '/needs/coverage', '/roles/gateway']) {
+        const page = await context.newPage();
+        await page.goto(`${bare.url}${p}`);
+        await page.getByTestId('error').waitFor();
+        expect(await page.getByTestId('error').innerText()).toContain('run `atlas needs import <report dir>`');
+        await page.close();
+      }
+    } finally {
+      await bare.close();
+      await empty.close();
+    }
   });
 
   it('works at 375 px without horizontal scrolling', async () => {
