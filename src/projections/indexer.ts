@@ -1,12 +1,13 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Address } from 'viem';
 import { EventDecoder, type DecodedEvent } from '../chain/decode.js';
 import { L1ClockReader, ParamReader, type ParamRequest } from '../chain/enrich.js';
 import type { NetworkConfig } from '../chain/networks.js';
 import { RpcClient, type RpcClientOptions } from '../chain/rpc.js';
+import { deferIndexes, restoreDeferredIndexes } from '../store/deferredIndexes.js';
 import type { Database } from '../store/schema.js';
 import { SyncEngine, type ReorgInfo, type SyncProgress } from '../sync/engine.js';
-import type { BlockHeader, RawLog } from '../sync/logFetcher.js';
+import { getBlockNumber, type BlockHeader, type RawLog } from '../sync/logFetcher.js';
 import type { BlockContext, ProtocolProjector } from './protocolProjector.js';
 import { loadProjector, planWrite, pruneUndo, rollbackProjections, writePlan, type WritePlan } from './protocolStore.js';
 import { priceExtension } from '../prices/projection.js';
@@ -36,6 +37,11 @@ export interface IndexerOptions {
   /** Retry and timeout tuning of the JSON-RPC client. */
   rpcOptions?: Omit<RpcClientOptions, 'url'>;
   onProgress?: (p: SyncProgress) => void;
+  /**
+   * A backfill further behind than this many blocks (or into an empty database) drops the secondary
+   * indexes of chain_event and winning_ticket and rebuilds them at the end; 0 never does. Default 10,000.
+   */
+  deferIndexesBlocks?: number;
   onReorg?: (r: ReorgInfo) => void;
   onError?: (e: Error) => void;
   /** Extra projections on the same engine; default: the network's price sources (src/prices). */
@@ -55,6 +61,9 @@ export interface IndexerStats {
   writeMs: number;
 }
 
+/** Append-only tables written in bulk by every batch. */
+const BULK_TABLES = ['chain_event', 'winning_ticket'];
+
 interface PreparedBatch {
   plan: WritePlan;
   logs: number;
@@ -73,6 +82,7 @@ export class ProtocolIndexer {
   private readonly params: ParamReader;
   private readonly l1Clock: L1ClockReader;
   private projector: ProtocolProjector | null = null;
+  private indexesChecked = false;
   private readonly extensions: IndexerExtension[];
   private readonly extensionOf = new Map<string, IndexerExtension>();
   /** The sync engine's last progress report (phase, block, head). */
@@ -209,19 +219,51 @@ export class ProtocolIndexer {
     return { phase: p.phase, indexedBlock: p.block, headBlock: p.head, lagBlocks: Math.max(0, p.head - p.block) };
   }
 
-  /** Backfill to head − confirmations. */
+  /**
+   * Backfill to head − confirmations. A long one (nothing stored yet, or more than `deferIndexesBlocks`
+   * behind) runs without the secondary indexes of the append-only tables and builds them once at the end.
+   */
   async backfill(signal?: AbortSignal): Promise<void> {
-    await this.guard(() => this.engine.runBackfill({ signal }));
+    await this.guard(async () => {
+      const deferred = (this.opts.deferIndexesBlocks ?? 10_000) > 0 && (await this.longBackfillAhead()) ? await deferIndexes(this.opts.db, BULK_TABLES) : 0;
+      try {
+        await this.engine.runBackfill({ signal });
+      } finally {
+        if (deferred > 0 || !this.indexesChecked) await restoreDeferredIndexes(this.opts.db);
+        this.indexesChecked = true;
+      }
+    });
   }
 
   /** One live step: reorg check, confirmed blocks, then the unconfirmed tip. */
   async syncOnce(): Promise<void> {
-    await this.guard(() => this.engine.syncOnce());
+    await this.guard(async () => {
+      await this.ensureIndexes();
+      await this.engine.syncOnce();
+    });
   }
 
   /** Follow the head until `signal` aborts. */
   async follow(signal: AbortSignal): Promise<void> {
-    await this.guard(() => this.engine.runLive({ signal }));
+    await this.guard(async () => {
+      await this.ensureIndexes();
+      await this.engine.runLive({ signal });
+    });
+  }
+
+  /** Indexes a killed backfill left dropped are rebuilt before live work (and queries) rely on them. */
+  private async ensureIndexes(): Promise<void> {
+    if (this.indexesChecked) return;
+    await restoreDeferredIndexes(this.opts.db);
+    this.indexesChecked = true;
+  }
+
+  private async longBackfillAhead(): Promise<boolean> {
+    const any = await sql<{ one: number }>`select 1 as one from chain_event limit 1`.execute(this.opts.db);
+    if (any.rows.length === 0) return true;
+    const cps = await this.engine.checkpoints();
+    const head = await getBlockNumber(this.rpc);
+    return head - Math.min(...cps.map((c) => c.block)) > (this.opts.deferIndexesBlocks ?? 10_000);
   }
 
   private async guard<T>(fn: () => Promise<T>): Promise<T> {

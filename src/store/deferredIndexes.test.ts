@@ -1,0 +1,36 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dbKinds, openTestDb, type TestDb } from '../../test/helpers/db.js';
+import { deferIndexes, restoreDeferredIndexes } from './deferredIndexes.js';
+
+const indexesOf = async (db: TestDb, table: string) =>
+  (await sql<{ name: string; def: string }>`select indexname as name, indexdef as def from pg_indexes where tablename = ${table} order by indexname`.execute(db.db)).rows;
+
+for (const kind of dbKinds) {
+  describe(`deferred indexes on ${kind}`, () => {
+    let db: TestDb;
+    beforeAll(async () => {
+      db = await openTestDb(kind, { migrate: true });
+    });
+    afterAll(async () => db?.close());
+
+    it('drops secondary indexes (never the primary key), records them, and rebuilds them identically', async () => {
+      const before = await indexesOf(db, 'chain_event');
+      expect(before.map((i) => i.name)).toEqual(['chain_event_a1_idx', 'chain_event_a2_idx', 'chain_event_name_idx', 'chain_event_pkey']);
+      expect(await deferIndexes(db.db, ['chain_event', 'winning_ticket'])).toBe(5);
+      expect((await indexesOf(db, 'chain_event')).map((i) => i.name)).toEqual(['chain_event_pkey']);
+      // Deferring again (a restarted backfill) keeps the first record.
+      expect(await deferIndexes(db.db, ['chain_event', 'winning_ticket'])).toBe(0);
+      expect(await restoreDeferredIndexes(db.db)).toBe(5);
+      expect(await indexesOf(db, 'chain_event')).toEqual(before);
+      expect(await restoreDeferredIndexes(db.db)).toBe(0);
+    });
+
+    it('rebuilds what a killed backfill left dropped even if some came back already', async () => {
+      await deferIndexes(db.db, ['winning_ticket']);
+      await sql`create index winning_ticket_sender_idx on winning_ticket (sender, round)`.execute(db.db);
+      expect(await restoreDeferredIndexes(db.db)).toBe(2);
+      expect((await indexesOf(db, 'winning_ticket')).map((i) => i.name)).toEqual(['winning_ticket_pkey', 'winning_ticket_recipient_idx', 'winning_ticket_sender_idx']);
+    });
+  });
+}
