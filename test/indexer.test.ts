@@ -119,6 +119,16 @@ describe.each(dbKinds)('indexer against the simulator on %s', (kind) => {
     expect(indexer.stats.unknownLogs).toBe(0);
   });
 
+  it('rebuilt the secondary indexes it deferred for the first (empty-database) backfill', async () => {
+    const idx = await sql<{ name: string }>`select indexname as name from pg_indexes where tablename in ('chain_event', 'winning_ticket') order by indexname`.execute(db.db);
+    expect(idx.rows.map((r) => r.name)).toEqual([
+      'chain_event_a1_idx', 'chain_event_a2_idx', 'chain_event_name_idx', 'chain_event_pkey',
+      'winning_ticket_pkey', 'winning_ticket_recipient_idx', 'winning_ticket_sender_idx',
+    ]);
+    const pending = await sql`select 1 from atlas_meta where key = 'deferred_indexes'`.execute(db.db);
+    expect(pending.rows).toEqual([]);
+  });
+
   it('records rounds, tickets, treasury and governance', async () => {
     const rounds = await sql<Record<string, string>>`select * from protocol_round order by round`.execute(db.db);
     expect(rounds.rows.length).toBe(sim.groundTruth.rounds.length + 1);
