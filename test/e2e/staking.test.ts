@@ -86,6 +86,12 @@ describe('staking pages in Chromium against the API over an indexed simulator ne
     await page.locator('[data-testid="recommendations"] tbody tr').first().waitFor();
     expect(await page.locator('[data-testid="recommendations"] tbody tr').count()).toBe(recs.length);
     expect(await page.locator('[data-testid="recommendations"] tbody tr').first().getAttribute('data-address')).toBe(recs[0]!.address);
+    const [del] = (await sql<{ address: string }>`select address from delegator where bonded_amount > 0 and address <> delegate order by bonded_amount desc limit 1`.execute(fx.db.db)).rows;
+    const dy = await api(`/api/v1/staking/yields/${del!.address}`);
+    await page.getByTestId('delegator-yield-input').fill(del!.address);
+    await page.getByRole('button', { name: 'Show' }).click();
+    await page.getByTestId('delegator-rewards-30').waitFor();
+    expect(await text(page, 'delegator-rewards-30')).toBe(`${decimal(dy.windows[0].rewards.formatted, 6)} LPT`);
     await shot(page, 'staking-yields');
     await page.close();
   });

@@ -23,6 +23,7 @@ export default function DelegateActivity({ address }: { address: string }) {
   const d = q.data;
   return (
     <div className="page">
+      <StakingNav />
       <h1>
         Delegate <Address address={d.address} label={d.label ?? undefined} href={`/orchestrators/${d.address}`} />
       </h1>

@@ -181,6 +181,80 @@ function Recommender() {
   );
 }
 
+interface DelegatorYield {
+  address: string;
+  delegate: string | null;
+  delegateLabel: AddressLabelData | null;
+  bondedAmount: AmountLike;
+  windows: { days: number; startRound: number; endRound: number; complete: boolean; rewards: AmountLike; fees: AmountLike; rewardRate: number | null }[];
+}
+
+function DelegatorLookup() {
+  const [value, setValue] = useState('');
+  const [address, setAddress] = useState<string | null>(null);
+  const q = useQuery({ queryKey: ['delegator-yield', address], queryFn: () => api<DelegatorYield>(`/api/v1/staking/yields/${address}`), enabled: address !== null });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (/^0x[0-9a-fA-F]{40}$/.test(value.trim())) setAddress(value.trim().toLowerCase());
+  };
+  return (
+    <section className="panel">
+      <h2>What a delegator earned</h2>
+      <form className="filters" onSubmit={submit}>
+        <label>
+          Delegator
+          <input value={value} onChange={(e) => setValue(e.target.value)} placeholder="0x…" maxLength={42} data-testid="delegator-yield-input" />
+        </label>
+        <button type="submit">Show</button>
+      </form>
+      {address === null ? null : q.isPending ? (
+        <Loading />
+      ) : q.isError ? (
+        <ErrorBox error={q.error} />
+      ) : (
+        <div className="table-wrap">
+          <p className="muted">
+            Bonded {token(q.data.bondedAmount, 4)}
+            {q.data.delegate ? (
+              <>
+                {' '}
+                to <Address address={q.data.delegate} label={q.data.delegateLabel ?? undefined} href={`/orchestrators/${q.data.delegate}`} />
+              </>
+            ) : null}
+            . Earnings: unclaimed from the pool factors plus the in-window part of each claim.
+          </p>
+          <table data-testid="delegator-yield">
+            <thead>
+              <tr>
+                <th>Window</th>
+                <th>Rounds</th>
+                <th>LPT earned</th>
+                <th>ETH earned</th>
+                <th>Reward rate</th>
+              </tr>
+            </thead>
+            <tbody>
+              {q.data.windows.map((w) => (
+                <tr key={w.days}>
+                  <td>
+                    {w.days} days{w.complete ? '' : ' (partial)'}
+                  </td>
+                  <td className="num">
+                    {w.startRound}–{w.endRound}
+                  </td>
+                  <td className="num" data-testid={`delegator-rewards-${w.days}`}>{token(w.rewards, 6)}</td>
+                  <td className="num">{token(w.fees, 8)}</td>
+                  <td className="num">{percent(w.rewardRate, 4)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
 export default function StakingYields() {
   const q = useQuery({ queryKey: ['yields'], queryFn: () => api<{ data: YieldRow[] }>('/api/v1/staking/yields') });
   const [selected, setSelected] = useState<string | null>(null);
@@ -237,6 +311,7 @@ export default function StakingYields() {
           <p className="muted">Reward columns: LPT earned per LPT delegated. Click a row for its forward yield.</p>
         </div>
       )}
+      <DelegatorLookup />
       {pick && <ForwardFan address={pick} />}
       <Recommender />
     </div>
