@@ -8,6 +8,7 @@ import type { AtlasDb } from '../store/db.js';
 import { ConfigError, loadConfig } from './config.js';
 import { claimNetwork, freshSimulatorDatabase, openDatabase } from './database.js';
 import { ProgressLine } from './progress.js';
+import { seedDemoTelemetry } from '../telemetry/demo.js';
 
 /**
  * `atlas start`: on the default configuration a simulated network is generated on a local node
@@ -69,6 +70,14 @@ export async function startCommand(): Promise<void> {
     const status = (): IndexerStatus => indexer.status();
     server = await startServer({ app: createApp({ db: db.db, dbKind: db.kind, status, telemetry: cfg.telemetry }), host: cfg.http.host, port: cfg.http.port });
     log(`dashboard and API on http://${cfg.http.host === '0.0.0.0' ? 'localhost' : cfg.http.host}:${server.port} (OpenAPI at /openapi.json, GraphQL at /graphql)`);
+    if (cfg.network.kind === 'simulator') {
+      // Demo gateway telemetry from the simulated population (the leaderboard, capacity and demand pages).
+      const demoScenario = resolveScenario({ preset: cfg.network.preset, seed: cfg.network.seed, ...(cfg.network.rounds !== undefined ? { rounds: cfg.network.rounds } : {}) });
+      void seedDemoTelemetry(db.db, demoScenario).then(
+        (r) => log(`demo telemetry: ${r.reports.toLocaleString('en-US')} job reports and ${r.events.toLocaleString('en-US')} gateway events from the simulated gateways`),
+        (e: unknown) => log(`demo telemetry stopped: ${(e as Error).message}`),
+      );
+    }
     await indexer.follow(controller.signal);
     await simulation;
   } finally {

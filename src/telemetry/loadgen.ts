@@ -16,7 +16,7 @@ interface PipelineProfile {
   models: string[];
   /** Median successful round trip (ms). */
   rttMs: number;
-  /** Units per job and wei per unit (median). */
+  /** Units per job and wei per unit (median): a job costs about 1e14–1e15 wei. */
   units: number;
   weiPerUnit: number;
   segDurationMs?: number;
@@ -24,17 +24,17 @@ interface PipelineProfile {
 }
 
 const PROFILES: Record<string, PipelineProfile> = {
-  transcoding: { models: [''], rttMs: 800, units: 55_296_000, weiPerUnit: 0.0012, segDurationMs: 2000, errors: ['transcode_failed', 'segment_upload_failed', 'timeout'] },
-  'text-to-image': { models: ['ByteDance/SDXL-Lightning', 'black-forest-labs/FLUX.1-schnell'], rttMs: 2500, units: 1_048_576, weiPerUnit: 4, errors: ['inference_error', 'timeout', 'orchestrator_busy'] },
-  'image-to-image': { models: ['timbrooks/instruct-pix2pix'], rttMs: 3000, units: 1_048_576, weiPerUnit: 4, errors: ['inference_error', 'timeout'] },
-  'image-to-video': { models: ['stabilityai/stable-video-diffusion-img2vid-xt-1-1'], rttMs: 25_000, units: 14_745_600, weiPerUnit: 3, errors: ['inference_error', 'timeout', 'orchestrator_busy'] },
-  upscale: { models: ['stabilityai/stable-diffusion-x4-upscaler'], rttMs: 8000, units: 4_194_304, weiPerUnit: 3, errors: ['inference_error', 'timeout'] },
-  'audio-to-text': { models: ['openai/whisper-large-v3'], rttMs: 1500, units: 60_000, weiPerUnit: 30, errors: ['inference_error', 'timeout'] },
-  'segment-anything-2': { models: ['facebook/sam2-hiera-large'], rttMs: 1200, units: 1_048_576, weiPerUnit: 2, errors: ['inference_error'] },
-  llm: { models: ['meta-llama/Meta-Llama-3.1-8B-Instruct'], rttMs: 3000, units: 800, weiPerUnit: 20_000, errors: ['inference_error', 'timeout', 'orchestrator_busy'] },
-  'image-to-text': { models: ['Salesforce/blip-image-captioning-large'], rttMs: 900, units: 1_048_576, weiPerUnit: 1, errors: ['inference_error'] },
-  'live-video-to-video': { models: ['streamdiffusion'], rttMs: 180, units: 921_600, weiPerUnit: 2, errors: ['inference_error', 'no_response'] },
-  'text-to-speech': { models: ['parler-tts/parler-tts-large-v1'], rttMs: 3000, units: 2_000, weiPerUnit: 1_000, errors: ['inference_error', 'timeout'] },
+  transcoding: { models: [''], rttMs: 800, units: 55_296_000, weiPerUnit: 2_000_000, segDurationMs: 2000, errors: ['transcode_failed', 'segment_upload_failed', 'timeout'] },
+  'text-to-image': { models: ['ByteDance/SDXL-Lightning', 'black-forest-labs/FLUX.1-schnell'], rttMs: 2500, units: 1_048_576, weiPerUnit: 400_000_000, errors: ['inference_error', 'timeout', 'orchestrator_busy'] },
+  'image-to-image': { models: ['timbrooks/instruct-pix2pix'], rttMs: 3000, units: 1_048_576, weiPerUnit: 400_000_000, errors: ['inference_error', 'timeout'] },
+  'image-to-video': { models: ['stabilityai/stable-video-diffusion-img2vid-xt-1-1'], rttMs: 25_000, units: 14_745_600, weiPerUnit: 300_000_000, errors: ['inference_error', 'timeout', 'orchestrator_busy'] },
+  upscale: { models: ['stabilityai/stable-diffusion-x4-upscaler'], rttMs: 8000, units: 4_194_304, weiPerUnit: 300_000_000, errors: ['inference_error', 'timeout'] },
+  'audio-to-text': { models: ['openai/whisper-large-v3'], rttMs: 1500, units: 60_000, weiPerUnit: 3_000_000_000, errors: ['inference_error', 'timeout'] },
+  'segment-anything-2': { models: ['facebook/sam2-hiera-large'], rttMs: 1200, units: 1_048_576, weiPerUnit: 200_000_000, errors: ['inference_error'] },
+  llm: { models: ['meta-llama/Meta-Llama-3.1-8B-Instruct'], rttMs: 3000, units: 800, weiPerUnit: 2_000_000_000_000, errors: ['inference_error', 'timeout', 'orchestrator_busy'] },
+  'image-to-text': { models: ['Salesforce/blip-image-captioning-large'], rttMs: 900, units: 1_048_576, weiPerUnit: 100_000_000, errors: ['inference_error'] },
+  'live-video-to-video': { models: ['streamdiffusion'], rttMs: 180, units: 921_600, weiPerUnit: 200_000_000, errors: ['inference_error', 'no_response'] },
+  'text-to-speech': { models: ['parler-tts/parler-tts-large-v1'], rttMs: 3000, units: 2_000, weiPerUnit: 100_000_000_000, errors: ['inference_error', 'timeout'] },
 };
 
 export interface LoadGateway {
@@ -170,9 +170,9 @@ export function hourEvents(plan: LoadPlan, hourMs: number, hour: GeneratedHour):
     let i = 0;
     for (const [k, e] of paid) {
       if (e.wei === 0n) continue;
-      // Tickets of 1e15 wei face value at the probability that makes their expected value the fees owed.
+      // Tickets of 1e15 wei face value at the probability that makes their expected value the fees owed (at most 1).
       const face = 10n ** 15n;
-      const tickets = 10n;
+      const tickets = BigInt(Math.max(10, Math.ceil(Number(e.wei) / 1e15)));
       const winProb = Number(e.wei) / Number(face * tickets);
       lines.push(JSON.stringify({ id: `pay-${hourMs}-${i++}`, type: 'create_new_payment', timestamp: hourMs + 3_599_000, gateway: g.account.address, data: { capability: e.capability, sessionID: `s-${hourMs}-${i}`, recipient: k.split('|')[0], sender: g.account.address, faceValue: `${face} WEI`, winProb: winProb.toFixed(18), numTickets: String(tickets) } }));
     }

@@ -55,7 +55,7 @@ describe('telemetry pages in Chromium over load-generated reports and an indexed
     const allowList = plan.gateways.map((g) => g.account.address.toLowerCase());
     const telemetry = { chainId: 31337, allowList, now: () => now, retention: false as const };
     const endHour = Math.floor(now / HOUR) * HOUR - HOUR;
-    fed = await feed(plan, { kind: 'db', db: fx.db.db, ingest: { ...telemetry, allowList: new Set(allowList) } }, { fromHour: endHour - 47 * HOUR, toHour: endHour, jobsPerHour: 30, batchSize: 500 });
+    fed = await feed(plan, { kind: 'db', db: fx.db.db, ingest: { ...telemetry, allowList: new Set(allowList) } }, { fromHour: endHour - 35 * HOUR, toHour: endHour, jobsPerHour: 30, batchSize: 2000 });
     const app = createApp({
       db: fx.db.db,
       dbKind: 'pglite',
@@ -81,7 +81,7 @@ describe('telemetry pages in Chromium over load-generated reports and an indexed
   });
 
   it('leaderboard ranks orchestrators with the API scores and shows the latency distribution', async () => {
-    expect(fed.reports).toBeGreaterThan(1000);
+    expect(fed.reports).toBeGreaterThan(500);
     const pipes = (await api('/api/pipelines?days=30')).pipelines as J[];
     const chosen = (pipes.find((p) => p.id !== 'transcoding') ?? pipes[0])!.id as string;
     const board = await api(`/api/v1/telemetry/leaderboard?pipeline=${chosen}&region=GLOBAL&hours=168`);

@@ -60,8 +60,8 @@ export default function Demand() {
       </div>
       <section className="cards">
         <Stat label="Jobs reported" value={data.totals.jobs.reduce((a, b) => a + b, 0).toLocaleString('en-US')} testId="dem-jobs" />
-        <Stat label="Fees reported" value={`${token(amt(reported), 4)} ETH`} />
-        <Stat label="Paid on chain" value={`${token(amt(onchain), 4)} ETH`} sub="winning tickets" testId="dem-onchain" />
+        <Stat label="Fees reported" value={token(amt(reported), 4)} />
+        <Stat label="Paid on chain" value={token(amt(onchain), 4)} sub="winning tickets" testId="dem-onchain" />
         <Stat label="Unserved demand" value={percent(data.unserved.share, 2)} sub={`${data.unserved.unserved} of ${data.unserved.requests} requests`} testId="dem-unserved" />
       </section>
       {data.series.length === 0 && onchain === 0n ? (
