@@ -168,6 +168,7 @@ export class CandidateSet {
   readonly s1: Float64Array;
   readonly s2: Float64Array;
   readonly s3: Int8Array;
+  readonly s4: Float64Array;
   private readonly telemetryCols = new WeakMap<ReadonlyMap<string, TelemetryStats>, { succ: Float64Array; p95: Float64Array; has: Uint8Array }>();
 
   get length(): number {
@@ -189,6 +190,7 @@ export class CandidateSet {
     this.s1 = new Float64Array(n);
     this.s2 = new Float64Array(n);
     this.s3 = new Int8Array(n);
+    this.s4 = new Float64Array(n);
     for (const c of cs) for (const r of c.advert.regions) if (!this.regionBit.has(r)) this.regionBit.set(r, this.regionBit.size);
     for (const c of cs) for (const t of c.advert.tags) if (!this.tagBit.has(t)) this.tagBit.set(t, this.tagBit.size);
     this.regionOverflow = this.regionBit.size > MAX_DICT;
@@ -235,7 +237,7 @@ export class CandidateSet {
     });
   }
 
-  /** Telemetry as columns, derived once per telemetry map (the same map serves many queries). */
+  /** Telemetry as columns, derived once per telemetry map (the same map serves many queries; never mutate it after). */
   telemetry(map: ReadonlyMap<string, TelemetryStats>): { succ: Float64Array; p95: Float64Array; has: Uint8Array } {
     let t = this.telemetryCols.get(map);
     if (!t) {
@@ -322,10 +324,9 @@ export function match(r: Requirements, set: CandidateSet, telemetry: ReadonlyMap
     const mp = r.model === null ? undefined : set.modelPrices.get(r.capability)?.get(r.model);
     if (mp) for (let k = 0; k < mp.idx.length; k++) price[mp.idx[k]!] = mp.val[k]!;
   }
-  // VRAM reuses the runner column when no model rule needs it, else a fresh one.
   let vram: Float64Array | null = null;
   if (r.minVramBytes !== null) {
-    vram = r.model === null ? runner : new Float64Array(n);
+    vram = set.s4;
     vram.fill(NaN);
     const byModel = set.gpus.get(slug);
     if (byModel) {
@@ -358,7 +359,8 @@ export function match(r: Requirements, set: CandidateSet, telemetry: ReadonlyMap
   const tel = needsTelemetry ? set.telemetry(telemetry) : null;
   const minStakeF = r.minStake === null ? 0 : Number(r.minStake);
 
-  const masks = new Int32Array(n);
+  // One bit per rule: 16 rules fit a Uint16Array. Kept by the result, so excluded lists can be read later.
+  const masks = new Uint16Array(n);
   const counts = new Int32Array(EXCLUSION_CODES.length);
   const matchIdx: number[] = [];
   for (let i = 0; i < n; i++) {
