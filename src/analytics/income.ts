@@ -69,26 +69,26 @@ export async function incomeItems(db: Kysely<Database>, book: PriceBook, opts: {
     where round between ${opts.fromRound} and ${opts.toRound} and (${orch}::text is null or recipient = ${orch}) and paid > 0
     order by block_number, log_index`.execute(db);
   const out: IncomeItem[] = [];
-  const priced = (x: bigint, unit: 'LPT' | 'ETH', time: number) => book.usdE8(x, unit, time);
   for (const e of rewards.rows) {
     const amount = BigInt(e.a);
     const cut = cuts.get(`${e.o}|${e.r}`)?.rewardCut ?? 0n;
     const { commission, delegatorsRewards } = splitReward(amount, 0n, cut);
     const time = Number(e.t);
-    out.push(item(e.o, Number(e.r), time, 'reward', amount, commission, delegatorsRewards, (x) => priced(x, 'LPT', time)));
+    out.push(item(e.o, Number(e.r), time, 'reward', amount, commission, delegatorsRewards, book.valuer('LPT', time)));
   }
   for (const f of fees.rows) {
     const amount = BigInt(f.a);
+    // Fees always land in a pool on chain; a missing pool row means a partial index, and the payment counts as kept.
     const share = cuts.get(`${f.o}|${f.r}`)?.feeShare ?? 0n;
     const { delegatorsFees, transcoderCommissionFees } = splitFees(amount, share);
     const time = Number(f.t);
-    out.push(item(f.o, Number(f.r), time, 'fee', amount, transcoderCommissionFees, delegatorsFees, (x) => priced(x, 'ETH', time)));
+    out.push(item(f.o, Number(f.r), time, 'fee', amount, transcoderCommissionFees, delegatorsFees, book.valuer('ETH', time)));
   }
   return out;
 }
 
-function item(o: string, round: number, time: number, kind: 'reward' | 'fee', amount: bigint, kept: bigint, shared: bigint, usd: (x: bigint) => bigint | null): IncomeItem {
-  return { orchestrator: o, round, time, kind, amount, kept, shared, usdE8: usd(amount), keptUsdE8: usd(kept), sharedUsdE8: usd(shared) };
+function item(o: string, round: number, time: number, kind: 'reward' | 'fee', amount: bigint, kept: bigint, shared: bigint, usd: ((x: bigint) => bigint) | null): IncomeItem {
+  return { orchestrator: o, round, time, kind, amount, kept, shared, usdE8: usd ? usd(amount) : null, keptUsdE8: usd ? usd(kept) : null, sharedUsdE8: usd ? usd(shared) : null };
 }
 
 /** Period key of a time (unix s) or round: "2025-06-01" (UTC day), "2025-Q2", or the round number. */

@@ -102,6 +102,15 @@ export class PriceBook {
     return this.points[pair];
   }
 
+  /** A converter of ETH-wei or LPT-wei to USD (1e-8) at `time`, resolving the prices once; null when one is unknown then. */
+  valuer(unit: 'ETH' | 'LPT', time: number): ((amountWei: bigint) => bigint) | null {
+    const ethUsd = this.at('ETH/USD', time);
+    if (!ethUsd) return null;
+    if (unit === 'ETH') return (x) => usdE8OfEth(x, ethUsd);
+    const lptEth = this.at('LPT/ETH', time);
+    return lptEth ? (x) => usdE8OfLpt(x, lptEth, ethUsd) : null;
+  }
+
   /** USD (1e-8) of an amount of ETH-wei or LPT-wei at `time`; null when a needed price is unknown then. */
   usdE8(amountWei: bigint, unit: 'ETH' | 'LPT', time: number): bigint | null {
     const ethUsd = this.at('ETH/USD', time);

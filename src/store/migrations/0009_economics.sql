@@ -46,3 +46,7 @@ create table cost_report (
   primary key (orchestrator, period)
 );
 create index cost_report_bucket_idx on cost_report (period, deployment, gpu_model);
+
+-- Income reads reward calls and fee payments by round range (src/analytics/income.ts).
+create index chain_event_reward_round_idx on chain_event (round) where name = 'Reward';
+create index winning_ticket_round_idx on winning_ticket (round);
