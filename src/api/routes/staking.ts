@@ -19,6 +19,7 @@ import {
   loadBondedChanges,
   loadClaims,
   loadDelegators,
+  loadFeesByGateway,
   loadMinterParams,
   loadPools,
   loadRounds,
@@ -515,7 +516,6 @@ export const stakingRoutes: RouteDef[] = [
       const o = ctx.snap.orchestratorsByAddress.get(params.address);
       if (!o) throw new ApiError(404, 'not_found', `no orchestrator with address ${params.address}`);
       const r = riskOf(ctx, o);
-      const { loadFeesByGateway } = await import('../../analytics/stakingQueries.js');
       const gws = await loadFeesByGateway(data.db, o.address);
       const dels = ctx.stakes.get(o.address) ?? [];
       return {
