@@ -132,6 +132,12 @@ describe('format errors point to file and line', () => {
     ]);
   });
 
+  it('rejects a missing directory and a report without any scenarios', () => {
+    expect(() => parseReportDir('/nonexistent/report')).toThrow('/nonexistent/report:1: directory does not exist');
+    expect(issuesOf(report({ 'README.md': '# Roles\n\n* Foundation\n' }))).toEqual(['roles/:1: no role file has a "## Scenarios" section']);
+    expect(issuesOf([{ file: 'model.md', text: MODEL }])).toEqual(['roles/:1: no role files (roles/*.md)']);
+  });
+
   it('collects every issue of every file before failing', () => {
     const issues = issuesOf(report({ 'a.md': role('* S.\n  * Q?\n    * *Data availability score: 9*\n'), 'b.md': role('* S.\n  * Q?\n    * *Nope.* x\n') }));
     expect(issues.map((i) => i.split(':').slice(0, 2).join(':'))).toEqual(['roles/a.md:7', 'roles/b.md:7']);
