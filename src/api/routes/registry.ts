@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { AdvertError, advertFromOrchestratorInfo, advertToJson, priceNumber, type Advert, type Price } from '../../registry/adverts.js';
 import { CAPABILITIES, capabilityName } from '../../registry/capabilities.js';
-import { match, prepareCandidates, type Match, type PreparedCandidate } from '../../registry/matcher.js';
+import { match, prepareCandidates, type CandidateSet, type Match, type PreparedCandidate } from '../../registry/matcher.js';
 import { parseRequirements, requirementsToJson, type Requirements } from '../../registry/profiles.js';
 import { SignatureError, verifySignedAdvert, verifySignedProfile } from '../../registry/statements.js';
 import {
@@ -248,9 +248,28 @@ function matchJson(m: Match, i: number) {
   };
 }
 
+const candidateCache = new WeakMap<Kysely<Database>, { key: string; set: CandidateSet }>();
+
+/**
+ * The indexed candidate set, rebuilt only when adverts (inserted or updated: newest xmin) or the indexed
+ * stake and rounds changed since the last request on this database.
+ */
+async function candidateSet(db: Kysely<Database>): Promise<CandidateSet> {
+  const k = await sql<{ k: string }>`
+    select concat_ws(':', (select count(*) from registry_advert), (select max(id) from registry_advert),
+      (select max(xmin::text::bigint) from registry_advert), (select max(updated_block) from transcoder),
+      (select count(*) from transcoder), (select max(round) from protocol_round)) as k`.execute(db);
+  const key = k.rows[0]!.k;
+  const hit = candidateCache.get(db);
+  if (hit && hit.key === key) return hit.set;
+  const set = prepareCandidates(await loadCandidates(db));
+  candidateCache.set(db, { key, set });
+  return set;
+}
+
 /** Loads candidates and telemetry for `r`, runs the matcher, serializes. */
 async function runMatch(db: Kysely<Database>, r: Requirements, telemetryDays: number, excludedLimit: number, profile: { gateway: string; name: string } | null) {
-  const candidates = prepareCandidates(await loadCandidates(db));
+  const candidates = await candidateSet(db);
   // Telemetry is shown for every match, so it is loaded even when no threshold asks for it.
   const telemetry = await telemetryFor(db, r, new Date(Date.now() - telemetryDays * DAY * 1000));
   const res = match(r, candidates, telemetry);
@@ -270,7 +289,7 @@ async function runMatch(db: Kysely<Database>, r: Requirements, telemetryDays: nu
 async function supplyDemandNow(db: Kysely<Database>, days: number) {
   const [adverts, profiles, observed] = await Promise.all([currentAdverts(db), currentProfiles(db), observedDemand(db, new Date(Date.now() - days * DAY * 1000))]);
   // A profile nobody can serve marks its tag under-supplied, even where capacity exists on paper.
-  const candidates = prepareCandidates(await loadCandidates(db));
+  const candidates = await candidateSet(db);
   const unmatched = new Set<string>();
   for (const p of profiles) {
     if (match(p.profile.requirements, candidates, new Map()).matches.length === 0 && p.profile.requirements.minSuccessRate === null && p.profile.requirements.maxP95LatencyMs === null) {
