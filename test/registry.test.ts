@@ -199,6 +199,21 @@ describe.each(dbKinds)('capability registry API on %s', (kind) => {
     expect(byProfile.matches.map((m: J) => m.address)).toEqual([lc(o2), lc(o3), lc(o1)]);
   });
 
+  it('answers from fresh adverts after an in-place snapshot update (capacity in use)', async () => {
+    const flux = `/api/v1/registry/match?capability=27&model=${encodeURIComponent('black-forest-labs/FLUX.1-dev')}`;
+    const before = (await get(flux)).json.matches.find((m: J) => m.address === AI);
+    expect(before.freeCapacity).toBe(0);
+    const caps = snap.orchestrators[0]!.capabilities as J;
+    const freed = {
+      ...snap.orchestrators[0],
+      capabilities: { ...caps, constraints: { ...caps.constraints, PerCapability: { ...caps.constraints.PerCapability, 27: { models: { ...caps.constraints.PerCapability[27].models, 'black-forest-labs/FLUX.1-dev': { capacity: 1, runnerVersion: '0.14.1', capacityInUse: 0 } } } } } },
+    };
+    const imp = await post('/api/v1/registry/adverts/import', { orchestrators: [freed], observedAt: 1_760_000_600 });
+    expect(imp.json).toMatchObject({ inserted: [], unchanged: [AI] });
+    const after = (await get(flux)).json.matches.find((m: J) => m.address === AI);
+    expect(after.freeCapacity).toBe(1);
+  });
+
   it('rejects bad match queries with the parameter named', async () => {
     const cases: [string, number, RegExp][] = [
       ['capability=warp', 400, /unknown capability "warp"/],
