@@ -47,6 +47,3 @@ create table cost_report (
 );
 create index cost_report_bucket_idx on cost_report (period, deployment, gpu_model);
 
--- Income reads reward calls and fee payments by round range (src/analytics/income.ts).
-create index chain_event_reward_round_idx on chain_event (round) where name = 'Reward';
-create index winning_ticket_round_idx on winning_ticket (round);
