@@ -243,6 +243,8 @@ describe.each(dbKinds)('capability registry API on %s', (kind) => {
     expect(sdxl.prices.distribution).toEqual([3000000, 4000000, 4500000]);
     const lastDay = sd.series.filter((p: J) => p.tag === 'text-to-image/sdxl').at(-1);
     expect(lastDay).toMatchObject({ orchestrators: 3, capacity: 6, expectedSessions: 3 });
+    // The 30 reported jobs land in the day they ran.
+    expect(sd.series.filter((p: J) => p.tag === 'text-to-image/sdxl').reduce((a: number, p: J) => a + p.observedJobs, 0)).toBe(30);
     const m = (await get('/api/v1/registry/market')).json;
     expect(m.inDemand.map((r: J) => r.tag)).toEqual(['text-to-image/sdxl', 'text-to-image']);
     expect(m.idleSupply.map((r: J) => r.tag)).toContain('text-to-image/ByteDance/SDXL-Lightning');

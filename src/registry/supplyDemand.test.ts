@@ -78,7 +78,13 @@ describe('supply and demand by tag', () => {
         { issuedAt: 320, profile: { ...p, retired: true }, retired: true },
       ],
       [200, 300, 400, 50],
+      new Map([[300, new Map([['text-to-image/sdxl', { jobs: 7, unserved: 2 }]])]]),
     ).filter((x) => x.tag === 'text-to-image/sdxl');
+    expect(pts.map((x) => [x.at, x.observedJobs, x.unserved])).toEqual([
+      [200, 0, 0],
+      [300, 7, 2],
+      [400, 0, 0],
+    ]);
     expect(pts.map((x) => [x.at, x.capacity, x.expectedSessions, x.priceFloor?.pricePerUnit])).toEqual([
       [200, 1, 2, 10n],
       [300, 3, 2, 8n],

@@ -172,6 +172,9 @@ export interface SeriesPoint {
   orchestrators: number;
   capacity: number;
   expectedSessions: number;
+  /** jobs run and requests unserved during the bucket (telemetry) */
+  observedJobs: number;
+  unserved: number;
   priceFloor: Price | null;
 }
 
@@ -184,6 +187,8 @@ export function supplyDemandSeries(
   advertVersions: readonly { orchestrator: string; issuedAt: number; advert: Advert; signed: boolean }[],
   profileVersions: readonly { issuedAt: number; profile: Profile; retired: boolean }[],
   bucketEnds: readonly number[],
+  /** bucket end → tag → demand observed during that bucket */
+  observed: ReadonlyMap<number, ReadonlyMap<string, ObservedDemand>> = new Map(),
 ): SeriesPoint[] {
   const ads = [...advertVersions].sort((a, b) => a.issuedAt - b.issuedAt);
   const profs = [...profileVersions].sort((a, b) => a.issuedAt - b.issuedAt);
@@ -198,8 +203,8 @@ export function supplyDemandSeries(
     const inForce = new Map([...seen, ...signed]);
     for (; j < profs.length && profs[j]!.issuedAt <= end; j++) profInForce.set(`${profs[j]!.profile.gateway}|${profs[j]!.profile.name}`, profs[j]!);
     const live = [...profInForce.values()].filter((p) => !p.retired).map((p) => p.profile);
-    for (const t of supplyDemand([...inForce.values()], live)) {
-      out.push({ at: end, tag: t.tag, orchestrators: t.orchestrators, capacity: t.capacity, expectedSessions: t.expectedSessions, priceFloor: t.prices?.floor ?? null });
+    for (const t of supplyDemand([...inForce.values()], live, observed.get(end))) {
+      out.push({ at: end, tag: t.tag, orchestrators: t.orchestrators, capacity: t.capacity, expectedSessions: t.expectedSessions, observedJobs: t.observedJobs, unserved: t.unserved, priceFloor: t.prices?.floor ?? null });
     }
   }
   return out;

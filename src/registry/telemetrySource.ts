@@ -60,24 +60,41 @@ function tagOfTelemetry(capability: string, model: string): string | null {
  */
 export async function observedDemand(db: Db, since: Date): Promise<Map<string, ObservedDemand>> {
   const out = new Map<string, ObservedDemand>();
-  const add = (tag: string | null, jobs: number, unserved: number) => {
+  for (const day of (await observedDemandByDay(db, since)).values()) {
+    for (const [tag, d] of day) {
+      const o = out.get(tag) ?? { jobs: 0, unserved: 0 };
+      o.jobs += d.jobs;
+      o.unserved += d.unserved;
+      out.set(tag, o);
+    }
+  }
+  return out;
+}
+
+/** The same per UTC day: end of the day (unix s) → tag → observed demand. */
+export async function observedDemandByDay(db: Db, since: Date): Promise<Map<number, Map<string, ObservedDemand>>> {
+  const out = new Map<number, Map<string, ObservedDemand>>();
+  const add = (dayEnd: number, tag: string | null, jobs: number, unserved: number) => {
     if (tag === null) return;
-    const o = out.get(tag) ?? { jobs: 0, unserved: 0 };
+    let day = out.get(dayEnd);
+    if (!day) out.set(dayEnd, (day = new Map()));
+    const o = day.get(tag) ?? { jobs: 0, unserved: 0 };
     o.jobs += jobs;
     o.unserved += unserved;
-    out.set(tag, o);
+    day.set(tag, o);
   };
-  const jobs = await sql<{ capability: string; model: string; jobs: string }>`
-    select capability, model, sum(jobs)::text as jobs from telemetry_rollup where hour >= ${since.toISOString()}::timestamptz group by capability, model`.execute(db);
+  const jobs = await sql<{ day: string; capability: string; model: string; jobs: string }>`
+    select (floor(extract(epoch from hour) / 86400) * 86400 + 86400)::bigint::text as day, capability, model, sum(jobs)::text as jobs
+    from telemetry_rollup where hour >= ${since.toISOString()}::timestamptz group by 1, capability, model`.execute(db);
   for (const j of jobs.rows) {
     const n = Number(j.jobs);
-    add(tagOfTelemetry(j.capability, j.model), n, 0);
+    add(Number(j.day), tagOfTelemetry(j.capability, j.model), n, 0);
     // AI jobs also count toward their capability-level tag.
-    if (j.model !== '' && j.capability !== 'transcoding') add(tagOfTelemetry(j.capability, ''), n, 0);
+    if (j.model !== '' && j.capability !== 'transcoding') add(Number(j.day), tagOfTelemetry(j.capability, ''), n, 0);
   }
-  const unserved = await sql<{ capability: string; n: string }>`
-    select capability, sum(events)::text as n from telemetry_event_rollup
-    where hour >= ${since.toISOString()}::timestamptz and subtype = 'gateway_no_orchestrators_available' group by capability`.execute(db);
-  for (const u of unserved.rows) add(tagOfTelemetry(u.capability, ''), 0, Number(u.n));
+  const unserved = await sql<{ day: string; capability: string; n: string }>`
+    select (floor(extract(epoch from hour) / 86400) * 86400 + 86400)::bigint::text as day, capability, sum(events)::text as n from telemetry_event_rollup
+    where hour >= ${since.toISOString()}::timestamptz and subtype = 'gateway_no_orchestrators_available' group by 1, capability`.execute(db);
+  for (const u of unserved.rows) add(Number(u.day), tagOfTelemetry(u.capability, ''), 0, Number(u.n));
   return out;
 }

@@ -25,7 +25,7 @@ import {
   type StoredProfile,
 } from '../../registry/store.js';
 import { marketReport, supplyDemand, supplyDemandSeries, tagOf, type PriceStats, type TagSupplyDemand } from '../../registry/supplyDemand.js';
-import { observedDemand, telemetryFor } from '../../registry/telemetrySource.js';
+import { observedDemand, observedDemandByDay, telemetryFor } from '../../registry/telemetrySource.js';
 import type { Database } from '../../store/schema.js';
 import type { Kysely } from 'kysely';
 import { ApiError } from '../errors.js';
@@ -503,7 +503,7 @@ export const registryRoutes: RouteDef[] = [
     response: z.object({
       days: z.number().int(),
       data: z.array(tagRowSchema),
-      series: z.array(z.object({ at: z.number().int(), tag: z.string(), orchestrators: z.number().int(), capacity: z.number().int(), expectedSessions: z.number().int(), priceFloor: priceSchema.nullable() })),
+      series: z.array(z.object({ at: z.number().int(), tag: z.string(), orchestrators: z.number().int(), capacity: z.number().int(), expectedSessions: z.number().int(), observedJobs: z.number().int(), unserved: z.number().int(), priceFloor: priceSchema.nullable() })),
     }),
     maxAge: 0,
     cache: 'none',
@@ -512,8 +512,8 @@ export const registryRoutes: RouteDef[] = [
       const end = Math.ceil(nowS() / DAY) * DAY;
       const buckets = Array.from({ length: query.days }, (_, i) => end - (query.days - 1 - i) * DAY);
       // Versions from before the window still define what was in force on its first day.
-      const [ads, profs] = await Promise.all([advertVersions(data.db), profileVersions(data.db, 0)]);
-      const series = supplyDemandSeries(ads, profs, buckets).map((p) => ({ ...p, priceFloor: priceJson(p.priceFloor) }));
+      const [ads, profs, seen] = await Promise.all([advertVersions(data.db), profileVersions(data.db, 0), observedDemandByDay(data.db, new Date((buckets[0]! - DAY) * 1000))]);
+      const series = supplyDemandSeries(ads, profs, buckets, seen).map((p) => ({ ...p, priceFloor: priceJson(p.priceFloor) }));
       return { days: query.days, data: rows.map(tagRowJson), series };
     },
   }),
