@@ -149,6 +149,10 @@ describe('capability registry pages in Chromium', () => {
     expect((await tr.getByTestId('cell-floor').innerText()).trim()).toBe(priceText(row.prices.floor));
     expect(await tr.innerText()).toContain('under-supplied');
     expect((await page.getByTestId('market-under').innerText()).trim()).toBe('1');
+    // The daily series of the most under-supplied tag is charted first.
+    expect(await page.getByTestId('series-tag').inputValue()).toBe(tag);
+    await page.getByTestId('chart-supply-demand').locator('canvas').first().waitFor();
+    await page.waitForTimeout(300);
     await shot(page, 'registry-market');
     await page.close();
     expect(pageErrors).toEqual([]);

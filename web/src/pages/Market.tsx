@@ -1,8 +1,48 @@
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { api } from '../api.js';
+import Chart from '../Chart.js';
 import { Link } from '../router.js';
 import { Empty, ErrorBox, Loading, Stat } from '../ui.js';
-import { priceText, weiText, type MarketReport, type SupplyDemand, type TagRow } from './registryApi.js';
+import { priceText, weiText, type MarketReport, type SeriesPoint, type SupplyDemand, type TagRow } from './registryApi.js';
+
+/** Capacity advertised against sessions declared and jobs observed, per day, for one tag. */
+function TagSeries({ series, tags }: { series: SeriesPoint[]; tags: string[] }) {
+  const [tag, setTag] = useState(tags[0] ?? '');
+  const pts = series.filter((p) => p.tag === tag);
+  const x = pts.map((p) => new Date(p.at * 1000 - 1).toISOString().slice(0, 10));
+  return (
+    <>
+      <div className="filters">
+        <label>
+          Tag
+          <select value={tag} onChange={(e) => setTag(e.target.value)} data-testid="series-tag">
+            {tags.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {pts.length === 0 ? (
+        <Empty>No history for this tag in the window.</Empty>
+      ) : (
+        <Chart
+          x={x}
+          yNames={['sessions', 'jobs']}
+          series={[
+            { name: 'capacity advertised', type: 'line', data: pts.map((p) => p.capacity) },
+            { name: 'sessions wanted', type: 'line', data: pts.map((p) => p.expectedSessions) },
+            { name: 'jobs observed', type: 'bar', data: pts.map((p) => p.observedJobs), yAxis: 1 },
+            { name: 'unserved', type: 'bar', data: pts.map((p) => p.unserved), yAxis: 1 },
+          ]}
+          testId="chart-supply-demand"
+        />
+      )}
+    </>
+  );
+}
 
 const matchHref = (t: TagRow) => `/match?capability=${encodeURIComponent(String(t.capability))}${t.model ? `&model=${encodeURIComponent(t.model)}` : ''}`;
 
@@ -102,6 +142,8 @@ export default function Market() {
       ) : (
         <Empty>No AI capability is advertised yet.</Empty>
       )}
+      <h2>Over time</h2>
+      <TagSeries series={sd.data.series} tags={[...new Set([...r.inDemand.map((t) => t.tag), ...sd.data.data.map((t) => t.tag)])]} />
       <h2>Supply and demand by tag</h2>
       {sd.data.data.length ? <TagTable rows={sd.data.data} testId="market-all-table" /> : <Empty>No capability advert yet.</Empty>}
       {r.idleSupply.length > 0 && (

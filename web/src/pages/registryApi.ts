@@ -79,9 +79,21 @@ export interface MarketReport {
   capabilityPrices: { capability: number; tag: string; capabilityName: string; prices: PriceStats | null; orchestrators: number }[];
 }
 
+export interface SeriesPoint {
+  at: number;
+  tag: string;
+  orchestrators: number;
+  capacity: number;
+  expectedSessions: number;
+  observedJobs: number;
+  unserved: number;
+  priceFloor: RegistryPrice | null;
+}
+
 export interface SupplyDemand {
   days: number;
   data: TagRow[];
+  series: SeriesPoint[];
 }
 
 /** Price as the node states it ("4768371 wei / unit", "3/2 wei / unit"): exact, no float. */
