@@ -86,6 +86,8 @@ describe.each(dbKinds)('capability registry API on %s', (kind) => {
     const list = await get('/api/v1/registry/adverts?capability=text-to-image&model=sdxl');
     expect(list.json.data.map((a: J) => a.advert.orchestrator)).toEqual([lc(o1)]);
     expect((await get('/api/v1/registry/adverts?capability=llm')).json.data).toEqual([]);
+    expect((await get('/api/v1/registry/adverts?model=sdxl')).json.error.message).toMatch(/"model" needs "capability"/);
+    expect((await get('/api/v1/registry/adverts?capability=warp')).status).toBe(400);
   });
 
   it('refuses bad signatures, replays, stale seqs, future statements and invalid adverts without writing', async () => {

@@ -385,6 +385,7 @@ export const registryRoutes: RouteDef[] = [
     cache: 'none',
     handler: async ({ query, data }) => {
       let list = await currentAdverts(data.db);
+      if (query.model !== undefined && query.capability === undefined) throw new ApiError(400, 'bad_request', 'query parameter "model" needs "capability"');
       if (query.capability !== undefined) {
         let r: Requirements;
         try {
