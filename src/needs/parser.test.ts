@@ -143,6 +143,11 @@ describe('format errors point to file and line', () => {
     expect(issues.map((i) => i.split(':').slice(0, 2).join(':'))).toEqual(['roles/a.md:7', 'roles/b.md:7']);
   });
 
+  it('reads numbered lists and tab indentation like bullets', () => {
+    const r = parseReport(report({ 'n.md': role('1. Pick.\n\t1) Which one?\n\t\t- *Data availability score: 2*\n2. Pay.\n') }));
+    expect(reportCounts(r)).toEqual({ roles: 1, scenarios: 2, questions: 1, topics: 0, scored: 1 });
+  });
+
   it('a future version in the same format parses, skipping files without scenarios', () => {
     const r = parseReport(
       report({

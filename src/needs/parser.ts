@@ -37,7 +37,7 @@ const FIELD_LABELS: Record<string, FieldKind> = {
 
 const SCORE_RE = /\*Data availability score:\s*([^*]*)\*/i;
 const LABEL_RE = /^\*([A-Za-z][A-Za-z ]*?)\.\*\s*(.*)$/;
-const BULLET_RE = /^([ \t]*)[*+-][ \t]+(.*)$/;
+const BULLET_RE = /^([ \t]*)(?:[*+-]|\d{1,3}[.)])[ \t]+(.*)$/;
 const HEADING_RE = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
 const SEE_RE = /^See\s+\[[^\]]*\]\(\.\/([^)#\s]+?)\.md\)\.?$/i;
 
