@@ -102,4 +102,6 @@ export type NeedsQuestionJson = z.output<typeof questionSchema>;
 export type NeedsCoverageJson = z.output<typeof coverageSchema>;
 export type NeedsSummaryJson = z.output<typeof summarySchema>;
 export type NeedsRoleLandingJson = z.output<typeof landingSchema>;
+export type NeedsComparisonJson = z.output<typeof compareSchema>;
+export type NeedsImportListJson = { data: z.output<typeof importSchema>[] };
 export type { AnswerSpec } from './mapping.js';

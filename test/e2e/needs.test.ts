@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, startServer, type RunningServer } from '../../src/api/index.js';
-import { parseReportDir } from '../../src/needs/parser.js';
+import { parseReport, parseReportDir, readReportDir } from '../../src/needs/parser.js';
 import { importReport } from '../../src/needs/store.js';
 import { percent, shortAddress, token } from '../../web/src/format.js';
 import { ensureWebBuilt, launchBrowser, SCREENSHOTS, WEB_DIST } from './browser.js';
@@ -50,7 +50,10 @@ describe('data-needs map, coverage and role pages in Chromium over an indexed si
     ensureWebBuilt();
     mkdirSync(SCREENSHOTS, { recursive: true });
     fx = await indexedFixture('pglite');
-    await importReport(fx.db.db, parseReportDir(REPORT_DIR), REPORT_DIR, 'e2e');
+    await importReport(fx.db.db, parseReportDir(REPORT_DIR), REPORT_DIR, 'e2e-v1');
+    // A second version that re-scores one question: the pages show the newest and what changed.
+    const v2 = readReportDir(REPORT_DIR).map((f) => (f.file === 'roles/gateway.md' ? { ...f, text: f.text.replace('*Data availability score: 0–2*', '*Data availability score: 3*') } : f));
+    await importReport(fx.db.db, parseReport(v2), REPORT_DIR, 'e2e-v2');
     const app = createApp({
       db: fx.db.db,
       dbKind: 'pglite',
@@ -81,7 +84,7 @@ describe('data-needs map, coverage and role pages in Chromium over an indexed si
     expect(await page.locator('[data-testid^="need-"]').count()).toBe(112);
     for (const r of map.roles) expect(await page.getByTestId(`needs-role-${r.id}`).locator('h2').innerText()).toBe(r.name);
     expect(await text(page, 'report-score-gateway/safety-faults-detectable-protocol-mechanism')).toBe('3 (transcoding) · 0 (AI)');
-    expect(await text(page, 'report-score-gateway/competitive-livepeer-gpus-tradcloud-depin-peers-risk')).toBe('0–2');
+    expect(await text(page, 'report-score-gateway/competitive-livepeer-gpus-tradcloud-depin-peers-risk')).toBe('3');
     expect(await page.getByTestId('need-investor-delegator/legal-relationship-foundation-lpt-token').getAttribute('data-status')).toBe('out-of-scope');
     // Live figure: the network's fees, as the API reports them.
     await page.getByTestId('answer-gateway/much-revenue-network-whole-generate').waitFor();
@@ -129,6 +132,10 @@ describe('data-needs map, coverage and role pages in Chromium over an indexed si
       expect(await text(page, `coverage-role-score-${r.roleId}`)).toBe(`${score1(r.scoreBefore)} → ${score1(r.scoreAfter)}`);
     }
     await page.getByTestId('chart-coverage').locator('canvas').first().waitFor();
+    expect(await page.getByTestId('needs-versions').locator('tbody tr').allInnerTexts()).toHaveLength(2);
+    await page.getByTestId('needs-compare').waitFor();
+    expect(await page.getByTestId('needs-compare').locator('p').innerText()).toMatch(/^Version \d+ against \d+: 0 added, 0 removed, 1 re-scored\.$/);
+    expect(await page.getByTestId('needs-compare').locator('li').innerText()).toBe('re-scored How competitive are Livepeer GPUs with tradcloud or DePIN peers on risk? (0–2 → 3)');
     await shot(page, 'needs-coverage');
     await page.getByTestId('coverage-role-gateway').getByRole('link').click();
     await page.getByTestId('role-name').waitFor();

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
-import type { NeedsCoverageJson } from '../../../src/needs/apiSchemas.js';
+import type { NeedsComparisonJson, NeedsCoverageJson, NeedsImportListJson } from '../../../src/needs/apiSchemas.js';
 import { api } from '../api.js';
 import Chart from '../Chart.js';
 import { percent } from '../format.js';
@@ -8,6 +8,63 @@ import { Link } from '../router.js';
 import { Bar, ErrorBox, Loading, Stat } from '../ui.js';
 import { roleHref, score1 } from './NeedsAnswer.js';
 import './needs.css';
+
+/** Imported report versions, and what changed in the newest against the one before. */
+function Versions() {
+  const list = useQuery({ queryKey: ['needs-imports'], queryFn: () => api<NeedsImportListJson>('/api/v1/needs/imports') });
+  const [latest, previous] = list.data?.data ?? [];
+  const cmp = useQuery({
+    queryKey: ['needs-compare', previous?.id, latest?.id],
+    queryFn: () => api<NeedsComparisonJson>('/api/v1/needs/compare', { from: previous!.id, to: latest!.id }),
+    enabled: previous !== undefined && latest !== undefined,
+  });
+  if (list.isPending) return <Loading />;
+  if (list.isError) return <ErrorBox error={list.error} />;
+  const versions = list.data.data;
+  return (
+    <section className="panel table-wrap">
+      <h2>Report versions</h2>
+      {versions.length === 0 ? (
+        <p className="muted">Served from ATLAS_NEEDS_DIR; nothing imported yet.</p>
+      ) : (
+        <table className="needs-cov" data-testid="needs-versions">
+          <thead>
+            <tr>
+              <th>Version</th>
+              <th>Label</th>
+              <th className="wide">Imported</th>
+              <th>Questions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {versions.map((v) => (
+              <tr key={v.id}>
+                <td>{v.id}</td>
+                <td>{v.label ?? '—'}</td>
+                <td className="wide">{v.importedAt.slice(0, 16).replace('T', ' ')} UTC</td>
+                <td>{v.questions + v.topics}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {cmp.data && (
+        <div data-testid="needs-compare">
+          <p>
+            Version {cmp.data.to} against {cmp.data.from}: {cmp.data.added.length} added, {cmp.data.removed.length} removed, {cmp.data.rescored.length} re-scored.
+          </p>
+          <ul>
+            {[...cmp.data.added.map((c) => ['added', c] as const), ...cmp.data.removed.map((c) => ['removed', c] as const), ...cmp.data.rescored.map((c) => ['re-scored', c] as const)].map(([what, c]) => (
+              <li key={`${what}${c.questionId}`}>
+                <i>{what}</i> {c.text} <span className="muted">({c.scoreFrom ?? 'unscored'} → {c.scoreTo ?? 'unscored'})</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}
 
 export default function NeedsCoverage() {
   const q = useQuery({ queryKey: ['needs-coverage'], queryFn: () => api<NeedsCoverageJson>('/api/v1/needs/coverage') });
@@ -80,6 +137,7 @@ export default function NeedsCoverage() {
           </tbody>
         </table>
       </section>
+      <Versions />
     </div>
   );
 }
