@@ -76,6 +76,8 @@ create table telemetry_rollup (
   primary key (hour, orchestrator, capability, model, region, gateway)
 );
 create index telemetry_rollup_orch_idx on telemetry_rollup (orchestrator, hour);
+-- Leaderboards select one pipeline over a window: read only its rows, not every pipeline's.
+create index telemetry_rollup_capability_idx on telemetry_rollup (capability, hour);
 
 create table telemetry_rollup_error (
   hour timestamptz not null,
