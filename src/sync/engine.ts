@@ -211,7 +211,7 @@ export class SyncEngine<DB> {
     this.sources = sources.map((s) => ({ ...s, addresses: s.addresses.map((a) => a.toLowerCase() as Hex) }));
     // A chunk never spans more than a batch, so a transaction's size stays bounded by batchBlocks.
     const maxRange = Math.min(opts.fetcher?.maxRange ?? this.cfg.batchBlocks, this.cfg.batchBlocks);
-    const fetcherOpts = { ...opts.fetcher, rpc: opts.rpc, maxRange, initialRange: Math.min(opts.fetcher?.initialRange ?? 2_000, maxRange) };
+    const fetcherOpts = { ...opts.fetcher, rpc: opts.rpc, maxRange, initialRange: Math.min(opts.fetcher?.initialRange ?? 20, maxRange) };
     this.fetcher = new LogFetcher({ ...fetcherOpts, headers: true });
     this.liveFetcher = new LogFetcher({ ...fetcherOpts, headers: false });
     this.hooks = { onLogs: opts.onLogs, prepare: opts.prepare, rollback: opts.rollback, onProgress: opts.onProgress, onReorg: opts.onReorg, onError: opts.onError };

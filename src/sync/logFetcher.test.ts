@@ -111,6 +111,25 @@ describe('LogFetcher', () => {
     expect(fetcher.stats().currentRange).toBe(512);
   });
 
+  it('shrinks the range over dense stretches toward denseLogs per call, and still returns everything', async () => {
+    const rpc = new RpcClient({ url: anvil.url });
+    const fetcher = new LogFetcher({ rpc, initialRange: 200, maxRange: 200, sparseLogs: 2, denseLogs: 20, concurrency: 1 });
+    const chunkSizes: number[] = [];
+    let total = 0;
+    for await (const c of fetcher.chunks(watched, 0, head)) {
+      chunkSizes.push(c.logs.length);
+      total += c.logs.length;
+    }
+    expect(total).toBe(expectedCount);
+    expect(fetcher.stats().shrinks).toBeGreaterThan(0);
+    // After the first (full-width) call, calls hold about denseLogs logs, not 200 blocks' worth.
+    expect(chunkSizes[0]).toBeGreaterThan(60);
+    const rest = chunkSizes.slice(1, -1).sort((a, b) => a - b);
+    expect(rest.length).toBeGreaterThan(5);
+    expect(rest[Math.floor(rest.length / 2)]).toBeLessThanOrEqual(60);
+    expect(fetcher.stats().currentRange).toBeLessThan(200);
+  });
+
   it('fails clearly when a single block is still too large', async () => {
     const proxy = await startFaultProxy({ upstream: anvil.url, maxLogResults: 3 });
     try {

@@ -120,12 +120,17 @@ export function compareLogs(a: RawLog, b: RawLog): number {
 
 export interface LogFetcherOptions {
   rpc: RpcClient;
-  /** First eth_getLogs span tried, in blocks. Default 2,000. */
+  /** First eth_getLogs span tried, in blocks. Default 100 (it doubles quickly over sparse history). */
   initialRange?: number;
   /** Largest span the fetcher grows to. Default 100,000. */
   maxRange?: number;
   /** A range that returned fewer logs than this counts as sparse, so the span doubles. Default 1,000. */
   sparseLogs?: number;
+  /**
+   * A range that returned more logs than this is dense: the span shrinks toward this many logs per call,
+   * so dense history arrives as several chunks the caller can work on while the next ones load. Default 5,000.
+   */
+  denseLogs?: number;
   /** Ranges in flight. Default 3. */
   concurrency?: number;
   /** Fetch headers of blocks that have logs. Default true. */
@@ -150,6 +155,8 @@ export interface LogFetcherStats {
   splits: number;
   /** Times the span doubled. */
   grows: number;
+  /** Times the span shrank after a dense range. */
+  shrinks: number;
   /** Ranges fetched again because logs and headers disagreed. */
   refetches: number;
   /** The span the next range will use. */
@@ -160,6 +167,7 @@ export class LogFetcher {
   private readonly rpc: RpcClient;
   private readonly maxRange: number;
   private readonly sparseLogs: number;
+  private readonly denseLogs: number;
   private readonly concurrency: number;
   private readonly withHeaders: boolean;
   private readonly consistencyRetries: number;
@@ -168,13 +176,14 @@ export class LogFetcher {
   // ranges succeed, so a span does not bounce between "fits" and "too big".
   private ceiling = Number.POSITIVE_INFINITY;
   private successesSinceSplit = 0;
-  private readonly counters = { ranges: 0, splits: 0, grows: 0, refetches: 0 };
+  private readonly counters = { ranges: 0, splits: 0, grows: 0, shrinks: 0, refetches: 0 };
 
   constructor(opts: LogFetcherOptions) {
     this.rpc = opts.rpc;
     this.maxRange = opts.maxRange ?? 100_000;
-    this.span = Math.min(opts.initialRange ?? 2_000, this.maxRange);
+    this.span = Math.min(opts.initialRange ?? 100, this.maxRange);
     this.sparseLogs = opts.sparseLogs ?? 1_000;
+    this.denseLogs = Math.max(opts.denseLogs ?? 5_000, this.sparseLogs + 1);
     this.concurrency = opts.concurrency ?? 3;
     this.withHeaders = opts.headers ?? true;
     this.consistencyRetries = opts.consistencyRetries ?? 3;
@@ -278,6 +287,9 @@ export class LogFetcher {
     if (logs.length < this.sparseLogs && b - a + 1 >= this.span && this.span < limit) {
       this.span = Math.max(this.span, Math.min(limit, this.span * 2));
       this.counters.grows++;
+    } else if (logs.length > this.denseLogs && b - a + 1 >= this.span && this.span > 1) {
+      this.span = Math.max(1, Math.floor((this.span * this.denseLogs) / logs.length));
+      this.counters.shrinks++;
     }
     return logs;
   }
