@@ -421,8 +421,9 @@ describe.each(dbKinds)('API over an indexed simulator network on %s', (kind) => 
     const doc = (await get('/openapi.json')).body;
     expect(doc.openapi).toBe('3.1.0');
     for (const r of routes) {
-      const op = doc.paths[r.path]?.get;
-      expect(op, r.path).toBeDefined();
+      const op = doc.paths[r.path]?.[r.method ?? 'get'];
+      expect(op, `${r.method ?? 'get'} ${r.path}`).toBeDefined();
+      if (r.method === 'post') expect(op.requestBody, r.path).toBeDefined();
       for (const name of Object.keys(r.query?.shape ?? {})) expect(op.parameters.some((p: J) => p.name === name && p.in === 'query'), `${r.path} ${name}`).toBe(true);
       expect(op.responses['200'].content['application/json'].schema).toBeDefined();
     }
