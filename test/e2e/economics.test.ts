@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, startServer, type RunningServer } from '../../src/api/index.js';
 import { decimal, percent } from '../../web/src/format.js';
 import { economicsFixture } from '../helpers/economicsFixture.js';
 import { ensureWebBuilt, launchBrowser, SCREENSHOTS, WEB_DIST } from './browser.js';
+import { pageTools } from './pageTools.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
 
@@ -16,22 +16,7 @@ describe('income and investor pages in Chromium over an indexed simulator networ
   let context: BrowserContext;
   const pageErrors: string[] = [];
 
-  const api = async (p: string): Promise<J> => (await (await fetch(`${server.url}${p}`)).json()) as J;
-  const text = async (page: Page, testId: string) => (await page.getByTestId(testId).first().innerText()).trim();
-  const open = async (p: string, width = 1280): Promise<Page> => {
-    const page = await context.newPage();
-    await page.setViewportSize({ width, height: 900 });
-    page.on('pageerror', (e) => pageErrors.push(`${p}: ${String(e)}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(`${p}: ${m.text()}`);
-    });
-    await page.goto(`${server.url}${p}`);
-    return page;
-  };
-  const shot = async (page: Page, name: string) => {
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-  };
+  const { api, text, open, shot } = pageTools(() => server.url, () => context, pageErrors);
   const usd = (s: string) => `$${decimal(s, 2)}`;
   const cents = (s: string) => BigInt(s.replace('.', ''));
 

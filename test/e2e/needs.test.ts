@@ -8,10 +8,9 @@ import { parseReport, parseReportDir, readReportDir } from '../../src/needs/pars
 import { importReport } from '../../src/needs/store.js';
 import { percent, shortAddress, token } from '../../web/src/format.js';
 import { ensureWebBuilt, launchBrowser, SCREENSHOTS, WEB_DIST } from './browser.js';
+import { pageTools } from './pageTools.js';
 import { indexedFixture, type IndexedFixture } from './fixture.js';
 import { openTestDb } from '../helpers/db.js';
-
-type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
 
 const REPORT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/livepeer-data-geography');
 const score1 = (x: number) => (Math.round(x * 10) / 10).toFixed(1);
@@ -23,22 +22,7 @@ describe('data-needs map, coverage and role pages in Chromium over an indexed si
   let context: BrowserContext;
   const pageErrors: string[] = [];
 
-  const api = async (p: string): Promise<J> => (await (await fetch(`${server.url}${p}`)).json()) as J;
-  const text = async (page: Page, testId: string) => (await page.getByTestId(testId).first().innerText()).trim();
-  const open = async (p: string, width = 1280): Promise<Page> => {
-    const page = await context.newPage();
-    await page.setViewportSize({ width, height: 900 });
-    page.on('pageerror', (e) => pageErrors.push(`${p}: ${String(e)}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(`${p}: ${m.text()}`);
-    });
-    await page.goto(`${server.url}${p}`);
-    return page;
-  };
-  const shot = async (page: Page, name: string, fullPage = true) => {
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
-  };
+  const { api, text, open, shot } = pageTools(() => server.url, () => context, pageErrors);
   // The page's own content (main); the shared top navigation is outside these pages.
   const noHorizontalOverflow = async (page: Page) =>
     page.evaluate(() => {

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { sql } from 'kysely';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, startServer, type RunningServer } from '../../src/api/index.js';
 import { token } from '../../web/src/format.js';
@@ -9,6 +8,7 @@ import { priceText } from '../../web/src/pages/registryApi.js';
 import { signedAdvert, signedProfile } from '../helpers/registry.js';
 import { testAccount } from '../helpers/telemetry.js';
 import { ensureWebBuilt, launchBrowser, SCREENSHOTS, WEB_DIST } from './browser.js';
+import { pageTools } from './pageTools.js';
 import { indexedFixture, type IndexedFixture } from './fixture.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
@@ -39,19 +39,8 @@ describe('capability registry pages in Chromium', () => {
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
   let context: BrowserContext;
   const pageErrors: string[] = [];
-  const api = async (p: string): Promise<J> => (await (await fetch(`${server.url}${p}`)).json()) as J;
+  const { api, open, shot } = pageTools(() => server.url, () => context, pageErrors);
   const post = async (p: string, body: unknown) => fetch(`${server.url}${p}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-  const open = async (p: string, width = 1280): Promise<Page> => {
-    const page = await context.newPage();
-    await page.setViewportSize({ width, height: 900 });
-    page.on('pageerror', (e) => pageErrors.push(`${p}: ${String(e)}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(`${p}: ${m.text()}`);
-    });
-    await page.goto(`${server.url}${p}`);
-    return page;
-  };
-  const shot = async (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
   let indexed: string[] = [];
   const signer = testAccount('e2e-registry-orch');
   const gateway = testAccount('e2e-registry-gateway');

@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { sql } from 'kysely';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, startServer, type RunningServer } from '../../src/api/index.js';
@@ -9,6 +8,7 @@ import { LABEL_TYPES } from '../../src/registry/labels.js';
 import { atlasDomain } from '../../src/registry/signing.js';
 import { decimal } from '../../web/src/format.js';
 import { ensureWebBuilt, launchBrowser, SCREENSHOTS, WEB_DIST } from './browser.js';
+import { pageTools } from './pageTools.js';
 import { indexedFixture, type IndexedFixture } from './fixture.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
@@ -20,22 +20,7 @@ describe('staking pages in Chromium against the API over an indexed simulator ne
   let context: BrowserContext;
   const pageErrors: string[] = [];
 
-  const api = async (p: string): Promise<J> => (await (await fetch(`${server.url}${p}`)).json()) as J;
-  const text = async (page: Page, testId: string) => (await page.getByTestId(testId).first().innerText()).trim();
-  const open = async (p: string, width = 1280): Promise<Page> => {
-    const page = await context.newPage();
-    await page.setViewportSize({ width, height: 900 });
-    page.on('pageerror', (e) => pageErrors.push(`${p}: ${String(e)}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(`${p}: ${m.text()}`);
-    });
-    await page.goto(`${server.url}${p}`);
-    return page;
-  };
-  const shot = async (page: Page, name: string) => {
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-  };
+  const { api, text, open, shot } = pageTools(() => server.url, () => context, pageErrors);
 
   beforeAll(async () => {
     ensureWebBuilt();

@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { sql } from 'kysely';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { feed } from '../../src/telemetry/feed.js';
 import { planFromScenario } from '../../src/telemetry/loadgen.js';
 import { percent } from '../../web/src/format.js';
 import { ensureWebBuilt, launchBrowser, SCREENSHOTS, WEB_DIST } from './browser.js';
+import { pageTools } from './pageTools.js';
 import { indexedFixture, type IndexedFixture } from './fixture.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
@@ -25,24 +25,7 @@ describe('telemetry pages in Chromium over load-generated reports and an indexed
   // Every page holds a live-events connection; Chromium allows 6 per host, so pages are closed after each test.
   const pages: Page[] = [];
 
-  const api = async (p: string): Promise<J> => (await (await fetch(`${server.url}${p}`)).json()) as J;
-  const text = async (page: Page, testId: string) => (await page.getByTestId(testId).first().innerText()).trim();
-  const open = async (p: string, width = 1280): Promise<Page> => {
-    const page = await context.newPage();
-    pages.push(page);
-    await page.setViewportSize({ width, height: 900 });
-    page.on('pageerror', (e) => pageErrors.push(`${p}: ${String(e)}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(`${p}: ${m.text()}`);
-    });
-    await page.goto(`${server.url}${p}`);
-    return page;
-  };
-  const shot = async (page: Page, name: string) => {
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-  };
-  const noHorizontalOverflow = async (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  const { api, text, open, shot, noHorizontalOverflow } = pageTools(() => server.url, () => context, pageErrors, { onOpen: (page) => pages.push(page) });
 
   beforeAll(async () => {
     ensureWebBuilt();
