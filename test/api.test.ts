@@ -305,6 +305,27 @@ describe.each(dbKinds)('API over an indexed simulator network on %s', (kind) => 
     }
   });
 
+  it('values each day of fees in USD at the ETH/USD answer in effect when each ticket was paid', async () => {
+    // Recomputed here from the raw tables: per block, paid wei × the last Chainlink answer (8 decimals) at
+    // or before that block's time, floored to 1e-8 USD; per day the sum, shown to the cent (rounded down).
+    const ticks = (await q(fx.db, sql<J>`select block_time::text as t, value::text as v from price_tick where pair = 'ETH/USD' order by block_number, log_index`)).map((r) => ({ t: Number(r.t), v: BigInt(r.v) }));
+    expect(ticks.length).toBeGreaterThan(3);
+    const blocks = await q(fx.db, sql<J>`select block_time::text as t, sum(paid)::text as p from winning_ticket group by block_time order by block_time`);
+    const perDay = new Map<number, bigint | null>();
+    for (const b of blocks) {
+      const t = Number(b.t);
+      const day = Math.floor(t / 86_400) * 86_400;
+      const answer = ticks.filter((x) => x.t <= t).at(-1)?.v;
+      const usd = answer === undefined ? null : (BigInt(b.p) * answer) / 10n ** 18n;
+      const prior = perDay.has(day) ? perDay.get(day)! : 0n;
+      perDay.set(day, prior === null || usd === null ? null : prior + usd);
+    }
+    const cents = (e8: bigint) => `${e8 / 100_000_000n}.${((e8 / 1_000_000n) % 100n).toString().padStart(2, '0')}`;
+    const body = (await get('/api/v1/network/fees?interval=day')).body;
+    expect(body.data.map((b: J) => [b.start, b.feesUsd])).toEqual([...perDay].map(([d, v]) => [d, v === null ? null : cents(v)]));
+    expect(body.data.some((b: J) => b.feesUsd !== null && Number(b.feesUsd) > 0)).toBe(true);
+  });
+
   // ------------------------------------------------------------------ HTTP behaviour
 
   it('answers 400 with a message naming the bad parameter', async () => {

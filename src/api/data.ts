@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { pendingEarnings } from '../analytics/pendingEarnings.js';
+import { loadPriceBook } from '../prices/lookup.js';
 import { proposalState, ProposalState, quorumVotes } from '../protocol/index.js';
 import { fromNumeric } from '../store/amounts.js';
 import type { Database } from '../store/schema.js';
@@ -640,19 +641,38 @@ export class ApiData {
   }
 
   /** Fees paid (ETH actually transferred by winning tickets) per UTC day or Monday-based week. */
-  async feeBuckets(interval: 'day' | 'week', from: number | undefined, to: number | undefined): Promise<{ start: number; fees: bigint; tickets: number }[]> {
-    const bucket = interval === 'day' ? sql`(block_time / 86400) * 86400` : sql`((block_time - 345600) / 604800) * 604800 + 345600`;
+  /**
+   * Fees (ETH-wei) and winning tickets per UTC day or Monday-based week, each bucket also in USD (1e-8)
+   * at the time it was paid: every block's tickets are valued at the ETH/USD price in effect at that
+   * block, then summed. USD is null for a bucket holding a block before any known price.
+   */
+  async feeBuckets(interval: 'day' | 'week', from: number | undefined, to: number | undefined): Promise<{ start: number; fees: bigint; tickets: number; usdE8: bigint | null }[]> {
     const conds: RawBuilder<unknown>[] = [];
     if (from !== undefined) conds.push(sql`block_time >= ${from}`);
     if (to !== undefined) conds.push(sql`block_time < ${to}`);
     const where = conds.length ? sql`where ${sql.join(conds, sql` and `)}` : sql``;
-    const r = await rows(
-      this.db,
-      sql<{ bucket: Text; fees: Text; tickets: Text }>`
-        select ${bucket} as bucket, sum(paid)::text as fees, count(*)::text as tickets
-        from winning_ticket ${where} group by 1 order by 1`,
-    );
-    return r.map((b) => ({ start: Number(b.bucket), fees: big(b.fees), tickets: Number(b.tickets) }));
+    const [perBlock, prices] = await Promise.all([
+      rows(this.db, sql<{ t: Text; fees: Text; tickets: Text }>`
+        select block_time::text as t, sum(paid)::text as fees, count(*)::text as tickets
+        from winning_ticket ${where} group by block_time order by block_time`),
+      loadPriceBook(this.db),
+    ]);
+    const out: { start: number; fees: bigint; tickets: number; usdE8: bigint | null }[] = [];
+    for (const b of perBlock) {
+      const t = Number(b.t);
+      const start = interval === 'day' ? Math.floor(t / 86_400) * 86_400 : Math.floor((t - 345_600) / 604_800) * 604_800 + 345_600;
+      let bucket = out[out.length - 1];
+      if (!bucket || bucket.start !== start) {
+        bucket = { start, fees: 0n, tickets: 0, usdE8: 0n };
+        out.push(bucket);
+      }
+      const fees = big(b.fees);
+      bucket.fees += fees;
+      bucket.tickets += Number(b.tickets);
+      const usd = prices.usdE8(fees, 'ETH', t);
+      bucket.usdE8 = usd === null || bucket.usdE8 === null ? null : bucket.usdE8 + usd;
+    }
+    return out;
   }
 }
 

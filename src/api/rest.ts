@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { decodeCursor, encodeCursor, paginate, type SortKey } from './cursor.js';
 import type { AccountData, ApiData, EventData, OrchestratorData, PoolData, ProposalData, RoundData, Snapshot, VoteData } from './data.js';
 import type { AppOptions } from './app.js';
+import { formatUsd } from '../prices/lookup.js';
 import { ApiError } from './errors.js';
 import { eth, formatUnits, lpt, perc, ratio } from './format.js';
 import {
@@ -374,7 +375,7 @@ export const coreRoutes: RouteDef[] = [
     path: '/api/v1/network/fees',
     tag: 'network',
     summary: 'Fees per day or week',
-    description: 'ETH paid to orchestrators by winning tickets (WinningTicketTransfer amounts), bucketed by UTC day or Monday-based week of block time.',
+    description: 'ETH paid to orchestrators by winning tickets (WinningTicketTransfer amounts), bucketed by UTC day or Monday-based week of block time, with the USD value at the time of payment where an ETH/USD price is known.',
     query: z.strictObject({
       interval: z.enum(['day', 'week'], { error: 'must be "day" or "week"' }).default('day'),
       from: intParam(0, 4_102_444_800, 'start (unix seconds, inclusive)').optional(),
@@ -387,7 +388,13 @@ export const coreRoutes: RouteDef[] = [
       const buckets = await data.feeBuckets(query.interval, query.from, query.to);
       return {
         interval: query.interval,
-        data: buckets.map((b) => ({ start: b.start, date: new Date(b.start * 1000).toISOString().slice(0, 10), fees: eth(b.fees), winningTickets: b.tickets })),
+        data: buckets.map((b) => ({
+          start: b.start,
+          date: new Date(b.start * 1000).toISOString().slice(0, 10),
+          fees: eth(b.fees),
+          feesUsd: b.usdE8 === null ? null : formatUsd(b.usdE8),
+          winningTickets: b.tickets,
+        })),
       };
     },
   }),

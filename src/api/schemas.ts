@@ -135,7 +135,13 @@ export const networkSchema = z
   .meta({ id: 'Network' });
 
 export const feeBucketSchema = z
-  .object({ start: int.meta({ description: 'bucket start, unix s (UTC midnight; weeks start Monday)' }), date: z.string(), fees: amountSchema, winningTickets: int })
+  .object({
+    start: int.meta({ description: 'bucket start, unix s (UTC midnight; weeks start Monday)' }),
+    date: z.string(),
+    fees: amountSchema,
+    feesUsd: z.string().nullable().meta({ description: 'the fees in USD (2 decimals, rounded down), each block valued at the ETH/USD price in effect then; null when a block precedes every known price' }),
+    winningTickets: int,
+  })
   .meta({ id: 'FeeBucket' });
 
 export const orchestratorSchema = z

@@ -42,7 +42,14 @@ export default function Overview() {
     [shown],
   );
   const feeX = useMemo(() => (fees.data?.data ?? []).map((b) => b.date), [fees.data]);
-  const feeSeries = useMemo(() => [{ name: `Fees per ${interval} (ETH)`, type: 'bar' as const, data: (fees.data?.data ?? []).map((b) => Number(b.fees.formatted)) }], [fees.data, interval]);
+  const feeSeries = useMemo(() => {
+    const buckets = fees.data?.data ?? [];
+    const eth = { name: `Fees per ${interval} (ETH)`, type: 'bar' as const, data: buckets.map((b) => Number(b.fees.formatted)) };
+    // USD at the time of payment, where an ETH/USD price is known for the bucket.
+    if (!buckets.some((b) => b.feesUsd !== null)) return [eth];
+    return [eth, { name: `Fees per ${interval} (USD)`, type: 'line' as const, yAxis: 1 as const, data: buckets.map((b) => (b.feesUsd === null ? null : Number(b.feesUsd))) }];
+  }, [fees.data, interval]);
+  const feeAxes: [string, string?] = feeSeries.length > 1 ? ['ETH', 'USD'] : ['ETH'];
 
   if (net.isPending) return <Loading what="Loading the network" />;
   if (net.isError) return <ErrorBox error={net.error} retry={() => void net.refetch()} />;
@@ -92,7 +99,7 @@ export default function Overview() {
           <Segmented label="Fee interval" value={interval} onChange={setInterval} options={[['day', 'Per day'], ['week', 'Per week']]} />
         </div>
         <p className="muted">ETH transferred by winning tickets, by UTC {interval}. USD is not shown: Atlas has no price feed yet.</p>
-        {fees.isPending ? <Loading /> : fees.isError ? <ErrorBox error={fees.error} /> : feeX.length === 0 ? <Empty>No fees paid yet.</Empty> : <Chart x={feeX} series={feeSeries} yNames={['ETH']} testId="chart-fees" />}
+        {fees.isPending ? <Loading /> : fees.isError ? <ErrorBox error={fees.error} /> : feeX.length === 0 ? <Empty>No fees paid yet.</Empty> : <Chart x={feeX} series={feeSeries} yNames={feeAxes} testId="chart-fees" />}
       </section>
 
       <section className="panel">
