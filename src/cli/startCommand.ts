@@ -9,6 +9,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { claimNetwork, freshSimulatorDatabase, openDatabase } from './database.js';
 import { ProgressLine } from './progress.js';
 import { seedDemoTelemetry } from '../telemetry/demo.js';
+import { importNeedsAtStart } from './needsAtStart.js';
 
 /**
  * `atlas start`: on the default configuration a simulated network is generated on a local node
@@ -70,6 +71,8 @@ export async function startCommand(): Promise<void> {
     const status = (): IndexerStatus => indexer.status();
     server = await startServer({ app: createApp({ db: db.db, dbKind: db.kind, status, telemetry: cfg.telemetry }), host: cfg.http.host, port: cfg.http.port });
     log(`dashboard and API on http://${cfg.http.host === '0.0.0.0' ? 'localhost' : cfg.http.host}:${server.port} (OpenAPI at /openapi.json, GraphQL at /graphql)`);
+    const needs = await importNeedsAtStart(db.db);
+    if (needs) log(needs);
     if (cfg.network.kind === 'simulator') {
       // Demo gateway telemetry from the simulated population (the leaderboard, capacity and demand pages).
       const demoScenario = resolveScenario({ preset: cfg.network.preset, seed: cfg.network.seed, ...(cfg.network.rounds !== undefined ? { rounds: cfg.network.rounds } : {}) });
