@@ -180,6 +180,23 @@ describe('dashboard in Chromium against the API over an indexed simulator networ
     await page.close();
   });
 
+  it('top navigation: area menus open, lead to their pages and mark the current area', async () => {
+    const page = await open('/');
+    const governance = page.getByTestId('nav-governance');
+    await governance.locator('summary').click();
+    await governance.getByRole('link', { name: 'Treasury' }).click();
+    await page.waitForURL(/\/treasury$/);
+    expect(await governance.getAttribute('class')).toContain('active');
+    expect(await governance.getAttribute('open')).toBeNull();
+    const jobs = page.getByTestId('nav-jobs');
+    await jobs.locator('summary').click();
+    await jobs.getByRole('link', { name: 'Leaderboard' }).click();
+    await page.waitForURL(/\/leaderboard$/);
+    expect(await jobs.getAttribute('class')).toContain('active');
+    expect(await governance.getAttribute('class')).not.toContain('active');
+    await page.close();
+  });
+
   it('shows clear error and not-found states', async () => {
     const page = await open('/orchestrators/0x00000000000000000000000000000000000000ab');
     await page.getByTestId('error').waitFor();

@@ -1,7 +1,7 @@
 import { Suspense, useState, type FormEvent, type ReactElement } from 'react';
 import { useLiveUpdates } from './live.js';
 import { Link, navigate, useLocation } from './router.js';
-import { navItems, pageRoutes } from './routes.js';
+import { navItems, pageRoutes, type NavItem } from './routes.js';
 import { Loading } from './ui.js';
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
@@ -36,6 +36,20 @@ function AddressSearch() {
   );
 }
 
+/** Top-level items in order, with grouped items gathered into one menu where the group first appears. */
+function navEntries(): ({ item: NavItem } | { group: string; items: NavItem[] })[] {
+  const out: ({ item: NavItem } | { group: string; items: NavItem[] })[] = [];
+  for (const item of navItems) {
+    if (!item.group) out.push({ item });
+    else {
+      const g = out.find((e) => 'group' in e && e.group === item.group) as { group: string; items: NavItem[] } | undefined;
+      if (g) g.items.push(item);
+      else out.push({ group: item.group, items: [item] });
+    }
+  }
+  return out;
+}
+
 export default function App() {
   const { path } = useLocation();
   const live = useLiveUpdates();
@@ -55,8 +69,9 @@ export default function App() {
       </p>
     </div>
   );
+  const isActive = (item: NavItem) => (item.href === '/' ? path === '/' : path.startsWith(item.prefix ?? item.href));
   const nav = (item: (typeof navItems)[number]) => (
-    <Link key={item.href} href={item.href} className={(item.href === '/' ? path === '/' : path.startsWith(item.prefix ?? item.href)) ? 'active' : ''}>
+    <Link key={item.href} href={item.href} className={isActive(item) ? 'active' : ''}>
       {item.label}
     </Link>
   );
@@ -67,7 +82,18 @@ export default function App() {
           <span className="logo" aria-hidden /> Livepeer Atlas
         </Link>
         <nav>
-          {navItems.map(nav)}
+          {navEntries().map((e) =>
+            'group' in e ? (
+              <details key={e.group} className={`navgroup${e.items.some(isActive) ? ' active' : ''}`} data-testid={`nav-${e.group.toLowerCase()}`}>
+                <summary>{e.group}</summary>
+                <div className="navmenu" onClick={(ev) => (ev.currentTarget.parentElement as HTMLDetailsElement).removeAttribute('open')}>
+                  {e.items.map(nav)}
+                </div>
+              </details>
+            ) : (
+              nav(e.item)
+            ),
+          )}
           <a href="/docs">API</a>
         </nav>
         <AddressSearch />

@@ -44,6 +44,8 @@ export interface NavItem {
   href: string;
   label: string;
   prefix?: string;
+  /** Items of one group share a menu in the top navigation. */
+  group?: string;
 }
 
 const addr = (m: RegExpExecArray, i = 1) => m[i]!.toLowerCase();
@@ -84,17 +86,17 @@ export const pageRoutes: PageRoute[] = [
 export const navItems: NavItem[] = [
   { href: '/', label: 'Overview' },
   { href: '/orchestrators', label: 'Orchestrators' },
-  { href: '/treasury', label: 'Treasury' },
-  { href: '/proposals', label: 'Proposals' },
-  { href: '/calendar', label: 'Calendar' },
+  { href: '/staking', label: 'Staking', group: 'Stake' },
+  { href: '/labels', label: 'Labels', group: 'Stake' },
+  { href: '/investors', label: 'Investors', group: 'Stake' },
+  { href: '/leaderboard', label: 'Leaderboard', group: 'Jobs' },
+  { href: '/capacity', label: 'Capacity', group: 'Jobs' },
+  { href: '/demand', label: 'Demand', group: 'Jobs' },
+  { href: '/match', label: 'Match', group: 'Jobs' },
+  { href: '/market', label: 'Market', group: 'Jobs' },
+  { href: '/income', label: 'Income', group: 'Jobs' },
+  { href: '/treasury', label: 'Treasury', group: 'Governance' },
+  { href: '/proposals', label: 'Proposals', group: 'Governance' },
+  { href: '/calendar', label: 'Calendar', group: 'Governance' },
   { href: '/needs', label: 'Data needs' },
-  { href: '/leaderboard', label: 'Leaderboard' },
-  { href: '/capacity', label: 'Capacity' },
-  { href: '/demand', label: 'Demand' },
-  { href: '/staking', label: 'Staking' },
-  { href: '/labels', label: 'Labels' },
-  { href: '/income', label: 'Income' },
-  { href: '/investors', label: 'Investors' },
-  { href: '/match', label: 'Match' },
-  { href: '/market', label: 'Market' },
 ];
