@@ -98,7 +98,10 @@ export default function Overview() {
           <h2>Fees paid to orchestrators</h2>
           <Segmented label="Fee interval" value={interval} onChange={setInterval} options={[['day', 'Per day'], ['week', 'Per week']]} />
         </div>
-        <p className="muted">ETH transferred by winning tickets, by UTC {interval}. USD is not shown: Atlas has no price feed yet.</p>
+        <p className="muted">
+          ETH transferred by winning tickets, by UTC {interval}.{' '}
+          {feeSeries.length > 1 ? 'USD: each block’s payments at the ETH/USD price in effect then.' : 'USD appears once an ETH/USD price is known (price feed or imported series).'}
+        </p>
         {fees.isPending ? <Loading /> : fees.isError ? <ErrorBox error={fees.error} /> : feeX.length === 0 ? <Empty>No fees paid yet.</Empty> : <Chart x={feeX} series={feeSeries} yNames={feeAxes} testId="chart-fees" />}
       </section>
 
