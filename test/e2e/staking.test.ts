@@ -170,6 +170,14 @@ describe('staking pages in Chromium against the API over an indexed simulator ne
     expect((await page.locator(`[data-testid="directory"] [data-address="${top.address}"] [data-testid="address-label"]`).innerText()).trim()).toBe('Top Orchestrator');
     await page.goto(`${server.url}/staking/risk`);
     await page.locator(`[data-testid="risk"] [data-address="${top.address}"] [data-testid="address-label"]`).waitFor();
+    // The orchestrator's own page, and the account page of one of its delegators (which names it as delegate).
+    await page.goto(`${server.url}/orchestrators/${top.address}`);
+    await page.getByTestId('orch-address').waitFor();
+    expect((await page.getByTestId('address-label').first().innerText()).trim()).toBe('Top Orchestrator');
+    const member = (await api(`/api/v1/orchestrators/${top.address}/delegators?limit=50`)).data.find((d: J) => d.address !== top.address) as J;
+    await page.goto(`${server.url}/accounts/${member.address}`);
+    await page.getByTestId('account-delegate').waitFor();
+    expect((await page.getByTestId('address-label').first().innerText()).trim()).toBe('Top Orchestrator');
     await page.close();
   });
 

@@ -1,6 +1,7 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import { api, type Account, type ApiEvent } from '../api.js';
 import { dateTime, shortAddress, token } from '../format.js';
+import { LabelBadge, useLabels } from '../labels.js';
 import { Link } from '../router.js';
 import { Empty, ErrorBox, Loading, Stat } from '../ui.js';
 
@@ -24,6 +25,8 @@ export default function AccountPage({ address }: { address: string }) {
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.history.page.nextCursor ?? undefined,
   });
+  const delegate = q.data?.pages[0]?.delegate ?? null;
+  const labels = useLabels(delegate ? [address, delegate] : [address]);
   if (q.isPending) return <Loading what="Loading the account" />;
   if (q.isError) return <ErrorBox error={q.error} retry={() => void q.refetch()} />;
   const a = q.data.pages[0]!;
@@ -34,13 +37,15 @@ export default function AccountPage({ address }: { address: string }) {
       <h1 className="mono break" data-testid="account-address">
         {a.address}
       </h1>
+      <LabelBadge label={labels.get(a.address)} />
       <p>
         {a.delegate ? (
           <>
             Delegating to{' '}
             <Link href={`/orchestrators/${a.delegate}`} className="mono" data-testid="account-delegate">
               {shortAddress(a.delegate)}
-            </Link>
+            </Link>{' '}
+            <LabelBadge label={labels.get(a.delegate)} />
           </>
         ) : (
           'Not delegating'

@@ -3,6 +3,7 @@ import { useMemo } from 'react';
 import { api, type DelegatorRow, type OrchestratorDetail } from '../api.js';
 import Chart from '../Chart.js';
 import { dateTime, decimal, host, percent, shortAddress, token } from '../format.js';
+import { LabelBadge, useLabels } from '../labels.js';
 import { Link } from '../router.js';
 import { Empty, ErrorBox, Loading, Stat } from '../ui.js';
 
@@ -31,6 +32,7 @@ export default function OrchestratorPage({ address }: { address: string }) {
     [h],
   );
 
+  const labels = useLabels([address, ...(dels.data?.pages.flatMap((p) => p.data.map((d) => d.address)) ?? [])]);
   if (q.isPending) return <Loading what="Loading the orchestrator" />;
   if (q.isError) return <ErrorBox error={q.error} retry={() => void q.refetch()} />;
   const { orchestrator: o, cutChanges, history } = q.data;
@@ -43,6 +45,7 @@ export default function OrchestratorPage({ address }: { address: string }) {
       <h1 className="mono break" data-testid="orch-address">
         {o.address}
       </h1>
+      <LabelBadge label={labels.get(o.address)} />
       <p>
         {o.active ? <span className="badge on">active</span> : <span className="badge off">inactive</span>} <span className="muted">service</span>{' '}
         <span data-testid="orch-service">{host(o.serviceUri)}</span>
@@ -158,7 +161,8 @@ export default function OrchestratorPage({ address }: { address: string }) {
                       <td>
                         <Link href={`/accounts/${d.address}`} className="mono">
                           {shortAddress(d.address)}
-                        </Link>
+                        </Link>{' '}
+                        <LabelBadge label={labels.get(d.address)} />
                       </td>
                       <td className="num">{token(d.bondedAmount, 2)}</td>
                       <td className="num wide">{d.startRound}</td>
