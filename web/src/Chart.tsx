@@ -59,7 +59,8 @@ export default function Chart({ x, series, yNames, height = 260, zoom = true, te
         yAxis: axes.map((i) => ({
           type: 'value',
           name: yNames?.[i] ?? '',
-          scale: true,
+          // Bars are read by their length, so an axis with bars starts at zero; lines may zoom to their range.
+          scale: !series.some((s) => s.type === 'bar' && (s.yAxis ?? 0) === i),
           splitLine: { show: i === 0 },
           // Small percentages (inflation per round ≈ 0.06%) need more digits than shares like participation.
           ...(percentAxis?.[i] ? { axisLabel: { formatter: (v: number) => `${(v * 100).toFixed(v !== 0 && Math.abs(v) < 0.01 ? 4 : 1)}%` } } : {}),
