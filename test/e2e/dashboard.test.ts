@@ -1,11 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { sql } from 'kysely';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, startServer, type RunningServer } from '../../src/api/index.js';
+import { type RunningServer } from '../../src/api/index.js';
 import { decimal, percent, token } from '../../web/src/format.js';
-import { ensureWebBuilt, launchBrowser, SCREENSHOTS, WEB_DIST } from './browser.js';
-import { pageTools } from './pageTools.js';
+import { openDashboard, pageTools, type DashboardSession } from './pageTools.js';
 import { indexedFixture, type IndexedFixture } from './fixture.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
@@ -13,33 +11,20 @@ type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-expli
 describe('dashboard in Chromium against the API over an indexed simulator network', () => {
   let fx: IndexedFixture;
   let server: RunningServer;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let dash: DashboardSession;
   let context: BrowserContext;
   const pageErrors: string[] = [];
 
   const { api, text, open, shot, noHorizontalOverflow } = pageTools(() => server.url, () => context, pageErrors);
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    mkdirSync(SCREENSHOTS, { recursive: true });
     fx = await indexedFixture('pglite');
-    const app = createApp({
-      db: fx.db.db,
-      dbKind: 'pglite',
-      status: () => ({ headBlock: fx.headBlock, indexedBlock: fx.headBlock, lagBlocks: 0, phase: 'live' }),
-      rateLimit: false,
-      webDir: WEB_DIST,
-      cacheTtlMs: 200,
-      live: { pollMs: 200 },
-    });
-    server = await startServer({ app, port: 0 });
-    browser = await launchBrowser();
-    context = browser.context;
+    dash = await openDashboard({ db: fx.db.db, dbKind: 'pglite', headBlock: fx.headBlock, app: { live: { pollMs: 200 } } });
+    ({ server, context } = dash);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await dash?.close();
     await fx?.db.close();
   });
 

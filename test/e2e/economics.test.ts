@@ -1,18 +1,16 @@
-import { mkdirSync } from 'node:fs';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, startServer, type RunningServer } from '../../src/api/index.js';
+import { type RunningServer } from '../../src/api/index.js';
 import { decimal, percent } from '../../web/src/format.js';
 import { economicsFixture } from '../helpers/economicsFixture.js';
-import { ensureWebBuilt, launchBrowser, SCREENSHOTS, WEB_DIST } from './browser.js';
-import { pageTools } from './pageTools.js';
+import { openDashboard, pageTools, type DashboardSession } from './pageTools.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
 
 describe('income and investor pages in Chromium over an indexed simulator network', () => {
   let fx: Awaited<ReturnType<typeof economicsFixture>>;
   let server: RunningServer;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let dash: DashboardSession;
   let context: BrowserContext;
   const pageErrors: string[] = [];
 
@@ -21,25 +19,13 @@ describe('income and investor pages in Chromium over an indexed simulator networ
   const cents = (s: string) => BigInt(s.replace('.', ''));
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    mkdirSync(SCREENSHOTS, { recursive: true });
     fx = await economicsFixture('pglite');
-    const app = createApp({
-      db: fx.db.db,
-      dbKind: 'pglite',
-      status: () => ({ headBlock: fx.headBlock, indexedBlock: fx.headBlock, lagBlocks: 0, phase: 'live' }),
-      rateLimit: false,
-      webDir: WEB_DIST,
-      cacheTtlMs: 200,
-    });
-    server = await startServer({ app, port: 0 });
-    browser = await launchBrowser();
-    context = browser.context;
+    dash = await openDashboard({ db: fx.db.db, dbKind: 'pglite', headBlock: fx.headBlock });
+    ({ server, context } = dash);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await dash?.close();
     await fx?.db.close();
   });
 

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -7,8 +6,8 @@ import { createApp, startServer, type RunningServer } from '../../src/api/index.
 import { parseReport, parseReportDir, readReportDir } from '../../src/needs/parser.js';
 import { importReport } from '../../src/needs/store.js';
 import { percent, shortAddress, token } from '../../web/src/format.js';
-import { ensureWebBuilt, launchBrowser, SCREENSHOTS, WEB_DIST } from './browser.js';
-import { pageTools } from './pageTools.js';
+import { WEB_DIST } from './browser.js';
+import { openDashboard, pageTools, type DashboardSession } from './pageTools.js';
 import { indexedFixture, type IndexedFixture } from './fixture.js';
 import { openTestDb } from '../helpers/db.js';
 
@@ -18,7 +17,7 @@ const score1 = (x: number) => (Math.round(x * 10) / 10).toFixed(1);
 describe('data-needs map, coverage and role pages in Chromium over an indexed simulator network', () => {
   let fx: IndexedFixture;
   let server: RunningServer;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let dash: DashboardSession;
   let context: BrowserContext;
   const pageErrors: string[] = [];
 
@@ -31,30 +30,17 @@ describe('data-needs map, coverage and role pages in Chromium over an indexed si
     });
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    mkdirSync(SCREENSHOTS, { recursive: true });
     fx = await indexedFixture('pglite');
     await importReport(fx.db.db, parseReportDir(REPORT_DIR), REPORT_DIR, 'e2e-v1');
     // A second version that re-scores one question: the pages show the newest and what changed.
     const v2 = readReportDir(REPORT_DIR).map((f) => (f.file === 'roles/gateway.md' ? { ...f, text: f.text.replace('*Data availability score: 0–2*', '*Data availability score: 3*') } : f));
     await importReport(fx.db.db, parseReport(v2), REPORT_DIR, 'e2e-v2');
-    const app = createApp({
-      db: fx.db.db,
-      dbKind: 'pglite',
-      status: () => ({ headBlock: fx.headBlock, indexedBlock: fx.headBlock, lagBlocks: 0, phase: 'live' }),
-      rateLimit: false,
-      webDir: WEB_DIST,
-      cacheTtlMs: 200,
-      live: { pollMs: 200 },
-    });
-    server = await startServer({ app, port: 0 });
-    browser = await launchBrowser();
-    context = browser.context;
+    dash = await openDashboard({ db: fx.db.db, dbKind: 'pglite', headBlock: fx.headBlock, app: { live: { pollMs: 200 } } });
+    ({ server, context } = dash);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await dash?.close();
     await fx?.db.close();
   });
 

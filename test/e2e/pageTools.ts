@@ -1,6 +1,11 @@
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { Kysely } from 'kysely';
 import type { BrowserContext, Page } from 'playwright-core';
-import { SCREENSHOTS } from './browser.js';
+import { createApp, startServer, type AppOptions, type RunningServer } from '../../src/api/index.js';
+import type { DbKind } from '../../src/store/db.js';
+import type { Database } from '../../src/store/schema.js';
+import { ensureWebBuilt, launchBrowser, SCREENSHOTS, WEB_DIST } from './browser.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
 
@@ -29,4 +34,45 @@ export function pageTools(baseUrl: () => string, context: () => BrowserContext, 
   };
   const noHorizontalOverflow = async (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
   return { api, text, open, shot, noHorizontalOverflow };
+}
+
+export interface DashboardSession {
+  server: RunningServer;
+  context: BrowserContext;
+  /** Closes the browser, then the server (the database stays the caller's). */
+  close: () => Promise<void>;
+}
+
+/**
+ * The built dashboard and API served over `db` by a real server (rate limit off, short cache so live
+ * updates show quickly), and a fresh Chromium: what every browser test file starts from.
+ */
+export async function openDashboard(opts: { db: Kysely<Database>; dbKind: DbKind; headBlock: number; app?: Partial<AppOptions> }): Promise<DashboardSession> {
+  ensureWebBuilt();
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const app = createApp({
+    db: opts.db,
+    dbKind: opts.dbKind,
+    status: () => ({ headBlock: opts.headBlock, indexedBlock: opts.headBlock, lagBlocks: 0, phase: 'live' }),
+    rateLimit: false,
+    webDir: WEB_DIST,
+    cacheTtlMs: 200,
+    ...opts.app,
+  });
+  const server = await startServer({ app, port: 0 });
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  try {
+    browser = await launchBrowser();
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
+  return {
+    server,
+    context: browser.context,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
 }

@@ -1,14 +1,12 @@
-import { mkdirSync } from 'node:fs';
 import { sql } from 'kysely';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, startServer, type RunningServer } from '../../src/api/index.js';
+import { type RunningServer } from '../../src/api/index.js';
 import { token } from '../../web/src/format.js';
 import { priceText } from '../../web/src/pages/registryApi.js';
 import { signedAdvert, signedProfile } from '../helpers/registry.js';
 import { testAccount } from '../helpers/telemetry.js';
-import { ensureWebBuilt, launchBrowser, SCREENSHOTS, WEB_DIST } from './browser.js';
-import { pageTools } from './pageTools.js';
+import { openDashboard, pageTools, type DashboardSession } from './pageTools.js';
 import { indexedFixture, type IndexedFixture } from './fixture.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
@@ -36,7 +34,7 @@ function info(address: string, i: number): J {
 describe('capability registry pages in Chromium', () => {
   let fx: IndexedFixture;
   let server: RunningServer;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let dash: DashboardSession;
   let context: BrowserContext;
   const pageErrors: string[] = [];
   const { api, open, shot } = pageTools(() => server.url, () => context, pageErrors);
@@ -46,13 +44,9 @@ describe('capability registry pages in Chromium', () => {
   const gateway = testAccount('e2e-registry-gateway');
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    mkdirSync(SCREENSHOTS, { recursive: true });
     fx = await indexedFixture('pglite');
-    const app = createApp({ db: fx.db.db, dbKind: 'pglite', status: () => ({ headBlock: fx.headBlock, indexedBlock: fx.headBlock, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: WEB_DIST, cacheTtlMs: 200 });
-    server = await startServer({ app, port: 0 });
-    browser = await launchBrowser();
-    context = browser.context;
+    dash = await openDashboard({ db: fx.db.db, dbKind: 'pglite', headBlock: fx.headBlock });
+    ({ server, context } = dash);
     // Six indexed orchestrators seen in a gateway snapshot (stake comes from the chain), one signed advert.
     const top = await sql<{ address: string }>`select address from transcoder order by total_stake desc, address limit 6`.execute(fx.db.db);
     indexed = top.rows.map((r) => r.address);
@@ -68,8 +62,7 @@ describe('capability registry pages in Chromium', () => {
   }, 600_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await dash?.close();
     await fx?.db.close();
   });
 

@@ -1,14 +1,12 @@
-import { mkdirSync } from 'node:fs';
 import { sql } from 'kysely';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, startServer, type RunningServer } from '../../src/api/index.js';
+import { type RunningServer } from '../../src/api/index.js';
 import { resolveScenario } from '../../src/sim/scenario.js';
 import { feed } from '../../src/telemetry/feed.js';
 import { planFromScenario } from '../../src/telemetry/loadgen.js';
 import { percent } from '../../web/src/format.js';
-import { ensureWebBuilt, launchBrowser, SCREENSHOTS, WEB_DIST } from './browser.js';
-import { pageTools } from './pageTools.js';
+import { openDashboard, pageTools, type DashboardSession } from './pageTools.js';
 import { indexedFixture, type IndexedFixture } from './fixture.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
@@ -18,7 +16,7 @@ const HOUR = 3_600_000;
 describe('telemetry pages in Chromium over load-generated reports and an indexed simulator network', () => {
   let fx: IndexedFixture;
   let server: RunningServer;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let dash: DashboardSession;
   let context: BrowserContext;
   let fed: { reports: number; events: number };
   const pageErrors: string[] = [];
@@ -28,8 +26,6 @@ describe('telemetry pages in Chromium over load-generated reports and an indexed
   const { api, text, open, shot, noHorizontalOverflow } = pageTools(() => server.url, () => context, pageErrors, { onOpen: (page) => pages.push(page) });
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    mkdirSync(SCREENSHOTS, { recursive: true });
     fx = await indexedFixture('pglite');
     // Telemetry runs on the simulated chain's clock, so reports and winning tickets share days.
     const head = await sql<{ t: string | null }>`select max(block_time)::text as t from chain_event`.execute(fx.db.db);
@@ -39,18 +35,8 @@ describe('telemetry pages in Chromium over load-generated reports and an indexed
     const telemetry = { chainId: 31337, allowList, now: () => now, retention: false as const };
     const endHour = Math.floor(now / HOUR) * HOUR - HOUR;
     fed = await feed(plan, { kind: 'db', db: fx.db.db, ingest: { ...telemetry, allowList: new Set(allowList) } }, { fromHour: endHour - 35 * HOUR, toHour: endHour, jobsPerHour: 30, batchSize: 2000 });
-    const app = createApp({
-      db: fx.db.db,
-      dbKind: 'pglite',
-      status: () => ({ headBlock: fx.headBlock, indexedBlock: fx.headBlock, lagBlocks: 0, phase: 'live' }),
-      rateLimit: false,
-      webDir: WEB_DIST,
-      cacheTtlMs: 200,
-      telemetry,
-    });
-    server = await startServer({ app, port: 0 });
-    browser = await launchBrowser();
-    context = browser.context;
+    dash = await openDashboard({ db: fx.db.db, dbKind: 'pglite', headBlock: fx.headBlock, app: { telemetry } });
+    ({ server, context } = dash);
   }, 600_000);
 
   afterEach(async () => {
@@ -58,8 +44,7 @@ describe('telemetry pages in Chromium over load-generated reports and an indexed
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await dash?.close();
     await fx?.db.close();
   });
 

@@ -1,22 +1,21 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, startServer, type RunningServer } from '../../src/api/index.js';
+import { type RunningServer } from '../../src/api/index.js';
 import { percent, token } from '../../web/src/format.js';
 import { sql } from 'kysely';
 import { dbKinds, openTestDb, type TestDb } from '../helpers/db.js';
 import { governanceChain, indexInto } from '../helpers/treasuryChain.js';
-import { ensureWebBuilt, launchBrowser, SCREENSHOTS, WEB_DIST } from './browser.js';
-import { pageTools } from './pageTools.js';
+import { openDashboard, pageTools, type DashboardSession } from './pageTools.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
 
 describe('treasury and governance pages in Chromium', () => {
   let db: TestDb;
   let server: RunningServer;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let dash: DashboardSession;
   let context: BrowserContext;
   let dir: string;
   const pageErrors: string[] = [];
@@ -24,8 +23,6 @@ describe('treasury and governance pages in Chromium', () => {
   const { api, text, open, shot } = pageTools(() => server.url, () => context, pageErrors);
 
   beforeAll(async () => {
-    ensureWebBuilt();
-    mkdirSync(SCREENSHOTS, { recursive: true });
     // The 17-round governance scenario: every outcome, executed grants and the LIP-101 restoration.
     const { sim } = await governanceChain();
     try {
@@ -40,23 +37,13 @@ describe('treasury and governance pages in Chromium', () => {
     const file = path.join(dir, 'budget.yaml');
     writeFileSync(file, example.replace('proposals: {}', `proposals:\n  "${executed[0]!.id}": spe`));
     process.env.ATLAS_BUDGET_FILE = file;
-    const app = createApp({
-      db: db.db,
-      dbKind: dbKinds[0]!,
-      status: () => ({ headBlock: 0, indexedBlock: 0, lagBlocks: 0, phase: 'live' }),
-      rateLimit: false,
-      webDir: WEB_DIST,
-      cacheTtlMs: 200,
-    });
-    server = await startServer({ app, port: 0 });
-    browser = await launchBrowser();
-    context = browser.context;
+    dash = await openDashboard({ db: db.db, dbKind: dbKinds[0]!, headBlock: 0 });
+    ({ server, context } = dash);
   }, 600_000);
 
   afterAll(async () => {
     delete process.env.ATLAS_BUDGET_FILE;
-    await browser?.close();
-    await server?.close();
+    await dash?.close();
     await db?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });

@@ -3,7 +3,9 @@ import { simulatorNetwork } from '../../src/chain/networks.js';
 import { ProtocolIndexer } from '../../src/projections/indexer.js';
 import { resolveScenario } from '../../src/sim/scenario.js';
 import { runSimulation, type SimulationResult } from '../../src/sim/simulator.js';
-import type { TestDb } from './db.js';
+import type { Hono } from 'hono';
+import { createApp } from '../../src/api/index.js';
+import type { DbKind, TestDb } from './db.js';
 
 /** Governor and token views the tests compare the indexed figures with. */
 export const VIEWS = parseAbi([
@@ -34,4 +36,24 @@ export async function governanceChain(): Promise<{ sim: SimulationResult; client
 export async function indexInto(db: TestDb, rpcUrl: string): Promise<void> {
   const indexer = new ProtocolIndexer({ db: db.db, rpcUrl, network: simulatorNetwork(), confirmations: 0 });
   await indexer.backfill();
+}
+
+type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
+
+/** An app over the governance chain indexed into `db`, and a GET that answers parsed JSON (or the raw text). */
+export async function indexedApi(db: TestDb, kind: DbKind, rpcUrl: string): Promise<{ app: Hono; get: (p: string, init?: RequestInit) => Promise<{ res: Response; body: J; text: string }> }> {
+  await indexInto(db, rpcUrl);
+  const app = createApp({ db: db.db, dbKind: kind, status: () => ({ headBlock: 0, indexedBlock: 0, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: null });
+  const get = async (p: string, init?: RequestInit) => {
+    const res = await app.request(p, init);
+    const text = await res.text();
+    let body: J = {};
+    try {
+      body = JSON.parse(text) as J;
+    } catch {
+      body = { text };
+    }
+    return { res, body, text };
+  };
+  return { app, get };
 }
