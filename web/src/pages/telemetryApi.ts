@@ -1,22 +1,10 @@
+import type { LeaderboardEntry } from '../../../src/telemetry/leaderboard.js';
 import type { AmountLike } from '../format.js';
 
 /** Shapes of the telemetry endpoints the dashboard reads (see src/api/routes/telemetry.ts). */
-export interface LeaderboardEntry {
-  orchestrator: string;
-  region: string;
-  jobs: number;
-  successes: number;
-  successRate: number;
-  roundTripSec: number | null;
-  segDurationSec: number | null;
-  roundTripScore: number;
-  score: number;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  p99Ms: number | null;
-  errors: number;
-}
-
+// Rows the API sends exactly as the telemetry module computes them.
+export type { LeaderboardEntry } from '../../../src/telemetry/leaderboard.js';
+export type { CapacityRow } from '../../../src/telemetry/views.js';
 export interface LeaderboardAnswer {
   pipeline: string;
   ai: boolean;
@@ -41,22 +29,6 @@ export interface ReliabilityAnswer {
   byRegion: { region: string; jobs: number; successes: number; p50Ms: number | null; p95Ms: number | null; p99Ms: number | null }[];
   events: { type: string; subtype: string; count: number }[];
   pipelines: string[];
-}
-
-export interface CapacityRow {
-  capability: string;
-  model: string;
-  region: string;
-  orchestrators: number;
-  jobs: number;
-  successes: number;
-  successRate: number;
-  peakHourJobs: number;
-  meanHourJobs: number;
-  units: string;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  unserved: number;
 }
 
 export interface FanPoint {
