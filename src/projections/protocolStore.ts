@@ -23,14 +23,9 @@ const MUTABLE: Record<string, string[]> = {
 };
 // Append-only tables: a reorg deletes their rows from the fork block on.
 const APPEND_ONLY = ['chain_event', 'winning_ticket', 'param_change', 'contract_info', 'delegate_change', 'vote', 'treasury_balance', 'ledger_divergence'];
-const CHAIN_EVENT_COLUMNS = [
-  ['block_number', 'int8'], ['log_index', 'int4'], ['tx_hash', 'text'], ['tx_index', 'int4'], ['block_time', 'int8'], ['round', 'int8'],
-  ['contract', 'text'], ['name', 'text'], ['a1', 'text'], ['a2', 'text'], ['amount', 'numeric'], ['args', 'json'],
-] as const;
-const WINNING_TICKET_COLUMNS = [
-  ['block_number', 'int8'], ['log_index', 'int4'], ['tx_hash', 'text'], ['block_time', 'int8'], ['round', 'int8'], ['sender', 'text'],
-  ['recipient', 'text'], ['face_value', 'numeric'], ['win_prob', 'numeric'], ['sender_nonce', 'numeric'], ['creation_round', 'int8'], ['paid', 'numeric'],
-] as const;
+// Column order of the COPY payloads (COPY reads text, so no types are needed here).
+const CHAIN_EVENT_COLUMNS = ['block_number', 'log_index', 'tx_hash', 'tx_index', 'block_time', 'round', 'contract', 'name', 'a1', 'a2', 'amount', 'args'];
+const WINNING_TICKET_COLUMNS = ['block_number', 'log_index', 'tx_hash', 'block_time', 'round', 'sender', 'recipient', 'face_value', 'win_prob', 'sender_nonce', 'creation_round', 'paid'];
 const JSON_COLS: Record<string, string[]> = {
   chain_event: ['args'],
   delegator: ['unbonding_locks'],
@@ -58,8 +53,6 @@ interface PersistedMeta {
   extra: ExtraState;
 }
 
-/** Time spent writing each table (ms), for profiling the write path. */
-export const writeTimes: Record<string, number> = {};
 
 /** Rebuild the projection's in-memory state from the database (start-up, and after a rollback). */
 export async function loadProjector(db: Db, treasury: string, params: ParamLookup): Promise<ProtocolProjector> {
@@ -253,11 +246,6 @@ export interface WritePlan {
   append: [string, string[], Record<string, SqlValue>[]][];
 }
 
-/** Writes the rows of one applied batch (see planWrite and writePlan). */
-export async function writeChanges(trx: Db, projector: ProtocolProjector, changes: ProjectionChanges, undoBlock: number | null): Promise<void> {
-  await writePlan(trx, planWrite(projector, changes), undoBlock);
-}
-
 const snapshotRows = <T extends object>(rows: Iterable<T>): Record<string, SqlValue>[] => [...rows].map((r) => ({ ...r }) as unknown as Record<string, SqlValue>);
 
 /**
@@ -359,20 +347,10 @@ export async function writePlan(trx: Db, plan: WritePlan, undoBlock: number | nu
   if (undoBlock !== null) {
     for (const [table, rows] of mutable) await saveUndo(trx, table, rows, undoBlock);
   }
-  for (const [table, rows] of mutable) {
-    const t = performance.now();
-    await upsertRows(trx, table, MUTABLE[table]!, rows, { jsonCols: JSON_COLS[table] });
-    writeTimes[table] = (writeTimes[table] ?? 0) + performance.now() - t;
-  }
-  const tce = performance.now();
-  await copyRows(trx, 'chain_event', CHAIN_EVENT_COLUMNS.map(([c]) => c), plan.events);
-  await copyRows(trx, 'winning_ticket', WINNING_TICKET_COLUMNS.map(([c]) => c), plan.tickets);
-  writeTimes.events = (writeTimes.events ?? 0) + performance.now() - tce;
-  for (const [table, keys, rows] of append) {
-    const t = performance.now();
-    await upsertRows(trx, table, keys, rows, { ignore: true, jsonCols: JSON_COLS[table] });
-    writeTimes[table] = (writeTimes[table] ?? 0) + performance.now() - t;
-  }
+  for (const [table, rows] of mutable) await upsertRows(trx, table, MUTABLE[table]!, rows, { jsonCols: JSON_COLS[table] });
+  await copyRows(trx, 'chain_event', CHAIN_EVENT_COLUMNS, plan.events);
+  await copyRows(trx, 'winning_ticket', WINNING_TICKET_COLUMNS, plan.tickets);
+  for (const [table, keys, rows] of append) await upsertRows(trx, table, keys, rows, { ignore: true, jsonCols: JSON_COLS[table] });
 }
 
 async function saveUndo(trx: Db, table: string, rows: Record<string, SqlValue>[], block: number): Promise<void> {
