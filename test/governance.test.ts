@@ -2,10 +2,10 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCalendar } from '../src/analytics/calendar.js';
 import { countedWeights, lipReferences, participation, pivotalVoters, replayTally, roundClock, roundStart, tallyProgress } from '../src/analytics/governance.js';
-import { createApp } from '../src/api/index.js';
+import type { Hono } from 'hono';
 import type { SimulationResult } from '../src/sim/simulator.js';
 import { dbKinds, openTestDb, type TestDb } from './helpers/db.js';
-import { CONTRACTS, governanceChain, indexInto, VIEWS } from './helpers/treasuryChain.js';
+import { CONTRACTS, governanceChain, indexedApi, VIEWS } from './helpers/treasuryChain.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
 
@@ -160,22 +160,11 @@ describe('governance over a simulated governor', () => {
 
   describe.each(dbKinds)('indexed into %s', (kind) => {
     let db: TestDb;
-    let app: ReturnType<typeof createApp>;
-    const get = async (path: string) => {
-      const res = await app.request(path);
-      const text = await res.text();
-      let body: J = {};
-      try {
-        body = JSON.parse(text) as J;
-      } catch {
-        body = { text };
-      }
-      return { res, body, text };
-    };
+    let app: Hono;
+    let get: Awaited<ReturnType<typeof indexedApi>>['get'];
     beforeAll(async () => {
       db = await openTestDb(kind, { migrate: true });
-      await indexInto(db, sim.rpcUrl);
-      app = createApp({ db: db.db, dbKind: kind, status: () => ({ headBlock: 0, indexedBlock: 0, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: null });
+      ({ app, get } = await indexedApi(db, kind, sim.rpcUrl));
     }, 600_000);
     afterAll(async () => {
       await db?.close();

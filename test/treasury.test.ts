@@ -8,11 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { budgetRatePerSecond, budgetVsActuals, categorize, formatIssues, parseBudget, type Budget } from '../src/analytics/budget.js';
 import { ceilingStatus, decodeAction, ledgerByRound } from '../src/analytics/treasury.js';
 import { callSharePpm, forecastTreasury, percentilePpm } from '../src/analytics/treasuryForecast.js';
-import { createApp } from '../src/api/index.js';
 import { atlasDomain } from '../src/registry/signing.js';
 import type { SimulationResult } from '../src/sim/simulator.js';
 import { dbKinds, openTestDb, type TestDb } from './helpers/db.js';
-import { CONTRACTS, governanceChain, indexInto, VIEWS } from './helpers/treasuryChain.js';
+import { CONTRACTS, governanceChain, indexedApi, VIEWS } from './helpers/treasuryChain.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
 
@@ -202,22 +201,10 @@ describe('treasury over a simulated network', () => {
 
   describe.each(dbKinds)('indexed into %s', (kind) => {
     let db: TestDb;
-    let app: ReturnType<typeof createApp>;
-    const get = async (p: string, init?: RequestInit) => {
-      const res = await app.request(p, init);
-      const text = await res.text();
-      let body: J = {};
-      try {
-        body = JSON.parse(text) as J;
-      } catch {
-        body = { text };
-      }
-      return { res, body, text };
-    };
+    let get: Awaited<ReturnType<typeof indexedApi>>['get'];
     beforeAll(async () => {
       db = await openTestDb(kind, { migrate: true });
-      await indexInto(db, sim.rpcUrl);
-      app = createApp({ db: db.db, dbKind: kind, status: () => ({ headBlock: 0, indexedBlock: 0, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: null });
+      ({ get } = await indexedApi(db, kind, sim.rpcUrl));
     }, 600_000);
     afterAll(async () => {
       await db?.close();
