@@ -11,6 +11,9 @@ import { leaderboard } from '../src/telemetry/leaderboard.js';
 import { listDayPartitions } from '../src/telemetry/partitions.js';
 import { expectedValueWei, parseWei, parseWinProb } from '../src/telemetry/payment.js';
 import { applyRetention } from '../src/telemetry/retention.js';
+import { rebuildDailyRollups } from '../src/telemetry/daily.js';
+import { histogramSums, rollupWhere, type RollupFilter } from '../src/telemetry/filters.js';
+import { rollupCells, splitWindow } from '../src/telemetry/rollupSource.js';
 import { dbKinds, openTestDb, type TestDb } from './helpers/db.js';
 import { countRows } from './helpers/telemetry.js';
 
@@ -115,6 +118,110 @@ describe.each(dbKinds)('rollups and retention on %s', (kind) => {
     for (const e of errs.rows) expect(Number(e.count)).toBe(wantErr.get([new Date(e.hour!).toISOString(), e.orchestrator, e.capability, e.model, e.region, e.gateway, e.error_code].join('|')));
   });
 
+  /** Every daily row as comparable values, keyed by day and dimensions. */
+  const dailyRows = async () => {
+    const rows = await sql<Record<string, string>>`
+      select day, orchestrator, capability, model, region, gateway, jobs::text, successes::text, round_trip_sum_ms::text as rtt, queue_sum_ms::text as q,
+        upload_sum_ms::text as u, processing_sum_ms::text as p, download_sum_ms::text as d, seg_duration_sum_ms::text as seg, seg_jobs::text, price_paid::text as paid,
+        units::text, latency_hist::text as hist from telemetry_rollup_daily`.execute(t.db);
+    return new Map(rows.rows.map((r) => [[new Date(r.day!).toISOString(), r.orchestrator, r.capability, r.model, r.region, r.gateway].join('|'), { ...r, day: undefined }]));
+  };
+
+  it('has daily rollups equal to a recomputation from the raw reports and to the sum of the hourly rows', async () => {
+    const fromRaw = await sql<Record<string, string>>`
+      select date_trunc('day', finished_at, 'UTC') as day, orchestrator, capability, model, region, gateway, success, round_trip_ms, seg_duration_ms,
+        coalesce(queue_ms, 0) as q, coalesce(upload_ms, 0) as u, coalesce(processing_ms, 0) as p, coalesce(download_ms, 0) as d, price_paid::text as paid, units::text
+      from telemetry_report`.execute(t.db);
+    const want = new Map<string, Record<string, string>>();
+    const acc = new Map<string, { n: number[]; paid: bigint; units: bigint; hist: number[] }>();
+    for (const r of fromRaw.rows as unknown as Record<string, string | number | boolean | null>[]) {
+      const key = [new Date(r.day as string).toISOString(), r.orchestrator, r.capability, r.model, r.region, r.gateway].join('|');
+      const a = acc.get(key) ?? { n: new Array<number>(9).fill(0), paid: 0n, units: 0n, hist: new Array<number>(BUCKET_BOUNDS_MS.length).fill(0) };
+      a.n[0]!++;
+      a.paid += BigInt(r.paid as string);
+      a.units += BigInt(r.units as string);
+      if (r.success) {
+        a.n[1]!++;
+        a.n[2]! += Number(r.round_trip_ms);
+        a.n[3]! += Number(r.q);
+        a.n[4]! += Number(r.u);
+        a.n[5]! += Number(r.p);
+        a.n[6]! += Number(r.d);
+        if (r.seg_duration_ms !== null) {
+          a.n[7]! += Number(r.seg_duration_ms);
+          a.n[8]!++;
+        }
+        a.hist[bucketOf(Number(r.round_trip_ms))]!++;
+      }
+      acc.set(key, a);
+    }
+    for (const [key, a] of acc) {
+      const [day, orchestrator, capability, model, region, gateway] = key.split('|') as [string, string, string, string, string, string];
+      void day;
+      want.set(key, {
+        orchestrator, capability, model, region, gateway, jobs: String(a.n[0]), successes: String(a.n[1]), rtt: String(a.n[2]), q: String(a.n[3]), u: String(a.n[4]),
+        p: String(a.n[5]), d: String(a.n[6]), seg: String(a.n[7]), seg_jobs: String(a.n[8]), paid: String(a.paid), units: String(a.units), hist: `{${a.hist.join(',')}}`,
+      });
+    }
+    const got = await dailyRows();
+    expect(new Set([...got.keys()].map((k) => k.split('|')[0]))).toEqual(new Set(['2026-11-18T00:00:00.000Z', '2026-11-19T00:00:00.000Z', '2026-11-20T00:00:00.000Z']));
+    expect(got.size).toBe(want.size);
+    for (const [key, w] of want) expect({ ...got.get(key), day: undefined }, key).toEqual({ ...w, day: undefined });
+
+    // The same rows again from the hourly table (the rebuild path sums hours into days).
+    const fromHours = await sql<Record<string, string>>`
+      select date_trunc('day', hour, 'UTC') as day, orchestrator, capability, model, region, gateway, sum(jobs)::text as jobs, sum(successes)::text as successes
+      from telemetry_rollup group by 1, 2, 3, 4, 5, 6`.execute(t.db);
+    expect(fromHours.rows.length).toBe(got.size);
+    for (const h of fromHours.rows) {
+      const g = got.get([new Date(h.day!).toISOString(), h.orchestrator, h.capability, h.model, h.region, h.gateway].join('|'))!;
+      expect([g.jobs, g.successes]).toEqual([h.jobs, h.successes]);
+    }
+    expect(await rebuildDailyRollups(t.db, { fromDay: new Date('2026-11-19T00:00:00Z'), toDay: new Date('2026-11-20T00:00:00Z') })).toBe([...got.keys()].filter((k) => k.startsWith('2026-11-19')).length);
+    expect(await dailyRows()).toEqual(got);
+    await rebuildDailyRollups(t.db);
+    expect(await dailyRows()).toEqual(got);
+    await expect(rebuildDailyRollups(t.db, { fromDay: new Date('2026-11-19T05:00:00Z') })).rejects.toThrow('is not the start of a UTC day');
+  });
+
+  it('splits a window into whole days and hourly edges', () => {
+    const d = (s: string) => Date.parse(s);
+    expect(splitWindow(d('2026-11-18T12:00:00Z'), null)).toEqual({ days: { from: d('2026-11-19T00:00:00Z'), to: null }, hours: [{ from: d('2026-11-18T12:00:00Z'), to: d('2026-11-19T00:00:00Z') }] });
+    expect(splitWindow(d('2026-11-18T00:00:00Z'), d('2026-11-20T00:00:00Z'))).toEqual({ days: { from: d('2026-11-18T00:00:00Z'), to: d('2026-11-20T00:00:00Z') }, hours: [] });
+    // The 23:00 hour starts before 23:30, so the hourly path counts all of the 19th: read it whole.
+    expect(splitWindow(d('2026-11-18T05:30:00Z'), d('2026-11-19T23:30:00Z'))).toEqual({ days: { from: d('2026-11-19T00:00:00Z'), to: d('2026-11-20T00:00:00Z') }, hours: [{ from: d('2026-11-18T05:30:00Z'), to: d('2026-11-19T00:00:00Z') }] });
+    expect(splitWindow(d('2026-11-18T05:30:00Z'), d('2026-11-20T22:59:00Z'))).toEqual({ days: { from: d('2026-11-19T00:00:00Z'), to: d('2026-11-20T00:00:00Z') }, hours: [{ from: d('2026-11-18T05:30:00Z'), to: d('2026-11-19T00:00:00Z') }, { from: d('2026-11-20T00:00:00Z'), to: d('2026-11-20T22:59:00Z') }] });
+    expect(splitWindow(d('2026-11-18T05:00:00Z'), d('2026-11-19T22:00:00Z'))).toEqual({ days: null, hours: [{ from: d('2026-11-18T05:00:00Z'), to: d('2026-11-19T22:00:00Z') }] });
+  });
+
+  it('sums a window with partial days exactly as the hourly-only path does', async () => {
+    const cols = sql`orchestrator, region, sum(jobs)::text as jobs, sum(successes)::text as successes, sum(round_trip_sum_ms)::text as rtt, sum(seg_duration_sum_ms)::text as seg,
+      sum(seg_jobs)::text as seg_jobs, sum(price_paid)::text as paid, sum(units)::text as units, ${histogramSums}`;
+    const windows: [string, string | undefined][] = [
+      ['2026-11-18T12:00:00Z', undefined],
+      ['2026-11-18T00:00:00Z', '2026-11-20T00:00:00Z'],
+      ['2026-11-18T05:30:00Z', '2026-11-19T23:30:00Z'],
+      ['2026-11-18T13:17:00Z', '2026-11-20T07:45:00Z'],
+      ['2026-11-19T02:00:00Z', '2026-11-19T22:00:00Z'],
+      ['2026-11-17T00:00:00Z', '2026-11-21T00:00:00Z'],
+    ];
+    let compared = 0;
+    for (const [since, until] of windows) {
+      for (const narrow of [{}, { capability: 'text-to-image' }, { region: 'fra', capability: 'llm' }]) {
+        const f: RollupFilter = { since: new Date(since), until: until ? new Date(until) : undefined, ...narrow };
+        const hourly = await sql<Record<string, string>>`select ${cols} from telemetry_rollup where ${rollupWhere(f)} group by 1, 2 order by 1, 2`.execute(t.db);
+        const split = await sql<Record<string, string>>`select ${cols} from ${rollupCells(f)} group by 1, 2 order by 1, 2`.execute(t.db);
+        expect(split.rows, `${since}..${until} ${JSON.stringify(narrow)}`).toEqual(hourly.rows);
+        compared += hourly.rows.length;
+      }
+      const q = { since: new Date(since), until: until ? new Date(until) : undefined, pipeline: 'text-to-image' };
+      const lb = await leaderboard(t.db, q);
+      const jobs = await sql<{ n: string | null }>`select sum(jobs)::text as n from telemetry_rollup where ${rollupWhere({ since: q.since, until: q.until, capability: 'text-to-image' })}`.execute(t.db);
+      expect(lb.entries.filter((e) => e.region === 'GLOBAL').reduce((a, e) => a + e.jobs, 0)).toBe(Number(jobs.rows[0]!.n ?? 0));
+    }
+    expect(compared).toBeGreaterThan(100);
+  });
+
   it('scores the same with and without per-orchestrator percentiles', async () => {
     for (const pipeline of ['text-to-image', 'llm', 'transcoding']) {
       for (const region of [undefined, 'GLOBAL', 'FRA']) {
@@ -149,8 +256,12 @@ describe.each(dbKinds)('rollups and retention on %s', (kind) => {
     expect((await listDayPartitions(t.db, 'telemetry_report')).map((p) => p.day)).toEqual(['2026-11-19', '2026-11-20']);
     const left = await sql<{ min: string }>`select min(finished_at)::text as min from telemetry_report`.execute(t.db);
     expect(new Date(left.rows[0]!.min).getTime()).toBeGreaterThanOrEqual(Date.UTC(2026, 10, 19));
-    const oldest = await sql<{ min: string }>`select min(hour)::text as min from telemetry_rollup`.execute(t.db);
-    expect(new Date(oldest.rows[0]!.min).getTime()).toBeGreaterThanOrEqual(NOW - 24 * HOUR);
+    // One day back from NOW (11-20 12:00) is 11-19 12:00; rollups are cut at that day's midnight.
+    const oldest = await sql<{ min: string; day: string }>`select (select min(hour) from telemetry_rollup)::text as min, (select min(day) from telemetry_rollup_daily)::text as day`.execute(t.db);
+    expect(new Date(oldest.rows[0]!.min).getTime()).toBe(Date.UTC(2026, 10, 19));
+    expect(new Date(oldest.rows[0]!.day).getTime()).toBe(Date.UTC(2026, 10, 19));
+    const kept = await sql<{ h: string; d: string }>`select (select sum(jobs) from telemetry_rollup)::text as h, (select sum(jobs) from telemetry_rollup_daily)::text as d`.execute(t.db);
+    expect(kept.rows[0]!.d).toBe(kept.rows[0]!.h);
     expect(res.rollupRowsDeleted).toBeGreaterThan(0);
     // A day dropped by retention is recreated when a new report for it arrives.
     const again = await feed(plan, { kind: 'db', db: t.db, ingest: opts }, { fromHour: NOW - 48 * HOUR, toHour: NOW - 48 * HOUR, jobsPerHour: 10, events: false });

@@ -1,8 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { isAiPipeline, TRANSCODING } from './capabilities.js';
-import { histogramOf, histogramSums, latencyPercentiles, rollupWhere, type RollupFilter } from './filters.js';
+import { histogramOf, histogramSums, latencyPercentiles, type RollupFilter } from './filters.js';
 import { addHistogram, emptyHistogram, percentileMs } from './histogram.js';
+import { rollupCells } from './rollupSource.js';
 import { aiLatencyK, aiRoundTripScore, aiScore, transcodingRoundTripScore, transcodingScore } from './scoring.js';
 
 /** Region key that sums every region. */
@@ -69,7 +70,8 @@ function add(a: Sums, b: Sums): void {
  * Leaderboard per (orchestrator, region) plus a GLOBAL region summing all regions, scored with the AI or
  * transcoding formula. k is set per region so that region's median successful round trip scores 0.8.
  * Without `percentiles`, per-orchestrator latency percentiles are left null and histograms are only summed
- * per region when the AI formula needs the median: summing histograms is most of a query's cost.
+ * per region when the AI formula needs the median: summing histograms is most of a query's cost. Whole
+ * days are read from the daily rollup, the window's partial-day edges from the hourly one.
  */
 export async function leaderboard(db: Kysely<Database>, q: LeaderboardQuery, opts: { percentiles?: boolean } = {}): Promise<Leaderboard> {
   const pipeline = q.pipeline ?? TRANSCODING;
@@ -78,9 +80,9 @@ export async function leaderboard(db: Kysely<Database>, q: LeaderboardQuery, opt
   const filter: RollupFilter = { since: q.since, until: q.until, capability: pipeline, model: q.model, region: q.region && q.region.toUpperCase() !== GLOBAL ? q.region : undefined, orchestrator: q.orchestrator };
   const scalars = sql`sum(jobs)::text as jobs, sum(successes)::text as successes, sum(round_trip_sum_ms)::text as rtt, sum(seg_duration_sum_ms)::text as seg, sum(seg_jobs)::text as seg_jobs`;
   const res = withPercentiles
-    ? await sql<Record<string, string>>`select orchestrator, region, ${scalars}, ${histogramSums} from telemetry_rollup where ${rollupWhere(filter)} group by orchestrator, region`.execute(db)
-    : await sql<Record<string, string>>`select orchestrator, region, ${scalars} from telemetry_rollup where ${rollupWhere(filter)} group by orchestrator, region`.execute(db);
-  const regionHists = !withPercentiles && ai ? await sql<Record<string, string>>`select region, ${histogramSums} from telemetry_rollup where ${rollupWhere(filter)} group by region`.execute(db) : null;
+    ? await sql<Record<string, string>>`select orchestrator, region, ${scalars}, ${histogramSums} from ${rollupCells(filter)} group by orchestrator, region`.execute(db)
+    : await sql<Record<string, string>>`select orchestrator, region, ${scalars} from ${rollupCells(filter)} group by orchestrator, region`.execute(db);
+  const regionHists = !withPercentiles && ai ? await sql<Record<string, string>>`select region, ${histogramSums} from ${rollupCells(filter)} group by region`.execute(db) : null;
   const cells = new Map<string, Map<string, Sums>>();
   const regionTotals = new Map<string, Sums>();
   const bump = (m: Map<string, Sums>, key: string, s: Sums) => {

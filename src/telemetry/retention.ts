@@ -6,7 +6,7 @@ import { dropDayPartition, listDayPartitions } from './partitions.js';
 export interface RetentionPolicy {
   /** Raw reports and events: whole UTC days kept (default 14). */
   rawDays: number;
-  /** Hourly rollups: days kept (default 400). */
+  /** Hourly and daily rollups: days kept (default 400), counted back to a UTC midnight. */
   rollupDays: number;
 }
 
@@ -20,7 +20,7 @@ export interface RetentionResult {
 
 /**
  * Drops raw day partitions older than rawDays (a whole partition at once, no row-by-row delete), deletes
- * rollups older than rollupDays and forgets batch nonces of the dropped window (replays of those are
+ * rollups of the days before the one rollupDays ago and forgets batch nonces of the dropped window (replays of those are
  * already refused by the clock-skew check).
  */
 export async function applyRetention(db: Kysely<Database>, policy: RetentionPolicy = DEFAULT_RETENTION, now = Date.now()): Promise<RetentionResult> {
@@ -34,8 +34,10 @@ export async function applyRetention(db: Kysely<Database>, policy: RetentionPoli
       }
     }
   }
-  const rollupCut = new Date(now - policy.rollupDays * 86_400_000).toISOString();
+  // Cut at a UTC midnight so the hourly and daily rollups keep the same hours and still sum alike.
+  const rollupCut = new Date(Math.floor((now - policy.rollupDays * 86_400_000) / 86_400_000) * 86_400_000).toISOString();
   const r1 = await sql`delete from telemetry_rollup where hour < ${rollupCut}::timestamptz`.execute(db);
+  await sql`delete from telemetry_rollup_daily where day < ${rollupCut}::timestamptz`.execute(db);
   await sql`delete from telemetry_rollup_error where hour < ${rollupCut}::timestamptz`.execute(db);
   await sql`delete from telemetry_event_rollup where hour < ${rollupCut}::timestamptz`.execute(db);
   const r2 = await sql`delete from telemetry_batch where sent_at < ${firstKeptDay}::timestamptz`.execute(db);

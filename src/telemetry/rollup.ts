@@ -90,16 +90,73 @@ export function rollUp(rows: readonly ReportRow[]): RollupCell[] {
     }
   }
   // A fixed order: concurrent writers lock rollup rows in the same sequence, so they never deadlock.
-  return [...cells.values()].sort((a, b) => a.hour - b.hour || cmp(a.orchestrator, b.orchestrator) || cmp(a.capability, b.capability) || cmp(a.model, b.model) || cmp(a.region, b.region) || cmp(a.gateway, b.gateway));
+  return [...cells.values()].sort(cellOrder);
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-const DIMS = ['hour', 'orchestrator', 'capability', 'model', 'region', 'gateway'];
+const DAY = 86_400_000;
 
-/** Adds cells into telemetry_rollup and telemetry_rollup_error (insert or increment). */
-export async function writeRollups(db: Kysely<Database>, cells: readonly RollupCell[]): Promise<void> {
-  if (cells.length === 0) return;
+/** Start of the UTC day (ms) an hourly cell belongs to. */
+export function dayStartOf(ms: number): number {
+  return Math.floor(ms / DAY) * DAY;
+}
+
+/** Sums hourly cells into daily cells (the `hour` field then holds the day's start, ms); errors are left out. */
+export function rollUpDaily(cells: readonly RollupCell[]): RollupCell[] {
+  const days = new Map<string, RollupCell>();
+  for (const c of cells) {
+    const day = dayStartOf(c.hour);
+    const key = `${day}\u0000${c.orchestrator}\u0000${c.capability}\u0000${c.model}\u0000${c.region}\u0000${c.gateway}`;
+    let d = days.get(key);
+    if (!d) {
+      d = { ...c, hour: day, hist: [...c.hist], errors: new Map() };
+      days.set(key, d);
+      continue;
+    }
+    d.jobs += c.jobs;
+    d.successes += c.successes;
+    d.roundTripSumMs += c.roundTripSumMs;
+    d.queueSumMs += c.queueSumMs;
+    d.uploadSumMs += c.uploadSumMs;
+    d.processingSumMs += c.processingSumMs;
+    d.downloadSumMs += c.downloadSumMs;
+    d.segDurationSumMs += c.segDurationSumMs;
+    d.segJobs += c.segJobs;
+    d.pricePaid += c.pricePaid;
+    d.units += c.units;
+    for (let i = 0; i < d.hist.length; i++) d.hist[i]! += c.hist[i]!;
+  }
+  // The same lock order as the hourly cells, for the same reason.
+  return [...days.values()].sort(cellOrder);
+}
+
+const cellOrder = (a: RollupCell, b: RollupCell) =>
+  a.hour - b.hour || cmp(a.orchestrator, b.orchestrator) || cmp(a.capability, b.capability) || cmp(a.model, b.model) || cmp(a.region, b.region) || cmp(a.gateway, b.gateway);
+
+const DIM_COLS = ['orchestrator', 'capability', 'model', 'region', 'gateway'];
+const SUM_COLS = ['jobs', 'successes', 'round_trip_sum_ms', 'queue_sum_ms', 'upload_sum_ms', 'processing_sum_ms', 'download_sum_ms', 'seg_duration_sum_ms', 'seg_jobs', 'price_paid', 'units'];
+const DIMS = ['hour', ...DIM_COLS];
+
+/** The additive cell tables: hourly, and the same cells summed per UTC day. */
+export const ROLLUP_TABLES = { hourly: { table: 'telemetry_rollup', time: 'hour' }, daily: { table: 'telemetry_rollup_daily', time: 'day' } } as const;
+
+function upsertText(table: string, time: string): string {
+  const dims = [time, ...DIM_COLS];
+  return (
+    `insert into ${table} (${[...dims, ...SUM_COLS, 'latency_hist'].join(', ')}) ` +
+    `select to_timestamp(h / 1000.0), o, c, m, r, g, j, s, rt, q, u, p, d, sd, sj, pp, un, hl::bigint[] ` +
+    `from unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[], $8::int8[], $9::int8[], $10::int8[], $11::int8[], $12::int8[], $13::int8[], $14::int8[], $15::int8[], $16::numeric[], $17::numeric[], $18::text[]) ` +
+    `as t(h, o, c, m, r, g, j, s, rt, q, u, p, d, sd, sj, pp, un, hl) ` +
+    `on conflict (${dims.join(', ')}) do update set ` +
+    SUM_COLS.map((s) => `${s} = ${table}.${s} + excluded.${s}`).join(', ') +
+    `, latency_hist = array(select coalesce(a, 0) + coalesce(b, 0) from unnest(${table}.latency_hist, excluded.latency_hist) with ordinality as x(a, b, i) order by i)`
+  );
+}
+
+const UPSERT = { hourly: upsertText(ROLLUP_TABLES.hourly.table, ROLLUP_TABLES.hourly.time), daily: upsertText(ROLLUP_TABLES.daily.table, ROLLUP_TABLES.daily.time) };
+
+async function upsertCells(db: Kysely<Database>, text: string, cells: readonly RollupCell[]): Promise<void> {
   const per = 5000;
   for (let i = 0; i < cells.length; i += per) {
     const chunk = cells.slice(i, i + per);
@@ -123,17 +180,19 @@ export async function writeRollups(db: Kysely<Database>, cells: readonly RollupC
       chunk.map((c) => c.units.toString()),
       chunk.map((c) => histogramLiteral(c.hist)),
     ];
-    const sums = ['jobs', 'successes', 'round_trip_sum_ms', 'queue_sum_ms', 'upload_sum_ms', 'processing_sum_ms', 'download_sum_ms', 'seg_duration_sum_ms', 'seg_jobs', 'price_paid', 'units'];
-    const text =
-      `insert into telemetry_rollup (${[...DIMS, ...sums, 'latency_hist'].join(', ')}) ` +
-      `select to_timestamp(h / 1000.0), o, c, m, r, g, j, s, rt, q, u, p, d, sd, sj, pp, un, hl::bigint[] ` +
-      `from unnest($1::int8[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[], $8::int8[], $9::int8[], $10::int8[], $11::int8[], $12::int8[], $13::int8[], $14::int8[], $15::int8[], $16::numeric[], $17::numeric[], $18::text[]) ` +
-      `as t(h, o, c, m, r, g, j, s, rt, q, u, p, d, sd, sj, pp, un, hl) ` +
-      `on conflict (${DIMS.join(', ')}) do update set ` +
-      sums.map((s) => `${s} = telemetry_rollup.${s} + excluded.${s}`).join(', ') +
-      `, latency_hist = array(select coalesce(a, 0) + coalesce(b, 0) from unnest(telemetry_rollup.latency_hist, excluded.latency_hist) with ordinality as x(a, b, i) order by i)`;
     await db.executeQuery(CompiledQuery.raw(text, params));
   }
+}
+
+/**
+ * Adds cells into telemetry_rollup, telemetry_rollup_daily and telemetry_rollup_error (insert or increment).
+ * Call inside the batch's transaction so the hourly and daily tables never disagree.
+ */
+export async function writeRollups(db: Kysely<Database>, cells: readonly RollupCell[]): Promise<void> {
+  if (cells.length === 0) return;
+  const per = 5000;
+  await upsertCells(db, UPSERT.hourly, cells);
+  await upsertCells(db, UPSERT.daily, rollUpDaily(cells));
   const errs = cells.flatMap((c) => [...c.errors.entries()].sort(([a], [b]) => cmp(a, b)).map(([code, n]) => ({ c, code, n })));
   for (let i = 0; i < errs.length; i += per) {
     const chunk = errs.slice(i, i + per);

@@ -1,8 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
-import { histogramOf, histogramSums, latencyPercentiles, rollupWhere, type RollupFilter } from './filters.js';
+import { histogramOf, histogramSums, latencyPercentiles, type RollupFilter } from './filters.js';
+import { rollupCells } from './rollupSource.js';
 
-/** Performance of one orchestrator on one (capability, model), over a time window, from the hourly rollups. */
+/** Performance of one orchestrator on one (capability, model), over a time window, from the rollups. */
 export interface OrchestratorPerformance {
   orchestrator: string;
   capability: string;
@@ -27,7 +28,7 @@ export async function orchestratorPerformance(db: Kysely<Database>, filter: Roll
   const res = await sql<Record<string, string>>`
     select orchestrator, capability, model, sum(jobs)::text as jobs, sum(successes)::text as successes,
       sum(round_trip_sum_ms)::text as rtt, ${histogramSums}
-    from telemetry_rollup where ${rollupWhere(filter)}
+    from ${rollupCells(filter)}
     group by orchestrator, capability, model
     order by orchestrator, capability, model`.execute(db);
   return res.rows.map((r) => {
