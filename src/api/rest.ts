@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { decodeCursor, encodeCursor, paginate, type SortKey } from './cursor.js';
 import type { AccountData, ApiData, EventData, OrchestratorData, PoolData, ProposalData, RoundData, Snapshot, VoteData } from './data.js';
 import type { AppOptions } from './app.js';
-import { formatUsd } from '../prices/lookup.js';
+import { formatUsd, type PriceBook } from '../prices/lookup.js';
+import { cachedPriceBook, cachedPriceVersion, LATEST, usdOf } from '../prices/usd.js';
+import { orchestratorUsd, priceEvents, eventUnit, type OrchestratorUsd, type PricedEvent } from './usd.js';
 import { ApiError } from './errors.js';
 import { eth, formatUnits, lpt, perc, ratio } from './format.js';
 import {
@@ -75,8 +77,9 @@ const n = (x: bigint): number => Number(x);
 const nOrNull = (x: bigint | null): number | null => (x === null ? null : Number(x));
 const inflationOf = (ppb: bigint) => ({ ppb: ppb.toString(), percentPerRound: Number(ppb) / 1e7 });
 
-export function roundJson(r: RoundData): z.input<typeof roundSchema> {
+export function roundJson(r: RoundData, book: PriceBook): z.input<typeof roundSchema> {
   const supply = r.l2Supply + (r.l1Supply ?? 0n);
+  const at = (x: bigint, unit: 'LPT' | 'ETH') => usdOf(book, x, unit, r.blockTime);
   return {
     round: n(r.round),
     startBlock: n(r.blockNumber),
@@ -96,10 +99,20 @@ export function roundJson(r: RoundData): z.input<typeof roundSchema> {
     winningTickets: r.winningTickets,
     treasuryBalance: lpt(r.treasuryBalance),
     treasuryRewardCutRate: r.treasuryRewardCutRate.toString(),
+    usd: {
+      mintable: at(r.mintable, 'LPT'),
+      rewards: at(r.rewards, 'LPT'),
+      treasuryRewards: at(r.treasuryRewards, 'LPT'),
+      fees: at(r.fees, 'ETH'),
+      totalActiveStake: at(r.totalActiveStake, 'LPT'),
+      treasuryBalance: at(r.treasuryBalance, 'LPT'),
+    },
   };
 }
 
-export function orchestratorJson(o: OrchestratorData): z.input<typeof orchestratorSchema> {
+const NO_USD: OrchestratorUsd = { totalStake: null, fees30d: null, fees90d: null, feesTotal: null };
+
+export function orchestratorJson(o: OrchestratorData, usd: OrchestratorUsd = NO_USD): z.input<typeof orchestratorSchema> {
   return {
     address: o.address,
     serviceUri: o.serviceUri,
@@ -121,10 +134,12 @@ export function orchestratorJson(o: OrchestratorData): z.input<typeof orchestrat
     ageRounds: o.ageRounds,
     delegators: o.delegatorCount,
     rewardCaller: o.rewardCaller,
+    usd: { ...usd },
   };
 }
 
-function poolJson(p: PoolData) {
+function poolJson(p: PoolData, book: PriceBook) {
+  const at = (x: bigint, unit: 'LPT' | 'ETH') => usdOf(book, x, unit, p.time);
   return {
     round: n(p.round),
     time: p.time,
@@ -137,10 +152,11 @@ function poolJson(p: PoolData) {
     rewardCalled: p.rewards > 0n,
     cumulativeRewardFactor: p.cumulativeRewardFactor.toString(),
     cumulativeFeeFactor: p.cumulativeFeeFactor.toString(),
+    usd: { totalStake: at(p.totalStake, 'LPT'), rewards: at(p.rewards, 'LPT'), treasuryRewards: at(p.treasuryRewards, 'LPT'), fees: at(p.fees, 'ETH') },
   };
 }
 
-export function eventJson(e: EventData): z.input<typeof eventSchema> {
+export function eventJson(e: PricedEvent): z.input<typeof eventSchema> {
   return {
     id: `${e.blockNumber}-${e.logIndex}`,
     blockNumber: n(e.blockNumber),
@@ -152,6 +168,8 @@ export function eventJson(e: EventData): z.input<typeof eventSchema> {
     name: e.name,
     addresses: [e.a1, e.a2].filter((a): a is string => a !== null),
     amount: e.amount === null ? null : e.amount.toString(),
+    amountUnit: e.amount === null ? null : eventUnit(e.name),
+    amountUsd: e.amountUsd ?? null,
     args: e.args,
   };
 }
@@ -215,10 +233,14 @@ function progressOf(s: Snapshot): z.input<typeof networkSchema>['currentRound'] 
   return { fraction, basis: 'time-estimate', estimatedEndTime: cur.blockTime + median };
 }
 
-export function networkJson(s: Snapshot): z.input<typeof networkSchema> {
+export function networkJson(s: Snapshot, book: PriceBook): z.input<typeof networkSchema> {
   const cur = s.current;
   const supply = cur ? cur.l2Supply + (cur.l1Supply ?? 0n) : 0n;
   const called = cur ? cur.rewards + cur.treasuryRewards : 0n;
+  const atStart = (x: bigint, unit: 'LPT' | 'ETH') => (cur ? usdOf(book, x, unit, cur.blockTime) : null);
+  const now = (x: bigint) => (cur ? usdOf(book, x, 'LPT', LATEST) : null);
+  const ethUsd = book.at('ETH/USD', LATEST);
+  const lptEth = book.at('LPT/ETH', LATEST);
   return {
     currentRound: cur
       ? {
@@ -249,11 +271,22 @@ export function networkJson(s: Snapshot): z.input<typeof networkSchema> {
     },
     chainTime: s.chainTime,
     indexedBlock: nOrNull(s.indexedBlock),
+    usd: {
+      currentRoundMintable: cur ? atStart(cur.mintable, 'LPT') : null,
+      currentRoundRewardsCalled: atStart(called, 'LPT'),
+      currentRoundFees: cur ? atStart(cur.fees, 'ETH') : null,
+      totalActiveStake: cur ? now(cur.totalActiveStake) : null,
+      totalSupply: cur ? now(supply) : null,
+      treasuryBalance: cur ? now(cur.treasuryBalance) : null,
+      ethUsd: ethUsd ? formatUnits((ethUsd.num * 10n ** 8n) / ethUsd.den, 8) : null,
+      lptUsd: ethUsd && lptEth ? usdOf(book, 10n ** 18n, 'LPT', LATEST) : null,
+    },
   };
 }
 
-function accountJson(a: AccountData, currentRound: bigint, history: { data: EventData[]; next: [bigint, number] | null }, limit: number, isOrchestrator: boolean) {
+function accountJson(a: AccountData, currentRound: bigint, history: { data: EventData[]; next: [bigint, number] | null }, limit: number, isOrchestrator: boolean, book: PriceBook) {
   const unbonding = a.unbondingLocks.reduce((s, l) => s + l.amount, 0n);
+  const now = (x: bigint, unit: 'LPT' | 'ETH') => usdOf(book, x, unit, LATEST);
   return {
     address: a.address,
     delegate: a.delegate,
@@ -275,7 +308,16 @@ function accountJson(a: AccountData, currentRound: bigint, history: { data: Even
       roundsLeft: Math.max(0, n(l.withdrawRound - currentRound)),
     })),
     unbonding: lpt(unbonding),
-    history: { data: history.data.map(eventJson), page: { limit, nextCursor: history.next ? encodeCursor([history.next[0], history.next[1]]) : null } },
+    usd: {
+      bondedAmount: now(a.bondedAmount, 'LPT'),
+      pendingStake: now(a.pendingStake, 'LPT'),
+      unclaimedRewards: now(a.pendingStake - a.bondedAmount, 'LPT'),
+      pendingFees: now(a.pendingFees, 'ETH'),
+      withdrawableFees: now(a.fees, 'ETH'),
+      delegatedAmount: now(a.delegatedAmount, 'LPT'),
+      unbonding: now(unbonding, 'LPT'),
+    },
+    history: { data: priceEvents(book, history.data).map((e) => eventJson(e)), page: { limit, nextCursor: history.next ? encodeCursor([history.next[0], history.next[1]]) : null } },
   };
 }
 
@@ -369,7 +411,7 @@ export const coreRoutes: RouteDef[] = [
     description: 'Current round and its progress, rewards called vs mintable, participation, inflation, orchestrator and delegator counts, totals.',
     response: networkSchema,
     maxAge: 5,
-    handler: async ({ data }) => networkJson(await data.snapshot()),
+    handler: async ({ data }) => networkJson(await data.snapshot(), await cachedPriceBook(data.db)),
   }),
   route({
     path: '/api/v1/network/fees',
@@ -435,7 +477,8 @@ export const coreRoutes: RouteDef[] = [
         }
       };
       const page = paginate(list, { limit: query.limit, cursor: query.cursor, key, id: (r) => r.round.toString().padStart(20, '0'), order: query.order });
-      return { data: page.data.map(roundJson), page: { limit: query.limit, nextCursor: page.nextCursor } };
+      const book = await cachedPriceBook(data.db);
+      return { data: page.data.map((r) => roundJson(r, book)), page: { limit: query.limit, nextCursor: page.nextCursor } };
     },
   }),
   route({
@@ -470,7 +513,9 @@ export const coreRoutes: RouteDef[] = [
         });
       }
       const page = paginate(list, { limit: query.limit, cursor: query.cursor, key: orchKey[query.sort], id: (o) => o.address, order: query.order });
-      return { data: page.data.map(orchestratorJson), page: { limit: query.limit, nextCursor: page.nextCursor } };
+      const book = await cachedPriceBook(data.db);
+      const usd = await orchestratorUsd(data, snap, book, cachedPriceVersion(data.db));
+      return { data: page.data.map((o) => orchestratorJson(o, usd.get(o.address))), page: { limit: query.limit, nextCursor: page.nextCursor } };
     },
   }),
   route({
@@ -487,14 +532,16 @@ export const coreRoutes: RouteDef[] = [
       const { snap, o } = await orchestratorOr404(data, params.address);
       const current = snap.current?.round ?? 0n;
       const from = current - BigInt(query.historyRounds) + 1n;
-      const [history, cuts, dels] = await Promise.all([
+      const book = await cachedPriceBook(data.db);
+      const [history, cuts, dels, usd] = await Promise.all([
         data.orchestratorHistory(o.address, from),
         data.cutChanges(o.address),
         data.delegatorsOf(o.address, { limit: 100, after: null, sort: 'bondedAmount', order: 'desc' }),
+        orchestratorUsd(data, snap, book, cachedPriceVersion(data.db)),
       ]);
       return {
-        orchestrator: orchestratorJson(o),
-        history: history.filter((p) => p.round <= current).map(poolJson),
+        orchestrator: orchestratorJson(o, usd.get(o.address)),
+        history: history.filter((p) => p.round <= current).map((p) => poolJson(p, book)),
         cutChanges: cuts.map((e) => ({
           round: nOrNull(e.round),
           blockNumber: n(e.blockNumber),
@@ -560,7 +607,7 @@ export const coreRoutes: RouteDef[] = [
       const [snap, acct] = await Promise.all([data.snapshot(), data.account(params.address)]);
       if (!acct) throw new ApiError(404, 'not_found', `no delegator with address ${params.address} (it has never bonded)`);
       const history = await data.events({ address: params.address, order: 'desc', limit: query.limit, after: eventCursorKey(query.cursor) });
-      return accountJson(acct, snap.current?.round ?? 0n, history, query.limit, snap.orchestratorsByAddress.has(params.address));
+      return accountJson(acct, snap.current?.round ?? 0n, history, query.limit, snap.orchestratorsByAddress.has(params.address), await cachedPriceBook(data.db));
     },
   }),
   route({
@@ -601,7 +648,8 @@ export const coreRoutes: RouteDef[] = [
         limit: query.limit,
         after: eventCursorKey(query.cursor),
       });
-      return { data: r.data.map(eventJson), page: { limit: query.limit, nextCursor: r.next ? encodeCursor([r.next[0], r.next[1]]) : null } };
+      const book = await cachedPriceBook(data.db);
+      return { data: priceEvents(book, r.data).map((e) => eventJson(e)), page: { limit: query.limit, nextCursor: r.next ? encodeCursor([r.next[0], r.next[1]]) : null } };
     },
   }),
   route({

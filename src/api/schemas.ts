@@ -67,6 +67,11 @@ export const listOf = <T extends z.ZodType>(item: T, id: string) => z.object({ d
 const address = z.string().meta({ description: 'lower-case 0x address' });
 const int = z.number().int();
 
+/** USD at the time of a flow (its block) — decimal string with cents, truncated; null when no price was known then. */
+export const usdAtTime = z.string().nullable().meta({ description: 'US dollars at the time it happened (cents, truncated); null when no price was known then' });
+/** USD of a stock (balance, stake) at the latest indexed price. */
+export const usdNow = z.string().nullable().meta({ description: 'US dollars at the latest known price (cents, truncated); null when no price is known' });
+
 export const rewardCallsSchema = z
   .object({
     called: int.meta({ description: 'rounds in the window in which Reward was called' }),
@@ -95,6 +100,9 @@ export const roundSchema = z
     winningTickets: int,
     treasuryBalance: amountSchema,
     treasuryRewardCutRate: z.string().meta({ description: 'per 1e27' }),
+    usd: z
+      .object({ mintable: usdAtTime, rewards: usdAtTime, treasuryRewards: usdAtTime, fees: usdAtTime, totalActiveStake: usdAtTime, treasuryBalance: usdAtTime })
+      .meta({ description: "the round's amounts in USD at the round's start block" }),
   })
   .meta({ id: 'Round' });
 
@@ -122,6 +130,18 @@ export const networkSchema = z
         winningTickets: int,
       })
       .nullable(),
+    usd: z
+      .object({
+        currentRoundMintable: usdAtTime.meta({ description: 'at the current round start' }),
+        currentRoundRewardsCalled: usdAtTime.meta({ description: 'at the current round start' }),
+        currentRoundFees: usdAtTime.meta({ description: 'at the current round start' }),
+        totalActiveStake: usdNow,
+        totalSupply: usdNow,
+        treasuryBalance: usdNow,
+        ethUsd: z.string().nullable().meta({ description: 'latest ETH/USD price (8 decimals)' }),
+        lptUsd: usdNow.meta({ description: 'latest price of one LPT in USD' }),
+      })
+      .meta({ description: 'USD figures: flows of the current round at its start, stocks at the latest price' }),
     participation: z.object({ ratio: z.number().nullable(), totalActiveStake: amountSchema, totalSupply: amountSchema }).nullable(),
     inflation: z.object({ ppb: z.string(), percentPerRound: z.number() }).nullable(),
     activeOrchestrators: int,
@@ -166,6 +186,9 @@ export const orchestratorSchema = z
     ageRounds: int.nullable(),
     delegators: int.meta({ description: 'accounts bonded to it with stake > 0 (including itself)' }),
     rewardCaller: z.string().nullable(),
+    usd: z.object({ totalStake: usdNow, fees30d: usdAtTime, fees90d: usdAtTime, feesTotal: usdAtTime }).meta({
+      description: 'stake at the latest price; fees as the sum of each round\'s pool fees at that round\'s start (null when any round precedes every price)',
+    }),
   })
   .meta({ id: 'Orchestrator' });
 
@@ -182,6 +205,7 @@ export const poolSchema = z
     rewardCalled: z.boolean(),
     cumulativeRewardFactor: z.string().meta({ description: 'per 1e27' }),
     cumulativeFeeFactor: z.string().meta({ description: 'per 1e27' }),
+    usd: z.object({ totalStake: usdAtTime, rewards: usdAtTime, treasuryRewards: usdAtTime, fees: usdAtTime }).meta({ description: "at the round's start" }),
   })
   .meta({ id: 'Pool' });
 
@@ -197,6 +221,8 @@ export const eventSchema = z
     name: z.string(),
     addresses: z.array(address).meta({ description: 'principal addresses of the event (delegator/delegate, sender/recipient…)' }),
     amount: z.string().nullable().meta({ description: 'principal amount in base units (LPT-wei or ETH-wei depending on the event)' }),
+    amountUnit: z.enum(['LPT', 'ETH']).nullable().meta({ description: 'unit of `amount` when it is a value transfer, else null' }),
+    amountUsd: usdAtTime.meta({ description: '`amount` in USD at the event\'s block; null when not a value transfer, unpriced, or not valued by this endpoint' }),
     args: z.record(z.string(), z.unknown()),
   })
   .meta({ id: 'Event' });
@@ -238,6 +264,9 @@ export const accountSchema = z
     currentRound: int,
     unbondingLocks: z.array(unbondingLockSchema),
     unbonding: amountSchema.meta({ description: 'sum of open unbonding locks' }),
+    usd: z
+      .object({ bondedAmount: usdNow, pendingStake: usdNow, unclaimedRewards: usdNow, pendingFees: usdNow, withdrawableFees: usdNow, delegatedAmount: usdNow, unbonding: usdNow })
+      .meta({ description: 'balances at the latest price; history events carry amountUsd at their block' }),
     history: listOf(eventSchema, 'EventList'),
   })
   .meta({ id: 'Account' });

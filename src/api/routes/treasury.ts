@@ -11,7 +11,9 @@ import type { ApiData, ProposalData, Snapshot } from '../data.js';
 import { ApiError } from '../errors.js';
 import { amountSchema, lpt } from '../format.js';
 import { route, toCsv, type RouteDef } from '../rest.js';
-import { intParam, tokenAmountParam } from '../schemas.js';
+import { intParam, tokenAmountParam, usdAtTime, usdNow } from '../schemas.js';
+import type { PriceBook } from '../../prices/lookup.js';
+import { cachedPriceBook, LATEST, usdOf } from '../../prices/usd.js';
 import { actionSchema, actionsJson, proposalOutflow } from './governance.js';
 
 const int = z.number().int();
@@ -21,12 +23,13 @@ const csvResponse = (body: string, name: string) => new Response(body, { headers
 const EARMARKED = new Set(['succeeded', 'queued']);
 
 export const ledgerRoundSchema = z
-  .object({ round: int, startTime: int, opening: amountSchema, treasuryRewards: amountSchema, otherInflows: amountSchema, outflows: amountSchema, closing: amountSchema, cutRate: z.string().meta({ description: 'per 1e27' }) })
+  .object({ round: int, startTime: int, opening: amountSchema, treasuryRewards: amountSchema, otherInflows: amountSchema, outflows: amountSchema, closing: amountSchema, cutRate: z.string().meta({ description: 'per 1e27' }), usd: z.object({ treasuryRewards: usdAtTime, otherInflows: usdAtTime, outflows: usdAtTime, closing: usdAtTime }).meta({ description: "at the round's start" }) })
   .meta({ id: 'TreasuryLedgerRound' });
 
 export const summarySchema = z
   .object({
     balance: amountSchema,
+    balanceUsd: usdNow,
     ceiling: amountSchema.nullable(),
     atCeiling: z.boolean(),
     headroom: amountSchema.nullable(),
@@ -48,6 +51,7 @@ export const entrySchema = z
     time: int.nullable(),
     kind: z.enum(['treasury-reward', 'inflow', 'outflow']),
     delta: amountSchema,
+    deltaUsd: usdAtTime.meta({ description: 'the change in USD at its block' }),
     balance: amountSchema,
     counterparty: address.nullable(),
     proposalId: z.string().nullable(),
@@ -75,7 +79,7 @@ async function currentBudget(): Promise<{ file: string; budget: Budget | null; i
   return f.result.ok ? { file: f.file, budget: f.result.budget, issues: [] } : { file: f.file, budget: null, issues: f.result.issues };
 }
 
-function entriesJson(entries: LedgerEntry[], snap: Snapshot, budget: Budget | null, labels: SpendLabel[]): z.input<typeof entrySchema>[] {
+function entriesJson(entries: LedgerEntry[], snap: Snapshot, budget: Budget | null, labels: SpendLabel[], book: PriceBook): z.input<typeof entrySchema>[] {
   return entries.map((e) => {
     const p = proposalOf(e, snap);
     const tag = budget && e.delta < 0n ? categorize(budget, { proposalId: p?.id ?? null, recipient: e.counterparty ?? '', labelCategory: labelFor(labels, budget, p?.id ?? null) }) : null;
@@ -86,6 +90,7 @@ function entriesJson(entries: LedgerEntry[], snap: Snapshot, budget: Budget | nu
       time: e.time,
       kind: e.kind as 'treasury-reward' | 'inflow' | 'outflow',
       delta: lpt(e.delta),
+      deltaUsd: usdOf(book, e.delta, 'LPT', e.time),
       balance: lpt(e.balance),
       counterparty: e.counterparty,
       proposalId: p?.id ?? null,
@@ -98,7 +103,7 @@ function entriesJson(entries: LedgerEntry[], snap: Snapshot, budget: Budget | nu
 
 export async function summary(data: ApiData): Promise<z.input<typeof summarySchema>> {
   const snap = await data.snapshot();
-  const [rounds, changes, params] = await Promise.all([loadRounds(data.db), loadBalanceChanges(data.db), loadTreasuryParams(data.db)]);
+  const [rounds, changes, params, book] = await Promise.all([loadRounds(data.db), loadBalanceChanges(data.db), loadTreasuryParams(data.db), cachedPriceBook(data.db)]);
   const ledger = ledgerByRound(changes, rounds.map((r) => ({ round: r.round, block: r.block, cutRate: r.cutRate })));
   const last = changes[changes.length - 1];
   const cur = rounds[rounds.length - 1];
@@ -108,6 +113,7 @@ export async function summary(data: ApiData): Promise<z.input<typeof summarySche
   const preRounds = changes.filter((c) => rounds.length && c.block < rounds[0]!.block);
   return {
     balance: lpt(st.balance),
+    balanceUsd: usdOf(book, st.balance, 'LPT', LATEST),
     ceiling: st.ceiling === null ? null : lpt(st.ceiling),
     atCeiling: st.atCeiling,
     headroom: st.headroom === null ? null : lpt(st.headroom),
@@ -121,16 +127,21 @@ export async function summary(data: ApiData): Promise<z.input<typeof summarySche
     },
     earmarked: lpt(earmarks.reduce((a, p) => a + proposalOutflow(p), 0n)),
     earmarks: earmarks.map((p) => ({ proposalId: p.id, title: p.title, status: p.status, amount: lpt(proposalOutflow(p)), actions: actionsJson(p) })),
-    rounds: ledger.map((l) => ({
-      round: Number(l.round),
-      startTime: rounds.find((r) => r.round === l.round)?.time ?? 0,
-      opening: lpt(l.opening),
-      treasuryRewards: lpt(l.treasuryRewards),
-      otherInflows: lpt(l.otherInflows),
-      outflows: lpt(l.outflows),
-      closing: lpt(l.closing),
-      cutRate: l.cutRate.toString(),
-    })),
+    rounds: ledger.map((l) => {
+      const startTime = rounds.find((r) => r.round === l.round)?.time ?? 0;
+      const at = (x: bigint) => usdOf(book, x, 'LPT', startTime);
+      return {
+        round: Number(l.round),
+        startTime,
+        opening: lpt(l.opening),
+        treasuryRewards: lpt(l.treasuryRewards),
+        otherInflows: lpt(l.otherInflows),
+        outflows: lpt(l.outflows),
+        closing: lpt(l.closing),
+        cutRate: l.cutRate.toString(),
+        usd: { treasuryRewards: at(l.treasuryRewards), otherInflows: at(l.otherInflows), outflows: at(l.outflows), closing: at(l.closing) },
+      };
+    }),
   };
 }
 
@@ -213,7 +224,7 @@ export const treasuryRoutes: RouteDef[] = [
       const snap = await data.snapshot();
       const b = await currentBudget();
       const changes = (await loadBalanceChanges(data.db)).filter((c) => !query.kind || c.kind === query.kind);
-      const rows = entriesJson(changes, snap, b?.budget ?? null, await loadLabels(data.db));
+      const rows = entriesJson(changes, snap, b?.budget ?? null, await loadLabels(data.db), await cachedPriceBook(data.db));
       if (query.format === 'csv') {
         return csvResponse(
           toCsv(['block', 'log_index', 'tx_hash', 'time', 'kind', 'delta_lpt', 'balance_lpt', 'counterparty', 'proposal_id', 'category'], rows.map((r) => [r.blockNumber, r.logIndex, r.txHash ?? '', r.time ?? '', r.kind, r.delta.formatted, r.balance.formatted, r.counterparty ?? '', r.proposalId ?? '', r.category ?? ''])),
@@ -242,7 +253,7 @@ export const treasuryRoutes: RouteDef[] = [
       const snap = await data.snapshot();
       const labels = await loadLabels(data.db);
       const outflows = (await loadBalanceChanges(data.db)).filter((c) => c.delta < 0n);
-      const spends = entriesJson(outflows, snap, budget, labels);
+      const spends = entriesJson(outflows, snap, budget, labels, await cachedPriceBook(data.db));
       const r = budgetVsActuals(
         budget,
         spends.map((s) => ({ proposalId: s.proposalId, recipient: s.counterparty ?? '', amount: -BigInt(s.delta.wei), time: s.time ?? 0, labelCategory: labelFor(labels, budget, s.proposalId) })),
