@@ -18,6 +18,19 @@ const urlFromEnv = (name: string, protocols: string[]) =>
     }
   }, `${name} must be a ${protocols.join(' or ')} URL`);
 
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+
+/** A comma-separated list of addresses; names the first bad entry. */
+const addressListFromEnv = (name: string) =>
+  z
+    .string()
+    .superRefine((v, ctx) => {
+      const items = v.split(',').map((x) => x.trim());
+      const bad = items.find((x) => !ADDRESS.test(x));
+      if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `${name} must be 0x-prefixed 20-byte addresses separated by commas (bad entry: ${JSON.stringify(bad)})` });
+    })
+    .transform((v) => [...new Set(v.split(',').map((x) => x.trim().toLowerCase() as `0x${string}`))]);
+
 /** Environment variables Atlas reads; every one optional, validated here once. */
 export const envSchema = z.object({
   ATLAS_RPC_URL: urlFromEnv('ATLAS_RPC_URL', ['http:', 'https:']).optional(),
@@ -35,6 +48,8 @@ export const envSchema = z.object({
     .string()
     .refine((v) => v.split(/[\s,]+/).every((x) => x === '' || /^0x[0-9a-fA-F]{40}$/.test(x)), 'ATLAS_TELEMETRY_GATEWAYS must be 0x-prefixed addresses separated by commas')
     .optional(),
+  ATLAS_PRICE_AGGREGATORS: addressListFromEnv('ATLAS_PRICE_AGGREGATORS').optional(),
+  ATLAS_LPT_POOL: z.string().regex(ADDRESS, 'ATLAS_LPT_POOL must be a 0x-prefixed 20-byte address').transform((v) => v.toLowerCase() as `0x${string}`).optional(),
   ATLAS_TELEMETRY_RAW_DAYS: intFromEnv('ATLAS_TELEMETRY_RAW_DAYS', 8, 3650).optional(),
   ATLAS_TELEMETRY_ROLLUP_DAYS: intFromEnv('ATLAS_TELEMETRY_ROLLUP_DAYS', 1, 36500).optional(),
 });
@@ -49,6 +64,8 @@ export interface AtlasConfig {
   sync: { confirmations?: number; pollMs: number; rpcConcurrency: number };
   /** Gateway telemetry: signers accepted besides on-chain gateways, and how long raw reports and rollups are kept. */
   telemetry: { allowList: string[]; retention: { rawDays: number; rollupDays: number } };
+  /** Price contracts on Arbitrum One (the simulator has its own): ETH/USD aggregators and the LPT/WETH pool. */
+  prices: { ethUsdAggregators: `0x${string}`[]; lptPool?: `0x${string}` };
 }
 
 /** A configuration problem, reported as one clear line. */
@@ -81,5 +98,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       allowList: (e.ATLAS_TELEMETRY_GATEWAYS ?? '').split(/[\s,]+/).filter((x) => x !== '').map((x) => x.toLowerCase()),
       retention: { rawDays: e.ATLAS_TELEMETRY_RAW_DAYS ?? 14, rollupDays: e.ATLAS_TELEMETRY_ROLLUP_DAYS ?? 400 },
     },
+    prices: { ethUsdAggregators: e.ATLAS_PRICE_AGGREGATORS ?? [], ...(e.ATLAS_LPT_POOL ? { lptPool: e.ATLAS_LPT_POOL } : {}) },
   };
 }

@@ -1,5 +1,7 @@
 import { arbitrumOne, simulatorNetwork, type NetworkConfig } from '../chain/networks.js';
 import { ProtocolIndexer } from '../projections/indexer.js';
+import { priceExtension } from '../prices/projection.js';
+import { priceSources } from '../prices/sources.js';
 import { ConfigError, loadConfig } from './config.js';
 import { claimNetwork, openDatabase } from './database.js';
 import { ProgressLine, formatSeconds } from './progress.js';
@@ -8,11 +10,13 @@ export interface IndexFlags {
   rpcUrl?: string;
   network?: string;
   follow?: boolean;
+  priceAggregators?: string;
+  lptPool?: string;
 }
 
 /** `atlas index`: backfill (and optionally follow) a chain into the configured database. */
 export async function indexCommand(flags: IndexFlags): Promise<void> {
-  const cfg = loadConfig(process.env, flags.rpcUrl ? { ATLAS_RPC_URL: flags.rpcUrl } : {});
+  const cfg = loadConfig(process.env, { ...(flags.rpcUrl ? { ATLAS_RPC_URL: flags.rpcUrl } : {}), ...priceOverrides(flags) });
   if (cfg.network.kind !== 'rpc') {
     throw new ConfigError('nothing to index: set ATLAS_RPC_URL (Arbitrum One) or pass --rpc-url of a simulator node (atlas sim --keep)');
   }
@@ -27,6 +31,7 @@ export async function indexCommand(flags: IndexFlags): Promise<void> {
     db: db.db,
     rpcUrl,
     network,
+    extensions: [priceExtension(priceSources(network, cfg.prices))],
     confirmations: cfg.sync.confirmations,
     pollIntervalMs: cfg.sync.pollMs,
     rpcConcurrency: cfg.sync.rpcConcurrency,
@@ -62,4 +67,9 @@ export async function indexCommand(flags: IndexFlags): Promise<void> {
   } finally {
     await db.close();
   }
+}
+
+/** CLI flags that override the price-source environment variables (validated by loadConfig). */
+export function priceOverrides(flags: { priceAggregators?: string; lptPool?: string }): { ATLAS_PRICE_AGGREGATORS?: string; ATLAS_LPT_POOL?: string } {
+  return { ...(flags.priceAggregators !== undefined ? { ATLAS_PRICE_AGGREGATORS: flags.priceAggregators } : {}), ...(flags.lptPool !== undefined ? { ATLAS_LPT_POOL: flags.lptPool } : {}) };
 }

@@ -25,6 +25,8 @@ export function buildProgram(): Command {
   program
     .command('start')
     .description('simulator (or ATLAS_RPC_URL) + indexer + API + dashboard in one process on the configured database')
+    .option('--price-aggregators <list>', 'Arbitrum One: comma-separated Chainlink ETH/USD aggregator addresses (default: ATLAS_PRICE_AGGREGATORS)')
+    .option('--lpt-pool <address>', 'Arbitrum One: Uniswap V3 LPT/WETH pool address (default: ATLAS_LPT_POOL)')
     .action(startCommand);
 
   program
@@ -54,6 +56,8 @@ export function buildProgram(): Command {
     .option('--rpc-url <url>', 'JSON-RPC endpoint (default: ATLAS_RPC_URL)')
     .option('--network <name>', 'arbitrum-one | simulator (addresses and start blocks)', 'arbitrum-one')
     .option('--follow', 'keep following the head after the backfill')
+    .option('--price-aggregators <list>', 'Arbitrum One: comma-separated Chainlink ETH/USD aggregator addresses (default: ATLAS_PRICE_AGGREGATORS)')
+    .option('--lpt-pool <address>', 'Arbitrum One: Uniswap V3 LPT/WETH pool address (default: ATLAS_LPT_POOL)')
     .action(indexCommand);
 
   const needs = program.command('needs').description('the data-needs report: import versions, check the mapping to Atlas views');

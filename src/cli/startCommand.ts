@@ -1,6 +1,9 @@
 import { createApp, startServer, type IndexerStatus } from '../api/index.js';
 import { arbitrumOne, simulatorNetwork } from '../chain/networks.js';
 import { ProtocolIndexer } from '../projections/indexer.js';
+import { priceExtension } from '../prices/projection.js';
+import { priceSources } from '../prices/sources.js';
+import { priceOverrides } from './indexCommand.js';
 import { startAnvil, type AnvilNode } from '../sim/anvil.js';
 import { resolveScenario } from '../sim/scenario.js';
 import { runSimulation } from '../sim/simulator.js';
@@ -15,8 +18,8 @@ import { importNeedsAtStart } from './needsAtStart.js';
  * `atlas start`: on the default configuration a simulated network is generated on a local node
  * while the indexer follows it and the API and dashboard serve what is indexed, live.
  */
-export async function startCommand(): Promise<void> {
-  const cfg = loadConfig();
+export async function startCommand(flags: { priceAggregators?: string; lptPool?: string } = {}): Promise<void> {
+  const cfg = loadConfig(process.env, priceOverrides(flags));
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
@@ -58,6 +61,7 @@ export async function startCommand(): Promise<void> {
       db: db.db,
       rpcUrl,
       network,
+      extensions: [priceExtension(priceSources(network, cfg.prices))],
       confirmations: cfg.sync.confirmations ?? network.confirmations,
       pollIntervalMs: simulated ? 500 : cfg.sync.pollMs,
       rpcConcurrency: cfg.sync.rpcConcurrency,
