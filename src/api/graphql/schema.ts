@@ -4,6 +4,7 @@ import { sql, type RawBuilder } from 'kysely';
 import type { ApiData, Snapshot } from '../data.js';
 import { formatUnits, parseUnits } from '../format.js';
 import { treasuryQueryResolvers, treasuryQuerySdl, treasurySdl } from '../routes/treasuryGraphql.js';
+import { economicsQueryResolvers, economicsQuerySdl, economicsSdl } from './economics.js';
 import { entityByName, entityList, eventInterface, eventTypeByName, eventTypes, type EntityDef, type Field, type ScalarKind } from './entities.js';
 
 export interface GraphQLContext {
@@ -156,6 +157,7 @@ ${entitySdl(eventInterface, true)}
 
 ${entityList.map((e) => entitySdl(e)).join('\n\n')}
 ${treasurySdl}
+${economicsSdl}
 
 type Query {
   protocol(id: ID!, block: Block_height, subgraphError: _SubgraphErrorPolicy_ = deny): Protocol
@@ -163,6 +165,7 @@ type Query {
   livepeerAccount(id: ID!, block: Block_height, subgraphError: _SubgraphErrorPolicy_ = deny): LivepeerAccount
 ${queries}
 ${treasuryQuerySdl}
+${economicsQuerySdl}
   _meta(block: Block_height): _Meta_
 }
 `;
@@ -490,7 +493,7 @@ export function buildResolvers(): Record<string, unknown> {
     return Number(args.skip ?? 0) > 0 || Number(args.first ?? 100) === 0 ? [] : [await protocolRow(ctx)];
   };
   Query.livepeerAccount = (_p, args) => ({ id: String(args.id).toLowerCase() });
-  Object.assign(Query, treasuryQueryResolvers);
+  Object.assign(Query, treasuryQueryResolvers, economicsQueryResolvers);
   Query._meta = async (_p, args, ctx) => {
     checkBlockArg(args as ListArgs);
     const s = await ctx.snapshot();
