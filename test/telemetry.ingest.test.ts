@@ -134,4 +134,23 @@ describe.each(dbKinds)('telemetry ingest on %s', (kind) => {
     expect(bad({ nonce: '18446744073709551616' }).success).toBe(false);
     expect(reportBatchSchema.safeParse({ ...good, reports: [] }).success).toBe(false);
   });
+
+  it('stores raw rows exactly as reported: text needing COPY escapes, absent latencies as NULL, 78-digit amounts', async () => {
+    const big = '9'.repeat(78);
+    const reports = [
+      report({ jobId: 'tab\there\\back\nline\r"q" é', model: 'm\\N', orchestrator: O2, finishedAt: at(30), startedAt: at(31), latency: { roundTripMs: 700, queueMs: 0 }, segDurationMs: 2000, pricePaid: big, units: big }),
+      report({ jobId: 'plain', errorCode: 'err\tcode', success: false, orchestrator: O2, finishedAt: at(30), startedAt: at(30), latency: { roundTripMs: 0 } }),
+    ];
+    const before = await counts();
+    await ingestReportBatch(t.db, await batch(onChain, reports), opts);
+    const rows = await sql<Record<string, string | number | boolean | null>>`
+      select job_id, model, queue_ms, upload_ms, round_trip_ms, seg_duration_ms, success, error_code, price_paid::text as paid, units::text, day::text as day,
+        (extract(epoch from started_at) * 1000)::int8::text as started, (extract(epoch from finished_at) * 1000)::int8::text as finished
+      from telemetry_report where job_id in ('plain', ${reports[0]!.jobId}) order by job_id`.execute(t.db);
+    expect(rows.rows).toEqual([
+      { job_id: 'plain', model: 'sdxl', queue_ms: null, upload_ms: null, round_trip_ms: 0, seg_duration_ms: null, success: false, error_code: 'err\tcode', paid: '1000', units: '1', day: '2026-11-20', started: String(at(30)), finished: String(at(30)) },
+      { job_id: reports[0]!.jobId, model: 'm\\N', queue_ms: 0, upload_ms: null, round_trip_ms: 700, seg_duration_ms: 2000, success: true, error_code: null, paid: big, units: big, day: '2026-11-20', started: String(at(31)), finished: String(at(30)) },
+    ]);
+    expect((await counts()).reports).toBe(before.reports + 2);
+  });
 });

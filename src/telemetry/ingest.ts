@@ -128,7 +128,9 @@ export async function ingestReportBatch(db: Kysely<Database>, batch: ReportBatch
   const rows = toRows(signer, batch, now, opts);
   const cells = rollUp(rows);
   const write = async () => {
-    await ensureDayPartitions(db, 'telemetry_report', new Set(rows.map((r) => dayOf(r.finishedAt))));
+    // Day numbers first: one date string per distinct day rather than one per report.
+    const dayNumbers = new Set(rows.map((r) => Math.floor(r.finishedAt / 86_400_000)));
+    await ensureDayPartitions(db, 'telemetry_report', new Set([...dayNumbers].map((d) => dayOf(d * 86_400_000))));
     await db.transaction().execute(async (trx) => {
       await claimNonce(trx, { gateway: signer.toLowerCase(), nonce: batch.nonce, hash: contentHash, kind: 'reports', sentAt: batch.sentAt, items: rows.length });
       await insertReports(trx, rows, BigInt(batch.nonce));

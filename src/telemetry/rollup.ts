@@ -1,4 +1,5 @@
 import { CompiledQuery, type Kysely } from 'kysely';
+import { COPY_MARKER } from '../store/bulkCopy.js';
 import type { Database } from '../store/schema.js';
 import { bucketOf, emptyHistogram, histogramLiteral } from './histogram.js';
 
@@ -214,39 +215,37 @@ export async function writeRollups(db: Kysely<Database>, cells: readonly RollupC
   }
 }
 
-/** Appends raw reports (one statement per 20k rows); a duplicate (day, gateway, jobId) fails the statement. */
-export async function insertReports(db: Kysely<Database>, rows: readonly ReportRow[], batchNonce: bigint): Promise<void> {
-  const per = 20_000;
-  for (let i = 0; i < rows.length; i += per) {
-    const chunk = rows.slice(i, i + per);
-    const nonce = batchNonce.toString();
-    const params: unknown[] = [
-      chunk.map((r) => r.gateway),
-      chunk.map((r) => r.jobId),
-      chunk.map(() => nonce),
-      chunk.map((r) => r.capability),
-      chunk.map((r) => r.model),
-      chunk.map((r) => r.orchestrator),
-      chunk.map((r) => r.region),
-      chunk.map((r) => r.startedAt),
-      chunk.map((r) => r.finishedAt),
-      chunk.map((r) => r.queueMs),
-      chunk.map((r) => r.uploadMs),
-      chunk.map((r) => r.processingMs),
-      chunk.map((r) => r.downloadMs),
-      chunk.map((r) => r.roundTripMs),
-      chunk.map((r) => r.segDurationMs),
-      chunk.map((r) => r.success),
-      chunk.map((r) => r.errorCode),
-      chunk.map((r) => r.pricePaid.toString()),
-      chunk.map((r) => r.units.toString()),
-    ];
-    const text =
-      `insert into telemetry_report (day, gateway, job_id, batch_nonce, capability, model, orchestrator, region, started_at, finished_at, ` +
-      `queue_ms, upload_ms, processing_ms, download_ms, round_trip_ms, seg_duration_ms, success, error_code, price_paid, units) ` +
-      `select (to_timestamp(f / 1000.0) at time zone 'UTC')::date, g, j, n, c, m, o, r, to_timestamp(s / 1000.0), to_timestamp(f / 1000.0), q, u, p, d, rt, sd, ok, e, pp, un ` +
-      `from unnest($1::text[], $2::text[], $3::numeric[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int8[], $9::int8[], $10::int4[], $11::int4[], $12::int4[], $13::int4[], $14::int4[], $15::int4[], $16::bool[], $17::text[], $18::numeric[], $19::numeric[]) ` +
-      `as t(g, j, n, c, m, o, r, s, f, q, u, p, d, rt, sd, ok, e, pp, un)`;
-    await db.executeQuery(CompiledQuery.raw(text, params));
+const REPORT_COLUMNS =
+  'day, gateway, job_id, batch_nonce, capability, model, orchestrator, region, started_at, finished_at, queue_ms, upload_ms, processing_ms, download_ms, round_trip_ms, seg_duration_ms, success, error_code, price_paid, units';
+const COPY_REPORTS = `${COPY_MARKER} copy telemetry_report (${REPORT_COLUMNS}) from stdin`;
+
+// COPY text format: tab, newline, carriage return and backslash are escaped; \N is NULL.
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+function text(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : s;
+}
+const num = (v: number | null): string => (v === null ? '\\N' : String(v));
+
+/** COPY text payload of raw reports (columns of REPORT_COLUMNS). */
+export function reportsCopyText(rows: readonly ReportRow[], batchNonce: bigint): string {
+  const nonce = batchNonce.toString();
+  const lines: string[] = new Array<string>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    const finished = new Date(r.finishedAt).toISOString();
+    lines[i] =
+      `${finished.slice(0, 10)}\t${text(r.gateway)}\t${text(r.jobId)}\t${nonce}\t${text(r.capability)}\t${text(r.model)}\t${text(r.orchestrator)}\t${text(r.region)}\t` +
+      `${new Date(r.startedAt).toISOString()}\t${finished}\t${num(r.queueMs)}\t${num(r.uploadMs)}\t${num(r.processingMs)}\t${num(r.downloadMs)}\t${r.roundTripMs}\t` +
+      `${num(r.segDurationMs)}\t${r.success ? 't' : 'f'}\t${r.errorCode === null ? '\\N' : text(r.errorCode)}\t${r.pricePaid}\t${r.units}`;
   }
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Appends raw reports with one COPY (cheaper than a bound insert on both sides: no array parameters to
+ * encode and parse); a duplicate (day, gateway, jobId) fails the statement with 23505.
+ */
+export async function insertReports(db: Kysely<Database>, rows: readonly ReportRow[], batchNonce: bigint): Promise<void> {
+  if (rows.length === 0) return;
+  await db.executeQuery(CompiledQuery.raw(COPY_REPORTS, [reportsCopyText(rows, batchNonce)]));
 }
