@@ -3,6 +3,7 @@ import { useLiveUpdates } from './live.js';
 import { Link, navigate, useLocation } from './router.js';
 import { navItems, pageRoutes, type NavItem } from './routes.js';
 import { Loading } from './ui.js';
+import { setShowUsd, useShowUsd } from './usdToggle.js';
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
@@ -48,6 +49,15 @@ function navEntries(): ({ item: NavItem } | { group: string; items: NavItem[] })
     }
   }
   return out;
+}
+
+function UsdToggle() {
+  const on = useShowUsd();
+  return (
+    <label className="live" title="Show the US dollar value next to ETH and LPT amounts (at the time it happened)" style={{ display: 'flex', alignItems: 'center', gap: 4, cursor: 'pointer' }}>
+      <input type="checkbox" checked={on} onChange={(e) => setShowUsd(e.target.checked)} data-testid="usd-toggle" /> Show USD
+    </label>
+  );
 }
 
 export default function App() {
@@ -97,6 +107,7 @@ export default function App() {
           <a href="/docs">API</a>
         </nav>
         <AddressSearch />
+        <UsdToggle />
         <span className={`live ${live.state}`} data-testid="live" title={live.lastEvent ? `last: ${live.lastEvent}` : undefined}>
           {live.state === 'live' ? '● live' : live.state === 'connecting' ? '○ connecting' : '○ offline'}
         </span>

@@ -34,6 +34,14 @@ export function compact(a: AmountLike | null | undefined): string {
   return token(a, 4);
 }
 
+/** A USD decimal string from the API ("1234.5") as "$1,234.50"; null (no price known then) as "$ —". */
+export function usd(text: string | null | undefined): string {
+  if (text === null || text === undefined) return '$ —';
+  const neg = text.startsWith('-');
+  const [int = '0', frac = ''] = (neg ? text.slice(1) : text).split('.');
+  return `${neg ? '-' : ''}$${group(int)}.${frac.padEnd(2, '0').slice(0, 2)}`;
+}
+
 export function percent(x: number | null | undefined, digits = 2): string {
   if (x === null || x === undefined || Number.isNaN(x)) return '—';
   return `${(Math.round(x * 100 * 10 ** digits) / 10 ** digits).toFixed(digits)}%`;

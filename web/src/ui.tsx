@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
 import { ApiError } from './api.js';
+import { usd } from './format.js';
+import { useShowUsd } from './usdToggle.js';
 
 export function Loading({ what = 'Loading' }: { what?: string }) {
   return (
@@ -62,5 +64,17 @@ export function Segmented<T extends string>({ value, options, onChange, label }:
         </button>
       ))}
     </div>
+  );
+}
+
+/** The API's USD figure of an amount, shown beside it while the "Show USD" toggle is on (nothing otherwise). */
+export function Usd({ value, testId }: { value: string | null | undefined; testId?: string }) {
+  const on = useShowUsd();
+  if (!on) return null;
+  return (
+    <span className="muted usd" data-testid={testId} title={value === null || value === undefined ? 'no price known at that time' : 'US dollars at the time it happened (stocks: at the latest price)'}>
+      {' '}
+      ({usd(value)})
+    </span>
   );
 }

@@ -3,7 +3,7 @@ import { api, type Account, type ApiEvent } from '../api.js';
 import { dateTime, shortAddress, token } from '../format.js';
 import { LabelBadge, useLabels } from '../labels.js';
 import { Link } from '../router.js';
-import { Empty, ErrorBox, Loading, Stat } from '../ui.js';
+import { Empty, ErrorBox, Loading, Stat, Usd } from '../ui.js';
 
 const LPT_EVENTS = new Set(['Approval', 'Bond', 'Unbond', 'Rebond', 'TransferBond', 'WithdrawStake', 'Reward', 'Transfer', 'Mint', 'Burn', 'DelegatorBondedAmountChanged', 'DelegateVotesChanged', 'EarningsClaimed']);
 
@@ -58,10 +58,10 @@ export default function AccountPage({ address }: { address: string }) {
         )}
       </p>
       <section className="cards">
-        <Stat label="Bonded" value={<span data-testid="account-bonded">{token(a.bondedAmount, 4)}</span>} sub={`as of last claim, round ${a.lastClaimRound}`} />
-        <Stat label="Pending stake" value={<span data-testid="account-pending-stake">{token(a.pendingStake, 4)}</span>} sub={<>+<span data-testid="account-unclaimed">{token(a.unclaimedRewards, 4)}</span> unclaimed rewards</>} />
-        <Stat label="Pending fees" value={<span data-testid="account-pending-fees">{token(a.pendingFees, 6)}</span>} sub={`${token(a.withdrawableFees, 6)} already claimed, withdrawable`} />
-        <Stat label="Unbonding" value={<span data-testid="account-unbonding">{token(a.unbonding, 4)}</span>} sub={`${a.unbondingLocks.length} lock(s)`} />
+        <Stat label="Bonded" value={<><span data-testid="account-bonded">{token(a.bondedAmount, 4)}</span><Usd value={a.usd.bondedAmount} testId="usd-account-bonded" /></>} sub={`as of last claim, round ${a.lastClaimRound}`} />
+        <Stat label="Pending stake" value={<><span data-testid="account-pending-stake">{token(a.pendingStake, 4)}</span><Usd value={a.usd.pendingStake} testId="usd-account-pending-stake" /></>} sub={<>+<span data-testid="account-unclaimed">{token(a.unclaimedRewards, 4)}</span> unclaimed rewards</>} />
+        <Stat label="Pending fees" value={<><span data-testid="account-pending-fees">{token(a.pendingFees, 6)}</span><Usd value={a.usd.pendingFees} testId="usd-account-pending-fees" /></>} sub={`${token(a.withdrawableFees, 6)} already claimed, withdrawable`} />
+        <Stat label="Unbonding" value={<><span data-testid="account-unbonding">{token(a.unbonding, 4)}</span><Usd value={a.usd.unbonding} testId="usd-account-unbonding" /></>} sub={`${a.unbondingLocks.length} lock(s)`} />
       </section>
 
       <section className="panel">
@@ -115,7 +115,10 @@ export default function AccountPage({ address }: { address: string }) {
                     <tr key={e.id}>
                       <td>{e.round ?? '—'}</td>
                       <td>{e.name}</td>
-                      <td className="num">{eventAmount(e)}</td>
+                      <td className="num">
+                        {eventAmount(e)}
+                        {e.amountUnit !== null && <Usd value={e.amountUsd} testId="usd-event" />}
+                      </td>
                       <td className="wide">{dateTime(e.time)}</td>
                     </tr>
                   ))}

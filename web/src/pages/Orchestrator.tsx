@@ -5,7 +5,7 @@ import Chart from '../Chart.js';
 import { dateTime, decimal, host, percent, shortAddress, token } from '../format.js';
 import { LabelBadge, useLabels } from '../labels.js';
 import { Link } from '../router.js';
-import { Empty, ErrorBox, Loading, Stat } from '../ui.js';
+import { Empty, ErrorBox, Loading, Stat, Usd } from '../ui.js';
 
 interface DelegatorPage {
   data: DelegatorRow[];
@@ -52,10 +52,10 @@ export default function OrchestratorPage({ address }: { address: string }) {
         {o.aiServiceUri && <span className="muted"> · AI {host(o.aiServiceUri)}</span>} · <Link href={`/accounts/${o.address}`}>its own account</Link>
       </p>
       <section className="cards">
-        <Stat label="Total stake" value={<span data-testid="orch-stake">{token(o.totalStake, 2)}</span>} sub={`${o.delegators} delegators`} />
+        <Stat label="Total stake" value={<><span data-testid="orch-stake">{token(o.totalStake, 2)}</span><Usd value={o.usd.totalStake} testId="usd-orch-stake" /></>} sub={`${o.delegators} delegators`} />
         <Stat label="Reward cut" value={<span data-testid="orch-rewardcut">{decimal(String(o.rewardCut.percent), 2)}%</span>} sub="kept of rewards" />
         <Stat label="Fee cut" value={<span data-testid="orch-feecut">{decimal(String(o.feeCut.percent), 2)}%</span>} sub={`fee share ${decimal(String(o.feeShare.percent), 2)}% to delegators`} />
-        <Stat label="Fees, 30 days" value={<span data-testid="orch-fees30">{token(o.fees30d, 4)}</span>} sub={`90 days: ${token(o.fees90d, 4)}`} />
+        <Stat label="Fees, 30 days" value={<><span data-testid="orch-fees30">{token(o.fees30d, 4)}</span><Usd value={o.usd.fees30d} testId="usd-orch-fees30" /></>} sub={<>90 days: {token(o.fees90d, 4)}<Usd value={o.usd.fees90d} /></>} />
         <Stat label="Reward calls, 90 rounds" value={<span data-testid="orch-calls">{percent(o.rewardCalls90.ratio, 0)}</span>} sub={`${o.rewardCalls90.called} of ${o.rewardCalls90.eligible} rounds`} />
         <Stat label="Age" value={o.ageRounds === null ? '—' : `${o.ageRounds} rounds`} sub={o.firstSeenRound ? `first seen in round ${o.firstSeenRound}` : undefined} />
       </section>
@@ -91,9 +91,9 @@ export default function OrchestratorPage({ address }: { address: string }) {
                 <tr key={p.round}>
                   <td>{p.round}</td>
                   <td>{p.rewardCalled ? <span className="badge on">called</span> : <span className="badge off">missed</span>}</td>
-                  <td className="num">{token(p.totalStake, 0)}</td>
-                  <td className="num">{token(p.rewards, 2)}</td>
-                  <td className="num">{token(p.fees, 4)}</td>
+                  <td className="num">{token(p.totalStake, 0)}<Usd value={p.usd.totalStake} /></td>
+                  <td className="num">{token(p.rewards, 2)}<Usd value={p.usd.rewards} testId="usd-pool-rewards" /></td>
+                  <td className="num">{token(p.fees, 4)}<Usd value={p.usd.fees} testId="usd-pool-fees" /></td>
                   <td className="num wide">
                     {decimal(String(p.rewardCut.percent))}% / {decimal(String(100 - p.feeShare.percent))}%
                   </td>

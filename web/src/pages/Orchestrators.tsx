@@ -4,7 +4,7 @@ import { api, queryString, type Orchestrator, type Page } from '../api.js';
 import { decimal, host, percent, shortAddress, token } from '../format.js';
 import { Link } from '../router.js';
 import { LabelBadge, useLabels } from '../labels.js';
-import { Empty, ErrorBox, Loading } from '../ui.js';
+import { Empty, ErrorBox, Loading, Usd } from '../ui.js';
 
 type Sort = 'stake' | 'rewardCut' | 'feeCut' | 'fees30d' | 'fees90d' | 'rewardCallRatio90' | 'age' | 'delegators';
 
@@ -139,11 +139,11 @@ export default function Orchestrators() {
                       <LabelBadge label={labels.get(o.address)} />
                       {!o.active && <span className="badge off">inactive</span>}
                     </td>
-                    <td className="num" data-testid="cell-stake">{token(o.totalStake, 0)}</td>
+                    <td className="num" data-testid="cell-stake">{token(o.totalStake, 0)}<Usd value={o.usd.totalStake} testId="usd-stake" /></td>
                     <td className="num" data-testid="cell-rewardcut">{decimal(String(o.rewardCut.percent), 2)}%</td>
                     <td className="num" data-testid="cell-feecut">{decimal(String(o.feeCut.percent), 2)}%</td>
-                    <td className="num" data-testid="cell-fees30d">{token(o.fees30d, 4)}</td>
-                    <td className="num wide">{token(o.fees90d, 4)}</td>
+                    <td className="num" data-testid="cell-fees30d">{token(o.fees30d, 4)}<Usd value={o.usd.fees30d} testId="usd-fees30d" /></td>
+                    <td className="num wide">{token(o.fees90d, 4)}<Usd value={o.usd.fees90d} testId="usd-fees90d" /></td>
                     <td className="num" data-testid="cell-calls">
                       {percent(o.rewardCalls90.ratio, 0)} <span className="muted">({o.rewardCalls90.called}/{o.rewardCalls90.eligible})</span>
                     </td>

@@ -4,7 +4,7 @@ import { api, type FeeBucket, type Network, type Page, type Round } from '../api
 import Chart from '../Chart.js';
 import { compact, dateTime, decimal, percent, token } from '../format.js';
 import { Link } from '../router.js';
-import { Bar, Empty, ErrorBox, Loading, Segmented, Stat } from '../ui.js';
+import { Bar, Empty, ErrorBox, Loading, Segmented, Stat, Usd } from '../ui.js';
 
 type Range = '30' | '90' | 'all';
 
@@ -77,18 +77,18 @@ export default function Overview() {
           />
           <Stat
             label="Rewards called / mintable"
-            value={<span data-testid="rewards-called">{token(cur.rewardsCalled, 0)}</span>}
+            value={<><span data-testid="rewards-called">{token(cur.rewardsCalled, 0)}</span><Usd value={n.usd.currentRoundRewardsCalled} testId="usd-rewards-called" /></>}
             sub={
               <>
                 <Bar value={cur.rewardsCalledShare} /> {percent(cur.rewardsCalledShare, 1)} of <span data-testid="mintable">{token(cur.mintable, 0)}</span> · {cur.rewardCalls} calls
               </>
             }
           />
-          <Stat label="Participation" value={<span data-testid="participation">{percent(n.participation?.ratio ?? null)}</span>} sub={`${compact(n.participation?.totalActiveStake)} of ${compact(n.participation?.totalSupply)}`} />
+          <Stat label="Participation" value={<span data-testid="participation">{percent(n.participation?.ratio ?? null)}</span>} sub={<>{compact(n.participation?.totalActiveStake)} of {compact(n.participation?.totalSupply)}<Usd value={n.usd.totalActiveStake} testId="usd-active-stake" /></>} />
           <Stat label="Inflation per round" value={<span data-testid="inflation">{n.inflation ? `${decimal(String(n.inflation.percentPerRound), 4)}%` : '—'}</span>} sub={n.inflation ? `${n.inflation.ppb} ppb` : undefined} />
           <Stat label="Active orchestrators" value={<span data-testid="active-orchestrators">{n.activeOrchestrators}</span>} sub={`${n.registeredOrchestrators} registered`} />
           <Stat label="Delegators" value={<span data-testid="delegators">{n.delegators}</span>} sub="accounts with stake" />
-          <Stat label="Fees this round" value={<span data-testid="round-fees">{token(cur.fees, 4)}</span>} sub={`${cur.winningTickets} winning tickets`} />
+          <Stat label="Fees this round" value={<><span data-testid="round-fees">{token(cur.fees, 4)}</span><Usd value={n.usd.currentRoundFees} testId="usd-round-fees" /></>} sub={`${cur.winningTickets} winning tickets`} />
           <Stat label="Fees, all time" value={<span data-testid="total-fees">{token(n.totals.fees, 2)}</span>} sub={`${n.totals.rounds} rounds indexed`} />
         </section>
       )}

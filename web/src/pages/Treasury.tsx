@@ -4,7 +4,7 @@ import { api, ApiError } from '../api.js';
 import Chart from '../Chart.js';
 import { dateTime, percent, shortAddress, token } from '../format.js';
 import { Link } from '../router.js';
-import { Empty, ErrorBox, Loading, Stat } from '../ui.js';
+import { Empty, ErrorBox, Loading, Stat, Usd } from '../ui.js';
 import type { LedgerEntry, TreasuryBudget, TreasuryForecast, TreasurySummary } from './governanceTypes.js';
 
 const num = (a: { formatted: string }) => Number(a.formatted);
@@ -100,7 +100,7 @@ export default function Treasury() {
     <div className="page">
       <h1>Treasury</h1>
       <section className="cards">
-        <Stat label="Balance" value={<span data-testid="treasury-balance">{token(t.balance, 0)}</span>} sub={t.ceiling ? `ceiling ${token(t.ceiling, 0)}` : 'no ceiling set'} />
+        <Stat label="Balance" value={<><span data-testid="treasury-balance">{token(t.balance, 0)}</span><Usd value={t.balanceUsd} testId="usd-treasury-balance" /></>} sub={t.ceiling ? `ceiling ${token(t.ceiling, 0)}` : 'no ceiling set'} />
         <Stat
           label="Treasury cut"
           value={<span data-testid="treasury-cut">{percent(t.cutPercent / 100, 2)}</span>}
@@ -181,6 +181,7 @@ export default function Treasury() {
                     <td>{e.time ? dateTime(e.time) : `block ${e.blockNumber}`}</td>
                     <td className="num" data-testid="cell-outflow">
                       {token({ ...e.delta, formatted: e.delta.formatted.replace(/^-/, '') }, 0)}
+                      <Usd value={e.deltaUsd?.replace(/^-/, '')} testId="usd-outflow" />
                     </td>
                     <td className="mono">{e.counterparty ? shortAddress(e.counterparty) : '—'}</td>
                     <td>{e.proposalId ? <Link href={`/proposals/${e.proposalId}`}>{e.proposalTitle}</Link> : '—'}</td>
