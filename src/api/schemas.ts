@@ -138,7 +138,7 @@ export const networkSchema = z
         totalActiveStake: usdNow,
         totalSupply: usdNow,
         treasuryBalance: usdNow,
-        ethUsd: z.string().nullable().meta({ description: 'latest ETH/USD price (8 decimals)' }),
+        ethUsd: z.string().nullable().meta({ description: 'latest ETH/USD price, exact decimal (at most 8 fractional digits, the feed precision)' }),
         lptUsd: usdNow.meta({ description: 'latest price of one LPT in USD' }),
       })
       .meta({ description: 'USD figures: flows of the current round at its start, stocks at the latest price' }),
