@@ -20,9 +20,17 @@ export interface SyncBlockTable {
   l1_block: NullableInt8;
 }
 
+/** Migration 0011: contracts a factory created, whose logs join the factory's source. */
+export interface SyncChildTable {
+  source: string;
+  address: string;
+  from_block: Int8;
+}
+
 export interface SyncTables {
   sync_checkpoint: SyncCheckpointTable;
   sync_block: SyncBlockTable;
+  sync_child: SyncChildTable;
 }
 
 export type SyncDb = Kysely<SyncTables> | Transaction<SyncTables>;
@@ -159,4 +167,30 @@ export async function rewindTo(
       .where('source', '=', r.source)
       .execute();
   }
+}
+
+/** A contract created by a factory: its logs belong to `source` from `fromBlock` (its creation block) on. */
+export interface ChildContract {
+  source: string;
+  address: Hex;
+  fromBlock: number;
+}
+
+export async function readChildren(db: SyncDb): Promise<ChildContract[]> {
+  const rows = await db.selectFrom('sync_child').select(['source', 'address', 'from_block']).execute();
+  return rows.map((r) => ({ source: r.source, address: r.address as Hex, fromBlock: toBlockNumber(r.from_block) }));
+}
+
+export async function writeChildren(trx: Transaction<SyncTables>, children: readonly ChildContract[]): Promise<void> {
+  if (children.length === 0) return;
+  await trx
+    .insertInto('sync_child')
+    .values(children.map((c) => ({ source: c.source, address: c.address, from_block: c.fromBlock })))
+    .onConflict((oc) => oc.columns(['source', 'address']).doNothing())
+    .execute();
+}
+
+/** Forgets children created in blocks ≥ forkBlock (their creation log is gone with the reorg). */
+export async function dropChildrenFrom(trx: Transaction<SyncTables>, forkBlock: number): Promise<void> {
+  await trx.deleteFrom('sync_child').where('from_block', '>=', String(forkBlock)).execute();
 }

@@ -2,14 +2,18 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { RpcTransientError, type RpcClient } from '../chain/rpc.js';
 import {
+  dropChildrenFrom,
   lockCheckpoints,
   pruneBlocks,
   readCheckpoints,
+  readChildren,
   readRecentBlocks,
   rewindTo,
   writeBlocks,
   writeCheckpoints,
+  writeChildren,
   type Checkpoint,
+  type ChildContract,
   type SyncTables,
 } from './checkpoint.js';
 import {
@@ -39,6 +43,18 @@ export interface SyncSource {
   addresses: readonly Hex[];
   /** First block that can hold this source's logs (the contract's deployment block). */
   fromBlock: number;
+}
+
+/**
+ * A factory contract of a source: every log of `event` (topic0) from `address` creates a child
+ * contract whose logs belong to the same source (and checkpoint) from the creation block on.
+ */
+export interface SyncFactory {
+  source: string;
+  address: Hex;
+  event: Hex;
+  /** The created contract's address, read from the creation log; null when it names none. */
+  child: (log: RawLog) => Hex | null;
 }
 
 export interface SyncBatchInfo {
@@ -112,6 +128,8 @@ export interface SyncEngineOptions<DB> {
   /** Stored block hashes are kept this far behind the newest; also the deepest reorg that can be undone. Default max(4 × confirmations, 256). */
   keepBlocks?: number;
   fetcher?: Omit<LogFetcherOptions, 'rpc' | 'headers'>;
+  /** Contracts created at run time (legacy polls) whose logs join their factory's source. */
+  factories?: readonly SyncFactory[];
   onLogs: OnLogs<DB>;
   prepare?: PrepareBatch;
   rollback: RollbackHook<DB>;
@@ -158,6 +176,8 @@ interface Batch {
   to: number;
   logs: RawLog[];
   headers: BlockHeader[];
+  /** Children first seen in this batch, stored with its checkpoint. */
+  children?: ChildContract[];
 }
 
 interface Run {
@@ -189,6 +209,11 @@ export class SyncEngine<DB> {
   private readonly cfg: z.infer<typeof optionsSchema>;
   private readonly fetcher: LogFetcher;
   private readonly liveFetcher: LogFetcher;
+  /** Fetches children's logs for a batch whose main fetch did not include them. */
+  private readonly childFetcher: LogFetcher;
+  private readonly factories: readonly SyncFactory[];
+  /** Known children per source: address → creation block. Reloaded from the database at every segment. */
+  private children = new Map<string, Map<Hex, number>>();
   private readonly hooks: Pick<SyncEngineOptions<DB>, 'onLogs' | 'prepare' | 'rollback' | 'onProgress' | 'onReorg' | 'onError'>;
   private initialized = false;
   private busy = false;
@@ -214,6 +239,12 @@ export class SyncEngine<DB> {
     const fetcherOpts = { ...opts.fetcher, rpc: opts.rpc, maxRange, initialRange: Math.min(opts.fetcher?.initialRange ?? 20, maxRange) };
     this.fetcher = new LogFetcher({ ...fetcherOpts, headers: true });
     this.liveFetcher = new LogFetcher({ ...fetcherOpts, headers: false });
+    this.childFetcher = new LogFetcher({ ...fetcherOpts, headers: true });
+    const names = new Set(this.sources.map((s) => s.name));
+    this.factories = (opts.factories ?? []).map((f) => {
+      if (!names.has(f.source)) throw new Error(`factory of unknown source "${f.source}"`);
+      return { ...f, address: f.address.toLowerCase() as Hex, event: f.event.toLowerCase() as Hex };
+    });
     this.hooks = { onLogs: opts.onLogs, prepare: opts.prepare, rollback: opts.rollback, onProgress: opts.onProgress, onReorg: opts.onReorg, onError: opts.onError };
   }
 
@@ -363,7 +394,7 @@ export class SyncEngine<DB> {
   }
 
   private async backfillSegment(active: SyncSource[], lo: number, hi: number, run: Run, signal?: AbortSignal): Promise<void> {
-    const addresses = active.flatMap((s) => s.addresses);
+    const addresses = await this.segmentAddresses(active);
     let batch: Batch | null = null;
     // The commit in flight: the loop prepares (and fetches) the next batch while it is written.
     let writing: Promise<void> | null = null;
@@ -381,6 +412,8 @@ export class SyncEngine<DB> {
           if (!last || last.number !== batch.to) batch.headers.push(...(await getExistingHeaders(this.rpc, [batch.to])));
           const ready = batch;
           batch = null;
+          // In batch order, before prepare: children created here (or since this chunk was fetched) join now.
+          await this.addChildLogs(ready, active, addresses, true);
           const headers = dedupeHeaders(ready.headers);
           const prepared = this.hooks.prepare ? await this.hooks.prepare(ready.logs, headers, this.batchInfo(ready, active, 'backfill')) : undefined;
           if (writing) await writing;
@@ -395,6 +428,73 @@ export class SyncEngine<DB> {
     } finally {
       // Whatever stopped the loop (abort, error), no commit may still run when this returns.
       if (writing) await writing.catch(() => undefined);
+    }
+  }
+
+  /** The sources' own addresses plus every child already known (read afresh, so a failed batch leaves nothing behind). */
+  private async segmentAddresses(active: SyncSource[]): Promise<Hex[]> {
+    this.children = new Map();
+    if (this.factories.length > 0) {
+      for (const c of await readChildren(this.sdb)) {
+        const m = this.children.get(c.source) ?? new Map<Hex, number>();
+        m.set(c.address.toLowerCase() as Hex, c.fromBlock);
+        this.children.set(c.source, m);
+      }
+    }
+    return active.flatMap((s) => [...s.addresses, ...(this.children.get(s.name)?.keys() ?? [])]);
+  }
+
+  /**
+   * Finds factory creation logs in the batch, records the new children, and fetches the logs of every
+   * known child the batch's main eth_getLogs did not cover (created in this batch, or after the
+   * segment's fetch started), from its creation block to the batch end. Repeats for children of children.
+   */
+  private async addChildLogs(batch: Batch, active: SyncSource[], fetchedWith: readonly Hex[], needHeaders: boolean): Promise<void> {
+    const names = new Set(active.map((s) => s.name));
+    const factories = this.factories.filter((f) => names.has(f.source));
+    if (factories.length === 0) return;
+    const covered = new Set<string>(fetchedWith);
+    let scan = batch.logs;
+    let added = false;
+    for (;;) {
+      for (const l of scan) {
+        for (const f of factories) {
+          if (l.address.toLowerCase() !== f.address || l.topics[0]?.toLowerCase() !== f.event) continue;
+          const child = f.child(l)?.toLowerCase() as Hex | undefined;
+          if (!child) continue;
+          const known = this.children.get(f.source) ?? new Map<Hex, number>();
+          this.children.set(f.source, known);
+          if (known.has(child)) continue;
+          known.set(child, l.blockNumber);
+          (batch.children ??= []).push({ source: f.source, address: child, fromBlock: l.blockNumber });
+        }
+      }
+      const missing: [Hex, number][] = [];
+      for (const s of active) for (const [a, from] of this.children.get(s.name) ?? []) if (!covered.has(a) && from <= batch.to) missing.push([a, from]);
+      if (missing.length === 0) break;
+      for (const [a] of missing) covered.add(a);
+      const fromOf = new Map(missing);
+      const lo = Math.max(batch.from, Math.min(...missing.map(([, f]) => f)));
+      const got = await this.childFetcher.fetchAll(missing.map(([a]) => a), lo, batch.to);
+      const extra = got.logs.filter((l) => l.blockNumber >= (fromOf.get(l.address.toLowerCase() as Hex) ?? Infinity));
+      if (needHeaders) batch.headers.push(...got.headers);
+      batch.logs.push(...extra);
+      scan = extra;
+      added ||= extra.length > 0;
+    }
+    if (!added) return;
+    batch.logs.sort((x, y) => x.blockNumber - y.blockNumber || x.logIndex - y.logIndex);
+    if (needHeaders) {
+      const have = new Set(batch.headers.map((h) => h.number));
+      const lacking = [...new Set(batch.logs.map((l) => l.blockNumber))].filter((n) => !have.has(n));
+      if (lacking.length > 0) batch.headers.push(...(await getExistingHeaders(this.rpc, lacking)));
+      const byNumber = new Map(batch.headers.map((h) => [h.number, h.hash]));
+      for (const l of batch.logs) {
+        if (byNumber.get(l.blockNumber) !== l.blockHash) {
+          throw new ChainInconsistencyError(`log in block ${l.blockNumber} has hash ${l.blockHash}, header says ${byNumber.get(l.blockNumber)}`);
+        }
+      }
+      batch.headers.sort((x, y) => x.number - y.number);
     }
   }
 
@@ -416,7 +516,7 @@ export class SyncEngine<DB> {
     run: Run,
     signal?: AbortSignal,
   ): Promise<void> {
-    const addresses = active.flatMap((s) => s.addresses);
+    const addresses = await this.segmentAddresses(active);
     let parent = prevHash;
     for (let a = lo; a <= hi; ) {
       if (signal?.aborted) return;
@@ -430,6 +530,8 @@ export class SyncEngine<DB> {
         }
       });
       const { logs } = await this.liveFetcher.fetchAll(addresses, a, b);
+      const liveBatch: Batch = { from: a, to: b, logs, headers };
+      await this.addChildLogs(liveBatch, active, addresses, false);
       for (const l of logs) {
         if (headers[l.blockNumber - a].hash !== l.blockHash) {
           throw new ChainInconsistencyError(`log in block ${l.blockNumber} has hash ${l.blockHash}, header says ${headers[l.blockNumber - a].hash}`);
@@ -439,7 +541,6 @@ export class SyncEngine<DB> {
       if (tip?.hash !== headers[headers.length - 1].hash) {
         throw new ChainInconsistencyError(`block ${b} changed while its logs were read`);
       }
-      const liveBatch = { from: a, to: b, logs, headers };
       const prepared = this.hooks.prepare ? await this.hooks.prepare(logs, headers, this.batchInfo(liveBatch, active, 'live')) : undefined;
       await this.commit(liveBatch, active, 'live', headers, run, prepared);
       parent = headers[headers.length - 1].hash;
@@ -467,6 +568,7 @@ export class SyncEngine<DB> {
         }
       }
       await this.hooks.onLogs(trx, batch.logs, headers, { fromBlock: batch.from, toBlock: batch.to, sources: names, mode }, prepared);
+      await writeChildren(st, batch.children ?? []);
       await writeCheckpoints(st, names, batch.to, end.hash);
       await writeBlocks(st, storeHeaders);
       await pruneBlocks(st, batch.to, this.cfg.keepBlocks);
@@ -508,6 +610,7 @@ export class SyncEngine<DB> {
       const st = trx as unknown as Transaction<SyncTables>;
       await lockCheckpoints(st, this.sources.map((s) => s.name));
       await this.hooks.rollback(trx, forkBlock);
+      await dropChildrenFrom(st, forkBlock);
       await rewindTo(st, ancestor, firstBlockOf);
     });
     const info: ReorgInfo = { forkBlock, ancestor: ancestor.number, depth: check.depth, head };
