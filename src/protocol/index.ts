@@ -6,3 +6,4 @@ export * from './transcoder-pool.js';
 export * from './ledger-types.js';
 export * from './ledger.js';
 export * from './governance.js';
+export * from './polls.js';
