@@ -25,7 +25,8 @@ export type ContractName =
   | 'ServiceRegistry'
   | 'L2LPTDataCache'
   | 'Treasury'
-  | 'LivepeerGovernor';
+  | 'LivepeerGovernor'
+  | 'PollCreator';
 
 export type Artifacts = Record<ContractName, CompiledContract>;
 
@@ -70,7 +71,7 @@ export function compileContracts(): Artifacts {
 
   const names: ContractName[] = [
     'Controller', 'LivepeerToken', 'Minter', 'RoundsManager', 'BondingManager', 'BondingVotes',
-    'TicketBroker', 'ServiceRegistry', 'L2LPTDataCache', 'Treasury', 'LivepeerGovernor',
+    'TicketBroker', 'ServiceRegistry', 'L2LPTDataCache', 'Treasury', 'LivepeerGovernor', 'PollCreator',
   ];
   const artifacts = {} as Artifacts;
   for (const name of names) {

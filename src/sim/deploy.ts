@@ -43,6 +43,7 @@ const placement: [ContractKey, ContractName][] = [
   ['L2LPTDataCache', 'L2LPTDataCache'],
   ['Treasury', 'Treasury'],
   ['LivepeerGovernor', 'LivepeerGovernor'],
+  ['PollCreator', 'PollCreator'],
 ];
 
 export interface Deployment {
@@ -94,8 +95,11 @@ export async function deployProtocol(driver: ChainDriver, p: ProtocolParams, tim
     tx('Treasury', 'initialize', [d.addresses.LivepeerGovernor, BigInt(p.timelockDelay)]),
     tx('LivepeerGovernor', 'initialize', [BigInt(p.votingDelay), BigInt(p.votingPeriod), p.proposalThreshold, p.quorum, p.quota]),
   ];
+  // Legacy polls: one poll lasts two rounds of L1 blocks.
+  init.push(tx('PollCreator', 'initialize', [d.addresses.RoundsManager, BigInt(2 * p.roundLength)]));
   for (const [key] of placement) {
-    if (key === 'Controller') continue;
+    // The PollCreator stands outside the Controller's registry.
+    if (key === 'Controller' || key === 'PollCreator') continue;
     init.push(tx('Controller', 'setContractInfo', [keccak256(toBytes(key)), d.addresses[key], gitHash(key)]));
   }
   init.push(tx('BondingManager', 'setTreasuryRewardCutRate', [p.treasuryRewardCutRate]));

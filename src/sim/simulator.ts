@@ -1,4 +1,4 @@
-import { decodeEventLog, encodeAbiParameters, encodeFunctionData, keccak256, maxUint256, toBytes, type Address, type Hex } from 'viem';
+import { decodeEventLog, encodeAbiParameters, encodeFunctionData, keccak256, maxUint256, parseAbi, toBytes, toHex, type Address, type Hex } from 'viem';
 import { bondingManagerEvents, viewAbi } from '../chain/abis.js';
 import { startAnvil, type AnvilNode } from './anvil.js';
 import { callTx, deployProtocol, handOverToGovernance, SIM_OPERATOR, type Deployment, type ProtocolParams } from './deploy.js';
@@ -11,6 +11,7 @@ import { SimRpc, type SimTx } from './simRpc.js';
 import { SimulatedMarket } from './priceFeeds.js';
 
 const MAX_ROUND = maxUint256;
+const pollAbi = parseAbi(['function vote(uint256 _choiceID)']);
 const L1_BLOCK_SECONDS = 12;
 
 /** What a simulator transaction stands for; tests and the expectation model read it back. */
@@ -32,7 +33,8 @@ export type Action =
   | { kind: 'serviceUri'; orchestrator: Address; uri: string }
   | { kind: 'gateway'; gateway: Address; what: 'fund' | 'reserve' | 'unlock' | 'withdraw' | 'cancelUnlock' }
   | { kind: 'bridge'; to: Address; amount: bigint }
-  | { kind: 'governance'; what: 'propose' | 'vote' | 'queue' | 'execute'; proposal: number; voter?: Address; support?: number; effect?: ProposalEffect };
+  | { kind: 'governance'; what: 'propose' | 'vote' | 'queue' | 'execute'; proposal: number; voter?: Address; support?: number; effect?: ProposalEffect }
+  | { kind: 'poll'; what: 'create' | 'vote'; poll: number; voter?: Address; choice?: number };
 
 /** What an executed proposal changes. */
 export type ProposalEffect = { grant: { to: Address; amount: bigint } } | { treasuryRewardCutRate: bigint };
@@ -212,6 +214,9 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
 
     const gt: GroundTruth = { seed: s.seed, firstRound: firstRound + 1, lastRound: firstRound + s.rounds, rounds: [], snapshots: [], stats: { blocks: 0, txs: 0, reverted: 0, logs: 0, revertReasons: {} } };
     const proposals: PlannedProposal[] = [];
+    // Legacy polls draw from their own stream, so adding them leaves every other random choice unchanged.
+    const pollRng = new Rng(`${s.seed}/polls`);
+    const polls: { index: number; createdRound: number; address: Address | null; voters: Address[] }[] = [];
     const blockHashes = new Map<number, Hex>();
     let extraDelegators = 0;
     let scheduledProposals = 0;
@@ -499,6 +504,31 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
         }
       }
 
+      // Legacy polls: one every other governance period, votes over two rounds, some voters change their mind.
+      if (s.proposalEvery > 0 && k >= 2 && (k - 2) % (2 * s.proposalEvery) === 0 && k + 4 <= s.rounds) {
+        const creator = topOrchestrators(1)[0]!;
+        const index = polls.length;
+        const orchVoters = topOrchestrators(6).filter(() => pollRng.chance(0.7));
+        const bonded = [...delViews.values()].filter((v) => v.bonded > 0n && v.delegate !== null && !orchViews.has(v.address));
+        const delVoters = Array.from({ length: Math.min(12, bonded.length) }, () => bonded[pollRng.int(0, bonded.length - 1)]!.address);
+        polls.push({ index, createdRound: r, address: null, voters: [...new Set([...orchVoters, ...delVoters])] });
+        const proposal = toHex(`lip-poll-${index}:${s.seed}`);
+        plan[1]!.push(tx(creator, 'PollCreator', 'createPoll', [proposal], { kind: 'poll', what: 'create', poll: index }));
+      }
+      for (const p of polls) {
+        // The poll's address is known once its creation is mined; it runs two rounds of L1 blocks from there.
+        if (p.address === null || r !== p.createdRound + 1) continue;
+        for (const voter of p.voters) {
+          const first = pollRng.int(2, Math.max(2, B - 3));
+          const votes = [[first, pollRng.chance(0.6) ? 0 : 1]];
+          // A fifth change their mind later in the round: the last vote counts.
+          if (pollRng.chance(0.2)) votes.push([pollRng.int(first + 1, B - 1), pollRng.chance(0.5) ? 0 : 1]);
+          for (const [b, choice] of votes) {
+            plan[b!]!.push({ from: voter, to: p.address, data: encodeFunctionData({ abi: pollAbi, functionName: 'vote', args: [BigInt(choice!)] }), tag: { kind: 'poll', what: 'vote', poll: p.index, voter, choice } });
+          }
+        }
+      }
+
       // Bridge deposits from L1 keep LPT Mint events flowing without changing global supply.
       if (rng.chance(0.2) && population.delegators.length > 0) {
         const who = rng.pick(population.delegators).address;
@@ -517,6 +547,9 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
         const res = await mine([clockTx(l1), ...plan[b]!], t);
         applyReceipts(res);
         for (const m of res) {
+          if (m.ok && m.tx.tag.kind === 'poll' && m.tx.tag.what === 'create' && m.logs[0]?.topics[1]) {
+            polls[m.tx.tag.poll]!.address = `0x${m.logs[0].topics[1].slice(26)}` as Address;
+          }
           if (m.ok && m.tx.tag.kind === 'governance' && m.tx.tag.what === 'propose') {
             const p = proposals[m.tx.tag.proposal]!;
             p.id = BigInt(m.logs[0] ? decodeProposalId(m.logs[0].data) : 0n);
