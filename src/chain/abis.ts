@@ -76,6 +76,9 @@ export const pollCreatorEvents = parseAbi([
   'event PollCreated(address indexed poll, bytes proposal, uint256 endBlock, uint256 quorum, uint256 quota)',
 ]);
 
+// Each legacy poll is its own contract; a vote is an event, weighed by stake when the poll ends.
+export const pollEvents = parseAbi(['event Vote(address indexed voter, uint256 choiceID)']);
+
 export const l2LptDataCacheEvents = parseAbi(['event CacheTotalSupplyFinalized(uint256 totalSupply)']);
 
 export const livepeerTokenEvents = parseAbi([

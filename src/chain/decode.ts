@@ -6,6 +6,7 @@ import {
   governorEvents,
   l2LptDataCacheEvents,
   pollCreatorEvents,
+  pollEvents,
   livepeerTokenEvents,
   minterEvents,
   roundsManagerEvents,
@@ -27,9 +28,12 @@ export interface LogInput {
   blockHash?: Hex;
 }
 
+/** Where an event came from: a protocol contract, or a poll created by the PollCreator. */
+export type EventSource = ContractKey | 'Poll';
+
 /** A decoded protocol event; `args` keys are the ABI parameter names. */
 export interface DecodedEvent {
-  contract: ContractKey;
+  contract: EventSource;
   name: string;
   args: Record<string, unknown>;
   address: Address;
@@ -58,7 +62,8 @@ const abiOf: Partial<Record<ContractKey, readonly AbiEvent[]>> = {
 
 /** Decodes logs of the protocol contracts of one network; unknown logs are reported, not thrown. */
 export class EventDecoder {
-  private readonly byAddress = new Map<string, { key: ContractKey; bySelector: Map<string, AbiEvent> }>();
+  private readonly byAddress = new Map<string, { key: EventSource; bySelector: Map<string, AbiEvent> }>();
+  private readonly pollSelectors = new Map(pollEvents.map((e) => [toEventSelector(e), e as AbiEvent]));
   readonly unknown = new Map<string, number>();
 
   constructor(network: NetworkConfig) {
@@ -69,6 +74,12 @@ export class EventDecoder {
       for (const item of abi) bySelector.set(toEventSelector(item), item);
       this.byAddress.set(dep.address.toLowerCase(), { key, bySelector });
     }
+  }
+
+  /** A poll contract (announced by PollCreated): its Vote logs decode from now on. */
+  registerPoll(address: string): void {
+    const a = address.toLowerCase();
+    if (!this.byAddress.has(a)) this.byAddress.set(a, { key: 'Poll', bySelector: this.pollSelectors });
   }
 
   /** Addresses whose logs this decoder understands. */

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
-import type { Address } from 'viem';
+import { toEventSelector, type Address, type Hex } from 'viem';
+import { pollCreatorEvents } from '../chain/abis.js';
 import { EventDecoder, type DecodedEvent } from '../chain/decode.js';
 import { L1ClockReader, ParamReader, type ParamRequest } from '../chain/enrich.js';
 import type { NetworkConfig } from '../chain/networks.js';
@@ -105,6 +106,7 @@ export class ProtocolIndexer {
       batchBlocks: opts.batchBlocks,
       batchLogs: opts.batchLogs,
       pollIntervalMs: opts.pollIntervalMs,
+      factories: pollFactories(opts.network),
       // One block per live transaction, so undo images are exact per block and a reorg can stop anywhere.
       liveBatchBlocks: 1,
       prepare: (logs, headers) => this.prepare(logs, headers),
@@ -130,6 +132,9 @@ export class ProtocolIndexer {
   private async projectorFor(db: Kysely<Database>): Promise<ProtocolProjector> {
     if (!this.projector) {
       this.projector = await loadProjector(db, this.opts.network.contracts.Treasury.address, this.params.lookup);
+      // Polls created in earlier runs: their votes decode as soon as the first batch arrives.
+      const polls = await sql<{ address: string }>`select address from sync_child where source = ${POLL_SOURCE}`.execute(db);
+      for (const p of polls.rows) this.decoder.registerPoll(p.address);
     }
     return this.projector;
   }
@@ -148,6 +153,8 @@ export class ProtocolIndexer {
       const e = this.decoder.decode(l);
       if (!e) continue;
       events.push(e);
+      // The sync engine fetches a new poll's logs from its creation on; they decode from here.
+      if (e.contract === 'PollCreator' && e.name === 'PollCreated') this.decoder.registerPoll(String(e.args.poll));
       if (e.name === 'ParameterUpdate') paramReqs.push({ blockNumber: e.blockNumber, contract: e.contract, address: e.address as Address, param: String(e.args.param) });
     }
     const t1 = performance.now();
@@ -274,6 +281,16 @@ export class ProtocolIndexer {
       throw e;
     }
   }
+}
+
+const POLL_SOURCE = 'PollCreator';
+const POLL_CREATED = toEventSelector(pollCreatorEvents[0]);
+
+/** Each legacy poll is a contract of its own, announced by the PollCreator: its votes join that source. */
+function pollFactories(network: NetworkConfig) {
+  const creator = network.contracts.PollCreator;
+  if (!creator) return [];
+  return [{ source: POLL_SOURCE, address: creator.address as Hex, event: POLL_CREATED, child: (l: RawLog) => (l.topics[1] ? (`0x${l.topics[1].slice(26)}` as Hex) : null) }];
 }
 
 /** One sync source per contract, all starting at their deployment blocks. */

@@ -7,6 +7,7 @@ import {
   ProtocolRevertError,
   rewardTokens,
   splitReward,
+  tallyPoll,
   type LedgerConfig,
   type LedgerEvent,
 } from '../protocol/index.js';
@@ -18,6 +19,7 @@ import type {
   GatewayRow,
   OrchestratorRow,
   ParamChangeRow,
+  PollTallyRow,
   PoolPaymentRow,
   ProposalRow,
   RoundRow,
@@ -46,6 +48,17 @@ export interface ExtraState {
   lastRound: bigint;
   lastMintable: bigint;
   lastInflation: bigint;
+  /** Legacy polls not yet past their end, with each voter's last choice (absent in state saved before polls were indexed). */
+  polls?: OpenPoll[];
+}
+
+/** A legacy poll still open: its end (L1 block), thresholds (parts per 1e6) and last choice per voter. */
+export interface OpenPoll {
+  address: string;
+  endBlock: bigint;
+  quorum: bigint;
+  quota: bigint;
+  votes: Record<string, bigint>;
 }
 
 const ZERO = '0x0000000000000000000000000000000000000000';
@@ -95,6 +108,7 @@ const principal: Record<string, [string | null, string | null, string | null]> =
   CallScheduled: ['target', null, 'value'],
   CallExecuted: ['target', null, 'value'],
   PollCreated: ['poll', null, null],
+  Vote: ['voter', null, null],
 };
 
 /** Row changes produced by one batch, written by the persistence layer in one transaction. */
@@ -113,6 +127,7 @@ export class ProjectionChanges {
   treasuryCalls = new Map<string, TreasuryCallRow>();
   treasuryBalances: TreasuryBalanceRow[] = [];
   divergences: DivergenceRow[] = [];
+  pollTallies: PollTallyRow[] = [];
   predictionsChecked = 0;
 }
 
@@ -244,6 +259,8 @@ export class ProtocolProjector {
   // ---------------------------------------------------------------- per transaction
 
   private applyTx(tx: DecodedEvent[], block: BlockContext): void {
+    // Before anything of this block: polls whose end lies behind it are weighed on the stake as it stands.
+    if (block.l1Block !== null && this.extra.polls?.some((p) => BigInt(block.l1Block!) > p.endBlock)) this.closePolls(block);
     for (const e of tx) this.recordEvent(e, block);
     const newRound = tx.find((e) => e.contract === 'RoundsManager' && e.name === 'NewRound');
     const bm = tx.filter((e) => e.contract === 'BondingManager');
@@ -271,10 +288,52 @@ export class ProtocolProjector {
       contract: e.contract,
       name: e.name,
       a1: str(p[0]),
-      a2: str(p[1]),
+      // A poll's votes are found by the poll's address.
+      a2: e.contract === 'Poll' ? e.address.toLowerCase() : str(p[1]),
       amount: amt,
       args: e.args,
     });
+  }
+
+  /** Fixes the result of every open poll whose end block (L1) lies before `block`, from the ledger as it stands. */
+  private closePolls(block: BlockContext): void {
+    const l1 = BigInt(block.l1Block!);
+    const round = this.extra.lastRound;
+    const ledger = this.ledger;
+    const stakeOf = (v: string) => {
+      const d = ledger.getDelegator(v as `0x${string}`);
+      let pending = 0n;
+      try {
+        pending = d.bondedAmount > 0n ? ledger.pendingStake(v as `0x${string}`, round) : 0n;
+      } catch {
+        pending = d.bondedAmount;
+      }
+      const own = d.delegateAddress?.toLowerCase() === v && ledger.isRegisteredTranscoder(v as `0x${string}`);
+      return { delegate: d.delegateAddress ? d.delegateAddress.toLowerCase() : null, pendingStake: pending, orchestratorStake: own ? ledger.transcoderTotalStake(v as `0x${string}`) : null };
+    };
+    const total = ledger.getTotalBonded();
+    const still: OpenPoll[] = [];
+    for (const p of this.extra.polls ?? []) {
+      if (l1 <= p.endBlock) {
+        still.push(p);
+        continue;
+      }
+      const t = tallyPoll(new Map(Object.entries(p.votes)), stakeOf, total, p.quorum, p.quota);
+      this.changes.pollTallies.push({
+        poll: p.address,
+        block_number: block.number,
+        round: round === 0n ? null : round,
+        end_block: p.endBlock,
+        yes_stake: t.yes,
+        no_stake: t.no,
+        total_stake: total,
+        quorum: p.quorum,
+        quota: p.quota,
+        voters: t.voters,
+        passed: t.passed,
+      });
+    }
+    this.extra.polls = still;
   }
 
   private diverge(e: DecodedEvent, what: string, expected: string, actual: string): void {
@@ -504,6 +563,21 @@ export class ProtocolProjector {
           const kind = from === tre ? 'outflow' : tx.some((x) => x.name === 'TreasuryReward') ? 'treasury-reward' : 'inflow';
           this.changes.treasuryBalances.push({ block_number: e.blockNumber, log_index: e.logIndex, balance: this.extra.treasuryBalance, delta, kind });
         }
+        return;
+      }
+      case 'PollCreator.PollCreated':
+        (this.extra.polls ??= []).push({
+          address: String(a.poll).toLowerCase(),
+          endBlock: a.endBlock as bigint,
+          quorum: a.quorum as bigint,
+          quota: a.quota as bigint,
+          votes: {},
+        });
+        return;
+      case 'Poll.Vote': {
+        const poll = this.extra.polls?.find((p) => p.address === e.address.toLowerCase());
+        // Votes after the end (or to a poll created before indexing began) do not count.
+        if (poll) poll.votes[String(a.voter).toLowerCase()] = BigInt(a.choiceID as bigint);
         return;
       }
       case 'L2LPTDataCache.CacheTotalSupplyFinalized':

@@ -166,3 +166,18 @@ export interface DivergenceRow {
   expected: string;
   actual: string;
 }
+
+/** A legacy poll's result, fixed at the first block past its end (migration 0011). */
+export interface PollTallyRow {
+  poll: string;
+  block_number: number;
+  round: bigint | null;
+  end_block: bigint;
+  yes_stake: bigint;
+  no_stake: bigint;
+  total_stake: bigint;
+  quorum: bigint;
+  quota: bigint;
+  voters: number;
+  passed: boolean;
+}

@@ -19,6 +19,9 @@ const TABLES: [string, string][] = [
   ['treasury_call', 'operation_id, call_index'],
   ['treasury_balance', 'block_number, log_index'],
   ['ledger_divergence', 'block_number, log_index, what'],
+  ['poll_tally', 'poll'],
+  // The engine's record of polls created on chain decides which logs are fetched: it must follow reorgs too.
+  ['sync_child', 'source, address'],
 ];
 
 /** Every projection row, as comparable JSON text, per table. */
