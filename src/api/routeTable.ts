@@ -1,5 +1,6 @@
 import { coreRoutes, type RouteDef } from './rest.js';
 import { governanceRoutes } from './routes/governance.js';
+import { pollRoutes } from './routes/polls.js';
 import { registryRoutes } from './routes/registry.js';
 import { treasuryRoutes } from './routes/treasury.js';
 import { needsRoutes } from './routes/needs.js';
@@ -8,4 +9,4 @@ import { stakingRoutes } from './routes/staking.js';
 import { economicsRoutes } from './routes/economics.js';
 
 /** Every REST endpoint, by area; each area's module owns its routes. */
-export const routes: RouteDef[] = [...coreRoutes, ...treasuryRoutes, ...governanceRoutes, ...registryRoutes, ...needsRoutes, ...telemetryRoutes, ...stakingRoutes, ...economicsRoutes];
+export const routes: RouteDef[] = [...coreRoutes, ...treasuryRoutes, ...governanceRoutes, ...pollRoutes, ...registryRoutes, ...needsRoutes, ...telemetryRoutes, ...stakingRoutes, ...economicsRoutes];
