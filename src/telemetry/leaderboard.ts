@@ -3,7 +3,7 @@ import type { Database } from '../store/schema.js';
 import { isAiPipeline, TRANSCODING } from './capabilities.js';
 import { histogramOf, histogramSums, latencyPercentiles, type RollupFilter } from './filters.js';
 import { addHistogram, emptyHistogram, percentileMs } from './histogram.js';
-import { rollupCells } from './rollupSource.js';
+import { rollupCells, withSerialPlans } from './rollupSource.js';
 import { aiLatencyK, aiRoundTripScore, aiScore, transcodingRoundTripScore, transcodingScore } from './scoring.js';
 
 /** Region key that sums every region. */
@@ -79,10 +79,13 @@ export async function leaderboard(db: Kysely<Database>, q: LeaderboardQuery, opt
   const withPercentiles = opts.percentiles ?? true;
   const filter: RollupFilter = { since: q.since, until: q.until, capability: pipeline, model: q.model, region: q.region && q.region.toUpperCase() !== GLOBAL ? q.region : undefined, orchestrator: q.orchestrator };
   const scalars = sql`sum(jobs)::text as jobs, sum(successes)::text as successes, sum(round_trip_sum_ms)::text as rtt, sum(seg_duration_sum_ms)::text as seg, sum(seg_jobs)::text as seg_jobs`;
-  const res = withPercentiles
-    ? await sql<Record<string, string>>`select orchestrator, region, ${scalars}, ${histogramSums} from ${rollupCells(filter)} group by orchestrator, region`.execute(db)
-    : await sql<Record<string, string>>`select orchestrator, region, ${scalars} from ${rollupCells(filter)} group by orchestrator, region`.execute(db);
-  const regionHists = !withPercentiles && ai ? await sql<Record<string, string>>`select region, ${histogramSums} from ${rollupCells(filter)} group by region`.execute(db) : null;
+  const { res, regionHists } = await withSerialPlans(db, async (db) => {
+    const res = withPercentiles
+      ? await sql<Record<string, string>>`select orchestrator, region, ${scalars}, ${histogramSums} from ${rollupCells(filter)} group by orchestrator, region`.execute(db)
+      : await sql<Record<string, string>>`select orchestrator, region, ${scalars} from ${rollupCells(filter)} group by orchestrator, region`.execute(db);
+    const regionHists = !withPercentiles && ai ? await sql<Record<string, string>>`select region, ${histogramSums} from ${rollupCells(filter)} group by region`.execute(db) : null;
+    return { res, regionHists };
+  });
   const cells = new Map<string, Map<string, Sums>>();
   const regionTotals = new Map<string, Sums>();
   const bump = (m: Map<string, Sums>, key: string, s: Sums) => {

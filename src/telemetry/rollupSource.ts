@@ -1,4 +1,5 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from '../store/schema.js';
 import { rollupWhere, type RollupFilter } from './filters.js';
 
 const HOUR = 3_600_000;
@@ -50,4 +51,17 @@ export function rollupCells(f: RollupFilter): RawBuilder<unknown> {
   if (split.days) parts.push(sql`select ${COLUMNS} from telemetry_rollup_daily where ${rollupWhere(spanFilter(f, split.days), 'day')}`);
   for (const h of split.hours) parts.push(sql`select ${COLUMNS} from telemetry_rollup where ${rollupWhere(spanFilter(f, h))}`);
   return sql`(${sql.join(parts, sql` union all `)}) as r`;
+}
+
+/**
+ * Runs reads over rollup windows with parallel query off: they touch a few thousand rows, and starting
+ * parallel workers (which the planner picks for the daily table's long ranges) costs more than the scan.
+ * Inside a caller's transaction the reads run as they are, leaving its settings alone.
+ */
+export async function withSerialPlans<T>(db: Kysely<Database>, fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return fn(db);
+  return db.transaction().execute(async (trx) => {
+    await sql`set local max_parallel_workers_per_gather = 0`.execute(trx);
+    return fn(trx);
+  });
 }

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { histogramOf, histogramSums, latencyPercentiles, type RollupFilter } from './filters.js';
-import { rollupCells } from './rollupSource.js';
+import { rollupCells, withSerialPlans } from './rollupSource.js';
 
 /** Performance of one orchestrator on one (capability, model), over a time window, from the rollups. */
 export interface OrchestratorPerformance {
@@ -25,12 +25,12 @@ export interface OrchestratorPerformance {
  * (optionally narrowed). Rates come from summed counts, never from averaging hourly rates.
  */
 export async function orchestratorPerformance(db: Kysely<Database>, filter: RollupFilter): Promise<OrchestratorPerformance[]> {
-  const res = await sql<Record<string, string>>`
+  const res = await withSerialPlans(db, (db) => sql<Record<string, string>>`
     select orchestrator, capability, model, sum(jobs)::text as jobs, sum(successes)::text as successes,
       sum(round_trip_sum_ms)::text as rtt, ${histogramSums}
     from ${rollupCells(filter)}
     group by orchestrator, capability, model
-    order by orchestrator, capability, model`.execute(db);
+    order by orchestrator, capability, model`.execute(db));
   return res.rows.map((r) => {
     const jobs = Number(r.jobs);
     const successes = Number(r.successes);
