@@ -1,4 +1,5 @@
-import { getAddress, keccak256, toBytes, type Address } from 'viem';
+import { getAddress, keccak256, toBytes, type Address, type Hex } from 'viem';
+import { privateKeyToAddress } from 'viem/accounts';
 import { Rng, units } from './rng.js';
 import type { Scenario } from './scenario.js';
 
@@ -24,7 +25,8 @@ export interface DelegatorAgent {
 }
 
 export interface GatewayAgent {
-  address: Address;
+  address: Address; // the address of privateKey
+  privateKey: Hex; // signs the gateway's telemetry batches (anvil impersonates it for transactions)
   deposit: bigint; // wei funded at genesis
   reserve: bigint; // wei
   weight: number; // share of demand
@@ -43,6 +45,9 @@ export interface Population {
 
 export const deriveAddress = (seed: string | number, role: string, i: number): Address =>
   getAddress(`0x${keccak256(toBytes(`atlas-sim/${seed}/${role}/${i}`)).slice(-40)}`);
+
+/** Private key of simulated gateway i, deterministic in the seed (a keccak256 output is a valid key but with negligible odds). */
+export const gatewayPrivateKey = (seed: string | number, i: number): Hex => keccak256(toBytes(`atlas-sim/${seed}/gateway-key/${i}`));
 
 const TRANSCODING = [0, 1, 2, 7, 8, 9, 15, 16, 26];
 const AI = [27, 28, 29, 30, 31, 32, 33, 34, 35, 36];
@@ -109,8 +114,10 @@ export function makePopulation(s: Scenario): Population {
   const gateways: GatewayAgent[] = [];
   for (let i = 0; i < s.gateways; i++) {
     const ai = i % 3 !== 0;
+    const privateKey = gatewayPrivateKey(s.seed, i);
     gateways.push({
-      address: deriveAddress(s.seed, 'gateway', i),
+      address: privateKeyToAddress(privateKey),
+      privateKey,
       deposit: units(rng.int(5, 40)),
       reserve: units(rng.int(1, 8)),
       weight: rng.lognormal(1, 0.8),

@@ -7,7 +7,8 @@ import { planFromScenario } from './loadgen.js';
 /**
  * Fills the telemetry tables of a simulator database with the last `hours` of load-generated reports and
  * events, so `atlas start` shows populated leaderboard, reliability, capacity and demand pages. The
- * simulated gateways carry no keys, so their telemetry keys (loadgen.gatewayKey) are allow-listed here.
+ * simulated gateways sign with their own keys and hold TicketBroker deposits once the simulator has run;
+ * they are allow-listed too, so a database whose chain is not indexed yet still accepts them.
  */
 export async function seedDemoTelemetry(db: Kysely<Database>, scenario: Scenario, opts: { hours?: number; jobsPerHour?: number; now?: number } = {}): Promise<{ reports: number; events: number }> {
   const plan = planFromScenario(scenario);

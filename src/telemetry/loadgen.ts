@@ -1,4 +1,4 @@
-import { keccak256, stringToBytes, type Hex, type LocalAccount } from 'viem';
+import type { LocalAccount } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { makePopulation } from '../sim/population.js';
 import { Rng } from '../sim/rng.js';
@@ -65,11 +65,6 @@ export interface LoadPlan {
 
 const REGIONS = ['FRA', 'LAX', 'MDW', 'NYC', 'SIN', 'SEA', 'LON', 'SAO'];
 
-/** Signing key of simulated gateway i: deterministic in the seed (the simulator's gateways carry no keys). */
-export function gatewayKey(seed: string, i: number): Hex {
-  return keccak256(stringToBytes(`atlas-sim/${seed}/gateway-telemetry-key/${i}`));
-}
-
 const slugs = (ids: number[]): string[] => [...new Set(ids.map((id) => capabilitySlug(id)).filter((s): s is string => s !== null && s in PROFILES))];
 
 /** A load plan from the simulator's population: its orchestrators (addresses, capabilities, regions) and gateways. */
@@ -88,7 +83,8 @@ export function planFromScenario(s: Scenario): LoadPlan {
       price: rng.lognormal(1, 0.3),
     };
   });
-  const gateways = pop.gateways.map((g, i) => ({ account: privateKeyToAccount(gatewayKey(String(s.seed), i)), region: REGIONS[i % REGIONS.length]!, pipelines: slugs(g.capabilities), weight: g.weight }));
+  // Each gateway signs with its own on-chain key, so its batches pass the TicketBroker check and its reports join its tickets.
+  const gateways = pop.gateways.map((g, i) => ({ account: privateKeyToAccount(g.privateKey), region: REGIONS[i % REGIONS.length]!, pipelines: slugs(g.capabilities), weight: g.weight }));
   return { seed: String(s.seed), gateways, orchestrators };
 }
 
