@@ -508,7 +508,8 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       if (s.proposalEvery > 0 && k >= 2 && (k - 2) % (2 * s.proposalEvery) === 0 && k + 4 <= s.rounds) {
         const creator = topOrchestrators(1)[0]!;
         const index = polls.length;
-        const orchVoters = topOrchestrators(6).filter(() => pollRng.chance(0.7));
+        // Turnout differs per poll, so some reach quorum and some do not.
+        const orchVoters = topOrchestrators(index % 2 === 0 ? 14 : 6).filter(() => pollRng.chance(0.7));
         const bonded = [...delViews.values()].filter((v) => v.bonded > 0n && v.delegate !== null && !orchViews.has(v.address));
         const delVoters = Array.from({ length: Math.min(12, bonded.length) }, () => bonded[pollRng.int(0, bonded.length - 1)]!.address);
         polls.push({ index, createdRound: r, address: null, voters: [...new Set([...orchVoters, ...delVoters])] });

@@ -137,6 +137,32 @@ describe('treasury and governance pages in Chromium', () => {
     await page.close();
   });
 
+  it('legacy polls: list with results equal to the API, detail with the counted vote per voter', async () => {
+    const polls = (await api('/api/v1/governance/polls')).data as J[];
+    expect(polls.length).toBeGreaterThanOrEqual(2);
+    const page = await open('/polls');
+    const rows = page.locator('[data-testid="polls"] tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(polls.length);
+    for (const p of polls) {
+      const row = page.locator(`tr[data-address="${p.address}"]`);
+      expect((await row.getByTestId('cell-yes').innerText()).trim()).toBe(token(p.tally.yes, 0));
+      expect((await row.getByTestId('cell-voters').innerText()).trim()).toBe(String(p.voters));
+      expect((await row.getByTestId('cell-result').innerText()).trim()).toBe(p.tally.passed ? 'passed' : p.tally.quorumReached ? 'rejected' : 'no quorum');
+    }
+    await shot(page, 'polls');
+    const first = polls[0]!;
+    await page.locator(`tr[data-address="${first.address}"] [data-testid="poll-link"]`).click();
+    await page.getByTestId('poll-votes').waitFor();
+    const detail = await api(`/api/v1/governance/polls/${first.address}`);
+    const counted = page.locator('[data-testid="poll-votes"] [data-testid="cell-counted"]');
+    expect(await counted.count()).toBe(detail.votes.length);
+    const texts = (await counted.allInnerTexts()).map((t) => t.trim());
+    expect(texts).toEqual((detail.votes as J[]).map((v) => (v.counted ? 'yes' : 'replaced by a later vote')));
+    expect(await text(page, 'poll-yes')).toBe(`${token(first.tally.yes, 0)} LPT`);
+    await page.close();
+  });
+
   it('calendar lists upgrades, parameter changes and proposals, filterable, and fits a phone screen', async () => {
     const cal = (await api('/api/v1/calendar')).data as J[];
     const page = await open('/calendar', 390);

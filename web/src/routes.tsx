@@ -8,6 +8,8 @@ const AccountPage = lazy(() => import('./pages/Account.js'));
 const Treasury = lazy(() => import('./pages/Treasury.js'));
 const Proposals = lazy(() => import('./pages/Proposals.js'));
 const ProposalPage = lazy(() => import('./pages/Proposal.js'));
+const Polls = lazy(() => import('./pages/Polls.js'));
+const PollPage = lazy(() => import('./pages/Polls.js').then((m) => ({ default: m.PollPage })));
 const DelegateVotes = lazy(() => import('./pages/Delegates.js'));
 const DelegateList = lazy(() => import('./pages/Delegates.js').then((m) => ({ default: m.DelegateList })));
 const Calendar = lazy(() => import('./pages/Calendar.js'));
@@ -57,6 +59,8 @@ export const pageRoutes: PageRoute[] = [
   { pattern: /^\/accounts\/(0x[0-9a-fA-F]{40})$/, render: (m) => <AccountPage address={addr(m)} /> },
   { pattern: /^\/treasury$/, render: () => <Treasury /> },
   { pattern: /^\/proposals$/, render: () => <Proposals /> },
+  { pattern: /^\/polls$/, render: () => <Polls /> },
+  { pattern: /^\/polls\/(0x[0-9a-fA-F]{40})$/, render: (m) => <PollPage address={addr(m)} /> },
   { pattern: /^\/proposals\/(\d{1,78})$/, render: (m) => <ProposalPage id={m[1]!} /> },
   { pattern: /^\/governance\/delegates$/, render: () => <DelegateList /> },
   { pattern: /^\/governance\/delegates\/(0x[0-9a-fA-F]{40})$/, render: (m) => <DelegateVotes address={addr(m)} /> },
@@ -97,6 +101,7 @@ export const navItems: NavItem[] = [
   { href: '/income', label: 'Income', group: 'Jobs' },
   { href: '/treasury', label: 'Treasury', group: 'Governance' },
   { href: '/proposals', label: 'Proposals', group: 'Governance' },
+  { href: '/polls', label: 'Legacy polls', group: 'Governance' },
   { href: '/calendar', label: 'Calendar', group: 'Governance' },
   { href: '/needs', label: 'Data needs' },
 ];
