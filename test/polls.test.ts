@@ -159,6 +159,24 @@ describe('legacy polls (each poll a contract of its own)', () => {
       expect(bad.status).toBe(400);
       const open = (await (await app.request('/api/v1/governance/polls?status=active')).json()) as { data: J[] };
       expect(open.data).toEqual([]);
+
+      // GraphQL in the subgraph's shape: a Vote is a voter's current choice.
+      const gql = await app.request('/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ polls { id endBlock quorum quota tally { yes no } votes { id voter choiceID } passed } }' }),
+      });
+      const g = (await gql.json()) as { data: { polls: J[] }; errors?: unknown };
+      expect(g.errors).toBeUndefined();
+      expect(g.data.polls.map((p) => p.id)).toEqual(list.data.map((p) => p.address));
+      for (const gp of g.data.polls) {
+        const rest = list.data.find((p) => p.address === gp.id)!;
+        expect([gp.endBlock, gp.quorum, gp.quota, gp.tally.yes, gp.tally.no, gp.passed]).toEqual([String(rest.endBlock), String(rest.quorum), String(rest.quota), rest.tally.yes.formatted, rest.tally.no.formatted, rest.tally.passed]);
+        const chain = polls.find((p) => p.address === gp.id)!;
+        const lastChoice = new Map(chain.votes.map((v) => [v.voter, v.choice]));
+        expect(gp.votes.length).toBe(lastChoice.size);
+        for (const v of gp.votes) expect(v.choiceID).toBe(lastChoice.get(v.voter) === 0n ? 'Yes' : 'No');
+      }
     });
   });
 

@@ -5,6 +5,7 @@ import type { ApiData, Snapshot } from '../data.js';
 import { formatUnits, parseUnits } from '../format.js';
 import { treasuryQueryResolvers, treasuryQuerySdl, treasurySdl } from '../routes/treasuryGraphql.js';
 import { economicsQueryResolvers, economicsQuerySdl, economicsSdl } from './economics.js';
+import { pollQueryResolvers, pollQuerySdl, pollSdl } from '../routes/pollsGraphql.js';
 import { entityByName, entityList, eventInterface, eventTypeByName, eventTypes, type EntityDef, type Field, type ScalarKind } from './entities.js';
 
 export interface GraphQLContext {
@@ -158,6 +159,7 @@ ${entitySdl(eventInterface, true)}
 ${entityList.map((e) => entitySdl(e)).join('\n\n')}
 ${treasurySdl}
 ${economicsSdl}
+${pollSdl}
 
 type Query {
   protocol(id: ID!, block: Block_height, subgraphError: _SubgraphErrorPolicy_ = deny): Protocol
@@ -166,6 +168,7 @@ type Query {
 ${queries}
 ${treasuryQuerySdl}
 ${economicsQuerySdl}
+${pollQuerySdl}
   _meta(block: Block_height): _Meta_
 }
 `;
@@ -493,7 +496,7 @@ export function buildResolvers(): Record<string, unknown> {
     return Number(args.skip ?? 0) > 0 || Number(args.first ?? 100) === 0 ? [] : [await protocolRow(ctx)];
   };
   Query.livepeerAccount = (_p, args) => ({ id: String(args.id).toLowerCase() });
-  Object.assign(Query, treasuryQueryResolvers, economicsQueryResolvers);
+  Object.assign(Query, treasuryQueryResolvers, economicsQueryResolvers, pollQueryResolvers);
   Query._meta = async (_p, args, ctx) => {
     checkBlockArg(args as ListArgs);
     const s = await ctx.snapshot();

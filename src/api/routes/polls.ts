@@ -81,7 +81,8 @@ function printable(hex: string): string | null {
   }
 }
 
-async function loadPolls(db: Db, only?: string): Promise<PollJson[]> {
+/** Polls as the REST list shows them, newest first (only: one poll address). */
+export async function loadPolls(db: Db, only?: string): Promise<PollJson[]> {
   const created = await sql<EventRow>`
     select block_number, log_index, tx_hash, block_time, a1, a2, args from chain_event
     where contract = 'PollCreator' and name = 'PollCreated' ${only ? sql`and a1 = ${only}` : sql``}
@@ -156,16 +157,20 @@ export const pollRoutes: RouteDef[] = [
     handler: async ({ params, data }) => {
       const [poll] = await loadPolls(data.db, params.address);
       if (!poll) throw new ApiError(404, 'not_found', `no poll at ${params.address}`);
-      const rows = await sql<EventRow>`
-        select block_number, log_index, tx_hash, block_time, a1, a2, args from chain_event
-        where contract = 'Poll' and name = 'Vote' and a2 = ${params.address} order by block_number, log_index`.execute(data.db);
-      const last = new Map<string, number>();
-      rows.rows.forEach((r, i) => last.set(r.a1!, i));
-      const votes = rows.rows.map((r, i) => {
-        const id = bigArg(argsOf(r).choiceID).toString();
-        return { voter: r.a1!, choiceId: id, choice: CHOICES[id] ?? ('other' as const), counted: last.get(r.a1!) === i, block: Number(r.block_number), time: Number(r.block_time), txHash: r.tx_hash };
-      });
-      return { poll, votes };
+      return { poll, votes: await loadPollVotes(data.db, params.address) };
     },
   }),
 ];
+
+/** Every vote of a poll in chain order; `counted` marks each voter's last one. */
+export async function loadPollVotes(db: Db, poll: string): Promise<z.input<typeof pollVoteSchema>[]> {
+      const rows = await sql<EventRow>`
+        select block_number, log_index, tx_hash, block_time, a1, a2, args from chain_event
+        where contract = 'Poll' and name = 'Vote' and a2 = ${poll} order by block_number, log_index`.execute(db);
+      const last = new Map<string, number>();
+      rows.rows.forEach((r, i) => last.set(r.a1!, i));
+      return rows.rows.map((r, i) => {
+        const id = bigArg(argsOf(r).choiceID).toString();
+        return { voter: r.a1!, choiceId: id, choice: CHOICES[id] ?? ('other' as const), counted: last.get(r.a1!) === i, block: Number(r.block_number), time: Number(r.block_time), txHash: r.tx_hash };
+      });
+}
