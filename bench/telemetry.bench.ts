@@ -132,7 +132,8 @@ const REGIONS = ['FRA', 'LAX', 'MDW', 'NYC', 'SIN', 'SEA', 'LON', 'SAO'];
 export async function synthesizeRollups(db: AtlasDb, now: number, target: number): Promise<{ rows: number; reports: number; dailyRows: number }> {
   const hours = 720;
   const cells = hours * 100 * 2 * 2 * 5;
-  const mean = Math.max(1, Math.round(target / cells));
+  // Rounded up so the stored total reaches the target.
+  const mean = Math.max(1, Math.ceil(target / cells));
   const end = Math.floor(now / HOUR) * HOUR - HOUR;
   const start = new Date(end - (hours - 1) * HOUR).toISOString();
   const combos = `array[${COMBOS.map(([c]) => `'${c}'`).join(',')}]`;
