@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatorNetwork } from '../src/chain/networks.js';
 import { ProtocolIndexer } from '../src/projections/indexer.js';
@@ -12,27 +10,7 @@ import { runSimulation, type SimulationResult } from '../src/sim/simulator.js';
 import { createDb, type DbConfigInput } from '../src/store/db.js';
 import { dbKinds, openTestDb } from './helpers/db.js';
 import { dumpProjections } from './helpers/dump.js';
-
-const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'protocolIndexChild.ts');
-
-function runChild(config: object, killAfterBatches?: number): Promise<{ batches: number; signal: NodeJS.Signals | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', child], { env: { ...process.env, ATLAS_INDEX_CHILD: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let batches = 0;
-    let stderr = '';
-    let killed = false;
-    p.stdout.on('data', (d: Buffer) => {
-      batches += (d.toString().match(/^batch /gm) ?? []).length;
-      if (killAfterBatches !== undefined && !killed && batches >= killAfterBatches) {
-        killed = true;
-        setTimeout(() => p.kill('SIGKILL'), Math.floor(Math.random() * 40));
-      }
-    });
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', reject);
-    p.on('exit', (_code, signal) => resolve({ batches, signal, stderr }));
-  });
-}
+import { runIndexChild } from './helpers/indexChild.js';
 
 describe.each(dbKinds)('protocol indexer resilience on %s', (kind) => {
   let sim: SimulationResult;
@@ -68,12 +46,12 @@ describe.each(dbKinds)('protocol indexer resilience on %s', (kind) => {
       const cfg = { db: config, rpcUrl: sim.rpcUrl, batchBlocks: 3 };
       let kills = 0;
       for (const after of [2, 5, 9]) {
-        const run = await runChild(cfg, after);
+        const run = await runIndexChild(cfg, after);
         if (run.signal === 'SIGKILL') kills++;
         else expect(run.stderr).toBe('');
       }
       expect(kills).toBeGreaterThanOrEqual(2);
-      const last = await runChild(cfg);
+      const last = await runIndexChild(cfg);
       expect(last.signal, last.stderr).toBeNull();
       const db = await createDb(config);
       try {

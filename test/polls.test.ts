@@ -11,6 +11,11 @@ import { SimRpc } from '../src/sim/simRpc.js';
 import { createApp } from '../src/api/index.js';
 import { dbKinds, openTestDb, type TestDb } from './helpers/db.js';
 import { dumpProjections } from './helpers/dump.js';
+import { runIndexChild } from './helpers/indexChild.js';
+import { createDb, type DbConfigInput } from '../src/store/db.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { governanceChain } from './helpers/treasuryChain.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
@@ -131,6 +136,32 @@ describe('legacy polls (each poll a contract of its own)', () => {
         }
       }, 300_000);
     }
+
+    it('kill -9 at several points of a backfill across polls, then a restart, ends identical to the uninterrupted sync', async () => {
+      const reference = await dumpProjections(db.db);
+      const holder = kind === 'postgres' ? await openTestDb('postgres') : null;
+      const dir = kind === 'pglite' ? await mkdtemp(path.join(tmpdir(), 'atlas-poll-kill-')) : null;
+      const config: DbConfigInput = holder ? holder.config : { kind: 'pglite', dataDir: dir! };
+      try {
+        const cfg = { db: config, rpcUrl: sim.rpcUrl, batchBlocks: 7 };
+        let kills = 0;
+        for (const after of [4, 9, 15]) if ((await runIndexChild(cfg, after)).signal === 'SIGKILL') kills++;
+        expect(kills).toBeGreaterThanOrEqual(2);
+        const last = await runIndexChild(cfg);
+        expect(last.signal, last.stderr).toBeNull();
+        const again = await createDb(config);
+        try {
+          const got = await dumpProjections(again.db);
+          expect(got.sync_child!.length).toBe(polls.length);
+          expect(got).toEqual(reference);
+        } finally {
+          await again.close();
+        }
+      } finally {
+        await holder?.close();
+        if (dir) await rm(dir, { recursive: true, force: true });
+      }
+    }, 300_000);
 
     it('the API lists each poll with its votes, the counted vote per voter and the stored result', async () => {
       const app = createApp({ db: db.db, dbKind: kind, status: () => ({ headBlock: 0, indexedBlock: 0, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: null });
