@@ -174,7 +174,7 @@ describe.each(dbKinds)('rollups and retention on %s', (kind) => {
       from telemetry_rollup group by 1, 2, 3, 4, 5, 6`.execute(t.db);
     expect(fromHours.rows.length).toBe(got.size);
     for (const h of fromHours.rows) {
-      const g = got.get([new Date(h.day!).toISOString(), h.orchestrator, h.capability, h.model, h.region, h.gateway].join('|'))!;
+      const g = got.get([new Date(h.day!).toISOString(), h.orchestrator, h.capability, h.model, h.region, h.gateway].join('|'))! as unknown as Record<string, string>;
       expect([g.jobs, g.successes]).toEqual([h.jobs, h.successes]);
     }
     expect(await rebuildDailyRollups(t.db, { fromDay: new Date('2026-11-19T00:00:00Z'), toDay: new Date('2026-11-20T00:00:00Z') })).toBe([...got.keys()].filter((k) => k.startsWith('2026-11-19')).length);
