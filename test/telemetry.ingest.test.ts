@@ -45,6 +45,29 @@ describe.each(dbKinds)('telemetry ingest on %s', (kind) => {
   });
   afterAll(async () => t?.close());
 
+  it('stores free text exactly: quotes, backslashes, braces, commas, tabs, newlines, NULL and non-ASCII in models, job ids and error codes', async () => {
+    const odd = ['q"uote', 'back\\slash', '{br,aces}', 'tab\there', 'new\nline', 'NULL', '', 'モデル ✓', 'emoji 🚀 "x"\\'];
+    const reports = odd.map((m, i) =>
+      report({ jobId: `odd-${i}-${m}`, model: m, orchestrator: O2, finishedAt: at(30), startedAt: at(31), ...(i % 2 ? { success: false, errorCode: `err ${m || 'x'}`, pricePaid: '0', units: '0' } : {}) }),
+    );
+    const before = await counts();
+    await ingestReportBatch(t.db, await batch(onChain, reports), { ...opts, maxItems: 100 });
+    const raw = await sql<{ job_id: string; model: string; error_code: string | null }>`select job_id, model, error_code from telemetry_report where job_id like 'odd-%'`.execute(t.db);
+    expect(new Map(raw.rows.map((r) => [r.job_id, [r.model, r.error_code]]))).toEqual(new Map(reports.map((r) => [r.jobId, [r.model, r.errorCode]])));
+    const cells = await sql<{ model: string; jobs: string }>`select model, jobs::text from telemetry_rollup where orchestrator = ${O2} and model = any(${odd})`.execute(t.db);
+    expect(new Map(cells.rows.map((r) => [r.model, r.jobs]))).toEqual(new Map(odd.map((m) => [m, '1'])));
+    const errs = await sql<{ error_code: string; model: string }>`select error_code, model from telemetry_rollup_error where orchestrator = ${O2} and error_code like 'err %'`.execute(t.db);
+    expect(errs.rows.map((r) => r.error_code).sort()).toEqual(reports.filter((r) => !r.success).map((r) => r.errorCode).sort());
+    expect(errs.rows.every((r) => r.error_code === `err ${r.model || 'x'}`)).toBe(true);
+    // Rolled back so the counts the other tests expect are untouched.
+    await sql`delete from telemetry_report where job_id like 'odd-%'`.execute(t.db);
+    await sql`delete from telemetry_rollup where orchestrator = ${O2}`.execute(t.db);
+    await sql`delete from telemetry_rollup_daily where orchestrator = ${O2}`.execute(t.db);
+    await sql`delete from telemetry_rollup_error where orchestrator = ${O2}`.execute(t.db);
+    await sql`delete from telemetry_batch where items = ${odd.length}`.execute(t.db);
+    expect(await counts()).toEqual(before);
+  });
+
   it('stores a signed batch from an on-chain gateway: raw rows, hourly rollups, error counts', async () => {
     const reports = [
       report({ jobId: 'a', orchestrator: O1, finishedAt: at(20), startedAt: at(21), latency: { roundTripMs: 1000, processingMs: 800 }, pricePaid: '5000', units: '2' }),

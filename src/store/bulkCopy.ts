@@ -41,10 +41,10 @@ export function copyInQuery(table: string, columns: readonly string[], rows: rea
 }
 
 /** Splits a marked query into the COPY statement and its payload, or null for any other query. */
-export function parseCopyIn(sqlText: string, parameters: readonly unknown[]): { statement: string; payload: string } | null {
+export function parseCopyIn(sqlText: string, parameters: readonly unknown[]): { statement: string; payload: string | Uint8Array } | null {
   if (!sqlText.startsWith(COPY_MARKER)) return null;
   const payload = parameters[0];
-  if (parameters.length !== 1 || typeof payload !== 'string') throw new Error('internal: a COPY query carries exactly one text payload');
+  if (parameters.length !== 1 || (typeof payload !== 'string' && !(payload instanceof Uint8Array))) throw new Error('internal: a COPY query carries exactly one text payload (a string or its UTF-8 bytes)');
   return { statement: sqlText.slice(COPY_MARKER.length).trim(), payload };
 }
 

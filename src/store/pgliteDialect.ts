@@ -186,7 +186,7 @@ class PGliteConnection implements DatabaseConnection {
     if (copy) {
       // PGlite reads COPY … FROM '/dev/blob' from the blob given with the query.
       const statement = copy.statement.replace(/ from stdin$/i, " from '/dev/blob'");
-      const result = await this.#pglite.query(statement, [], { blob: new Blob([copy.payload]) });
+      const result = await this.#pglite.query(statement, [], { blob: new Blob([copy.payload as BlobPart]) });
       return { rows: [], numAffectedRows: BigInt(result.affectedRows ?? 0) };
     }
     if (compiledQuery.parameters.length > 0) {

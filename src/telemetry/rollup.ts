@@ -2,6 +2,7 @@ import { CompiledQuery, type Kysely } from 'kysely';
 import { COPY_MARKER } from '../store/bulkCopy.js';
 import type { Database } from '../store/schema.js';
 import { bucketOf, emptyHistogram, histogramLiteral } from './histogram.js';
+import { REPORT_COLUMNS, reportsCopyPayload } from './reportCopy.js';
 
 /** One raw job outcome as stored (normalized: lower-case addresses, capability slug, upper-case region). */
 export interface ReportRow {
@@ -157,29 +158,45 @@ function upsertText(table: string, time: string): string {
 
 const UPSERT = { hourly: upsertText(ROLLUP_TABLES.hourly.table, ROLLUP_TABLES.hourly.time), daily: upsertText(ROLLUP_TABLES.daily.table, ROLLUP_TABLES.daily.time) };
 
+/** Array literal `{1,2,3}` of integers (numbers or bigints) for an int8[] or numeric[] parameter. */
+export function intArray(xs: readonly (number | bigint)[]): string {
+  return `{${xs.join(',')}}`;
+}
+
+/** Array literal of strings for a text[] parameter: every element quoted, `"` and `\\` escaped. */
+export function textArray(xs: readonly string[]): string {
+  let out = '{';
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i]!;
+    out += `${i ? ',' : ''}"${x.includes('"') || x.includes('\\') ? x.replace(/[\\"]/g, '\\$&') : x}"`;
+  }
+  return `${out}}`;
+}
+
 async function upsertCells(db: Kysely<Database>, text: string, cells: readonly RollupCell[]): Promise<void> {
   const per = 5000;
   for (let i = 0; i < cells.length; i += per) {
     const chunk = cells.slice(i, i + per);
+    // Array parameters go as literals built here: node-postgres would escape every element on its own.
     const params: unknown[] = [
-      chunk.map((c) => c.hour),
-      chunk.map((c) => c.orchestrator),
-      chunk.map((c) => c.capability),
-      chunk.map((c) => c.model),
-      chunk.map((c) => c.region),
-      chunk.map((c) => c.gateway),
-      chunk.map((c) => c.jobs),
-      chunk.map((c) => c.successes),
-      chunk.map((c) => c.roundTripSumMs),
-      chunk.map((c) => c.queueSumMs),
-      chunk.map((c) => c.uploadSumMs),
-      chunk.map((c) => c.processingSumMs),
-      chunk.map((c) => c.downloadSumMs),
-      chunk.map((c) => c.segDurationSumMs),
-      chunk.map((c) => c.segJobs),
-      chunk.map((c) => c.pricePaid.toString()),
-      chunk.map((c) => c.units.toString()),
-      chunk.map((c) => histogramLiteral(c.hist)),
+      intArray(chunk.map((c) => c.hour)),
+      textArray(chunk.map((c) => c.orchestrator)),
+      textArray(chunk.map((c) => c.capability)),
+      textArray(chunk.map((c) => c.model)),
+      textArray(chunk.map((c) => c.region)),
+      textArray(chunk.map((c) => c.gateway)),
+      intArray(chunk.map((c) => c.jobs)),
+      intArray(chunk.map((c) => c.successes)),
+      intArray(chunk.map((c) => c.roundTripSumMs)),
+      intArray(chunk.map((c) => c.queueSumMs)),
+      intArray(chunk.map((c) => c.uploadSumMs)),
+      intArray(chunk.map((c) => c.processingSumMs)),
+      intArray(chunk.map((c) => c.downloadSumMs)),
+      intArray(chunk.map((c) => c.segDurationSumMs)),
+      intArray(chunk.map((c) => c.segJobs)),
+      intArray(chunk.map((c) => c.pricePaid)),
+      intArray(chunk.map((c) => c.units)),
+      textArray(chunk.map((c) => histogramLiteral(c.hist))),
     ];
     await db.executeQuery(CompiledQuery.raw(text, params));
   }
@@ -198,14 +215,14 @@ export async function writeRollups(db: Kysely<Database>, cells: readonly RollupC
   for (let i = 0; i < errs.length; i += per) {
     const chunk = errs.slice(i, i + per);
     const params: unknown[] = [
-      chunk.map((e) => e.c.hour),
-      chunk.map((e) => e.c.orchestrator),
-      chunk.map((e) => e.c.capability),
-      chunk.map((e) => e.c.model),
-      chunk.map((e) => e.c.region),
-      chunk.map((e) => e.c.gateway),
-      chunk.map((e) => e.code),
-      chunk.map((e) => e.n),
+      intArray(chunk.map((e) => e.c.hour)),
+      textArray(chunk.map((e) => e.c.orchestrator)),
+      textArray(chunk.map((e) => e.c.capability)),
+      textArray(chunk.map((e) => e.c.model)),
+      textArray(chunk.map((e) => e.c.region)),
+      textArray(chunk.map((e) => e.c.gateway)),
+      textArray(chunk.map((e) => e.code)),
+      intArray(chunk.map((e) => e.n)),
     ];
     const text =
       `insert into telemetry_rollup_error (${[...DIMS, 'error_code', 'count'].join(', ')}) ` +
@@ -215,31 +232,7 @@ export async function writeRollups(db: Kysely<Database>, cells: readonly RollupC
   }
 }
 
-const REPORT_COLUMNS =
-  'day, gateway, job_id, batch_nonce, capability, model, orchestrator, region, started_at, finished_at, queue_ms, upload_ms, processing_ms, download_ms, round_trip_ms, seg_duration_ms, success, error_code, price_paid, units';
 const COPY_REPORTS = `${COPY_MARKER} copy telemetry_report (${REPORT_COLUMNS}) from stdin`;
-
-// COPY text format: tab, newline, carriage return and backslash are escaped; \N is NULL.
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
-function text(s: string): string {
-  return NEEDS_ESCAPE.test(s) ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : s;
-}
-const num = (v: number | null): string => (v === null ? '\\N' : String(v));
-
-/** COPY text payload of raw reports (columns of REPORT_COLUMNS). */
-export function reportsCopyText(rows: readonly ReportRow[], batchNonce: bigint): string {
-  const nonce = batchNonce.toString();
-  const lines: string[] = new Array<string>(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    const finished = new Date(r.finishedAt).toISOString();
-    lines[i] =
-      `${finished.slice(0, 10)}\t${text(r.gateway)}\t${text(r.jobId)}\t${nonce}\t${text(r.capability)}\t${text(r.model)}\t${text(r.orchestrator)}\t${text(r.region)}\t` +
-      `${new Date(r.startedAt).toISOString()}\t${finished}\t${num(r.queueMs)}\t${num(r.uploadMs)}\t${num(r.processingMs)}\t${num(r.downloadMs)}\t${r.roundTripMs}\t` +
-      `${num(r.segDurationMs)}\t${r.success ? 't' : 'f'}\t${r.errorCode === null ? '\\N' : text(r.errorCode)}\t${r.pricePaid}\t${r.units}`;
-  }
-  return `${lines.join('\n')}\n`;
-}
 
 /**
  * Appends raw reports with one COPY (cheaper than a bound insert on both sides: no array parameters to
@@ -247,5 +240,5 @@ export function reportsCopyText(rows: readonly ReportRow[], batchNonce: bigint):
  */
 export async function insertReports(db: Kysely<Database>, rows: readonly ReportRow[], batchNonce: bigint): Promise<void> {
   if (rows.length === 0) return;
-  await db.executeQuery(CompiledQuery.raw(COPY_REPORTS, [reportsCopyText(rows, batchNonce)]));
+  await db.executeQuery(CompiledQuery.raw(COPY_REPORTS, [reportsCopyPayload(rows, batchNonce)]));
 }
