@@ -8,5 +8,7 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const tsx = path.join(path.dirname(require.resolve('tsx/package.json')), 'dist', 'cli.mjs');
-const res = spawnSync(process.execPath, [tsx, path.join(here, '..', 'src', 'cli', 'main.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
+// A larger young generation: telemetry ingest allocates a batch's worth of short-lived objects per request,
+// which the default size promotes to the old generation before they die.
+const res = spawnSync(process.execPath, ['--max-semi-space-size=32', tsx, path.join(here, '..', 'src', 'cli', 'main.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
 process.exit(res.status ?? 1);
