@@ -148,6 +148,13 @@ describe('USD fields of the core endpoints against a hand-built price series (pg
     expect(units).toEqual(new Set(['WinningTicketTransfer:ETH', 'Reward:LPT', 'DelegatorBondedAmountChanged:null']));
     for (const e of ev) expect(e.amountUsd).toBe(e.amountUnit === null ? null : x.usd(e.amount, e.amountUnit, e.time));
     expect(ev.some((e) => e.amountUsd === null && e.amountUnit !== null)).toBe(ev.some((e) => e.time < t1 && e.amountUnit !== null));
+    const staking = (await get('/api/v1/staking/events?limit=500')).data as J[];
+    expect(staking.some((e) => e.amountUsd !== null)).toBe(true);
+    for (const e of staking) expect(e.amountUsd, e.name).toBe(e.amountUnit === null || e.amount === null ? null : x.usd(e.amount, e.amountUnit, e.time));
+    const top = ((await get('/api/v1/orchestrators?limit=1')).data as J[])[0]!.address as string;
+    const delegate = (await get(`/api/v1/staking/delegates/${top}`)).events.data as J[];
+    expect(delegate.some((e) => e.amountUsd !== null)).toBe(true);
+    for (const e of delegate) expect(e.amountUsd, e.name).toBe(e.amountUnit === null || e.amount === null ? null : x.usd(e.amount, e.amountUnit, e.time));
     const t = await get('/api/v1/treasury');
     expect(t.balanceUsd).toBe(x.usd(t.balance.wei, 'LPT', Number.MAX_SAFE_INTEGER));
     for (const r of t.rounds as J[]) expect(r.usd.treasuryRewards).toBe(x.usd(r.treasuryRewards.wei, 'LPT', r.startTime));

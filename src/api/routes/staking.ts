@@ -35,6 +35,8 @@ import type { ApiData, OrchestratorData, Snapshot } from '../data.js';
 import { ApiError } from '../errors.js';
 import { amountSchema, eth, formatUnits, lpt } from '../format.js';
 import { eventJson, route, toCsv, type RouteDef } from '../rest.js';
+import { cachedPriceBook } from '../../prices/usd.js';
+import { priceEvents } from '../usd.js';
 import { addressParam, cursorParam, eventSchema, intParam, limitParam, listOf, roundParam, tokenAmountParam } from '../schemas.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 
@@ -651,7 +653,7 @@ export const stakingRoutes: RouteDef[] = [
         return new Response(body, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="staking-events.csv"' } });
       }
       const r = await data.events({ ...filter, limit: query.limit, after: eventCursor(query.cursor) });
-      return { data: r.data.map(eventJson), page: { limit: query.limit, nextCursor: r.next ? encodeCursor([r.next[0], r.next[1]]) : null } };
+      return { data: priceEvents(await cachedPriceBook(data.db), r.data).map((e) => eventJson(e)), page: { limit: query.limit, nextCursor: r.next ? encodeCursor([r.next[0], r.next[1]]) : null } };
     },
   }),
   route({
@@ -747,7 +749,7 @@ export const stakingRoutes: RouteDef[] = [
         voting: summary,
         votes,
         delegators: dels.filter((d) => d.bondedAmount > 0n).length,
-        events: { data: r.data.map(eventJson), page: { limit: query.limit, nextCursor: r.next ? encodeCursor([r.next[0], r.next[1]]) : null } },
+        events: { data: priceEvents(await cachedPriceBook(data.db), r.data).map((e) => eventJson(e)), page: { limit: query.limit, nextCursor: r.next ? encodeCursor([r.next[0], r.next[1]]) : null } },
       };
     },
   }),
