@@ -73,6 +73,9 @@ describe('classifyRpcError', () => {
     [-32601, 'the method eth_foo does not exist/is not available'],
     [-32602, 'invalid argument 0: hex string has length 3'],
     [3, 'execution reverted'],
+    // a block below the node's height whose state was pruned: retrying cannot bring it back
+    [-32602, 'BlockOutOfRangeError: block height is 1815 but requested was 16'],
+    [-32602, 'BlockOutOfRangeError: block height is 1815 but requested was 1815'],
   ])('code %i "%s" is fatal', (code, msg) => {
     expect(classifyRpcError('eth_call', code, msg)).toBeInstanceOf(RpcFatalError);
   });

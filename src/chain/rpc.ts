@@ -119,6 +119,12 @@ export function classifyRpcError(method: string | undefined, code: number, messa
   if (RANGE_TOO_LARGE_PATTERNS.some((re) => re.test(text))) {
     return new RangeTooLargeError(message, details);
   }
+  // anvil with pruned history answers a call at an old block with "block height is H but requested was B",
+  // B ≤ H: that state is gone for good, unlike B > H (a node behind the head), so retrying cannot help.
+  const height = /block height is (\d+) but requested was (\d+)/i.exec(text);
+  if (height && BigInt(height[2]!) <= BigInt(height[1]!)) {
+    return new RpcFatalError(`${message} (the node keeps no state for that block: pruned history)`, details);
+  }
   // -32005 is "limit exceeded" (EIP-1474): without range text it is a rate limit.
   // -32603 internal error and -32000 "server error" with load text come from overloaded backends.
   if (code === -32005 || code === 429 || code === -32603 || TRANSIENT_MESSAGE_PATTERNS.some((re) => re.test(text))) {
