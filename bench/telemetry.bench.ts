@@ -56,7 +56,8 @@ async function generateBatches(st: GenState, fromHour: number, toHour: number, p
     const hour = generateHour(st.plan, h, perHour);
     for (const [gi, list] of hour.reports) {
       const buf = st.pending.get(gi) ?? [];
-      buf.push(...list);
+      // One at a time: spreading an hour's list (hundreds of thousands) would overflow the call stack.
+      for (const r of list) buf.push(r);
       while (buf.length >= batchSize) await flush(gi, buf.splice(0, batchSize));
       st.pending.set(gi, buf);
     }
