@@ -14,11 +14,15 @@ export type CopyValue = string | number | bigint | boolean | null | undefined;
 
 // COPY text format: backslash escapes for the delimiter (tab), newlines and the backslash itself; \N is NULL.
 const NEEDS_ESCAPE = /[\\\t\n\r]/;
-function cell(v: CopyValue): string {
-  if (v === null || v === undefined) return '\\N';
-  const s = typeof v === 'string' ? v : String(v);
+/** A text value escaped for COPY's text format. */
+export function copyEscape(s: string): string {
   if (!NEEDS_ESCAPE.test(s)) return s;
   return s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
+function cell(v: CopyValue): string {
+  if (v === null || v === undefined) return '\\N';
+  return copyEscape(typeof v === 'string' ? v : String(v));
 }
 
 /** COPY text-format payload of `rows` (one line per row, columns in `columns` order). */

@@ -1,3 +1,4 @@
+import { copyEscape } from '../store/bulkCopy.js';
 import type { ReportRow } from './rollup.js';
 
 /**
@@ -52,7 +53,7 @@ class ByteWriter {
       const c = s.charCodeAt(i);
       if (c >= 128 || c === 92 || c === 9 || c === 10 || c === 13) {
         // Rare: escape the whole value and let the encoder produce UTF-8.
-        const e = s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+        const e = copyEscape(s);
         this.room(e.length * 3);
         this.at = start + this.buf.write(e, start, 'utf8');
         return;
@@ -81,11 +82,14 @@ class ByteWriter {
     }
     this.at += count;
   }
+  /** COPY's NULL, `\\N`. */
+  nullMarker(): void {
+    this.byte(92);
+    this.byte(78);
+  }
   nullableUint(n: number | null): void {
-    if (n === null) {
-      this.byte(92);
-      this.byte(78);
-    } else this.uint(n);
+    if (n === null) this.nullMarker();
+    else this.uint(n);
   }
 }
 
@@ -166,10 +170,8 @@ export function reportsCopyPayload(rows: readonly ReportRow[], batchNonce: bigin
     w.byte(TAB);
     w.byte(r.success ? 116 : 102);
     w.byte(TAB);
-    if (r.errorCode === null) {
-      w.byte(92);
-      w.byte(78);
-    } else w.text(r.errorCode);
+    if (r.errorCode === null) w.nullMarker();
+    else w.text(r.errorCode);
     w.byte(TAB);
     w.ascii(r.pricePaid.toString());
     w.byte(TAB);
