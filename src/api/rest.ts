@@ -156,6 +156,11 @@ function poolJson(p: PoolData, book: PriceBook) {
   };
 }
 
+/** One page of events as served: USD at each event's time where a price is known, and the next cursor. */
+export function eventPageJson(book: PriceBook, page: { data: EventData[]; next: [bigint, number] | null }, limit: number) {
+  return { data: priceEvents(book, page.data).map((e) => eventJson(e)), page: { limit, nextCursor: page.next ? encodeCursor([page.next[0], page.next[1]]) : null } };
+}
+
 export function eventJson(e: PricedEvent): z.input<typeof eventSchema> {
   return {
     id: `${e.blockNumber}-${e.logIndex}`,
@@ -317,7 +322,7 @@ function accountJson(a: AccountData, currentRound: bigint, history: { data: Even
       delegatedAmount: now(a.delegatedAmount, 'LPT'),
       unbonding: now(unbonding, 'LPT'),
     },
-    history: { data: priceEvents(book, history.data).map((e) => eventJson(e)), page: { limit, nextCursor: history.next ? encodeCursor([history.next[0], history.next[1]]) : null } },
+    history: eventPageJson(book, history, limit),
   };
 }
 
@@ -648,8 +653,7 @@ export const coreRoutes: RouteDef[] = [
         limit: query.limit,
         after: eventCursorKey(query.cursor),
       });
-      const book = await cachedPriceBook(data.db);
-      return { data: priceEvents(book, r.data).map((e) => eventJson(e)), page: { limit: query.limit, nextCursor: r.next ? encodeCursor([r.next[0], r.next[1]]) : null } };
+      return eventPageJson(await cachedPriceBook(data.db), r, query.limit);
     },
   }),
   route({

@@ -34,11 +34,10 @@ import { atlasDomain } from '../../registry/signing.js';
 import type { ApiData, OrchestratorData, Snapshot } from '../data.js';
 import { ApiError } from '../errors.js';
 import { amountSchema, eth, formatUnits, lpt } from '../format.js';
-import { eventJson, route, toCsv, type RouteDef } from '../rest.js';
+import { eventPageJson, route, toCsv, type RouteDef } from '../rest.js';
 import { cachedPriceBook } from '../../prices/usd.js';
-import { priceEvents } from '../usd.js';
 import { addressParam, cursorParam, eventSchema, intParam, limitParam, listOf, roundParam, tokenAmountParam } from '../schemas.js';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { decodeCursor } from '../cursor.js';
 
 const int = z.number().int();
 const num = z.number();
@@ -653,7 +652,7 @@ export const stakingRoutes: RouteDef[] = [
         return new Response(body, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="staking-events.csv"' } });
       }
       const r = await data.events({ ...filter, limit: query.limit, after: eventCursor(query.cursor) });
-      return { data: priceEvents(await cachedPriceBook(data.db), r.data).map((e) => eventJson(e)), page: { limit: query.limit, nextCursor: r.next ? encodeCursor([r.next[0], r.next[1]]) : null } };
+      return eventPageJson(await cachedPriceBook(data.db), r, query.limit);
     },
   }),
   route({
@@ -749,7 +748,7 @@ export const stakingRoutes: RouteDef[] = [
         voting: summary,
         votes,
         delegators: dels.filter((d) => d.bondedAmount > 0n).length,
-        events: { data: priceEvents(await cachedPriceBook(data.db), r.data).map((e) => eventJson(e)), page: { limit: query.limit, nextCursor: r.next ? encodeCursor([r.next[0], r.next[1]]) : null } },
+        events: eventPageJson(await cachedPriceBook(data.db), r, query.limit),
       };
     },
   }),
