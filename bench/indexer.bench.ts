@@ -115,6 +115,10 @@ export async function indexerBench(): Promise<void> {
       figures.write_ms = Math.round(pgRun.stats.writeMs);
       // What is left of the wall time: fetching, waiting on the node, commits and checkpoint upkeep.
       figures.other_ms = Math.round(pgRun.wallS * 1000 - pgRun.stats.decodeMs - pgRun.stats.applyMs - pgRun.stats.writeMs);
+      // The tables that take most of the write phase, largest first.
+      const byTable = Object.entries(pgRun.stats.writeMsByTable).sort((a, b) => b[1] - a[1]);
+      log(`atlas → postgres write phase by table (ms): ${byTable.map(([t, ms]) => `${t} ${Math.round(ms)}`).join(', ')}`);
+      for (const [t, ms] of byTable.slice(0, 4)) figures[`write_${t}_ms`] = Math.round(ms);
       figures.events_postgres = pgRun.rows;
       figures.divergences = pgRun.stats.divergences;
       figures.param_read_failures = pgRun.stats.paramReadFailures;
@@ -246,7 +250,13 @@ async function runAtlas(kind: DbKind, dataset: Dataset, adminUrl: string): Promi
     const rows = Number((await sql<{ n: string }>`select count(*)::text as n from chain_event`.execute(db.db)).rows[0]!.n);
     if (rows !== st.events) throw new Error(`atlas on ${kind}: ${rows} chain_event rows for ${st.events} decoded events`);
     if (dataset.logs !== null && st.logs !== dataset.logs) throw new Error(`atlas on ${kind}: indexed ${st.logs} logs, the simulator emitted ${dataset.logs}`);
-    if (st.divergences > 0) log(`atlas on ${kind}: ${st.divergences} ledger divergences`);
+    if (st.divergences > 0) {
+      // Which predictions diverge, and from which block: a pruned node's failed parameter reads show up as
+      // a run of one kind starting where a parameter could not be read.
+      const kinds = await sql<{ what: string; n: string; first: string; last: string }>`
+        select what, count(*)::text as n, min(block_number)::text as first, max(block_number)::text as last from ledger_divergence group by what order by count(*) desc`.execute(db.db);
+      log(`atlas on ${kind}: ${st.divergences} ledger divergences: ${kinds.rows.map((k) => `${k.what} ${k.n} (blocks ${k.first}–${k.last})`).join('; ')}`);
+    }
     if (st.unknownLogs > 0) log(`atlas on ${kind}: ${st.unknownLogs} logs no ABI decodes`);
     // Legacy polls (PollCreator and the poll contracts it creates) came after the Ponder project, which omits them.
     const staticRows = Number((await sql<{ n: string }>`select count(*)::text as n from chain_event where contract not in ('Poll', 'PollCreator')`.execute(db.db)).rows[0]!.n);

@@ -60,6 +60,8 @@ export interface IndexerStats {
   decodeMs: number;
   applyMs: number;
   writeMs: number;
+  /** writeMs split by table (ms). */
+  writeMsByTable: Record<string, number>;
 }
 
 /** Append-only tables written in bulk by every batch. */
@@ -88,7 +90,7 @@ export class ProtocolIndexer {
   private readonly extensionOf = new Map<string, IndexerExtension>();
   /** The sync engine's last progress report (phase, block, head). */
   lastProgress: SyncProgress | null = null;
-  readonly stats: IndexerStats = { logs: 0, events: 0, predictionsChecked: 0, divergences: 0, unknownLogs: 0, paramReadFailures: 0, decodeMs: 0, applyMs: 0, writeMs: 0 };
+  readonly stats: IndexerStats = { logs: 0, events: 0, predictionsChecked: 0, divergences: 0, unknownLogs: 0, paramReadFailures: 0, decodeMs: 0, applyMs: 0, writeMs: 0, writeMsByTable: {} };
 
   constructor(private readonly opts: IndexerOptions) {
     this.rpc = new RpcClient({ concurrency: opts.rpcConcurrency ?? 4, ...opts.rpcOptions, url: opts.rpcUrl });
@@ -187,7 +189,7 @@ export class ProtocolIndexer {
   private async onLogs(trx: Kysely<Database>, prepared: PreparedBatch, toBlock: number, mode: 'backfill' | 'live'): Promise<void> {
     try {
       const t = performance.now();
-      await writePlan(trx, prepared.plan, mode === 'live' ? toBlock : null);
+      await writePlan(trx, prepared.plan, mode === 'live' ? toBlock : null, this.stats.writeMsByTable);
       for (const [x, xl] of prepared.extensionLogs?.logs ?? []) await x.onLogs(trx, xl, prepared.extensionLogs!.headers);
       this.stats.writeMs += performance.now() - t;
       if (mode === 'live') await pruneUndo(trx, Math.max(0, toBlock - 4096));

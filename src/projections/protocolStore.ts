@@ -342,16 +342,25 @@ export function planWrite(projector: ProtocolProjector, changes: ProjectionChang
   return { mutable, events: changes.events as unknown as Record<string, SqlValue>[], tickets: changes.tickets as unknown as Record<string, SqlValue>[], append };
 }
 
-/** Writes a planned batch: upserts of changed rows (with undo images in live mode), then appends. */
-export async function writePlan(trx: Db, plan: WritePlan, undoBlock: number | null): Promise<void> {
+/**
+ * Writes a planned batch: upserts of changed rows (with undo images in live mode), then appends.
+ * `times` (ms per table, accumulated) says where a slow write phase goes.
+ */
+export async function writePlan(trx: Db, plan: WritePlan, undoBlock: number | null, times?: Record<string, number>): Promise<void> {
   const { mutable, append } = plan;
+  const timed = async (table: string, write: () => Promise<void>) => {
+    if (!times) return write();
+    const t0 = performance.now();
+    await write();
+    times[table] = (times[table] ?? 0) + performance.now() - t0;
+  };
   if (undoBlock !== null) {
-    for (const [table, rows] of mutable) await saveUndo(trx, table, rows, undoBlock);
+    for (const [table, rows] of mutable) await timed('projection_undo', () => saveUndo(trx, table, rows, undoBlock));
   }
-  for (const [table, rows] of mutable) await upsertRows(trx, table, MUTABLE[table]!, rows, { jsonCols: JSON_COLS[table] });
-  await copyRows(trx, 'chain_event', CHAIN_EVENT_COLUMNS, plan.events);
-  await copyRows(trx, 'winning_ticket', WINNING_TICKET_COLUMNS, plan.tickets);
-  for (const [table, keys, rows] of append) await upsertRows(trx, table, keys, rows, { ignore: true, jsonCols: JSON_COLS[table] });
+  for (const [table, rows] of mutable) await timed(table, () => upsertRows(trx, table, MUTABLE[table]!, rows, { jsonCols: JSON_COLS[table] }));
+  await timed('chain_event', () => copyRows(trx, 'chain_event', CHAIN_EVENT_COLUMNS, plan.events));
+  await timed('winning_ticket', () => copyRows(trx, 'winning_ticket', WINNING_TICKET_COLUMNS, plan.tickets));
+  for (const [table, keys, rows] of append) await timed(table, () => upsertRows(trx, table, keys, rows, { ignore: true, jsonCols: JSON_COLS[table] }));
 }
 
 async function saveUndo(trx: Db, table: string, rows: Record<string, SqlValue>[], block: number): Promise<void> {
