@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -41,7 +41,7 @@ interface Load {
 function autocannon(baseUrl: string, paths: string[], durationS = DURATION_S): Promise<Load> {
   const worker = `
     const autocannon = require('autocannon');
-    const paths = JSON.parse(process.env.BENCH_PATHS);
+    const paths = JSON.parse(require('node:fs').readFileSync(process.env.BENCH_PATHS_FILE, 'utf8'));
     let i = 0;
     autocannon({
       url: process.env.BENCH_URL, connections: ${CONNECTIONS}, duration: ${durationS}, overallRate: ${RATE},
@@ -50,12 +50,16 @@ function autocannon(baseUrl: string, paths: string[], durationS = DURATION_S): P
       if (err) { console.error(err); process.exit(1); }
       process.stdout.write(JSON.stringify({ p50: r.latency.p50, p99: r.latency.p99, rps: r.requests.average, errors: r.errors + r.non2xx + r.timeouts }));
     });`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', worker], { cwd: repo, env: { ...process.env, BENCH_URL: baseUrl, BENCH_PATHS: JSON.stringify(paths) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // The paths go through a file: thousands of account paths exceed what one environment variable may hold.
+  const pathsFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'atlas-bench-paths-')), 'paths.json');
+  writeFileSync(pathsFile, JSON.stringify(paths));
+  return new Promise<Load>((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', worker], { cwd: repo, env: { ...process.env, BENCH_URL: baseUrl, BENCH_PATHS_FILE: pathsFile }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
     child.on('exit', (code) => {
+      rmSync(path.dirname(pathsFile), { recursive: true, force: true });
       if (code !== 0) return reject(new Error(`autocannon worker exited with ${code}`));
       const r = JSON.parse(out) as { p50: number; p99: number; rps: number; errors: number };
       resolve({ p50_ms: r.p50, p99_ms: r.p99, requests_per_s: round2(r.rps), errors: r.errors });
@@ -212,14 +216,19 @@ export async function apiBench(presetArg?: PresetName): Promise<void> {
     stop = async () => sim.node?.stop();
   }
   try {
+    // ATLAS_BENCH_API_KINDS=postgres skips the embedded run (an in-memory PGlite holding the large preset
+    // nears WebAssembly's 4 GB memory limit).
+    const kinds = (process.env.ATLAS_BENCH_API_KINDS ?? 'postgres,pglite').split(',');
+    for (const k of kinds) if (k !== 'postgres' && k !== 'pglite') throw new Error(`ATLAS_BENCH_API_KINDS: unknown database kind ${k} (postgres, pglite)`);
+    if (!kinds.includes('postgres')) throw new Error('ATLAS_BENCH_API_KINDS must include postgres');
     const pg = await loadOne('postgres', rpcUrl);
-    const lite = await loadOne('pglite', rpcUrl);
+    const lite = kinds.includes('pglite') ? await loadOne('pglite', rpcUrl) : { figures: {}, baseline: {} };
     const r = writeResult({
       bench: preset === 'demo' ? 'api' : `api-${preset}`,
       figures: { ...pg.figures, ...lite.figures, web_bundle_gzip_kb: webBundleGzipKb() },
       baseline: { ...pg.baseline, ...lite.baseline },
       dataset:
-        `preset ${preset}${given ? ' (node given by ATLAS_BENCH_RPC_URL)' : ''}: ${pg.orchestrators} orchestrators, ${pg.delegators} bonded delegators; PostgreSQL 15 (figures without suffix) and embedded PGlite (_pglite), ${os.cpus().length} cores shared by server, database and load generator; ` +
+        `preset ${preset}${given ? ' (node given by ATLAS_BENCH_RPC_URL)' : ''}: ${pg.orchestrators} orchestrators, ${pg.delegators} bonded delegators; PostgreSQL 15 (figures without suffix)${kinds.includes('pglite') ? ' and embedded PGlite (_pglite)' : ''}, ${os.cpus().length} cores shared by server, database and load generator; ` +
         `autocannon in a second process at ${RATE} req/s target, ${CONNECTIONS} connections, ${DURATION_S} s per endpoint (directory: 4 sort orders; account: every bonded delegator in turn); ` +
         'baseline: the same reads as plain SQL per request behind a bare node:http server (no app layer, no cache)',
     });
