@@ -6,6 +6,7 @@ import {
   ProposalTally,
   ProtocolRevertError,
   rewardTokens,
+  inferTreasuryRewardCutRate,
   splitReward,
   tallyPoll,
   type LedgerConfig,
@@ -48,6 +49,11 @@ export interface ExtraState {
   lastRound: bigint;
   lastMintable: bigint;
   lastInflation: bigint;
+  /**
+   * Set when the node could not serve a treasury parameter (cut rate or balance ceiling) at its block: the
+   * cut rate is then taken from what reward calls were observed to pay the treasury.
+   */
+  treasuryRateUnknown?: boolean;
   /** Legacy polls not yet past their end, with each voter's last choice (absent in state saved before polls were indexed). */
   polls?: OpenPoll[];
 }
@@ -509,6 +515,10 @@ export class ProtocolProjector {
     const expected = rewardTokens(this.extra.lastMintable, poolStake, this.ledger.globals().currentRoundTotalActiveStake);
     this.changes.predictionsChecked++;
     if (expected !== observed) this.diverge(anchor, 'reward minted', expected.toString(), observed.toString());
+    if (this.extra.treasuryRateUnknown && splitReward(observed, this.ledger.globals().treasuryRewardCutRate, 0n).treasury !== observedTreasury) {
+      const inferred = inferTreasuryRewardCutRate(observed, observedTreasury);
+      if (inferred !== null) this.ledger.adoptTreasuryRewardCutRate(inferred);
+    }
     const ev = this.ledger.reward({ round: R, transcoder: t, treasuryBalance: this.extra.treasuryBalance, totalRewardTokens: observed });
     const split = splitReward(observed, this.ledger.globals().treasuryRewardCutRate, 0n);
     const pay = this.payment(t, R);
@@ -529,6 +539,7 @@ export class ProtocolProjector {
     this.changes.params.push({ block_number: e.blockNumber, log_index: e.logIndex, contract: 'BondingManager', param, value: value?.toString() ?? null });
     if (value === undefined) {
       this.diverge(e, `parameter ${param}`, 'a value read at this block', 'unavailable');
+      if (param === 'nextRoundTreasuryRewardCutRate' || param === 'treasuryBalanceCeiling') this.extra.treasuryRateUnknown = true;
       return [{ contract: 'BondingManager', name: 'ParameterUpdate', args: { param } }];
     }
     switch (param) {

@@ -9,6 +9,7 @@ import {
   estimateMissedRewardFactor,
   nextCumulativeRewardFactor,
   pendingStakeAndFees,
+  inferTreasuryRewardCutRate,
   splitFees,
   splitReward,
   transcoderRewardStakeFees,
@@ -169,5 +170,32 @@ describe('estimateMissedRewardFactor', () => {
     expect(got).toBe(expected);
     // sanity: 1.1 / (1 + 2.025) = 0.3636..: prev CRF ≈ 3.636e26
     expect(got / 10n ** 24n).toBe(363n);
+  });
+});
+
+describe('inferTreasuryRewardCutRate', () => {
+  const E27 = 10n ** 27n;
+  it('recovers round rates from one observed split', () => {
+    for (const rate of [0n, 10n ** 26n, 75n * 10n ** 24n, 5n * 10n ** 25n, E27]) {
+      for (const total of [1_234_567_891_234_567_891_234n, 98_765_432_109_876_543n, 10n ** 21n + 7n]) {
+        const t = splitReward(total, rate, 0n).treasury;
+        expect(inferTreasuryRewardCutRate(total, t)).toBe(rate);
+      }
+    }
+  });
+
+  it('always reproduces the observed split, also for rates that are not round', () => {
+    const rate = 123_456_789_123_456_789_123_456_789n;
+    for (const total of [10n ** 18n, 3n * 10n ** 20n + 11n, 987_654_321_987_654_321_987n]) {
+      const t = splitReward(total, rate, 0n).treasury;
+      const inferred = inferTreasuryRewardCutRate(total, t)!;
+      expect(splitReward(total, inferred, 0n).treasury).toBe(t);
+    }
+  });
+
+  it('refuses shares no rate gives', () => {
+    expect(inferTreasuryRewardCutRate(0n, 0n)).toBeNull();
+    expect(inferTreasuryRewardCutRate(100n, 101n)).toBeNull();
+    expect(inferTreasuryRewardCutRate(100n, -1n)).toBeNull();
   });
 });

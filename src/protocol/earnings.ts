@@ -41,6 +41,25 @@ export function splitReward(totalRewardTokens: bigint, treasuryRewardCutRate: bi
   return { treasury, transcoderRewards, commission, delegatorsRewards: sub(transcoderRewards, commission) };
 }
 
+/**
+ * The treasury cut rate (per 1e27) that splits totalRewardTokens (LPT-wei) into the observed treasury share
+ * (LPT-wei), for when the node cannot serve the parameter: of the rates giving exactly that share, the one
+ * with the most trailing zeros (governance sets round rates). Null when no rate gives that share.
+ */
+export function inferTreasuryRewardCutRate(totalRewardTokens: bigint, treasuryRewards: bigint): bigint | null {
+  if (totalRewardTokens <= 0n || treasuryRewards < 0n || treasuryRewards > totalRewardTokens) return null;
+  // floor(total * r / 1e27) = T  ⇔  T * 1e27 ≤ total * r < (T + 1) * 1e27
+  const lo = (treasuryRewards * PRECISE_PERC_DIVISOR + totalRewardTokens - 1n) / totalRewardTokens;
+  let hi = ((treasuryRewards + 1n) * PRECISE_PERC_DIVISOR - 1n) / totalRewardTokens;
+  if (hi > PRECISE_PERC_DIVISOR) hi = PRECISE_PERC_DIVISOR;
+  if (lo > hi) return null;
+  for (let m = PRECISE_PERC_DIVISOR; m >= 1n; m /= 10n) {
+    const c = ((lo + m - 1n) / m) * m;
+    if (c <= hi) return c;
+  }
+  return lo;
+}
+
 /** CRF after a reward call (per 1e27): prev + prev * floor(delegatorsRewards * 1e27 / poolTotalStake) / 1e27; prevCRF 0 = 1e27. */
 export function nextCumulativeRewardFactor(prevCRF: bigint, delegatorsRewards: bigint, poolTotalStake: bigint): bigint {
   const base = crfOrOne(uint256(prevCRF, 'prevCRF'));

@@ -93,6 +93,16 @@ export class BondingLedger {
     return this.tx((ev) => this.setNextTreasuryCut(cutRate, ev));
   }
 
+  /**
+   * Adopts a treasury cut rate (per 1e27) for the current and the next round without a transaction: the
+   * indexer's stand-in, inferred from observed rewards, for a parameter its node could not serve.
+   */
+  adoptTreasuryRewardCutRate(cutRate: bigint): void {
+    requireThat(validPerc(cutRate, PRECISE_PERC_DIVISOR), '_cutRate is invalid precise percentage');
+    this.g.treasuryRewardCutRate = cutRate;
+    this.g.nextRoundTreasuryRewardCutRate = cutRate;
+  }
+
   /** setTreasuryBalanceCeiling (LPT-wei); 0 disables the automatic halt. */
   setTreasuryBalanceCeiling(ceiling: bigint): LedgerEvent[] {
     return this.tx((ev) => {
