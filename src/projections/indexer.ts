@@ -235,10 +235,8 @@ export class ProtocolIndexer {
   async backfill(signal?: AbortSignal): Promise<void> {
     await this.guard(async () => {
       const deferred = (this.opts.deferIndexesBlocks ?? 10_000) > 0 && (await this.longBackfillAhead()) ? await deferIndexes(this.opts.db, BULK_TABLES) : 0;
-      let done = false;
       try {
         await this.engine.runBackfill({ signal });
-        done = true;
       } finally {
         if (deferred > 0 || !this.indexesChecked) await restoreDeferredIndexes(this.opts.db);
         this.indexesChecked = true;
@@ -246,7 +244,8 @@ export class ProtocolIndexer {
       // A long backfill leaves the planner without statistics on tables that grew from nothing; PostgreSQL's
       // autovacuum would catch up a minute or more later and PGlite has none, so the first reads (the API
       // right after a fresh sync) could run on blind plans.
-      if (done && deferred > 0) await sql`analyze`.execute(this.opts.db);
+      // Reached only when the backfill completed (a failure leaves through the finally above).
+      if (deferred > 0) await sql`analyze`.execute(this.opts.db);
     });
   }
 
