@@ -43,6 +43,32 @@ describe('EventDecoder', () => {
     expect(decoder.decode(log(net.contracts.LivepeerGovernor.address, vt as Hex[], vd))!.args).toMatchObject({ proposalId: 99n, support: 1, weight: 5n, reason: 'yes' });
   });
 
+  it('decodes ticket redemptions (static words and a bytes field) exactly as the generic ABI decoder does, for any auxData length', () => {
+    const topics = encodeEventTopics({ abi: ticketBrokerEvents, eventName: 'WinningTicketRedeemed', args: { sender: A('C3'), recipient: A('D4') } }) as Hex[];
+    for (const aux of ['0x', '0x01', `0x${'ab'.repeat(33)}`, `0x${'Cd'.repeat(64)}`] as Hex[]) {
+      const data = encodeAbiParameters(
+        [{ type: 'uint256' }, { type: 'uint256' }, { type: 'uint256' }, { type: 'uint256' }, { type: 'bytes' }],
+        [2n ** 255n + 3n, 1n, 2n ** 64n, 0n, aux],
+      );
+      const ref = decodeEventLog({ abi: ticketBrokerEvents, topics: topics as [Hex, ...Hex[]], data, strict: true }).args as Record<string, unknown>;
+      const got = decoder.decode(log(net.contracts.TicketBroker.address, topics, data))!.args;
+      expect(got).toEqual({ ...ref, sender: String(ref.sender).toLowerCase(), recipient: String(ref.recipient).toLowerCase(), auxData: aux.toLowerCase() });
+    }
+  });
+
+  it('rejects a ticket redemption whose bytes field points outside the data', () => {
+    const topics = encodeEventTopics({ abi: ticketBrokerEvents, eventName: 'WinningTicketRedeemed', args: { sender: A('C3'), recipient: A('D4') } }) as Hex[];
+    const good = encodeAbiParameters(
+      [{ type: 'uint256' }, { type: 'uint256' }, { type: 'uint256' }, { type: 'uint256' }, { type: 'bytes' }],
+      [1n, 2n, 3n, 4n, `0x${'11'.repeat(40)}`],
+    );
+    const word = (n: number) => n.toString(16).padStart(64, '0');
+    // Offset beyond the end, and a length longer than what follows.
+    const badOffset = `${good.slice(0, 2 + 4 * 64)}${word(4096)}${good.slice(2 + 5 * 64)}` as Hex;
+    const badLength = `${good.slice(0, 2 + 5 * 64)}${word(1000)}${good.slice(2 + 6 * 64)}` as Hex;
+    for (const data of [badOffset, badLength]) expect(() => decoder.decode(log(net.contracts.TicketBroker.address, topics, data))).toThrow();
+  });
+
   it('decodes legacy poll creation on the PollCreator address', () => {
     const topics = encodeEventTopics({ abi: pollCreatorEvents, eventName: 'PollCreated', args: { poll: A('F6') } });
     const data = encodeAbiParameters([{ type: 'bytes' }, { type: 'uint256' }, { type: 'uint256' }, { type: 'uint256' }], ['0x1220ab', 15_000_000n, 333_300n, 500_000n]);

@@ -110,40 +110,86 @@ export class EventDecoder {
   }
 }
 
-const STATIC = /^(uint\d*|int\d*|address|bool|bytes(\d+))$/;
+type Field =
+  | { name: string; indexed: boolean; kind: 'address' | 'bool' | 'bytes' }
+  | { name: string; indexed: boolean; kind: 'fixedBytes'; size: number }
+  | { name: string; indexed: boolean; kind: 'uint' | 'int'; bits: number };
+
+const FIXED_BYTES = /^bytes(\d+)$/;
+const INTEGER = /^(u?)int(\d*)$/;
+
+/** The word-level layout of an event, or null when a field needs the generic decoder (strings, arrays, tuples). */
+function compileLayout(item: AbiEvent): { fields: Field[]; topics: number; words: number } | null {
+  const fields: Field[] = [];
+  for (const input of item.inputs) {
+    const name = input.name ?? '';
+    const indexed = input.indexed === true;
+    const t = input.type;
+    const fixed = FIXED_BYTES.exec(t);
+    const integer = INTEGER.exec(t);
+    if (t === 'address' || t === 'bool') fields.push({ name, indexed, kind: t });
+    // An indexed dynamic value is only its hash in a topic: left to the generic decoder.
+    else if (t === 'bytes' && !indexed) fields.push({ name, indexed, kind: 'bytes' });
+    else if (fixed) fields.push({ name, indexed, kind: 'fixedBytes', size: Number(fixed[1]) });
+    else if (integer) fields.push({ name, indexed, kind: integer[1] ? 'uint' : 'int', bits: Number(integer[2] || '256') });
+    else return null;
+  }
+  return { fields, topics: 1 + fields.filter((f) => f.indexed).length, words: fields.filter((f) => !f.indexed).length };
+}
+
+const layouts = new WeakMap<AbiEvent, ReturnType<typeof compileLayout>>();
 
 /**
- * Most protocol events hold only 32-byte static values: read them straight from topics and data
- * words (an order of magnitude cheaper than generic ABI decoding on the backfill hot path).
+ * Most protocol events hold 32-byte values and at most a `bytes` field: read them straight from topics and
+ * data words (an order of magnitude cheaper than generic ABI decoding on the backfill hot path). Anything
+ * that does not fit the layout exactly returns null, and the generic decoder gives the verdict.
  */
 function fastDecode(item: AbiEvent, log: LogInput): Record<string, unknown> | null {
-  if (!item.inputs.every((i) => STATIC.test(i.type))) return null;
+  let layout = layouts.get(item);
+  if (layout === undefined) {
+    layout = compileLayout(item);
+    layouts.set(item, layout);
+  }
+  if (!layout) return null;
+  const data = log.data;
+  const dataBytes = (data.length - 2) / 2;
+  if (dataBytes < layout.words * 32 || log.topics.length !== layout.topics) return null;
   const args: Record<string, unknown> = {};
   let topic = 1;
   let word = 0;
-  const data = log.data;
-  const nonIndexed = item.inputs.filter((i) => !i.indexed).length;
-  if (data.length < 2 + nonIndexed * 64) return null;
-  if (log.topics.length !== 1 + item.inputs.filter((i) => i.indexed).length) return null;
-  for (const input of item.inputs) {
-    let hex: string;
-    if (input.indexed) hex = log.topics[topic++]!.slice(2);
-    else hex = data.slice(2 + word * 64, 2 + (word++ + 1) * 64);
-    const name = input.name ?? '';
-    if (input.type === 'address') args[name] = `0x${hex.slice(24)}`.toLowerCase();
-    else if (input.type === 'bool') args[name] = hex.endsWith('1');
-    else if (input.type.startsWith('bytes')) {
-      const n = Number(input.type.slice(5));
-      args[name] = `0x${hex.slice(0, n * 2)}`;
-    } else if (input.type.startsWith('int')) {
-      const bits = Number(input.type.slice(3) || '256');
-      let v = BigInt(`0x${hex}`);
-      if (v >= 1n << BigInt(bits - 1) && v < 1n << 256n) v -= 1n << 256n;
-      args[name] = v;
-    } else {
-      const bits = Number(input.type.slice(4) || '256');
-      const v = BigInt(`0x${hex}`);
-      args[name] = bits <= 48 ? Number(v) : v;
+  for (const f of layout.fields) {
+    const hex = f.indexed ? log.topics[topic++]!.slice(2) : data.slice(2 + word * 64, 2 + ++word * 64);
+    switch (f.kind) {
+      case 'address':
+        args[f.name] = `0x${hex.slice(24)}`.toLowerCase();
+        break;
+      case 'bool':
+        args[f.name] = hex.endsWith('1');
+        break;
+      case 'fixedBytes':
+        args[f.name] = `0x${hex.slice(0, f.size * 2)}`;
+        break;
+      case 'int': {
+        let v = BigInt(`0x${hex}`);
+        if (v >= 1n << BigInt(f.bits - 1)) v -= 1n << 256n;
+        args[f.name] = v;
+        break;
+      }
+      case 'uint': {
+        const v = BigInt(`0x${hex}`);
+        args[f.name] = f.bits <= 48 ? Number(v) : v;
+        break;
+      }
+      case 'bytes': {
+        // Head word: offset of [length word, bytes…] in the data.
+        const offset = Number.parseInt(hex, 16);
+        if (!Number.isSafeInteger(offset) || offset % 32 !== 0 || offset + 32 > dataBytes) return null;
+        const length = Number.parseInt(data.slice(2 + offset * 2, 2 + offset * 2 + 64), 16);
+        if (!Number.isSafeInteger(length) || offset + 32 + length > dataBytes) return null;
+        const start = 2 + (offset + 32) * 2;
+        args[f.name] = `0x${data.slice(start, start + length * 2)}`.toLowerCase();
+        break;
+      }
     }
   }
   return args;
