@@ -1,5 +1,5 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely';
-import { copyInQuery, type CopyValue } from '../store/bulkCopy.js';
+import { copyEscape, copyInPayloadQuery } from '../store/bulkCopy.js';
 import type { Database } from '../store/schema.js';
 
 /** A row as written: bigint amounts become decimal strings, objects become JSON text. */
@@ -10,8 +10,57 @@ type Db = Kysely<Database>;
 export function toSql(v: SqlValue | undefined): string | number | boolean | null {
   if (v === undefined || v === null) return null;
   if (typeof v === 'bigint') return v.toString();
-  if (typeof v === 'object') return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
+  if (typeof v === 'object') return jsonText(v);
   return v;
+}
+
+const quotedKeys = new Map<string, string>();
+
+/**
+ * JSON text of a value whose integers may be bigints (written as decimal strings). Same output as
+ * JSON.stringify with a bigint-to-string replacer, several times faster: a replacer function takes
+ * JSON.stringify off its fast path, and event args are serialized once per indexed log.
+ */
+export function jsonText(v: unknown): string {
+  switch (typeof v) {
+    case 'bigint':
+      return `"${v}"`;
+    case 'string':
+      return JSON.stringify(v);
+    case 'number':
+      return Number.isFinite(v) ? String(v) : 'null';
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'object': {
+      if (v === null) return 'null';
+      if (Array.isArray(v)) {
+        let out = '[';
+        for (let i = 0; i < v.length; i++) {
+          const x: unknown = v[i];
+          out += (i ? ',' : '') + (x === undefined || typeof x === 'function' || typeof x === 'symbol' ? 'null' : jsonText(x));
+        }
+        return `${out}]`;
+      }
+      // Dates, buffers and the like carry their own toJSON: the general serializer knows them.
+      if (Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
+      let out = '{';
+      let first = true;
+      for (const k in v) {
+        const x = (v as Record<string, unknown>)[k];
+        if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+        let q = quotedKeys.get(k);
+        if (q === undefined) {
+          q = JSON.stringify(k);
+          if (quotedKeys.size < 10_000) quotedKeys.set(k, q);
+        }
+        out += `${first ? '' : ','}${q}:${jsonText(x)}`;
+        first = false;
+      }
+      return `${out}}`;
+    }
+    default:
+      return 'null';
+  }
 }
 
 const MAX_PARAMS = 30_000;
@@ -89,11 +138,25 @@ export async function copyRows(db: Db, table: string, columns: readonly string[]
   if (rows.length === 0) return;
   const per = 50_000;
   for (let i = 0; i < rows.length; i += per) {
-    const chunk = rows.slice(i, i + per).map((r) => {
-      const out: Record<string, CopyValue> = {};
-      for (const c of columns) out[c] = toSql(r[c]);
-      return out;
-    });
-    await db.executeQuery(copyInQuery(table, columns, chunk));
+    await db.executeQuery(copyInPayloadQuery(table, columns, copyPayload(columns, rows, i, Math.min(rows.length, i + per))));
   }
+}
+
+/** COPY text-format lines of `rows[from, to)`, values as `toSql` writes them (built in one pass: no row objects). */
+export function copyPayload(columns: readonly string[], rows: readonly Record<string, SqlValue>[], from = 0, to = rows.length): string {
+  let out = '';
+  for (let i = from; i < to; i++) {
+    const r = rows[i]!;
+    for (let k = 0; k < columns.length; k++) {
+      const v = r[columns[k]!];
+      let text: string;
+      if (v === null || v === undefined) text = '\\N';
+      else if (typeof v === 'string') text = copyEscape(v);
+      else if (typeof v === 'object') text = copyEscape(jsonText(v));
+      else text = String(v);
+      out += k === 0 ? text : `\t${text}`;
+    }
+    out += '\n';
+  }
+  return out;
 }

@@ -41,7 +41,12 @@ const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /** The marked query that COPYs `rows` into `table` (no conflict handling: a duplicate key fails the statement). */
 export function copyInQuery(table: string, columns: readonly string[], rows: readonly Record<string, CopyValue>[]): CompiledQuery {
-  return CompiledQuery.raw(`${COPY_MARKER} copy ${ident(table)} (${columns.map(ident).join(', ')}) from stdin`, [encodeCopyText(columns, rows)]);
+  return copyInPayloadQuery(table, columns, encodeCopyText(columns, rows));
+}
+
+/** The marked query that COPYs an already encoded text-format `payload` (one line per row, `columns` order). */
+export function copyInPayloadQuery(table: string, columns: readonly string[], payload: string | Uint8Array): CompiledQuery {
+  return CompiledQuery.raw(`${COPY_MARKER} copy ${ident(table)} (${columns.map(ident).join(', ')}) from stdin`, [payload]);
 }
 
 /** Splits a marked query into the COPY statement and its payload, or null for any other query. */
