@@ -415,6 +415,8 @@ describe.each(dbKinds)('API over an indexed simulator network on %s', (kind) => 
     const codes = [];
     for (let i = 0; i < 5; i++) codes.push((await hit('10.0.0.1')).status);
     expect(codes).toEqual([200, 200, 200, 429, 429]);
+    const fresh = await hit('10.0.0.3');
+    expect(fresh.headers.get('x-ratelimit-remaining')).toBe('2');
     const r = await hit('10.0.0.1');
     expect(r.status).toBe(429);
     expect(Number(r.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);

@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
-import { cors } from 'hono/cors';
 import { streamSSE } from 'hono/streaming';
 import { createGraphQLError, createYoga } from 'graphql-yoga';
 import type { Kysely } from 'kysely';
@@ -18,6 +17,7 @@ import { renderDocs } from './docs.js';
 import { ApiError, errorBody, validationError } from './errors.js';
 import { buildGraphQLSchema, depthLimitRule, Loader, QueryError, type GraphQLContext } from './graphql/schema.js';
 import { LIVE_TYPES, LiveFeed, type LiveType } from './live.js';
+import { corsMiddleware } from './cors.js';
 import { buildOpenApi } from './openapi.js';
 import { TokenBuckets, type RateLimitOptions } from './rateLimit.js';
 import { routes as builtinRoutes } from './routeTable.js';
@@ -179,7 +179,7 @@ export function createApp(opts: AppOptions): Hono {
     if (c.req.url.length > maxUrl) throw new ApiError(414, 'uri_too_long', `request URL is longer than ${maxUrl} characters`);
     await next();
   });
-  app.use('*', cors({ origin: opts.corsOrigin ?? '*', allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'], exposeHeaders: ['ETag', 'Retry-After', 'X-RateLimit-Remaining'], maxAge: 86_400 }));
+  app.use('*', corsMiddleware({ origin: opts.corsOrigin ?? '*', allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'], exposeHeaders: ['ETag', 'Retry-After', 'X-RateLimit-Remaining'], maxAgeSec: 86_400 }));
 
   const clientOf = (c: Context): string => {
     if (opts.trustProxy) {
@@ -200,7 +200,10 @@ export function createApp(opts: AppOptions): Hono {
         res.headers.set('retry-after', String(r.retryAfterSec));
         return res;
       }
-      c.header('x-ratelimit-remaining', String(r.remaining));
+      await next();
+      // Set on the route's own response (a header prepared before it exists would be dropped).
+      c.res.headers.set('x-ratelimit-remaining', String(r.remaining));
+      return;
     }
     await next();
   };
