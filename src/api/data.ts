@@ -3,6 +3,7 @@ import { pendingEarnings } from '../analytics/pendingEarnings.js';
 import { loadPriceBook } from '../prices/lookup.js';
 import { proposalState, ProposalState, quorumVotes } from '../protocol/index.js';
 import { fromNumeric } from '../store/amounts.js';
+import { PREPARE_MARKER } from '../store/preparedStatements.js';
 import type { Database } from '../store/schema.js';
 
 /** Rows as the drivers return them: numeric/int8 as strings. */
@@ -601,7 +602,8 @@ export class ApiData {
       : sql`(select e.* from chain_event e ${where([])} order by e.block_number ${dir}, e.log_index ${dir} limit ${n})`;
     const r = await rows(
       this.db,
-      sql<Record<string, unknown>>`
+      // Prepared: planning this union costs as much as running it, on the busiest endpoint (account pages).
+      sql<Record<string, unknown>>`${sql.raw(PREPARE_MARKER)}
         select x.block_number::text as b, x.log_index, x.tx_hash, x.block_time::text as t, x.round::text as r, x.contract, x.name, x.a1, x.a2, x.amount::text as amt, x.args
         from ${source} as x order by x.block_number ${dir}, x.log_index ${dir} limit ${n}`,
     );

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import { PGliteDialect } from './pgliteDialect.js';
 import { enableCopyIn } from './bulkCopy.js';
+import { enablePreparedStatements } from './preparedStatements.js';
 import { AtlasPostgresDialect } from './postgresDialect.js';
 import type { Database } from './schema.js';
 
@@ -153,7 +154,10 @@ async function createPostgresDb(url: string, poolSize: number | undefined): Prom
   // the pool; unhandled, that event would crash the process. pg already drops
   // the broken client and queries in flight still reject on their own.
   pool.on('error', () => undefined);
-  pool.on('connect', (client) => enableCopyIn(client));
+  pool.on('connect', (client) => {
+    enableCopyIn(client);
+    enablePreparedStatements(client);
+  });
   const db = new Kysely<Database>({ dialect: new AtlasPostgresDialect({ pool }) });
   return {
     db,
