@@ -1,5 +1,5 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely';
-import { copyEscape, copyInPayloadQuery } from '../store/bulkCopy.js';
+import { copyInQuery, encodeCopyText, type CopyValue } from '../store/bulkCopy.js';
 import type { Database } from '../store/schema.js';
 
 /** A row as written: bigint amounts become decimal strings, objects become JSON text. */
@@ -15,6 +15,7 @@ export function toSql(v: SqlValue | undefined): string | number | boolean | null
 }
 
 const quotedKeys = new Map<string, string>();
+const bigintAsString = (_k: string, x: unknown): unknown => (typeof x === 'bigint' ? x.toString() : x);
 
 /**
  * JSON text of a value whose integers may be bigints (written as decimal strings). Same output as
@@ -42,7 +43,7 @@ export function jsonText(v: unknown): string {
         return `${out}]`;
       }
       // Dates, buffers and the like carry their own toJSON: the general serializer knows them.
-      if (Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
+      if (Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) return JSON.stringify(v, bigintAsString);
       let out = '{';
       let first = true;
       for (const k in v) {
@@ -138,25 +139,13 @@ export async function copyRows(db: Db, table: string, columns: readonly string[]
   if (rows.length === 0) return;
   const per = 50_000;
   for (let i = 0; i < rows.length; i += per) {
-    await db.executeQuery(copyInPayloadQuery(table, columns, copyPayload(columns, rows, i, Math.min(rows.length, i + per))));
+    await db.executeQuery(copyInQuery(table, columns, copyPayload(columns, rows, i, Math.min(rows.length, i + per))));
   }
 }
 
-/** COPY text-format lines of `rows[from, to)`, values as `toSql` writes them (built in one pass: no row objects). */
+/** COPY text-format lines of `rows[from, to)`, values as `toSql` writes them. */
 export function copyPayload(columns: readonly string[], rows: readonly Record<string, SqlValue>[], from = 0, to = rows.length): string {
-  let out = '';
-  for (let i = from; i < to; i++) {
-    const r = rows[i]!;
-    for (let k = 0; k < columns.length; k++) {
-      const v = r[columns[k]!];
-      let text: string;
-      if (v === null || v === undefined) text = '\\N';
-      else if (typeof v === 'string') text = copyEscape(v);
-      else if (typeof v === 'object') text = copyEscape(jsonText(v));
-      else text = String(v);
-      out += k === 0 ? text : `\t${text}`;
-    }
-    out += '\n';
-  }
-  return out;
+  return encodeCopyText(columns, rows, copyCell, from, to);
 }
+
+const copyCell = (v: SqlValue | undefined): CopyValue => (typeof v === 'object' && v !== null ? jsonText(v) : v);

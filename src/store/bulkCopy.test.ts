@@ -27,7 +27,7 @@ for (const kind of dbKinds) {
 
     it('writes every value exactly, inside the transaction it runs in', async () => {
       await db.db.transaction().execute(async (trx) => {
-        await trx.executeQuery(copyInQuery('copy_probe', ['id', 'label', 'amount', 'doc'], rows));
+        await trx.executeQuery(copyInQuery('copy_probe', ['id', 'label', 'amount', 'doc'], encodeCopyText(['id', 'label', 'amount', 'doc'], rows)));
       });
       const back = await sql<{ id: number; label: string | null; amount: string | null; doc: unknown }>`select id, label, amount::text as amount, doc::text as doc from copy_probe order by id`.execute(db.db);
       expect(back.rows).toEqual(rows.map((r) => ({ ...r, doc: r.doc })));
@@ -36,11 +36,11 @@ for (const kind of dbKinds) {
     it('rolls back with its transaction and fails on a duplicate key', async () => {
       await expect(
         db.db.transaction().execute(async (trx) => {
-          await trx.executeQuery(copyInQuery('copy_probe', ['id', 'label', 'amount', 'doc'], [{ id: 10, label: 'x', amount: '1', doc: '1' }]));
+          await trx.executeQuery(copyInQuery('copy_probe', ['id', 'label', 'amount', 'doc'], encodeCopyText(['id', 'label', 'amount', 'doc'], [{ id: 10, label: 'x', amount: '1', doc: '1' }])));
           throw new Error('abort');
         }),
       ).rejects.toThrow('abort');
-      await expect(db.db.executeQuery(copyInQuery('copy_probe', ['id', 'label', 'amount', 'doc'], [{ id: 1, label: 'dup', amount: '1', doc: '1' }]))).rejects.toThrow(/duplicate key/);
+      await expect(db.db.executeQuery(copyInQuery('copy_probe', ['id', 'label', 'amount', 'doc'], encodeCopyText(['id', 'label', 'amount', 'doc'], [{ id: 1, label: 'dup', amount: '1', doc: '1' }])))).rejects.toThrow(/duplicate key/);
       const n = await sql<{ n: number }>`select count(*)::int as n from copy_probe`.execute(db.db);
       expect(n.rows[0]!.n).toBe(3);
     });

@@ -25,27 +25,32 @@ function cell(v: CopyValue): string {
   return copyEscape(typeof v === 'string' ? v : String(v));
 }
 
-/** COPY text-format payload of `rows` (one line per row, columns in `columns` order). */
-export function encodeCopyText(columns: readonly string[], rows: readonly Record<string, CopyValue>[]): string {
-  const lines: string[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
+/**
+ * COPY text-format payload of `rows[from, to)` (one line per row, columns in `columns` order). `toCell`
+ * turns a row's value into a cell (rows of richer values, such as JSON documents, pass their converter).
+ */
+export function encodeCopyText<V = CopyValue>(
+  columns: readonly string[],
+  rows: readonly Record<string, V>[],
+  toCell: (v: V | undefined) => CopyValue = (v) => v as CopyValue,
+  from = 0,
+  to = rows.length,
+): string {
+  // One string built in a pass: the indexer encodes a row per log, so no array of lines or row objects.
+  let out = '';
+  for (let i = from; i < to; i++) {
     const r = rows[i]!;
-    let line = cell(r[columns[0]!]);
-    for (let k = 1; k < columns.length; k++) line += `\t${cell(r[columns[k]!])}`;
-    lines[i] = line;
+    out += cell(toCell(r[columns[0]!]));
+    for (let k = 1; k < columns.length; k++) out += `\t${cell(toCell(r[columns[k]!]))}`;
+    out += '\n';
   }
-  return lines.length ? `${lines.join('\n')}\n` : '';
+  return out;
 }
 
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-/** The marked query that COPYs `rows` into `table` (no conflict handling: a duplicate key fails the statement). */
-export function copyInQuery(table: string, columns: readonly string[], rows: readonly Record<string, CopyValue>[]): CompiledQuery {
-  return copyInPayloadQuery(table, columns, encodeCopyText(columns, rows));
-}
-
-/** The marked query that COPYs an already encoded text-format `payload` (one line per row, `columns` order). */
-export function copyInPayloadQuery(table: string, columns: readonly string[], payload: string | Uint8Array): CompiledQuery {
+/** The marked query that COPYs an encoded text-format `payload` into `table` (no conflict handling: a duplicate key fails the statement). */
+export function copyInQuery(table: string, columns: readonly string[], payload: string | Uint8Array): CompiledQuery {
   return CompiledQuery.raw(`${COPY_MARKER} copy ${ident(table)} (${columns.map(ident).join(', ')}) from stdin`, [payload]);
 }
 
