@@ -62,17 +62,15 @@ const abiOf: Partial<Record<ContractKey, readonly AbiEvent[]>> = {
 
 /** Decodes logs of the protocol contracts of one network; unknown logs are reported, not thrown. */
 export class EventDecoder {
-  private readonly byAddress = new Map<string, { key: EventSource; bySelector: Map<string, AbiEvent> }>();
-  private readonly pollSelectors = new Map(pollEvents.map((e) => [toEventSelector(e), e as AbiEvent]));
+  private readonly byAddress = new Map<string, { key: EventSource; bySelector: Map<string, KnownEvent> }>();
+  private readonly pollSelectors = selectorsOf(pollEvents);
   readonly unknown = new Map<string, number>();
 
   constructor(network: NetworkConfig) {
     for (const [key, dep] of Object.entries(network.contracts) as [ContractKey, { address: Address }][]) {
       const abi = abiOf[key];
       if (!abi) continue;
-      const bySelector = new Map<string, AbiEvent>();
-      for (const item of abi) bySelector.set(toEventSelector(item), item);
-      this.byAddress.set(dep.address.toLowerCase(), { key, bySelector });
+      this.byAddress.set(dep.address.toLowerCase(), { key, bySelector: selectorsOf(abi) });
     }
   }
 
@@ -90,16 +88,16 @@ export class EventDecoder {
   decode(log: LogInput): DecodedEvent | null {
     const c = this.byAddress.get(log.address.toLowerCase());
     const topic0 = log.topics[0];
-    const item = c && topic0 ? c.bySelector.get(topic0) : undefined;
-    if (!c || !item) {
+    const known = c && topic0 ? c.bySelector.get(topic0) : undefined;
+    if (!c || !known) {
       const k = `${log.address.toLowerCase()}:${topic0 ?? 'anonymous'}`;
       this.unknown.set(k, (this.unknown.get(k) ?? 0) + 1);
       return null;
     }
-    const args = fastDecode(item, log) ?? slowDecode(item, log);
+    const args = (known.layout && fastDecode(known.layout, log)) ?? slowDecode(known.item, log);
     return {
       contract: c.key,
-      name: item.name,
+      name: known.item.name,
       args,
       address: log.address.toLowerCase() as Address,
       blockNumber: log.blockNumber,
@@ -115,11 +113,27 @@ type Field =
   | { name: string; indexed: boolean; kind: 'fixedBytes'; size: number }
   | { name: string; indexed: boolean; kind: 'uint' | 'int'; bits: number };
 
+interface Layout {
+  fields: Field[];
+  topics: number;
+  words: number;
+}
+
+/** An event of a contract's ABI with its word layout, compiled once (null: generic decoding only). */
+interface KnownEvent {
+  item: AbiEvent;
+  layout: Layout | null;
+}
+
+function selectorsOf(abi: readonly AbiEvent[]): Map<string, KnownEvent> {
+  return new Map(abi.map((item) => [toEventSelector(item), { item, layout: compileLayout(item) }]));
+}
+
 const FIXED_BYTES = /^bytes(\d+)$/;
 const INTEGER = /^(u?)int(\d*)$/;
 
 /** The word-level layout of an event, or null when a field needs the generic decoder (strings, arrays, tuples). */
-function compileLayout(item: AbiEvent): { fields: Field[]; topics: number; words: number } | null {
+function compileLayout(item: AbiEvent): Layout | null {
   const fields: Field[] = [];
   for (const input of item.inputs) {
     const name = input.name ?? '';
@@ -137,20 +151,13 @@ function compileLayout(item: AbiEvent): { fields: Field[]; topics: number; words
   return { fields, topics: 1 + fields.filter((f) => f.indexed).length, words: fields.filter((f) => !f.indexed).length };
 }
 
-const layouts = new WeakMap<AbiEvent, ReturnType<typeof compileLayout>>();
 
 /**
  * Most protocol events hold 32-byte values and at most a `bytes` field: read them straight from topics and
  * data words (an order of magnitude cheaper than generic ABI decoding on the backfill hot path). Anything
  * that does not fit the layout exactly returns null, and the generic decoder gives the verdict.
  */
-function fastDecode(item: AbiEvent, log: LogInput): Record<string, unknown> | null {
-  let layout = layouts.get(item);
-  if (layout === undefined) {
-    layout = compileLayout(item);
-    layouts.set(item, layout);
-  }
-  if (!layout) return null;
+function fastDecode(layout: Layout, log: LogInput): Record<string, unknown> | null {
   const data = log.data;
   const dataBytes = (data.length - 2) / 2;
   if (dataBytes < layout.words * 32 || log.topics.length !== layout.topics) return null;
