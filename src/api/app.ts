@@ -193,19 +193,15 @@ export function createApp(opts: AppOptions): Hono {
     }
   };
   const rateLimited = async (c: Context, next: () => Promise<void>) => {
-    if (limiter && c.req.method !== 'OPTIONS') {
-      const r = limiter.take(clientOf(c));
-      if (!r.ok) {
-        const res = jsonError(c, new ApiError(429, 'rate_limited', `too many requests; retry in ${r.retryAfterSec} s`));
-        res.headers.set('retry-after', String(r.retryAfterSec));
-        return res;
-      }
-      await next();
-      // Set on the route's own response (a header prepared before it exists would be dropped).
-      c.res.headers.set('x-ratelimit-remaining', String(r.remaining));
-      return;
+    const r = limiter && c.req.method !== 'OPTIONS' ? limiter.take(clientOf(c)) : null;
+    if (r && !r.ok) {
+      const res = jsonError(c, new ApiError(429, 'rate_limited', `too many requests; retry in ${r.retryAfterSec} s`));
+      res.headers.set('retry-after', String(r.retryAfterSec));
+      return res;
     }
     await next();
+    // Set on the route's own response (a header prepared before it exists would be dropped).
+    if (r) c.res.headers.set('x-ratelimit-remaining', String(r.remaining));
   };
   for (const p of ['/api/*', '/graphql', '/events', '/openapi.json', '/docs']) app.use(p, rateLimited);
 
