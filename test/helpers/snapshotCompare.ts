@@ -16,6 +16,12 @@ export async function compareWithSnapshot(db: TestDb, snap: Snapshot, out: Misma
   const bad = (what: string, expected: unknown, actual: unknown) => {
     if (out.length < 50) out.push({ round: snap.round, what, expected: String(expected), actual: String(actual) });
   };
+  const compare = (who: string, pairs: [string, bigint | string, bigint | string][]) => {
+    for (const [f, e, got] of pairs) {
+      checked++;
+      if (e !== got) bad(`${who}.${f}`, e, got);
+    }
+  };
   const pending = new Map((await pendingEarnings(db.db)).map((p) => [p.delegator, p]));
   const rows = new Map((await sql<Record<string, string>>`select * from delegator`.execute(db.db)).rows.map((r) => [r.address!, r]));
   for (const [addr, truth] of Object.entries(snap.delegators)) {
@@ -26,7 +32,7 @@ export async function compareWithSnapshot(db: TestDb, snap: Snapshot, out: Misma
       bad(`delegator ${a} missing`, 'a row', 'none');
       continue;
     }
-    const pairs: [string, bigint | string, bigint | string][] = [
+    compare(`delegator ${a}`, [
       ['pendingStake', truth.pendingStake, p.pendingStake],
       ['pendingFees', truth.pendingFees, p.pendingFees],
       ['bondedAmount', truth.bondedAmount, BigInt(r.bonded_amount!)],
@@ -36,11 +42,7 @@ export async function compareWithSnapshot(db: TestDb, snap: Snapshot, out: Misma
       ['startRound', truth.startRound, BigInt(r.start_round!)],
       ['lastClaimRound', truth.lastClaimRound, BigInt(r.last_claim_round!)],
       ['nextUnbondingLockId', truth.nextUnbondingLockId, BigInt(r.next_unbonding_lock_id!)],
-    ];
-    for (const [f, e, got] of pairs) {
-      checked++;
-      if (e !== got) bad(`delegator ${a}.${f}`, e, got);
-    }
+    ]);
   }
   const trs = new Map((await sql<Record<string, string>>`select * from transcoder`.execute(db.db)).rows.map((r) => [r.address!, r]));
   for (const [addr, truth] of Object.entries(snap.transcoders)) {
@@ -50,7 +52,7 @@ export async function compareWithSnapshot(db: TestDb, snap: Snapshot, out: Misma
       bad(`transcoder ${addr} missing`, 'a row', 'none');
       continue;
     }
-    const pairs: [string, bigint, bigint][] = [
+    compare(`transcoder ${addr}`, [
       ['lastRewardRound', truth.lastRewardRound, BigInt(r.last_reward_round!)],
       ['rewardCut', truth.rewardCut, BigInt(r.reward_cut!)],
       ['feeShare', truth.feeShare, BigInt(r.fee_share!)],
@@ -60,11 +62,7 @@ export async function compareWithSnapshot(db: TestDb, snap: Snapshot, out: Misma
       ['cumulativeFees', truth.cumulativeFees, BigInt(r.cumulative_fees!)],
       ['lastFeeRound', truth.lastFeeRound, BigInt(r.last_fee_round!)],
       ['totalStake', truth.totalStake, BigInt(r.total_stake!)],
-    ];
-    for (const [f, e, got] of pairs) {
-      checked++;
-      if (e !== got) bad(`transcoder ${addr}.${f}`, e, got);
-    }
+    ]);
   }
   return checked;
 }
