@@ -5,7 +5,7 @@ import type { Deployment, ProtocolParams } from './deploy.js';
 import type { MinedTx, RawLog } from './driver.js';
 import type { Snapshot } from './groundTruth.js';
 import type { Population } from './population.js';
-import type { Action, RoundContext } from './simulator.js';
+import type { Action, RoundContext } from './actions.js';
 
 /** A place where the contracts and the agent model's own protocol math disagree. */
 export interface Mismatch {

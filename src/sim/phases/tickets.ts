@@ -1,0 +1,80 @@
+import { encodeAbiParameters, keccak256, type Address } from 'viem';
+import { units } from '../rng.js';
+import type { RoundPlan, SimRun } from '../run.js';
+
+// Face values per winning ticket by capability family, in ETH (AI jobs pay more per ticket).
+const FACE_VALUE_ETH: Record<number, number> = { 0: 0.004, 1: 0.004, 2: 0.004, 8: 0.005, 27: 0.02, 28: 0.018, 29: 0.04, 30: 0.01, 31: 0.006, 32: 0.012, 33: 0.008, 34: 0.006, 35: 0.05, 36: 0.006 };
+
+interface TicketMeta {
+  gateway: Address;
+  faceValue: bigint;
+  capability: number;
+  creationRound: number;
+}
+
+interface TicketGroup {
+  b: number;
+  orchestrator: Address;
+  items: { ticket: Record<string, unknown>; recipientRand: bigint; meta: TicketMeta }[];
+}
+
+/**
+ * Winning tickets: demand with a weekly rhythm, a slow trend and noise, spread over gateways by weight and
+ * over the orchestrators serving each capability; each orchestrator redeems what it won in a block together.
+ */
+export function planTickets(run: SimRun, plan: RoundPlan): void {
+  const { rng } = run;
+  const { r, k, B, activeNow } = plan;
+  const dayOfWeek = Math.floor(plan.startTime / 86400) % 7;
+  const demand = (1 + 0.15 * Math.sin((2 * Math.PI * dayOfWeek) / 7)) * (1 + 0.004 * k) * rng.lognormal(1, 0.25);
+  const nTickets = Math.round(run.scenario.ticketsPerRound * demand);
+  const payable = run.gwViews.filter((g) => g.unlockedAt === null);
+  const redeemBlock = new Map<Address, number>();
+  const groups = new Map<string, TicketGroup>();
+  for (let t = 0; t < nTickets && payable.length > 0 && activeNow.length > 0; t++) {
+    const g = payable[rng.weighted(payable.map((x) => x.weight))]!;
+    const cap = rng.pick(g.capabilities);
+    const servers = activeNow.filter((o) => o.agent.capabilities.includes(cap));
+    const pool = servers.length > 0 ? servers : activeNow;
+    const o = pool[rng.weighted(pool.map((x) => Math.sqrt(x.agent.weight)))]!;
+    const face = units((FACE_VALUE_ETH[cap] ?? 0.005) * rng.lognormal(1, 0.3));
+    const creationRound = rng.chance(0.2) && run.blockHashes.has(r - 1) ? r - 1 : r;
+    // Orchestrators mostly redeem what they won in one go per round.
+    let b = redeemBlock.get(o.agent.address);
+    if (b === undefined || rng.chance(0.3)) {
+      b = rng.int(1, B - 1);
+      if (!redeemBlock.has(o.agent.address)) redeemBlock.set(o.agent.address, b);
+    }
+    const recipientRand = rng.bigint(2n ** 255n);
+    const aux = encodeAbiParameters([{ type: 'uint256' }, { type: 'bytes32' }], [BigInt(creationRound), run.blockHashes.get(creationRound)!]);
+    const ticket = {
+      recipient: o.agent.address,
+      sender: g.address,
+      faceValue: face,
+      winProb: 2n ** 256n / BigInt(rng.int(50, 5000)),
+      senderNonce: g.nonce++,
+      recipientRandHash: keccak256(encodeAbiParameters([{ type: 'uint256' }], [recipientRand])),
+      auxData: aux,
+    };
+    g.deposit = g.deposit > face ? g.deposit - face : 0n;
+    const key = `${b}|${o.agent.address}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { b, orchestrator: o.agent.address, items: [] }));
+    group.items.push({ ticket, recipientRand, meta: { gateway: g.address, faceValue: face, capability: cap, creationRound } });
+  }
+  // An orchestrator redeems the tickets it won in a block together, as nodes batch to save gas.
+  for (const grp of groups.values()) {
+    const one = grp.items[0]!;
+    if (grp.items.length === 1) {
+      plan.slots[grp.b]!.push(run.tx(grp.orchestrator, 'TicketBroker', 'redeemWinningTicket', [one.ticket, '0x', one.recipientRand], { kind: 'ticket', orchestrator: grp.orchestrator, ...one.meta }));
+    } else {
+      plan.slots[grp.b]!.push(
+        run.tx(grp.orchestrator, 'TicketBroker', 'batchRedeemWinningTickets', [grp.items.map((x) => x.ticket), grp.items.map(() => '0x'), grp.items.map((x) => x.recipientRand)], {
+          kind: 'tickets',
+          orchestrator: grp.orchestrator,
+          tickets: grp.items.map((x) => x.meta),
+        }),
+      );
+    }
+  }
+}
