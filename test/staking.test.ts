@@ -265,7 +265,7 @@ describe.each(dbKinds)('staking intelligence on %s', (kind) => {
     expect(((await replay.json()) as J).error.message).toMatch(/later issuedAt/);
     const forged = await other.signTypedData({ domain: atlasDomain(31337), types: LABEL_TYPES, primaryType: 'SelfIdentification', message: { ...msg, issuedAt: BigInt(now + 1) } });
     const bad = await post('/api/v1/labels', JSON.stringify({ ...body, issuedAt: now + 1, signature: forged }));
-    expect(bad.status).toBe(403);
+    expect(bad.status).toBe(401);
     expect(((await bad.json()) as J).error.message).toMatch(/not by the claimed signer/);
     const big = await post('/api/v1/labels', JSON.stringify({ ...body, name: 'x'.repeat(3000) }));
     expect(big.status).toBe(413);

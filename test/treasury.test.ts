@@ -277,7 +277,7 @@ describe('treasury over a simulated network', () => {
         const signature = await account.signTypedData({ domain: atlasDomain(31337), types, primaryType: 'SpendLabel', message: msg });
         const post = (over: J = {}) => get('/api/v1/treasury/labels', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ proposalId: g.proposalId, category: 'grants', labeler: account.address, issuedAt: 1000 + i, signature, ...over }) });
         const forged = await post({ issuedAt: 5000 });
-        expect(forged.res.status).toBe(403);
+        expect(forged.res.status).toBe(401);
         expect(forged.body.error.message).toContain('not by the claimed signer');
         expect((await post({ labeler: '0x00000000000000000000000000000000000000aa' })).res.status).toBe(403);
         expect((await post({ category: 'nope' })).res.status).toBe(422);

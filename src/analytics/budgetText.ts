@@ -7,18 +7,19 @@
 // plain / 'single' / "double" quoted scalars. Plain scalars stay strings (amounts must not pass through
 // floating point) except true/false/null and `[]`/`{}`. Anchors, tags, multi-line and block scalars,
 // flow mappings and multi-document streams are refused.
+import { AtlasError } from '../base/errors.js';
 
 /** A parsed value: JSON-like, numbers kept as their source text when read from YAML. */
 export type TextValue = string | number | boolean | null | TextValue[] | { [key: string]: TextValue };
 
 /** A parse failure at a 1-based line. */
-export class BudgetTextError extends Error {
+export class BudgetTextError extends AtlasError {
+  override name = 'BudgetTextError';
   constructor(
     readonly line: number,
     message: string,
   ) {
-    super(message);
-    this.name = 'BudgetTextError';
+    super('unprocessable', message);
   }
 }
 

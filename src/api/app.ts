@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { streamSSE } from 'hono/streaming';
 import { createGraphQLError, createYoga } from 'graphql-yoga';
 import type { Kysely } from 'kysely';
@@ -14,8 +15,9 @@ import type { Database } from '../store/schema.js';
 import { ApiData } from './data.js';
 import type { RouteDef } from './rest.js';
 import { renderDocs } from './docs.js';
-import { ApiError, errorBody, validationError } from './errors.js';
-import { buildGraphQLSchema, depthLimitRule, Loader, QueryError, type GraphQLContext } from './graphql/schema.js';
+import { AtlasError, errorBody, errorResponse, validationError } from './errors.js';
+import { silentLogger, type Logger } from '../base/log.js';
+import { buildGraphQLSchema, depthLimitRule, Loader, type GraphQLContext } from './graphql/schema.js';
 import { LIVE_TYPES, LiveFeed, type LiveType } from './live.js';
 import { corsMiddleware } from './cors.js';
 import { buildOpenApi } from './openapi.js';
@@ -58,6 +60,8 @@ export interface AppOptions {
   extraRoutes?: RouteDef[];
   /** Receives unexpected errors (the client only sees a generic 500). */
   onError?: (err: unknown) => void;
+  /** Where unexpected errors are logged with the request (default: nowhere). */
+  logger?: Logger;
   /** Gateway telemetry ingest: allow-list, EIP-712 chain id, limits, retention (src/telemetry/options.ts). */
   telemetry?: TelemetryAppOptions;
 }
@@ -69,9 +73,9 @@ export const DEFAULT_WEB_DIR = path.resolve(here, '../../web/dist');
 
 const honoPath = (p: string) => p.replace(/\{(\w+)\}/g, ':$1');
 
-function jsonError(c: Context, e: ApiError): Response {
-  const headers: Record<string, string> = { 'cache-control': 'no-store' };
-  return c.json(errorBody(e.code, e.message, e.details), e.status, headers);
+function jsonError(c: Context, e: unknown): Response {
+  const { status, body } = errorResponse(e);
+  return c.json(body, status as ContentfulStatusCode, { 'cache-control': 'no-store' });
 }
 
 function etagFor(body: string | Uint8Array): string {
@@ -155,6 +159,7 @@ const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Livepeer Atlas</t
  */
 export function createApp(opts: AppOptions): Hono {
   const app = new Hono();
+  const log = opts.logger ?? silentLogger;
   const routes: RouteDef[] = [...builtinRoutes, ...(opts.extraRoutes ?? [])];
   const data = new ApiData(opts.db, opts.cacheTtlMs ?? 1000);
   const live = new LiveFeed(opts.db, { pollMs: opts.live?.pollMs, maxSubscribers: opts.live?.maxSubscribers });
@@ -169,14 +174,17 @@ export function createApp(opts: AppOptions): Hono {
   const openapi = () => (openapiText ??= JSON.stringify(buildOpenApi(routes)));
 
   app.onError((err, c) => {
-    if (err instanceof ApiError) return jsonError(c, err);
-    opts.onError?.(err);
-    return jsonError(c, new ApiError(500, 'internal', 'internal error; the request was not served'));
+    if (!errorResponse(err).expected) {
+      log.error({ err, method: c.req.method, path: c.req.path }, 'request failed');
+      opts.onError?.(err);
+      return jsonError(c, new AtlasError('internal', 'internal error; the request was not served'));
+    }
+    return jsonError(c, err);
   });
-  app.notFound((c) => jsonError(c, new ApiError(404, 'not_found', `no such endpoint: ${c.req.method} ${c.req.path} (see /docs)`)));
+  app.notFound((c) => jsonError(c, new AtlasError('not_found', `no such endpoint: ${c.req.method} ${c.req.path} (see /docs)`)));
 
   app.use('*', async (c, next) => {
-    if (c.req.url.length > maxUrl) throw new ApiError(414, 'uri_too_long', `request URL is longer than ${maxUrl} characters`);
+    if (c.req.url.length > maxUrl) throw new AtlasError('uri_too_long', `request URL is longer than ${maxUrl} characters`);
     await next();
   });
   app.use('*', corsMiddleware({ origin: opts.corsOrigin ?? '*', allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'], exposeHeaders: ['ETag', 'Retry-After', 'X-RateLimit-Remaining'], maxAgeSec: 86_400 }));
@@ -195,7 +203,7 @@ export function createApp(opts: AppOptions): Hono {
   const rateLimited = async (c: Context, next: () => Promise<void>) => {
     const r = limiter && c.req.method !== 'OPTIONS' ? limiter.take(clientOf(c)) : null;
     if (r && !r.ok) {
-      const res = jsonError(c, new ApiError(429, 'rate_limited', `too many requests; retry in ${r.retryAfterSec} s`));
+      const res = jsonError(c, new AtlasError('rate_limited', `too many requests; retry in ${r.retryAfterSec} s`));
       res.headers.set('retry-after', String(r.retryAfterSec));
       return res;
     }
@@ -244,7 +252,7 @@ export function createApp(opts: AppOptions): Hono {
   };
   const parseInputs = (r: RouteDef, c: Context) => {
     for (const [k, v] of Object.entries(c.req.queries())) {
-      if (v.length > 1) throw new ApiError(400, 'bad_request', `query parameter "${k}" is given ${v.length} times; give it once`);
+      if (v.length > 1) throw new AtlasError('bad_request', `query parameter "${k}" is given ${v.length} times; give it once`);
     }
     const params = r.params ? r.params.safeParse(c.req.param()) : { success: true as const, data: {} };
     if (!params.success) throw validationError('path parameter', params.error);
@@ -256,10 +264,10 @@ export function createApp(opts: AppOptions): Hono {
     const limit = r.maxBodyBytes ?? 1024 * 1024;
     app.post(honoPath(r.path), async (c) => {
       const declared = Number(c.req.header('content-length') ?? 0);
-      if (declared > limit) throw new ApiError(413, 'payload_too_large', `request body is ${declared} bytes; the limit is ${limit} bytes`);
+      if (declared > limit) throw new AtlasError('payload_too_large', `request body is ${declared} bytes; the limit is ${limit} bytes`);
       const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       const accepted = r.rawBody?.contentTypes ?? ['application/json'];
-      if (!accepted.includes(type)) throw new ApiError(415, 'unsupported_media_type', `content-type must be ${accepted.join(' or ')} (got ${type || 'none'})`);
+      if (!accepted.includes(type)) throw new AtlasError('unsupported_media_type', `content-type must be ${accepted.join(' or ')} (got ${type || 'none'})`);
       const { params, query } = parseInputs(r, c);
       // Read the body ourselves with a running total so a lying or missing content-length cannot make us buffer more than the limit.
       const chunks: Uint8Array[] = [];
@@ -272,7 +280,7 @@ export function createApp(opts: AppOptions): Hono {
           size += value.byteLength;
           if (size > limit) {
             await reader.cancel().catch(() => undefined);
-            throw new ApiError(413, 'payload_too_large', `request body is larger than the limit of ${limit} bytes`);
+            throw new AtlasError('payload_too_large', `request body is larger than the limit of ${limit} bytes`);
           }
           chunks.push(value);
         }
@@ -280,11 +288,11 @@ export function createApp(opts: AppOptions): Hono {
       const text = Buffer.concat(chunks).toString('utf8');
       let body: unknown = text;
       if (!r.rawBody) {
-        if (text.trim() === '') throw new ApiError(400, 'invalid_json', 'request body is empty; send a JSON document');
+        if (text.trim() === '') throw new AtlasError('invalid_json', 'request body is empty; send a JSON document');
         try {
           body = JSON.parse(text);
         } catch (e) {
-          throw new ApiError(400, 'invalid_json', `request body is not valid JSON: ${(e as Error).message}`);
+          throw new AtlasError('invalid_json', `request body is not valid JSON: ${(e as Error).message}`);
         }
         if (r.body) {
           const parsed = r.body.safeParse(body);
@@ -340,7 +348,9 @@ export function createApp(opts: AppOptions): Hono {
       maskError: (error, message) => {
         let inner: unknown = error;
         while (inner instanceof Error && 'originalError' in inner && inner.originalError) inner = inner.originalError;
-        if (inner instanceof QueryError || (inner instanceof Error && inner.name === 'GraphQLError')) return error as Error;
+        // A client mistake (a bad filter, an unsupported argument) reaches the client; anything else is masked.
+        if ((inner instanceof AtlasError && errorResponse(inner).expected) || (inner instanceof Error && inner.name === 'GraphQLError')) return error as Error;
+        log.error({ err: inner, path: '/graphql' }, 'GraphQL resolver failed');
         opts.onError?.(inner);
         return createGraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },
@@ -349,11 +359,11 @@ export function createApp(opts: AppOptions): Hono {
   });
   app.on(['GET', 'POST'], '/graphql', async (c) => {
     const len = Number(c.req.header('content-length') ?? 0);
-    if (len > maxBody) throw new ApiError(413, 'payload_too_large', `request body is larger than ${maxBody} bytes`);
+    if (len > maxBody) throw new AtlasError('payload_too_large', `request body is larger than ${maxBody} bytes`);
     let req = c.req.raw;
     if (c.req.method === 'POST') {
       const body = await c.req.arrayBuffer();
-      if (body.byteLength > maxBody) throw new ApiError(413, 'payload_too_large', `request body is larger than ${maxBody} bytes`);
+      if (body.byteLength > maxBody) throw new AtlasError('payload_too_large', `request body is larger than ${maxBody} bytes`);
       req = new Request(c.req.url, { method: 'POST', headers: c.req.raw.headers, body });
     }
     let ctx: GraphQLContext;
@@ -369,11 +379,11 @@ export function createApp(opts: AppOptions): Hono {
     if (typesParam !== undefined) {
       const list = typesParam.split(',').map((t) => t.trim());
       const bad = list.filter((t) => !(LIVE_TYPES as string[]).includes(t));
-      if (bad.length || list.length === 0) throw new ApiError(400, 'bad_request', `query parameter "types": unknown type(s) ${bad.join(', ')}; use a comma-separated subset of ${LIVE_TYPES.join(', ')}`);
+      if (bad.length || list.length === 0) throw new AtlasError('bad_request', `query parameter "types": unknown type(s) ${bad.join(', ')}; use a comma-separated subset of ${LIVE_TYPES.join(', ')}`);
       wanted.clear();
       for (const t of list) wanted.add(t as LiveType);
     }
-    if (live.subscribers >= live.maxSubscribers) throw new ApiError(503, 'unavailable', 'too many live subscribers; retry later');
+    if (live.subscribers >= live.maxSubscribers) throw new AtlasError('unavailable', 'too many live subscribers; retry later');
     c.header('cache-control', 'no-store');
     c.header('x-accel-buffering', 'no');
     return streamSSE(c, async (stream) => {
@@ -412,7 +422,7 @@ export function createApp(opts: AppOptions): Hono {
 
   // ---------------------------------------------------------------- 405 for known paths
   const allow = (methods: string) => (c: Context) => {
-    const res = jsonError(c, new ApiError(405, 'method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${methods}`));
+    const res = jsonError(c, new AtlasError('method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${methods}`));
     res.headers.set('allow', methods);
     return res;
   };
@@ -428,10 +438,10 @@ export function createApp(opts: AppOptions): Hono {
   // ---------------------------------------------------------------- dashboard (SPA)
   app.get('*', (c) => {
     const p = c.req.path;
-    if (p.startsWith('/api/')) throw new ApiError(404, 'not_found', `no such endpoint: GET ${p} (see /docs)`);
+    if (p.startsWith('/api/')) throw new AtlasError('not_found', `no such endpoint: GET ${p} (see /docs)`);
     const f = web.get(p);
     if (f) return serveFile(c, f);
-    if (p.startsWith('/assets/')) throw new ApiError(404, 'not_found', `no such file: ${p}`);
+    if (p.startsWith('/assets/')) throw new AtlasError('not_found', `no such file: ${p}`);
     const index = web.get('/index.html');
     return index ? serveFile(c, index) : c.html(NOT_BUILT, 200, { 'cache-control': 'no-store' });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from './errors.js';
+import { AtlasError } from './errors.js';
 import { decodeCursor, encodeCursor, paginate } from './cursor.js';
 
 const items = [
@@ -38,7 +38,7 @@ describe('cursor pagination', () => {
   it('round-trips keys of every type and rejects forged cursors with a 400', () => {
     expect(decodeCursor(encodeCursor([12n, 3, 'x', null]), 4)).toEqual([12n, 3, 'x', null]);
     for (const bad of ['???', encodeCursor([1n]), Buffer.from('{"a":1}').toString('base64url'), Buffer.from('[["b","1e5"],["s","x"]]').toString('base64url'), 'A'.repeat(600)]) {
-      expect(() => decodeCursor(bad, 2)).toThrow(ApiError);
+      expect(() => decodeCursor(bad, 2)).toThrow(AtlasError);
     }
   });
 });

@@ -1,4 +1,4 @@
-import { ApiError } from './errors.js';
+import { AtlasError } from './errors.js';
 
 /**
  * Opaque cursors: base64url JSON of the last row's sort key and tiebreaker. Clients must treat them as
@@ -38,7 +38,7 @@ export function decodeCursor(cursor: string, arity: number): SortKey[] {
     if (!Array.isArray(parsed) || parsed.length !== arity) throw new Error('arity');
     return parsed.map(decKey);
   } catch {
-    throw new ApiError(400, 'bad_request', 'query parameter "cursor": not a cursor returned by this endpoint (pass page.nextCursor unchanged)');
+    throw new AtlasError('bad_request', 'query parameter "cursor": not a cursor returned by this endpoint (pass page.nextCursor unchanged)');
   }
 }
 
@@ -76,7 +76,7 @@ export function paginate<T>(
   let start = 0;
   if (opts.cursor) {
     const [k, id] = decodeCursor(opts.cursor, 2);
-    if (typeof id !== 'string') throw new ApiError(400, 'bad_request', 'query parameter "cursor": malformed');
+    if (typeof id !== 'string') throw new AtlasError('bad_request', 'query parameter "cursor": malformed');
     start = sorted.findIndex((x) => cmp(x.k, x.i, k!, id) > 0);
     if (start === -1) start = sorted.length;
   }

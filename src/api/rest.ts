@@ -6,7 +6,7 @@ import type { AppOptions } from './app.js';
 import { formatUsd, type PriceBook } from '../prices/lookup.js';
 import { cachedPriceBook, cachedPriceVersion, LATEST, usdOf } from '../prices/usd.js';
 import { orchestratorUsd, priceEvents, eventUnit, type OrchestratorUsd, type PricedEvent } from './usd.js';
-import { ApiError } from './errors.js';
+import { AtlasError } from './errors.js';
 import { eth, formatUnits, lpt, perc, ratio } from './format.js';
 import {
   accountSchema,
@@ -344,7 +344,7 @@ export function toCsv(header: string[], rows: unknown[][]): string {
 const eventCursorKey = (cursor: string | undefined): [bigint, number] | null => {
   if (!cursor) return null;
   const [b, l] = decodeCursor(cursor, 2);
-  if (typeof b !== 'bigint' || typeof l !== 'number' || !Number.isInteger(l)) throw new ApiError(400, 'bad_request', 'query parameter "cursor": malformed');
+  if (typeof b !== 'bigint' || typeof l !== 'number' || !Number.isInteger(l)) throw new AtlasError('bad_request', 'query parameter "cursor": malformed');
   return [b, l];
 };
 
@@ -402,7 +402,7 @@ function filterOrchestrators(list: OrchestratorData[], q: z.output<typeof orches
 async function orchestratorOr404(data: ApiData, address: string): Promise<{ snap: Snapshot; o: OrchestratorData }> {
   const snap = await data.snapshot();
   const o = snap.orchestratorsByAddress.get(address);
-  if (!o) throw new ApiError(404, 'not_found', `no orchestrator with address ${address} (it never registered as a transcoder)`);
+  if (!o) throw new AtlasError('not_found', `no orchestrator with address ${address} (it never registered as a transcoder)`);
   return { snap, o };
 }
 
@@ -431,7 +431,7 @@ export const coreRoutes: RouteDef[] = [
     response: z.object({ interval: z.enum(['day', 'week']), data: z.array(feeBucketSchema) }).meta({ id: 'FeeSeries' }),
     maxAge: 30,
     handler: async ({ query, data }) => {
-      if (query.from !== undefined && query.to !== undefined && query.from >= query.to) throw new ApiError(400, 'bad_request', 'query parameter "from" must be before "to"');
+      if (query.from !== undefined && query.to !== undefined && query.from >= query.to) throw new AtlasError('bad_request', 'query parameter "from" must be before "to"');
       const buckets = await data.feeBuckets(query.interval, query.from, query.to);
       return {
         interval: query.interval,
@@ -462,7 +462,7 @@ export const coreRoutes: RouteDef[] = [
     response: listOf(roundSchema, 'RoundList'),
     maxAge: 5,
     handler: async ({ query, data }) => {
-      if (query.from !== undefined && query.to !== undefined && query.from > query.to) throw new ApiError(400, 'bad_request', 'query parameter "from" must not be after "to"');
+      if (query.from !== undefined && query.to !== undefined && query.from > query.to) throw new AtlasError('bad_request', 'query parameter "from" must not be after "to"');
       const snap = await data.snapshot();
       const list = snap.rounds.filter(
         (r) => (query.from === undefined || r.round >= BigInt(query.from)) && (query.to === undefined || r.round <= BigInt(query.to)) && (query.minFees === undefined || r.fees >= query.minFees),
@@ -581,7 +581,7 @@ export const coreRoutes: RouteDef[] = [
       let after: { key: bigint | string; address: string } | null = null;
       if (query.cursor) {
         const [k, a] = decodeCursor(query.cursor, 2);
-        if (typeof a !== 'string' || !/^0x[0-9a-f]{40}$/.test(a) || (typeof k !== 'bigint' && typeof k !== 'string')) throw new ApiError(400, 'bad_request', 'query parameter "cursor": malformed');
+        if (typeof a !== 'string' || !/^0x[0-9a-f]{40}$/.test(a) || (typeof k !== 'bigint' && typeof k !== 'string')) throw new AtlasError('bad_request', 'query parameter "cursor": malformed');
         after = { key: k, address: a };
       }
       const r = await data.delegatorsOf(o.address, { limit: query.limit + 1, after, sort: query.sort, order: query.order });
@@ -610,7 +610,7 @@ export const coreRoutes: RouteDef[] = [
     errors: [404],
     handler: async ({ params, query, data }) => {
       const [snap, acct] = await Promise.all([data.snapshot(), data.account(params.address)]);
-      if (!acct) throw new ApiError(404, 'not_found', `no delegator with address ${params.address} (it has never bonded)`);
+      if (!acct) throw new AtlasError('not_found', `no delegator with address ${params.address} (it has never bonded)`);
       const history = await data.events({ address: params.address, order: 'desc', limit: query.limit, after: eventCursorKey(query.cursor) });
       return accountJson(acct, snap.current?.round ?? 0n, history, query.limit, snap.orchestratorsByAddress.has(params.address), await cachedPriceBook(data.db));
     },
@@ -639,8 +639,8 @@ export const coreRoutes: RouteDef[] = [
     response: listOf(eventSchema, 'EventList'),
     maxAge: 5,
     handler: async ({ query, data }) => {
-      if (query.fromRound !== undefined && query.toRound !== undefined && query.fromRound > query.toRound) throw new ApiError(400, 'bad_request', 'query parameter "fromRound" must not be after "toRound"');
-      if (query.fromBlock !== undefined && query.toBlock !== undefined && query.fromBlock > query.toBlock) throw new ApiError(400, 'bad_request', 'query parameter "fromBlock" must not be after "toBlock"');
+      if (query.fromRound !== undefined && query.toRound !== undefined && query.fromRound > query.toRound) throw new AtlasError('bad_request', 'query parameter "fromRound" must not be after "toRound"');
+      if (query.fromBlock !== undefined && query.toBlock !== undefined && query.fromBlock > query.toBlock) throw new AtlasError('bad_request', 'query parameter "fromBlock" must not be after "toBlock"');
       const r = await data.events({
         names: query.name?.split(','),
         address: query.address,
@@ -691,7 +691,7 @@ export const coreRoutes: RouteDef[] = [
     handler: async ({ params, data }) => {
       const snap = await data.snapshot();
       const p = snap.proposalsById.get(params.id);
-      if (!p) throw new ApiError(404, 'not_found', `no proposal with id ${params.id}`);
+      if (!p) throw new AtlasError('not_found', `no proposal with id ${params.id}`);
       return { proposal: proposalJson(p), votes: (await data.votes(p.id)).map(voteJson) };
     },
   }),

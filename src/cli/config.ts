@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { presets, type PresetName } from '../sim/scenario.js';
+import { AtlasError } from '../base/errors.js';
+import type { LevelWithSilent, LogFormat } from '../base/log.js';
 
 const intFromEnv = (name: string, min: number, max: number) =>
   z
@@ -52,6 +54,8 @@ export const envSchema = z.object({
   ATLAS_LPT_POOL: z.string().regex(ADDRESS, 'ATLAS_LPT_POOL must be a 0x-prefixed 20-byte address').transform((v) => v.toLowerCase() as `0x${string}`).optional(),
   ATLAS_TELEMETRY_RAW_DAYS: intFromEnv('ATLAS_TELEMETRY_RAW_DAYS', 8, 3650).optional(),
   ATLAS_TELEMETRY_ROLLUP_DAYS: intFromEnv('ATLAS_TELEMETRY_ROLLUP_DAYS', 1, 36500).optional(),
+  ATLAS_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { message: 'ATLAS_LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent' }).optional(),
+  ATLAS_LOG_FORMAT: z.enum(['text', 'json'], { message: 'ATLAS_LOG_FORMAT must be text or json' }).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -66,11 +70,16 @@ export interface AtlasConfig {
   telemetry: { allowList: string[]; retention: { rawDays: number; rollupDays: number } };
   /** Price contracts on Arbitrum One (the simulator has its own): ETH/USD aggregators and the LPT/WETH pool. */
   prices: { ethUsdAggregators: `0x${string}`[]; lptPool?: `0x${string}` };
+  /** Server and CLI log lines: least severe level written and line format. */
+  log: { level: LevelWithSilent; format: LogFormat };
 }
 
 /** A configuration problem, reported as one clear line. */
-export class ConfigError extends Error {
+export class ConfigError extends AtlasError {
   override name = 'ConfigError';
+  constructor(message: string) {
+    super('bad_request', message, { reason: 'config' });
+  }
 }
 
 /** Validate the environment (and CLI overrides) into a configuration; throws ConfigError with one line. */
@@ -99,5 +108,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       retention: { rawDays: e.ATLAS_TELEMETRY_RAW_DAYS ?? 14, rollupDays: e.ATLAS_TELEMETRY_ROLLUP_DAYS ?? 400 },
     },
     prices: { ethUsdAggregators: e.ATLAS_PRICE_AGGREGATORS ?? [], ...(e.ATLAS_LPT_POOL ? { lptPool: e.ATLAS_LPT_POOL } : {}) },
+    log: { level: e.ATLAS_LOG_LEVEL ?? 'info', format: e.ATLAS_LOG_FORMAT ?? 'text' },
   };
 }

@@ -3,6 +3,7 @@ import { ProtocolIndexer } from '../projections/indexer.js';
 import { priceExtension } from '../prices/projection.js';
 import { priceSources } from '../prices/sources.js';
 import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from '../base/log.js';
 import { claimNetwork, openDatabase } from './database.js';
 import { ProgressLine, formatSeconds } from './progress.js';
 
@@ -25,6 +26,7 @@ export async function indexCommand(flags: IndexFlags): Promise<void> {
   if (flags.network !== undefined && flags.network !== 'simulator' && flags.network !== 'arbitrum-one') {
     throw new ConfigError('--network must be arbitrum-one or simulator');
   }
+  const logger = createLogger(cfg.log);
   const db = await openDatabase(cfg.database);
   const progress = new ProgressLine('indexing');
   const indexer = new ProtocolIndexer({
@@ -41,8 +43,8 @@ export async function indexCommand(flags: IndexFlags): Promise<void> {
         'blocks/s': p.blocksPerSecond,
         'logs/s': p.logsPerSecond,
       }),
-    onReorg: (r) => process.stderr.write(`reorg of depth ${r.depth} at block ${r.forkBlock}: rolled back\n`),
-    onError: (e) => process.stderr.write(`indexer: ${e.message} (retrying)\n`),
+    onReorg: (r) => logger.warn({ depth: r.depth, forkBlock: r.forkBlock }, 'reorg: rolled back'),
+    onError: (e) => logger.warn({ err: e.message }, 'indexer failed a step; retrying'),
   });
   const controller = new AbortController();
   const stop = () => controller.abort();
@@ -61,7 +63,7 @@ export async function indexCommand(flags: IndexFlags): Promise<void> {
     await indexer.backfill(controller.signal);
     progress.done(`indexed ${indexer.stats.logs.toLocaleString('en-US')} logs in ${formatSeconds((Date.now() - t0) / 1000)} (${indexer.stats.divergences} divergences)`);
     if (flags.follow && !controller.signal.aborted) {
-      process.stderr.write('following the chain head; Ctrl-C to stop\n');
+      logger.info('following the chain head; Ctrl-C to stop');
       await indexer.follow(controller.signal);
     }
   } finally {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
-import { ConfigError } from './config.js';
+import { AtlasError } from '../base/errors.js';
 import { indexCommand } from './indexCommand.js';
 import { needsCheckCommand, needsImportCommand } from './needsCommand.js';
 import { simCommand } from './simCommand.js';
@@ -85,7 +85,8 @@ async function main(): Promise<void> {
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (e) {
-    if (e instanceof ConfigError || (e as { code?: string }).code === 'ATLAS_USAGE') {
+    // Refusals (bad configuration, bad input) are one line; only faults of ours exit 1.
+    if ((e instanceof AtlasError && e.code !== 'internal') || (e as { code?: string }).code === 'ATLAS_USAGE') {
       process.stderr.write(`atlas: ${(e as Error).message}\n`);
       process.exit(2);
     }

@@ -9,6 +9,7 @@ import { resolveScenario } from '../sim/scenario.js';
 import { runSimulation } from '../sim/simulator.js';
 import type { AtlasDb } from '../store/db.js';
 import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from '../base/log.js';
 import { claimNetwork, freshSimulatorDatabase, openDatabase } from './database.js';
 import { ProgressLine } from './progress.js';
 import { seedDemoTelemetry } from '../telemetry/demo.js';
@@ -24,7 +25,8 @@ export async function startCommand(flags: { priceAggregators?: string; lptPool?:
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  const log = (m: string) => process.stderr.write(`atlas: ${m}\n`);
+  const logger = createLogger(cfg.log);
+  const log = (m: string) => logger.info(m);
 
   let node: AnvilNode | null = null;
   let db: AtlasDb | null = null;
@@ -50,7 +52,7 @@ export async function startCommand(flags: { priceAggregators?: string; lptPool?:
         hooks: { onProgress: (p) => progress.update(p.roundsDone, p.roundsTotal, { txs: p.txs, logs: p.logs }) },
       }).then(
         (res) => progress.done(`simulation finished: ${res.groundTruth.stats.logs.toLocaleString('en-US')} logs in ${(res.elapsedMs / 1000).toFixed(0)}s`),
-        (e: unknown) => log(`simulation stopped: ${(e as Error).message}`),
+        (e: unknown) => logger.error({ err: (e as Error).message }, 'simulation stopped'),
       );
     } else {
       rpcUrl = cfg.network.url;
@@ -65,15 +67,15 @@ export async function startCommand(flags: { priceAggregators?: string; lptPool?:
       confirmations: cfg.sync.confirmations ?? network.confirmations,
       pollIntervalMs: simulated ? 500 : cfg.sync.pollMs,
       rpcConcurrency: cfg.sync.rpcConcurrency,
-      onReorg: (r) => log(`reorg of depth ${r.depth} at block ${r.forkBlock}: rolled back`),
-      onError: (e) => log(`indexer: ${e.message} (retrying)`),
+      onReorg: (r) => logger.warn({ depth: r.depth, forkBlock: r.forkBlock }, 'reorg: rolled back'),
+      onError: (e) => logger.warn({ err: e.message }, 'indexer failed a step; retrying'),
     });
     const genesis = await indexer.rpc.request<{ hash: string }>('eth_getBlockByNumber', ['0x0', false]);
     if ((await claimNetwork(db, { name: network.name, genesisHash: genesis.hash })) === 'other') {
       throw new ConfigError('this database already holds another chain; use an empty database');
     }
     const status = (): IndexerStatus => indexer.status();
-    server = await startServer({ app: createApp({ db: db.db, dbKind: db.kind, status, telemetry: cfg.telemetry }), host: cfg.http.host, port: cfg.http.port });
+    server = await startServer({ app: createApp({ db: db.db, dbKind: db.kind, status, telemetry: cfg.telemetry, logger }), host: cfg.http.host, port: cfg.http.port });
     log(`dashboard and API on http://${cfg.http.host === '0.0.0.0' ? 'localhost' : cfg.http.host}:${server.port} (OpenAPI at /openapi.json, GraphQL at /graphql)`);
     const needs = await importNeedsAtStart(db.db);
     if (needs) log(needs);
@@ -82,7 +84,7 @@ export async function startCommand(flags: { priceAggregators?: string; lptPool?:
       const demoScenario = resolveScenario({ preset: cfg.network.preset, seed: cfg.network.seed, ...(cfg.network.rounds !== undefined ? { rounds: cfg.network.rounds } : {}) });
       void seedDemoTelemetry(db.db, demoScenario).then(
         (r) => log(`demo telemetry: ${r.reports.toLocaleString('en-US')} job reports and ${r.events.toLocaleString('en-US')} gateway events from the simulated gateways`),
-        (e: unknown) => log(`demo telemetry stopped: ${(e as Error).message}`),
+        (e: unknown) => logger.error({ err: (e as Error).message }, 'demo telemetry stopped'),
       );
     }
     await indexer.follow(controller.signal);
@@ -97,10 +99,11 @@ export async function startCommand(flags: { priceAggregators?: string; lptPool?:
 /** `atlas serve`: the API and dashboard over an existing database (an indexer writes elsewhere). */
 export async function serveCommand(): Promise<void> {
   const cfg = loadConfig();
+  const logger = createLogger(cfg.log);
   const db = await openDatabase(cfg.database);
   const status = (): IndexerStatus => ({ phase: 'external', indexedBlock: null, headBlock: null, lagBlocks: null });
-  const server = await startServer({ app: createApp({ db: db.db, dbKind: db.kind, status, readyMaxLagBlocks: Number.MAX_SAFE_INTEGER, telemetry: cfg.telemetry }), host: cfg.http.host, port: cfg.http.port });
-  process.stderr.write(`atlas: API and dashboard on http://${cfg.http.host}:${server.port}\n`);
+  const server = await startServer({ app: createApp({ db: db.db, dbKind: db.kind, status, readyMaxLagBlocks: Number.MAX_SAFE_INTEGER, telemetry: cfg.telemetry, logger }), host: cfg.http.host, port: cfg.http.port });
+  logger.info(`API and dashboard on http://${cfg.http.host}:${server.port}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);

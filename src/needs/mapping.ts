@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { allQuestions, type NeedsReport } from './model.js';
+import { AtlasError } from '../base/errors.js';
 
 /** The mapping file shipped with Atlas. */
 export const defaultMappingPath = fileURLToPath(new URL('./mapping.json', import.meta.url));
@@ -81,10 +82,10 @@ export type AnswerSpec = z.output<typeof answerSpecSchema>;
 export type MappingEntry = z.output<typeof mappingEntrySchema>;
 export type Mapping = z.output<typeof mappingSchema>;
 
-export class MappingError extends Error {
+export class MappingError extends AtlasError {
   override name = 'MappingError';
   constructor(readonly problems: string[]) {
-    super(problems.join('\n'));
+    super('unprocessable', problems.join('\n'));
   }
 }
 

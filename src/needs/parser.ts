@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Field, FieldKind, Gap, Link, NeedsReport, ParseWarning, Question, Role, ScaleLevel, Scenario, Score, ScoreEntry, SourceRef } from './model.js';
+import { AtlasError } from '../base/errors.js';
 
 /** One problem that stops an import, located in the report. */
 export interface FormatIssue extends SourceRef {
@@ -9,10 +10,10 @@ export interface FormatIssue extends SourceRef {
 }
 
 /** The report does not follow the format; every issue names its file and line. */
-export class NeedsFormatError extends Error {
+export class NeedsFormatError extends AtlasError {
   override name = 'NeedsFormatError';
   constructor(readonly issues: FormatIssue[]) {
-    super(issues.map((i) => `${i.file}:${i.line}: ${i.message}`).join('\n'));
+    super('unprocessable', issues.map((i) => `${i.file}:${i.line}: ${i.message}`).join('\n'));
   }
 }
 

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../store/schema.js';
+import { AtlasError } from '../base/errors.js';
 
 /**
  * External price series in CSV (documented in src/prices/README.md):
@@ -21,8 +22,12 @@ export interface SeriesPoint {
   unit: string;
 }
 
-export class CsvImportError extends Error {
-  override readonly name = 'CsvImportError';
+/** A price CSV that does not follow the format; nothing of it is imported. */
+export class CsvImportError extends AtlasError {
+  override name = 'CsvImportError';
+  constructor(message: string) {
+    super('bad_request', message);
+  }
 }
 
 const HEADER = 'series,time,value,unit';

@@ -1,5 +1,6 @@
 // Fixed-point helpers mirroring the Livepeer contracts' MathUtils (1e6), MathUtilsV2 (1e9, Arbitrum Minter)
 // and PreciseMathUtils (1e27) libraries, with uint256 revert semantics (facts §3).
+import { AtlasError } from '../base/errors.js';
 
 /** Divisor of MathUtils: rewardCut, feeShare, quorum, quota are parts per 1e6. */
 export const PERC_DIVISOR = 1_000_000n;
@@ -14,10 +15,10 @@ export const MAX_UINT256 = 2n ** 256n - 1n;
 export type PercDivisor = typeof PERC_DIVISOR | typeof PERC_DIVISOR_V2 | typeof PRECISE_PERC_DIVISOR;
 
 /** Thrown where the contract would revert (require/assert, checked arithmetic, division by zero). */
-export class ProtocolRevertError extends Error {
+export class ProtocolRevertError extends AtlasError {
+  override name = 'ProtocolRevertError';
   constructor(message: string) {
-    super(message);
-    this.name = 'ProtocolRevertError';
+    super('unprocessable', message, { reason: 'reverts' });
   }
 }
 

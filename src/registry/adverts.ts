@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BYOC, capabilityId, idsFromBitstring, isAiCapability, MAX_CAPABILITY_ID, parseVersion } from './capabilities.js';
+import { AtlasError } from '../base/errors.js';
 
 /**
  * Capability adverts in go-livepeer terms (facts §4): what an orchestrator offers (capabilities, per-model
@@ -63,10 +64,11 @@ export interface Advert {
   tags: string[];
 }
 
-export class AdvertError extends Error {
+/** A malformed advert or profile (400). */
+export class AdvertError extends AtlasError {
+  override name = 'AdvertError';
   constructor(message: string) {
-    super(message);
-    this.name = 'AdvertError';
+    super('bad_request', message);
   }
 }
 

@@ -2,7 +2,8 @@ import { sql, type Kysely } from 'kysely';
 import { getAddress, type Address, type Hex } from 'viem';
 import { z } from 'zod';
 import type { Database } from '../store/schema.js';
-import { SignatureError, verifyStatement } from './signing.js';
+import { verifyStatement } from './signing.js';
+import { AtlasError } from '../base/errors.js';
 
 /**
  * Orchestrator cost survey. Orchestrators sign a monthly cost self-report (EIP-712, domain
@@ -51,15 +52,6 @@ export const costReportSchema = z.strictObject({
 });
 export type CostReportInput = z.infer<typeof costReportSchema>;
 
-export class CostSurveyError extends Error {
-  constructor(
-    readonly kind: 'bad_request' | 'unauthorized' | 'forbidden' | 'conflict',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'CostSurveyError';
-  }
-}
 
 /** GPU models are compared case- and space-insensitively ("RTX 4090" = "rtx4090") so buckets do not split on spelling. */
 export function normalizeGpuModel(m: string): string {
@@ -93,30 +85,25 @@ export async function submitCostReport(db: Kysely<Database>, input: CostReportIn
   const [y, m] = r.period.split('-').map(Number) as [number, number];
   const monthIndex = y * 12 + m - 1;
   const nowIndex = opts.now.getUTCFullYear() * 12 + opts.now.getUTCMonth();
-  if (monthIndex > nowIndex) throw new CostSurveyError('bad_request', `period ${r.period} is in the future`);
-  if (monthIndex < nowIndex - 12) throw new CostSurveyError('bad_request', `period ${r.period} is more than a year back`);
-  try {
-    await verifyStatement({
-      chainId: opts.chainId,
-      types: COST_REPORT_TYPES as unknown as Record<string, { name: string; type: string }[]>,
-      primaryType: 'CostReport',
-      message: costReportMessage(r),
-      signature: r.signature as Hex,
-      claimed: r.orchestrator as Address,
-    });
-  } catch (e) {
-    if (e instanceof SignatureError) throw new CostSurveyError('unauthorized', e.message);
-    throw e;
-  }
+  if (monthIndex > nowIndex) throw new AtlasError('bad_request', `period ${r.period} is in the future`);
+  if (monthIndex < nowIndex - 12) throw new AtlasError('bad_request', `period ${r.period} is more than a year back`);
+  await verifyStatement({
+    chainId: opts.chainId,
+    types: COST_REPORT_TYPES as unknown as Record<string, { name: string; type: string }[]>,
+    primaryType: 'CostReport',
+    message: costReportMessage(r),
+    signature: r.signature as Hex,
+    claimed: r.orchestrator as Address,
+  });
   const orch = r.orchestrator.toLowerCase();
   const known = await sql<{ n: number }>`select count(*)::int as n from transcoder where address = ${orch}`.execute(db);
-  if ((known.rows[0]?.n ?? 0) === 0) throw new CostSurveyError('forbidden', `${getAddress(orch)} is not a registered orchestrator`);
+  if ((known.rows[0]?.n ?? 0) === 0) throw new AtlasError('forbidden', `${getAddress(orch)} is not a registered orchestrator`);
   const ins = await sql<{ orchestrator: string }>`
     insert into cost_report (orchestrator, period, deployment, gpu_model, gpu_count, hardware_cents, power_cents, bandwidth_cents, other_cents, region, nonce, signature)
     values (${orch}, ${r.period}, ${r.deployment}, ${normalizeGpuModel(r.gpuModel)}, ${r.gpuCount}, ${String(r.hardwareCents)}::bigint, ${String(r.powerCents)}::bigint,
       ${String(r.bandwidthCents)}::bigint, ${String(r.otherCents)}::bigint, ${r.region}, ${String(r.nonce)}, ${r.signature.toLowerCase()})
     on conflict (orchestrator, period) do nothing returning orchestrator`.execute(db);
-  if (ins.rows.length === 0) throw new CostSurveyError('conflict', `${getAddress(orch)} already reported for ${r.period}`);
+  if (ins.rows.length === 0) throw new AtlasError('conflict', `${getAddress(orch)} already reported for ${r.period}`);
   return { orchestrator: orch, period: r.period };
 }
 
@@ -145,7 +132,7 @@ export interface SurveyAggregate {
  * groups only select and merge whole published buckets.
  */
 export async function surveyAggregates(db: Kysely<Database>, opts: { k: number; group: SurveyGroup; filters: SurveyFilters }): Promise<SurveyAggregate[]> {
-  if (!Number.isInteger(opts.k) || opts.k < 2) throw new CostSurveyError('bad_request', 'k must be a whole number ≥ 2');
+  if (!Number.isInteger(opts.k) || opts.k < 2) throw new AtlasError('bad_request', 'k must be a whole number ≥ 2');
   const f = opts.filters;
   const gpu = f.gpuModel === undefined ? null : normalizeGpuModel(f.gpuModel);
   const buckets = await sql<{ period: string; deployment: string; gpu_model: string; n: number; gpus: string; hw: string; pw: string; bw: string; ot: string }>`

@@ -5,6 +5,7 @@ import type { Address, Hex } from 'viem';
 import { z } from 'zod';
 import type { Database } from '../store/schema.js';
 import { verifyStatement } from './signing.js';
+import { AtlasError } from '../base/errors.js';
 
 /** Roles an address may claim. */
 export const LABEL_ROLES = ['orchestrator', 'delegator', 'delegate', 'gateway', 'spe', 'foundation', 'exchange', 'other'] as const;
@@ -62,14 +63,16 @@ export interface AddressLabel {
   signature: string;
 }
 
-/** Why a statement was refused: the API maps each to its status. */
-export class LabelRejected extends Error {
-  constructor(
-    readonly reason: 'bad_signature' | 'replay' | 'future',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'LabelRejected';
+export type LabelRejection = 'bad_signature' | 'replay' | 'future';
+
+const LABEL_CODE = { bad_signature: 'unauthorized', replay: 'conflict', future: 'bad_request' } as const;
+
+/** Why a statement was refused; nothing of it was stored. */
+export class LabelRejected extends AtlasError {
+  override name = 'LabelRejected';
+  declare readonly reason: LabelRejection;
+  constructor(reason: LabelRejection, message: string) {
+    super(LABEL_CODE[reason], message, { reason });
   }
 }
 

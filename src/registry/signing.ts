@@ -1,4 +1,5 @@
 import { getAddress, recoverTypedDataAddress, type Address, type Hex, type TypedDataDomain } from 'viem';
+import { AtlasError } from '../base/errors.js';
 
 /**
  * The EIP-712 domain of every statement Atlas accepts (self-identification, capability adverts, gateway
@@ -10,10 +11,11 @@ export function atlasDomain(chainId: number): TypedDataDomain {
   return { name: 'Livepeer Atlas', version: '1', chainId };
 }
 
-export class SignatureError extends Error {
+/** A malformed signature, or one that does not recover to the claimed signer (401). */
+export class SignatureError extends AtlasError {
+  override name = 'SignatureError';
   constructor(message: string) {
-    super(message);
-    this.name = 'SignatureError';
+    super('unauthorized', message, { reason: 'bad_signature' });
   }
 }
 

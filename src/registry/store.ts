@@ -4,18 +4,14 @@ import { advertFromJson, advertToJson, type Advert, type AdvertJson } from './ad
 import type { Candidate } from './matcher.js';
 import { requirementsFromJson, requirementsToJson, type Profile, type RequirementsJson } from './profiles.js';
 import type { Verified } from './statements.js';
+import { AtlasError } from '../base/errors.js';
 
 /** Registry persistence: every advert and profile version is kept; "current" is derived at read time. */
 
 type Db = Kysely<Database>;
 
-/** A sequence number at or below one already accepted from the same signer. */
-export class StaleStatementError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StaleStatementError';
-  }
-}
+/** A sequence number at or below one already accepted from the same signer (409). */
+const staleSeq = (message: string) => new AtlasError('conflict', message, { reason: 'stale_seq' });
 
 export interface StoredAdvert {
   id: number;
@@ -81,7 +77,7 @@ async function previousAdvert(db: Db, orchestrator: string): Promise<AdvertJson 
 
 /**
  * Stores a verified signed advert. Its seq must exceed every seq this orchestrator used before, so a
- * replayed or out-of-order statement is refused (StaleStatementError) and nothing is written.
+ * replayed or out-of-order statement is refused (409 stale_seq) and nothing is written.
  */
 export async function insertSignedAdvert(db: Db, v: Verified<Advert>, statement: string): Promise<StoredAdvert> {
   return db.transaction().execute(async (trx) => {
@@ -90,7 +86,7 @@ export async function insertSignedAdvert(db: Db, v: Verified<Advert>, statement:
     await sql`select pg_advisory_xact_lock(hashtext(${`registry-advert:${orch}`}))`.execute(trx);
     const last = await sql<{ seq: string | null }>`select max(seq)::text as seq from registry_advert where orchestrator = ${orch} and source = 'signed'`.execute(trx);
     const lastSeq = last.rows[0]?.seq;
-    if (lastSeq !== null && lastSeq !== undefined && v.seq <= BigInt(lastSeq)) throw new StaleStatementError(`seq ${v.seq} is not above ${lastSeq}, the last seq accepted from ${orch}`);
+    if (lastSeq !== null && lastSeq !== undefined && v.seq <= BigInt(lastSeq)) throw staleSeq(`seq ${v.seq} is not above ${lastSeq}, the last seq accepted from ${orch}`);
     const body = advertToJson(v.value);
     const prev = await previousAdvert(trx, orch);
     const res = await sql<AdvertRow>`
@@ -200,14 +196,14 @@ interface ProfileJson extends Omit<Profile, 'requirements'> {
   requirements: RequirementsJson;
 }
 
-/** Stores a verified profile version; seq must exceed the gateway's previous one (StaleStatementError). */
+/** Stores a verified profile version; seq must exceed the gateway's previous one (409 stale_seq). */
 export async function insertProfile(db: Db, v: Verified<Profile>, statement: string): Promise<StoredProfile> {
   return db.transaction().execute(async (trx) => {
     const gw = v.value.gateway;
     await sql`select pg_advisory_xact_lock(hashtext(${`registry-profile:${gw}`}))`.execute(trx);
     const last = await sql<{ seq: string | null }>`select max(seq)::text as seq from registry_profile where gateway = ${gw}`.execute(trx);
     const lastSeq = last.rows[0]?.seq;
-    if (lastSeq !== null && lastSeq !== undefined && v.seq <= BigInt(lastSeq)) throw new StaleStatementError(`seq ${v.seq} is not above ${lastSeq}, the last seq accepted from ${gw}`);
+    if (lastSeq !== null && lastSeq !== undefined && v.seq <= BigInt(lastSeq)) throw staleSeq(`seq ${v.seq} is not above ${lastSeq}, the last seq accepted from ${gw}`);
     const body: ProfileJson = { ...v.value, requirements: requirementsToJson(v.value.requirements) };
     const res = await sql<{ id: string }>`
       insert into registry_profile (gateway, name, seq, signature, statement, issued_at, body, expected_sessions, retired)

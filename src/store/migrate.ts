@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
+import { AtlasError } from '../base/errors.js';
 
 /** `src/store/migrations/`, found next to this module rather than via the working directory. */
 export const defaultMigrationsDir = fileURLToPath(new URL('./migrations/', import.meta.url));
@@ -14,8 +15,11 @@ export const defaultMigrationsDir = fileURLToPath(new URL('./migrations/', impor
  */
 export const MIGRATION_LOCK_KEY = 7022356884781623655n;
 
-export class MigrationError extends Error {
+export class MigrationError extends AtlasError {
   override name = 'MigrationError';
+  constructor(message: string, opts: { cause?: unknown } = {}) {
+    super('internal', message, { reason: 'migration', cause: opts.cause });
+  }
 }
 
 export interface MigrationFile {

@@ -28,6 +28,7 @@ import {
   type RawLog,
 } from './logFetcher.js';
 import { findForkPoint } from './reorg.js';
+import { AtlasError } from '../base/errors.js';
 
 /**
  * The sync engine moves raw logs from the chain into the database in block
@@ -147,8 +148,11 @@ export interface SyncResult {
 }
 
 /** Another writer moved a checkpoint under us: two indexers on one database. */
-export class CheckpointConflictError extends Error {
-  override readonly name = 'CheckpointConflictError';
+export class CheckpointConflictError extends AtlasError {
+  override name = 'CheckpointConflictError';
+  constructor(message: string) {
+    super('conflict', message, { reason: 'checkpoint_moved' });
+  }
 }
 
 const addressSchema = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'an address is 0x followed by 40 hex digits');

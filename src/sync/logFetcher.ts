@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RangeTooLargeError, RpcFatalError, toHexQuantity, type RpcClient } from '../chain/rpc.js';
+import { AtlasError } from '../base/errors.js';
 
 /**
  * Historical eth_getLogs over a block range for a set of addresses (one call
@@ -88,8 +89,11 @@ export const blockHeaderSchema = z
   );
 
 /** The node's answer for one block fetched across calls differs: a reorg or an inconsistent backend. */
-export class ChainInconsistencyError extends Error {
-  override readonly name = 'ChainInconsistencyError';
+export class ChainInconsistencyError extends AtlasError {
+  override name = 'ChainInconsistencyError';
+  constructor(message: string) {
+    super('unavailable', message, { reason: 'chain_inconsistent' });
+  }
 }
 
 export async function getBlockNumber(rpc: RpcClient): Promise<number> {

@@ -1,5 +1,6 @@
 import type { StoredBlock } from './checkpoint.js';
 import type { BlockHeader } from './logFetcher.js';
+import { AtlasError } from '../base/errors.js';
 
 /** What the node's chain says about the blocks we stored. */
 export type ForkCheck =
@@ -10,8 +11,11 @@ export type ForkCheck =
   /** Blocks after `ancestor` were replaced. */
   | { kind: 'reorg'; ancestor: StoredBlock; depth: number };
 
-export class ReorgTooDeepError extends Error {
-  override readonly name = 'ReorgTooDeepError';
+export class ReorgTooDeepError extends AtlasError {
+  override name = 'ReorgTooDeepError';
+  constructor(message: string) {
+    super('internal', message, { reason: 'reorg_too_deep' });
+  }
 }
 
 /**

@@ -55,23 +55,23 @@ function cellOf(ev: Envelope, line: number): Omit<EventCell, 'hour' | 'events'> 
   switch (ev.type) {
     case 'create_new_payment': {
       const d = paymentDataSchema.safeParse(data);
-      if (!d.success) throw new TelemetryError(400, 'invalid', issue(line, d.error));
+      if (!d.success) throw new TelemetryError('invalid', issue(line, d.error));
       const face = parseWei(d.data.faceValue);
       const prob = parseWinProb(d.data.winProb);
       const tickets = d.data.numTickets === undefined ? 1n : /^\d{1,9}$/.test(String(d.data.numTickets)) ? BigInt(String(d.data.numTickets)) : null;
-      if (face === null) throw new TelemetryError(400, 'invalid', `line ${line}: field "data.faceValue" must be wei ("123", "123 WEI") or "0.1 ETH"`);
-      if (prob === null) throw new TelemetryError(400, 'invalid', `line ${line}: field "data.winProb" must be a probability (0.0001) or an integer out of 2^256-1`);
-      if (tickets === null) throw new TelemetryError(400, 'invalid', `line ${line}: field "data.numTickets" must be a whole number`);
+      if (face === null) throw new TelemetryError('invalid', `line ${line}: field "data.faceValue" must be wei ("123", "123 WEI") or "0.1 ETH"`);
+      if (prob === null) throw new TelemetryError('invalid', `line ${line}: field "data.winProb" must be a probability (0.0001) or an integer out of 2^256-1`);
+      if (tickets === null) throw new TelemetryError('invalid', `line ${line}: field "data.numTickets" must be a whole number`);
       return { type: ev.type, subtype: '', capability: slugOr(d.data.capability), orchestrator: address(d.data.recipient) || address(d.data.orchestrator), tickets, feeWei: expectedValueWei(face, prob, tickets) };
     }
     case 'stream_trace': {
       const d = traceDataSchema.safeParse(data);
-      if (!d.success) throw new TelemetryError(400, 'invalid', issue(line, d.error));
+      if (!d.success) throw new TelemetryError('invalid', issue(line, d.error));
       return { type: ev.type, subtype: d.data.type ?? d.data.subtype ?? '', capability: slugOr(d.data.pipeline ?? d.data.capability), orchestrator: address(d.data.orchestrator_info?.address), tickets: 0n, feeWei: 0n };
     }
     case 'ai_stream_status': {
       const d = streamStatusDataSchema.safeParse(data);
-      if (!d.success) throw new TelemetryError(400, 'invalid', issue(line, d.error));
+      if (!d.success) throw new TelemetryError('invalid', issue(line, d.error));
       return { type: ev.type, subtype: '', capability: slugOr(d.data.pipeline ?? 'live-video-to-video'), orchestrator: address(d.data.orchestrator_info?.address), tickets: 0n, feeWei: 0n };
     }
     default:
@@ -87,9 +87,9 @@ export async function ingestEventLines(db: Kysely<Database>, body: string, heade
   const now = (opts.now ?? Date.now)();
   const lines = body.split('\n');
   const items = lines.filter((l) => l.trim() !== '').length;
-  if (items === 0) throw new TelemetryError(400, 'invalid', 'the body holds no event lines');
+  if (items === 0) throw new TelemetryError('invalid', 'the body holds no event lines');
   const maxItems = opts.maxItems ?? DEFAULT_MAX_ITEMS;
-  if (items > maxItems) throw new TelemetryError(413, 'batch_too_large', `batch holds ${items} events; the limit is ${maxItems} per batch`);
+  if (items > maxItems) throw new TelemetryError('batch_too_large', `batch holds ${items} events; the limit is ${maxItems} per batch`);
   const skew = opts.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
   const oldest = now - (opts.maxAgeMs ?? DEFAULT_MAX_AGE_MS);
   const rows: EventRow[] = [];
@@ -103,14 +103,14 @@ export async function ingestEventLines(db: Kysely<Database>, body: string, heade
     try {
       json = JSON.parse(text);
     } catch (e) {
-      throw new TelemetryError(400, 'invalid', `line ${line}: not valid JSON: ${(e as Error).message}`);
+      throw new TelemetryError('invalid', `line ${line}: not valid JSON: ${(e as Error).message}`);
     }
     const ev = envelopeSchema.safeParse(json);
-    if (!ev.success) throw new TelemetryError(400, 'invalid', issue(line, ev.error).replace(/unrecognized key/i, 'unknown field'));
+    if (!ev.success) throw new TelemetryError('invalid', issue(line, ev.error).replace(/unrecognized key/i, 'unknown field'));
     const e = ev.data;
-    if (e.timestamp > now + skew) throw new TelemetryError(400, 'clock_skew', `line ${line}: timestamp is in the future`);
-    if (e.timestamp < oldest) throw new TelemetryError(400, 'too_old', `line ${line}: timestamp is older than the accepted window`);
-    if (ids.has(e.id)) throw new TelemetryError(409, 'duplicate_event', `line ${line}: event id "${e.id}" appears twice in the batch`);
+    if (e.timestamp > now + skew) throw new TelemetryError('clock_skew', `line ${line}: timestamp is in the future`);
+    if (e.timestamp < oldest) throw new TelemetryError('too_old', `line ${line}: timestamp is older than the accepted window`);
+    if (ids.has(e.id)) throw new TelemetryError('duplicate_event', `line ${line}: event id "${e.id}" appears twice in the batch`);
     ids.add(e.id);
     const c = cellOf(e, line);
     const hour = hourOf(e.timestamp);
@@ -153,7 +153,7 @@ export async function ingestEventLines(db: Kysely<Database>, body: string, heade
     await write();
   } catch (e) {
     const code = (e as { code?: string }).code;
-    if (code === '23505') throw new TelemetryError(409, 'duplicate_event', `an event id of this batch was already received from ${signer}; nothing was stored`);
+    if (code === '23505') throw new TelemetryError('duplicate_event', `an event id of this batch was already received from ${signer}; nothing was stored`);
     if (code !== '23514') throw e;
     forgetDayPartitions(db);
     await write();

@@ -44,11 +44,11 @@ export async function checkEnvelope(
   st: { kind: BatchKind; gateway: string; nonce: string; sentAt: number; count: number; contentHash: Hex; signature: string },
 ): Promise<Address> {
   const maxItems = opts.maxItems ?? DEFAULT_MAX_ITEMS;
-  if (st.count > maxItems) throw new TelemetryError(413, 'batch_too_large', `batch holds ${st.count} items; the limit is ${maxItems} per batch`);
+  if (st.count > maxItems) throw new TelemetryError('batch_too_large', `batch holds ${st.count} items; the limit is ${maxItems} per batch`);
   const now = (opts.now ?? Date.now)();
   const skew = opts.maxSkewMs ?? DEFAULT_MAX_SKEW_MS;
   if (Math.abs(st.sentAt - now) > skew) {
-    throw new TelemetryError(400, 'clock_skew', `sentAt ${new Date(st.sentAt).toISOString()} is ${Math.round((st.sentAt - now) / 1000)} s from the server clock; at most ±${skew / 1000} s is accepted`);
+    throw new TelemetryError('clock_skew', `sentAt ${new Date(st.sentAt).toISOString()} is ${Math.round((st.sentAt - now) / 1000)} s from the server clock; at most ±${skew / 1000} s is accepted`);
   }
   let signer: Address;
   try {
@@ -61,11 +61,11 @@ export async function checkEnvelope(
       claimed: getAddress(st.gateway),
     });
   } catch (e) {
-    if (e instanceof SignatureError) throw new TelemetryError(401, 'bad_signature', e.message);
+    if (e instanceof SignatureError) throw new TelemetryError('bad_signature', e.message);
     throw e;
   }
   if (!(await isAuthorizedGateway(db, signer, opts.allowList))) {
-    throw new TelemetryError(403, 'unknown_gateway', `${signer} is neither a gateway on chain (no TicketBroker deposit or reserve) nor on the telemetry allow-list`);
+    throw new TelemetryError('unknown_gateway', `${signer} is neither a gateway on chain (no TicketBroker deposit or reserve) nor on the telemetry allow-list`);
   }
   return signer;
 }
@@ -77,12 +77,12 @@ export function toRows(gateway: string, batch: ReportBatch, now: number, opts: I
   const seen = new Set<string>();
   const g = gateway.toLowerCase();
   return batch.reports.map((r, i) => {
-    if (r.finishedAt > now + skew) throw new TelemetryError(400, 'clock_skew', `reports[${i}].finishedAt is in the future (${new Date(r.finishedAt).toISOString()})`);
-    if (r.finishedAt < oldest) throw new TelemetryError(400, 'too_old', `reports[${i}].finishedAt is older than the accepted ${Math.round((opts.maxAgeMs ?? DEFAULT_MAX_AGE_MS) / 86_400_000)} days`);
-    if (seen.has(r.jobId)) throw new TelemetryError(409, 'duplicate_job', `reports[${i}].jobId "${r.jobId}" appears twice in the batch`);
+    if (r.finishedAt > now + skew) throw new TelemetryError('clock_skew', `reports[${i}].finishedAt is in the future (${new Date(r.finishedAt).toISOString()})`);
+    if (r.finishedAt < oldest) throw new TelemetryError('too_old', `reports[${i}].finishedAt is older than the accepted ${Math.round((opts.maxAgeMs ?? DEFAULT_MAX_AGE_MS) / 86_400_000)} days`);
+    if (seen.has(r.jobId)) throw new TelemetryError('duplicate_job', `reports[${i}].jobId "${r.jobId}" appears twice in the batch`);
     seen.add(r.jobId);
     const capability = capabilitySlug(r.capability);
-    if (capability === null) throw new TelemetryError(400, 'invalid', `reports[${i}].capability "${r.capability}" is not a known capability id or a slug`);
+    if (capability === null) throw new TelemetryError('invalid', `reports[${i}].capability "${r.capability}" is not a known capability id or a slug`);
     return {
       gateway: g,
       jobId: r.jobId,
@@ -114,7 +114,7 @@ export async function claimNonce(trx: Kysely<Database>, row: { gateway: string; 
     insert into telemetry_batch (gateway, nonce, batch_hash, kind, sent_at, items)
     values (${row.gateway}, ${row.nonce}::numeric, ${row.hash}, ${row.kind}, to_timestamp(${row.sentAt}::float8 / 1000.0), ${row.items})
     on conflict (gateway, nonce) do nothing returning gateway`.execute(trx);
-  if (res.rows.length === 0) throw new TelemetryError(409, 'replay', `batch nonce ${row.nonce} of ${getAddress(row.gateway)} was already accepted; use a new nonce per batch`);
+  if (res.rows.length === 0) throw new TelemetryError('replay', `batch nonce ${row.nonce} of ${getAddress(row.gateway)} was already accepted; use a new nonce per batch`);
 }
 
 /**
@@ -140,7 +140,7 @@ export async function ingestReportBatch(db: Kysely<Database>, batch: ReportBatch
   try {
     await write();
   } catch (e) {
-    if (pgCode(e) === '23505') throw new TelemetryError(409, 'duplicate_job', `a job id of this batch was already reported by ${signer}; nothing was stored`);
+    if (pgCode(e) === '23505') throw new TelemetryError('duplicate_job', `a job id of this batch was already reported by ${signer}; nothing was stored`);
     // 23514: no partition for a day (another process's retention dropped it after we cached it): recreate once.
     if (pgCode(e) !== '23514') throw e;
     forgetDayPartitions(db);

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type { Context } from 'hono';
 import type { AppOptions } from '../app.js';
 import type { ApiData } from '../data.js';
-import { ApiError, validationError } from '../errors.js';
+import { AtlasError, validationError } from '../errors.js';
 import type { RouteDef } from '../rest.js';
 import { economicsRoutes } from '../routes/economics.js';
 
@@ -70,7 +70,7 @@ async function run(path: string, data: ApiData, query: Args, params: Args = {}):
     if (out instanceof Response) throw new Error(`${path} answered a raw response`);
     return out;
   } catch (e) {
-    if (e instanceof ApiError) throw new GraphQLError(e.message, { extensions: { code: e.code, status: e.status } });
+    if (e instanceof AtlasError) throw new GraphQLError(e.message, { extensions: { code: e.code, status: e.status } });
     throw e;
   }
 }

@@ -1,6 +1,7 @@
 import { GraphQLError, GraphQLScalarType, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValueNode } from 'graphql';
 import { createSchema } from 'graphql-yoga';
 import { sql, type RawBuilder } from 'kysely';
+import { AtlasError } from '../../base/errors.js';
 import type { ApiData, Snapshot } from '../data.js';
 import { formatUnits, parseUnits } from '../format.js';
 import { treasuryQueryResolvers, treasuryQuerySdl, treasurySdl } from '../routes/treasuryGraphql.js';
@@ -174,14 +175,6 @@ ${pollQuerySdl}
 `;
 }
 
-/**
- * A client mistake found while resolving (bad filter, unsupported argument). Its message reaches the client;
- * any other error is masked. A class of our own rather than GraphQLError, because `graphql` can be loaded
- * twice (ESM and CJS builds) and instanceof across the two fails.
- */
-export class QueryError extends Error {
-  override readonly name = 'QueryError';
-}
 
 // ------------------------------------------------------------------ SQL compilation
 
@@ -189,7 +182,7 @@ const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
 function sqlValue(kind: ScalarKind | 'ref', v: unknown, field: string, decimals = 18): string | number | boolean {
   if (kind === 'bool') {
-    if (typeof v !== 'boolean') throw new QueryError(`where.${field}: expected a boolean`);
+    if (typeof v !== 'boolean') throw new AtlasError('bad_request', `where.${field}: expected a boolean`);
     return v;
   }
   const s = String(v);
@@ -197,11 +190,11 @@ function sqlValue(kind: ScalarKind | 'ref', v: unknown, field: string, decimals 
     try {
       return decimals === 0 ? String(s) : parseUnits(s, decimals).toString();
     } catch {
-      throw new QueryError(`where.${field}: not a decimal number`);
+      throw new AtlasError('bad_request', `where.${field}: not a decimal number`);
     }
   }
   if (kind === 'bigint' || kind === 'int') {
-    if (!/^-?\d{1,80}$/.test(s)) throw new QueryError(`where.${field}: not an integer`);
+    if (!/^-?\d{1,80}$/.test(s)) throw new AtlasError('bad_request', `where.${field}: not an integer`);
     return s;
   }
   return ADDRESS.test(s) ? s.toLowerCase() : s;
@@ -209,7 +202,7 @@ function sqlValue(kind: ScalarKind | 'ref', v: unknown, field: string, decimals 
 
 function colOf(name: string, f: Field): string {
   if (f.kind === 'ref') return f.col;
-  if (f.kind === 'list' || f.kind === 'computed') throw new QueryError(`${name} cannot be filtered or sorted`);
+  if (f.kind === 'list' || f.kind === 'computed') throw new AtlasError('bad_request', `${name} cannot be filtered or sorted`);
   return f.col ?? name;
 }
 
@@ -222,7 +215,7 @@ function compileWhere(e: EntityDef, where: Row | undefined | null): RawBuilder<u
     let op: Op = '';
     if (!(key in e.fields)) {
       const hit = FILTER_OPS.find((o) => key.endsWith(o) && key.slice(0, -o.length) in e.fields);
-      if (!hit) throw new QueryError(`unknown filter ${key} on ${e.name}`);
+      if (!hit) throw new AtlasError('bad_request', `unknown filter ${key} on ${e.name}`);
       op = hit;
       name = key.slice(0, -hit.length);
     }
@@ -235,8 +228,8 @@ function compileWhere(e: EntityDef, where: Row | undefined | null): RawBuilder<u
       continue;
     }
     if (op === '_in' || op === '_not_in') {
-      if (!Array.isArray(value)) throw new QueryError(`${key}: expected a list`);
-      if (value.length > 1000) throw new QueryError(`${key}: at most 1000 values`);
+      if (!Array.isArray(value)) throw new AtlasError('bad_request', `${key}: expected a list`);
+      if (value.length > 1000) throw new AtlasError('bad_request', `${key}: at most 1000 values`);
       if (value.length === 0) {
         conds.push(op === '_in' ? sql`false` : sql`true`);
         continue;
@@ -295,7 +288,7 @@ interface ListArgs {
 
 function checkBlockArg(args: { block?: Row | null }): void {
   if (args.block && Object.values(args.block).some((v) => v !== null && v !== undefined)) {
-    throw new QueryError('time-travel queries (block: {...}) are not supported by Atlas; omit the block argument for the latest indexed state');
+    throw new AtlasError('bad_request', 'time-travel queries (block: {...}) are not supported by Atlas; omit the block argument for the latest indexed state');
   }
 }
 
@@ -303,15 +296,15 @@ async function listQuery(ctx: GraphQLContext, e: EntityDef, args: ListArgs, extr
   checkBlockArg(args);
   const first = args.first ?? 100;
   const skip = args.skip ?? 0;
-  if (first < 0 || first > MAX_FIRST) throw new QueryError(`first must be between 0 and ${MAX_FIRST}`);
-  if (skip < 0 || skip > MAX_SKIP) throw new QueryError(`skip must be between 0 and ${MAX_SKIP}`);
+  if (first < 0 || first > MAX_FIRST) throw new AtlasError('bad_request', `first must be between 0 and ${MAX_FIRST}`);
+  if (skip < 0 || skip > MAX_SKIP) throw new AtlasError('bad_request', `skip must be between 0 and ${MAX_SKIP}`);
   if (first === 0) return [];
   const conds = [...compileWhere(e, args.where), ...extra];
   const dir = args.orderDirection === 'desc' ? sql`desc` : sql`asc`;
   let sortCols = e.defaultSort;
   if (args.orderBy) {
     const f = e.fields[args.orderBy];
-    if (!f) throw new QueryError(`cannot order ${e.name} by ${args.orderBy}`);
+    if (!f) throw new AtlasError('bad_request', `cannot order ${e.name} by ${args.orderBy}`);
     sortCols = f.kind !== 'ref' && f.kind !== 'list' && f.kind !== 'computed' && f.sortCols ? f.sortCols : [colOf(args.orderBy, f)];
   }
   // The id breaks ties so skip-based pages never repeat or drop rows.

@@ -8,9 +8,9 @@ import { incomeItems, latestRound, rankByKeptUsd, sumIncome, type IncomeCell, ty
 import { annualize, revenueByRound, roundSeconds, roundTotals, stakingFeed, unbondingPeriod } from '../../analytics/revenueToLpt.js';
 import { readSeries } from '../../prices/csv.js';
 import { formatUsd, loadPriceBook, weiPerLpt, type Price } from '../../prices/lookup.js';
-import { COST_REPORT_TYPES, costReportSchema, CostSurveyError, DEPLOYMENTS, submitCostReport, surveyAggregates, surveyK } from '../../registry/costSurvey.js';
+import { COST_REPORT_TYPES, costReportSchema, DEPLOYMENTS, submitCostReport, surveyAggregates, surveyK } from '../../registry/costSurvey.js';
 import type { Database } from '../../store/schema.js';
-import { ApiError } from '../errors.js';
+import { AtlasError } from '../errors.js';
 import { amountSchema, eth, formatUnits, lpt } from '../format.js';
 import { route, type RouteDef } from '../rest.js';
 import { addressParam, boolParam, intParam, limitParam, roundParam } from '../schemas.js';
@@ -37,8 +37,8 @@ async function chainId(db: Kysely<Database>): Promise<number> {
 async function roundRange(db: Kysely<Database>, q: { fromRound?: number; toRound?: number }, defaultSpan: number): Promise<{ from: number; to: number }> {
   const to = q.toRound ?? (await latestRound(db));
   const from = q.fromRound ?? Math.max(0, to - defaultSpan + 1);
-  if (from > to) throw new ApiError(400, 'bad_request', `fromRound ${from} is after toRound ${to}`);
-  if (to - from > 5_000) throw new ApiError(400, 'bad_request', 'a range covers at most 5,000 rounds');
+  if (from > to) throw new AtlasError('bad_request', `fromRound ${from} is after toRound ${to}`);
+  if (to - from > 5_000) throw new AtlasError('bad_request', 'a range covers at most 5,000 rounds');
   return { from, to };
 }
 
@@ -157,7 +157,7 @@ export const economicsRoutes: RouteDef[] = [
     cache: 'none',
     handler: async ({ params, query, data }) => {
       const pts = await readSeries(data.db, params.series, query.fromTime ?? 0, query.toTime ?? TIME_MAX);
-      if (pts.length === 0) throw new ApiError(404, 'not_found', `no points of series ${params.series} in that range`);
+      if (pts.length === 0) throw new AtlasError('not_found', `no points of series ${params.series} in that range`);
       return { series: params.series, points: pts.map((p) => ({ time: p.time, value: p.value, unit: p.unit })) };
     },
   }),
@@ -236,16 +236,8 @@ export const economicsRoutes: RouteDef[] = [
     maxAge: 0,
     errors: [401, 403, 409, 413, 415],
     handler: async ({ body, data }) => {
-      try {
-        const r = await submitCostReport(data.db, body as z.infer<typeof costReportSchema>, { chainId: await chainId(data.db), now: new Date() });
-        return { accepted: true, ...r };
-      } catch (e) {
-        if (e instanceof CostSurveyError) {
-          const status = { bad_request: 400, unauthorized: 401, forbidden: 403, conflict: 409 }[e.kind] as 400 | 401 | 403 | 409;
-          throw new ApiError(status, e.kind, e.message);
-        }
-        throw e;
-      }
+      const r = await submitCostReport(data.db, body as z.infer<typeof costReportSchema>, { chainId: await chainId(data.db), now: new Date() });
+      return { accepted: true, ...r };
     },
   }),
   route({
@@ -361,7 +353,7 @@ export const economicsRoutes: RouteDef[] = [
       const to = await latestRound(data.db);
       const rounds = await roundTotals(data.db, Math.max(0, to - 29), to);
       const feed = stakingFeed(rounds, await unbondingPeriod(data.db));
-      if (!feed) throw new ApiError(404, 'not_found', 'no round indexed yet');
+      if (!feed) throw new AtlasError('not_found', 'no round indexed yet');
       return {
         schema: 'atlas.staking/1' as const,
         asset: 'LPT' as const,

@@ -7,7 +7,7 @@ import { actionOutflow, decodeAction, type TreasuryAction } from '../../analytic
 import { loadBlockTimes, loadContractInfo, loadParamChanges, loadQuota } from '../../analytics/treasuryQueries.js';
 import { simulatorNetwork } from '../../chain/networks.js';
 import type { ApiData, ProposalData, Snapshot, VoteData } from '../data.js';
-import { ApiError } from '../errors.js';
+import { AtlasError } from '../errors.js';
 import { amountSchema, lpt } from '../format.js';
 import { route, toCsv, type RouteDef } from '../rest.js';
 import { addressParam } from '../schemas.js';
@@ -403,7 +403,7 @@ export const governanceRoutes: RouteDef[] = [
     handler: async ({ params, data }) => {
       const ctx = await context(data);
       const p = ctx.snap.proposalsById.get(params.id);
-      if (!p) throw new ApiError(404, 'not_found', `no proposal with id ${params.id}`);
+      if (!p) throw new AtlasError('not_found', `no proposal with id ${params.id}`);
       const times = await loadBlockTimes(data.db, proposalBlocks([p]));
       return { proposal: govProposalJson(p, ctx, times), votes: votesJson(p, await data.votes(p.id), ctx) };
     },
@@ -421,7 +421,7 @@ export const governanceRoutes: RouteDef[] = [
     handler: async ({ params, query, data }) => {
       const ctx = await context(data);
       const p = ctx.snap.proposalsById.get(params.id);
-      if (!p) throw new ApiError(404, 'not_found', `no proposal with id ${params.id}`);
+      if (!p) throw new AtlasError('not_found', `no proposal with id ${params.id}`);
       const rows = votesJson(p, await data.votes(p.id), ctx);
       return query.format === 'csv' ? csvResponse(voteCsv(rows), `votes-${p.id.slice(0, 12)}.csv`) : { data: rows };
     },

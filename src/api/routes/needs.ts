@@ -10,7 +10,7 @@ import { NeedsFormatError, parseReportDir } from '../../needs/parser.js';
 import { compareImports, listImports, loadImport, type NeedsImport } from '../../needs/store.js';
 import type { Database } from '../../store/schema.js';
 import { atlasSchema, questionSchema, summarySchema, importSchema, scenarioSchema, roleSchema, mapSchema, coverageSchema, landingSchema, compareSchema } from '../../needs/apiSchemas.js';
-import { ApiError } from '../errors.js';
+import { AtlasError } from '../errors.js';
 import { route, type RouteDef } from '../rest.js';
 import { intParam } from '../schemas.js';
 
@@ -40,7 +40,7 @@ function reportFromDir(): { import: NeedsImport; report: NeedsReport } | null {
   try {
     report = parseReportDir(dir);
   } catch (e) {
-    if (e instanceof NeedsFormatError) throw new ApiError(503, 'unavailable', `ATLAS_NEEDS_DIR holds a report that does not follow the format:\n${e.message}`);
+    if (e instanceof NeedsFormatError) throw new AtlasError('unavailable', `ATLAS_NEEDS_DIR holds a report that does not follow the format:\n${e.message}`);
     throw e;
   }
   const c = reportCounts(report);
@@ -55,10 +55,10 @@ function reportFromDir(): { import: NeedsImport; report: NeedsReport } | null {
 async function loadOr404(db: Kysely<Database>, version: number | undefined): Promise<{ import: NeedsImport; report: NeedsReport }> {
   const found = await loadImport(db, version);
   if (found) return found;
-  if (version !== undefined) throw new ApiError(404, 'not_found', `no imported data-needs report version ${version}`);
+  if (version !== undefined) throw new AtlasError('not_found', `no imported data-needs report version ${version}`);
   const fromDir = reportFromDir();
   if (fromDir) return fromDir;
-  throw new ApiError(404, 'not_found', 'no data-needs report has been imported yet: run `atlas needs import <report dir>`');
+  throw new AtlasError('not_found', 'no data-needs report has been imported yet: run `atlas needs import <report dir>`');
 }
 
 /** Report and mapping joined with coverage, for one version. */
@@ -160,7 +160,7 @@ export const needsRoutes: RouteDef[] = [
     handler: async ({ params, query, data }) => {
       const m = await mapped(data.db, query.version);
       const role = m.report.roles.find((r) => r.id === params.role);
-      if (!role) throw new ApiError(404, 'not_found', `no role "${params.role}" in the report (roles: ${m.report.roles.map((r) => r.id).join(', ')})`);
+      if (!role) throw new AtlasError('not_found', `no role "${params.role}" in the report (roles: ${m.report.roles.map((r) => r.id).join(', ')})`);
       const items = role.scenarios.flatMap((s) => s.questions.map((q) => ({ s, q, c: m.byId.get(q.id)! })));
       const answered = items.filter((i) => i.c.status === 'answered' && i.c.entry?.status === 'answered');
       const planned = new Map<number, { questionId: string; text: string; needs: string }[]>();
@@ -201,7 +201,7 @@ export const needsRoutes: RouteDef[] = [
     cache: 'none',
     errors: [404],
     handler: async ({ query, data }) => {
-      for (const v of [query.from, query.to]) if (!(await loadImport(data.db, v))) throw new ApiError(404, 'not_found', `no imported data-needs report version ${v}`);
+      for (const v of [query.from, query.to]) if (!(await loadImport(data.db, v))) throw new AtlasError('not_found', `no imported data-needs report version ${v}`);
       return compareImports(data.db, query.from, query.to);
     },
   }),

@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import { hexToString, isHex } from 'viem';
-import { ApiError } from '../errors.js';
+import { AtlasError } from '../errors.js';
 import { amountSchema, lpt } from '../format.js';
 import { route, type RouteDef } from '../rest.js';
 import { addressParam } from '../schemas.js';
@@ -156,7 +156,7 @@ export const pollRoutes: RouteDef[] = [
     errors: [404],
     handler: async ({ params, data }) => {
       const [poll] = await loadPolls(data.db, params.address);
-      if (!poll) throw new ApiError(404, 'not_found', `no poll at ${params.address}`);
+      if (!poll) throw new AtlasError('not_found', `no poll at ${params.address}`);
       return { poll, votes: await loadPollVotes(data.db, params.address) };
     },
   }),

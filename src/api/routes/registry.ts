@@ -7,7 +7,7 @@ import { AdvertError, advertFromOrchestratorInfo, advertToJson, priceNumber, typ
 import { CAPABILITIES, capabilityName } from '../../registry/capabilities.js';
 import { match, prepareCandidates, type CandidateSet, type Match, type PreparedCandidate } from '../../registry/matcher.js';
 import { parseRequirements, requirementsToJson, type Requirements } from '../../registry/profiles.js';
-import { SignatureError, verifySignedAdvert, verifySignedProfile } from '../../registry/statements.js';
+import { verifySignedAdvert, verifySignedProfile } from '../../registry/statements.js';
 import {
   advertHistory,
   currentAdverts,
@@ -20,7 +20,6 @@ import {
   profileVersions,
   advertVersions,
   requoteStats,
-  StaleStatementError,
   type StoredAdvert,
   type StoredProfile,
 } from '../../registry/store.js';
@@ -28,7 +27,7 @@ import { marketReport, supplyDemand, supplyDemandSeries, tagOf, type PriceStats,
 import { observedDemand, observedDemandByDay, telemetryFor } from '../../registry/telemetrySource.js';
 import type { Database } from '../../store/schema.js';
 import type { Kysely } from 'kysely';
-import { ApiError } from '../errors.js';
+import { AtlasError } from '../errors.js';
 import { lpt } from '../format.js';
 import { route, type RouteDef } from '../rest.js';
 import { addressParam, boolParam, intParam, tokenAmountParam } from '../schemas.js';
@@ -42,14 +41,6 @@ async function statementChainId(db: Kysely<Database>): Promise<number> {
   const v = r.rows[0]?.value;
   const name = v === undefined ? null : ((typeof v === 'string' ? JSON.parse(v) : v) as { name?: string }).name;
   return name === 'arbitrum-one' ? 42161 : 31337;
-}
-
-/** Registry errors → HTTP: bad input 400, bad signature 401, replayed or stale seq 409. */
-function asApiError(e: unknown): never {
-  if (e instanceof AdvertError) throw new ApiError(400, 'bad_request', e.message);
-  if (e instanceof SignatureError) throw new ApiError(401, 'unauthorized', e.message);
-  if (e instanceof StaleStatementError) throw new ApiError(409, 'conflict', e.message);
-  throw e;
 }
 
 // ------------------------------------------------------------------ schemas
@@ -328,13 +319,9 @@ export const registryRoutes: RouteDef[] = [
     errors: [401, 409],
     maxAge: 0,
     handler: async ({ body, data }) => {
-      try {
-        const v = await verifySignedAdvert(body, await statementChainId(data.db), nowS());
-        const stored = await insertSignedAdvert(data.db, v, (body as { advert: string }).advert);
-        return { accepted: true, advert: storedJson(stored) };
-      } catch (e) {
-        asApiError(e);
-      }
+      const v = await verifySignedAdvert(body, await statementChainId(data.db), nowS());
+      const stored = await insertSignedAdvert(data.db, v, (body as { advert: string }).advert);
+      return { accepted: true, advert: storedJson(stored) };
     },
   }),
   route({
@@ -355,7 +342,7 @@ export const registryRoutes: RouteDef[] = [
     handler: async ({ body, data }) => {
       const b = body as { observedAt?: number; orchestrators: unknown[] };
       const observedAt = b.observedAt ?? nowS();
-      if (observedAt > nowS() + 600) throw new ApiError(400, 'bad_request', 'observedAt is in the future');
+      if (observedAt > nowS() + 600) throw new AtlasError('bad_request', 'observedAt is in the future');
       const adverts: Advert[] = [];
       const seen = new Set<string>();
       b.orchestrators.forEach((o, i) => {
@@ -365,7 +352,7 @@ export const registryRoutes: RouteDef[] = [
           seen.add(a.orchestrator);
           adverts.push(a);
         } catch (e) {
-          if (e instanceof AdvertError) throw new ApiError(400, 'bad_request', `orchestrators[${i}]: ${e.message}`);
+          if (e instanceof AdvertError) throw new AdvertError(`orchestrators[${i}]: ${e.message}`);
           throw e;
         }
       });
@@ -385,14 +372,9 @@ export const registryRoutes: RouteDef[] = [
     cache: 'none',
     handler: async ({ query, data }) => {
       let list = await currentAdverts(data.db);
-      if (query.model !== undefined && query.capability === undefined) throw new ApiError(400, 'bad_request', 'query parameter "model" needs "capability"');
+      if (query.model !== undefined && query.capability === undefined) throw new AtlasError('bad_request', 'query parameter "model" needs "capability"');
       if (query.capability !== undefined) {
-        let r: Requirements;
-        try {
-          r = parseRequirements({ capability: query.capability, model: query.model ?? null });
-        } catch (e) {
-          asApiError(e);
-        }
+        const r: Requirements = parseRequirements({ capability: query.capability, model: query.model ?? null });
         list = list.filter((a) => a.advert.capabilities.includes(r.capability) && (r.model === null || a.advert.models.some((m) => m.capability === r.capability && m.model === r.model)));
       }
       return { data: list.map(storedJson) };
@@ -414,7 +396,7 @@ export const registryRoutes: RouteDef[] = [
     cache: 'none',
     handler: async ({ params, query, data }) => {
       const history = await advertHistory(data.db, params.address, query.limit);
-      if (history.length === 0) throw new ApiError(404, 'not_found', `no advert from ${params.address}`);
+      if (history.length === 0) throw new AtlasError('not_found', `no advert from ${params.address}`);
       const s = (await requoteStats(data.db, nowS() - query.days * DAY)).find((x) => x.orchestrator === params.address);
       return {
         orchestrator: params.address,
@@ -447,13 +429,9 @@ export const registryRoutes: RouteDef[] = [
     errors: [401, 409],
     maxAge: 0,
     handler: async ({ body, data }) => {
-      try {
-        const v = await verifySignedProfile(body, await statementChainId(data.db), nowS());
-        const s = await insertProfile(data.db, v, (body as { profile: string }).profile);
-        return { accepted: true, profile: profileJson(s) };
-      } catch (e) {
-        asApiError(e);
-      }
+      const v = await verifySignedProfile(body, await statementChainId(data.db), nowS());
+      const s = await insertProfile(data.db, v, (body as { profile: string }).profile);
+      return { accepted: true, profile: profileJson(s) };
     },
   }),
   route({
@@ -481,18 +459,13 @@ export const registryRoutes: RouteDef[] = [
     handler: async ({ query, data }) => {
       if (query.profile !== undefined) {
         const others = Object.keys(query).filter((k) => !['profile', 'telemetryDays', 'excludedLimit'].includes(k) && query[k as keyof typeof query] !== undefined);
-        if (others.length) throw new ApiError(400, 'bad_request', `query parameter "profile" cannot be combined with ${others.map((k) => `"${k}"`).join(', ')}`);
+        if (others.length) throw new AtlasError('bad_request', `query parameter "profile" cannot be combined with ${others.map((k) => `"${k}"`).join(', ')}`);
         const [gateway, name] = query.profile.split(':') as [string, string];
         const p = await profileByName(data.db, gateway.toLowerCase(), name);
-        if (!p || p.retired) throw new ApiError(404, 'not_found', `no current profile "${name}" from ${gateway.toLowerCase()}`);
+        if (!p || p.retired) throw new AtlasError('not_found', `no current profile "${name}" from ${gateway.toLowerCase()}`);
         return runMatch(data.db, p.profile.requirements, query.telemetryDays, query.excludedLimit, { gateway: p.profile.gateway, name: p.profile.name });
       }
-      let r: Requirements;
-      try {
-        r = requirementsFromQuery(query);
-      } catch (e) {
-        asApiError(e);
-      }
+      const r = requirementsFromQuery(query);
       return runMatch(data.db, r, query.telemetryDays, query.excludedLimit, null);
     },
   }),

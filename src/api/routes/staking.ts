@@ -29,10 +29,10 @@ import {
   type StakingRound,
 } from '../../analytics/stakingQueries.js';
 import { annualize, delegatorWindowEarnings, factorsAt, perLptRate, poolReturn, trailingWindow } from '../../analytics/yields.js';
-import { LABEL_MAX_BODY_BYTES, LABEL_ROLES, LABEL_TYPES, LabelRejected, labelChainId, labelHistory, labelStatementSchema, labelsFor, listLabels, submitLabel, type AddressLabel } from '../../registry/labels.js';
+import { LABEL_MAX_BODY_BYTES, LABEL_ROLES, LABEL_TYPES, labelChainId, labelHistory, labelStatementSchema, labelsFor, listLabels, submitLabel, type AddressLabel } from '../../registry/labels.js';
 import { atlasDomain } from '../../registry/signing.js';
 import type { ApiData, OrchestratorData, Snapshot } from '../data.js';
-import { ApiError } from '../errors.js';
+import { AtlasError } from '../errors.js';
 import { amountSchema, eth, formatUnits, lpt } from '../format.js';
 import { eventPageJson, route, toCsv, type RouteDef } from '../rest.js';
 import { cachedPriceBook } from '../../prices/usd.js';
@@ -209,7 +209,7 @@ const eventsQuery = z.strictObject({
 const eventCursor = (cursor: string | undefined): [bigint, number] | null => {
   if (!cursor) return null;
   const [b, l] = decodeCursor(cursor, 2);
-  if (typeof b !== 'bigint' || typeof l !== 'number') throw new ApiError(400, 'bad_request', 'query parameter "cursor": malformed');
+  if (typeof b !== 'bigint' || typeof l !== 'number') throw new AtlasError('bad_request', 'query parameter "cursor": malformed');
   return [b, l];
 };
 
@@ -276,7 +276,7 @@ export const stakingRoutes: RouteDef[] = [
     maxAge: 10,
     handler: async ({ params, query, data }) => {
       const [d] = await loadDelegators(data.db, { address: params.address });
-      if (!d) throw new ApiError(404, 'not_found', `${params.address} has never bonded`);
+      if (!d) throw new AtlasError('not_found', `${params.address} has never bonded`);
       const claims = await loadClaims(data.db, params.address);
       const rounds = await loadRounds(data.db);
       const delegate = d.delegate === '0x0000000000000000000000000000000000000000' ? null : d.delegate;
@@ -351,9 +351,9 @@ export const stakingRoutes: RouteDef[] = [
     handler: async ({ params, query, data }) => {
       const snap = await data.snapshot();
       const o = snap.orchestratorsByAddress.get(params.address);
-      if (!o) throw new ApiError(404, 'not_found', `no orchestrator with address ${params.address}`);
+      if (!o) throw new AtlasError('not_found', `no orchestrator with address ${params.address}`);
       const { rounds, params: minter, chain } = await issuanceInputs(data);
-      if (!chain) throw new ApiError(409, 'conflict', 'no initialized round with bonded stake yet: nothing to forecast from');
+      if (!chain) throw new AtlasError('conflict', 'no initialized round with bonded stake yet: nothing to forecast from');
       const pools = (await loadPools(data.db, [o.address])).get(o.address) ?? [];
       const w = trailingWindow(rounds, 30)!;
       const feeByRound = new Map(pools.map((p) => [p.round, p.fees]));
@@ -515,7 +515,7 @@ export const stakingRoutes: RouteDef[] = [
     handler: async ({ params, data }) => {
       const ctx = await riskCtx(data);
       const o = ctx.snap.orchestratorsByAddress.get(params.address);
-      if (!o) throw new ApiError(404, 'not_found', `no orchestrator with address ${params.address}`);
+      if (!o) throw new AtlasError('not_found', `no orchestrator with address ${params.address}`);
       const r = riskOf(ctx, o);
       const gws = await loadFeesByGateway(data.db, o.address);
       const dels = ctx.stakes.get(o.address) ?? [];
@@ -574,7 +574,7 @@ export const stakingRoutes: RouteDef[] = [
     maxAge: 10,
     handler: async ({ query, data }) => {
       const { rounds, chain } = await issuanceInputs(data);
-      if (!chain) throw new ApiError(409, 'conflict', 'no initialized round with bonded stake yet: nothing to rank on');
+      if (!chain) throw new AtlasError('conflict', 'no initialized round with bonded stake yet: nothing to rank on');
       const ctx = await riskCtx(data);
       const voting = await loadVoting(data.db);
       const w = trailingWindow(rounds, 30)!;
@@ -635,7 +635,7 @@ export const stakingRoutes: RouteDef[] = [
     csv: true,
     maxAge: 5,
     handler: async ({ query, data }) => {
-      if (query.fromRound !== undefined && query.toRound !== undefined && query.fromRound > query.toRound) throw new ApiError(400, 'bad_request', 'query parameter "fromRound" must not be after "toRound"');
+      if (query.fromRound !== undefined && query.toRound !== undefined && query.fromRound > query.toRound) throw new AtlasError('bad_request', 'query parameter "fromRound" must not be after "toRound"');
       const filter = {
         names: query.type ? query.type.split(',') : [...STAKING_EVENTS],
         address: query.address,
@@ -699,7 +699,7 @@ export const stakingRoutes: RouteDef[] = [
       const cur = snap.current ? Number(snap.current.round) : 0;
       const to = query.toRound ?? cur;
       const from = query.fromRound ?? Math.max(0, to - 30);
-      if (from > to) throw new ApiError(400, 'bad_request', 'query parameter "fromRound" must not be after "toRound"');
+      if (from > to) throw new AtlasError('bad_request', 'query parameter "fromRound" must not be after "toRound"');
       const flows = stakeFlows(await loadStakeMoves(data.db, BigInt(from), BigInt(to)));
       const labels = await labelsFor(data.db, flows.map((f) => f.orchestrator));
       return { fromRound: from, toRound: to, data: flows.map((f) => ({ orchestrator: f.orchestrator, label: labelJson(labels.get(f.orchestrator)), inflow: lpt(f.inflow), outflow: lpt(f.outflow), net: lpt(f.net) })) };
@@ -723,7 +723,7 @@ export const stakingRoutes: RouteDef[] = [
     maxAge: 10,
     handler: async ({ params, query, data }) => {
       const snap = await data.snapshot();
-      if (!snap.orchestratorsByAddress.has(params.address)) throw new ApiError(404, 'not_found', `no orchestrator with address ${params.address}`);
+      if (!snap.orchestratorsByAddress.has(params.address)) throw new AtlasError('not_found', `no orchestrator with address ${params.address}`);
       const voting = await loadVoting(data.db);
       const summary = delegateVoting(params.address, voting.proposals, voting.votes);
       const SUPPORT = ['against', 'for', 'abstain'] as const;
@@ -798,21 +798,12 @@ export const stakingRoutes: RouteDef[] = [
     body: labelStatementSchema,
     maxBodyBytes: LABEL_MAX_BODY_BYTES,
     response: z.object({ label: labelSchema.nullable(), revoked: z.boolean() }),
-    errors: [403, 409, 413, 415],
+    errors: [401, 409, 413, 415],
     maxAge: 0,
     handler: async ({ body, data }) => {
       const s = labelStatementSchema.parse(body);
-      try {
-        const label = await submitLabel(data.db, s, { chainId: await labelChainId(data.db), now: Math.floor(Date.now() / 1000) });
-        return { label, revoked: s.kind === 'revoke' };
-      } catch (e) {
-        if (e instanceof LabelRejected) {
-          if (e.reason === 'bad_signature') throw new ApiError(403, 'forbidden', e.message);
-          if (e.reason === 'replay') throw new ApiError(409, 'conflict', e.message);
-          throw new ApiError(400, 'bad_request', e.message);
-        }
-        throw e;
-      }
+      const label = await submitLabel(data.db, s, { chainId: await labelChainId(data.db), now: Math.floor(Date.now() / 1000) });
+      return { label, revoked: s.kind === 'revoke' };
     },
   }),
   route({

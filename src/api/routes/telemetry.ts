@@ -5,7 +5,6 @@
 import { z } from 'zod';
 import { TRANSCODING } from '../../telemetry/capabilities.js';
 import { DEMAND_DIMENSIONS, demand } from '../../telemetry/demand.js';
-import { TelemetryError } from '../../telemetry/errors.js';
 import { eventHeadersSchema, ingestEventLines } from '../../telemetry/events.js';
 import { BUCKET_BOUNDS_MS } from '../../telemetry/histogram.js';
 import { ingestReportBatch, type IngestOptions } from '../../telemetry/ingest.js';
@@ -15,7 +14,7 @@ import { reportBatchSchema, type ReportBatch } from '../../telemetry/reportSchem
 import { orchestratorPerformance } from '../../telemetry/stats.js';
 import { capacity, pipelines, rawStats, regions, reliability } from '../../telemetry/views.js';
 import type { AppOptions } from '../app.js';
-import { ApiError } from '../errors.js';
+import { AtlasError } from '../errors.js';
 import { eth } from '../format.js';
 import { route, type RouteDef } from '../rest.js';
 import { addressParam, intParam } from '../schemas.js';
@@ -38,14 +37,6 @@ async function ingestOptions(app: AppOptions, db: Kysely<Database>): Promise<Ing
   };
 }
 
-function asApiError(e: unknown): never {
-  if (e instanceof TelemetryError) {
-    const code = e.status === 401 ? 'unauthorized' : e.status === 403 ? 'forbidden' : e.status === 409 ? 'conflict' : e.status === 413 ? 'payload_too_large' : 'bad_request';
-    throw new ApiError(e.status, code, e.message, { reason: e.reason });
-  }
-  throw e;
-}
-
 // ------------------------------------------------------------------ inputs
 
 const unixSeconds = (what: string) => intParam(0, 4_102_444_800, `${what} (Unix seconds)`).optional();
@@ -55,7 +46,7 @@ const region = z.string().regex(/^[A-Za-z]{2,8}$/, 'must be a region code such a
 const window = (q: { since?: number; until?: number }, t: number, defaultMs = DAY_MS) => {
   const since = q.since !== undefined ? new Date(q.since * 1000) : new Date(t - defaultMs);
   const until = q.until !== undefined ? new Date(q.until * 1000) : undefined;
-  if (until && until <= since) throw new ApiError(400, 'bad_request', 'query parameter "until" must be after "since"');
+  if (until && until <= since) throw new AtlasError('bad_request', 'query parameter "until" must be after "since"');
   return { since, until };
 };
 
@@ -106,7 +97,7 @@ export const telemetryRoutes: RouteDef[] = [
     maxAge: 0,
     handler: async ({ body, data, app }) => {
       const opts = await ingestOptions(app, data.db);
-      const res = await ingestReportBatch(data.db, body as ReportBatch, opts).catch(asApiError);
+      const res = await ingestReportBatch(data.db, body as ReportBatch, opts);
       await retentionTick(data.db, app.telemetry, app.onError);
       return { accepted: res.accepted, gateway: res.gateway, nonce: res.nonce, contentHash: res.contentHash };
     },
@@ -132,10 +123,10 @@ export const telemetryRoutes: RouteDef[] = [
       });
       if (!h.success) {
         const i = h.error.issues[0]!;
-        throw new ApiError(400, 'bad_request', `header "${String(i.path[0])}": ${i.input === undefined ? 'required' : i.message}`);
+        throw new AtlasError('bad_request', `header "${String(i.path[0])}": ${i.input === undefined ? 'required' : i.message}`);
       }
       const opts = await ingestOptions(app, data.db);
-      const res = await ingestEventLines(data.db, String(body), h.data, opts).catch(asApiError);
+      const res = await ingestEventLines(data.db, String(body), h.data, opts);
       await retentionTick(data.db, app.telemetry, app.onError);
       return { accepted: res.accepted, gateway: res.gateway, nonce: res.nonce, contentHash: res.contentHash, byType: res.byType };
     },
@@ -186,10 +177,10 @@ export const telemetryRoutes: RouteDef[] = [
     cache: 'none',
     maxAge: 30,
     handler: async ({ query, data, app }) => {
-      if (query.pipeline === TRANSCODING) throw new ApiError(400, 'bad_request', 'query parameter "pipeline": must be an AI pipeline');
+      if (query.pipeline === TRANSCODING) throw new AtlasError('bad_request', 'query parameter "pipeline": must be an AI pipeline');
       const lb = await scores(data, { ...query, region: query.region ?? GLOBAL }, app);
       const top = lb.entries[0];
-      if (!top) throw new ApiError(404, 'not_found', `no reports for ${query.pipeline} / ${query.model} in this window`);
+      if (!top) throw new AtlasError('not_found', `no reports for ${query.pipeline} / ${query.model} in this window`);
       return { pipeline: query.pipeline, model: query.model, region: top.region, orchestrator: top.orchestrator, success_rate: top.successRate, round_trip_score: top.roundTripScore, score: top.score };
     },
   }),

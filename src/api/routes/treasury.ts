@@ -8,7 +8,7 @@ import { callSharePpm, forecastTreasury } from '../../analytics/treasuryForecast
 import { indexedChainId, loadBalanceChanges, loadBudgetFile, loadLabels, loadRounds, loadTreasuryParams, saveLabel, type LedgerEntry, type SpendLabel } from '../../analytics/treasuryQueries.js';
 import { SignatureError, verifyStatement } from '../../registry/signing.js';
 import type { ApiData, ProposalData, Snapshot } from '../data.js';
-import { ApiError } from '../errors.js';
+import { AtlasError } from '../errors.js';
 import { amountSchema, lpt } from '../format.js';
 import { route, toCsv, type RouteDef } from '../rest.js';
 import { intParam, tokenAmountParam, usdAtTime, usdNow } from '../schemas.js';
@@ -247,8 +247,8 @@ export const treasuryRoutes: RouteDef[] = [
     errors: [404, 422],
     handler: async ({ query, data }) => {
       const b = await currentBudget();
-      if (!b) throw new ApiError(404, 'not_found', 'no budget file is configured (set ATLAS_BUDGET_FILE)');
-      if (!b.budget) throw new ApiError(422, 'unprocessable', `the budget file is invalid:\n${formatIssues(b.file, b.issues).join('\n')}`, { issues: issuesJson(b.file, b.issues) });
+      if (!b) throw new AtlasError('not_found', 'no budget file is configured (set ATLAS_BUDGET_FILE)');
+      if (!b.budget) throw new AtlasError('unprocessable', `the budget file is invalid:\n${formatIssues(b.file, b.issues).join('\n')}`, { details: { issues: issuesJson(b.file, b.issues) } });
       const budget = b.budget;
       const snap = await data.snapshot();
       const labels = await loadLabels(data.db);
@@ -310,31 +310,26 @@ export const treasuryRoutes: RouteDef[] = [
     }),
     response: z.object({ accepted: z.boolean(), proposalId: z.string(), category: z.string(), labeler: z.string() }).meta({ id: 'SpendLabelResult' }),
     maxAge: 0,
-    errors: [403, 404, 409, 422],
+    errors: [401, 403, 404, 409, 422],
     handler: async ({ body, data }) => {
       const b = body as { proposalId: string; category: string; labeler: string; issuedAt: number; signature: `0x${string}` };
       const budget = await currentBudget();
-      if (!budget?.budget) throw new ApiError(422, 'unprocessable', 'no valid budget file is configured, so no labeler is authorised');
+      if (!budget?.budget) throw new AtlasError('unprocessable', 'no valid budget file is configured, so no labeler is authorised');
       const labeler = b.labeler.toLowerCase();
-      if (!budget.budget.labelers.includes(labeler)) throw new ApiError(403, 'forbidden', `${labeler} is not a labeler of the budget`);
-      if (!budget.budget.categories.some((c) => c.id === b.category)) throw new ApiError(422, 'unprocessable', `category "${b.category}" is not in the budget`);
+      if (!budget.budget.labelers.includes(labeler)) throw new AtlasError('forbidden', `${labeler} is not a labeler of the budget`);
+      if (!budget.budget.categories.some((c) => c.id === b.category)) throw new AtlasError('unprocessable', `category "${b.category}" is not in the budget`);
       const snap = await data.snapshot();
-      if (!snap.proposalsById.has(b.proposalId)) throw new ApiError(404, 'not_found', `no proposal with id ${b.proposalId}`);
-      try {
-        await verifyStatement({
-          chainId: await indexedChainId(data.db),
-          types: labelTypes,
-          primaryType: 'SpendLabel',
-          message: { proposalId: BigInt(b.proposalId), category: b.category, labeler: b.labeler, issuedAt: BigInt(b.issuedAt) },
-          signature: b.signature,
-          claimed: b.labeler as `0x${string}`,
-        });
-      } catch (e) {
-        if (e instanceof SignatureError) throw new ApiError(403, 'forbidden', e.message);
-        throw e;
-      }
+      if (!snap.proposalsById.has(b.proposalId)) throw new AtlasError('not_found', `no proposal with id ${b.proposalId}`);
+      await verifyStatement({
+        chainId: await indexedChainId(data.db),
+        types: labelTypes,
+        primaryType: 'SpendLabel',
+        message: { proposalId: BigInt(b.proposalId), category: b.category, labeler: b.labeler, issuedAt: BigInt(b.issuedAt) },
+        signature: b.signature,
+        claimed: b.labeler as `0x${string}`,
+      });
       const ok = await saveLabel(data.db, { proposalId: b.proposalId, signer: labeler, category: b.category, issuedAt: b.issuedAt, signature: b.signature });
-      if (!ok) throw new ApiError(409, 'conflict', 'a label of this labeler with an equal or later issuedAt is already stored');
+      if (!ok) throw new AtlasError('conflict', 'a label of this labeler with an equal or later issuedAt is already stored');
       return { accepted: true, proposalId: b.proposalId, category: b.category, labeler };
     },
   }),
