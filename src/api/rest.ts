@@ -66,9 +66,23 @@ export interface RouteDef<P extends AnyObject = AnyObject, Q extends AnyObject =
   handler: (input: { params: z.output<P>; query: z.output<Q>; body: unknown; data: ApiData; c: Context; app: AppOptions }) => Promise<z.input<R> | Response>;
 }
 
-/** Types a route's handler by its own schemas, then erases them for the route table. */
-export function route<P extends AnyObject, Q extends AnyObject, R extends z.ZodType>(def: RouteDef<P, Q, R>): RouteDef {
-  return def as unknown as RouteDef;
+/**
+ * A route as the route table holds it, keeping its method, path and schemas as types: clients (the dashboard's
+ * typed client) derive each endpoint's parameters and answer from them.
+ */
+export type TypedRoute<M extends 'get' | 'post', Path extends string, P extends AnyObject, Q extends AnyObject, R extends z.ZodType> = Omit<RouteDef, 'method' | 'path' | 'params' | 'query' | 'response'> & {
+  method?: M;
+  path: Path;
+  params?: P;
+  query?: Q;
+  response: R;
+};
+
+/** Types a route's handler by its own schemas; the table keeps them as types only (see `TypedRoute`). */
+export function route<const Path extends string, P extends AnyObject, Q extends AnyObject, R extends z.ZodType, const M extends 'get' | 'post' = 'get'>(
+  def: RouteDef<P, Q, R> & { path: Path; method?: M },
+): TypedRoute<M, Path, P, Q, R> {
+  return def as unknown as TypedRoute<M, Path, P, Q, R>;
 }
 
 // ------------------------------------------------------------------ serializers (bigint → JSON at the edge)
@@ -408,7 +422,7 @@ async function orchestratorOr404(data: ApiData, address: string): Promise<{ snap
 
 const addressPath = z.strictObject({ address: addressParam });
 
-export const coreRoutes: RouteDef[] = [
+export const coreRoutes = [
   route({
     path: '/api/v1/network',
     tag: 'network',

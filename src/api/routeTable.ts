@@ -8,5 +8,10 @@ import { telemetryRoutes } from './routes/telemetry.js';
 import { stakingRoutes } from './routes/staking.js';
 import { economicsRoutes } from './routes/economics.js';
 
+const byArea = [coreRoutes, treasuryRoutes, governanceRoutes, pollRoutes, registryRoutes, needsRoutes, telemetryRoutes, stakingRoutes, economicsRoutes] as const;
+
 /** Every REST endpoint, by area; each area's module owns its routes. */
-export const routes: RouteDef[] = [...coreRoutes, ...treasuryRoutes, ...governanceRoutes, ...pollRoutes, ...registryRoutes, ...needsRoutes, ...telemetryRoutes, ...stakingRoutes, ...economicsRoutes];
+export const routes: RouteDef[] = byArea.flat();
+
+/** Every REST endpoint with its method, path and schemas as types (what the dashboard's typed client is derived from). */
+export type ApiRoute = (typeof byArea)[number][number];

@@ -49,7 +49,7 @@ export const economicsQuerySdl = `  prices(time: Int, block: Int, fromTime: Int,
 type Args = Record<string, unknown>;
 type Ctx = { data: ApiData };
 
-const byPath = new Map(economicsRoutes.filter((r) => r.method !== 'post').map((r) => [r.path, r]));
+const byPath = new Map<string, RouteDef>(economicsRoutes.filter((r) => r.method !== 'post').map((r) => [r.path, r]));
 
 /** Arguments as the query string would carry them: present values as text, absent ones left out. */
 function asQuery(args: Args): Record<string, string> {
@@ -58,7 +58,7 @@ function asQuery(args: Args): Record<string, string> {
 
 /** Runs a REST route's handler on GraphQL arguments, validated by the route's own schemas. */
 async function run(path: string, data: ApiData, query: Args, params: Args = {}): Promise<unknown> {
-  const r = byPath.get(path) as RouteDef | undefined;
+  const r = byPath.get(path);
   if (!r) throw new Error(`no economics route ${path}`);
   try {
     const p = (r.params ?? null)?.safeParse(asQuery(params));

@@ -12,7 +12,7 @@ import { COST_REPORT_TYPES, costReportSchema, DEPLOYMENTS, submitCostReport, sur
 import type { Database } from '../../store/schema.js';
 import { AtlasError } from '../errors.js';
 import { amountSchema, eth, formatUnits, lpt } from '../format.js';
-import { route, type RouteDef } from '../rest.js';
+import { route } from '../rest.js';
 import { addressParam, boolParam, intParam, limitParam, roundParam } from '../schemas.js';
 
 const usdSchema = z.string().nullable().meta({ description: 'US dollars at the time (cents, truncated), null when no price was known then' });
@@ -73,7 +73,7 @@ const rangeQuery = {
 
 const incomeResponse = z.object({ period: z.string(), fromRound: z.number().int(), toRound: z.number().int(), orchestrator: z.string().nullable(), cells: z.array(cellSchema) });
 
-const incomeRoute = (path: string, withAddress: boolean) =>
+const incomeRoute = <Path extends string>(path: Path, withAddress: boolean) =>
   route({
     path,
     tag: 'economics',
@@ -95,7 +95,7 @@ const incomeRoute = (path: string, withAddress: boolean) =>
     },
   });
 
-export const economicsRoutes: RouteDef[] = [
+export const economicsRoutes = [
   route({
     path: '/api/v1/prices',
     tag: 'economics',

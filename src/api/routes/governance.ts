@@ -9,7 +9,7 @@ import { simulatorNetwork } from '../../chain/networks.js';
 import type { ApiData, ProposalData, Snapshot, VoteData } from '../data.js';
 import { AtlasError } from '../errors.js';
 import { amountSchema, lpt } from '../format.js';
-import { route, toCsv, type RouteDef } from '../rest.js';
+import { route, toCsv } from '../rest.js';
 import { addressParam } from '../schemas.js';
 
 const address = z.string().meta({ description: 'lower-case 0x address' });
@@ -365,7 +365,7 @@ export async function calendar(data: ApiData): Promise<CalendarEntry[]> {
   return entries.map((e) => (e.param === 'nextRoundTreasuryRewardCutRate' && e.round !== null && cutOf.has(e.round) ? { ...e, previousValue: cutOf.get(e.round)! } : e));
 }
 
-export const governanceRoutes: RouteDef[] = [
+export const governanceRoutes = [
   route({
     path: '/api/v1/governance/proposals',
     tag: 'governance',

@@ -11,7 +11,7 @@ import { compareImports, listImports, loadImport, type NeedsImport } from '../..
 import type { Database } from '../../store/schema.js';
 import { atlasSchema, questionSchema, summarySchema, importSchema, scenarioSchema, roleSchema, mapSchema, coverageSchema, landingSchema, compareSchema } from '../../needs/apiSchemas.js';
 import { AtlasError } from '../errors.js';
-import { route, type RouteDef } from '../rest.js';
+import { route } from '../rest.js';
 import { intParam } from '../schemas.js';
 
 const versionQuery = z.strictObject({ version: intParam(1, 2_147_483_647, 'imported report version (default: the newest)').optional() });
@@ -108,7 +108,7 @@ function tally(paths: string[]): { path: string; questions: number }[] {
   return [...m].map(([path, questions]) => ({ path, questions })).sort((a, b) => b.questions - a.questions || a.path.localeCompare(b.path));
 }
 
-export const needsRoutes: RouteDef[] = [
+export const needsRoutes = [
   route({
     path: '/api/v1/needs',
     tag: 'needs',

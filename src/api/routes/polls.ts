@@ -134,7 +134,7 @@ export async function loadPolls(db: Db, only?: string): Promise<PollJson[]> {
   });
 }
 
-export const pollRoutes: RouteDef[] = [
+export const pollRoutes = [
   route({
     path: '/api/v1/governance/polls',
     tag: 'governance',

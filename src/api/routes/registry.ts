@@ -29,7 +29,7 @@ import type { Database } from '../../store/schema.js';
 import type { Kysely } from 'kysely';
 import { AtlasError } from '../errors.js';
 import { lpt } from '../format.js';
-import { route, type RouteDef } from '../rest.js';
+import { route } from '../rest.js';
 import { addressParam, boolParam, intParam, tokenAmountParam } from '../schemas.js';
 
 const DAY = 86_400;
@@ -297,7 +297,7 @@ const signedBodyDoc =
   '`advert` is the JSON text signed, either Atlas advert JSON {orchestrator, serviceUri, version, capabilities, mandatories, capacities, models, prices, hardware, regions, tags} ' +
   'or {orchestratorInfo, regions, tags} wrapping a go-livepeer OrchestratorInfo. seq must grow with every advert of the orchestrator.';
 
-export const registryRoutes: RouteDef[] = [
+export const registryRoutes = [
   route({
     path: '/api/v1/registry/capabilities',
     tag: 'registry',

@@ -34,7 +34,7 @@ import { atlasDomain } from '../../registry/signing.js';
 import type { ApiData, OrchestratorData, Snapshot } from '../data.js';
 import { AtlasError } from '../errors.js';
 import { amountSchema, eth, formatUnits, lpt } from '../format.js';
-import { eventPageJson, route, toCsv, type RouteDef } from '../rest.js';
+import { eventPageJson, route, toCsv } from '../rest.js';
 import { cachedPriceBook } from '../../prices/usd.js';
 import { addressParam, cursorParam, eventSchema, intParam, limitParam, listOf, roundParam, tokenAmountParam } from '../schemas.js';
 import { decodeCursor } from '../cursor.js';
@@ -215,7 +215,7 @@ const eventCursor = (cursor: string | undefined): [bigint, number] | null => {
 
 // ------------------------------------------------------------------ routes
 
-export const stakingRoutes: RouteDef[] = [
+export const stakingRoutes = [
   route({
     path: '/api/v1/staking/yields',
     tag: 'staking',

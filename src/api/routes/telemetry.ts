@@ -16,7 +16,7 @@ import { capacity, pipelines, rawStats, regions, reliability } from '../../telem
 import type { AppOptions } from '../app.js';
 import { AtlasError } from '../errors.js';
 import { eth } from '../format.js';
-import { route, type RouteDef } from '../rest.js';
+import { route } from '../rest.js';
 import { addressParam, intParam } from '../schemas.js';
 import { amountSchema } from '../format.js';
 import type { Kysely } from 'kysely';
@@ -82,7 +82,7 @@ async function scores(data: { db: Kysely<Database> }, query: z.output<typeof sta
   return leaderboard(data.db, { since, until, pipeline: query.pipeline, model: query.model, region: query.region, orchestrator: query.orchestrator }, { percentiles: false });
 }
 
-export const telemetryRoutes: RouteDef[] = [
+export const telemetryRoutes = [
   route({
     path: '/api/v1/telemetry/reports',
     method: 'post',

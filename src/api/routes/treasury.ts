@@ -10,7 +10,7 @@ import { SignatureError, verifyStatement } from '../../registry/signing.js';
 import type { ApiData, ProposalData, Snapshot } from '../data.js';
 import { AtlasError } from '../errors.js';
 import { amountSchema, lpt } from '../format.js';
-import { route, toCsv, type RouteDef } from '../rest.js';
+import { route, toCsv } from '../rest.js';
 import { intParam, tokenAmountParam, usdAtTime, usdNow } from '../schemas.js';
 import type { PriceBook } from '../../prices/lookup.js';
 import { cachedPriceBook, LATEST, usdOf } from '../../prices/usd.js';
@@ -190,7 +190,7 @@ export const forecastSchema = z
   })
   .meta({ id: 'TreasuryForecast' });
 
-export const treasuryRoutes: RouteDef[] = [
+export const treasuryRoutes = [
   route({
     path: '/api/v1/treasury',
     tag: 'treasury',
