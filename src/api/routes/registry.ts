@@ -28,7 +28,7 @@ import { observedDemand, observedDemandByDay, telemetryFor } from '../../registr
 import type { Database } from '../../store/schema.js';
 import type { Kysely } from 'kysely';
 import { AtlasError } from '../errors.js';
-import { lpt } from '../format.js';
+import { amountSchema, lpt } from '../format.js';
 import { route } from '../rest.js';
 import { addressParam, boolParam, intParam, tokenAmountParam } from '../schemas.js';
 
@@ -113,7 +113,7 @@ const candidateFacts = {
   serviceUri: z.string().nullable(),
   version: z.string().nullable(),
   regions: z.array(z.string()),
-  stake: z.unknown().meta({ description: 'Amount (LPT)' }),
+  stake: amountSchema.meta({ description: 'bonded stake (LPT)' }),
   active: z.boolean(),
   verified: z.boolean().meta({ description: 'advert signed by the orchestrator (false: seen in a gateway snapshot)' }),
   advertAt: z.number().int(),
