@@ -187,7 +187,7 @@ export function createApp(opts: AppOptions): Hono {
     if (c.req.url.length > maxUrl) throw new AtlasError('uri_too_long', `request URL is longer than ${maxUrl} characters`);
     await next();
   });
-  app.use('*', corsMiddleware({ origin: opts.corsOrigin ?? '*', allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'], exposeHeaders: ['ETag', 'Retry-After', 'X-RateLimit-Remaining'], maxAgeSec: 86_400 }));
+  app.use('*', corsMiddleware({ origin: opts.corsOrigin ?? '*', allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'], exposeHeaders: ['ETag', 'Retry-After', 'X-RateLimit-Remaining', 'X-Next-Cursor'], maxAgeSec: 86_400 }));
 
   const clientOf = (c: Context): string => {
     if (opts.trustProxy) {

@@ -344,8 +344,9 @@ function accountJson(a: AccountData, currentRound: bigint, history: { data: Even
 
 function csvCell(v: unknown): string {
   const s = v === null || v === undefined ? '' : String(v);
-  // Leading = + - @ would be evaluated by spreadsheets; quote-prefix them (OWASP CSV injection advice).
-  const safe = /^[=+\-@\t\r]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;
+  // A cell starting with = + - @ tab or CR is a formula to a spreadsheet: quote-prefix it (OWASP CSV injection
+  // rule). A plain signed decimal cannot be one and stays a number.
+  const safe = /^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s) ? `'${s}` : s;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

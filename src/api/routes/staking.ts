@@ -37,7 +37,7 @@ import { amountSchema, eth, formatUnits, lpt } from '../format.js';
 import { eventPageJson, route, toCsv } from '../rest.js';
 import { cachedPriceBook } from '../../prices/usd.js';
 import { addressParam, cursorParam, eventSchema, intParam, limitParam, listOf, roundParam, tokenAmountParam } from '../schemas.js';
-import { decodeCursor } from '../cursor.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
 
 const int = z.number().int();
 const num = z.number();
@@ -191,6 +191,9 @@ const componentsJson = (c: RiskComponent[]) => c.map((x) => ({ ...x, value: x.va
 
 // ------------------------------------------------------------------ events
 
+/** Most rows one CSV page of staking events holds. */
+const CSV_MAX_ROWS = 100_000;
+
 const eventsQuery = z.strictObject({
   type: z
     .string()
@@ -201,9 +204,9 @@ const eventsQuery = z.strictObject({
   address: addressParam.optional().meta({ description: 'only events naming this delegator or orchestrator' }),
   fromRound: roundParam('first round (inclusive)'),
   toRound: roundParam('last round (inclusive)'),
-  limit: limitParam(50, 1000),
+  limit: intParam(1, CSV_MAX_ROWS, `page size (JSON: 1–1000, default 50; CSV: up to ${CSV_MAX_ROWS.toLocaleString('en-US')}, default all up to that)`).optional(),
   cursor: cursorParam,
-  format: z.enum(['json', 'csv'], { error: 'must be "json" or "csv"' }).default('json').meta({ description: 'csv exports every matching event (up to 100,000)' }),
+  format: z.enum(['json', 'csv'], { error: 'must be "json" or "csv"' }).default('json').meta({ description: 'csv: one page of `limit` events (the next cursor in the X-Next-Cursor header)' }),
 });
 
 const eventCursor = (cursor: string | undefined): [bigint, number] | null => {
@@ -644,15 +647,18 @@ export const stakingRoutes = [
         order: 'desc' as const,
       };
       if (query.format === 'csv') {
-        const r = await data.events({ ...filter, limit: 100_000, after: null });
+        const r = await data.events({ ...filter, limit: query.limit ?? CSV_MAX_ROWS, after: eventCursor(query.cursor) });
         const body = toCsv(
           ['block', 'log_index', 'tx_hash', 'time', 'round', 'type', 'address_1', 'address_2', 'amount_wei', 'amount', 'args'],
           r.data.map((e) => [e.blockNumber.toString(), e.logIndex, e.txHash, new Date(e.time * 1000).toISOString(), e.round?.toString() ?? '', e.name, e.a1, e.a2, e.amount?.toString() ?? '', e.amount === null ? '' : formatUnits(e.amount), JSON.stringify(e.args)]),
         );
-        return new Response(body, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="staking-events.csv"' } });
+        const next: Record<string, string> = r.next ? { 'x-next-cursor': encodeCursor([r.next[0], r.next[1]]) } : {};
+        return new Response(body, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="staking-events.csv"', ...next } });
       }
-      const r = await data.events({ ...filter, limit: query.limit, after: eventCursor(query.cursor) });
-      return eventPageJson(await cachedPriceBook(data.db), r, query.limit);
+      const limit = query.limit ?? 50;
+      if (limit > 1000) throw new ApiError(400, 'bad_request', 'query parameter "limit": must be at most 1000 for JSON (CSV pages may hold up to 100,000)');
+      const r = await data.events({ ...filter, limit, after: eventCursor(query.cursor) });
+      return eventPageJson(await cachedPriceBook(data.db), r, limit);
     },
   }),
   route({
