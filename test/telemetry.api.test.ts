@@ -3,6 +3,7 @@ import { createApp } from '../src/api/app.js';
 import { signedEventHeaders, signedReportBatch } from '../src/telemetry/batchHash.js';
 import type { JobReportInput } from '../src/telemetry/reportSchema.js';
 import { dbKinds, openTestDb, type TestDb } from './helpers/db.js';
+import { putTranscoder } from './helpers/registry.js';
 import { countRows, putGateway, report, testAccount } from './helpers/telemetry.js';
 
 const CHAIN = 31337;
@@ -34,6 +35,7 @@ describe.each(dbKinds)('telemetry API on %s', (kind) => {
   beforeAll(async () => {
     t = await openTestDb(kind, { migrate: true });
     await putGateway(t.db, onChain.address, 0n, 5n * 10n ** 17n);
+    for (const o of [O1, O2, O3, O4]) await putTranscoder(t.db, o, 10n ** 21n);
     app = createApp({
       db: t.db, dbKind: kind, status: () => ({ headBlock: 0, indexedBlock: 0, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: null,
       telemetry: { chainId: CHAIN, allowList: [gw.address], now: () => NOW, retention: false, maxItems: 100 },
@@ -163,6 +165,19 @@ describe.each(dbKinds)('telemetry API on %s', (kind) => {
     expect(noHeader.message).toContain('header "x-atlas-signature"');
     expect(await countRows(t.db, 'telemetry_event')).toBe(4);
   });
+  it('refuses payments to an address that is no orchestrator and face values no ticket has, as 400s naming the line', async () => {
+    const before = await countRows(t.db, 'telemetry_event');
+    const pay = (id: string, data: Record<string, unknown>) => JSON.stringify({ id, type: 'create_new_payment', timestamp: at(5), gateway: 'gw-x', data: { capability: 'text-to-image', recipient: O1, faceValue: '1000', winProb: '0.5', ...data } });
+    const send = async (text: string, n: bigint, account = onChain) => errorOf(await post('/api/v1/telemetry/events', text, await signedEventHeaders(account, CHAIN, { nonce: n, sentAt: NOW, body: text }), 'application/x-ndjson'));
+    const ghost = await send(`${pay('p1', {})}\n${pay('p2', { recipient: '0x00000000000000000000000000000000000000ee' })}`, 9101n);
+    expect(ghost).toMatchObject({ status: 400, details: { reason: 'unknown_orchestrator' } });
+    expect(ghost.message).toContain('line 2');
+    const huge = await send(pay('p3', { faceValue: '9'.repeat(78), numTickets: '999999999', winProb: '1' }), 9102n);
+    expect(huge).toMatchObject({ status: 400 });
+    expect(huge.message).toContain('data.faceValue');
+    expect(await countRows(t.db, 'telemetry_event')).toBe(before);
+  });
+
   it('joins reported demand with winning tickets: by gateway directly, by pipeline split by reported fees', async () => {
     const { sql } = await import('kysely');
     // One llm job from gw to O1: the (gw, O1) pair now has text-to-image 4000 wei and llm 2000 wei reported.

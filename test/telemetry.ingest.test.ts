@@ -3,9 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedReportBatch } from '../src/telemetry/batchHash.js';
 import { TelemetryError } from '../src/telemetry/errors.js';
 import { ingestReportBatch, type IngestOptions } from '../src/telemetry/ingest.js';
+import { parseReportBatch } from '../src/telemetry/fastReport.js';
 import { reportBatchSchema, type JobReportInput } from '../src/telemetry/reportSchema.js';
 import { orchestratorPerformance } from '../src/telemetry/stats.js';
 import { dbKinds, openTestDb, type TestDb } from './helpers/db.js';
+import { putTranscoder } from './helpers/registry.js';
 import { countRows, putGateway, report, testAccount } from './helpers/telemetry.js';
 
 const CHAIN = 31337;
@@ -42,23 +44,26 @@ describe.each(dbKinds)('telemetry ingest on %s', (kind) => {
     t = await openTestDb(kind, { migrate: true });
     await putGateway(t.db, onChain.address, 10n ** 18n, 0n);
     await putGateway(t.db, drained.address, 0n, 0n);
+    for (const o of [O1, O2, '0x1111111111111111111111111111111111111111']) await putTranscoder(t.db, o, 10n ** 21n);
   });
   afterAll(async () => t?.close());
 
-  it('stores free text exactly: quotes, backslashes, braces, commas, tabs, newlines, NULL and non-ASCII in models, job ids and error codes', async () => {
+  it('stores free text exactly: quotes, backslashes, braces, commas, tabs, newlines, NULL and non-ASCII in job ids and error codes; models as named', async () => {
     const odd = ['q"uote', 'back\\slash', '{br,aces}', 'tab\there', 'new\nline', 'NULL', '', 'モデル ✓', 'emoji 🚀 "x"\\'];
+    const models = ['stabilityai/sd-turbo', 'llama3.1:8b', 'NULL', '', 'モデル', 'a.b_c-d@e+f', 'ByteDance/SDXL-Lightning', 'm', 'x y'];
     const reports = odd.map((m, i) =>
-      report({ jobId: `odd-${i}-${m}`, model: m, orchestrator: O2, finishedAt: at(30), startedAt: at(31), ...(i % 2 ? { success: false, errorCode: `err ${m || 'x'}`, pricePaid: '0', units: '0' } : {}) }),
+      report({ jobId: `odd-${i}-${m}`, model: models[i]!, orchestrator: O2, finishedAt: at(30), startedAt: at(31), ...(i % 2 ? { success: false, errorCode: `err ${m || 'x'}`, pricePaid: '0', units: '0' } : {}) }),
     );
     const before = await counts();
     await ingestReportBatch(t.db, await batch(onChain, reports), { ...opts, maxItems: 100 });
     const raw = await sql<{ job_id: string; model: string; error_code: string | null }>`select job_id, model, error_code from telemetry_report where job_id like 'odd-%'`.execute(t.db);
     expect(new Map(raw.rows.map((r) => [r.job_id, [r.model, r.error_code]]))).toEqual(new Map(reports.map((r) => [r.jobId, [r.model, r.errorCode]])));
-    const cells = await sql<{ model: string; jobs: string }>`select model, jobs::text from telemetry_rollup where orchestrator = ${O2} and model = any(${odd})`.execute(t.db);
-    expect(new Map(cells.rows.map((r) => [r.model, r.jobs]))).toEqual(new Map(odd.map((m) => [m, '1'])));
+    const cells = await sql<{ model: string; jobs: string }>`select model, jobs::text from telemetry_rollup where orchestrator = ${O2} and model = any(${models})`.execute(t.db);
+    expect(new Map(cells.rows.map((r) => [r.model, r.jobs]))).toEqual(new Map(models.map((m) => [m, '1'])));
     const errs = await sql<{ error_code: string; model: string }>`select error_code, model from telemetry_rollup_error where orchestrator = ${O2} and error_code like 'err %'`.execute(t.db);
     expect(errs.rows.map((r) => r.error_code).sort()).toEqual(reports.filter((r) => !r.success).map((r) => r.errorCode).sort());
-    expect(errs.rows.every((r) => r.error_code === `err ${r.model || 'x'}`)).toBe(true);
+    const modelOf = new Map(reports.map((r) => [r.errorCode, r.model]));
+    expect(errs.rows.every((r) => modelOf.get(r.error_code) === r.model)).toBe(true);
     // Rolled back so the counts the other tests expect are untouched.
     await sql`delete from telemetry_report where job_id like 'odd-%'`.execute(t.db);
     await sql`delete from telemetry_rollup where orchestrator = ${O2}`.execute(t.db);
@@ -158,10 +163,10 @@ describe.each(dbKinds)('telemetry ingest on %s', (kind) => {
     expect(reportBatchSchema.safeParse({ ...good, reports: [] }).success).toBe(false);
   });
 
-  it('stores raw rows exactly as reported: text needing COPY escapes, absent latencies as NULL, 78-digit amounts', async () => {
-    const big = '9'.repeat(78);
+  it('stores raw rows exactly as reported: text needing COPY escapes, absent latencies as NULL, 30-digit amounts', async () => {
+    const big = '9'.repeat(30);
     const reports = [
-      report({ jobId: 'tab\there\\back\nline\r"q" é', model: 'm\\N', orchestrator: O2, finishedAt: at(30), startedAt: at(31), latency: { roundTripMs: 700, queueMs: 0 }, segDurationMs: 2000, pricePaid: big, units: big }),
+      report({ jobId: 'tab\there\\back\nline\r"q" é', model: 'm.N', orchestrator: O2, finishedAt: at(30), startedAt: at(31), latency: { roundTripMs: 700, queueMs: 0 }, segDurationMs: 2000, pricePaid: big, units: big }),
       report({ jobId: 'plain', errorCode: 'err\tcode', success: false, orchestrator: O2, finishedAt: at(30), startedAt: at(30), latency: { roundTripMs: 0 } }),
     ];
     const before = await counts();
@@ -172,8 +177,31 @@ describe.each(dbKinds)('telemetry ingest on %s', (kind) => {
       from telemetry_report where job_id in ('plain', ${reports[0]!.jobId}) order by job_id`.execute(t.db);
     expect(rows.rows).toEqual([
       { job_id: 'plain', model: 'sdxl', queue_ms: null, upload_ms: null, round_trip_ms: 0, seg_duration_ms: null, success: false, error_code: 'err\tcode', paid: '1000', units: '1', day: '2026-11-20', started: String(at(30)), finished: String(at(30)) },
-      { job_id: reports[0]!.jobId, model: 'm\\N', queue_ms: 0, upload_ms: null, round_trip_ms: 700, seg_duration_ms: 2000, success: true, error_code: null, paid: big, units: big, day: '2026-11-20', started: String(at(31)), finished: String(at(30)) },
+      { job_id: reports[0]!.jobId, model: 'm.N', queue_ms: 0, upload_ms: null, round_trip_ms: 700, seg_duration_ms: 2000, success: true, error_code: null, paid: big, units: big, day: '2026-11-20', started: String(at(31)), finished: String(at(30)) },
     ]);
     expect((await counts()).reports).toBe(before.reports + 2);
+  });
+
+  it('refuses what no real job can be: huge amounts, a five-year job, an orchestrator not on chain, an unknown region, markup in a model', async () => {
+    const before = await counts();
+    const huge = '9'.repeat(78);
+    const ok = (over: Partial<JobReportInput>, id: string) => report({ jobId: id, orchestrator: O1, finishedAt: at(1), startedAt: at(2), ...over });
+    // Two 78-digit amounts in one rollup cell overflowed numeric(78,0): a 500 with nothing said.
+    const big = (await signedReportBatch(onChain, CHAIN, { nonce: nonce++, sentAt: NOW, reports: [ok({ pricePaid: huge }, 'h1'), ok({ pricePaid: huge }, 'h2')] })) as unknown;
+    expect(() => parseReportBatch(big)).toThrow(/pricePaid/);
+    expect(() => parseReportBatch({ ...(big as object), reports: [ok({ units: huge }, 'h3')] })).toThrow(/units/);
+    const fiveYears = 5 * 365 * 86_400_000;
+    expect(() => parseReportBatch({ ...(big as object), reports: [ok({ startedAt: at(1) - fiveYears }, 'd1')] })).toThrow(/24 hours/);
+    expect(() => parseReportBatch({ ...(big as object), reports: [ok({ region: 'ZZZZZZZZ' }, 'r1')] })).toThrow(/region/);
+    expect(() => parseReportBatch({ ...(big as object), reports: [ok({ region: 'ZZ' }, 'r2')] })).toThrow(/region/);
+    expect(() => parseReportBatch({ ...(big as object), reports: [ok({ model: '<img src=x onerror=alert(1)>' }, 'm1')] })).toThrow(/model/);
+    expect(() => parseReportBatch({ ...(big as object), reports: [ok({ model: 'a\u0007b' }, 'm2')] })).toThrow(/model/);
+    // Regions: metro codes and ISO 3166 countries, any case.
+    for (const region of ['FRA', 'lax', 'DE', 'us', 'SIN']) expect(() => parseReportBatch({ ...(big as object), reports: [ok({ region }, `g-${region}`)] }), region).not.toThrow(/region/);
+    // An on-chain gateway cannot report jobs of addresses that never registered as orchestrators.
+    const ghost = '0x00000000000000000000000000000000000000ff';
+    const e = await expectRefused(ingestReportBatch(t.db, await batch(onChain, [ok({}, 'o1'), ok({ orchestrator: ghost }, 'o2')]), opts), 400, 'unknown_orchestrator');
+    expect(e.message).toContain('reports[1].orchestrator');
+    expect(await counts()).toEqual(before);
   });
 });

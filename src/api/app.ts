@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { secureHeaders } from 'hono/secure-headers';
 import { streamSSE } from 'hono/streaming';
 import { createGraphQLError, createYoga } from 'graphql-yoga';
 import type { Kysely } from 'kysely';
@@ -21,7 +22,7 @@ import { buildGraphQLSchema, depthLimitRule, Loader, type GraphQLContext } from 
 import { LIVE_TYPES, LiveFeed, type LiveType } from './live.js';
 import { corsMiddleware } from './cors.js';
 import { buildOpenApi } from './openapi.js';
-import { TokenBuckets, type RateLimitOptions } from './rateLimit.js';
+import { clientKey, TokenBuckets, type RateLimitOptions } from './rateLimit.js';
 import { routes as builtinRoutes } from './routeTable.js';
 import type { TelemetryAppOptions } from '../telemetry/options.js';
 
@@ -49,7 +50,8 @@ export interface AppOptions {
   webDir?: string | null;
   /** How often cached figures re-check the database for new data (default 1000 ms). */
   cacheTtlMs?: number;
-  live?: { pollMs?: number; maxSubscribers?: number; heartbeatMs?: number };
+  /** SSE: poll interval, subscribers in all (default 1000) and per client (an IPv4 address or IPv6 /64; default 10). */
+  live?: { pollMs?: number; maxSubscribers?: number; maxPerClient?: number; heartbeatMs?: number };
   /** Largest request URL accepted (default 4096 characters). */
   maxUrlLength?: number;
   /** Largest GraphQL request body accepted (default 64 KiB). */
@@ -149,6 +151,48 @@ function serveFile(c: Context, f: StaticFile): Response {
   return new Response(new Uint8Array(f.body), { headers });
 }
 
+/**
+ * Headers every answer carries: no sniffing, no framing (clickjacking), no referrer, and a CSP that lets the
+ * dashboard load only its own scripts. The API is public, so other origins may still read it (CORS, CORP).
+ * A route that sets its own CSP (the /docs page and its inline script) keeps it.
+ */
+const CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:', 'blob:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+};
+const SECURITY_HEADERS = {
+  contentSecurityPolicy: CSP,
+  xFrameOptions: 'DENY',
+  referrerPolicy: 'no-referrer',
+  crossOriginResourcePolicy: 'cross-origin',
+  strictTransportSecurity: false,
+  overwrite: false,
+} as const;
+
+/** The CSP of a page whose one inline <script> is allowed by its hash. */
+function inlineScriptCsp(html: string): string {
+  const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
+  const hash = createHash('sha256').update(script).digest('base64');
+  return `default-src 'self'; script-src 'sha256-${hash}'; style-src 'self' 'unsafe-inline'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'`;
+}
+
+/** PostgreSQL text cannot hold U+0000: a NUL in the path or a query value is refused up front, by name. */
+function rejectNul(c: Context): void {
+  if (!/%00|\0/i.test(c.req.url)) return;
+  for (const [k, vs] of Object.entries(c.req.queries())) {
+    if (k.includes('\0') || vs.some((v) => v.includes('\0'))) throw new AtlasError('bad_request', `query parameter "${k.replace(/\0/g, '\\0')}" contains a NUL byte (%00)`);
+  }
+  throw new AtlasError('bad_request', 'the request path contains a NUL byte (%00)');
+}
+
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Livepeer Atlas</title><body style="font:16px system-ui;margin:40px">
 <h1>Livepeer Atlas</h1><p>The dashboard is not built. Run <code>npm run build:web</code> and restart.</p>
 <p>The API is up: <a href="/docs">reference</a> · <a href="/openapi.json">openapi.json</a> · <a href="/api/v1/network">/api/v1/network</a></p></body>`;
@@ -164,6 +208,9 @@ export function createApp(opts: AppOptions): Hono {
   const data = new ApiData(opts.db, opts.cacheTtlMs ?? 1000);
   const live = new LiveFeed(opts.db, { pollMs: opts.live?.pollMs, maxSubscribers: opts.live?.maxSubscribers });
   const heartbeatMs = opts.live?.heartbeatMs ?? 15_000;
+  // Live streams held per client (rate-limit key), so one client cannot take the global cap.
+  const maxStreamsPerClient = opts.live?.maxPerClient ?? 10;
+  const streamsOf = new Map<string, number>();
   const limiter = opts.rateLimit === false ? null : new TokenBuckets(opts.rateLimit ?? DEFAULT_RATE_LIMIT);
   const maxUrl = opts.maxUrlLength ?? 4096;
   const maxBody = opts.maxBodyBytes ?? 64 * 1024;
@@ -183,8 +230,10 @@ export function createApp(opts: AppOptions): Hono {
   });
   app.notFound((c) => jsonError(c, new AtlasError('not_found', `no such endpoint: ${c.req.method} ${c.req.path} (see /docs)`)));
 
+  app.use('*', secureHeaders(SECURITY_HEADERS));
   app.use('*', async (c, next) => {
     if (c.req.url.length > maxUrl) throw new AtlasError('uri_too_long', `request URL is longer than ${maxUrl} characters`);
+    rejectNul(c);
     await next();
   });
   app.use('*', corsMiddleware({ origin: opts.corsOrigin ?? '*', allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'], exposeHeaders: ['ETag', 'Retry-After', 'X-RateLimit-Remaining', 'X-Next-Cursor'], maxAgeSec: 86_400 }));
@@ -192,10 +241,10 @@ export function createApp(opts: AppOptions): Hono {
   const clientOf = (c: Context): string => {
     if (opts.trustProxy) {
       const fwd = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
-      if (fwd) return fwd;
+      if (fwd) return clientKey(fwd);
     }
     try {
-      return getConnInfo(c).remote.address ?? 'unknown';
+      return clientKey(getConnInfo(c).remote.address ?? 'unknown');
     } catch {
       return 'unknown';
     }
@@ -223,7 +272,10 @@ export function createApp(opts: AppOptions): Hono {
     return c.json({ ...errorBody('not_ready', why), ready: false, maxLagBlocks: readyLag, indexer: s }, 503, { 'cache-control': 'no-store', 'retry-after': '5' });
   });
   app.get('/openapi.json', (c) => cachedResponse(c, openapi(), 'application/json; charset=utf-8', 300));
-  app.get('/docs', (c) => cachedResponse(c, (docsHtml ??= renderDocs(JSON.parse(openapi()) as Record<string, unknown>)), 'text/html; charset=utf-8', 300));
+  app.get('/docs', (c) => {
+    docsHtml ??= renderDocs(JSON.parse(openapi()) as Record<string, unknown>);
+    return cachedResponse(c, docsHtml, 'text/html; charset=utf-8', 300, { 'content-security-policy': inlineScriptCsp(docsHtml) });
+  });
 
   // ---------------------------------------------------------------- REST
   // Serialized answers per URL for the current data version: repeated reads (the directory, a popular
@@ -286,6 +338,7 @@ export function createApp(opts: AppOptions): Hono {
         }
       }
       const text = Buffer.concat(chunks).toString('utf8');
+      if (/\0|\\u0000/i.test(text)) throw new AtlasError('bad_request', 'request body contains a NUL character (\\u0000); text fields cannot hold it');
       let body: unknown = text;
       if (!r.rawBody) {
         if (text.trim() === '') throw new AtlasError('invalid_json', 'request body is empty; send a JSON document');
@@ -384,6 +437,18 @@ export function createApp(opts: AppOptions): Hono {
       for (const t of list) wanted.add(t as LiveType);
     }
     if (live.subscribers >= live.maxSubscribers) throw new AtlasError('unavailable', 'too many live subscribers; retry later');
+    const client = clientOf(c);
+    const held = streamsOf.get(client) ?? 0;
+    if (held >= maxStreamsPerClient) throw new AtlasError('rate_limited', `this client already holds ${held} live streams (the limit per client); close one or retry later`);
+    streamsOf.set(client, held + 1);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      const n = (streamsOf.get(client) ?? 1) - 1;
+      if (n <= 0) streamsOf.delete(client);
+      else streamsOf.set(client, n);
+    };
     c.header('cache-control', 'no-store');
     c.header('x-accel-buffering', 'no');
     return streamSSE(c, async (stream) => {
@@ -396,27 +461,32 @@ export function createApp(opts: AppOptions): Hono {
         queue.push({ event: m.type, id: m.id, data: JSON.stringify(m.data) });
         wake?.();
       });
-      if (!unsubscribe) return;
+      if (!unsubscribe) return release();
       let closed = false;
       stream.onAbort(() => {
+        release();
         closed = true;
         unsubscribe();
         wake?.();
       });
-      await stream.writeSSE({ event: 'hello', data: JSON.stringify({ types: [...wanted], pollMs: live.pollMs }) });
-      while (!closed) {
-        while (queue.length) await stream.writeSSE(queue.shift()!);
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, heartbeatMs);
-          wake = () => {
-            clearTimeout(t);
-            resolve();
-          };
-        });
-        wake = null;
-        if (!closed && queue.length === 0) await stream.write(': keep-alive\n\n');
+      try {
+        await stream.writeSSE({ event: 'hello', data: JSON.stringify({ types: [...wanted], pollMs: live.pollMs }) });
+        while (!closed) {
+          while (queue.length) await stream.writeSSE(queue.shift()!);
+          await new Promise<void>((resolve) => {
+            const t = setTimeout(resolve, heartbeatMs);
+            wake = () => {
+              clearTimeout(t);
+              resolve();
+            };
+          });
+          wake = null;
+          if (!closed && queue.length === 0) await stream.write(': keep-alive\n\n');
+        }
+      } finally {
+        unsubscribe();
+        release();
       }
-      unsubscribe();
     });
   });
 

@@ -47,3 +47,22 @@ export class TokenBuckets {
     return this.buckets.size;
   }
 }
+
+/**
+ * The rate-limit key of a client address: an IPv4 address as is, an IPv6 address by its /64 (one subscriber
+ * usually holds a whole /64 and can rotate through it freely), an IPv4-mapped IPv6 address as its IPv4.
+ */
+export function clientKey(address: string): string {
+  const a = address.split('%')[0]!.toLowerCase();
+  if (!a.includes(':')) return a;
+  const mapped = /^(?:0{0,4}:){0,4}:?(?:0{0,4}:)?ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(a);
+  if (mapped) return mapped[1]!;
+  const [head, tail] = a.includes('::') ? (a.split('::') as [string, string]) : [a, null];
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === null || tail === '' ? [] : tail.split(':');
+  const groups = tail === null ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => (parseInt(g || '0', 16) || 0).toString(16))
+    .join(':')}::/64`;
+}

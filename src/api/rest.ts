@@ -24,6 +24,7 @@ import {
   orchestratorSchema,
   orderParam,
   percentParam,
+  decimalParam,
   proposalDetailSchema,
   proposalSchema,
   roundParam,
@@ -388,12 +389,7 @@ const orchestratorQuery = z.strictObject({
   minStake: tokenAmountParam('minimum total stake in LPT').optional(),
   maxRewardCut: percentParam('maximum reward cut in percent').optional(),
   maxFeeCut: percentParam('maximum fee cut (1 − fee share) in percent').optional(),
-  minRewardCallRatio: z.coerce
-    .number({ error: 'must be a number from 0 to 1' })
-    .min(0, { error: 'must be a number from 0 to 1' })
-    .max(1, { error: 'must be a number from 0 to 1' })
-    .optional()
-    .meta({ description: 'minimum reward-call ratio over the last 90 rounds (0–1)' }),
+  minRewardCallRatio: decimalParam(0, 1, 'must be a number from 0 to 1', 'minimum reward-call ratio over the last 90 rounds (0–1)').optional(),
   sort: z.enum(ORCH_SORTS, { error: `must be one of ${ORCH_SORTS.join(', ')}` }).default('stake'),
   order: orderParam.default('desc'),
   limit: limitParam(50, 500),

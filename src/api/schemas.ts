@@ -10,13 +10,30 @@ export const addressParam = z
   .transform((s) => s.toLowerCase())
   .meta({ description: 'Ethereum address, 0x + 40 hex digits (any case)', example: '0x4ef5f30c3de3c03c9d5ff6f4a8708738c9563eac' });
 
+// Query values are text: only plain decimal digits are numbers here. Number() alone would also take "0x10",
+// "1e2", " 7" and "" (as 0).
+const DECIMAL = /^-?\d{1,20}(\.\d{1,20})?$/;
+const INTEGER = /^-?\d{1,20}$/;
+
+/** A whole number from query text, in [min, max]. */
 export function intParam(min: number, max: number, description: string) {
-  return z.coerce
-    .number({ error: `must be a whole number from ${min} to ${max}` })
-    .int({ error: `must be a whole number from ${min} to ${max}` })
-    .min(min, { error: `must be at least ${min}` })
-    .max(max, { error: `must be at most ${max}` })
+  const msg = `must be a whole number from ${min} to ${max}`;
+  return z
+    .string({ error: msg })
+    .regex(INTEGER, { error: msg })
+    .transform(Number)
+    .pipe(z.number().int({ error: msg }).min(min, { error: `must be at least ${min}` }).max(max, { error: `must be at most ${max}` }))
     .meta({ description });
+}
+
+/** A plain decimal number from query text (e.g. 0.95, 12.5), in [min, max]; `error` says what is expected. */
+export function decimalParam(min: number, max: number, error: string, description?: string) {
+  const schema = z
+    .string({ error })
+    .regex(DECIMAL, { error })
+    .transform(Number)
+    .pipe(z.number().min(min, { error }).max(max, { error }));
+  return description === undefined ? schema : schema.meta({ description });
 }
 
 export const limitParam = (def = 50, max = 500) => intParam(1, max, `page size (1–${max}, default ${def})`).default(def);
@@ -46,12 +63,7 @@ export const tokenAmountParam = (description: string) =>
     .transform((s) => parseUnits(s))
     .meta({ description });
 
-export const percentParam = (description: string) =>
-  z.coerce
-    .number({ error: 'must be a percentage from 0 to 100' })
-    .min(0, { error: 'must be a percentage from 0 to 100' })
-    .max(100, { error: 'must be a percentage from 0 to 100' })
-    .meta({ description });
+export const percentParam = (description: string) => decimalParam(0, 100, 'must be a percentage from 0 to 100', description);
 
 // ------------------------------------------------------------------ output pieces
 

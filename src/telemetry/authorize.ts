@@ -13,6 +13,18 @@ export async function isAuthorizedGateway(db: Kysely<Database>, address: string,
   return res.rows.length > 0;
 }
 
+/**
+ * Of `addresses` (lower-case), those that never registered with BondingManager (no indexed transcoder record):
+ * a gateway cannot report jobs or payments of an orchestrator that does not exist.
+ */
+export async function unregisteredOrchestrators(db: Kysely<Database>, addresses: Iterable<string>): Promise<Set<string>> {
+  const wanted = new Set(addresses);
+  if (wanted.size === 0) return wanted;
+  const found = await sql<{ address: string }>`select address from transcoder where address in (${sql.join([...wanted])})`.execute(db);
+  for (const r of found.rows) wanted.delete(r.address);
+  return wanted;
+}
+
 /** Parses an allow-list (comma or whitespace separated addresses) into a lower-case set; throws on a bad entry. */
 export function parseAllowList(text: string | undefined): Set<string> {
   const out = new Set<string>();

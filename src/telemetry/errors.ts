@@ -1,7 +1,7 @@
 import { AtlasError, type ErrorCode } from '../base/errors.js';
 
 /** Why a telemetry batch was refused; each reason is one kind of rejection. */
-export type TelemetryRejection = 'invalid' | 'clock_skew' | 'too_old' | 'bad_signature' | 'unknown_gateway' | 'replay' | 'duplicate_job' | 'duplicate_event' | 'batch_too_large';
+export type TelemetryRejection = 'invalid' | 'clock_skew' | 'too_old' | 'bad_signature' | 'unknown_gateway' | 'unknown_orchestrator' | 'replay' | 'duplicate_job' | 'duplicate_event' | 'batch_too_large';
 
 const CODE_OF: Record<TelemetryRejection, ErrorCode> = {
   invalid: 'bad_request',
@@ -9,6 +9,7 @@ const CODE_OF: Record<TelemetryRejection, ErrorCode> = {
   too_old: 'bad_request',
   bad_signature: 'unauthorized',
   unknown_gateway: 'forbidden',
+  unknown_orchestrator: 'bad_request',
   replay: 'conflict',
   duplicate_job: 'conflict',
   duplicate_event: 'conflict',

@@ -1,7 +1,8 @@
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { Hex } from 'viem';
+import { getAddress, type Hex } from 'viem';
 import { z } from 'zod';
 import type { Database } from '../store/schema.js';
+import { unregisteredOrchestrators } from './authorize.js';
 import { linesHash } from './batchHash.js';
 import { capabilitySlug } from './capabilities.js';
 import { TelemetryError } from './errors.js';
@@ -59,7 +60,7 @@ function cellOf(ev: Envelope, line: number): Omit<EventCell, 'hour' | 'events'> 
       const face = parseWei(d.data.faceValue);
       const prob = parseWinProb(d.data.winProb);
       const tickets = d.data.numTickets === undefined ? 1n : /^\d{1,9}$/.test(String(d.data.numTickets)) ? BigInt(String(d.data.numTickets)) : null;
-      if (face === null) throw new TelemetryError('invalid', `line ${line}: field "data.faceValue" must be wei ("123", "123 WEI") or "0.1 ETH"`);
+      if (face === null) throw new TelemetryError('invalid', `line ${line}: field "data.faceValue" must be wei ("123", "123 WEI") or "0.1 ETH", at most 10^30 wei`);
       if (prob === null) throw new TelemetryError('invalid', `line ${line}: field "data.winProb" must be a probability (0.0001) or an integer out of 2^256-1`);
       if (tickets === null) throw new TelemetryError('invalid', `line ${line}: field "data.numTickets" must be a whole number`);
       return { type: ev.type, subtype: '', capability: slugOr(d.data.capability), orchestrator: address(d.data.recipient) || address(d.data.orchestrator), tickets, feeWei: expectedValueWei(face, prob, tickets) };
@@ -96,6 +97,8 @@ export async function ingestEventLines(db: Kysely<Database>, body: string, heade
   const cells = new Map<string, EventCell>();
   const ids = new Set<string>();
   const byType: Record<string, number> = {};
+  // Payment recipients with the first line naming each.
+  const recipients = new Map<string, number>();
   lines.forEach((text, i) => {
     if (text.trim() === '') return;
     const line = i + 1;
@@ -113,6 +116,7 @@ export async function ingestEventLines(db: Kysely<Database>, body: string, heade
     if (ids.has(e.id)) throw new TelemetryError('duplicate_event', `line ${line}: event id "${e.id}" appears twice in the batch`);
     ids.add(e.id);
     const c = cellOf(e, line);
+    if (c.type === 'create_new_payment' && c.orchestrator !== '' && !recipients.has(c.orchestrator)) recipients.set(c.orchestrator, line);
     const hour = hourOf(e.timestamp);
     const key = `${hour}\u0000${c.type}\u0000${c.subtype}\u0000${c.capability}\u0000${c.orchestrator}`;
     const cell = cells.get(key) ?? { hour, ...c, events: 0, tickets: 0n, feeWei: 0n };
@@ -126,6 +130,12 @@ export async function ingestEventLines(db: Kysely<Database>, body: string, heade
   const contentHash: Hex = linesHash(body);
   const signer = await checkEnvelope(db, opts, { kind: 'events', gateway: headers['x-atlas-gateway'], nonce: headers['x-atlas-nonce'], sentAt: headers['x-atlas-sent-at'], count: items, contentHash, signature: headers['x-atlas-signature'] });
   const gateway = signer.toLowerCase();
+  // As for job reports: only an allow-listed gateway may name a recipient the indexer has not seen register.
+  if (!opts.allowList.has(gateway)) {
+    const unknown = await unregisteredOrchestrators(db, recipients.keys());
+    const first = [...unknown].map((a) => [a, recipients.get(a)!] as const).sort((a, b) => a[1] - b[1])[0];
+    if (first) throw new TelemetryError('unknown_orchestrator', `line ${first[1]}: field "data.recipient" ${getAddress(first[0])} is not an orchestrator on chain (never registered with BondingManager); nothing was stored`);
+  }
   const sorted = [...cells.values()].sort((a, b) => a.hour - b.hour || (a.type + a.subtype + a.capability + a.orchestrator < b.type + b.subtype + b.capability + b.orchestrator ? -1 : 1));
   const write = async () => {
     await ensureDayPartitions(db, 'telemetry_event', new Set(rows.map((r) => r.day)));

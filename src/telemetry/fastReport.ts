@@ -1,5 +1,6 @@
 import { MAX_LATENCY_MS } from './histogram.js';
-import { reportBatchSchema, type ReportBatch } from './reportSchema.js';
+import { isRegionCode } from './regions.js';
+import { MAX_JOB_MS, MODEL_ID, reportBatchSchema, type ReportBatch } from './reportSchema.js';
 
 /**
  * Hot-path validation of a report batch: hand-written checks that accept only what reportBatchSchema
@@ -7,9 +8,8 @@ import { reportBatchSchema, type ReportBatch } from './reportSchema.js';
  * then throws its usual error (or accepts what these checks were too strict about).
  */
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
-const DIGITS78 = /^\d{1,78}$/;
+const AMOUNT = /^\d{1,30}$/;
 const NONCE = /^\d{1,20}$/;
-const REGION = /^[A-Za-z]{2,8}$/;
 const SIGNATURE = /^0x[0-9a-fA-F]{130}$/;
 const MIN_EPOCH_MS = 1_577_836_800_000;
 const MAX_EPOCH_MS = 4_102_444_800_000;
@@ -41,19 +41,20 @@ function reportOk(r: unknown): boolean {
   return (
     isStr(r.jobId, 1, 128) &&
     capOk &&
-    isStr(r.model, 0, 128) &&
+    isStr(r.model, 0, 128) && MODEL_ID.test(r.model) &&
     typeof r.orchestrator === 'string' && ADDRESS.test(r.orchestrator) &&
-    typeof r.region === 'string' && REGION.test(r.region) &&
+    typeof r.region === 'string' && isRegionCode(r.region) &&
     isEpoch(r.startedAt) &&
     isEpoch(r.finishedAt) &&
     r.finishedAt >= r.startedAt &&
+    r.finishedAt - r.startedAt <= MAX_JOB_MS &&
     latencyOk(r.latency) &&
     isOptMs(r.segDurationMs) &&
     typeof r.success === 'boolean' &&
     errOk &&
     r.success !== hasErr &&
-    typeof r.pricePaid === 'string' && DIGITS78.test(r.pricePaid) &&
-    typeof r.units === 'string' && DIGITS78.test(r.units)
+    typeof r.pricePaid === 'string' && AMOUNT.test(r.pricePaid) &&
+    typeof r.units === 'string' && AMOUNT.test(r.units)
   );
 }
 

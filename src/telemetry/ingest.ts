@@ -2,7 +2,7 @@ import { getAddress, type Address, type Hex } from 'viem';
 import { sql, type Kysely } from 'kysely';
 import { SignatureError, verifyStatement } from '../registry/signing.js';
 import type { Database } from '../store/schema.js';
-import { isAuthorizedGateway } from './authorize.js';
+import { isAuthorizedGateway, unregisteredOrchestrators } from './authorize.js';
 import { reportsHash, TELEMETRY_TYPES, type BatchKind } from './batchHash.js';
 import { capabilitySlug } from './capabilities.js';
 import { TelemetryError } from './errors.js';
@@ -126,6 +126,13 @@ export async function ingestReportBatch(db: Kysely<Database>, batch: ReportBatch
   const contentHash = reportsHash(batch.reports);
   const signer = await checkEnvelope(db, opts, { kind: 'reports', gateway: batch.gateway, nonce: batch.nonce, sentAt: batch.sentAt, count: batch.reports.length, contentHash, signature: batch.signature });
   const rows = toRows(signer, batch, now, opts);
+  // The operator's allow-list vouches for its gateways (and lets them report before the indexer reaches an
+  // orchestrator's registration); any other signer reports only jobs of orchestrators on chain.
+  if (!opts.allowList.has(signer.toLowerCase())) {
+    const unknown = await unregisteredOrchestrators(db, rows.map((r) => r.orchestrator));
+    const i = rows.findIndex((r) => unknown.has(r.orchestrator));
+    if (i >= 0) throw new TelemetryError('unknown_orchestrator', `reports[${i}].orchestrator ${getAddress(rows[i]!.orchestrator)} is not an orchestrator on chain (never registered with BondingManager); nothing was stored`);
+  }
   const cells = rollUp(rows);
   const write = async () => {
     // Day numbers first: one date string per distinct day rather than one per report.

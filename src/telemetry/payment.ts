@@ -2,12 +2,15 @@
 
 const TWO_256_MINUS_1 = 2n ** 256n - 1n;
 
-/** Wei from "123", "123 WEI", 123 or "0.5 ETH"; null when unreadable. */
+/**
+ * Wei from "123", "123 WEI", 123 or "0.5 ETH"; null when unreadable or above 10^30 wei (a trillion ETH: no
+ * ticket's face value, and the bound that keeps the rollup sums inside numeric(78,0)).
+ */
 export function parseWei(v: string | number): bigint | null {
   const s = String(v).trim();
-  let m = /^(\d{1,78})(?:\s*wei)?$/i.exec(s);
+  let m = /^(\d{1,30})(?:\s*wei)?$/i.exec(s);
   if (m) return BigInt(m[1]!);
-  m = /^(\d{1,30})(?:\.(\d{1,18}))?\s*eth$/i.exec(s);
+  m = /^(\d{1,12})(?:\.(\d{1,18}))?\s*eth$/i.exec(s);
   if (m) return BigInt(m[1]!) * 10n ** 18n + BigInt((m[2] ?? '').padEnd(18, '0'));
   return null;
 }

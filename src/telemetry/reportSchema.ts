@@ -1,12 +1,21 @@
 import { z } from 'zod';
 import { MAX_LATENCY_MS } from './histogram.js';
+import { isRegionCode, REGION_RULE } from './regions.js';
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte hex address');
 const ms = z.number().int().min(0).max(MAX_LATENCY_MS);
 /** Unix time in ms between 2020 and 2100: catches seconds sent for milliseconds. */
 const epochMs = z.number().int().min(1_577_836_800_000, 'must be Unix time in milliseconds').max(4_102_444_800_000, 'must be Unix time in milliseconds');
-const wei = z.string().regex(/^\d{1,78}$/, 'must be a whole number of wei as a decimal string');
-const count = z.string().regex(/^\d{1,78}$/, 'must be a whole number as a decimal string');
+// One job's amounts stay far below 10^30 (a trillion ETH), so sums over any number of reports fit the
+// numeric(78,0) rollup columns; 78 digits overflowed a cell at the second report.
+export const MAX_AMOUNT_DIGITS = 30;
+const wei = z.string().regex(/^\d{1,30}$/, `must be a whole number of wei as a decimal string of at most ${MAX_AMOUNT_DIGITS} digits`);
+const count = z.string().regex(/^\d{1,30}$/, `must be a whole number as a decimal string of at most ${MAX_AMOUNT_DIGITS} digits`);
+/** Longest job accepted (a live stream included): finishedAt − startedAt, ms. */
+export const MAX_JOB_MS = 24 * 3_600_000;
+/** A model id as go-livepeer and Hugging Face name them (stabilityai/sd-turbo, llama3.1:8b): no markup, no control characters. */
+export const MODEL_ID = /^(?:[\p{L}\p{N}][\p{L}\p{N}._:/@+ -]{0,127})?$/u;
+export const MODEL_RULE = 'must be a model id (letters, digits and . _ : / @ + - or space, starting with a letter or digit)';
 
 /** Latency parts of one job (ms). roundTripMs is what the gateway waited end to end. */
 export const latencySchema = z.strictObject({
@@ -22,9 +31,9 @@ export const jobReportSchema = z
   .strictObject({
     jobId: z.string().min(1).max(128),
     capability: z.union([z.string().min(1).max(64), z.number().int().min(0).max(255)]),
-    model: z.string().max(128),
+    model: z.string().max(128).regex(MODEL_ID, MODEL_RULE),
     orchestrator: address,
-    region: z.string().regex(/^[A-Za-z]{2,8}$/, 'must be a region code such as FRA or LAX'),
+    region: z.string().refine(isRegionCode, REGION_RULE),
     startedAt: epochMs,
     finishedAt: epochMs,
     latency: latencySchema,
@@ -35,6 +44,7 @@ export const jobReportSchema = z
     units: count,
   })
   .refine((r) => r.finishedAt >= r.startedAt, { message: 'finishedAt must not be before startedAt', path: ['finishedAt'] })
+  .refine((r) => r.finishedAt - r.startedAt <= MAX_JOB_MS, { message: 'a job lasts at most 24 hours (finishedAt − startedAt)', path: ['finishedAt'] })
   .refine((r) => r.success || (r.errorCode ?? null) !== null, { message: 'a failed job must carry an errorCode', path: ['errorCode'] })
   .refine((r) => !r.success || (r.errorCode ?? null) === null, { message: 'a successful job must not carry an errorCode', path: ['errorCode'] });
 

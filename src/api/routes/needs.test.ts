@@ -18,7 +18,8 @@ describe.each(dbKinds)('needs API on %s', (kind) => {
   const report = parseReportDir(REAL_REPORT_DIR);
   const get = async (p: string) => {
     const res = await app.request(p);
-    return { status: res.status, body: (await res.json()) as J };
+    const text = await res.text();
+    return { status: res.status, body: JSON.parse(text) as J, text };
   };
 
   beforeAll(async () => {
@@ -40,12 +41,15 @@ describe.each(dbKinds)('needs API on %s', (kind) => {
       process.env.ATLAS_NEEDS_DIR = REAL_REPORT_DIR;
       const r = await get('/api/v1/needs/coverage');
       expect(r.status).toBe(200);
-      expect(r.body.import).toMatchObject({ id: 0, label: 'ATLAS_NEEDS_DIR (not imported)', sourceDir: REAL_REPORT_DIR, questions: 109, topics: 3 });
+      // The directory's name, never the server's file path.
+      expect(r.body.import).toMatchObject({ id: 0, label: 'ATLAS_NEEDS_DIR (not imported)', sourceDir: path.basename(REAL_REPORT_DIR), questions: 109, topics: 3 });
+      expect(r.text).not.toContain(path.dirname(REAL_REPORT_DIR));
       expect(r.body.overall.total).toBe(112);
       process.env.ATLAS_NEEDS_DIR = path.join(REAL_REPORT_DIR, 'roles');
       const bad = await get('/api/v1/needs');
       expect(bad.status).toBe(503);
       expect(bad.body.error.message).toContain('model.md:1: missing: the report directory needs model.md with the availability scale');
+      expect(bad.text).not.toContain(path.dirname(REAL_REPORT_DIR));
     } finally {
       if (saved === undefined) delete process.env.ATLAS_NEEDS_DIR;
       else process.env.ATLAS_NEEDS_DIR = saved;
@@ -99,8 +103,10 @@ describe.each(dbKinds)('needs API on %s', (kind) => {
   });
 
   it('lists and compares versions, rejecting unknown or malformed versions', async () => {
-    const imports = (await get('/api/v1/needs/imports')).body.data;
+    const listed = await get('/api/v1/needs/imports');
+    const imports = listed.body.data;
     expect(imports).toHaveLength(1);
+    expect(listed.text).not.toContain(path.dirname(REAL_REPORT_DIR));
     const id = imports[0].id;
     expect((await get(`/api/v1/needs/compare?from=${id}&to=${id}`)).body).toEqual({ from: id, to: id, added: [], removed: [], rescored: [] });
     expect((await get(`/api/v1/needs/compare?from=${id}&to=999999`)).status).toBe(404);

@@ -1,6 +1,7 @@
 // The data-needs map: the imported report (roles → scenarios → questions) joined with the mapping to
 // Atlas views and endpoints, coverage with the availability score before and after, role landing data,
 // and the list and comparison of imported report versions.
+import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { computeCoverage, type Coverage, type CoverageSummary, type QuestionCoverage } from '../../needs/coverage.js';
@@ -40,21 +41,24 @@ function reportFromDir(): { import: NeedsImport; report: NeedsReport } | null {
   try {
     report = parseReportDir(dir);
   } catch (e) {
-    if (e instanceof NeedsFormatError) throw new AtlasError('unavailable', `ATLAS_NEEDS_DIR holds a report that does not follow the format:\n${e.message}`);
+    if (e instanceof NeedsFormatError) throw new AtlasError('unavailable', `ATLAS_NEEDS_DIR holds a report that does not follow the format:\n${e.message.split(dir + path.sep).join('').split(dir).join(path.basename(dir))}`);
     throw e;
   }
   const c = reportCounts(report);
   const value = {
-    import: { id: 0, contentHash: report.contentHash, sourceDir: dir, label: 'ATLAS_NEEDS_DIR (not imported)', importedAt: new Date().toISOString(), ...c },
+    import: { id: 0, contentHash: report.contentHash, sourceDir: path.basename(dir), label: 'ATLAS_NEEDS_DIR (not imported)', importedAt: new Date().toISOString(), ...c },
     report,
   };
   dirReport = { dir, value };
   return value;
 }
 
+/** An import as served: the directory's name only, never a file path of the server. */
+const publicImport = (i: NeedsImport): NeedsImport => ({ ...i, sourceDir: path.basename(i.sourceDir) });
+
 async function loadOr404(db: Kysely<Database>, version: number | undefined): Promise<{ import: NeedsImport; report: NeedsReport }> {
   const found = await loadImport(db, version);
-  if (found) return found;
+  if (found) return { ...found, import: publicImport(found.import) };
   if (version !== undefined) throw new AtlasError('not_found', `no imported data-needs report version ${version}`);
   const fromDir = reportFromDir();
   if (fromDir) return fromDir;
@@ -188,7 +192,7 @@ export const needsRoutes = [
     response: z.object({ data: z.array(importSchema) }).meta({ id: 'NeedsImportList' }),
     maxAge: 10,
     cache: 'none',
-    handler: async ({ data }) => ({ data: await listImports(data.db) }),
+    handler: async ({ data }) => ({ data: (await listImports(data.db)).map(publicImport) }),
   }),
   route({
     path: '/api/v1/needs/compare',

@@ -30,7 +30,7 @@ import type { Kysely } from 'kysely';
 import { AtlasError } from '../errors.js';
 import { amountSchema, lpt } from '../format.js';
 import { route } from '../rest.js';
-import { addressParam, boolParam, intParam, tokenAmountParam } from '../schemas.js';
+import { addressParam, boolParam, decimalParam, intParam, tokenAmountParam } from '../schemas.js';
 
 const DAY = 86_400;
 const nowS = () => Math.floor(Date.now() / 1000);
@@ -189,10 +189,10 @@ const matchQuery = z.strictObject({
     .regex(/^\d{1,19}(\/\d{1,19})?$/, { error: 'must be wei per unit as "pricePerUnit" or "pricePerUnit/pixelsPerUnit"' })
     .optional()
     .meta({ description: 'price cap as an exact rational, e.g. 4768371 or 10/3 (wei per unit)' }),
-  minSuccessRate: z.coerce.number({ error: 'must be a number from 0 to 1' }).optional().meta({ description: 'parts of 1, e.g. 0.95' }),
-  maxP95LatencyMs: z.coerce.number({ error: 'must be whole milliseconds' }).optional(),
+  minSuccessRate: decimalParam(0, 1, 'must be a number from 0 to 1', 'parts of 1, e.g. 0.95').optional(),
+  maxP95LatencyMs: decimalParam(0, 86_400_000, 'must be milliseconds from 0 to 86400000').optional(),
   region: z.string().max(16).optional(),
-  minVramGb: z.coerce.number({ error: 'must be a number of GB' }).min(0).max(4096).optional().meta({ description: 'GPU memory in GB (1e9 bytes)' }),
+  minVramGb: decimalParam(0, 4096, 'must be a number of GB from 0 to 4096', 'GPU memory in GB (1e9 bytes)').optional(),
   tags: z.string().max(600).optional().meta({ description: 'comma-separated tags the orchestrator must carry' }),
   minStake: tokenAmountParam('minimum bonded stake in LPT').optional(),
   activeOnly: boolParam.optional(),

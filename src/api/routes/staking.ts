@@ -36,7 +36,7 @@ import { AtlasError } from '../errors.js';
 import { amountSchema, eth, formatUnits, lpt } from '../format.js';
 import { eventPageJson, route, toCsv } from '../rest.js';
 import { cachedPriceBook } from '../../prices/usd.js';
-import { addressParam, cursorParam, eventSchema, intParam, limitParam, listOf, roundParam, tokenAmountParam } from '../schemas.js';
+import { addressParam, cursorParam, decimalParam, eventSchema, intParam, limitParam, listOf, roundParam, tokenAmountParam } from '../schemas.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 
 const int = z.number().int();
@@ -547,8 +547,8 @@ export const stakingRoutes = [
     query: z.strictObject({
       amount: tokenAmountParam('LPT to delegate'),
       rounds: intParam(1, 730, 'horizon in rounds (default 90)').default(90),
-      maxRisk: z.coerce.number({ error: 'must be a number from 0 to 100' }).min(0, { error: 'must be a number from 0 to 100' }).max(100, { error: 'must be a number from 0 to 100' }).default(100),
-      minVotingRate: z.coerce.number({ error: 'must be a fraction from 0 to 1' }).min(0, { error: 'must be a fraction from 0 to 1' }).max(1, { error: 'must be a fraction from 0 to 1' }).default(0),
+      maxRisk: decimalParam(0, 100, 'must be a number from 0 to 100').default(100),
+      minVotingRate: decimalParam(0, 1, 'must be a fraction from 0 to 1').default(0),
       current: addressParam.optional().meta({ description: 'orchestrator the amount is bonded to now (for switching costs)' }),
       limit: limitParam(20, 100),
     }),
@@ -656,7 +656,7 @@ export const stakingRoutes = [
         return new Response(body, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="staking-events.csv"', ...next } });
       }
       const limit = query.limit ?? 50;
-      if (limit > 1000) throw new ApiError(400, 'bad_request', 'query parameter "limit": must be at most 1000 for JSON (CSV pages may hold up to 100,000)');
+      if (limit > 1000) throw new AtlasError('bad_request', 'query parameter "limit": must be at most 1000 for JSON (CSV pages may hold up to 100,000)');
       const r = await data.events({ ...filter, limit, after: eventCursor(query.cursor) });
       return eventPageJson(await cachedPriceBook(data.db), r, limit);
     },
