@@ -222,7 +222,7 @@ describe.each(dbKinds)('capability registry API on %s', (kind) => {
       ['model=sdxl', 400, /capability: required/],
       ['capability=27&maxPrice=1/2/3', 400, /maxPrice/],
       ['capability=27&maxPrice=1/0', 400, /pixelsPerUnit must be at least 1/],
-      ['capability=27&minSuccessRate=2', 400, /minSuccessRate must be from 0 to 1/],
+      ['capability=27&minSuccessRate=2', 400, /"minSuccessRate": must be a number from 0 to 1/],
       ['capability=27&minStake=abc', 400, /minStake/],
       ['capability=h264&model=x', 400, /not an AI pipeline/],
       ['capability=27&bogus=1', 400, /unknown query parameter "bogus"/],
