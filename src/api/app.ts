@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -6,6 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { streamSSE } from 'hono/streaming';
 import { createGraphQLError, createYoga } from 'graphql-yoga';
@@ -222,21 +224,35 @@ export function createApp(opts: AppOptions): Hono {
 
   app.onError((err, c) => {
     if (!errorResponse(err).expected) {
-      log.error({ err, method: c.req.method, path: c.req.path }, 'request failed');
+      failures.set(c, err);
       opts.onError?.(err);
-      return jsonError(c, new AtlasError('internal', 'internal error; the request was not served'));
+      return jsonError(c, new AtlasError('internal', `internal error; the request was not served (request id ${c.get('requestId')})`));
     }
     return jsonError(c, err);
   });
   app.notFound((c) => jsonError(c, new AtlasError('not_found', `no such endpoint: ${c.req.method} ${c.req.path} (see /docs)`)));
 
+  // Every answer carries a request id (the client's X-Request-Id when it sends a plain one); every 5xx is one
+  // structured log line with it, the route, the status, the time taken and the error, if one was thrown.
+  const failures = new WeakMap<Context, unknown>();
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    const status = c.res.status;
+    if (status < 500 || c.req.path === '/ready') return;
+    const err = failures.get(c);
+    const fields = { requestId: c.get('requestId'), method: c.req.method, path: c.req.path, status, durationMs: Math.round(performance.now() - started), ...(err === undefined ? {} : { err }) };
+    if (status === 500) log.error(fields, 'request failed');
+    else log.warn(fields, 'request not served');
+  });
   app.use('*', secureHeaders(SECURITY_HEADERS));
   app.use('*', async (c, next) => {
     if (c.req.url.length > maxUrl) throw new AtlasError('uri_too_long', `request URL is longer than ${maxUrl} characters`);
     rejectNul(c);
     await next();
   });
-  app.use('*', corsMiddleware({ origin: opts.corsOrigin ?? '*', allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'], exposeHeaders: ['ETag', 'Retry-After', 'X-RateLimit-Remaining', 'X-Next-Cursor'], maxAgeSec: 86_400 }));
+  app.use('*', corsMiddleware({ origin: opts.corsOrigin ?? '*', allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'], exposeHeaders: ['ETag', 'Retry-After', 'X-RateLimit-Remaining', 'X-Next-Cursor', 'X-Request-Id'], maxAgeSec: 86_400 }));
 
   const clientOf = (c: Context): string => {
     if (opts.trustProxy) {
@@ -391,6 +407,8 @@ export function createApp(opts: AppOptions): Hono {
   }
 
   // ---------------------------------------------------------------- GraphQL
+  // The request id of the GraphQL request being executed, for the resolver failures yoga masks.
+  const graphqlRequest = new AsyncLocalStorage<{ requestId: string; method: string }>();
   const yoga = createYoga<GraphQLContext>({
     schema: buildGraphQLSchema(),
     graphqlEndpoint: '/graphql',
@@ -403,7 +421,7 @@ export function createApp(opts: AppOptions): Hono {
         while (inner instanceof Error && 'originalError' in inner && inner.originalError) inner = inner.originalError;
         // A client mistake (a bad filter, an unsupported argument) reaches the client; anything else is masked.
         if ((inner instanceof AtlasError && errorResponse(inner).expected) || (inner instanceof Error && inner.name === 'GraphQLError')) return error as Error;
-        log.error({ err: inner, path: '/graphql' }, 'GraphQL resolver failed');
+        log.error({ ...graphqlRequest.getStore(), path: '/graphql', err: inner }, 'GraphQL resolver failed');
         opts.onError?.(inner);
         return createGraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },
@@ -422,7 +440,7 @@ export function createApp(opts: AppOptions): Hono {
     let ctx: GraphQLContext;
     const loader = new Loader(() => ctx);
     ctx = { data, loader, snapshot: () => data.snapshot() };
-    return yoga.fetch(req, ctx);
+    return graphqlRequest.run({ requestId: String(c.get('requestId')), method: c.req.method }, () => yoga.fetch(req, ctx));
   });
 
   // ---------------------------------------------------------------- live
