@@ -1,0 +1,54 @@
+import { useEChart } from './useEChart.js';
+import type { Series } from './series.js';
+
+export interface ChartProps {
+  x: (string | number)[];
+  series: Series[];
+  /** Axis titles: left, and right when a series sits on the right axis. */
+  yNames?: [string, string?];
+  height?: number;
+  /** Slider under the chart for picking a range (also wheel/drag zoom). */
+  zoom?: boolean;
+  testId?: string;
+  /** Axes whose values are ratios, labelled as percentages. */
+  percentAxis?: [boolean, boolean?];
+}
+
+const PALETTE = ['#1f8a4c', '#3867d6', '#e58e26', '#8854d0', '#eb3b5a'];
+
+// Small percentages (inflation per round ≈ 0.06%) need more digits than shares like participation.
+const percentLabel = (v: number) => `${(v * 100).toFixed(v !== 0 && Math.abs(v) < 0.01 ? 4 : 1)}%`;
+
+/** Line and bar series over one category axis, with up to two value axes: every chart of the dashboard. */
+export default function Chart({ x, series, yNames, height = 260, zoom = true, testId, percentAxis }: ChartProps) {
+  const axes = yNames?.[1] || series.some((s) => s.yAxis === 1) ? [0, 1] : [0];
+  const el = useEChart({
+    animation: false,
+    color: PALETTE,
+    // ECharts 6 keeps axis labels inside the grid by default (outerBounds), so no containLabel.
+    grid: { left: 8, right: 8, top: 36, bottom: zoom ? 56 : 24 },
+    tooltip: { trigger: 'axis', confine: true },
+    legend: { top: 0, type: 'scroll' },
+    xAxis: { type: 'category', data: x, boundaryGap: series.some((s) => s.type === 'bar') },
+    yAxis: axes.map((i) => ({
+      type: 'value',
+      name: yNames?.[i] ?? '',
+      // Bars are read by their length, so an axis with bars starts at zero; lines may zoom to their range.
+      scale: !series.some((s) => s.type === 'bar' && (s.yAxis ?? 0) === i),
+      splitLine: { show: i === 0 },
+      ...(percentAxis?.[i] ? { axisLabel: { formatter: percentLabel } } : {}),
+    })),
+    dataZoom: zoom ? [{ type: 'inside' }, { type: 'slider', height: 20, bottom: 8 }] : [],
+    series: series.map((s, i) => ({
+      name: s.name,
+      type: s.type,
+      data: s.data,
+      yAxisIndex: s.yAxis ?? 0,
+      showSymbol: false,
+      areaStyle: s.area ? { opacity: 0.15 } : undefined,
+      lineStyle: s.dashed ? { type: 'dashed' } : undefined,
+      itemStyle: { color: s.color ?? PALETTE[i % PALETTE.length] },
+    })),
+  });
+  return <div ref={el} className="chart" style={{ height }} data-testid={testId} role="img" aria-label={series.map((s) => s.name).join(', ')} />;
+}
