@@ -1,15 +1,16 @@
-import { useQuery } from '@tanstack/react-query';
-import { api } from '../api.js';
-import { percent, shortAddress, token } from '../format.js';
+import { apiUrl } from '../api/client.js';
+import { useApi } from '../api/hooks.js';
+import { ApiState } from '../components/ApiState.js';
+import { DataTable } from '../components/DataTable.js';
+import { CsvLink, Panel, Stat } from '../components/ui.js';
+import { statusClass, voteColumns } from '../components/votes.js';
+import { percent, shortAddress } from '../format.js';
 import { Link } from '../router.js';
-import { Empty, ErrorBox, Loading, Stat } from '../ui.js';
-import { statusClass, type DelegateRecord, type DelegateRow } from './governanceTypes.js';
 
 /** Participation of every orchestrator in governance. */
 export function DelegateList() {
-  const q = useQuery({ queryKey: ['gov-delegates'], queryFn: () => api<{ data: DelegateRow[] }>('/api/v1/governance/delegates') });
-  if (q.isPending) return <Loading what="Loading delegates" />;
-  if (q.isError) return <ErrorBox error={q.error} retry={() => void q.refetch()} />;
+  const q = useApi('/api/v1/governance/delegates');
+  if (!q.data) return <ApiState q={q} what="Loading delegates" />;
   return (
     <div className="page">
       <p className="crumbs">
@@ -18,54 +19,40 @@ export function DelegateList() {
       <h1>Delegate participation</h1>
       <p className="muted">Eligible: proposals whose voting opened after the orchestrator’s activation round, or that it voted on.</p>
       <div className="filters">
-        <a className="button" href="/api/v1/governance/delegates?format=csv" download>
-          Export CSV
-        </a>
+        <CsvLink href={apiUrl('/api/v1/governance/delegates', { query: { format: 'csv' } })} />
       </div>
-      {q.data.data.length === 0 ? (
-        <Empty>No orchestrators yet.</Empty>
-      ) : (
-        <div className="table-wrap">
-          <table data-testid="delegates">
-            <thead>
-              <tr>
-                <th>Orchestrator</th>
-                <th>Voted</th>
-                <th>Eligible</th>
-                <th>Participation</th>
-                <th>Pivotal votes</th>
-              </tr>
-            </thead>
-            <tbody>
-              {q.data.data.map((d) => (
-                <tr key={d.address} data-address={d.address}>
-                  <td>
-                    <Link href={`/governance/delegates/${d.address}`} className="mono">
-                      {shortAddress(d.address)}
-                    </Link>{' '}
-                    <span className="muted">{d.label}</span>
-                  </td>
-                  <td className="num">{d.voted}</td>
-                  <td className="num">{d.eligible}</td>
-                  <td className="num" data-testid="cell-participation">
-                    {percent(d.participation, 0)}
-                  </td>
-                  <td className="num">{d.pivotal}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={q.data.data}
+        rowKey={(d) => d.address}
+        row={(d) => ({ 'data-address': d.address })}
+        testId="delegates"
+        empty="No orchestrators yet."
+        columns={[
+          {
+            head: 'Orchestrator',
+            cell: (d) => (
+              <>
+                <Link href={`/governance/delegates/${d.address}`} className="mono">
+                  {shortAddress(d.address)}
+                </Link>{' '}
+                <span className="muted">{d.label}</span>
+              </>
+            ),
+          },
+          { head: 'Voted', num: true, cell: (d) => d.voted },
+          { head: 'Eligible', num: true, cell: (d) => d.eligible },
+          { head: 'Participation', num: true, testId: 'cell-participation', cell: (d) => percent(d.participation, 0) },
+          { head: 'Pivotal votes', num: true, cell: (d) => d.pivotal },
+        ]}
+      />
     </div>
   );
 }
 
 /** One delegate's voting record. */
 export default function DelegateVotes({ address }: { address: string }) {
-  const q = useQuery({ queryKey: ['gov-delegate', address], queryFn: () => api<DelegateRecord>(`/api/v1/governance/delegates/${address}`) });
-  if (q.isPending) return <Loading what="Loading the voting record" />;
-  if (q.isError) return <ErrorBox error={q.error} retry={() => void q.refetch()} />;
+  const q = useApi('/api/v1/governance/delegates/{address}', { params: { address } });
+  if (!q.data) return <ApiState q={q} what="Loading the voting record" />;
   const r = q.data;
   return (
     <div className="page">
@@ -76,57 +63,28 @@ export default function DelegateVotes({ address }: { address: string }) {
         {r.address}
       </h1>
       <p className="muted">
-        {r.label} · <Link href={`/orchestrators/${r.address}`}>orchestrator page</Link>
+        {r.label} · <Link href={`/orchestrators/${r.address}`}>orchestrator page</Link> · <Link href={`/staking/delegates/${r.address}`}>its delegators' votes</Link>
       </p>
       <section className="cards">
         <Stat label="Participation" value={<span data-testid="delegate-participation">{percent(r.participation, 0)}</span>} sub={`${r.voted} of ${r.eligible} proposals`} />
         <Stat label="Pivotal votes" value={r.pivotal} />
       </section>
-      <section className="panel">
-        <div className="panel-head">
-          <h2>Voting record</h2>
-          <a className="button" href={`/api/v1/governance/delegates/${r.address}?format=csv`} download>
-            Export CSV
-          </a>
-        </div>
-        {r.votes.length === 0 ? (
-          <Empty>No proposal opened for voting while this account was active.</Empty>
-        ) : (
-          <div className="table-wrap">
-            <table data-testid="record">
-              <thead>
-                <tr>
-                  <th>Proposal</th>
-                  <th>Outcome</th>
-                  <th>Vote</th>
-                  <th>Weight</th>
-                  <th>Counted</th>
-                  <th className="wide">Reason</th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.votes.map((v) => (
-                  <tr key={v.proposalId}>
-                    <td>
-                      <Link href={`/proposals/${v.proposalId}`}>{v.title}</Link>
-                    </td>
-                    <td>
-                      <span className={statusClass(v.status)}>{v.status}</span>
-                    </td>
-                    <td data-testid="cell-support">
-                      {v.support ?? <span className="muted">did not vote</span>}
-                      {v.pivotal && <span className="badge"> pivotal</span>}
-                    </td>
-                    <td className="num">{v.weight ? token(v.weight, 0) : '—'}</td>
-                    <td className="num">{v.counted ? token(v.counted, 0) : '—'}</td>
-                    <td className="wide">{v.reason || <span className="muted">—</span>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
+      <Panel title="Voting record" actions={<CsvLink href={apiUrl('/api/v1/governance/delegates/{address}', { params: { address: r.address }, query: { format: 'csv' } })} />}>
+        <DataTable
+          rows={r.votes}
+          rowKey={(v) => v.proposalId}
+          testId="record"
+          empty="No proposal opened for voting while this account was active."
+          columns={[
+            voteColumns.proposal(),
+            { head: 'Outcome', cell: (v) => <span className={statusClass(v.status)}>{v.status}</span> },
+            voteColumns.support('cell-support'),
+            voteColumns.weight(),
+            voteColumns.counted(),
+            voteColumns.reason(),
+          ]}
+        />
+      </Panel>
     </div>
   );
 }

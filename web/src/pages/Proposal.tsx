@@ -1,16 +1,17 @@
-import { useQuery } from '@tanstack/react-query';
-import { api } from '../api.js';
+import { apiUrl } from '../api/client.js';
+import { useApi } from '../api/hooks.js';
+import { ApiState } from '../components/ApiState.js';
+import { DataTable } from '../components/DataTable.js';
+import { Bar, CsvLink, Panel, Stat } from '../components/ui.js';
+import { statusClass, voteColumns } from '../components/votes.js';
 import { dateTime, percent, shortAddress, token } from '../format.js';
 import { Link } from '../router.js';
-import { Bar, Empty, ErrorBox, Loading, Stat } from '../ui.js';
-import { statusClass, type GovProposal, type GovVote } from './governanceTypes.js';
 
 const EVENT_NAMES: Record<string, string> = { created: 'Created', 'voting-opens': 'Voting opens', 'voting-closes': 'Voting closes', queued: 'Queued', executed: 'Executed', canceled: 'Canceled' };
 
 export default function ProposalPage({ id }: { id: string }) {
-  const q = useQuery({ queryKey: ['gov-proposal', id], queryFn: () => api<{ proposal: GovProposal; votes: GovVote[] }>(`/api/v1/governance/proposals/${id}`) });
-  if (q.isPending) return <Loading what="Loading the proposal" />;
-  if (q.isError) return <ErrorBox error={q.error} retry={() => void q.refetch()} />;
+  const q = useApi('/api/v1/governance/proposals/{id}', { params: { id } });
+  if (!q.data) return <ApiState q={q} what="Loading the proposal" />;
   const { proposal: p, votes } = q.data;
   const g = p.progress;
   return (
@@ -34,8 +35,7 @@ export default function ProposalPage({ id }: { id: string }) {
         <Stat label="Abstain" value={token(p.votes.abstain, 0)} />
         <Stat label="Voters" value={p.voters} />
       </section>
-      <section className="panel">
-        <h2>Quorum and quota</h2>
+      <Panel title="Quorum and quota">
         <p>
           Quorum: <b data-testid="quorum-total">{token(g.totalVotes, 0)}</b> of <b data-testid="quorum-needed">{token(g.quorum, 0)}</b> ({percent(g.quorumProgress, 1)}){' '}
           {g.quorumReached ? <span className="badge on">reached</span> : <span className="badge off">short by {token(g.quorumShortfall, 0)}</span>}
@@ -46,10 +46,9 @@ export default function ProposalPage({ id }: { id: string }) {
           {g.quotaReached ? <span className="badge on">met</span> : <span className="badge off">short by {token(g.quotaShortfall, 0)}</span>}
         </p>
         <Bar value={g.forShare} testId="quota-bar" />
-      </section>
+      </Panel>
       <div className="grid2">
-        <section className="panel">
-          <h2>Timeline</h2>
+        <Panel title="Timeline">
           <ul data-testid="timeline">
             {p.timeline.map((t) => (
               <li key={t.event}>
@@ -64,65 +63,41 @@ export default function ProposalPage({ id }: { id: string }) {
               </li>
             ))}
           </ul>
-        </section>
-        <section className="panel">
-          <h2>What it does</h2>
+        </Panel>
+        <Panel title="What it does">
           <ul data-testid="actions">
             {p.actions.map((a, i) => (
               <li key={i}>{a.summary}</li>
             ))}
           </ul>
-        </section>
+        </Panel>
       </div>
-      <section className="panel">
-        <div className="panel-head">
-          <h2>Votes</h2>
-          <a className="button" href={`/api/v1/governance/proposals/${p.id}/votes?format=csv`} download>
-            Export CSV
-          </a>
-        </div>
-        {votes.length === 0 ? (
-          <Empty>No votes yet.</Empty>
-        ) : (
-          <div className="table-wrap">
-            <table data-testid="votes">
-              <thead>
-                <tr>
-                  <th>Voter</th>
-                  <th>Vote</th>
-                  <th>Weight</th>
-                  <th>Counted</th>
-                  <th className="wide">Reason</th>
-                </tr>
-              </thead>
-              <tbody>
-                {votes.map((v) => (
-                  <tr key={v.voter} data-voter={v.voter}>
-                    <td>
-                      <Link href={v.role === 'orchestrator' ? `/governance/delegates/${v.voter}` : `/accounts/${v.voter}`} className="mono">
-                        {shortAddress(v.voter)}
-                      </Link>
-                      <div className="muted">{v.label}</div>
-                    </td>
-                    <td>
-                      <span className={v.support === 'for' ? 'badge on' : v.support === 'against' ? 'badge off' : 'badge'}>{v.support}</span>
-                      {v.pivotal && <span className="badge" title="without this vote the outcome would flip"> pivotal</span>}
-                      {v.overrides && <span className="badge" title="overrides its orchestrator's vote"> override</span>}
-                    </td>
-                    <td className="num" data-testid="cell-weight">
-                      {token(v.weight, 0)}
-                    </td>
-                    <td className="num" data-testid="cell-counted">
-                      {token(v.counted, 0)}
-                    </td>
-                    <td className="wide">{v.reason || <span className="muted">—</span>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
+      <Panel title="Votes" actions={<CsvLink href={apiUrl('/api/v1/governance/proposals/{id}/votes', { params: { id: p.id }, query: { format: 'csv' } })} />}>
+        <DataTable
+          rows={votes}
+          rowKey={(v) => v.voter}
+          row={(v) => ({ 'data-voter': v.voter })}
+          testId="votes"
+          empty="No votes yet."
+          columns={[
+            {
+              head: 'Voter',
+              cell: (v) => (
+                <>
+                  <Link href={v.role === 'orchestrator' ? `/governance/delegates/${v.voter}` : `/accounts/${v.voter}`} className="mono">
+                    {shortAddress(v.voter)}
+                  </Link>
+                  <div className="muted">{v.label}</div>
+                </>
+              ),
+            },
+            voteColumns.support(),
+            voteColumns.weight('cell-weight'),
+            voteColumns.counted(),
+            voteColumns.reason(),
+          ]}
+        />
+      </Panel>
     </div>
   );
 }

@@ -1,16 +1,19 @@
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api } from '../api.js';
+import { apiUrl } from '../api/client.js';
+import { useApi } from '../api/hooks.js';
+import { ApiState } from '../components/ApiState.js';
+import { DataTable } from '../components/DataTable.js';
+import { Bar, CsvLink, Segmented } from '../components/ui.js';
+import { statusClass } from '../components/votes.js';
 import { percent, token } from '../format.js';
 import { Link } from '../router.js';
-import { Bar, Empty, ErrorBox, Loading, Segmented } from '../ui.js';
-import { statusClass, type GovProposal } from './governanceTypes.js';
 
 type Filter = 'all' | 'active' | 'executed' | 'defeated';
 
 export default function Proposals() {
   const [filter, setFilter] = useState<Filter>('all');
-  const q = useQuery({ queryKey: ['gov-proposals', filter], queryFn: () => api<{ data: GovProposal[] }>('/api/v1/governance/proposals', { status: filter === 'all' ? undefined : filter }) });
+  const status = filter === 'all' ? undefined : filter;
+  const q = useApi('/api/v1/governance/proposals', { query: { status } });
   return (
     <div className="page">
       <h1>Proposals</h1>
@@ -21,34 +24,21 @@ export default function Proposals() {
       </p>
       <div className="filters">
         <Segmented<Filter> label="Status" value={filter} onChange={setFilter} options={[['all', 'All'], ['active', 'Active'], ['executed', 'Executed'], ['defeated', 'Defeated']]} />
-        <a className="button" href={`/api/v1/governance/proposals?format=csv${filter === 'all' ? '' : `&status=${filter}`}`} download data-testid="proposals-csv">
-          Export CSV
-        </a>
+        <CsvLink href={apiUrl('/api/v1/governance/proposals', { query: { format: 'csv', status } })} testId="proposals-csv" />
       </div>
-      {q.isPending ? (
-        <Loading what="Loading proposals" />
-      ) : q.isError ? (
-        <ErrorBox error={q.error} retry={() => void q.refetch()} />
-      ) : q.data.data.length === 0 ? (
-        <Empty>No proposals {filter === 'all' ? 'yet' : `with status ${filter}`}.</Empty>
-      ) : (
-        <div className="table-wrap">
-          <table data-testid="proposals">
-            <thead>
-              <tr>
-                <th>Proposal</th>
-                <th>Status</th>
-                <th>For</th>
-                <th>Against</th>
-                <th className="wide">Quorum</th>
-                <th className="wide">For share (quota {percent(q.data.data[0]!.progress.quota / 1e6, 0)})</th>
-                <th>Treasury outflow</th>
-              </tr>
-            </thead>
-            <tbody>
-              {q.data.data.map((p) => (
-                <tr key={p.id} data-id={p.id}>
-                  <td>
+      <ApiState q={q} what="Loading proposals">
+        {({ data }) => (
+          <DataTable
+            rows={data}
+            rowKey={(p) => p.id}
+            row={(p) => ({ 'data-id': p.id })}
+            testId="proposals"
+            empty={`No proposals ${filter === 'all' ? 'yet' : `with status ${filter}`}.`}
+            columns={[
+              {
+                head: 'Proposal',
+                cell: (p) => (
+                  <>
                     <Link href={`/proposals/${p.id}`} data-testid="proposal-link">
                       {p.title}
                     </Link>
@@ -56,35 +46,41 @@ export default function Proposals() {
                       rounds {p.voteStart}–{p.voteEnd}
                       {p.lips.length > 0 && ` · ${p.lips.map((l) => `LIP-${l}`).join(', ')}`}
                     </div>
-                  </td>
-                  <td>
-                    <span className={statusClass(p.status)} data-testid="cell-status">
-                      {p.status}
-                    </span>
-                  </td>
-                  <td className="num" data-testid="cell-for">
-                    {token(p.votes.for, 0)}
-                  </td>
-                  <td className="num">{token(p.votes.against, 0)}</td>
-                  <td className="wide">
+                  </>
+                ),
+              },
+              { head: 'Status', testId: 'cell-status', cell: (p) => <span className={statusClass(p.status)}>{p.status}</span> },
+              { head: 'For', num: true, testId: 'cell-for', cell: (p) => token(p.votes.for, 0) },
+              { head: 'Against', num: true, cell: (p) => token(p.votes.against, 0) },
+              {
+                head: 'Quorum',
+                wide: true,
+                cell: (p) => (
+                  <>
                     <Bar value={p.progress.quorumProgress} />
                     <span className="muted" data-testid="cell-quorum">
                       {percent(p.progress.quorumProgress, 1)} {p.progress.quorumReached ? '✓' : ''}
                     </span>
-                  </td>
-                  <td className="wide">
+                  </>
+                ),
+              },
+              {
+                head: `For share (quota ${percent((data[0]?.progress.quota ?? 0) / 1e6, 0)})`,
+                wide: true,
+                cell: (p) => (
+                  <>
                     <Bar value={p.progress.forShare} />
                     <span className="muted">
                       {percent(p.progress.forShare, 1)} {p.progress.quotaReached ? '✓' : ''}
                     </span>
-                  </td>
-                  <td className="num">{p.outflow.wei === '0' ? '—' : token(p.outflow, 0)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+                  </>
+                ),
+              },
+              { head: 'Treasury outflow', num: true, cell: (p) => (p.outflow.wei === '0' ? '—' : token(p.outflow, 0)) },
+            ]}
+          />
+        )}
+      </ApiState>
     </div>
   );
 }
