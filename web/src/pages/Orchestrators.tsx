@@ -1,24 +1,24 @@
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { api, queryString, type Orchestrator, type Page } from '../api.js';
-import { decimal, host, percent, shortAddress, token } from '../format.js';
+import { apiUrl } from '../api/client.js';
+import { useApiPages } from '../api/hooks.js';
+import { ApiState } from '../components/ApiState.js';
+import { DataTable, moreOf } from '../components/DataTable.js';
+import { LabelBadge, useLabels } from '../components/labels.js';
+import { CsvLink, TokenAmount } from '../components/ui.js';
+import { decimal, host, percent, shortAddress } from '../format.js';
 import { Link } from '../router.js';
-import { LabelBadge, useLabels } from '../labels.js';
-import { Empty, ErrorBox, Loading, Usd } from '../ui.js';
 
 type Sort = 'stake' | 'rewardCut' | 'feeCut' | 'fees30d' | 'fees90d' | 'rewardCallRatio90' | 'age' | 'delegators';
 
-const COLUMNS: { key: Sort | null; label: string; className?: string }[] = [
-  { key: null, label: 'Orchestrator' },
-  { key: 'stake', label: 'Stake' },
-  { key: 'rewardCut', label: 'Reward cut' },
-  { key: 'feeCut', label: 'Fee cut' },
-  { key: 'fees30d', label: 'Fees 30d' },
-  { key: 'fees90d', label: 'Fees 90d', className: 'wide' },
-  { key: 'rewardCallRatio90', label: 'Reward calls' },
-  { key: 'age', label: 'Age', className: 'wide' },
-  { key: 'delegators', label: 'Delegators', className: 'wide' },
-  { key: null, label: 'Service URI', className: 'wide' },
+const SORTS: [Sort, string][] = [
+  ['stake', 'Stake'],
+  ['rewardCut', 'Reward cut'],
+  ['feeCut', 'Fee cut'],
+  ['fees30d', 'Fees 30d'],
+  ['fees90d', 'Fees 90d'],
+  ['rewardCallRatio90', 'Reward calls'],
+  ['age', 'Age'],
+  ['delegators', 'Delegators'],
 ];
 
 function useDebounced<T>(value: T, ms: number): T {
@@ -39,13 +39,7 @@ export default function Orchestrators() {
   const search = useDebounced(q.trim(), 250);
   const params = { q: search, active, maxFeeCut: maxFeeCut === '' ? undefined : maxFeeCut, sort, order };
 
-  const list = useInfiniteQuery({
-    queryKey: ['orchestrators', params],
-    queryFn: ({ pageParam }) => api<Page<Orchestrator>>('/api/v1/orchestrators', { ...params, limit: 50, cursor: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.page.nextCursor ?? undefined,
-    placeholderData: keepPreviousData,
-  });
+  const list = useApiPages('/api/v1/orchestrators', { query: { ...params, limit: 50 } }, { keepPrevious: true });
 
   const clickSort = (key: Sort) => {
     if (key === sort) setOrder(order === 'desc' ? 'asc' : 'desc');
@@ -54,9 +48,19 @@ export default function Orchestrators() {
       setOrder(key === 'rewardCut' || key === 'feeCut' ? 'asc' : 'desc');
     }
   };
+  // A column header that sorts by its column (again: the other way).
+  const sortable = (key: Sort, label: string) => ({
+    sort: key === sort ? (order === 'asc' ? ('ascending' as const) : ('descending' as const)) : undefined,
+    head: (
+      <button type="button" onClick={() => clickSort(key)} data-testid={`sort-${key}`}>
+        {label}
+        {key === sort ? (order === 'asc' ? ' ↑' : ' ↓') : ''}
+      </button>
+    ),
+  });
   const rows = list.data?.pages.flatMap((p) => p.data) ?? [];
   const labels = useLabels(rows.map((o) => o.address));
-  const csv = `/api/v1/orchestrators?${queryString({ ...params, format: 'csv' })}`;
+  const csv = apiUrl('/api/v1/orchestrators', { query: { ...params, format: 'csv' } });
 
   return (
     <div className="page">
@@ -87,84 +91,83 @@ export default function Orchestrators() {
         <label>
           Sort
           <select value={`${sort}:${order}`} onChange={(e) => { const [s, o] = e.target.value.split(':'); setSort(s as Sort); setOrder(o as 'asc' | 'desc'); }} data-testid="sort-select">
-            {COLUMNS.filter((c) => c.key).map((c) => (
-              <optgroup key={c.key} label={c.label}>
-                <option value={`${c.key}:desc`}>{c.label} ↓</option>
-                <option value={`${c.key}:asc`}>{c.label} ↑</option>
+            {SORTS.map(([key, label]) => (
+              <optgroup key={key} label={label}>
+                <option value={`${key}:desc`}>{label} ↓</option>
+                <option value={`${key}:asc`}>{label} ↑</option>
               </optgroup>
             ))}
           </select>
         </label>
-        <a className="button" href={csv} download="orchestrators.csv" data-testid="csv-link">
-          Export CSV
-        </a>
+        <CsvLink href={csv} file="orchestrators.csv" testId="csv-link" />
       </div>
       <p className="muted">
         Fee cut = 1 − fee share (what the orchestrator keeps of fees). Fees: ETH paid into the orchestrator's pool in rounds of the last 30/90 days. Reward calls: rounds with a
         Reward call over the rounds it was active in, last 90 rounds. Yield is not shown: Atlas does not publish a yield figure until it can state its assumptions.
       </p>
-      {list.isPending ? (
-        <Loading what="Loading orchestrators" />
-      ) : list.isError ? (
-        <ErrorBox error={list.error} retry={() => void list.refetch()} />
-      ) : rows.length === 0 ? (
-        <Empty>No orchestrator matches these filters.</Empty>
-      ) : (
-        <>
-          <div className="table-wrap">
-            <table className="directory" data-testid="directory">
-              <thead>
-                <tr>
-                  {COLUMNS.map((c) => (
-                    <th key={c.label} className={c.className} aria-sort={c.key === sort ? (order === 'asc' ? 'ascending' : 'descending') : undefined}>
-                      {c.key ? (
-                        <button type="button" onClick={() => clickSort(c.key!)} data-testid={`sort-${c.key}`}>
-                          {c.label}
-                          {c.key === sort ? (order === 'asc' ? ' ↑' : ' ↓') : ''}
-                        </button>
-                      ) : (
-                        c.label
-                      )}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {rows.map((o) => (
-                  <tr key={o.address} data-address={o.address}>
-                    <td>
-                      <Link href={`/orchestrators/${o.address}`} className="mono">
-                        {shortAddress(o.address)}
-                      </Link>
-                      <LabelBadge label={labels.get(o.address)} />
-                      {!o.active && <span className="badge off">inactive</span>}
-                    </td>
-                    <td className="num" data-testid="cell-stake">{token(o.totalStake, 0)}<Usd value={o.usd.totalStake} testId="usd-stake" /></td>
-                    <td className="num" data-testid="cell-rewardcut">{decimal(String(o.rewardCut.percent), 2)}%</td>
-                    <td className="num" data-testid="cell-feecut">{decimal(String(o.feeCut.percent), 2)}%</td>
-                    <td className="num" data-testid="cell-fees30d">{token(o.fees30d, 4)}<Usd value={o.usd.fees30d} testId="usd-fees30d" /></td>
-                    <td className="num wide">{token(o.fees90d, 4)}<Usd value={o.usd.fees90d} testId="usd-fees90d" /></td>
-                    <td className="num" data-testid="cell-calls">
-                      {percent(o.rewardCalls90.ratio, 0)} <span className="muted">({o.rewardCalls90.called}/{o.rewardCalls90.eligible})</span>
-                    </td>
-                    <td className="num wide">{o.ageRounds ?? '—'}</td>
-                    <td className="num wide">{o.delegators}</td>
-                    <td className="wide ellipsis" title={o.serviceUri ?? undefined}>{host(o.serviceUri)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <div className="more">
-            <span className="muted" data-testid="row-count">{rows.length} shown</span>
-            {list.hasNextPage && (
-              <button type="button" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-                {list.isFetchingNextPage ? 'Loading…' : 'Load more'}
-              </button>
-            )}
-          </div>
-        </>
-      )}
+      <ApiState q={list} what="Loading orchestrators">
+        {() => (
+          <DataTable
+            rows={rows}
+            rowKey={(o) => o.address}
+            row={(o) => ({ 'data-address': o.address })}
+            testId="directory"
+            className="directory"
+            empty="No orchestrator matches these filters."
+            more={moreOf(list, undefined, <span data-testid="row-count">{rows.length} shown</span>)}
+            columns={[
+              {
+                head: 'Orchestrator',
+                cell: (o) => (
+                  <>
+                    <Link href={`/orchestrators/${o.address}`} className="mono">
+                      {shortAddress(o.address)}
+                    </Link>
+                    <LabelBadge label={labels.get(o.address)} />
+                    {!o.active && <span className="badge off">inactive</span>}
+                  </>
+                ),
+              },
+              {
+                ...sortable('stake', 'Stake'),
+                num: true,
+                testId: 'cell-stake',
+                cell: (o) => <TokenAmount amount={o.totalStake} digits={0} usd={o.usd.totalStake} usdTestId="usd-stake" />,
+              },
+              { ...sortable('rewardCut', 'Reward cut'), num: true, testId: 'cell-rewardcut', cell: (o) => `${decimal(String(o.rewardCut.percent), 2)}%` },
+              { ...sortable('feeCut', 'Fee cut'), num: true, testId: 'cell-feecut', cell: (o) => `${decimal(String(o.feeCut.percent), 2)}%` },
+              {
+                ...sortable('fees30d', 'Fees 30d'),
+                num: true,
+                testId: 'cell-fees30d',
+                cell: (o) => <TokenAmount amount={o.fees30d} digits={4} usd={o.usd.fees30d} usdTestId="usd-fees30d" />,
+              },
+              {
+                ...sortable('fees90d', 'Fees 90d'),
+                num: true,
+                wide: true,
+                cell: (o) => <TokenAmount amount={o.fees90d} digits={4} usd={o.usd.fees90d} usdTestId="usd-fees90d" />,
+              },
+              {
+                ...sortable('rewardCallRatio90', 'Reward calls'),
+                num: true,
+                testId: 'cell-calls',
+                cell: (o) => (
+                  <>
+                    {percent(o.rewardCalls90.ratio, 0)}{' '}
+                    <span className="muted">
+                      ({o.rewardCalls90.called}/{o.rewardCalls90.eligible})
+                    </span>
+                  </>
+                ),
+              },
+              { ...sortable('age', 'Age'), num: true, wide: true, cell: (o) => o.ageRounds ?? '—' },
+              { ...sortable('delegators', 'Delegators'), num: true, wide: true, cell: (o) => o.delegators },
+              { head: 'Service URI', wide: true, className: 'ellipsis', title: (o) => o.serviceUri ?? undefined, cell: (o) => host(o.serviceUri) },
+            ]}
+          />
+        )}
+      </ApiState>
     </div>
   );
 }
