@@ -98,7 +98,7 @@ describe('staking pages in Chromium against the API over an indexed simulator ne
     await page.getByTestId('pop-count').waitFor();
     expect(await text(page, 'pop-count')).toBe(String(pop.delegators));
     expect(await text(page, 'pop-gini')).toBe(pop.gini.toFixed(3));
-    expect(await page.locator('[data-testid="top-delegators"] tr').count()).toBe(pop.top.length);
+    expect(await page.locator('[data-testid="top-delegators"] tbody tr').count()).toBe(pop.top.length);
     await page.getByTestId('chart-churn').locator('canvas').first().waitFor();
     await page.locator('[data-testid="staking-events"] tbody tr').first().waitFor();
     await page.getByTestId('events-type').selectOption('Unbond');
@@ -139,7 +139,7 @@ describe('staking pages in Chromium against the API over an indexed simulator ne
     await page.getByTestId('label-json').fill(JSON.stringify({ ...statement, name: 'Forged' }));
     await page.getByTestId('label-submit').click();
     await page.getByTestId('label-result').waitFor();
-    expect(await text(page, 'label-result')).toMatch(/^403: signature is by 0x[0-9a-fA-F]{40}, not by the claimed signer/);
+    expect(await text(page, 'label-result')).toMatch(/^401: signature is by 0x[0-9a-fA-F]{40}, not by the claimed signer/);
     await page.getByTestId('label-json').fill(JSON.stringify(statement));
     await page.getByTestId('label-submit').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="label-result"]')?.textContent === 'Stored: E2E Labs');

@@ -1,26 +1,15 @@
-import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { apiUrl } from '../api/client.js';
+import { useApi, useApiPages } from '../api/hooks.js';
+import Chart from '../charts/Chart.js';
+import { bar, line } from '../charts/series.js';
+import { ApiState } from '../components/ApiState.js';
+import { DataTable, moreOf } from '../components/DataTable.js';
+import { EventTable } from '../components/EventTable.js';
+import { Address } from '../components/labels.js';
+import { CsvLink, Panel, Stat } from '../components/ui.js';
+import { count, percent, token } from '../format.js';
 import StakingNav from './StakingNav.js';
-import { useMemo, useState } from 'react';
-import { api, queryString, type ApiEvent, type Page } from '../api.js';
-import Chart from '../Chart.js';
-import { dateTime, decimal, percent, token, type AmountLike } from '../format.js';
-import { Address, useLabels, type AddressLabelData } from '../labels.js';
-import { Empty, ErrorBox, Loading, Stat } from '../ui.js';
-
-interface Population {
-  delegators: number;
-  totalBonded: AmountLike;
-  gini: number;
-  hhiPpm: number;
-  buckets: { fromLpt: number; toLpt: number | null; delegators: number; stake: AmountLike }[];
-  daily: { day: string; joined: number; left: number; delegators: number }[];
-  top: { address: string; label: AddressLabelData | null; delegate: string; bondedAmount: AmountLike; share: number }[];
-}
-interface Flows {
-  fromRound: number;
-  toRound: number;
-  data: { orchestrator: string; label: AddressLabelData | null; inflow: AmountLike; outflow: AmountLike; net: AmountLike }[];
-}
 
 const TYPES = ['Bond', 'Unbond', 'Rebond', 'TransferBond', 'EarningsClaimed', 'WithdrawStake', 'WithdrawFees'];
 
@@ -28,19 +17,10 @@ function Events() {
   const [type, setType] = useState('');
   const [address, setAddress] = useState('');
   const addr = /^0x[0-9a-fA-F]{40}$/.test(address.trim()) ? address.trim().toLowerCase() : undefined;
-  const params = { type: type || undefined, address: addr };
-  const list = useInfiniteQuery({
-    queryKey: ['staking-events', params],
-    queryFn: ({ pageParam }) => api<Page<ApiEvent>>('/api/v1/staking/events', { ...params, limit: 50, cursor: pageParam }),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.page.nextCursor ?? undefined,
-    placeholderData: keepPreviousData,
-  });
-  const rows = list.data?.pages.flatMap((p) => p.data) ?? [];
-  const labels = useLabels(rows.flatMap((e) => e.addresses));
+  const params = { type, address: addr };
+  const list = useApiPages('/api/v1/staking/events', { query: { ...params, limit: 50 } }, { keepPrevious: true });
   return (
-    <section className="panel">
-      <h2>Staking events</h2>
+    <Panel title="Staking events">
       <div className="filters">
         <label>
           Type
@@ -55,74 +35,22 @@ function Events() {
           Address
           <input value={address} onChange={(e) => setAddress(e.target.value)} placeholder="delegator or orchestrator 0x…" data-testid="events-address" maxLength={42} />
         </label>
-        <a className="button" href={`/api/v1/staking/events?${queryString({ ...params, format: 'csv' })}`} download="staking-events.csv" data-testid="events-csv">
-          Export CSV
-        </a>
+        <CsvLink href={apiUrl('/api/v1/staking/events', { query: { ...params, format: 'csv' } })} file="staking-events.csv" testId="events-csv" />
       </div>
-      {list.isPending ? (
-        <Loading />
-      ) : list.isError ? (
-        <ErrorBox error={list.error} />
-      ) : rows.length === 0 ? (
-        <Empty>No staking event matches.</Empty>
-      ) : (
-        <div className="table-wrap">
-          <table data-testid="staking-events">
-            <thead>
-              <tr>
-                <th>Time</th>
-                <th>Round</th>
-                <th>Type</th>
-                <th>Addresses</th>
-                <th>Amount</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((e) => (
-                <tr key={e.id} data-type={e.name}>
-                  <td>{dateTime(e.time)}</td>
-                  <td className="num">{e.round ?? '—'}</td>
-                  <td>{e.name}</td>
-                  <td>
-                    {e.addresses.map((a, i) => (
-                      <span key={i}>
-                        {i > 0 && ' → '}
-                        <Address address={a} label={labels.get(a)} href={`/accounts/${a}`} />
-                      </span>
-                    ))}
-                  </td>
-                  <td className="num">{e.amount === null ? '—' : decimal((Number(e.amount) / 1e18).toString(), 4)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {list.hasNextPage && (
-            <button type="button" onClick={() => void list.fetchNextPage()} data-testid="events-more">
-              Load more
-            </button>
-          )}
-        </div>
-      )}
-    </section>
+      <ApiState q={list}>
+        {({ pages }) => <EventTable events={pages.flatMap((p) => p.data)} testId="staking-events" empty="No staking event matches." more={moreOf(list, 'events-more')} />}
+      </ApiState>
+    </Panel>
   );
 }
 
+/** A stake bucket's range in LPT: "1,000 – 10,000", the last one "≥ 100,000". */
+const bucketRange = (b: { fromLpt: number; toLpt: number | null }) => (b.toLpt === null ? `≥ ${count(b.fromLpt)}` : `${count(b.fromLpt)} – ${count(b.toLpt)}`);
+
 export default function Delegators() {
-  const pop = useQuery({ queryKey: ['population'], queryFn: () => api<Population>('/api/v1/staking/delegators', { top: 20 }) });
-  const flows = useQuery({ queryKey: ['flows'], queryFn: () => api<Flows>('/api/v1/staking/flows') });
-  const churn = useMemo(() => {
-    const d = pop.data?.daily ?? [];
-    return {
-      x: d.map((x) => x.day),
-      series: [
-        { name: 'Joined', type: 'bar' as const, data: d.map((x) => x.joined) },
-        { name: 'Left', type: 'bar' as const, data: d.map((x) => -x.left) },
-        { name: 'Delegators', type: 'line' as const, data: d.map((x) => x.delegators), yAxis: 1 as const },
-      ],
-    };
-  }, [pop.data]);
-  if (pop.isPending) return <Loading what="Loading delegators" />;
-  if (pop.isError) return <ErrorBox error={pop.error} retry={() => void pop.refetch()} />;
+  const pop = useApi('/api/v1/staking/delegators', { query: { top: 20 } });
+  const flows = useApi('/api/v1/staking/flows');
+  if (!pop.data) return <ApiState q={pop} what="Loading delegators" />;
   const p = pop.data;
   return (
     <div className="page">
@@ -134,84 +62,56 @@ export default function Delegators() {
         <Stat label="Gini" value={<span data-testid="pop-gini">{p.gini.toFixed(3)}</span>} sub="0 = equal stakes" />
         <Stat label="HHI" value={(p.hhiPpm / 1e6).toFixed(4)} sub="sum of squared shares" />
       </section>
-      <section className="panel">
-        <h2>Joins and exits per day</h2>
-        <Chart x={churn.x} series={churn.series} yNames={['per day', 'delegators']} testId="chart-churn" zoom={false} />
-      </section>
-      <section className="panel">
-        <h2>Stake distribution</h2>
-        <div className="table-wrap">
-        <table data-testid="buckets">
-          <thead>
-            <tr>
-              <th>Bonded LPT</th>
-              <th>Delegators</th>
-              <th>Stake</th>
-            </tr>
-          </thead>
-          <tbody>
-            {p.buckets.map((b) => (
-              <tr key={b.fromLpt}>
-                <td>{b.toLpt === null ? `≥ ${b.fromLpt.toLocaleString('en')}` : `${b.fromLpt.toLocaleString('en')} – ${b.toLpt.toLocaleString('en')}`}</td>
-                <td className="num">{b.delegators}</td>
-                <td className="num">{token(b.stake, 0)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        </div>
-      </section>
-      <section className="panel">
-        <h2>Top delegators</h2>
-        <div className="table-wrap">
-          <table data-testid="top-delegators">
-            <tbody>
-              {p.top.map((t) => (
-                <tr key={t.address}>
-                  <td>
-                    <Address address={t.address} label={t.label ?? undefined} href={`/accounts/${t.address}`} />
-                  </td>
-                  <td className="num">{token(t.bondedAmount, 0)}</td>
-                  <td className="num">{percent(t.share)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </section>
-      <section className="panel">
-        <h2>Stake flows per orchestrator{flows.data ? ` (rounds ${flows.data.fromRound}–${flows.data.toRound})` : ''}</h2>
-        {flows.isPending ? (
-          <Loading />
-        ) : flows.isError ? (
-          <ErrorBox error={flows.error} />
-        ) : (
-          <div className="table-wrap">
-            <table data-testid="flows">
-              <thead>
-                <tr>
-                  <th>Orchestrator</th>
-                  <th>In</th>
-                  <th>Out</th>
-                  <th>Net</th>
-                </tr>
-              </thead>
-              <tbody>
-                {flows.data.data.slice(0, 30).map((f) => (
-                  <tr key={f.orchestrator}>
-                    <td>
-                      <Address address={f.orchestrator} label={f.label ?? undefined} href={`/orchestrators/${f.orchestrator}`} />
-                    </td>
-                    <td className="num">{token(f.inflow, 0)}</td>
-                    <td className="num">{token(f.outflow, 0)}</td>
-                    <td className="num">{token(f.net, 0)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
+      <Panel title="Joins and exits per day">
+        <Chart
+          x={p.daily.map((d) => d.day)}
+          series={[bar('Joined', p.daily.map((d) => d.joined)), bar('Left', p.daily.map((d) => -d.left)), line('Delegators', p.daily.map((d) => d.delegators), { yAxis: 1 })]}
+          yNames={['per day', 'delegators']}
+          testId="chart-churn"
+          zoom={false}
+        />
+      </Panel>
+      <Panel title="Stake distribution">
+        <DataTable
+          rows={p.buckets}
+          rowKey={(b) => b.fromLpt}
+          testId="buckets"
+          columns={[
+            { head: 'Bonded LPT', cell: bucketRange },
+            { head: 'Delegators', num: true, cell: (b) => b.delegators },
+            { head: 'Stake', num: true, cell: (b) => token(b.stake, 0) },
+          ]}
+        />
+      </Panel>
+      <Panel title="Top delegators">
+        <DataTable
+          rows={p.top}
+          rowKey={(t) => t.address}
+          testId="top-delegators"
+          columns={[
+            { head: 'Delegator', cell: (t) => <Address address={t.address} label={t.label ?? undefined} href={`/accounts/${t.address}`} /> },
+            { head: 'Bonded', num: true, cell: (t) => token(t.bondedAmount, 0) },
+            { head: 'Share', num: true, cell: (t) => percent(t.share) },
+          ]}
+        />
+      </Panel>
+      <Panel title={`Stake flows per orchestrator${flows.data ? ` (rounds ${flows.data.fromRound}–${flows.data.toRound})` : ''}`}>
+        <ApiState q={flows}>
+          {(f) => (
+            <DataTable
+              rows={f.data.slice(0, 30)}
+              rowKey={(r) => r.orchestrator}
+              testId="flows"
+              columns={[
+                { head: 'Orchestrator', cell: (r) => <Address address={r.orchestrator} label={r.label ?? undefined} href={`/orchestrators/${r.orchestrator}`} /> },
+                { head: 'In', num: true, cell: (r) => token(r.inflow, 0) },
+                { head: 'Out', num: true, cell: (r) => token(r.outflow, 0) },
+                { head: 'Net', num: true, cell: (r) => token(r.net, 0) },
+              ]}
+            />
+          )}
+        </ApiState>
+      </Panel>
       <Events />
     </div>
   );

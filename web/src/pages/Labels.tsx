@@ -1,33 +1,30 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import StakingNav from './StakingNav.js';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api } from '../api.js';
+import { ApiError, apiPost } from '../api/client.js';
+import { useApi } from '../api/hooks.js';
+import { ApiState } from '../components/ApiState.js';
+import { DataTable } from '../components/DataTable.js';
+import { Address } from '../components/labels.js';
+import { Panel } from '../components/ui.js';
 import { dateTime } from '../format.js';
-import { Address, type AddressLabelData } from '../labels.js';
-import { Empty, ErrorBox, Loading } from '../ui.js';
-
-interface Eip712 {
-  domain: { name: string; version: string; chainId: number };
-  types: Record<string, { name: string; type: string }[]>;
-  roles: string[];
-  maxBodyBytes: number;
-}
+import StakingNav from './StakingNav.js';
 
 export default function Labels() {
-  const list = useQuery({ queryKey: ['labels-all'], queryFn: () => api<{ data: AddressLabelData[] }>('/api/v1/labels', { limit: 500 }) });
-  const spec = useQuery({ queryKey: ['labels-eip712'], queryFn: () => api<Eip712>('/api/v1/labels/eip712') });
+  const list = useApi('/api/v1/labels', { query: { limit: 500 } });
+  const spec = useApi('/api/v1/labels/eip712');
   const client = useQueryClient();
   const [text, setText] = useState('');
   const [result, setResult] = useState<{ ok: boolean; message: string } | null>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const res = await fetch('/api/v1/labels', { method: 'POST', headers: { 'content-type': 'application/json' }, body: text });
-    const body = (await res.json().catch(() => null)) as { error?: { message: string }; label?: AddressLabelData | null; revoked?: boolean } | null;
-    if (res.ok) {
-      setResult({ ok: true, message: body?.revoked ? 'Label revoked.' : `Stored: ${body?.label?.name ?? ''}` });
-      await client.invalidateQueries({ queryKey: ['labels-all'] });
-      await client.invalidateQueries({ queryKey: ['labels'] });
-    } else setResult({ ok: false, message: `${res.status}: ${body?.error?.message ?? 'rejected'}` });
+    try {
+      const r = await apiPost('/api/v1/labels', text);
+      setResult({ ok: true, message: r.revoked ? 'Label revoked.' : `Stored: ${r.label?.name ?? ''}` });
+      // Every label lookup (this list and the badges elsewhere) asks again.
+      await client.invalidateQueries({ queryKey: ['/api/v1/labels'] });
+    } catch (err) {
+      setResult({ ok: false, message: err instanceof ApiError ? `${err.status}: ${err.message}` : String(err) });
+    }
   };
   return (
     <div className="page">
@@ -37,47 +34,43 @@ export default function Labels() {
         An address owner signs an EIP-712 statement (name, URL, role) with its own key; Atlas verifies the signature, stores it with the signature and shows the name wherever the address
         appears. A newer signed statement replaces it; a signed revocation removes it. Labels are claims by the address itself, not verified identities.
       </p>
-      <section className="panel">
-        <h2>Labels</h2>
-        {list.isPending ? (
-          <Loading />
-        ) : list.isError ? (
-          <ErrorBox error={list.error} />
-        ) : list.data.data.length === 0 ? (
-          <Empty>No address has identified itself yet.</Empty>
-        ) : (
-          <div className="table-wrap">
-            <table data-testid="labels">
-              <thead>
-                <tr>
-                  <th>Address</th>
-                  <th>Role</th>
-                  <th>URL</th>
-                  <th>Signed</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.data.map((l) => (
-                  <tr key={l.address} data-address={l.address}>
-                    <td>
-                      <Address address={l.address} label={l} href={`/accounts/${l.address}`} />
-                    </td>
-                    <td>{l.role}</td>
-                    <td className="ellipsis">{l.url ? <a href={l.url} rel="noopener noreferrer nofollow" target="_blank">{l.url}</a> : '—'}</td>
-                    <td title={l.signature}>{dateTime(l.issuedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
-      </section>
-      <section className="panel">
-        <h2>Post a signed statement</h2>
+      <Panel title="Labels">
+        <ApiState q={list}>
+          {({ data }) => (
+            <DataTable
+              rows={data}
+              rowKey={(l) => l.address}
+              row={(l) => ({ 'data-address': l.address })}
+              testId="labels"
+              empty="No address has identified itself yet."
+              columns={[
+                { head: 'Address', cell: (l) => <Address address={l.address} label={l} href={`/accounts/${l.address}`} /> },
+                { head: 'Role', cell: (l) => l.role },
+                {
+                  head: 'URL',
+                  className: 'ellipsis',
+                  cell: (l) =>
+                    l.url ? (
+                      <a href={l.url} rel="noopener noreferrer nofollow" target="_blank">
+                        {l.url}
+                      </a>
+                    ) : (
+                      '—'
+                    ),
+                },
+                { head: 'Signed', title: (l) => l.signature, cell: (l) => dateTime(l.issuedAt) },
+              ]}
+            />
+          )}
+        </ApiState>
+      </Panel>
+      <Panel title="Post a signed statement">
         {spec.data && (
           <details>
             <summary>What to sign (eth_signTypedData_v4)</summary>
-            <pre className="mono" data-testid="eip712" style={{ overflowX: 'auto', maxWidth: '100%' }}>{JSON.stringify({ domain: spec.data.domain, types: spec.data.types, roles: spec.data.roles }, null, 2)}</pre>
+            <pre className="mono" data-testid="eip712" style={{ overflowX: 'auto', maxWidth: '100%' }}>
+              {JSON.stringify({ domain: spec.data.domain, types: spec.data.types, roles: spec.data.roles }, null, 2)}
+            </pre>
           </details>
         )}
         <form onSubmit={(e) => void submit(e)}>
@@ -99,7 +92,7 @@ export default function Labels() {
             {result.message}
           </p>
         )}
-      </section>
+      </Panel>
     </div>
   );
 }

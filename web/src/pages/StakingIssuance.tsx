@@ -1,57 +1,31 @@
-import { useQuery } from '@tanstack/react-query';
-import StakingNav from './StakingNav.js';
-import { useMemo } from 'react';
-import { api } from '../api.js';
-import Chart from '../Chart.js';
+import { useApi } from '../api/hooks.js';
+import Chart from '../charts/Chart.js';
+import { bands, line, percentiles } from '../charts/series.js';
+import { ApiState } from '../components/ApiState.js';
+import { Empty, KeyValues, Panel, Stat } from '../components/ui.js';
 import { percent } from '../format.js';
-import { Empty, ErrorBox, Loading, Stat } from '../ui.js';
+import StakingNav from './StakingNav.js';
 
-interface Fan {
-  p10: number;
-  p50: number;
-  p90: number;
+/** A bench result file (`{figures, baseline, dataset}`), which the API passes through as it is stored. */
+interface BenchResult {
+  figures: Record<string, number>;
+  baseline?: Record<string, number>;
+  dataset?: string;
 }
-interface Issuance {
-  assumptions: { inflationPpb: number; inflationChangePpb: number; targetBondingRatePpb: number; participation: number; participationModel: { sigma: number }; supplyLpt: number; mintedShare: number; treasuryCut: number; paths: number } | null;
-  past: { round: number; inflationPpb: number; participation: number | null; liquidSharePpb: number; stakedSharePpb: number }[];
-  forecast: { round: number; inflationPpb: Fan; participation: Fan; liquidShare: Fan; stakedShare: Fan }[];
-  backtest: { figures?: Record<string, number>; baseline?: Record<string, number>; dataset?: string } | null;
-}
-
-const fan = (name: string, f: Fan[], scale = 1) => [
-  { name: `${name} P10`, type: 'line' as const, data: f.map((x) => x.p10 * scale) },
-  { name: `${name} P50`, type: 'line' as const, data: f.map((x) => x.p50 * scale) },
-  { name: `${name} P90`, type: 'line' as const, data: f.map((x) => x.p90 * scale) },
-];
+const isBenchResult = (x: unknown): x is BenchResult => typeof x === 'object' && x !== null && typeof (x as { figures?: unknown }).figures === 'object' && (x as { figures?: unknown }).figures !== null;
 
 export default function StakingIssuance() {
-  const q = useQuery({ queryKey: ['issuance'], queryFn: () => api<Issuance>('/api/v1/staking/issuance', { rounds: 180 }) });
-  const charts = useMemo(() => {
-    const d = q.data;
-    if (!d) return null;
-    const px = d.past.map((p) => String(p.round));
-    const fx = d.forecast.map((p) => String(p.round));
-    return {
-      px,
-      fx,
-      past: [
-        { name: 'Liquid holder share', type: 'line' as const, data: d.past.map((p) => p.liquidSharePpb / 1e9) },
-        { name: 'Staked holder share', type: 'line' as const, data: d.past.map((p) => p.stakedSharePpb / 1e9) },
-      ],
-      inflation: fan('Inflation %/round', d.forecast.map((f) => f.inflationPpb), 1e-7),
-      dilution: [...fan('Liquid', d.forecast.map((f) => f.liquidShare)), ...fan('Staked', d.forecast.map((f) => f.stakedShare))],
-    };
-  }, [q.data]);
-  if (q.isPending) return <Loading what="Forecasting issuance" />;
-  if (q.isError) return <ErrorBox error={q.error} retry={() => void q.refetch()} />;
+  const q = useApi('/api/v1/staking/issuance', { query: { rounds: 180 } });
+  if (!q.data) return <ApiState q={q} what="Forecasting issuance" />;
   const d = q.data;
   const a = d.assumptions;
-  const bt = d.backtest?.figures;
+  const bt = isBenchResult(d.backtest) ? d.backtest : null;
+  const fx = d.forecast.map((p) => String(p.round));
   return (
     <div className="page">
       <StakingNav />
       <h1>Issuance and dilution</h1>
-      {!a || !charts ? (
+      {!a ? (
         <Empty>No round with bonded stake has been indexed yet.</Empty>
       ) : (
         <>
@@ -61,40 +35,46 @@ export default function StakingIssuance() {
             <Stat label="Minted share of mintable" value={percent(a.mintedShare)} sub="reward calls, trailing 90 rounds" />
             <Stat label="Treasury cut" value={percent(a.treasuryCut, 0)} sub={`${a.paths} simulated paths`} />
           </section>
-          <section className="panel">
-            <h2>Ownership since the first indexed round</h2>
+          <Panel title="Ownership since the first indexed round">
             <p className="muted">Share of all LPT held by 1 LPT kept liquid versus staked at the network-average pool growth (rewards ÷ total active stake), relative to the start.</p>
-            <Chart x={charts.px} series={charts.past} testId="chart-dilution-past" zoom={false} />
-          </section>
-          <section className="panel">
-            <h2>Inflation forecast (P10 / P50 / P90)</h2>
-            <Chart x={charts.fx} series={charts.inflation} yNames={['% per round']} testId="chart-inflation-fan" zoom={false} />
-          </section>
-          <section className="panel">
-            <h2>Ownership forecast (P10 / P50 / P90)</h2>
-            <Chart x={charts.fx} series={charts.dilution} testId="chart-dilution-fan" zoom={false} />
-          </section>
-          <section className="panel" data-testid="backtest">
-            <h2>How good is this forecast?</h2>
+            <Chart
+              x={d.past.map((p) => String(p.round))}
+              series={[line('Liquid holder share', d.past.map((p) => p.liquidSharePpb / 1e9)), line('Staked holder share', d.past.map((p) => p.stakedSharePpb / 1e9))]}
+              testId="chart-dilution-past"
+              zoom={false}
+            />
+          </Panel>
+          <Panel title="Inflation forecast (P10 / P50 / P90)">
+            <Chart x={fx} series={bands('Inflation %/round', d.forecast, (f) => percentiles(f.inflationPpb, 1e-7))} yNames={['% per round']} testId="chart-inflation-fan" zoom={false} />
+          </Panel>
+          <Panel title="Ownership forecast (P10 / P50 / P90)">
+            <Chart
+              x={fx}
+              series={[
+                ...bands('Liquid', d.forecast, (f) => percentiles(f.liquidShare), undefined, { color: '#eb3b5a' }),
+                ...bands('Staked', d.forecast, (f) => percentiles(f.stakedShare), undefined, { color: '#1f8a4c' }),
+              ]}
+              testId="chart-dilution-fan"
+              zoom={false}
+            />
+          </Panel>
+          <Panel title="How good is this forecast?" testId="backtest">
             {bt ? (
               <>
-                <p className="muted">Backtest on the explorer's daily history: {d.backtest?.dataset}</p>
-                <div className="table-wrap"><table className="kv">
-                  <tbody>
-                    {Object.entries(bt).map(([k, v]) => (
-                      <tr key={k}>
-                        <th>{k}</th>
-                        <td className="num" data-testid={`bt-${k}`}>{v}</td>
-                        <td className="num muted">no-change baseline: {d.backtest?.baseline?.[k] ?? '—'}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table></div>
+                <p className="muted">Backtest on the explorer's daily history: {bt.dataset}</p>
+                <KeyValues
+                  rows={Object.entries(bt.figures).map(([k, v]) => [
+                    k,
+                    <>
+                      <span data-testid={`bt-${k}`}>{v}</span> <span className="muted">no-change baseline: {bt.baseline?.[k] ?? '—'}</span>
+                    </>,
+                  ])}
+                />
               </>
             ) : (
               <Empty>No backtest has been run here (npm run bench -- backtest).</Empty>
             )}
-          </section>
+          </Panel>
         </>
       )}
     </div>

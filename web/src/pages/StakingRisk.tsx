@@ -1,67 +1,38 @@
-import { useQuery } from '@tanstack/react-query';
-import StakingNav from './StakingNav.js';
 import { useState } from 'react';
-import { api } from '../api.js';
-import { dateTime, token, type AmountLike } from '../format.js';
-import { Address, useLabels, type AddressLabelData } from '../labels.js';
-import { Empty, ErrorBox, Loading } from '../ui.js';
-
-interface Component {
-  key: string;
-  label: string;
-  value: number | null;
-  risk: number;
-  weight: number;
-  explain: string;
-}
-interface RiskRow {
-  address: string;
-  label: AddressLabelData | null;
-  active: boolean;
-  totalStake: AmountLike;
-  score: number;
-  components: Component[];
-}
-interface RiskDetail extends RiskRow {
-  spikes: { round: number | null; time: number; rewardCutUpPpm: number; feeCutUpPpm: number }[];
-  gateways: { gateway: string; paid: AmountLike }[];
-  reliability: { missedRounds: number; longestMissStreak: number; currentMissStreak: number; activeRounds: number };
-}
+import { useApi } from '../api/hooks.js';
+import { ApiState } from '../components/ApiState.js';
+import { DataTable } from '../components/DataTable.js';
+import { Address, useLabels } from '../components/labels.js';
+import { Panel } from '../components/ui.js';
+import { dateTime, token } from '../format.js';
+import StakingNav from './StakingNav.js';
 
 function Detail({ address }: { address: string }) {
-  const q = useQuery({ queryKey: ['risk', address], queryFn: () => api<RiskDetail>(`/api/v1/staking/risk/${address}`) });
-  if (q.isPending) return <Loading />;
-  if (q.isError) return <ErrorBox error={q.error} />;
+  const q = useApi('/api/v1/staking/risk/{address}', { params: { address } });
+  if (!q.data) return <ApiState q={q} />;
   const d = q.data;
   return (
-    <section className="panel" data-testid="risk-detail">
-      <h2>
-        <Address address={d.address} label={d.label ?? undefined} href={`/orchestrators/${d.address}`} /> — score <span data-testid="risk-detail-score">{d.score}</span>
-      </h2>
-      <div className="table-wrap">
-      <table className="kv">
-        <thead>
-          <tr>
-            <th>Component</th>
-            <th>Value</th>
-            <th>Risk (0–1)</th>
-            <th>Weight</th>
-            <th className="wide">Why</th>
-          </tr>
-        </thead>
-        <tbody>
-          {d.components.map((c) => (
-            <tr key={c.key} data-testid={`component-${c.key}`}>
-              <th>{c.label}</th>
-              <td className="num">{c.value === null ? '—' : Math.round(c.value * 1000) / 1000}</td>
-              <td className="num">{c.risk.toFixed(3)}</td>
-              <td className="num">{c.weight}</td>
-              <td className="wide muted">{c.explain}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      </div>
+    <Panel
+      testId="risk-detail"
+      title={
+        <>
+          <Address address={d.address} label={d.label ?? undefined} href={`/orchestrators/${d.address}`} /> — score <span data-testid="risk-detail-score">{d.score}</span>
+        </>
+      }
+    >
+      <DataTable
+        rows={d.components}
+        rowKey={(c) => c.key}
+        row={(c) => ({ 'data-testid': `component-${c.key}` })}
+        className="kv"
+        columns={[
+          { head: 'Component', cell: (c) => <b>{c.label}</b> },
+          { head: 'Value', num: true, cell: (c) => (c.value === null ? '—' : Math.round(c.value * 1000) / 1000) },
+          { head: 'Risk (0–1)', num: true, cell: (c) => c.risk.toFixed(3) },
+          { head: 'Weight', num: true, cell: (c) => c.weight },
+          { head: 'Why', wide: true, className: 'muted', cell: (c) => c.explain },
+        ]}
+      />
       <h3>Cut spikes</h3>
       {d.spikes.length === 0 ? (
         <p className="muted">No cut raised by 10 points or more.</p>
@@ -86,19 +57,17 @@ function Detail({ address }: { address: string }) {
           ))}
         </ul>
       )}
-    </section>
+    </Panel>
   );
 }
 
 export default function StakingRisk() {
-  const q = useQuery({ queryKey: ['risk-list'], queryFn: () => api<{ weights: Record<string, number>; data: RiskRow[] }>('/api/v1/staking/risk', { active: 'true' }) });
+  const q = useApi('/api/v1/staking/risk', { query: { active: 'true' } });
   const [selected, setSelected] = useState<string | null>(null);
   // Labels change without new blocks, so they come live rather than from the cached risk answer.
   const labels = useLabels(q.data?.data.map((r) => r.address) ?? []);
-  if (q.isPending) return <Loading what="Scoring orchestrators" />;
-  if (q.isError) return <ErrorBox error={q.error} retry={() => void q.refetch()} />;
+  if (!q.data) return <ApiState q={q} what="Scoring orchestrators" />;
   const rows = q.data.data;
-  const keys = rows[0]?.components.map((c) => c) ?? [];
   return (
     <div className="page">
       <StakingNav />
@@ -110,42 +79,26 @@ export default function StakingRisk() {
           .join(', ')}
         . Reliability over the last 90 rounds.
       </p>
-      {rows.length === 0 ? (
-        <Empty>No active orchestrator.</Empty>
-      ) : (
-        <div className="table-wrap">
-          <table data-testid="risk">
-            <thead>
-              <tr>
-                <th>Orchestrator</th>
-                <th>Score</th>
-                <th>Stake</th>
-                {keys.map((c) => (
-                  <th key={c.key} className="wide" title={c.label}>
-                    {c.label}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr key={r.address} data-address={r.address} onClick={() => setSelected(r.address)} className={selected === r.address ? 'selected' : ''}>
-                  <td>
-                    <Address address={r.address} label={labels.get(r.address) ?? r.label ?? undefined} />
-                  </td>
-                  <td className="num" data-testid="risk-score">{r.score}</td>
-                  <td className="num">{token(r.totalStake, 0)}</td>
-                  {r.components.map((c) => (
-                    <td key={c.key} className="num wide" title={c.explain}>
-                      {c.risk.toFixed(2)}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={rows}
+        rowKey={(r) => r.address}
+        row={(r) => ({ 'data-address': r.address, className: selected === r.address ? 'selected' : undefined, onClick: () => setSelected(r.address) })}
+        testId="risk"
+        empty="No active orchestrator."
+        columns={[
+          { head: 'Orchestrator', cell: (r) => <Address address={r.address} label={labels.get(r.address) ?? r.label ?? undefined} /> },
+          { head: 'Score', num: true, testId: 'risk-score', cell: (r) => r.score },
+          { head: 'Stake', num: true, cell: (r) => token(r.totalStake, 0) },
+          // One column per risk component, in the order the API lists them.
+          ...(rows[0]?.components ?? []).map((c0, i) => ({
+            head: <span title={c0.label}>{c0.label}</span>,
+            num: true,
+            wide: true,
+            title: (r: (typeof rows)[number]) => r.components[i]?.explain,
+            cell: (r: (typeof rows)[number]) => r.components[i]?.risk.toFixed(2),
+          })),
+        ]}
+      />
       {selected && <Detail address={selected} />}
     </div>
   );
