@@ -1,10 +1,12 @@
-import { useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
-import { api } from '../api.js';
-import Chart from '../Chart.js';
-import { percent } from '../format.js';
-import { Empty, ErrorBox, Loading, Segmented } from '../ui.js';
-import { latency, type CapacityRow } from './telemetryApi.js';
+import { useState } from 'react';
+import { useApi } from '../api/hooks.js';
+import type { Answer } from '../api/client.js';
+import Chart from '../charts/Chart.js';
+import { bar } from '../charts/series.js';
+import { ApiState } from '../components/ApiState.js';
+import { DataTable } from '../components/DataTable.js';
+import { Empty, Panel, Segmented } from '../components/ui.js';
+import { count, latency, percent } from '../format.js';
 
 const DAYS: [string, string][] = [
   ['1', '24 h'],
@@ -12,84 +14,68 @@ const DAYS: [string, string][] = [
   ['30', '30 days'],
 ];
 
+type Row = Answer<'/api/v1/telemetry/capacity'>['data'][number];
+
+/** Jobs, peak-hour jobs (summed over regions) and most orchestrators per pipeline, busiest first. */
+function byPipeline(rows: Row[]): [string, { jobs: number; peak: number; orchestrators: number }][] {
+  const m = new Map<string, { jobs: number; peak: number; orchestrators: number }>();
+  for (const r of rows) {
+    const e = m.get(r.capability) ?? { jobs: 0, peak: 0, orchestrators: 0 };
+    e.jobs += r.jobs;
+    e.peak += r.peakHourJobs;
+    e.orchestrators = Math.max(e.orchestrators, r.orchestrators);
+    m.set(r.capability, e);
+  }
+  return [...m.entries()].sort((a, b) => b[1].jobs - a[1].jobs);
+}
+
 /** Served capacity per pipeline, model and region: how many orchestrators completed jobs, throughput, peaks and unserved requests. */
 export default function Capacity() {
   const [days, setDays] = useState('7');
-  const q = useQuery({ queryKey: ['tl-capacity', days], queryFn: () => api<{ data: CapacityRow[] }>('/api/v1/telemetry/capacity', { days }) });
-  const byPipeline = useMemo(() => {
-    const m = new Map<string, { jobs: number; peak: number; orchestrators: number }>();
-    for (const r of q.data?.data ?? []) {
-      const e = m.get(r.capability) ?? { jobs: 0, peak: 0, orchestrators: 0 };
-      e.jobs += r.jobs;
-      e.peak += r.peakHourJobs;
-      e.orchestrators = Math.max(e.orchestrators, r.orchestrators);
-      m.set(r.capability, e);
-    }
-    return [...m.entries()].sort((a, b) => b[1].jobs - a[1].jobs);
-  }, [q.data]);
-  if (q.isPending) return <Loading what="Loading capacity" />;
-  if (q.isError) return <ErrorBox error={q.error} retry={() => void q.refetch()} />;
-  const rows = q.data.data;
+  const q = useApi('/api/v1/telemetry/capacity', { query: { days } }, { keepPrevious: true });
   return (
     <div className="page">
       <h1>Capacity</h1>
       <p className="crumbs">What gateways were served, per pipeline, model and region. Peak = the busiest hour's jobs (summed over regions in the chart).</p>
       <Segmented label="Window" value={days} options={DAYS} onChange={setDays} />
-      {rows.length === 0 ? (
-        <Empty>No gateway has reported jobs in this window.</Empty>
-      ) : (
-        <>
-          <section className="panel">
-            <h2>Jobs and peak hour by pipeline</h2>
-            <Chart
-              x={byPipeline.map(([k]) => k)}
-              series={[
-                { name: 'Jobs', type: 'bar', data: byPipeline.map(([, v]) => v.jobs) },
-                { name: 'Peak hour jobs', type: 'bar', data: byPipeline.map(([, v]) => v.peak), yAxis: 1 },
-              ]}
-              yNames={['jobs', 'peak / h']}
-              zoom={false}
-              testId="cap-chart"
-            />
-          </section>
-          <section className="panel">
-            <div className="table-wrap">
-              <table data-testid="cap-table">
-                <thead>
-                  <tr>
-                    <th>Pipeline</th>
-                    <th>Model</th>
-                    <th>Region</th>
-                    <th>Orchestrators</th>
-                    <th>Jobs</th>
-                    <th className="wide">Peak / h</th>
-                    <th className="wide">Mean / h</th>
-                    <th>Success</th>
-                    <th>p95</th>
-                    <th>Unserved</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.map((r) => (
-                    <tr key={`${r.capability}|${r.model}|${r.region}`}>
-                      <td>{r.capability}</td>
-                      <td className="ellipsis">{r.model || '—'}</td>
-                      <td>{r.region}</td>
-                      <td className="num">{r.orchestrators}</td>
-                      <td className="num">{r.jobs.toLocaleString('en-US')}</td>
-                      <td className="num wide">{r.peakHourJobs.toLocaleString('en-US')}</td>
-                      <td className="num wide">{r.meanHourJobs.toFixed(1)}</td>
-                      <td className="num">{percent(r.successRate, 1)}</td>
-                      <td className="num">{latency(r.p95Ms)}</td>
-                      <td className="num">{r.unserved}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </section>
-        </>
-      )}
+      <ApiState q={q} what="Loading capacity">
+        {({ data: rows }) => {
+          if (rows.length === 0) return <Empty>No gateway has reported jobs in this window.</Empty>;
+          const pipes = byPipeline(rows);
+          return (
+            <>
+              <Panel title="Jobs and peak hour by pipeline">
+                <Chart
+                  x={pipes.map(([k]) => k)}
+                  series={[bar('Jobs', pipes.map(([, v]) => v.jobs)), bar('Peak hour jobs', pipes.map(([, v]) => v.peak), { yAxis: 1 })]}
+                  yNames={['jobs', 'peak / h']}
+                  zoom={false}
+                  testId="cap-chart"
+                />
+              </Panel>
+              <Panel>
+                <DataTable
+                  rows={rows}
+                  rowKey={(r) => `${r.capability}|${r.model}|${r.region}`}
+                  testId="cap-table"
+                  columns={[
+                    { head: 'Pipeline', cell: (r) => r.capability },
+                    { head: 'Model', className: 'ellipsis', cell: (r) => r.model || '—' },
+                    { head: 'Region', cell: (r) => r.region },
+                    { head: 'Orchestrators', num: true, cell: (r) => r.orchestrators },
+                    { head: 'Jobs', num: true, cell: (r) => count(r.jobs) },
+                    { head: 'Peak / h', num: true, wide: true, cell: (r) => count(r.peakHourJobs) },
+                    { head: 'Mean / h', num: true, wide: true, cell: (r) => r.meanHourJobs.toFixed(1) },
+                    { head: 'Success', num: true, cell: (r) => percent(r.successRate, 1) },
+                    { head: 'p95', num: true, cell: (r) => latency(r.p95Ms) },
+                    { head: 'Unserved', num: true, cell: (r) => r.unserved },
+                  ]}
+                />
+              </Panel>
+            </>
+          );
+        }}
+      </ApiState>
     </div>
   );
 }

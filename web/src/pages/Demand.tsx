@@ -1,11 +1,12 @@
-import { useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
-import { api } from '../api.js';
-import Chart from '../Chart.js';
-import { decimal, percent, shortAddress, token } from '../format.js';
-import { Empty, ErrorBox, Loading, Segmented, Stat } from '../ui.js';
-import FanChart from './FanChart.js';
-import type { DemandAnswer } from './telemetryApi.js';
+import { useState } from 'react';
+import { useApi } from '../api/hooks.js';
+import Chart from '../charts/Chart.js';
+import FanChart from '../charts/FanChart.js';
+import { bar, line, plot } from '../charts/series.js';
+import { ApiState } from '../components/ApiState.js';
+import { DataTable } from '../components/DataTable.js';
+import { Empty, Panel, Segmented, Stat } from '../components/ui.js';
+import { count, percent, shortAddress, sumAmounts, token, tokenNumber } from '../format.js';
 
 type By = 'gateway' | 'capability' | 'model' | 'orchestrator';
 const BY: [By, string][] = [
@@ -21,36 +22,17 @@ const DAYS: [string, string][] = [
 ];
 
 const label = (k: string) => (/^0x[0-9a-f]{40}$/.test(k) ? shortAddress(k) : k === '' ? '(none)' : k);
-const ethSum = (xs: { wei: string }[]) => xs.reduce((a, x) => a + BigInt(x.wei), 0n);
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 /** Demand from gateway reports joined with on-chain winning tickets, with a forecast and the unserved share. */
 export default function Demand() {
   const [by, setBy] = useState<By>('gateway');
   const [days, setDays] = useState('30');
-  const q = useQuery({ queryKey: ['tl-demand', by, days], queryFn: () => api<DemandAnswer>('/api/v1/telemetry/demand', { by, days, horizon: 14 }) });
+  const q = useApi('/api/v1/telemetry/demand', { query: { by, days, horizon: 14 } }, { keepPrevious: true });
+  if (!q.data) return <ApiState q={q} what="Loading demand" />;
   const d = q.data;
-  const feeSeries = useMemo(() => (d?.series ?? []).map((s) => ({ name: label(s.key), type: 'bar' as const, data: s.reported.map((a) => Number(a.formatted)) })), [d]);
-  const chainSeries = useMemo(
-    () => [
-      { name: 'Paid on chain (ETH)', type: 'bar' as const, data: (d?.totals.onchain ?? []).map((a) => Number(a.formatted)) },
-      { name: 'Reported by gateways (ETH)', type: 'line' as const, data: (d?.totals.reported ?? []).map((a) => Number(a.formatted)) },
-      { name: 'Ticket expected value (ETH)', type: 'line' as const, data: (d?.totals.paymentEv ?? []).map((a) => Number(a.formatted)) },
-    ],
-    [d],
-  );
-  const jobSeries = useMemo(
-    () => [
-      { name: 'Jobs', type: 'bar' as const, data: d?.totals.jobs ?? [] },
-      { name: 'Unserved share', type: 'line' as const, data: d?.unserved.dailyShare ?? [], yAxis: 1 as const },
-    ],
-    [d],
-  );
-  if (q.isPending) return <Loading what="Loading demand" />;
-  if (q.isError) return <ErrorBox error={q.error} retry={() => void q.refetch()} />;
-  const data = q.data;
-  const reported = ethSum(data.totals.reported);
-  const onchain = ethSum(data.totals.onchain);
-  const amt = (wei: bigint) => ({ wei: wei.toString(), formatted: formatEth(wei), unit: 'ETH' as const });
+  const byName = BY.find(([b]) => b === by)![1];
+  const onchain = sumAmounts(d.totals.onchain, 'ETH');
   return (
     <div className="page">
       <h1>Demand</h1>
@@ -59,64 +41,47 @@ export default function Demand() {
         <Segmented label="Window" value={days} options={DAYS} onChange={setDays} />
       </div>
       <section className="cards">
-        <Stat label="Jobs reported" value={data.totals.jobs.reduce((a, b) => a + b, 0).toLocaleString('en-US')} testId="dem-jobs" />
-        <Stat label="Fees reported" value={token(amt(reported), 4)} />
-        <Stat label="Paid on chain" value={token(amt(onchain), 4)} sub="winning tickets" testId="dem-onchain" />
-        <Stat label="Unserved demand" value={percent(data.unserved.share, 2)} sub={`${data.unserved.unserved} of ${data.unserved.requests} requests`} testId="dem-unserved" />
+        <Stat label="Jobs reported" value={count(sum(d.totals.jobs))} testId="dem-jobs" />
+        <Stat label="Fees reported" value={token(sumAmounts(d.totals.reported, 'ETH'), 4)} />
+        <Stat label="Paid on chain" value={token(onchain, 4)} sub="winning tickets" testId="dem-onchain" />
+        <Stat label="Unserved demand" value={percent(d.unserved.share, 2)} sub={`${d.unserved.unserved} of ${d.unserved.requests} requests`} testId="dem-unserved" />
       </section>
-      {data.series.length === 0 && onchain === 0n ? (
+      {d.series.length === 0 && onchain.wei === '0' ? (
         <Empty>No reports or tickets in this window.</Empty>
       ) : (
         <>
-          <section className="panel">
-            <h2>Fees reported per day by {BY.find(([b]) => b === by)![1].toLowerCase()} (ETH)</h2>
-            <Chart x={data.days} series={feeSeries} testId="dem-by" />
-          </section>
-          <section className="panel">
-            <h2>Reported fees against tickets paid on chain</h2>
-            <Chart x={data.days} series={chainSeries} testId="dem-chain" />
-          </section>
-          <section className="panel">
-            <h2>Jobs and the share no orchestrator could serve</h2>
-            <Chart x={data.days} series={jobSeries} yNames={['jobs', 'unserved']} percentAxis={[false, true]} zoom={false} />
-          </section>
-          <section className="panel">
-            <h2>Forecast: ETH paid on chain per day, next {data.forecast.onchainEth.length} days</h2>
-            <FanChart x={data.days} history={data.totals.onchain.map((a) => Number(a.formatted))} forecast={data.forecast.onchainEth} name="Paid on chain (ETH)" testId="dem-fan" />
+          <Panel title={`Fees reported per day by ${byName.toLowerCase()} (ETH)`}>
+            <Chart x={d.days} series={d.series.map((s) => bar(label(s.key), s.reported.map(plot)))} testId="dem-by" />
+          </Panel>
+          <Panel title="Reported fees against tickets paid on chain">
+            <Chart
+              x={d.days}
+              series={[bar('Paid on chain (ETH)', d.totals.onchain.map(plot)), line('Reported by gateways (ETH)', d.totals.reported.map(plot)), line('Ticket expected value (ETH)', d.totals.paymentEv.map(plot))]}
+              testId="dem-chain"
+            />
+          </Panel>
+          <Panel title="Jobs and the share no orchestrator could serve">
+            <Chart x={d.days} series={[bar('Jobs', d.totals.jobs), line('Unserved share', d.unserved.dailyShare, { yAxis: 1 })]} yNames={['jobs', 'unserved']} percentAxis={[false, true]} zoom={false} />
+          </Panel>
+          <Panel title={`Forecast: ETH paid on chain per day, next ${d.forecast.onchainEth.length} days`}>
+            <FanChart x={d.days} history={d.totals.onchain.map(plot)} forecast={d.forecast.onchainEth} name="Paid on chain (ETH)" testId="dem-fan" />
             <p className="crumbs">Trend of log(1 + daily ETH) by least squares; bands are 10–90% and 25–75% prediction intervals.</p>
-          </section>
-          <section className="panel">
-            <div className="table-wrap">
-              <table data-testid="dem-table">
-                <thead>
-                  <tr>
-                    <th>{BY.find(([b]) => b === by)![1]}</th>
-                    <th>Jobs</th>
-                    <th>Reported (ETH)</th>
-                    <th>On chain (ETH)</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.series.map((s) => (
-                    <tr key={s.key}>
-                      <td>{label(s.key)}</td>
-                      <td className="num">{s.jobs.reduce((a, b) => a + b, 0).toLocaleString('en-US')}</td>
-                      <td className="num">{decimal(formatEth(ethSum(s.reported)), 6)}</td>
-                      <td className="num">{decimal(formatEth(ethSum(s.onchain)), 6)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </section>
+          </Panel>
+          <Panel>
+            <DataTable
+              rows={d.series}
+              rowKey={(s) => s.key}
+              testId="dem-table"
+              columns={[
+                { head: byName, cell: (s) => label(s.key) },
+                { head: 'Jobs', num: true, cell: (s) => count(sum(s.jobs)) },
+                { head: 'Reported (ETH)', num: true, cell: (s) => tokenNumber(sumAmounts(s.reported, 'ETH'), 6) },
+                { head: 'On chain (ETH)', num: true, cell: (s) => tokenNumber(sumAmounts(s.onchain, 'ETH'), 6) },
+              ]}
+            />
+          </Panel>
         </>
       )}
     </div>
   );
-}
-
-function formatEth(wei: bigint): string {
-  const whole = wei / 10n ** 18n;
-  const frac = (wei % 10n ** 18n).toString().padStart(18, '0').replace(/0+$/, '');
-  return frac ? `${whole}.${frac}` : whole.toString();
 }

@@ -1,11 +1,12 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
-import { api } from '../api.js';
-import Chart from '../Chart.js';
-import { percent, shortAddress } from '../format.js';
+import { useState } from 'react';
+import { useApi } from '../api/hooks.js';
+import Chart from '../charts/Chart.js';
+import { bar } from '../charts/series.js';
+import { ApiState } from '../components/ApiState.js';
+import { DataTable } from '../components/DataTable.js';
+import { Empty, Panel, Segmented } from '../components/ui.js';
+import { count, latency, percent, shortAddress } from '../format.js';
 import { Link } from '../router.js';
-import { Empty, ErrorBox, Loading, Segmented } from '../ui.js';
-import { latency, type LeaderboardAnswer, type PipelinesAnswer } from './telemetryApi.js';
 
 const WINDOWS: [string, string][] = [
   ['24', '24 h'],
@@ -13,37 +14,30 @@ const WINDOWS: [string, string][] = [
   ['720', '30 days'],
 ];
 
+/** The latency histogram's buckets that hold jobs, with one empty bucket either side. */
+function histogram(bounds: number[], counts: number[]): { x: string[]; data: number[] } | null {
+  const lo = counts.findIndex((c) => c > 0);
+  if (lo < 0) return null;
+  const hi = counts.length - 1 - [...counts].reverse().findIndex((c) => c > 0);
+  const from = Math.max(0, lo - 1);
+  const to = Math.min(bounds.length - 1, hi + 1);
+  return { x: bounds.slice(from, to + 1).map((b) => `≤ ${latency(b)}`), data: counts.slice(from, to + 1) };
+}
+
 /** Orchestrator leaderboard from gateway job reports, by pipeline, model and region, with the latency distribution. */
 export default function Leaderboard() {
   const [pipeline, setPipeline] = useState('');
   const [model, setModel] = useState('');
   const [region, setRegion] = useState('GLOBAL');
   const [hours, setHours] = useState('168');
-  const pipes = useQuery({ queryKey: ['tl-pipelines'], queryFn: () => api<PipelinesAnswer>('/api/pipelines', { days: 30 }) });
-  const current = pipes.data?.pipelines.find((p) => p.id === pipeline) ?? pipes.data?.pipelines.find((p) => p.id !== 'transcoding') ?? pipes.data?.pipelines[0];
+  const pipes = useApi('/api/pipelines', { query: { days: 30 } });
+  const list = pipes.data?.pipelines ?? [];
+  const current = list.find((p) => p.id === pipeline) ?? list.find((p) => p.id !== 'transcoding') ?? list[0];
   const chosen = current?.id ?? '';
-  const board = useQuery({
-    queryKey: ['tl-board', chosen, model, region, hours],
-    queryFn: () => api<LeaderboardAnswer>('/api/v1/telemetry/leaderboard', { pipeline: chosen, model, region, hours }),
-    enabled: chosen !== '',
-    placeholderData: keepPreviousData,
-  });
-  const hist = board.data?.regions[region] ?? Object.values(board.data?.regions ?? {})[0];
-  const histSeries = useMemo(() => {
-    if (!board.data || !hist) return null;
-    const bounds = board.data.bucketBoundsMs;
-    let lo = hist.histogram.findIndex((c) => c > 0);
-    let hi = hist.histogram.length - 1 - [...hist.histogram].reverse().findIndex((c) => c > 0);
-    if (lo < 0) return null;
-    lo = Math.max(0, lo - 1);
-    hi = Math.min(bounds.length - 1, hi + 1);
-    return { x: bounds.slice(lo, hi + 1).map((b) => `≤ ${latency(b)}`), data: hist.histogram.slice(lo, hi + 1) };
-  }, [board.data, hist]);
+  const board = useApi('/api/v1/telemetry/leaderboard', { query: { pipeline: chosen, model, region, hours } }, { enabled: chosen !== '', keepPrevious: true });
 
-  if (pipes.isPending) return <Loading what="Loading pipelines" />;
-  if (pipes.isError) return <ErrorBox error={pipes.error} retry={() => void pipes.refetch()} />;
+  if (!pipes.data) return <ApiState q={pipes} what="Loading pipelines" />;
   if (!current) return <Empty>No gateway has reported jobs yet. Gateways POST signed batches to /api/v1/telemetry/reports.</Empty>;
-  const rows = board.data?.entries ?? [];
   return (
     <div className="page">
       <h1>Performance leaderboard</h1>
@@ -54,7 +48,7 @@ export default function Leaderboard() {
         <label>
           Pipeline
           <select value={chosen} onChange={(e) => (setPipeline(e.target.value), setModel(''))} data-testid="tl-pipeline">
-            {pipes.data.pipelines.map((p) => (
+            {list.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.id}
               </option>
@@ -85,66 +79,39 @@ export default function Leaderboard() {
         </label>
         <Segmented label="Window" value={hours} options={WINDOWS} onChange={setHours} />
       </div>
-      {board.isError ? (
-        <ErrorBox error={board.error} retry={() => void board.refetch()} />
-      ) : board.isPending ? (
-        <Loading what="Scoring orchestrators" />
-      ) : (
-        <>
-          <section className="panel">
-            <div className="panel-head">
-              <h2>Round-trip latency of successful jobs</h2>
-              <span className="crumbs">median {latency(hist?.medianRoundTripSec === null || hist === undefined ? null : hist.medianRoundTripSec * 1000)}</span>
-            </div>
-            {histSeries ? <Chart x={histSeries.x} series={[{ name: 'Jobs', type: 'bar', data: histSeries.data }]} zoom={false} height={200} testId="tl-histogram" /> : <Empty>No successful job in this selection.</Empty>}
-          </section>
-          <section className="panel">
-            <div className="table-wrap">
-              <table data-testid="tl-table">
-                <thead>
-                  <tr>
-                    <th>#</th>
-                    <th>Orchestrator</th>
-                    <th>Score</th>
-                    <th>Success</th>
-                    <th className="wide">Latency score</th>
-                    <th>p50</th>
-                    <th>p95</th>
-                    <th className="wide">p99</th>
-                    <th>Jobs</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {rows.length === 0 && (
-                    <tr>
-                      <td colSpan={9}>
-                        <Empty>No jobs for this selection.</Empty>
-                      </td>
-                    </tr>
-                  )}
-                  {rows.map((e, i) => (
-                    <tr key={`${e.orchestrator}-${e.region}`} data-testid="tl-row">
-                      <td className="num">{i + 1}</td>
-                      <td>
-                        <Link href={`/reliability/${e.orchestrator}`}>{shortAddress(e.orchestrator)}</Link>
-                      </td>
-                      <td className="num" data-testid="tl-score">
-                        {e.score.toFixed(3)}
-                      </td>
-                      <td className="num">{percent(e.successRate, 1)}</td>
-                      <td className="num wide">{e.roundTripScore.toFixed(3)}</td>
-                      <td className="num">{latency(e.p50Ms)}</td>
-                      <td className="num">{latency(e.p95Ms)}</td>
-                      <td className="num wide">{latency(e.p99Ms)}</td>
-                      <td className="num">{e.jobs.toLocaleString('en-US')}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </section>
-        </>
-      )}
+      <ApiState q={board} what="Scoring orchestrators">
+        {(b) => {
+          const hist = b.regions[region] ?? Object.values(b.regions)[0];
+          const shown = hist ? histogram(b.bucketBoundsMs, hist.histogram) : null;
+          return (
+            <>
+              <Panel title="Round-trip latency of successful jobs" actions={<span className="crumbs">median {latency(hist?.medianRoundTripSec == null ? null : hist.medianRoundTripSec * 1000)}</span>}>
+                {shown ? <Chart x={shown.x} series={[bar('Jobs', shown.data)]} zoom={false} height={200} testId="tl-histogram" /> : <Empty>No successful job in this selection.</Empty>}
+              </Panel>
+              <Panel>
+                <DataTable
+                  rows={b.entries}
+                  rowKey={(e) => `${e.orchestrator}-${e.region}`}
+                  row={() => ({ 'data-testid': 'tl-row' })}
+                  testId="tl-table"
+                  empty="No jobs for this selection."
+                  columns={[
+                    { head: '#', num: true, cell: (_, i) => i + 1 },
+                    { head: 'Orchestrator', cell: (e) => <Link href={`/reliability/${e.orchestrator}`}>{shortAddress(e.orchestrator)}</Link> },
+                    { head: 'Score', num: true, testId: 'tl-score', cell: (e) => e.score.toFixed(3) },
+                    { head: 'Success', num: true, cell: (e) => percent(e.successRate, 1) },
+                    { head: 'Latency score', num: true, wide: true, cell: (e) => e.roundTripScore.toFixed(3) },
+                    { head: 'p50', num: true, cell: (e) => latency(e.p50Ms) },
+                    { head: 'p95', num: true, cell: (e) => latency(e.p95Ms) },
+                    { head: 'p99', num: true, wide: true, cell: (e) => latency(e.p99Ms) },
+                    { head: 'Jobs', num: true, cell: (e) => count(e.jobs) },
+                  ]}
+                />
+              </Panel>
+            </>
+          );
+        }}
+      </ApiState>
     </div>
   );
 }

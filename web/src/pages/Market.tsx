@@ -1,13 +1,16 @@
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api } from '../api.js';
-import Chart from '../Chart.js';
+import { useApi } from '../api/hooks.js';
+import type { SupplyPoint, TagRow } from '../api/types.js';
+import Chart from '../charts/Chart.js';
+import { bar, line } from '../charts/series.js';
+import { ApiState } from '../components/ApiState.js';
+import { DataTable } from '../components/DataTable.js';
+import { Empty, Stat } from '../components/ui.js';
+import { priceText, weiText } from '../format.js';
 import { Link } from '../router.js';
-import { Empty, ErrorBox, Loading, Stat } from '../ui.js';
-import { priceText, weiText, type MarketReport, type SeriesPoint, type SupplyDemand, type TagRow } from './registryApi.js';
 
 /** Capacity advertised against sessions declared and jobs observed, per day, for one tag. */
-function TagSeries({ series, tags }: { series: SeriesPoint[]; tags: string[] }) {
+function TagSeries({ series, tags }: { series: SupplyPoint[]; tags: string[] }) {
   const [tag, setTag] = useState(tags[0] ?? '');
   const pts = series.filter((p) => p.tag === tag);
   const x = pts.map((p) => new Date(p.at * 1000 - 1).toISOString().slice(0, 10));
@@ -32,10 +35,10 @@ function TagSeries({ series, tags }: { series: SeriesPoint[]; tags: string[] }) 
           x={x}
           yNames={['sessions', 'jobs']}
           series={[
-            { name: 'capacity advertised', type: 'line', data: pts.map((p) => p.capacity) },
-            { name: 'sessions wanted', type: 'line', data: pts.map((p) => p.expectedSessions) },
-            { name: 'jobs observed', type: 'bar', data: pts.map((p) => p.observedJobs), yAxis: 1 },
-            { name: 'unserved', type: 'bar', data: pts.map((p) => p.unserved), yAxis: 1 },
+            line('capacity advertised', pts.map((p) => p.capacity)),
+            line('sessions wanted', pts.map((p) => p.expectedSessions)),
+            bar('jobs observed', pts.map((p) => p.observedJobs), { yAxis: 1 }),
+            bar('unserved', pts.map((p) => p.unserved), { yAxis: 1 }),
           ]}
           testId="chart-supply-demand"
         />
@@ -48,52 +51,55 @@ const matchHref = (t: TagRow) => `/match?capability=${encodeURIComponent(String(
 
 function TagTable({ rows, testId }: { rows: TagRow[]; testId: string }) {
   return (
-    <div className="table-wrap">
-      <table className="directory" data-testid={testId}>
-        <thead>
-          <tr>
-            <th>Tag</th>
-            <th>Orchestrators</th>
-            <th>Capacity (free)</th>
-            <th>Sessions wanted</th>
-            <th>Jobs seen</th>
-            <th>Unserved</th>
-            <th>Price floor</th>
-            <th className="wide">p50 / p90</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((t) => (
-            <tr key={t.tag} data-tag={t.tag}>
-              <td>
-                <Link href={matchHref(t)}>{t.tag}</Link>
-                {t.underSupplied && <span className="badge off">under-supplied</span>}
-              </td>
-              <td className="num">
-                {t.orchestrators} <span className="muted">({t.warmOrchestrators} warm)</span>
-              </td>
-              <td className="num" data-testid="cell-capacity">
-                {t.capacity} <span className="muted">({t.freeCapacity})</span>
-              </td>
-              <td className="num" data-testid="cell-wanted">{t.expectedSessions}</td>
-              <td className="num">{t.observedJobs}</td>
-              <td className="num">{t.unserved}</td>
-              <td className="num" data-testid="cell-floor">{priceText(t.prices?.floor ?? null)}</td>
-              <td className="num wide">{t.prices ? `${weiText(t.prices.p50)} / ${weiText(t.prices.p90)}` : '—'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      rows={rows}
+      rowKey={(t) => t.tag}
+      row={(t) => ({ 'data-tag': t.tag })}
+      testId={testId}
+      className="directory"
+      columns={[
+        {
+          head: 'Tag',
+          cell: (t) => (
+            <>
+              <Link href={matchHref(t)}>{t.tag}</Link>
+              {t.underSupplied && <span className="badge off">under-supplied</span>}
+            </>
+          ),
+        },
+        {
+          head: 'Orchestrators',
+          num: true,
+          cell: (t) => (
+            <>
+              {t.orchestrators} <span className="muted">({t.warmOrchestrators} warm)</span>
+            </>
+          ),
+        },
+        {
+          head: 'Capacity (free)',
+          num: true,
+          testId: 'cell-capacity',
+          cell: (t) => (
+            <>
+              {t.capacity} <span className="muted">({t.freeCapacity})</span>
+            </>
+          ),
+        },
+        { head: 'Sessions wanted', num: true, testId: 'cell-wanted', cell: (t) => t.expectedSessions },
+        { head: 'Jobs seen', num: true, cell: (t) => t.observedJobs },
+        { head: 'Unserved', num: true, cell: (t) => t.unserved },
+        { head: 'Price floor', num: true, testId: 'cell-floor', cell: (t) => priceText(t.prices?.floor ?? null) },
+        { head: 'p50 / p90', num: true, wide: true, cell: (t) => (t.prices ? `${weiText(t.prices.p50)} / ${weiText(t.prices.p90)}` : '—') },
+      ]}
+    />
   );
 }
 
 export default function Market() {
-  const rep = useQuery({ queryKey: ['registry-market'], queryFn: () => api<MarketReport>('/api/v1/registry/market') });
-  const sd = useQuery({ queryKey: ['registry-supply-demand'], queryFn: () => api<SupplyDemand>('/api/v1/registry/supply-demand', { days: 30 }) });
-  if (rep.isPending || sd.isPending) return <Loading what="Loading the market report" />;
-  if (rep.isError) return <ErrorBox error={rep.error} retry={() => void rep.refetch()} />;
-  if (sd.isError) return <ErrorBox error={sd.error} retry={() => void sd.refetch()} />;
+  const rep = useApi('/api/v1/registry/market');
+  const sd = useApi('/api/v1/registry/supply-demand', { query: { days: 30 } });
+  if (!rep.data || !sd.data) return <ApiState q={[rep, sd]} what="Loading the market report" />;
   const r = rep.data;
   const under = r.inDemand.filter((t) => t.underSupplied);
   return (
@@ -112,36 +118,22 @@ export default function Market() {
       <h2>In demand</h2>
       {r.inDemand.length ? <TagTable rows={r.inDemand} testId="market-demand-table" /> : <Empty>No gateway has published a requirement profile and no job has been reported yet.</Empty>}
       <h2>Prices per capability</h2>
-      {r.capabilityPrices.length ? (
-        <div className="table-wrap">
-          <table className="directory" data-testid="market-prices">
-            <thead>
-              <tr>
-                <th>Capability</th>
-                <th>Orchestrators</th>
-                <th>Floor</th>
-                <th>p50</th>
-                <th>p90</th>
-                <th>Max</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.capabilityPrices.map((c) => (
-                <tr key={c.tag} data-tag={c.tag}>
-                  <td>{c.capabilityName}</td>
-                  <td className="num">{c.orchestrators}</td>
-                  <td className="num">{priceText(c.prices?.floor ?? null)}</td>
-                  <td className="num">{c.prices ? weiText(c.prices.p50) : '—'}</td>
-                  <td className="num">{c.prices ? weiText(c.prices.p90) : '—'}</td>
-                  <td className="num">{c.prices ? weiText(c.prices.max) : '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : (
-        <Empty>No AI capability is advertised yet.</Empty>
-      )}
+      <DataTable
+        rows={r.capabilityPrices}
+        rowKey={(c) => c.tag}
+        row={(c) => ({ 'data-tag': c.tag })}
+        testId="market-prices"
+        className="directory"
+        empty="No AI capability is advertised yet."
+        columns={[
+          { head: 'Capability', cell: (c) => c.capabilityName },
+          { head: 'Orchestrators', num: true, cell: (c) => c.orchestrators },
+          { head: 'Floor', num: true, cell: (c) => priceText(c.prices?.floor ?? null) },
+          { head: 'p50', num: true, cell: (c) => (c.prices ? weiText(c.prices.p50) : '—') },
+          { head: 'p90', num: true, cell: (c) => (c.prices ? weiText(c.prices.p90) : '—') },
+          { head: 'Max', num: true, cell: (c) => (c.prices ? weiText(c.prices.max) : '—') },
+        ]}
+      />
       <h2>Over time</h2>
       <TagSeries series={sd.data.series} tags={[...new Set([...r.inDemand.map((t) => t.tag), ...sd.data.data.map((t) => t.tag)])]} />
       <h2>Supply and demand by tag</h2>

@@ -1,10 +1,12 @@
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { api, queryString } from '../api.js';
-import { percent, shortAddress, token } from '../format.js';
+import { queryString } from '../api/client.js';
+import { useApi } from '../api/hooks.js';
+import type { MatchResult } from '../api/types.js';
+import { ApiState } from '../components/ApiState.js';
+import { DataTable } from '../components/DataTable.js';
+import { Empty, Stat } from '../components/ui.js';
+import { percent, priceText, shortAddress, token } from '../format.js';
 import { Link, navigate, useLocation } from '../router.js';
-import { Empty, ErrorBox, Loading, Stat } from '../ui.js';
-import { priceText, type Capability, type MatchResult } from './registryApi.js';
 
 /** Requirement fields as URL parameters: the search is a shareable link. */
 const FIELDS = ['capability', 'model', 'warm', 'maxPrice', 'minSuccessRate', 'maxP95LatencyMs', 'region', 'minVramGb', 'tags', 'minStake', 'activeOnly'] as const;
@@ -39,13 +41,8 @@ export default function Match() {
   const [form, setForm] = useState<Form>(() => formFrom(search));
   const set = (k: Field, v: string) => setForm((f) => ({ ...f, [k]: v }));
 
-  const caps = useQuery({ queryKey: ['registry-capabilities'], queryFn: () => api<{ data: Capability[] }>('/api/v1/registry/capabilities'), staleTime: Infinity });
-  const res = useQuery({
-    queryKey: ['registry-match', submitted],
-    queryFn: () => api<MatchResult>('/api/v1/registry/match', submitted ?? {}),
-    enabled: submitted !== null,
-    placeholderData: keepPreviousData,
-  });
+  const caps = useApi('/api/v1/registry/capabilities', {}, { staleTime: Infinity });
+  const res = useApi('/api/v1/registry/match', { query: submitted ?? {} }, { enabled: submitted !== null, keepPrevious: true });
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -98,12 +95,10 @@ export default function Match() {
       </form>
       {submitted === null ? (
         <Empty>Choose a capability (and any other requirement) and search.</Empty>
-      ) : res.isPending ? (
-        <Loading what="Matching" />
-      ) : res.isError ? (
-        <ErrorBox error={res.error} retry={() => void res.refetch()} />
       ) : (
-        <MatchView r={res.data} />
+        <ApiState q={res} what="Matching">
+          {(r) => <MatchView r={r} />}
+        </ApiState>
       )}
     </div>
   );
@@ -118,87 +113,76 @@ function MatchView({ r }: { r: MatchResult }) {
         <Stat label="Cheapest" value={priceText(r.matches[0]?.price ?? null)} testId="match-cheapest" />
         <Stat label="Most common exclusion" value={counts[0] ? `${counts[0][0]} (${counts[0][1]})` : '—'} testId="match-top-exclusion" />
       </section>
-      {r.matches.length === 0 ? (
-        <Empty>No orchestrator satisfies every requirement. The exclusions below say which rule each one fails.</Empty>
-      ) : (
-        <div className="table-wrap">
-          <table className="directory" data-testid="match-table">
-            <thead>
-              <tr>
-                <th>#</th>
-                <th>Orchestrator</th>
-                <th>Price</th>
-                <th>Model</th>
-                <th>Free</th>
-                <th>Success</th>
-                <th>p95</th>
-                <th>Stake</th>
-                <th className="wide">Regions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.matches.map((m) => (
-                <tr key={m.address} data-address={m.address}>
-                  <td className="num">{m.rank}</td>
-                  <td>
-                    <Link href={`/orchestrators/${m.address}`} className="mono">
-                      {shortAddress(m.address)}
-                    </Link>
-                    {m.verified ? <span className="badge on">signed</span> : <span className="badge off">snapshot</span>}
-                  </td>
-                  <td className="num" data-testid="cell-price">{priceText(m.price)}</td>
-                  <td>
-                    {m.model ? (
-                      <>
-                        {m.model.model} {m.model.warm && <span className="badge on">warm</span>} <span className="muted">{m.model.runnerVersion ?? ''}</span>
-                      </>
-                    ) : (
-                      '—'
-                    )}
-                  </td>
-                  <td className="num">{m.freeCapacity ?? '—'}</td>
-                  <td className="num" data-testid="cell-success">{m.telemetry ? percent(m.telemetry.successRate, 1) : '—'}</td>
-                  <td className="num">{m.telemetry?.p95LatencyMs != null ? `${m.telemetry.p95LatencyMs} ms` : '—'}</td>
-                  <td className="num" data-testid="cell-stake">{token(m.stake, 0)}</td>
-                  <td className="wide">{m.regions.join(', ') || '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={r.matches}
+        rowKey={(m) => m.address}
+        row={(m) => ({ 'data-address': m.address })}
+        testId="match-table"
+        className="directory"
+        empty="No orchestrator satisfies every requirement. The exclusions below say which rule each one fails."
+        columns={[
+          { head: '#', num: true, cell: (m) => m.rank },
+          {
+            head: 'Orchestrator',
+            cell: (m) => (
+              <>
+                <Link href={`/orchestrators/${m.address}`} className="mono">
+                  {shortAddress(m.address)}
+                </Link>
+                {m.verified ? <span className="badge on">signed</span> : <span className="badge off">snapshot</span>}
+              </>
+            ),
+          },
+          { head: 'Price', num: true, testId: 'cell-price', cell: (m) => priceText(m.price) },
+          {
+            head: 'Model',
+            cell: (m) =>
+              m.model ? (
+                <>
+                  {m.model.model} {m.model.warm && <span className="badge on">warm</span>} <span className="muted">{m.model.runnerVersion ?? ''}</span>
+                </>
+              ) : (
+                '—'
+              ),
+          },
+          { head: 'Free', num: true, cell: (m) => m.freeCapacity ?? '—' },
+          { head: 'Success', num: true, testId: 'cell-success', cell: (m) => (m.telemetry ? percent(m.telemetry.successRate, 1) : '—') },
+          { head: 'p95', num: true, cell: (m) => (m.telemetry?.p95LatencyMs != null ? `${m.telemetry.p95LatencyMs} ms` : '—') },
+          { head: 'Stake', num: true, testId: 'cell-stake', cell: (m) => token(m.stake, 0) },
+          { head: 'Regions', wide: true, cell: (m) => m.regions.join(', ') || '—' },
+        ]}
+      />
       {r.excluded.length > 0 && (
         <>
           <h2>Excluded ({r.candidates - r.matched})</h2>
           <p className="muted">{counts.map(([code, n]) => `${code}: ${n}`).join(' · ')}</p>
-          <div className="table-wrap">
-            <table className="directory" data-testid="excluded-table">
-              <thead>
-                <tr>
-                  <th>Orchestrator</th>
-                  <th>Why not</th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.excluded.map((x) => (
-                  <tr key={x.address} data-address={x.address}>
-                    <td>
-                      <Link href={`/orchestrators/${x.address}`} className="mono">
-                        {shortAddress(x.address)}
-                      </Link>
-                    </td>
-                    <td data-testid="cell-reasons">
-                      {x.reasons.map((y) => (
-                        <div key={y.code + y.message}>
-                          <b>{y.code}</b> <span className="muted">{y.message}</span>
-                        </div>
-                      ))}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            rows={r.excluded}
+            rowKey={(x) => x.address}
+            row={(x) => ({ 'data-address': x.address })}
+            testId="excluded-table"
+            className="directory"
+            columns={[
+              {
+                head: 'Orchestrator',
+                cell: (x) => (
+                  <Link href={`/orchestrators/${x.address}`} className="mono">
+                    {shortAddress(x.address)}
+                  </Link>
+                ),
+              },
+              {
+                head: 'Why not',
+                testId: 'cell-reasons',
+                cell: (x) =>
+                  x.reasons.map((y) => (
+                    <div key={y.code + y.message}>
+                      <b>{y.code}</b> <span className="muted">{y.message}</span>
+                    </div>
+                  )),
+              },
+            ]}
+          />
         </>
       )}
     </>
