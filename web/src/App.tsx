@@ -2,7 +2,7 @@ import { Suspense, useState, type FormEvent, type ReactElement } from 'react';
 import { useLiveUpdates } from './live.js';
 import { Link, navigate, useLocation } from './router.js';
 import { navItems, pageRoutes, type NavItem } from './routes.js';
-import { Loading } from './ui.js';
+import { Loading } from './components/ui.js';
 import { setShowUsd, useShowUsd } from './usdToggle.js';
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;

@@ -143,6 +143,3 @@ export function latency(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '–';
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
-
-/** @deprecated the API's amount type is `Amount`; kept while pages move to it. */
-export type AmountLike = Amount;

@@ -1,11 +1,11 @@
-import { useQuery } from '@tanstack/react-query';
-import { useMemo } from 'react';
 import type { AnswerSpec, NeedsSummaryJson } from '../../../src/needs/apiSchemas.js';
-import { api } from '../api.js';
-import Chart from '../Chart.js';
-import { decimal, percent, shortAddress, token, type AmountLike } from '../format.js';
+import { useApiUrl } from '../api/hooks.js';
+import Chart from '../charts/Chart.js';
+import { plot } from '../charts/series.js';
+import { ApiState } from '../components/ApiState.js';
+import { DataTable } from '../components/DataTable.js';
+import { decimal, percent, shortAddress, sumAmounts, token, type Amount } from '../format.js';
 import { Link } from '../router.js';
-import { ErrorBox, Loading } from '../ui.js';
 import './needs.css';
 
 /** Value at a dot path ("totals.fees", "data.0.address") of a JSON answer. */
@@ -18,7 +18,7 @@ export function at(obj: unknown, path: string): unknown {
   return cur;
 }
 
-const isAmount = (v: unknown): v is AmountLike => typeof v === 'object' && v !== null && 'formatted' in v && 'unit' in v;
+const isAmount = (v: unknown): v is Amount => typeof v === 'object' && v !== null && 'wei' in v && 'unit' in v;
 
 /** One value as the mapping's format asks: amounts exact to the shown digits, ratios as percent. */
 export function formatValue(v: unknown, format: 'amount' | 'percent' | 'number' | 'text' | 'address'): string {
@@ -37,79 +37,55 @@ export function formatValue(v: unknown, format: 'amount' | 'percent' | 'number' 
   }
 }
 
-/** Total of a series: numbers add up, amounts add up exactly in wei (formatted with 18 decimals). */
+/** Total of a series: numbers add up, amounts add up exactly in wei. */
 export function total(v: unknown): unknown {
   if (!Array.isArray(v)) return v;
-  if (v.length > 0 && v.every(isAmount)) {
-    const wei = v.reduce((s: bigint, a: AmountLike) => s + BigInt(a.wei), 0n);
-    const neg = wei < 0n;
-    const digits = (neg ? -wei : wei).toString().padStart(19, '0');
-    const formatted = `${neg ? '-' : ''}${digits.slice(0, -18)}.${digits.slice(-18)}`.replace(/\.?0+$/, '');
-    return { wei: wei.toString(), formatted, unit: (v[0] as AmountLike).unit };
-  }
+  if (v.length > 0 && v.every(isAmount)) return sumAmounts(v);
   return v.reduce((s: number, x) => s + (typeof x === 'number' ? x : 0), 0);
 }
 
+/** A value of a chart's series as a number for drawing (amounts through `plot`). */
 const num = (v: unknown): number | null => {
-  const x = isAmount(v) ? Number(v.formatted) : typeof v === 'string' ? Number(v) : typeof v === 'number' ? v : NaN;
-  return Number.isFinite(x) ? x : null;
+  const x = isAmount(v) ? plot(v) : typeof v === 'string' ? Number(v) : typeof v === 'number' ? v : NaN;
+  return x !== null && Number.isFinite(x) ? x : null;
 };
 
 /** Atlas's live answer to one question: fetched from the mapped endpoint when shown. */
 export function LiveAnswer({ spec, testId }: { spec: AnswerSpec; testId: string }) {
-  const q = useQuery({ queryKey: ['needs-answer', spec.endpoint], queryFn: () => api<unknown>(spec.endpoint) });
-  const chart = useMemo(() => {
-    if (spec.kind !== 'chart' || !q.data) return null;
-    const list = (at(q.data, spec.list) as unknown[] | undefined) ?? [];
-    return { x: list.map((r) => String(at(r, spec.x))), series: spec.y.map((y) => ({ name: y.label, type: spec.type, data: list.map((r) => num(at(r, y.path))) })) };
-  }, [q.data, spec]);
-  if (q.isPending) return <Loading what="Asking Atlas" />;
-  if (q.isError) return <ErrorBox error={q.error} />;
+  const q = useApiUrl(spec.endpoint);
+  if (q.data === undefined) return <ApiState q={q} what="Asking Atlas" />;
   if (spec.kind === 'figure')
     return (
       <div className="needs-figure">
         <span className="muted">{spec.label}</span> <b data-testid={testId}>{formatValue(at(q.data, spec.value), spec.format)}</b>
       </div>
     );
-  if (spec.kind === 'chart')
+  if (spec.kind === 'chart') {
+    const list = (at(q.data, spec.list) as unknown[] | undefined) ?? [];
+    const chart = { x: list.map((r) => String(at(r, spec.x))), series: spec.y.map((y) => ({ name: y.label, type: spec.type, data: list.map((r) => num(at(r, y.path))) })) };
     return (
       <div className="needs-chart">
         <div className="muted">{spec.label}</div>
-        {chart && chart.x.length > 0 ? <Chart x={chart.x} series={chart.series} height={180} zoom={false} testId={testId} /> : <div className="muted">No data yet.</div>}
+        {chart.x.length > 0 ? <Chart x={chart.x} series={chart.series} height={180} zoom={false} testId={testId} /> : <div className="muted">No data yet.</div>}
       </div>
     );
+  }
   const rows = ((at(q.data, spec.list) as unknown[] | undefined) ?? []).slice(0, spec.rows);
   return (
-    <div className="needs-table table-wrap">
+    <div className="needs-table">
       <div className="muted">{spec.label}</div>
-      <table data-testid={testId}>
-        <thead>
-          <tr>
-            {spec.columns.map((c) => (
-              <th key={c.path}>{c.label}</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.length === 0 ? (
-            <tr>
-              <td colSpan={spec.columns.length} className="muted">
-                No rows yet.
-              </td>
-            </tr>
-          ) : (
-            rows.map((r, i) => (
-              <tr key={i}>
-                {spec.columns.map((c) => (
-                  <td key={c.path} className={c.format === 'address' ? 'mono' : undefined} title={c.format === 'address' ? String(at(r, c.path)) : undefined}>
-                    {formatValue(c.sum ? total(at(r, c.path)) : at(r, c.path), c.format)}
-                  </td>
-                ))}
-              </tr>
-            ))
-          )}
-        </tbody>
-      </table>
+      <DataTable
+        rows={rows}
+        rowKey={(_, i) => i}
+        testId={testId}
+        empty="No rows yet."
+        columns={spec.columns.map((c) => ({
+          head: c.label,
+          className: c.format === 'address' ? 'mono' : undefined,
+          title: c.format === 'address' ? (r: unknown) => String(at(r, c.path)) : undefined,
+          cell: (r: unknown) => formatValue(c.sum ? total(at(r, c.path)) : at(r, c.path), c.format),
+        }))}
+      />
     </div>
   );
 }

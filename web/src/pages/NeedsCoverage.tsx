@@ -1,52 +1,38 @@
-import { useQuery } from '@tanstack/react-query';
-import { useMemo } from 'react';
-import type { NeedsComparisonJson, NeedsCoverageJson, NeedsImportListJson } from '../../../src/needs/apiSchemas.js';
-import { api } from '../api.js';
-import Chart from '../Chart.js';
+import { useApi } from '../api/hooks.js';
+import Chart from '../charts/Chart.js';
+import { bar } from '../charts/series.js';
+import { ApiState } from '../components/ApiState.js';
+import { DataTable } from '../components/DataTable.js';
+import { Bar, Panel, Stat } from '../components/ui.js';
 import { percent } from '../format.js';
 import { Link } from '../router.js';
-import { Bar, ErrorBox, Loading, Stat } from '../ui.js';
 import { roleHref, score1 } from './NeedsAnswer.js';
 import './needs.css';
 
 /** Imported report versions, and what changed in the newest against the one before. */
 function Versions() {
-  const list = useQuery({ queryKey: ['needs-imports'], queryFn: () => api<NeedsImportListJson>('/api/v1/needs/imports') });
+  const list = useApi('/api/v1/needs/imports');
   const [latest, previous] = list.data?.data ?? [];
-  const cmp = useQuery({
-    queryKey: ['needs-compare', previous?.id, latest?.id],
-    queryFn: () => api<NeedsComparisonJson>('/api/v1/needs/compare', { from: previous!.id, to: latest!.id }),
-    enabled: previous !== undefined && latest !== undefined,
-  });
-  if (list.isPending) return <Loading />;
-  if (list.isError) return <ErrorBox error={list.error} />;
+  const cmp = useApi('/api/v1/needs/compare', { query: { from: previous?.id, to: latest?.id } }, { enabled: previous !== undefined && latest !== undefined });
+  if (!list.data) return <ApiState q={list} />;
   const versions = list.data.data;
   return (
-    <section className="panel table-wrap">
-      <h2>Report versions</h2>
+    <Panel title="Report versions">
       {versions.length === 0 ? (
         <p className="muted">Served from ATLAS_NEEDS_DIR; nothing imported yet.</p>
       ) : (
-        <table className="needs-cov" data-testid="needs-versions">
-          <thead>
-            <tr>
-              <th>Version</th>
-              <th>Label</th>
-              <th className="wide">Imported</th>
-              <th>Questions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {versions.map((v) => (
-              <tr key={v.id}>
-                <td>{v.id}</td>
-                <td>{v.label ?? '—'}</td>
-                <td className="wide">{v.importedAt.slice(0, 16).replace('T', ' ')} UTC</td>
-                <td>{v.questions + v.topics}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          rows={versions}
+          rowKey={(v) => v.id}
+          testId="needs-versions"
+          className="needs-cov"
+          columns={[
+            { head: 'Version', cell: (v) => v.id },
+            { head: 'Label', cell: (v) => v.label ?? '—' },
+            { head: 'Imported', wide: true, cell: (v) => `${v.importedAt.slice(0, 16).replace('T', ' ')} UTC` },
+            { head: 'Questions', cell: (v) => v.questions + v.topics },
+          ]}
+        />
       )}
       {cmp.data && (
         <div data-testid="needs-compare">
@@ -62,24 +48,13 @@ function Versions() {
           </ul>
         </div>
       )}
-    </section>
+    </Panel>
   );
 }
 
 export default function NeedsCoverage() {
-  const q = useQuery({ queryKey: ['needs-coverage'], queryFn: () => api<NeedsCoverageJson>('/api/v1/needs/coverage') });
-  const chart = useMemo(() => {
-    const roles = q.data?.roles ?? [];
-    return {
-      x: roles.map((r) => r.name),
-      series: [
-        { name: 'Report score', type: 'bar' as const, data: roles.map((r) => Math.round(r.scoreBefore * 100) / 100), color: '#c8d6e5' },
-        { name: 'With Atlas', type: 'bar' as const, data: roles.map((r) => Math.round(r.scoreAfter * 100) / 100) },
-      ],
-    };
-  }, [q.data]);
-  if (q.isPending) return <Loading what="Loading coverage" />;
-  if (q.isError) return <ErrorBox error={q.error} retry={() => void q.refetch()} />;
+  const q = useApi('/api/v1/needs/coverage');
+  if (!q.data) return <ApiState q={q} what="Loading coverage" />;
   const { overall: o, roles } = q.data;
   return (
     <div className="page">
@@ -102,41 +77,41 @@ export default function NeedsCoverage() {
           sub={`${o.scored} questions scored by the report`}
         />
       </section>
-      <section className="panel">
-        <h2>Availability by role, before and after</h2>
-        <Chart x={chart.x} series={chart.series} yNames={['score 0–5']} height={240} zoom={false} testId="chart-coverage" />
-      </section>
-      <section className="panel table-wrap">
-        <h2>By role</h2>
-        <table className="needs-cov" data-testid="coverage-table">
-          <thead>
-            <tr>
-              <th>Role</th>
-              <th>Answered</th>
-              <th className="wide">Share</th>
-              <th className="wide">Planned</th>
-              <th className="wide">Out of scope</th>
-              <th>Score</th>
-            </tr>
-          </thead>
-          <tbody>
-            {roles.map((r) => (
-              <tr key={r.roleId} data-testid={`coverage-role-${r.roleId}`}>
-                <td>
-                  <Link href={roleHref(r.roleId)}>{r.name}</Link>
-                </td>
-                <td data-testid={`coverage-role-answered-${r.roleId}`}>{`${r.answered} / ${r.total}`}</td>
-                <td className="wide">
+      <Panel title="Availability by role, before and after">
+        <Chart
+          x={roles.map((r) => r.name)}
+          series={[bar('Report score', roles.map((r) => Math.round(r.scoreBefore * 100) / 100), { color: '#c8d6e5' }), bar('With Atlas', roles.map((r) => Math.round(r.scoreAfter * 100) / 100))]}
+          yNames={['score 0–5']}
+          height={240}
+          zoom={false}
+          testId="chart-coverage"
+        />
+      </Panel>
+      <Panel title="By role">
+        <DataTable
+          rows={roles}
+          rowKey={(r) => r.roleId}
+          row={(r) => ({ 'data-testid': `coverage-role-${r.roleId}` })}
+          testId="coverage-table"
+          className="needs-cov"
+          columns={[
+            { head: 'Role', cell: (r) => <Link href={roleHref(r.roleId)}>{r.name}</Link> },
+            { head: 'Answered', cell: (r) => <span data-testid={`coverage-role-answered-${r.roleId}`}>{`${r.answered} / ${r.total}`}</span> },
+            {
+              head: 'Share',
+              wide: true,
+              cell: (r) => (
+                <>
                   <Bar value={r.answeredShare} /> {percent(r.answeredShare, 1)}
-                </td>
-                <td className="wide">{r.planned}</td>
-                <td className="wide">{r.outOfScope}</td>
-                <td data-testid={`coverage-role-score-${r.roleId}`}>{`${score1(r.scoreBefore)} → ${score1(r.scoreAfter)}`}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
+                </>
+              ),
+            },
+            { head: 'Planned', wide: true, cell: (r) => r.planned },
+            { head: 'Out of scope', wide: true, cell: (r) => r.outOfScope },
+            { head: 'Score', cell: (r) => <span data-testid={`coverage-role-score-${r.roleId}`}>{`${score1(r.scoreBefore)} → ${score1(r.scoreAfter)}`}</span> },
+          ]}
+        />
+      </Panel>
       <Versions />
     </div>
   );

@@ -1,12 +1,13 @@
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import type { NeedsMapJson, NeedsQuestionJson } from '../../../src/needs/apiSchemas.js';
-import { api } from '../api.js';
+import type { Answer } from '../api/client.js';
+import { useApi } from '../api/hooks.js';
+import { ApiState } from '../components/ApiState.js';
+import { Empty } from '../components/ui.js';
 import { Link, useLocation } from '../router.js';
-import { Empty, ErrorBox, Loading } from '../ui.js';
 import { LiveAnswer, roleHref, score1, StatusBadge, SummaryLine, ViewLinks } from './NeedsAnswer.js';
 
-type Score = NeedsQuestionJson['scores'][number];
+type Question = Answer<'/api/v1/needs'>['roles'][number]['scenarios'][number]['questions'][number];
+type Score = Question['scores'][number];
 
 /** The report's score as written: "4", "0–2", "3 (transcoding) · 0 (AI)". */
 export function scoreText(scores: Score[]): string {
@@ -26,7 +27,7 @@ const FIELD_LABEL: Record<string, string> = {
   note: 'Note',
 };
 
-function QuestionRow({ q }: { q: NeedsQuestionJson }) {
+function QuestionRow({ q }: { q: Question }) {
   const a = q.atlas;
   return (
     <div className={`needs-q needs-depth-${Math.min(q.depth, 4)}`} data-testid={`need-${q.id}`} data-status={a.status}>
@@ -99,14 +100,13 @@ const STATUSES: [string, string][] = [
 
 export default function NeedsMap() {
   const { search } = useLocation();
-  const q = useQuery({ queryKey: ['needs-map'], queryFn: () => api<NeedsMapJson>('/api/v1/needs') });
+  const q = useApi('/api/v1/needs');
   const [role, setRole] = useState(search.get('role') ?? 'all');
   const [status, setStatus] = useState(search.get('status') ?? 'all');
-  if (q.isPending) return <Loading what="Loading the data-needs map" />;
-  if (q.isError) return <ErrorBox error={q.error} retry={() => void q.refetch()} />;
+  if (!q.data) return <ApiState q={q} what="Loading the data-needs map" />;
   const m = q.data;
   const roles = m.roles.filter((r) => role === 'all' || r.id === role);
-  const shown = (x: NeedsQuestionJson) => status === 'all' || x.atlas.status === status;
+  const shown = (x: Question) => status === 'all' || x.atlas.status === status;
   return (
     <div className="page">
       <h1>Data needs map</h1>

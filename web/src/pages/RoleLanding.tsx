@@ -1,8 +1,7 @@
-import { useQuery } from '@tanstack/react-query';
-import type { NeedsRoleLandingJson } from '../../../src/needs/apiSchemas.js';
-import { api } from '../api.js';
+import { useApi } from '../api/hooks.js';
+import { ApiState } from '../components/ApiState.js';
+import { Empty, Panel } from '../components/ui.js';
 import { Link } from '../router.js';
-import { Empty, ErrorBox, Loading } from '../ui.js';
 import { LiveAnswer, SummaryLine } from './NeedsAnswer.js';
 import './needs.css';
 
@@ -11,9 +10,8 @@ const viewName = (p: string) => (p === '/' ? 'Network overview' : p.replace(/^\/
 
 /** Everything one role of the report needs from Atlas, gathered on one page. */
 export default function RoleLanding({ role }: { role: string }) {
-  const q = useQuery({ queryKey: ['needs-role', role], queryFn: () => api<NeedsRoleLandingJson>(`/api/v1/needs/roles/${role}`) });
-  if (q.isPending) return <Loading what="Loading the role" />;
-  if (q.isError) return <ErrorBox error={q.error} retry={() => void q.refetch()} />;
+  const q = useApi('/api/v1/needs/roles/{role}', { params: { role } });
+  if (!q.data) return <ApiState q={q} what="Loading the role" />;
   const d = q.data;
   return (
     <div className="page">
@@ -24,8 +22,7 @@ export default function RoleLanding({ role }: { role: string }) {
       <p data-testid="role-summary">
         <SummaryLine s={d.summary} />
       </p>
-      <section className="panel">
-        <h2>Views for this role</h2>
+      <Panel title="Views for this role">
         {d.views.length === 0 ? (
           <Empty>No Atlas view answers this role&apos;s questions yet.</Empty>
         ) : (
@@ -49,10 +46,9 @@ export default function RoleLanding({ role }: { role: string }) {
             · <a href="/docs">reference</a>
           </p>
         )}
-      </section>
+      </Panel>
       {d.answers.length > 0 && (
-        <section className="panel">
-          <h2>Answers, live</h2>
+        <Panel title="Answers, live">
           {d.answers.map((a) => (
             <div key={a.questionId} className="needs-q" data-testid={`role-answer-${a.questionId}`}>
               <div className="needs-q-head">
@@ -62,11 +58,10 @@ export default function RoleLanding({ role }: { role: string }) {
               <LiveAnswer spec={a.answer} testId={`answer-${a.questionId}`} />
             </div>
           ))}
-        </section>
+        </Panel>
       )}
       {d.planned.length > 0 && (
-        <section className="panel">
-          <h2>Planned</h2>
+        <Panel title="Planned">
           {d.planned.map((p) => (
             <div key={p.issue}>
               <h3>Issue #{p.issue}</h3>
@@ -79,11 +74,10 @@ export default function RoleLanding({ role }: { role: string }) {
               </ul>
             </div>
           ))}
-        </section>
+        </Panel>
       )}
       {d.gaps.length > 0 && (
-        <section className="panel">
-          <h2>Gaps named by the report</h2>
+        <Panel title="Gaps named by the report">
           <ul>
             {d.gaps.map((g, i) => (
               <li key={i}>
@@ -92,7 +86,7 @@ export default function RoleLanding({ role }: { role: string }) {
               </li>
             ))}
           </ul>
-        </section>
+        </Panel>
       )}
     </div>
   );
