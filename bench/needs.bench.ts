@@ -1,6 +1,4 @@
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { createApp } from '../src/api/app.js';
 import { routes } from '../src/api/routeTable.js';
 import { computeCoverage } from '../src/needs/coverage.js';
@@ -10,8 +8,8 @@ import { parseReport, readReportDir, type ReportFile } from '../src/needs/parser
 import { importReport } from '../src/needs/store.js';
 import { openTestDb } from '../test/helpers/db.js';
 import { round2, writeResult } from './results.js';
+import { VENDORED_REPORT_DIR as REPORT_DIR } from '../src/needs/vendored.js';
 
-const REPORT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared/livepeer-data-geography');
 const COPIES = 50;
 
 function time(fn: () => void, reps: number): number {

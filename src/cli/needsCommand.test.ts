@@ -1,13 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createDb } from '../store/db.js';
 import { listImports } from '../needs/store.js';
 import { needsCheckCommand, needsImportCommand } from './needsCommand.js';
-
-const REAL_REPORT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/livepeer-data-geography');
+import { VENDORED_REPORT_DIR as REAL_REPORT_DIR } from '../needs/vendored.js';
 
 describe('atlas needs', () => {
   const tmp = mkdtempSync(path.join(tmpdir(), 'atlas-needs-'));

@@ -1,12 +1,10 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../api/routeTable.js';
 import { computeCoverage } from './coverage.js';
 import { checkMapping, dashboardPagePatterns, loadMapping, MappingError, pagePatternsFromSource, parseMapping, type AtlasTargets, type Mapping } from './mapping.js';
 import { parseReport, parseReportDir } from './parser.js';
+import { VENDORED_REPORT_DIR as REAL_REPORT_DIR } from './vendored.js';
 
-const REAL_REPORT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/livepeer-data-geography');
 const live = (): AtlasTargets => ({ api: routes, pages: dashboardPagePatterns() });
 const figure = (endpoint: string) => ({ kind: 'figure' as const, label: 'x', endpoint, value: 'a', format: 'text' as const });
 

@@ -1,11 +1,7 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { allQuestions, reportCounts } from './model.js';
 import { NeedsFormatError, parseReport, parseReportDir, parseScoreText, slugOf, type ReportFile } from './parser.js';
-
-/** The report as it sits next to the repository (../shared/livepeer-data-geography). */
-const REAL_REPORT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/livepeer-data-geography');
+import { VENDORED_REPORT_DIR as REAL_REPORT_DIR } from './vendored.js';
 
 const MODEL = 'Scale:\n\n```\n0\tnone\n1\tknown\n2\tstored\n3\tavailable\n4\tpublished\n5\tportal\n```\n';
 const report = (roles: Record<string, string>, model = MODEL): ReportFile[] => [{ file: 'model.md', text: model }, ...Object.entries(roles).map(([f, text]) => ({ file: `roles/${f}`, text }))];

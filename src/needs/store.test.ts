@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbKinds, openTestDb, type TestDb } from '../../test/helpers/db.js';
 import type { NeedsReport } from './model.js';
 import { parseReport, readReportDir, type ReportFile } from './parser.js';
 import { compareImports, importReport, listImports, loadImport } from './store.js';
-
-const REAL_REPORT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/livepeer-data-geography');
+import { VENDORED_REPORT_DIR as REAL_REPORT_DIR } from './vendored.js';
 
 /** The real report with one score changed, one question removed and one added: a plausible next version. */
 function nextVersion(files: ReportFile[]): ReportFile[] {

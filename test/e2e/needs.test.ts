@@ -1,5 +1,3 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, startServer, type RunningServer } from '../../src/api/index.js';
@@ -10,8 +8,8 @@ import { WEB_DIST } from './browser.js';
 import { openDashboard, pageTools, type DashboardSession } from './pageTools.js';
 import { indexedFixture, type IndexedFixture } from './fixture.js';
 import { openTestDb } from '../helpers/db.js';
+import { VENDORED_REPORT_DIR as REPORT_DIR } from '../../src/needs/vendored.js';
 
-const REPORT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/livepeer-data-geography');
 const score1 = (x: number) => (Math.round(x * 10) / 10).toFixed(1);
 
 describe('data-needs map, coverage and role pages in Chromium over an indexed simulator network', () => {

@@ -1,15 +1,14 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbKinds, openTestDb, type TestDb } from '../../../test/helpers/db.js';
 import { computeCoverage } from '../../needs/coverage.js';
 import { dashboardPagePatterns, loadMapping } from '../../needs/mapping.js';
 import { parseReportDir } from '../../needs/parser.js';
 import { importReport } from '../../needs/store.js';
+import { VENDORED_REPORT_DIR as REAL_REPORT_DIR } from '../../needs/vendored.js';
 import { createApp } from '../app.js';
 import { routes } from '../routeTable.js';
 
-const REAL_REPORT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/livepeer-data-geography');
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
 
 describe.each(dbKinds)('needs API on %s', (kind) => {
@@ -35,25 +34,22 @@ describe.each(dbKinds)('needs API on %s', (kind) => {
     expect((await get('/api/v1/needs/imports')).body).toEqual({ data: [] });
   });
 
-  it('serves the report of ATLAS_NEEDS_DIR as version 0 while nothing is imported, and explains a broken one', async () => {
-    const saved = process.env.ATLAS_NEEDS_DIR;
-    try {
-      process.env.ATLAS_NEEDS_DIR = REAL_REPORT_DIR;
-      const r = await get('/api/v1/needs/coverage');
-      expect(r.status).toBe(200);
-      // The directory's name, never the server's file path.
-      expect(r.body.import).toMatchObject({ id: 0, label: 'ATLAS_NEEDS_DIR (not imported)', sourceDir: path.basename(REAL_REPORT_DIR), questions: 109, topics: 3 });
-      expect(r.text).not.toContain(path.dirname(REAL_REPORT_DIR));
-      expect(r.body.overall.total).toBe(112);
-      process.env.ATLAS_NEEDS_DIR = path.join(REAL_REPORT_DIR, 'roles');
-      const bad = await get('/api/v1/needs');
-      expect(bad.status).toBe(503);
-      expect(bad.body.error.message).toContain('model.md:1: missing: the report directory needs model.md with the availability scale');
-      expect(bad.text).not.toContain(path.dirname(REAL_REPORT_DIR));
-    } finally {
-      if (saved === undefined) delete process.env.ATLAS_NEEDS_DIR;
-      else process.env.ATLAS_NEEDS_DIR = saved;
-    }
+  it('serves the configured report directory as version 0 while nothing is imported, and explains a broken one', async () => {
+    const withDir = async (dir: string, p: string) => {
+      const res = await createApp({ db: db.db, dbKind: kind, status: () => ({ headBlock: 0, indexedBlock: 0, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: null, needsDir: dir }).request(p);
+      const text = await res.text();
+      return { status: res.status, body: JSON.parse(text) as J, text };
+    };
+    const r = await withDir(REAL_REPORT_DIR, '/api/v1/needs/coverage');
+    expect(r.status).toBe(200);
+    // The directory's name, never the server's file path.
+    expect(r.body.import).toMatchObject({ id: 0, label: 'ATLAS_NEEDS_DIR (not imported)', sourceDir: path.basename(REAL_REPORT_DIR), questions: 109, topics: 3 });
+    expect(r.text).not.toContain(path.dirname(REAL_REPORT_DIR));
+    expect(r.body.overall.total).toBe(112);
+    const bad = await withDir(path.join(REAL_REPORT_DIR, 'roles'), '/api/v1/needs');
+    expect(bad.status).toBe(503);
+    expect(bad.body.error.message).toContain('model.md:1: missing: the report directory needs model.md with the availability scale');
+    expect(bad.text).not.toContain(path.dirname(REAL_REPORT_DIR));
   });
 
   it('serves the map: every question with its report score and Atlas answer', async () => {

@@ -1,15 +1,13 @@
 // Staking intelligence endpoints: realized and forward yields, issuance and dilution forecasts with their backtest,
 // orchestrator risk, the delegation recommender, delegator population and flows, staking events, delegate activity,
 // and self-identified address labels.
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { chainIssuanceAssumptions } from '../../analytics/chainAssumptions.js';
 import { delegateVoting } from '../../analytics/delegateActivity.js';
 import { dailyChurn, gini, stakeDistribution, stakeFlows } from '../../analytics/delegatorPopulation.js';
 import { forecastDilution, pastDilution } from '../../analytics/dilution.js';
 import { forwardYield } from '../../analytics/forwardYield.js';
+import { storedIssuanceBacktest } from '../../analytics/issuanceBacktest.js';
 import { issuanceFan, simulateIssuance } from '../../analytics/issuanceForecast.js';
 import { recommend, type Candidate } from '../../analytics/recommender.js';
 import { cutSpikes, hhiPpm, reliability, riskProfile, RISK_WEIGHTS, type RiskComponent } from '../../analytics/risk.js';
@@ -110,18 +108,6 @@ async function issuanceInputs(data: ApiData) {
   const params = await loadMinterParams(data.db);
   const chain = chainIssuanceAssumptions(rounds, params);
   return { rounds, params, chain };
-}
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const BACKTEST_FILE = path.resolve(here, '../../../bench/results/backtest.json');
-
-function backtestFigures(): unknown {
-  if (!existsSync(BACKTEST_FILE)) return null;
-  try {
-    return JSON.parse(readFileSync(BACKTEST_FILE, 'utf8'));
-  } catch {
-    return null;
-  }
 }
 
 // ------------------------------------------------------------------ risk
@@ -407,7 +393,7 @@ export const stakingRoutes = [
     tag: 'staking',
     summary: 'Issuance and dilution: past rounds, forecast fan and the forecast\'s backtest error',
     description:
-      'Past: per round inflation, participation, supply and the ownership share of 1 LPT held liquid vs staked at the network-average pool growth (rewards / total active stake), relative to the first round (parts per 1e9). Forecast: P10/P50/P90 of inflation (Minter rule, facts §3), participation, supply and both ownership shares. Backtest: the forecast\'s error on the explorer\'s daily history (bench/results/backtest.json).',
+      'Past: per round inflation, participation, supply and the ownership share of 1 LPT held liquid vs staked at the network-average pool growth (rewards / total active stake), relative to the first round (parts per 1e9). Forecast: P10/P50/P90 of inflation (Minter rule, facts §3), participation, supply and both ownership shares. Backtest: the forecast\'s error on the Livepeer Explorer\'s daily history (vendored with Atlas), against a no-change forecast.',
     query: z.strictObject({ rounds: intParam(1, 730, 'forecast horizon in rounds (default 180)').default(180) }),
     response: z.object({
       assumptions: z
@@ -456,7 +442,7 @@ export const stakingRoutes = [
           stakedGrowthPpb: Number(p.stakedGrowth),
         };
       });
-      if (!chain) return { assumptions: null, past, forecast: [], backtest: backtestFigures() };
+      if (!chain) return { assumptions: null, past, forecast: [], backtest: storedIssuanceBacktest() };
       const paths = 400;
       const sim = simulateIssuance(chain.assumptions, query.rounds, paths, 5);
       const fan = issuanceFan(sim);
@@ -476,7 +462,7 @@ export const stakingRoutes = [
         },
         past,
         forecast: fan.map((s, k) => ({ round: last + s.step, inflationPpb: s.inflation, participation: s.participation, supplyLpt: s.supply, liquidShare: dil[k]!.liquidShare, stakedShare: dil[k]!.stakedShare })),
-        backtest: backtestFigures(),
+        backtest: storedIssuanceBacktest(),
       };
     },
   }),
