@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { privateKeyToAccount } from 'viem/accounts';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { incomeItems, sumIncome } from '../src/analytics/income.js';
 import { impliedCosts } from '../src/analytics/impliedCost.js';
 import { createApp } from '../src/api/index.js';
@@ -206,9 +206,10 @@ async function signed(i: number, over: Partial<CostReportInput> = {}, signer = a
 describe.each(dbKinds)('cost survey on %s', (kind) => {
   let db: TestDb;
   let app: ReturnType<typeof createApp>;
+  const appWithK = (costSurveyK?: number) => createApp({ db: db.db, dbKind: kind, status: () => ({ headBlock: 0, indexedBlock: 0, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: null, costSurveyK });
   const post = (body: unknown) => app.request('/api/v1/economics/cost-survey', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-  const get = async (qs = '') => {
-    const res = await app.request(`/api/v1/economics/cost-survey${qs}`);
+  const get = async (qs = '', on = app) => {
+    const res = await on.request(`/api/v1/economics/cost-survey${qs}`);
     return { status: res.status, body: (await res.json()) as J };
   };
   beforeAll(async () => {
@@ -217,12 +218,9 @@ describe.each(dbKinds)('cost survey on %s', (kind) => {
       await sql`insert into transcoder (address, last_reward_round, reward_cut, fee_share, last_active_stake_update_round, activation_round, deactivation_round, active_cumulative_rewards, cumulative_rewards, cumulative_fees, last_fee_round, total_stake, updated_block)
         values (${a.address.toLowerCase()}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1)`.execute(db.db);
     }
-    app = createApp({ db: db.db, dbKind: kind, status: () => ({ headBlock: 0, indexedBlock: 0, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: null });
+    app = appWithK();
   });
   afterAll(async () => db?.close());
-  afterEach(() => {
-    delete process.env.ATLAS_COST_SURVEY_K;
-  });
 
   it('accepts signed reports and rejects bad, foreign, unknown and duplicate ones without writing', async () => {
     // 5 × (cloud, A100), 4 × (cloud, H100), 1 × (onsite, RTX 4090) in 2026-10.
@@ -276,12 +274,10 @@ describe.each(dbKinds)('cost survey on %s', (kind) => {
     for (const a of accounts) expect(text.toLowerCase()).not.toContain(a.address.toLowerCase().slice(2));
     expect(text).not.toContain('1040');
     // A lower k publishes the H100 bucket (4 reports), still never the onsite one.
-    process.env.ATLAS_COST_SURVEY_K = '3';
-    const k3 = await get('?group=deployment');
+    const k3 = await get('?group=deployment', appWithK(3));
+    expect(k3.body.k).toBe(3);
     expect(k3.body.data.map((x: J) => [x.deployment, x.reports])).toEqual([['cloud', 9]]);
     expect((await surveyAggregates(db.db, { k: 1 + 1, group: 'all', filters: { deployment: 'onsite' } }))).toEqual([]);
-    process.env.ATLAS_COST_SURVEY_K = '1';
-    expect((await get()).status).toBe(500);
     const bad = await get('?group=region');
     expect(bad.status).toBe(400);
   });

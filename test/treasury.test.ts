@@ -192,7 +192,6 @@ describe('treasury over a simulated network', () => {
   }, 600_000);
   afterAll(async () => {
     await sim?.node?.stop();
-    delete process.env.ATLAS_BUDGET_FILE;
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -202,9 +201,10 @@ describe('treasury over a simulated network', () => {
   describe.each(dbKinds)('indexed into %s', (kind) => {
     let db: TestDb;
     let get: Awaited<ReturnType<typeof indexedApi>>['get'];
+    let getWith: Awaited<ReturnType<typeof indexedApi>>['getWith'];
     beforeAll(async () => {
       db = await openTestDb(kind, { migrate: true });
-      ({ get } = await indexedApi(db, kind, sim.rpcUrl));
+      ({ get, getWith } = await indexedApi(db, kind, sim.rpcUrl));
     }, 600_000);
     afterAll(async () => {
       await db?.close();
@@ -264,8 +264,8 @@ describe('treasury over a simulated network', () => {
       const file = path.join(dir, `budget-${kind}.yaml`);
       const withLabeler = EXAMPLE.replace('labelers: []', `labelers:\n  - ${account.address}`);
       writeFileSync(file, withLabeler);
-      process.env.ATLAS_BUDGET_FILE = file;
-      const b1 = await get('/api/v1/treasury/budget');
+      const withBudget = getWith({ budgetFile: file });
+      const b1 = await withBudget('/api/v1/treasury/budget');
       expect(b1.res.status).toBe(200);
       expect(b1.body.uncategorized.wei).toBe(total.toString());
       expect(b1.body.totals.spent.wei).toBe('0');
@@ -275,7 +275,7 @@ describe('treasury over a simulated network', () => {
       for (const [i, g] of grants.entries()) {
         const msg = { proposalId: BigInt(g.proposalId), category: 'grants', labeler: account.address, issuedAt: 1000n + BigInt(i) };
         const signature = await account.signTypedData({ domain: atlasDomain(31337), types, primaryType: 'SpendLabel', message: msg });
-        const post = (over: J = {}) => get('/api/v1/treasury/labels', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ proposalId: g.proposalId, category: 'grants', labeler: account.address, issuedAt: 1000 + i, signature, ...over }) });
+        const post = (over: J = {}) => withBudget('/api/v1/treasury/labels', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ proposalId: g.proposalId, category: 'grants', labeler: account.address, issuedAt: 1000 + i, signature, ...over }) });
         const forged = await post({ issuedAt: 5000 });
         expect(forged.res.status).toBe(401);
         expect(forged.body.error.message).toContain('not by the claimed signer');
@@ -287,7 +287,7 @@ describe('treasury over a simulated network', () => {
         expect((await post()).res.status).toBe(200);
         expect((await post()).res.status).toBe(409); // same issuedAt again
       }
-      const b2 = await get('/api/v1/treasury/budget');
+      const b2 = await withBudget('/api/v1/treasury/budget');
       expect(b2.body.uncategorized.wei).toBe('0');
       for (const g of grants) expect((b2.body.spends as J[]).find((s) => s.proposalId === g.proposalId)).toMatchObject({ category: 'grants', categorySource: 'signed-label' });
       const spentIn = (body: J, c: string) => (body.lines as J[]).filter((l) => l.category === c).reduce((a, l) => a + BigInt(l.spent.wei), 0n);
@@ -296,21 +296,20 @@ describe('treasury over a simulated network', () => {
       // The budget's own proposal list takes precedence over a label.
       const first = grants[0]!;
       writeFileSync(file, withLabeler.replace('proposals: {}', `proposals:\n  "${first.proposalId}": spe`));
-      const b3 = await get('/api/v1/treasury/budget');
+      const b3 = await withBudget('/api/v1/treasury/budget');
       expect((b3.body.spends as J[]).find((s) => s.proposalId === first.proposalId)).toMatchObject({ category: 'spe', categorySource: 'budget-proposal' });
       expect(spentIn(b3.body, 'spe')).toBe(-BigInt(first.delta.wei));
       expect(spentIn(b3.body, 'grants')).toBe(total + BigInt(first.delta.wei));
       expect(b3.body.totals.spent.wei).toBe(total.toString());
-      const csv = await get('/api/v1/treasury/budget?format=csv');
+      const csv = await withBudget('/api/v1/treasury/budget?format=csv');
       expect(csv.text.trim().split('\r\n')).toHaveLength(1 + 3 * 2);
 
       // An invalid file is rejected whole with file:line messages.
       writeFileSync(file, EXAMPLE.replace('      2025-07: 60000', '      2025-08: 60000'));
-      const bad = await get('/api/v1/treasury/budget');
+      const bad = await withBudget('/api/v1/treasury/budget');
       expect(bad.res.status).toBe(422);
       expect(bad.body.error.message).toContain(`${file}:20: categories/0/amounts/2025-08: unknown period "2025-08"`);
       expect(bad.body.error.details.issues[0]).toMatchObject({ line: 20, path: 'categories/0/amounts/2025-08' });
-      delete process.env.ATLAS_BUDGET_FILE;
     });
 
     it('validates a posted budget file', async () => {

@@ -184,9 +184,8 @@ export async function indexedChainId(db: Db): Promise<number> {
   return name === 'arbitrum-one' ? 42161 : 31337;
 }
 
-/** The budget file named by ATLAS_BUDGET_FILE, parsed; null when the variable is unset. */
-export async function loadBudgetFile(): Promise<{ file: string; result: BudgetResult } | null> {
-  const file = process.env.ATLAS_BUDGET_FILE?.trim();
+/** The treasury budget file, read and parsed now (it may have been edited since start-up); null without one. */
+export async function loadBudgetFile(file: string | null | undefined): Promise<{ file: string; result: BudgetResult } | null> {
   if (!file) return null;
   let text: string;
   try {

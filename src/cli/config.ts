@@ -1,5 +1,12 @@
+// The one place Atlas reads its environment: every variable is declared here, validated once at start-up and
+// turned into a typed configuration that the commands hand to the layers below (nothing else reads process.env).
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { formatIssues, parseBudget } from '../analytics/budget.js';
+import { NeedsFormatError, parseReportDir } from '../needs/parser.js';
+import { DEFAULT_SURVEY_K } from '../registry/costSurvey.js';
+import { VENDORED_REPORT_DIR } from '../needs/vendored.js';
 import { presets, type PresetName } from '../sim/scenario.js';
 import { AtlasError } from '../base/errors.js';
 import type { LevelWithSilent, LogFormat } from '../base/log.js';
@@ -33,7 +40,41 @@ const addressListFromEnv = (name: string) =>
     })
     .transform((v) => [...new Set(v.split(',').map((x) => x.trim().toLowerCase() as `0x${string}`))]);
 
-/** Environment variables Atlas reads; every one optional, validated here once. */
+/** The first problem of a data-needs report directory, on one line; null when it parses. */
+function reportDirProblem(dir: string): string | null {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return `${dir} is not a directory`;
+  if (!existsSync(path.join(dir, 'roles'))) return `${dir} holds no data-needs report (no roles/ folder)`;
+  try {
+    parseReportDir(dir);
+    return null;
+  } catch (e) {
+    const first = e instanceof NeedsFormatError ? e.issues[0] : undefined;
+    return first ? `${path.join(dir, first.file)}:${first.line}: ${first.message}` : `${dir}: ${(e as Error).message.split('\n')[0]}`;
+  }
+}
+
+/** The first problem of a treasury budget file, on one line; null when it reads and validates. */
+function budgetFileProblem(file: string): string | null {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return `cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
+  }
+  const r = parseBudget(text);
+  return r.ok ? null : formatIssues(file, r.issues)[0]!;
+}
+
+const pathFromEnv = (name: string, problem: (p: string) => string | null) =>
+  z
+    .string()
+    .transform((v) => path.resolve(v.trim()))
+    .superRefine((p, ctx) => {
+      const why = problem(p);
+      if (why !== null) ctx.addIssue({ code: 'custom', message: `${name}: ${why}` });
+    });
+
+/** Environment variables Atlas reads; every one optional, validated here once. The README's table lists the same. */
 export const envSchema = z.object({
   ATLAS_RPC_URL: urlFromEnv('ATLAS_RPC_URL', ['http:', 'https:']).optional(),
   DATABASE_URL: urlFromEnv('DATABASE_URL', ['postgres:', 'postgresql:']).optional(),
@@ -46,6 +87,8 @@ export const envSchema = z.object({
   ATLAS_CONFIRMATIONS: intFromEnv('ATLAS_CONFIRMATIONS', 0, 10_000).optional(),
   ATLAS_POLL_MS: intFromEnv('ATLAS_POLL_MS', 50, 600_000).optional(),
   ATLAS_RPC_CONCURRENCY: intFromEnv('ATLAS_RPC_CONCURRENCY', 1, 64).optional(),
+  ATLAS_RPC_TIMEOUT_MS: intFromEnv('ATLAS_RPC_TIMEOUT_MS', 100, 600_000).optional(),
+  ATLAS_READY_MAX_AGE_S: intFromEnv('ATLAS_READY_MAX_AGE_S', 1, 30 * 86_400).optional(),
   ATLAS_TELEMETRY_GATEWAYS: z
     .string()
     .refine((v) => v.split(/[\s,]+/).every((x) => x === '' || /^0x[0-9a-fA-F]{40}$/.test(x)), 'ATLAS_TELEMETRY_GATEWAYS must be 0x-prefixed addresses separated by commas')
@@ -56,22 +99,36 @@ export const envSchema = z.object({
   ATLAS_TELEMETRY_ROLLUP_DAYS: intFromEnv('ATLAS_TELEMETRY_ROLLUP_DAYS', 1, 36500).optional(),
   ATLAS_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], { message: 'ATLAS_LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent' }).optional(),
   ATLAS_LOG_FORMAT: z.enum(['text', 'json'], { message: 'ATLAS_LOG_FORMAT must be text or json' }).optional(),
+  ATLAS_NEEDS_DIR: pathFromEnv('ATLAS_NEEDS_DIR', reportDirProblem).optional(),
+  ATLAS_BUDGET_FILE: pathFromEnv('ATLAS_BUDGET_FILE', budgetFileProblem).optional(),
+  ATLAS_COST_SURVEY_K: intFromEnv('ATLAS_COST_SURVEY_K', 2, 1_000_000).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
+
+/** How long the newest indexed block may be behind the wall clock before `atlas serve` reports not ready. */
+export const DEFAULT_READY_MAX_AGE_S = 600;
 
 export interface AtlasConfig {
   /** Chain source: the offline simulator, or a JSON-RPC endpoint of Arbitrum One. */
   network: { kind: 'simulator'; preset: PresetName; seed: string; rounds?: number } | { kind: 'rpc'; url: string };
   database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
   http: { host: string; port: number };
-  sync: { confirmations?: number; pollMs: number; rpcConcurrency: number };
+  sync: { confirmations?: number; pollMs: number; rpcConcurrency: number; rpcTimeoutMs: number };
+  /** `atlas serve`'s /ready: the newest indexed block must be at most this old (seconds, by its chain timestamp). */
+  ready: { maxHeadAgeS: number };
   /** Gateway telemetry: signers accepted besides on-chain gateways, and how long raw reports and rollups are kept. */
   telemetry: { allowList: string[]; retention: { rawDays: number; rollupDays: number } };
   /** Price contracts on Arbitrum One (the simulator has its own): ETH/USD aggregators and the LPT/WETH pool. */
   prices: { ethUsdAggregators: `0x${string}`[]; lptPool?: `0x${string}` };
   /** Server and CLI log lines: least severe level written and line format. */
   log: { level: LevelWithSilent; format: LogFormat };
+  /** The data-needs report imported at start and served while none is stored (default: the vendored one). */
+  needs: { dir: string };
+  /** Treasury budget file for budget vs actuals; null without one. */
+  treasury: { budgetFile: string | null };
+  /** Smallest number of cost reports a published survey bucket may hold. */
+  costSurvey: { k: number };
 }
 
 /** A configuration problem, reported as one clear line. */
@@ -93,7 +150,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
     const key = String(first.path[0] ?? 'config');
-    throw new ConfigError(first.message.startsWith(key) ? first.message : `${key}: ${first.message}`);
+    const message = first.message.startsWith(key) ? first.message : `${key}: ${first.message}`;
+    throw new ConfigError(message.split('\n')[0]!);
   }
   const e = parsed.data;
   return {
@@ -102,12 +160,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       : { kind: 'simulator', preset: e.ATLAS_SIM_PRESET ?? 'demo', seed: e.ATLAS_SIM_SEED ?? '42', rounds: e.ATLAS_SIM_ROUNDS },
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: path.resolve(e.ATLAS_DATA_DIR ?? '.atlas/db') },
     http: { host: e.ATLAS_HOST ?? '127.0.0.1', port: e.ATLAS_PORT ?? 8080 },
-    sync: { confirmations: e.ATLAS_CONFIRMATIONS, pollMs: e.ATLAS_POLL_MS ?? 1000, rpcConcurrency: e.ATLAS_RPC_CONCURRENCY ?? 4 },
+    sync: { confirmations: e.ATLAS_CONFIRMATIONS, pollMs: e.ATLAS_POLL_MS ?? 1000, rpcConcurrency: e.ATLAS_RPC_CONCURRENCY ?? 4, rpcTimeoutMs: e.ATLAS_RPC_TIMEOUT_MS ?? 15_000 },
+    ready: { maxHeadAgeS: e.ATLAS_READY_MAX_AGE_S ?? DEFAULT_READY_MAX_AGE_S },
     telemetry: {
       allowList: (e.ATLAS_TELEMETRY_GATEWAYS ?? '').split(/[\s,]+/).filter((x) => x !== '').map((x) => x.toLowerCase()),
       retention: { rawDays: e.ATLAS_TELEMETRY_RAW_DAYS ?? 14, rollupDays: e.ATLAS_TELEMETRY_ROLLUP_DAYS ?? 400 },
     },
     prices: { ethUsdAggregators: e.ATLAS_PRICE_AGGREGATORS ?? [], ...(e.ATLAS_LPT_POOL ? { lptPool: e.ATLAS_LPT_POOL } : {}) },
     log: { level: e.ATLAS_LOG_LEVEL ?? 'info', format: e.ATLAS_LOG_FORMAT ?? 'text' },
+    needs: { dir: e.ATLAS_NEEDS_DIR ?? VENDORED_REPORT_DIR },
+    treasury: { budgetFile: e.ATLAS_BUDGET_FILE ?? null },
+    costSurvey: { k: e.ATLAS_COST_SURVEY_K ?? DEFAULT_SURVEY_K },
   };
 }

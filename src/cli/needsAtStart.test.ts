@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../test/helpers/db.js';
 import { listImports } from '../needs/store.js';
-import { importNeedsAtStart, SIBLING_REPORT_DIR } from './needsAtStart.js';
+import { VENDORED_REPORT_DIR } from '../needs/vendored.js';
+import { importNeedsAtStart } from './needsAtStart.js';
 
 describe('importNeedsAtStart', () => {
   let db: TestDb;
@@ -17,18 +18,18 @@ describe('importNeedsAtStart', () => {
     const bad = mkdtempSync(path.join(tmpdir(), 'atlas-needs-'));
     mkdirSync(path.join(bad, 'roles'));
     writeFileSync(path.join(bad, 'roles', 'x.md'), 'not a report\n');
-    const msg = await importNeedsAtStart(db.db, { ATLAS_NEEDS_DIR: bad });
+    const msg = await importNeedsAtStart(db.db, bad);
     expect(msg).toMatch(/not imported/);
     expect(await listImports(db.db)).toEqual([]);
   });
 
-  it('imports the report beside the checkout once, then leaves existing imports alone', async () => {
-    const msg = await importNeedsAtStart(db.db, {});
-    expect(msg).toBe(`data-needs report imported from ${SIBLING_REPORT_DIR} (version 1)`);
+  it('imports the vendored report once, then leaves existing imports alone', async () => {
+    const msg = await importNeedsAtStart(db.db, VENDORED_REPORT_DIR);
+    expect(msg).toBe(`data-needs report imported from ${VENDORED_REPORT_DIR} (version 1)`);
     const imports = await listImports(db.db);
     expect(imports.map((i) => [i.questions, i.roles])).toEqual([[imports[0]!.questions, 6]]);
     expect(imports[0]!.questions).toBeGreaterThan(100);
-    expect(await importNeedsAtStart(db.db, {})).toBeNull();
+    expect(await importNeedsAtStart(db.db, VENDORED_REPORT_DIR)).toBeNull();
     expect((await listImports(db.db)).length).toBe(1);
   });
 });

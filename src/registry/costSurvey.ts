@@ -174,11 +174,5 @@ export async function surveyAggregates(db: Kysely<Database>, opts: { k: number; 
   });
 }
 
-/** k from ATLAS_COST_SURVEY_K (default 5); a bad value is an error naming the variable. */
-export function surveyK(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.ATLAS_COST_SURVEY_K;
-  if (raw === undefined || raw.trim() === '') return 5;
-  const k = Number(raw);
-  if (!Number.isInteger(k) || k < 2) throw new Error('ATLAS_COST_SURVEY_K must be a whole number ≥ 2');
-  return k;
-}
+/** Smallest number of reports a published bucket holds unless configured otherwise (ATLAS_COST_SURVEY_K). */
+export const DEFAULT_SURVEY_K = 5;

@@ -71,7 +71,6 @@ export class ChainDriver {
     }
     for (let i = 0; i < txs.length; i += this.maxTxPerBlock) {
       const chunk = txs.slice(i, i + this.maxTxPerBlock);
-      const t0 = performance.now();
       const hashes = await this.rpc.batch<Hex>(
         chunk.map((t) => ({
           method: 'eth_sendTransaction',
@@ -88,13 +87,10 @@ export class ChainDriver {
           ],
         })),
       );
-      const t1 = performance.now();
       await this.mineEmpty(timestamp);
-      const t2 = performance.now();
       const receipts = await this.rpc.batch<RpcReceipt | null>(
         hashes.map((h) => ({ method: 'eth_getTransactionReceipt', params: [h] })),
       );
-      if (process.env.ATLAS_SIM_PROFILE) console.error(`send ${(t1 - t0).toFixed(0)} mine ${(t2 - t1).toFixed(0)} receipts ${(performance.now() - t2).toFixed(0)} n=${chunk.length}`);
       for (let j = 0; j < chunk.length; j++) {
         const r = receipts[j];
         if (!r) throw new Error(`transaction ${hashes[j]} was not mined`);

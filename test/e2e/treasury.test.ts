@@ -18,6 +18,7 @@ describe('treasury and governance pages in Chromium', () => {
   let dash: DashboardSession;
   let context: BrowserContext;
   let dir: string;
+  let budgetFile: string;
   const pageErrors: string[] = [];
 
   const { api, text, open, shot } = pageTools(() => server.url, () => context, pageErrors);
@@ -36,13 +37,12 @@ describe('treasury and governance pages in Chromium', () => {
     const example = readFileSync(path.join(import.meta.dirname, '..', '..', 'budgets', 'example.yaml'), 'utf8');
     const file = path.join(dir, 'budget.yaml');
     writeFileSync(file, example.replace('proposals: {}', `proposals:\n  "${executed[0]!.id}": spe`));
-    process.env.ATLAS_BUDGET_FILE = file;
-    dash = await openDashboard({ db: db.db, dbKind: dbKinds[0]!, headBlock: 0 });
+    budgetFile = file;
+    dash = await openDashboard({ db: db.db, dbKind: dbKinds[0]!, headBlock: 0, app: { budgetFile } });
     ({ server, context } = dash);
   }, 600_000);
 
   afterAll(async () => {
-    delete process.env.ATLAS_BUDGET_FILE;
     await dash?.close();
     await db?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -74,7 +74,7 @@ describe('treasury and governance pages in Chromium', () => {
   });
 
   it('an invalid budget file shows its file:line problems', async () => {
-    const file = process.env.ATLAS_BUDGET_FILE!;
+    const file = budgetFile;
     const good = readFileSync(file, 'utf8');
     writeFileSync(file, good.replace('version: 1', 'version: -1'));
     try {

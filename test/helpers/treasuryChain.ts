@@ -4,7 +4,7 @@ import { ProtocolIndexer } from '../../src/projections/indexer.js';
 import { resolveScenario } from '../../src/sim/scenario.js';
 import { runSimulation, type SimulationResult } from '../../src/sim/simulator.js';
 import type { Hono } from 'hono';
-import { createApp } from '../../src/api/index.js';
+import { createApp, type AppOptions } from '../../src/api/index.js';
 import type { DbKind, TestDb } from './db.js';
 
 /** Governor and token views the tests compare the indexed figures with. */
@@ -40,11 +40,21 @@ export async function indexInto(db: TestDb, rpcUrl: string): Promise<void> {
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
 
-/** An app over the governance chain indexed into `db`, and a GET that answers parsed JSON (or the raw text). */
-export async function indexedApi(db: TestDb, kind: DbKind, rpcUrl: string): Promise<{ app: Hono; get: (p: string, init?: RequestInit) => Promise<{ res: Response; body: J; text: string }> }> {
+type Get = (p: string, init?: RequestInit) => Promise<{ res: Response; body: J; text: string }>;
+
+/**
+ * An app over the governance chain indexed into `db`, and a GET that answers parsed JSON (or the raw text);
+ * `getWith` asks an app over the same database with other options (a budget file, say).
+ */
+export async function indexedApi(db: TestDb, kind: DbKind, rpcUrl: string): Promise<{ app: Hono; get: Get; getWith: (options: Partial<AppOptions>) => Get }> {
   await indexInto(db, rpcUrl);
-  const app = createApp({ db: db.db, dbKind: kind, status: () => ({ headBlock: 0, indexedBlock: 0, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: null });
-  const get = async (p: string, init?: RequestInit) => {
+  const appWith = (options: Partial<AppOptions> = {}) => createApp({ db: db.db, dbKind: kind, status: () => ({ headBlock: 0, indexedBlock: 0, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: null, ...options });
+  const app = appWith();
+  return { app, get: getFrom(app), getWith: (options) => getFrom(appWith(options)) };
+}
+
+function getFrom(app: Hono): Get {
+  return async (p, init) => {
     const res = await app.request(p, init);
     const text = await res.text();
     let body: J = {};
@@ -55,5 +65,4 @@ export async function indexedApi(db: TestDb, kind: DbKind, rpcUrl: string): Prom
     }
     return { res, body, text };
   };
-  return { app, get };
 }

@@ -8,7 +8,7 @@ import { incomeItems, latestRound, rankByKeptUsd, sumIncome, type IncomeCell, ty
 import { annualize, revenueByRound, roundSeconds, roundTotals, stakingFeed, unbondingPeriod } from '../../analytics/revenueToLpt.js';
 import { readSeries } from '../../prices/csv.js';
 import { formatUsd, loadPriceBook, weiPerLpt, type Price } from '../../prices/lookup.js';
-import { COST_REPORT_TYPES, costReportSchema, DEPLOYMENTS, submitCostReport, surveyAggregates, surveyK } from '../../registry/costSurvey.js';
+import { COST_REPORT_TYPES, costReportSchema, DEFAULT_SURVEY_K, DEPLOYMENTS, submitCostReport, surveyAggregates } from '../../registry/costSurvey.js';
 import type { Database } from '../../store/schema.js';
 import { AtlasError } from '../errors.js';
 import { amountSchema, eth, formatUnits, lpt } from '../format.js';
@@ -264,8 +264,8 @@ export const economicsRoutes = [
     }),
     maxAge: 60,
     cache: 'none',
-    handler: async ({ query, data }) => {
-      const k = surveyK();
+    handler: async ({ query, data, app }) => {
+      const k = app.costSurveyK ?? DEFAULT_SURVEY_K;
       const { group, ...filters } = query;
       return { k, group, data: await surveyAggregates(data.db, { k, group, filters }) };
     },

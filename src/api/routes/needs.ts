@@ -30,11 +30,10 @@ async function targets(): Promise<AtlasTargets> {
 let dirReport: { dir: string; value: { import: NeedsImport; report: NeedsReport } } | null = null;
 
 /**
- * Without any import, ATLAS_NEEDS_DIR names a report directory served as version 0 (parsed, not stored),
- * so a fresh `atlas start` shows the map before anyone runs `atlas needs import`.
+ * Without any import, the configured report directory (ATLAS_NEEDS_DIR, else the vendored report) is served as
+ * version 0 (parsed, not stored), so `atlas serve` over a database nobody imported into still shows the map.
  */
-function reportFromDir(): { import: NeedsImport; report: NeedsReport } | null {
-  const dir = process.env.ATLAS_NEEDS_DIR?.trim();
+function reportFromDir(dir: string | null | undefined): { import: NeedsImport; report: NeedsReport } | null {
   if (!dir) return null;
   if (dirReport?.dir === dir) return dirReport.value;
   let report: NeedsReport;
@@ -56,18 +55,18 @@ function reportFromDir(): { import: NeedsImport; report: NeedsReport } | null {
 /** An import as served: the directory's name only, never a file path of the server. */
 const publicImport = (i: NeedsImport): NeedsImport => ({ ...i, sourceDir: path.basename(i.sourceDir) });
 
-async function loadOr404(db: Kysely<Database>, version: number | undefined): Promise<{ import: NeedsImport; report: NeedsReport }> {
+async function loadOr404(db: Kysely<Database>, version: number | undefined, dir: string | null | undefined): Promise<{ import: NeedsImport; report: NeedsReport }> {
   const found = await loadImport(db, version);
   if (found) return { ...found, import: publicImport(found.import) };
   if (version !== undefined) throw new AtlasError('not_found', `no imported data-needs report version ${version}`);
-  const fromDir = reportFromDir();
+  const fromDir = reportFromDir(dir);
   if (fromDir) return fromDir;
   throw new AtlasError('not_found', 'no data-needs report has been imported yet: run `atlas needs import <report dir>`');
 }
 
 /** Report and mapping joined with coverage, for one version. */
-async function mapped(db: Kysely<Database>, version: number | undefined) {
-  const found = await loadOr404(db, version);
+async function mapped(db: Kysely<Database>, version: number | undefined, dir: string | null | undefined) {
+  const found = await loadOr404(db, version, dir);
   mappingCache ??= loadMapping();
   const coverage = computeCoverage(found.report, mappingCache, await targets());
   return { ...found, coverage, byId: new Map(coverage.questions.map((q) => [q.id, q])) };
@@ -124,8 +123,8 @@ export const needsRoutes = [
     maxAge: 10,
     cache: 'none',
     errors: [404, 503],
-    handler: async ({ query, data }) => {
-      const m = await mapped(data.db, query.version);
+    handler: async ({ query, data, app }) => {
+      const m = await mapped(data.db, query.version, app.needsDir);
       return {
         import: m.import,
         scale: m.report.scale,
@@ -145,8 +144,8 @@ export const needsRoutes = [
     maxAge: 10,
     cache: 'none',
     errors: [404, 503],
-    handler: async ({ query, data }) => {
-      const m = await mapped(data.db, query.version);
+    handler: async ({ query, data, app }) => {
+      const m = await mapped(data.db, query.version, app.needsDir);
       return { import: m.import, overall: m.coverage.overall, roles: m.coverage.roles };
     },
   }),
@@ -161,8 +160,8 @@ export const needsRoutes = [
     maxAge: 10,
     cache: 'none',
     errors: [404, 503],
-    handler: async ({ params, query, data }) => {
-      const m = await mapped(data.db, query.version);
+    handler: async ({ params, query, data, app }) => {
+      const m = await mapped(data.db, query.version, app.needsDir);
       const role = m.report.roles.find((r) => r.id === params.role);
       if (!role) throw new AtlasError('not_found', `no role "${params.role}" in the report (roles: ${m.report.roles.map((r) => r.id).join(', ')})`);
       const items = role.scenarios.flatMap((s) => s.questions.map((q) => ({ s, q, c: m.byId.get(q.id)! })));

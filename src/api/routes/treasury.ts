@@ -73,8 +73,8 @@ const labelFor = (labels: SpendLabel[], budget: Budget | null, proposalId: strin
   return labels.find((l) => l.proposalId === proposalId && budget.labelers.includes(l.signer))?.category ?? null;
 };
 
-async function currentBudget(): Promise<{ file: string; budget: Budget | null; issues: BudgetIssue[] } | null> {
-  const f = await loadBudgetFile();
+async function currentBudget(file: string | null | undefined): Promise<{ file: string; budget: Budget | null; issues: BudgetIssue[] } | null> {
+  const f = await loadBudgetFile(file);
   if (!f) return null;
   return f.result.ok ? { file: f.file, budget: f.result.budget, issues: [] } : { file: f.file, budget: null, issues: f.result.issues };
 }
@@ -220,9 +220,9 @@ export const treasuryRoutes = [
     csv: true,
     cache: 'none',
     maxAge: 5,
-    handler: async ({ query, data }) => {
+    handler: async ({ query, data, app }) => {
       const snap = await data.snapshot();
-      const b = await currentBudget();
+      const b = await currentBudget(app.budgetFile);
       const changes = (await loadBalanceChanges(data.db)).filter((c) => !query.kind || c.kind === query.kind);
       const rows = entriesJson(changes, snap, b?.budget ?? null, await loadLabels(data.db), await cachedPriceBook(data.db));
       if (query.format === 'csv') {
@@ -245,8 +245,8 @@ export const treasuryRoutes = [
     cache: 'none',
     maxAge: 0,
     errors: [404, 422],
-    handler: async ({ query, data }) => {
-      const b = await currentBudget();
+    handler: async ({ query, data, app }) => {
+      const b = await currentBudget(app.budgetFile);
       if (!b) throw new AtlasError('not_found', 'no budget file is configured (set ATLAS_BUDGET_FILE)');
       if (!b.budget) throw new AtlasError('unprocessable', `the budget file is invalid:\n${formatIssues(b.file, b.issues).join('\n')}`, { details: { issues: issuesJson(b.file, b.issues) } });
       const budget = b.budget;
@@ -311,9 +311,9 @@ export const treasuryRoutes = [
     response: z.object({ accepted: z.boolean(), proposalId: z.string(), category: z.string(), labeler: z.string() }).meta({ id: 'SpendLabelResult' }),
     maxAge: 0,
     errors: [401, 403, 404, 409, 422],
-    handler: async ({ body, data }) => {
+    handler: async ({ body, data, app }) => {
       const b = body as { proposalId: string; category: string; labeler: string; issuedAt: number; signature: `0x${string}` };
-      const budget = await currentBudget();
+      const budget = await currentBudget(app.budgetFile);
       if (!budget?.budget) throw new AtlasError('unprocessable', 'no valid budget file is configured, so no labeler is authorised');
       const labeler = b.labeler.toLowerCase();
       if (!budget.budget.labelers.includes(labeler)) throw new AtlasError('forbidden', `${labeler} is not a labeler of the budget`);
@@ -346,7 +346,7 @@ export const treasuryRoutes = [
     csv: true,
     cache: 'none',
     maxAge: 0,
-    handler: async ({ query, data }) => {
+    handler: async ({ query, data, app }) => {
       const [rounds, changes, params] = await Promise.all([loadRounds(data.db), loadBalanceChanges(data.db), loadTreasuryParams(data.db)]);
       const clock = roundClock(rounds.map((r) => ({ round: r.round, time: r.time })));
       const cur = rounds[rounds.length - 1];
@@ -358,7 +358,7 @@ export const treasuryRoutes = [
         spend = query.spendPerRound;
         spendSource = 'query';
       } else {
-        const b = await currentBudget();
+        const b = await currentBudget(app.budgetFile);
         if (b?.budget && clock.medianLength !== null && cur) {
           spend = budgetRatePerSecond(b.budget, cur.time) * BigInt(Math.round(clock.medianLength));
           spendSource = 'budget';
