@@ -25,6 +25,7 @@ import { LIVE_TYPES, LiveFeed, type LiveType } from './live.js';
 import { corsMiddleware } from './cors.js';
 import { buildOpenApi } from './openapi.js';
 import { clientKey, TokenBuckets, type RateLimitOptions } from './rateLimit.js';
+import { indexerLagReadiness, type Readiness } from './readiness.js';
 import { routes as builtinRoutes } from './routeTable.js';
 import type { TelemetryAppOptions } from '../telemetry/options.js';
 
@@ -42,6 +43,8 @@ export interface AppOptions {
   status: () => IndexerStatus;
   /** /ready answers 200 only while the indexer lags the head by at most this many blocks (default 20). */
   readyMaxLagBlocks?: number;
+  /** What /ready checks instead of the in-process indexer's lag (`atlas serve`: the indexed head's age). */
+  readiness?: () => Promise<Readiness>;
   /** Per-client token bucket; false disables it (default 20 req/s sustained, bursts of 60). */
   rateLimit?: RateLimitOptions | false;
   /** Take the client address from X-Forwarded-For (only behind a trusted proxy). */
@@ -68,6 +71,12 @@ export interface AppOptions {
   logger?: Logger;
   /** Gateway telemetry ingest: allow-list, EIP-712 chain id, limits, retention (src/telemetry/options.ts). */
   telemetry?: TelemetryAppOptions;
+  /** Data-needs report directory served as version 0 while the database holds no imported report (default none). */
+  needsDir?: string | null;
+  /** Treasury budget file for budget vs actuals, re-read on each request so edits show without a restart (default none). */
+  budgetFile?: string | null;
+  /** Smallest number of cost reports a published survey bucket may hold (default 5). */
+  costSurveyK?: number;
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { ratePerSec: 20, burst: 60 };
@@ -280,12 +289,11 @@ export function createApp(opts: AppOptions): Hono {
 
   // ---------------------------------------------------------------- operations
   app.get('/health', (c) => c.json({ status: 'ok', db: opts.dbKind, indexer: opts.status() }, 200, { 'cache-control': 'no-store' }));
-  app.get('/ready', (c) => {
-    const s = opts.status();
-    const ready = s.lagBlocks !== null && s.lagBlocks <= readyLag;
-    if (ready) return c.json({ ready: true, maxLagBlocks: readyLag, indexer: s }, 200, { 'cache-control': 'no-store' });
-    const why = s.lagBlocks === null ? `indexer has not reached the chain head yet (phase ${s.phase})` : `indexer is ${s.lagBlocks} blocks behind the head (allowed: ${readyLag})`;
-    return c.json({ ...errorBody('not_ready', why), ready: false, maxLagBlocks: readyLag, indexer: s }, 503, { 'cache-control': 'no-store', 'retry-after': '5' });
+  const readiness = opts.readiness ?? indexerLagReadiness(opts.db, opts.status, readyLag);
+  app.get('/ready', async (c) => {
+    const r = await readiness();
+    if (r.ready) return c.json({ ready: true, ...r.details }, 200, { 'cache-control': 'no-store' });
+    return c.json({ ...errorBody('not_ready', r.reason ?? 'not ready'), ready: false, ...r.details }, 503, { 'cache-control': 'no-store', 'retry-after': '5' });
   });
   app.get('/openapi.json', (c) => cachedResponse(c, openapi(), 'application/json; charset=utf-8', 300));
   app.get('/docs', (c) => {
