@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from '../base/log.js';
 import { claimNetwork, openDatabase } from './database.js';
 import { ProgressLine, formatSeconds } from './progress.js';
+import { endpointName, probeRpc } from './rpcProbe.js';
 
 export interface IndexFlags {
   rpcUrl?: string;
@@ -27,6 +28,8 @@ export async function indexCommand(flags: IndexFlags): Promise<void> {
     throw new ConfigError('--network must be arbitrum-one or simulator');
   }
   const logger = createLogger(cfg.log);
+  // The endpoint answers before anything is created on disk.
+  await checkChain(rpcUrl, network, cfg.sync.rpcTimeoutMs);
   const db = await openDatabase(cfg.database);
   const progress = new ProgressLine('indexing');
   const indexer = new ProtocolIndexer({
@@ -37,6 +40,7 @@ export async function indexCommand(flags: IndexFlags): Promise<void> {
     confirmations: cfg.sync.confirmations,
     pollIntervalMs: cfg.sync.pollMs,
     rpcConcurrency: cfg.sync.rpcConcurrency,
+    rpcOptions: { timeoutMs: cfg.sync.rpcTimeoutMs },
     onProgress: (p) =>
       progress.update(p.blocksDone, p.blocksDone + Math.max(0, p.target - p.block), {
         block: p.block,
@@ -51,10 +55,6 @@ export async function indexCommand(flags: IndexFlags): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const chainId = await indexer.rpc.request<string>('eth_chainId');
-    if (Number(chainId) !== network.chainId && network.name !== 'simulator') {
-      throw new ConfigError(`ATLAS_RPC_URL serves chain ${Number(chainId)}, not ${network.name} (${network.chainId})`);
-    }
     const genesis = await indexer.rpc.request<{ hash: string }>('eth_getBlockByNumber', ['0x0', false]);
     if ((await claimNetwork(db, { name: network.name, genesisHash: genesis.hash })) === 'other') {
       throw new ConfigError('this database already holds another chain; use an empty database');
@@ -68,6 +68,14 @@ export async function indexCommand(flags: IndexFlags): Promise<void> {
     }
   } finally {
     await db.close();
+  }
+}
+
+/** The endpoint's first call (one clear line when it fails) and, for a named network, that it serves that chain. */
+export async function checkChain(rpcUrl: string, network: NetworkConfig, timeoutMs: number): Promise<void> {
+  const chainId = await probeRpc(rpcUrl, timeoutMs);
+  if (network.name !== 'simulator' && chainId !== network.chainId) {
+    throw new ConfigError(`the JSON-RPC endpoint ${endpointName(rpcUrl)} serves chain ${chainId}, not ${network.name} (${network.chainId})`);
   }
 }
 

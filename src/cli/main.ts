@@ -1,11 +1,10 @@
 #!/usr/bin/env node
+// The atlas command. Only commander is loaded up front: each command's modules (database, indexer, simulator,
+// API) are imported when that command runs, so `atlas --help` and `atlas --version` answer at once.
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { AtlasError } from '../base/errors.js';
-import { indexCommand } from './indexCommand.js';
-import { needsCheckCommand, needsImportCommand } from './needsCommand.js';
-import { simCommand } from './simCommand.js';
-import { pricesImportCommand } from './pricesCommand.js';
-import { serveCommand, startCommand } from './startCommand.js';
 
 function int(name: string) {
   return (v: string) => {
@@ -14,11 +13,18 @@ function int(name: string) {
   };
 }
 
+/** The package's version, read from package.json (two levels up from both src/cli and dist/cli). */
+function version(): string {
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name('atlas')
     .description('Livepeer Atlas: index, analyse and serve the Livepeer network')
+    .version(version(), '-V, --version', 'print the version')
+    .option('--verbose', 'print the stack trace of an error')
     .showHelpAfterError(false)
     .configureOutput({ outputError: (str, write) => write(str) });
 
@@ -27,12 +33,12 @@ export function buildProgram(): Command {
     .description('simulator (or ATLAS_RPC_URL) + indexer + API + dashboard in one process on the configured database')
     .option('--price-aggregators <list>', 'Arbitrum One: comma-separated Chainlink ETH/USD aggregator addresses (default: ATLAS_PRICE_AGGREGATORS)')
     .option('--lpt-pool <address>', 'Arbitrum One: Uniswap V3 LPT/WETH pool address (default: ATLAS_LPT_POOL)')
-    .action(startCommand);
+    .action(async (flags) => (await import('./startCommand.js')).startCommand(flags));
 
   program
     .command('serve')
     .description('API and dashboard over the configured database, for an indexer running elsewhere')
-    .action(serveCommand);
+    .action(async () => (await import('./startCommand.js')).serveCommand());
 
   program
     .command('sim')
@@ -48,7 +54,7 @@ export function buildProgram(): Command {
     .option('--out <file>', 'write the ground truth JSON here')
     .option('--port <n>', 'anvil port (default: a free port)', int('--port'))
     .option('--keep', 'keep the node running after the scenario (Ctrl-C to stop)')
-    .action(simCommand);
+    .action(async (flags) => (await import('./simCommand.js')).simCommand(flags));
 
   program
     .command('index')
@@ -58,43 +64,54 @@ export function buildProgram(): Command {
     .option('--follow', 'keep following the head after the backfill')
     .option('--price-aggregators <list>', 'Arbitrum One: comma-separated Chainlink ETH/USD aggregator addresses (default: ATLAS_PRICE_AGGREGATORS)')
     .option('--lpt-pool <address>', 'Arbitrum One: Uniswap V3 LPT/WETH pool address (default: ATLAS_LPT_POOL)')
-    .action(indexCommand);
+    .action(async (flags) => (await import('./indexCommand.js')).indexCommand(flags));
 
   const needs = program.command('needs').description('the data-needs report: import versions, check the mapping to Atlas views');
   needs
     .command('import <dir>')
     .description('parse a report directory (model.md, roles/*.md) and store it as a new version')
     .option('--label <text>', 'a name for this version')
-    .action(needsImportCommand);
+    .action(async (dir, flags) => (await import('./needsCommand.js')).needsImportCommand(dir, flags));
   needs
     .command('check [dir]')
     .description('fail if a mapped view or endpoint does not exist (and, given a report, if a question is unmapped)')
-    .action(needsCheckCommand);
+    .action(async (dir) => (await import('./needsCommand.js')).needsCheckCommand(dir));
 
   program
     .command('prices')
     .description('external price series (CSV: series,time,value,unit; see src/prices/README.md)')
     .command('import <file>')
     .description('import a price series CSV; one bad line rejects the whole file')
-    .action(pricesImportCommand);
+    .action(async (file) => (await import('./pricesCommand.js')).pricesImportCommand(file));
 
   return program;
 }
 
-async function main(): Promise<void> {
+/** One `atlas: …` line for an error: the message alone for a refusal, else its first line and a hint. */
+function report(e: unknown, verbose: boolean): number {
+  // Refusals (configuration, input, an endpoint that does not answer) are the user's to fix; the rest are faults.
+  const usage = e instanceof AtlasError && e.code !== 'internal';
+  const message = e instanceof Error ? e.message : String(e);
+  if (verbose && e instanceof Error && e.stack) process.stderr.write(`atlas: ${message}\n${e.stack}\n`);
+  else if (usage) process.stderr.write(`atlas: ${message}\n`);
+  else process.stderr.write(`atlas: ${message.split('\n')[0]} (run with --verbose for the stack trace)\n`);
+  return usage ? 2 : 1;
+}
+
+/**
+ * Runs the command line. Errors end as one `atlas: …` line on stderr, never a stack trace (`--verbose` adds it):
+ * exit code 2 for what the user fixes (configuration, arguments, an endpoint that does not answer), 1 otherwise.
+ */
+export async function main(argv: string[] = process.argv): Promise<void> {
+  const verbose = argv.includes('--verbose');
+  const fail = (e: unknown) => process.exit(report(e, verbose));
+  process.on('uncaughtException', fail);
+  process.on('unhandledRejection', fail);
   try {
-    await buildProgram().parseAsync(process.argv);
+    await buildProgram().parseAsync(argv);
   } catch (e) {
-    // Refusals (bad configuration, bad input) are one line; only faults of ours exit 1.
-    if ((e instanceof AtlasError && e.code !== 'internal') || (e as { code?: string }).code === 'ATLAS_USAGE') {
-      process.stderr.write(`atlas: ${(e as Error).message}\n`);
-      process.exit(2);
-    }
-    process.stderr.write(`atlas: ${(e as Error).stack ?? String(e)}\n`);
-    process.exit(1);
+    fail(e);
   }
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/.*\/src\//, '/src/'))) {
-  void main();
-}
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) void main();

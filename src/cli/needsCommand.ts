@@ -7,17 +7,13 @@ import { NeedsFormatError, parseReportDir } from '../needs/parser.js';
 import { importReport } from '../needs/store.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './database.js';
-
-/** A failure the user fixes in their files: printed without a stack, exit code 2. */
-function usage(message: string): Error {
-  return Object.assign(new Error(message), { code: 'ATLAS_USAGE' });
-}
+import { UsageError } from './errors.js';
 
 function parseOrExplain(dir: string) {
   try {
     return parseReportDir(dir);
   } catch (e) {
-    if (e instanceof NeedsFormatError) throw usage(`the report in ${dir} does not follow the format:\n${e.issues.map((i) => `  ${path.join(dir, i.file)}:${i.line}: ${i.message}`).join('\n')}`);
+    if (e instanceof NeedsFormatError) throw new UsageError(`the report in ${dir} does not follow the format:\n${e.issues.map((i) => `  ${path.join(dir, i.file)}:${i.line}: ${i.message}`).join('\n')}`);
     throw e;
   }
 }
@@ -26,7 +22,7 @@ function mappingOrExplain() {
   try {
     return loadMapping();
   } catch (e) {
-    if (e instanceof MappingError) throw usage(`the needs mapping is invalid:\n${e.problems.map((p) => `  ${p}`).join('\n')}`);
+    if (e instanceof MappingError) throw new UsageError(`the needs mapping is invalid:\n${e.problems.map((p) => `  ${p}`).join('\n')}`);
     throw e;
   }
 }
@@ -62,6 +58,6 @@ export async function needsCheckCommand(dir: string | undefined): Promise<void> 
   const mapping = mappingOrExplain();
   const report = dir === undefined ? undefined : parseOrExplain(path.resolve(dir));
   const problems = checkMapping(mapping, targets(), report);
-  if (problems.length > 0) throw usage(`needs mapping check failed:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  if (problems.length > 0) throw new UsageError(`needs mapping check failed:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   process.stdout.write(`needs mapping: ${Object.keys(mapping.questions).length} entries, every mapped view and endpoint exists${report ? ', every question mapped' : ''}\n`);
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { CsvImportError, importPriceCsv } from '../prices/csv.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './database.js';
+import { UsageError } from './errors.js';
 
 /** `atlas prices import <file>`: store an external price series CSV (format in src/prices/README.md). */
 export async function pricesImportCommand(file: string): Promise<void> {
@@ -11,7 +12,7 @@ export async function pricesImportCommand(file: string): Promise<void> {
   try {
     text = readFileSync(abs, 'utf8');
   } catch (e) {
-    throw Object.assign(new Error(`cannot read ${abs}: ${(e as Error).message}`), { code: 'ATLAS_USAGE' });
+    throw new UsageError(`cannot read ${abs}: ${(e as Error).message}`);
   }
   const cfg = loadConfig();
   const db = await openDatabase(cfg.database);
@@ -20,7 +21,7 @@ export async function pricesImportCommand(file: string): Promise<void> {
     const per = Object.entries(r.series).map(([s, n]) => `${s} ${n}`).join(', ');
     process.stdout.write(`imported ${r.points} points from ${abs} (${per})\n`);
   } catch (e) {
-    if (e instanceof CsvImportError) throw Object.assign(new Error(`${abs}: ${e.message}; nothing was imported`), { code: 'ATLAS_USAGE' });
+    if (e instanceof CsvImportError) throw new UsageError(`${abs}: ${e.message}; nothing was imported`);
     throw e;
   } finally {
     await db.close();

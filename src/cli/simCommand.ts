@@ -2,6 +2,7 @@ import { startAnvil } from '../sim/anvil.js';
 import { writeGroundTruth } from '../sim/groundTruth.js';
 import { presets, resolveScenario, type PresetName } from '../sim/scenario.js';
 import { runSimulation } from '../sim/simulator.js';
+import { UsageError } from './errors.js';
 import { ProgressLine } from './progress.js';
 
 export interface SimFlags {
@@ -16,10 +17,6 @@ export interface SimFlags {
   out?: string;
   port?: number;
   keep?: boolean;
-}
-
-export class UsageError extends Error {
-  readonly code = 'ATLAS_USAGE';
 }
 
 export async function simCommand(flags: SimFlags): Promise<void> {

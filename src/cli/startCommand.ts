@@ -1,4 +1,4 @@
-import { createApp, startServer, type IndexerStatus } from '../api/index.js';
+import { createApp, startServer, type AppOptions, type IndexerStatus } from '../api/index.js';
 import { arbitrumOne, simulatorNetwork } from '../chain/networks.js';
 import { ProtocolIndexer } from '../projections/indexer.js';
 import { priceExtension } from '../prices/projection.js';
@@ -8,12 +8,14 @@ import { startAnvil, type AnvilNode } from '../sim/anvil.js';
 import { resolveScenario } from '../sim/scenario.js';
 import { runSimulation } from '../sim/simulator.js';
 import type { AtlasDb } from '../store/db.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, type AtlasConfig } from './config.js';
 import { createLogger } from '../base/log.js';
 import { claimNetwork, freshSimulatorDatabase, openDatabase } from './database.js';
 import { ProgressLine } from './progress.js';
 import { seedDemoTelemetry } from '../telemetry/demo.js';
 import { importNeedsAtStart } from './needsAtStart.js';
+import { headAgeReadiness } from '../api/readiness.js';
+import { checkChain } from './indexCommand.js';
 
 /**
  * `atlas start`: on the default configuration a simulated network is generated on a local node
@@ -56,6 +58,8 @@ export async function startCommand(flags: { priceAggregators?: string; lptPool?:
       );
     } else {
       rpcUrl = cfg.network.url;
+      // The endpoint answers before anything is created on disk.
+      await checkChain(rpcUrl, arbitrumOne, cfg.sync.rpcTimeoutMs);
       db = await openDatabase(cfg.database);
     }
     const network = simulated ? simulatorNetwork() : arbitrumOne;
@@ -67,6 +71,7 @@ export async function startCommand(flags: { priceAggregators?: string; lptPool?:
       confirmations: cfg.sync.confirmations ?? network.confirmations,
       pollIntervalMs: simulated ? 500 : cfg.sync.pollMs,
       rpcConcurrency: cfg.sync.rpcConcurrency,
+      rpcOptions: { timeoutMs: cfg.sync.rpcTimeoutMs },
       onReorg: (r) => logger.warn({ depth: r.depth, forkBlock: r.forkBlock }, 'reorg: rolled back'),
       onError: (e) => logger.warn({ err: e.message }, 'indexer failed a step; retrying'),
     });
@@ -75,9 +80,9 @@ export async function startCommand(flags: { priceAggregators?: string; lptPool?:
       throw new ConfigError('this database already holds another chain; use an empty database');
     }
     const status = (): IndexerStatus => indexer.status();
-    server = await startServer({ app: createApp({ db: db.db, dbKind: db.kind, status, telemetry: cfg.telemetry, logger }), host: cfg.http.host, port: cfg.http.port });
+    server = await startServer({ app: createApp({ db: db.db, dbKind: db.kind, status, telemetry: cfg.telemetry, logger, ...instanceOptions(cfg) }), host: cfg.http.host, port: cfg.http.port });
     log(`dashboard and API on http://${cfg.http.host === '0.0.0.0' ? 'localhost' : cfg.http.host}:${server.port} (OpenAPI at /openapi.json, GraphQL at /graphql)`);
-    const needs = await importNeedsAtStart(db.db);
+    const needs = await importNeedsAtStart(db.db, cfg.needs.dir);
     if (needs) log(needs);
     if (cfg.network.kind === 'simulator') {
       // Demo gateway telemetry from the simulated population (the leaderboard, capacity and demand pages).
@@ -96,13 +101,17 @@ export async function startCommand(flags: { priceAggregators?: string; lptPool?:
   }
 }
 
-/** `atlas serve`: the API and dashboard over an existing database (an indexer writes elsewhere). */
+/**
+ * `atlas serve`: the API and dashboard over an existing database (an indexer writes elsewhere). /ready follows the
+ * age of the newest indexed block (ATLAS_READY_MAX_AGE_S).
+ */
 export async function serveCommand(): Promise<void> {
   const cfg = loadConfig();
   const logger = createLogger(cfg.log);
   const db = await openDatabase(cfg.database);
   const status = (): IndexerStatus => ({ phase: 'external', indexedBlock: null, headBlock: null, lagBlocks: null });
-  const server = await startServer({ app: createApp({ db: db.db, dbKind: db.kind, status, readyMaxLagBlocks: Number.MAX_SAFE_INTEGER, telemetry: cfg.telemetry, logger }), host: cfg.http.host, port: cfg.http.port });
+  const readiness = headAgeReadiness(db.db, cfg.ready.maxHeadAgeS);
+  const server = await startServer({ app: createApp({ db: db.db, dbKind: db.kind, status, readiness, telemetry: cfg.telemetry, logger, ...instanceOptions(cfg) }), host: cfg.http.host, port: cfg.http.port });
   logger.info(`API and dashboard on http://${cfg.http.host}:${server.port}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -110,4 +119,9 @@ export async function serveCommand(): Promise<void> {
   });
   await server.close();
   await db.close();
+}
+
+/** The API's settings from the configuration: the needs report served before any import, budget file, survey k. */
+function instanceOptions(cfg: AtlasConfig): Pick<AppOptions, 'needsDir' | 'budgetFile' | 'costSurveyK'> {
+  return { needsDir: cfg.needs.dir, budgetFile: cfg.treasury.budgetFile, costSurveyK: cfg.costSurvey.k };
 }
