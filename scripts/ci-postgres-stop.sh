@@ -4,7 +4,8 @@
 set -euo pipefail
 
 PORT="${1:-${ATLAS_PG_PORT:-54329}}"
-PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+# The newest PostgreSQL Debian installed (15 on Debian 12).
+PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}"
 CLUSTER_DIR="${ATLAS_PG_DIR:-${TMPDIR:-/tmp}/atlas-pg-${PORT}}"
 DATA_DIR="${CLUSTER_DIR}/data"
 
