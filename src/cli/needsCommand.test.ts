@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createDb } from '../store/db.js';
 import { listImports } from '../needs/store.js';
+import { UsageError } from './errors.js';
 import { needsCheckCommand, needsImportCommand } from './needsCommand.js';
 import { VENDORED_REPORT_DIR as REAL_REPORT_DIR } from '../needs/vendored.js';
 
@@ -43,7 +44,7 @@ describe('atlas needs', () => {
     writeFileSync(path.join(bad, 'roles', 'x.md'), '# X\n\n## Scenarios\n\n* Do.\n  * Why?\n    * *Data availability score: 9*\n');
     const err = await run(() => needsImportCommand(bad, {})).catch((e: Error & { code?: string }) => e);
     expect(err).toBeInstanceOf(Error);
-    expect((err as Error & { code?: string }).code).toBe('ATLAS_USAGE');
+    expect(err).toBeInstanceOf(UsageError);
     expect((err as Error).message).toBe(`the report in ${bad} does not follow the format:\n  ${path.join(bad, 'roles/x.md')}:7: score 9 is outside the 0–5 scale`);
     const db = await createDb({ kind: 'pglite', dataDir });
     try {
