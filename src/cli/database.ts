@@ -1,6 +1,9 @@
-import { mkdirSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { sql } from 'kysely';
+import { lockDataDir } from '../store/dataDirLock.js';
 import { createDb, type AtlasDb } from '../store/db.js';
+import { lockIndexer } from '../store/indexerLock.js';
 import { migrate } from '../store/migrate.js';
 import { ConfigError, type AtlasConfig } from './config.js';
 import { networkCause } from './rpcProbe.js';
@@ -51,31 +54,65 @@ export async function claimNetwork(db: AtlasDb, network: { name: string; genesis
   return stored.name === network.name && stored.genesisHash === network.genesisHash ? 'same' : 'other';
 }
 
+/** The network name a database claims (atlas_meta), undefined while none is claimed. */
+async function claimedNetwork(db: AtlasDb): Promise<string | undefined> {
+  const row = await sql<{ value: { name: string } | string }>`select value from atlas_meta where key = 'network'`.execute(db.db);
+  const v = row.rows[0]?.value;
+  return v === undefined ? undefined : typeof v === 'string' ? (JSON.parse(v) as { name: string }).name : v.name;
+}
+
 /**
- * Each simulator run is a new chain: its embedded database starts empty. A database that holds a
- * real network is never wiped.
+ * Each simulator run is a new chain, so it needs an empty database. A directory or database that holds data
+ * is never emptied unless `fresh` (`atlas start --fresh`) asks for it, and then only when it holds an earlier
+ * simulator run: never a real network, never a directory that is no Atlas database. The data directory's lock
+ * is held from the first look to the open, so a process using the directory is refused before anything is
+ * touched and none can start in between.
  */
-export async function freshSimulatorDatabase(cfg: AtlasConfig['database']): Promise<AtlasDb> {
-  if (cfg.kind === 'pglite' && existsSync(cfg.dataDir)) {
-    const probe = await openDatabase(cfg);
-    const row = await sql<{ value: { name: string } | string }>`select value from atlas_meta where key = 'network'`.execute(probe.db);
-    await probe.close();
-    const v = row.rows[0]?.value;
-    const name = v === undefined ? undefined : typeof v === 'string' ? (JSON.parse(v) as { name: string }).name : v.name;
-    if (name !== undefined && name !== 'simulator') {
-      throw new ConfigError(`${cfg.dataDir} holds the ${name} network; point ATLAS_DATA_DIR elsewhere to run the simulator`);
-    }
-    rmSync(cfg.dataDir, { recursive: true, force: true });
-  }
-  const db = await openDatabase(cfg);
+export async function freshSimulatorDatabase(cfg: AtlasConfig['database'], opts: { fresh?: boolean } = {}): Promise<AtlasDb> {
   if (cfg.kind === 'postgres') {
-    const row = await sql<{ value: { name: string } | string }>`select value from atlas_meta where key = 'network'`.execute(db.db);
-    const v = row.rows[0]?.value;
-    const name = v === undefined ? undefined : typeof v === 'string' ? (JSON.parse(v) as { name: string }).name : v.name;
+    const db = await openDatabase(cfg);
+    const name = await claimedNetwork(db).catch(async (e: unknown) => {
+      await db.close();
+      throw e;
+    });
     if (name !== undefined) {
       await db.close();
       throw new ConfigError(`the database at DATABASE_URL already holds the ${name} network; use an empty database for the simulator`);
     }
+    return db;
   }
-  return db;
+  const lock = await lockDataDir(cfg.dataDir);
+  try {
+    if (readdirSync(cfg.dataDir).length > 0) {
+      if (!existsSync(path.join(cfg.dataDir, 'PG_VERSION'))) {
+        throw new ConfigError(`${cfg.dataDir} is not empty and holds no Atlas database; point ATLAS_DATA_DIR at an empty or new directory`);
+      }
+      const probe = await openDatabase(cfg);
+      let name: string | undefined;
+      try {
+        name = await claimedNetwork(probe);
+      } finally {
+        await probe.close();
+      }
+      if (name !== undefined && name !== 'simulator') throw new ConfigError(`${cfg.dataDir} holds the ${name} network; point ATLAS_DATA_DIR elsewhere to run the simulator`);
+      if (name !== undefined && !opts.fresh) {
+        throw new ConfigError(`${cfg.dataDir} holds the database of an earlier simulator run; \`atlas start --fresh\` replaces it with a new simulated network (or point ATLAS_DATA_DIR elsewhere)`);
+      }
+      if (name !== undefined) rmSync(cfg.dataDir, { recursive: true, force: true });
+    }
+    return await openDatabase(cfg);
+  } finally {
+    await lock.release();
+  }
+}
+
+/**
+ * The one-writer lock of an indexer, held until the returned release: PostgreSQL's advisory lock (an embedded
+ * database is locked through its data directory already). `onLost` hears of a lock lost while running.
+ */
+export async function holdIndexerLock(cfg: AtlasConfig['database'], onLost: (e: Error) => void): Promise<() => Promise<void>> {
+  if (cfg.kind !== 'postgres') return async () => undefined;
+  const lock = await lockIndexer(cfg.url);
+  void lock.lost.then(onLost);
+  return () => lock.release();
 }

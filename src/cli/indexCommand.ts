@@ -4,7 +4,7 @@ import { priceExtension } from '../prices/projection.js';
 import { priceSources } from '../prices/sources.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from '../base/log.js';
-import { claimNetwork, openDatabase } from './database.js';
+import { claimNetwork, holdIndexerLock, openDatabase } from './database.js';
 import { ProgressLine, formatSeconds } from './progress.js';
 import { endpointName, probeRpc } from './rpcProbe.js';
 
@@ -31,6 +31,17 @@ export async function indexCommand(flags: IndexFlags): Promise<void> {
   // The endpoint answers before anything is created on disk.
   await checkChain(rpcUrl, network, cfg.sync.rpcTimeoutMs);
   const db = await openDatabase(cfg.database);
+  const controller = new AbortController();
+  let releaseWriter: () => Promise<void>;
+  try {
+    releaseWriter = await holdIndexerLock(cfg.database, (e) => {
+      logger.error({ err: e.message }, 'lost the indexer lock; stopping');
+      controller.abort();
+    });
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
   const progress = new ProgressLine('indexing');
   const indexer = new ProtocolIndexer({
     db: db.db,
@@ -50,7 +61,6 @@ export async function indexCommand(flags: IndexFlags): Promise<void> {
     onReorg: (r) => logger.warn({ depth: r.depth, forkBlock: r.forkBlock }, 'reorg: rolled back'),
     onError: (e) => logger.warn({ err: e.message }, 'indexer failed a step; retrying'),
   });
-  const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -67,6 +77,7 @@ export async function indexCommand(flags: IndexFlags): Promise<void> {
       await indexer.follow(controller.signal);
     }
   } finally {
+    await releaseWriter();
     await db.close();
   }
 }

@@ -33,6 +33,7 @@ export function buildProgram(): Command {
     .description('simulator (or ATLAS_RPC_URL) + indexer + API + dashboard in one process on the configured database')
     .option('--price-aggregators <list>', 'Arbitrum One: comma-separated Chainlink ETH/USD aggregator addresses (default: ATLAS_PRICE_AGGREGATORS)')
     .option('--lpt-pool <address>', 'Arbitrum One: Uniswap V3 LPT/WETH pool address (default: ATLAS_LPT_POOL)')
+    .option('--fresh', 'simulator: replace the database of an earlier simulator run in ATLAS_DATA_DIR (never deleted otherwise)')
     .action(async (flags) => (await import('./startCommand.js')).startCommand(flags));
 
   program

@@ -10,7 +10,7 @@ import { runSimulation } from '../sim/simulator.js';
 import type { AtlasDb } from '../store/db.js';
 import { ConfigError, loadConfig, type AtlasConfig } from './config.js';
 import { createLogger } from '../base/log.js';
-import { claimNetwork, freshSimulatorDatabase, openDatabase } from './database.js';
+import { claimNetwork, freshSimulatorDatabase, holdIndexerLock, openDatabase } from './database.js';
 import { ProgressLine } from './progress.js';
 import { seedDemoTelemetry } from '../telemetry/demo.js';
 import { importNeedsAtStart } from './needsAtStart.js';
@@ -21,7 +21,7 @@ import { checkChain } from './indexCommand.js';
  * `atlas start`: on the default configuration a simulated network is generated on a local node
  * while the indexer follows it and the API and dashboard serve what is indexed, live.
  */
-export async function startCommand(flags: { priceAggregators?: string; lptPool?: string } = {}): Promise<void> {
+export async function startCommand(flags: { priceAggregators?: string; lptPool?: string; fresh?: boolean } = {}): Promise<void> {
   const cfg = loadConfig(process.env, priceOverrides(flags));
   const controller = new AbortController();
   const stop = () => controller.abort();
@@ -33,12 +33,13 @@ export async function startCommand(flags: { priceAggregators?: string; lptPool?:
   let node: AnvilNode | null = null;
   let db: AtlasDb | null = null;
   let server: Awaited<ReturnType<typeof startServer>> | null = null;
+  let releaseWriter: (() => Promise<void>) | null = null;
   try {
     let rpcUrl: string;
     let simulation: Promise<unknown> | null = null;
     const simulated = cfg.network.kind === 'simulator';
     if (cfg.network.kind === 'simulator') {
-      db = await freshSimulatorDatabase(cfg.database);
+      db = await freshSimulatorDatabase(cfg.database, { fresh: flags.fresh });
       const scenario = resolveScenario({
         preset: cfg.network.preset,
         seed: cfg.network.seed,
@@ -62,6 +63,10 @@ export async function startCommand(flags: { priceAggregators?: string; lptPool?:
       await checkChain(rpcUrl, arbitrumOne, cfg.sync.rpcTimeoutMs);
       db = await openDatabase(cfg.database);
     }
+    releaseWriter = await holdIndexerLock(cfg.database, (e) => {
+      logger.error({ err: e.message }, 'lost the indexer lock; stopping');
+      controller.abort();
+    });
     const network = simulated ? simulatorNetwork() : arbitrumOne;
     const indexer = new ProtocolIndexer({
       db: db.db,
@@ -96,6 +101,7 @@ export async function startCommand(flags: { priceAggregators?: string; lptPool?:
     await simulation;
   } finally {
     await server?.close();
+    await releaseWriter?.();
     await db?.close();
     await node?.stop();
   }

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import { PGliteDialect } from './pgliteDialect.js';
 import { enableCopyIn } from './bulkCopy.js';
+import { lockDataDir } from './dataDirLock.js';
 import { enablePreparedStatements } from './preparedStatements.js';
 import { AtlasPostgresDialect } from './postgresDialect.js';
 import type { Database } from './schema.js';
@@ -119,7 +120,27 @@ export async function createDb(config: DbConfigInput): Promise<AtlasDb> {
 }
 
 async function createPGliteDb(dataDir: string | undefined): Promise<AtlasDb> {
-  return atlasDbFromPGlite(await PGlite.create({ dataDir, parsers: pgliteParsers }));
+  if (dataDir === undefined) return atlasDbFromPGlite(await PGlite.create({ parsers: pgliteParsers }));
+  // One process per data directory: held until close().
+  const lock = await lockDataDir(dataDir);
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({ dataDir, parsers: pgliteParsers });
+  } catch (e) {
+    await lock.release();
+    throw e;
+  }
+  const db = atlasDbFromPGlite(pglite);
+  return {
+    ...db,
+    close: once(async () => {
+      try {
+        await db.close();
+      } finally {
+        await lock.release();
+      }
+    }),
+  };
 }
 
 /**
