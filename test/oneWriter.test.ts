@@ -36,7 +36,7 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 function atlas(args: string[], env: Record<string, string>, ready = /API and dashboard on|dashboard and API on/): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repo, 'src/cli/main.ts'), ...args], {
+  const child = spawn(process.execPath, [path.join(repo, 'bin/atlas.js'), ...args], {
     cwd: repo,
     env: { ...process.env, ATLAS_LOG_FORMAT: 'text', DATABASE_URL: '', ATLAS_RPC_URL: '', ATLAS_NEEDS_DIR: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -143,12 +143,12 @@ describe('one writer per embedded database', () => {
     // --fresh replaces an earlier simulator database.
     const fresh = atlas(['start', '--fresh'], { ATLAS_DATA_DIR: dataDir, ATLAS_PORT: String(await freePort()), ATLAS_SIM_PRESET: 'test', ATLAS_SIM_ROUNDS: '1' });
     try {
-      await within(fresh.ready, 90_000, 'atlas start --fresh');
+      await within(fresh.ready, 240_000, 'atlas start --fresh');
     } finally {
       await stop(fresh);
     }
     const after = await createDb({ kind: 'pglite', dataDir });
     expect((await sql<{ value: string }>`select value from atlas_meta where key = 'marker'`.execute(after.db)).rows).toHaveLength(0);
     await after.close();
-  });
+  }, 300_000);
 });
