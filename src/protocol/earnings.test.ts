@@ -160,7 +160,7 @@ describe('estimateMissedRewardFactor', () => {
     const ratio = (stake * E27) / (stake + delegatorsRewards);
     const expected = (11n * E26 * ratio) / E27;
     const got = estimateMissedRewardFactor({
-      currentMintableTokens: 1000n * E18,
+      roundRewardTokens: 1000n * E18,
       poolTotalStake: stake,
       currentRoundTotalActiveStake: 400n * E18,
       treasuryRewardCutRate: E26,

@@ -199,8 +199,8 @@ export function pendingStakeAndFees(p: PendingInputs): { stake: bigint; fees: bi
 
 /** Inputs of the retroactive CRF estimate used by updateTranscoderWithFees when round-1 has no CRF. */
 export interface MissedRewardEstimateInputs {
-  /** Minter.currentMintableTokens (LPT-wei). */
-  currentMintableTokens: bigint;
+  /** Minter.currentMintableTokens() + currentMintedTokens() (LPT-wei): the round's whole reward budget, minted or not. */
+  roundRewardTokens: bigint;
   /** Current round's pool totalStake (LPT-wei). */
   poolTotalStake: bigint;
   /** BondingManager.currentRoundTotalActiveStake (LPT-wei). */
@@ -219,7 +219,7 @@ export interface MissedRewardEstimateInputs {
  * here, not with the Minter's 1e9, so they can differ from the Reward event by a few wei.
  */
 export function estimateMissedRewardFactor(p: MissedRewardEstimateInputs): bigint {
-  const rewards = percOf(p.currentMintableTokens, p.poolTotalStake, p.currentRoundTotalActiveStake, PRECISE_PERC_DIVISOR);
+  const rewards = percOf(p.roundRewardTokens, p.poolTotalStake, p.currentRoundTotalActiveStake, PRECISE_PERC_DIVISOR);
   const treasuryRewards = percOfPerc(rewards, p.treasuryRewardCutRate, PRECISE_PERC_DIVISOR);
   const afterTreasury = sub(rewards, treasuryRewards);
   const commission = percOfPerc(afterTreasury, p.rewardCut, PERC_DIVISOR);

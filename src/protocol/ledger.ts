@@ -242,15 +242,10 @@ export class BondingLedger {
 
   /**
    * updateTranscoderWithFees (called by TicketBroker on a winning ticket): fees in ETH-wei, the amount actually
-   * transferred. currentMintableTokens (LPT-wei) defaults to the ledger's Minter state; it only matters for the
-   * retroactive CRF estimate when the previous round has no reward factor.
+   * transferred. The retroactive CRF estimate, when the previous round has no reward factor, starts from the
+   * Minter's round rewards: currentMintableTokens + currentMintedTokens (LPT-wei) of the ledger's Minter state.
    */
-  updateTranscoderWithFees(p: {
-    round: bigint;
-    transcoder: Address;
-    fees: bigint;
-    currentMintableTokens?: bigint;
-  }): LedgerEvent[] {
+  updateTranscoderWithFees(p: { round: bigint; transcoder: Address; fees: bigint }): LedgerEvent[] {
     return this.tx(() => {
       const round = p.round;
       const addr = norm(p.transcoder);
@@ -274,7 +269,7 @@ export class BondingLedger {
       const totalStake = pool.totalStake;
       if (prev.cumulativeRewardFactor === 0n && lastRewardRound === round) {
         prev.cumulativeRewardFactor = estimateMissedRewardFactor({
-          currentMintableTokens: p.currentMintableTokens ?? this.g.currentMintableTokens,
+          roundRewardTokens: add(this.g.currentMintableTokens, this.g.currentMintedTokens),
           poolTotalStake: totalStake,
           currentRoundTotalActiveStake: this.g.currentRoundTotalActiveStake,
           treasuryRewardCutRate: this.g.treasuryRewardCutRate,

@@ -358,9 +358,12 @@ contract BondingManager is Managed {
         t.lastFeeRound = currentRound;
     }
 
-    /// Estimate of the previous round's CRF when the orchestrator skipped it but called reward now.
+    /// Estimate of the previous round's CRF when the orchestrator skipped it but called reward now, from the
+    /// round's whole reward budget: what the Minter can still mint plus what it already minted this round.
     function _retroactiveCRF(EarningsPool storage ep, uint256 totalStake) internal view returns (uint256) {
-        uint256 rewards = Perc.frac(_minter().currentMintableTokens(), totalStake, currentRoundTotalActiveStake, Perc.PRECISE);
+        IMinter mtr = _minter();
+        uint256 budget = mtr.currentMintableTokens() + mtr.currentMintedTokens();
+        uint256 rewards = Perc.frac(budget, totalStake, currentRoundTotalActiveStake, Perc.PRECISE);
         uint256 treasuryRewards = Perc.ofPerc(rewards, treasuryRewardCutRate, Perc.PRECISE);
         rewards = rewards - treasuryRewards;
         uint256 commission = Perc.ofPerc(rewards, ep.transcoderRewardCut, Perc.PERC_DIVISOR);
