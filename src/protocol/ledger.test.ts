@@ -350,10 +350,26 @@ describe('BondingLedger multi-round scenario (pool of 2)', () => {
     checkAll(104n);
   });
 
-  it('round 105: evicted T2 cannot reward or earn fees; transferBond to a new delegator', () => {
+  it('round 105: evicted T2 cannot reward but still earns fees; transferBond to a new delegator', () => {
     L.initializeRound({ round: 105n, currentMintableTokens: 800n * LPT });
     expect(() => L.reward({ round: 105n, transcoder: T2 })).toThrow('transcoder must be active');
-    expect(() => L.updateTranscoderWithFees({ round: 105n, transcoder: T2, fees: 1n })).toThrow('transcoder must be active');
+
+    // Evicted but still registered (self-bonded): BondingManager.updateTranscoderWithFees only requires a
+    // registered transcoder, so a ticket redeemed now pays into T2's 105 pool (stake set by D3's bond in 104).
+    const S = L.getEarningsPool(T2, 105n).totalStake;
+    expect(S).toBe(L.transcoderTotalStake(T2));
+    const crf104b = L.getEarningsPool(T2, 104n).cumulativeRewardFactor;
+    const acr = L.getTranscoder(T2).cumulativeRewards;
+    const feesBefore = L.getTranscoder(T2).cumulativeFees;
+    L.updateTranscoderWithFees({ round: 105n, transcoder: T2, fees: ETH });
+    feesIn += ETH;
+    const DF = ETH / 4n; // feeShare 25%
+    expect(L.getEarningsPool(T2, 105n).transcoderFeeShare).toBe(250_000n);
+    expect(L.getEarningsPool(T2, 105n).cumulativeFeeFactor).toBe(CFF102b + (crf104b * ((DF * E27) / S)) / E27);
+    expect(L.getTranscoder(T2).cumulativeFees).toBe(feesBefore + (DF * ((acr * E27) / S)) / E27 + (ETH - DF));
+    expect(L.getTranscoder(T2).lastFeeRound).toBe(105n);
+    // An account that is not a registered orchestrator cannot be paid
+    expect(() => L.updateTranscoderWithFees({ round: 105n, transcoder: D1, fees: 1n })).toThrow('transcoder must be registered');
 
     // D1 claims 103..105 (T1 has not rewarded in 105: the end factors fall back to 104)
     const crf104 = L.getEarningsPool(T1, 104n).cumulativeRewardFactor;

@@ -250,7 +250,8 @@ export class BondingLedger {
       const round = p.round;
       const addr = norm(p.transcoder);
       const fees = uint256(p.fees, 'fees');
-      requireThat(this.isActiveTranscoder(addr, round), 'transcoder must be active');
+      // Registered, not necessarily active: an orchestrator evicted from the set is still paid for its tickets.
+      requireThat(this.isRegisteredTranscoder(addr), 'transcoder must be registered');
       const t = this.tr(addr);
       const lastRewardRound = t.lastRewardRound;
       let activeCumulativeRewards = t.activeCumulativeRewards;

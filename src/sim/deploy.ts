@@ -91,7 +91,6 @@ export async function deployProtocol(driver: ChainDriver, p: ProtocolParams, tim
     tx('RoundsManager', 'initialize', [op, BigInt(p.l1StartBlock), BigInt(p.roundLength), BigInt(p.roundLockAmount)]),
     tx('Minter', 'initialize', [p.inflation, p.inflationChange, p.targetBondingRate]),
     tx('BondingManager', 'initialize', [BigInt(p.unbondingPeriod), BigInt(p.numActiveTranscoders)]),
-    tx('TicketBroker', 'initialize', [BigInt(p.ticketUnlockPeriod), BigInt(p.ticketValidityPeriod)]),
     tx('Treasury', 'initialize', [d.addresses.LivepeerGovernor, BigInt(p.timelockDelay)]),
     tx('LivepeerGovernor', 'initialize', [BigInt(p.votingDelay), BigInt(p.votingPeriod), p.proposalThreshold, p.quorum, p.quota]),
   ];
@@ -102,6 +101,8 @@ export async function deployProtocol(driver: ChainDriver, p: ProtocolParams, tim
     if (key === 'Controller' || key === 'PollCreator') continue;
     init.push(tx('Controller', 'setContractInfo', [keccak256(toBytes(key)), d.addresses[key], gitHash(key)]));
   }
+  init.push(tx('TicketBroker', 'setUnlockPeriod', [BigInt(p.ticketUnlockPeriod)]));
+  init.push(tx('TicketBroker', 'setTicketValidityPeriod', [BigInt(p.ticketValidityPeriod)]));
   init.push(tx('BondingManager', 'setTreasuryRewardCutRate', [p.treasuryRewardCutRate]));
   init.push(tx('BondingManager', 'setTreasuryBalanceCeiling', [p.treasuryBalanceCeiling]));
   const mined = await driver.mine(init, timestamp);

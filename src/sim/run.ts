@@ -48,6 +48,7 @@ export interface DelegatorView {
 
 export interface GatewayView {
   address: Address;
+  privateKey: Hex;
   deposit: bigint;
   reserve: bigint;
   nonce: bigint;
@@ -198,7 +199,7 @@ export class SimRun {
     }
     for (const dl of this.population.delegators) this.delViews.set(dl.address, newDelegatorView(dl));
     for (const o of this.population.orchestrators) this.delViews.set(o.address, emptyDelegatorView(o.address, units(5_000)));
-    this.gwViews = this.population.gateways.map<GatewayView>((g) => ({ address: g.address, deposit: g.deposit, reserve: g.reserve, nonce: 0n, weight: g.weight, capabilities: g.capabilities, underfunded: g.underfunded, unlockedAt: null }));
+    this.gwViews = this.population.gateways.map<GatewayView>((g) => ({ address: g.address, privateKey: g.privateKey, deposit: g.deposit, reserve: g.reserve, nonce: 0n, weight: g.weight, capabilities: g.capabilities, underfunded: g.underfunded, unlockedAt: null }));
   }
 
   /** Update the views from the BondingManager events of mined transactions. */

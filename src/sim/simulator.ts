@@ -91,7 +91,7 @@ async function simulateRound(run: SimRun, market: SimulatedMarket, k: number): P
   const plan = await openRound(run, market, k);
   planRewards(run, plan);
   planGateways(run, plan);
-  planTickets(run, plan);
+  await planTickets(run, plan);
   planOrchestrators(run, plan);
   await planDelegators(run, plan);
   await planGovernance(run, plan);

@@ -323,7 +323,7 @@ contract BondingManager is Managed {
 
     function updateTranscoderWithFees(address addr, uint256 fees, uint256) external {
         require(msg.sender == _contract("TicketBroker"), "caller must be TicketBroker");
-        require(isActiveTranscoder(addr), "transcoder must be active");
+        require(isRegisteredTranscoder(addr), "transcoder must be registered");
         uint256 currentRound = _rounds().currentRound();
         Transcoder storage t = transcoders[addr];
         uint256 lastRewardRound = t.lastRewardRound;

@@ -56,7 +56,9 @@ contract Minter is Managed {
         _token().burn(amount);
     }
 
-    function trustedWithdrawETH(address payable to, uint256 amount) external onlyBondingManager {
+    /// Fees withdrawn by delegators (BondingManager) and deposits withdrawn by gateways (TicketBroker).
+    function trustedWithdrawETH(address payable to, uint256 amount) external {
+        require(msg.sender == _contract("BondingManager") || msg.sender == _contract("TicketBroker"), "caller must be BondingManager or TicketBroker");
         (bool ok, ) = to.call{value: amount}("");
         require(ok, "ETH transfer failed");
     }

@@ -1,6 +1,9 @@
-import { encodeAbiParameters, keccak256, type Address } from 'viem';
+import { encodeAbiParameters, keccak256, type Address, type Hex } from 'viem';
 import { units } from '../rng.js';
 import type { RoundPlan, SimRun } from '../run.js';
+import { firstWinningTicket, type Ticket } from '../ticketSigning.js';
+
+const MAX_WIN_PROB = 2n ** 256n - 1n;
 
 // Face values per winning ticket by capability family, in ETH (AI jobs pay more per ticket).
 const FACE_VALUE_ETH: Record<number, number> = { 0: 0.004, 1: 0.004, 2: 0.004, 8: 0.005, 27: 0.02, 28: 0.018, 29: 0.04, 30: 0.01, 31: 0.006, 32: 0.012, 33: 0.008, 34: 0.006, 35: 0.05, 36: 0.006 };
@@ -15,14 +18,16 @@ interface TicketMeta {
 interface TicketGroup {
   b: number;
   orchestrator: Address;
-  items: { ticket: Record<string, unknown>; recipientRand: bigint; meta: TicketMeta }[];
+  items: { ticket: Ticket; sig: Hex; recipientRand: bigint; meta: TicketMeta }[];
 }
 
 /**
  * Winning tickets: demand with a weekly rhythm, a slow trend and noise, spread over gateways by weight and
- * over the orchestrators serving each capability; each orchestrator redeems what it won in a block together.
+ * over the orchestrators serving each capability. Gateways sign every ticket they send; the first one that wins
+ * against the orchestrator's recipientRand is redeemed, and each orchestrator redeems what it won in a block
+ * together.
  */
-export function planTickets(run: SimRun, plan: RoundPlan): void {
+export async function planTickets(run: SimRun, plan: RoundPlan): Promise<void> {
   const { rng } = run;
   const { r, k, B, activeNow } = plan;
   const dayOfWeek = Math.floor(plan.startTime / 86400) % 7;
@@ -47,29 +52,31 @@ export function planTickets(run: SimRun, plan: RoundPlan): void {
     }
     const recipientRand = rng.bigint(2n ** 255n);
     const aux = encodeAbiParameters([{ type: 'uint256' }, { type: 'bytes32' }], [BigInt(creationRound), run.blockHashes.get(creationRound)!]);
-    const ticket = {
+    const drawn: Ticket = {
       recipient: o.agent.address,
       sender: g.address,
       faceValue: face,
-      winProb: 2n ** 256n / BigInt(rng.int(50, 5000)),
-      senderNonce: g.nonce++,
+      winProb: MAX_WIN_PROB / BigInt(rng.int(1, 5)),
+      senderNonce: g.nonce,
       recipientRandHash: keccak256(encodeAbiParameters([{ type: 'uint256' }], [recipientRand])),
       auxData: aux,
     };
+    const { ticket, sig, sent } = await firstWinningTicket(drawn, g.privateKey, recipientRand);
+    g.nonce += BigInt(sent);
     g.deposit = g.deposit > face ? g.deposit - face : 0n;
     const key = `${b}|${o.agent.address}`;
     let group = groups.get(key);
     if (!group) groups.set(key, (group = { b, orchestrator: o.agent.address, items: [] }));
-    group.items.push({ ticket, recipientRand, meta: { gateway: g.address, faceValue: face, capability: cap, creationRound } });
+    group.items.push({ ticket, sig, recipientRand, meta: { gateway: g.address, faceValue: face, capability: cap, creationRound } });
   }
   // An orchestrator redeems the tickets it won in a block together, as nodes batch to save gas.
   for (const grp of groups.values()) {
     const one = grp.items[0]!;
     if (grp.items.length === 1) {
-      plan.slots[grp.b]!.push(run.tx(grp.orchestrator, 'TicketBroker', 'redeemWinningTicket', [one.ticket, '0x', one.recipientRand], { kind: 'ticket', orchestrator: grp.orchestrator, ...one.meta }));
+      plan.slots[grp.b]!.push(run.tx(grp.orchestrator, 'TicketBroker', 'redeemWinningTicket', [one.ticket, one.sig, one.recipientRand], { kind: 'ticket', orchestrator: grp.orchestrator, ...one.meta }));
     } else {
       plan.slots[grp.b]!.push(
-        run.tx(grp.orchestrator, 'TicketBroker', 'batchRedeemWinningTickets', [grp.items.map((x) => x.ticket), grp.items.map(() => '0x'), grp.items.map((x) => x.recipientRand)], {
+        run.tx(grp.orchestrator, 'TicketBroker', 'batchRedeemWinningTickets', [grp.items.map((x) => x.ticket), grp.items.map((x) => x.sig), grp.items.map((x) => x.recipientRand)], {
           kind: 'tickets',
           orchestrator: grp.orchestrator,
           tickets: grp.items.map((x) => x.meta),
