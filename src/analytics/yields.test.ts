@@ -51,13 +51,27 @@ describe('delegator earnings inside a window', () => {
     expect(e.fees).toBe(10n * 10n ** 18n);
   });
   it('takes the in-window share of a claim that straddles the window start', () => {
-    // Claimed 20.1 LPT and 30 ETH for rounds 11..13 on 1000 LPT; window from 12: reward share (1.0201−1.01)/(1.0201−1) = 10.1/20.1, fee share (0.03−0.03)/0.03 = 0.
-    const claim = { delegate: 'o', startRound: 10n, endRound: 13n, rewards: 20_100_000_000_000_000_000n, fees: 30n * 10n ** 18n };
-    const e = delegatorWindowEarnings({ delegate: 'o', bondedAmount: 0n, lastClaimRound: 13n }, [claim], poolsOf, 12n, 14n);
-    expect(e.rewards).toBe(10_100_000_000_000_000_000n);
-    expect(e.fees).toBe(0n);
+    // EarningsClaimed(startRound 11, endRound 13): rounds 11..13 claimed on 1000 LPT (last claim was round 10),
+    // 1000 × (1.0201 − 1.0) = 20.1 LPT and 1000 × (0.03 − 0) = 30 ETH.
+    const claim = { delegate: 'o', startRound: 11n, endRound: 13n, rewards: 20_100_000_000_000_000_000n, fees: 30n * 10n ** 18n };
+    const after = { delegate: 'o', bondedAmount: 0n, lastClaimRound: 13n };
+    // Window 13..14 (from 12): reward share (1.0201 − 1.01)/(1.0201 − 1.0) = 10.1/20.1, fee share (0.03 − 0.03)/0.03 = 0.
+    expect(delegatorWindowEarnings(after, [claim], poolsOf, 12n, 14n)).toEqual({ rewards: 10_100_000_000_000_000_000n, fees: 0n });
+    // Window 12..14 (from 11): round 11 is outside, so only (1.0201 − 1.01)/0.0201 of the rewards and (0.03 − 0.02)/0.03 of the fees.
+    expect(delegatorWindowEarnings(after, [claim], poolsOf, 11n, 14n)).toEqual({ rewards: 10_100_000_000_000_000_000n, fees: 10n * 10n ** 18n });
     // A claim wholly inside the window counts whole; one before it not at all.
     expect(delegatorWindowEarnings({ delegate: null, bondedAmount: 0n, lastClaimRound: 13n }, [claim], poolsOf, 10n, 14n)).toEqual({ rewards: claim.rewards, fees: claim.fees });
     expect(delegatorWindowEarnings({ delegate: null, bondedAmount: 0n, lastClaimRound: 13n }, [claim], poolsOf, 13n, 14n)).toEqual({ rewards: 0n, fees: 0n });
+    // Window 11..12 (from 10): the claim's rounds 11 and 12 only: 10 LPT of 20.1 and all 30 ETH (CFF 0 → 0.03 by round 12).
+    expect(delegatorWindowEarnings(after, [claim], poolsOf, 10n, 12n)).toEqual({ rewards: 10_000_000_000_000_000_000n, fees: 30n * 10n ** 18n });
+  });
+  it('counts a one-round claim for its round', () => {
+    // EarningsClaimed(13, 13) on 1010 LPT: round 13's reward 1010 × (1.0201/1.01 − 1) = 10.1 LPT.
+    const claim = { delegate: 'o', startRound: 13n, endRound: 13n, rewards: 10_100_000_000_000_000_000n, fees: 0n };
+    const after = { delegate: 'o', bondedAmount: 0n, lastClaimRound: 13n };
+    expect(delegatorWindowEarnings(after, [claim], poolsOf, 12n, 14n)).toEqual({ rewards: claim.rewards, fees: 0n });
+    expect(delegatorWindowEarnings(after, [claim], poolsOf, 11n, 13n)).toEqual({ rewards: claim.rewards, fees: 0n });
+    expect(delegatorWindowEarnings(after, [claim], poolsOf, 13n, 14n)).toEqual({ rewards: 0n, fees: 0n });
+    expect(delegatorWindowEarnings(after, [claim], poolsOf, 10n, 12n)).toEqual({ rewards: 0n, fees: 0n });
   });
 });

@@ -95,7 +95,10 @@ export function trailingWindow(rounds: readonly RoundTime[], days: number): Roun
   return { days, startRound: start.round, endRound: last.round, coveredDays: (last.time - start.time) / 86_400, complete };
 }
 
-/** An EarningsClaimed event: the contract's own computation of rewards (LPT-wei) and fees (ETH-wei) for rounds start+1..end. */
+/**
+ * An EarningsClaimed event: the contract's own computation of rewards (LPT-wei) and fees (ETH-wei) for rounds
+ * startRound..endRound inclusive (startRound = the previous lastClaimRound + 1, so factors grow from startRound − 1).
+ */
 export interface Claim {
   delegate: string;
   startRound: bigint;
@@ -126,7 +129,7 @@ function scaleBy(a: bigint, num: bigint, den: bigint): bigint {
 /**
  * Rewards (LPT-wei) and fees (ETH-wei) a delegator earned in rounds windowStart+1..end: unclaimed earnings of its
  * current bond from max(windowStart, lastClaimRound), plus the part of each EarningsClaimed that falls in the
- * window. A claim straddling windowStart keeps the share of its factor growth after windowStart, which is exact
+ * window. A claim straddling a window edge keeps the share of its factor growth inside the window, which is exact
  * because the claimed amount is the principal times that growth.
  */
 export function delegatorWindowEarnings(
@@ -150,20 +153,25 @@ export function delegatorWindowEarnings(
     if (feeTo > feeFrom) fees += feeTo - feeFrom;
   }
   for (const c of claims) {
-    if (c.endRound <= windowStart || c.startRound >= end) continue;
-    if (c.startRound >= windowStart) {
+    // The claim's factors grow from base = startRound − 1 to endRound; the window's from windowStart to end.
+    const base = c.startRound - 1n;
+    const lo = base > windowStart ? base : windowStart;
+    const hi = c.endRound < end ? c.endRound : end;
+    if (hi <= lo) continue;
+    if (lo === base && hi === c.endRound) {
       rewards += c.rewards;
       fees += c.fees;
       continue;
     }
     const pools = poolsOf(c.delegate);
-    const s = factorsAt(pools, c.startRound);
-    const w = factorsAt(pools, windowStart);
+    const s = factorsAt(pools, base);
     const e = factorsAt(pools, c.endRound);
+    const from = factorsAt(pools, lo);
+    const to = factorsAt(pools, hi);
     const crfSpan = crfOrOne(e.cumulativeRewardFactor) - crfOrOne(s.cumulativeRewardFactor);
-    if (crfSpan > 0n) rewards += (c.rewards * (crfOrOne(e.cumulativeRewardFactor) - crfOrOne(w.cumulativeRewardFactor))) / crfSpan;
+    if (crfSpan > 0n) rewards += (c.rewards * (crfOrOne(to.cumulativeRewardFactor) - crfOrOne(from.cumulativeRewardFactor))) / crfSpan;
     const cffSpan = e.cumulativeFeeFactor - s.cumulativeFeeFactor;
-    if (cffSpan > 0n) fees += (c.fees * (e.cumulativeFeeFactor - w.cumulativeFeeFactor)) / cffSpan;
+    if (cffSpan > 0n) fees += (c.fees * (to.cumulativeFeeFactor - from.cumulativeFeeFactor)) / cffSpan;
   }
   return { rewards, fees };
 }
