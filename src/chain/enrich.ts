@@ -1,4 +1,4 @@
-import { decodeFunctionResult, encodeFunctionData, parseAbi, type Address, type Hex } from 'viem';
+import { decodeFunctionData, decodeFunctionResult, encodeFunctionData, parseAbi, type Address, type Hex } from 'viem';
 import type { RpcClient } from './rpc.js';
 
 // ParameterUpdate carries only the parameter's name (facts §2): its value is read with eth_call
@@ -16,18 +16,42 @@ const getters: Record<string, Record<string, string>> = {
   TicketBroker: { unlockPeriod: 'unlockPeriod', ticketValidityPeriod: 'ticketValidityPeriod' },
 };
 
+// The owner's setter behind each ParameterUpdate, by contract and parameter (the value is its one argument).
+const setters: Record<string, Record<string, string>> = {
+  BondingManager: {
+    unbondingPeriod: 'setUnbondingPeriod(uint64)',
+    numActiveTranscoders: 'setNumActiveTranscoders(uint256)',
+    nextRoundTreasuryRewardCutRate: 'setTreasuryRewardCutRate(uint256)',
+    treasuryBalanceCeiling: 'setTreasuryBalanceCeiling(uint256)',
+  },
+  RoundsManager: { roundLength: 'setRoundLength(uint256)', roundLockAmount: 'setRoundLockAmount(uint256)' },
+  Minter: { targetBondingRate: 'setTargetBondingRate(uint256)', inflationChange: 'setInflationChange(uint256)' },
+  TicketBroker: { unlockPeriod: 'setUnlockPeriod(uint256)', ticketValidityPeriod: 'setTicketValidityPeriod(uint256)' },
+};
+
 const uintGetterAbi = (name: string) => parseAbi([`function ${name}() view returns (uint256)`]);
+const setterAbi = (signature: string) => parseAbi([`function ${signature}` as string]);
 
 export interface ParamRequest {
   blockNumber: number;
   contract: string;
   address: Address;
   param: string;
+  /** The transaction that emitted the ParameterUpdate. */
+  txHash: Hex;
+}
+
+interface TxLite {
+  to: Address | null;
+  input: Hex;
 }
 
 const keyOf = (block: number, contract: string, param: string) => `${block}|${contract}|${param}`;
 
-/** Reads parameter values at their blocks, cached; a value the node cannot serve stays unknown. */
+/**
+ * Reads parameter values at their blocks, cached. When the node cannot serve the state of that block (a pruned
+ * node), a transaction that called the setter directly still tells the value; otherwise it stays unknown.
+ */
 export class ParamReader {
   private readonly cache = new Map<string, bigint | null>();
   failures = 0;
@@ -53,8 +77,16 @@ export class ParamReader {
           value = null;
         }
       }
-      if (value === null) this.failures++;
       this.cache.set(keyOf(r.blockNumber, r.contract, r.param), value);
+    });
+    const unread = todo.filter((r) => this.cache.get(keyOf(r.blockNumber, r.contract, r.param)) === null);
+    if (unread.length === 0) return;
+    const txs = await this.rpc.batchSettled(unread.map((r) => ({ method: 'eth_getTransactionByHash', params: [r.txHash] })));
+    txs.forEach((o, i) => {
+      const r = unread[i]!;
+      const value = o.ok ? setterArgument(o.result as TxLite | null, r) : null;
+      if (value === null) this.failures++;
+      else this.cache.set(keyOf(r.blockNumber, r.contract, r.param), value);
     });
   }
 
@@ -62,6 +94,19 @@ export class ParamReader {
     const v = this.cache.get(keyOf(blockNumber, contract, param));
     return v === null ? undefined : v;
   };
+}
+
+/** The value a transaction sent straight to the contract passed to the parameter's setter, if it did. */
+function setterArgument(tx: TxLite | null, r: ParamRequest): bigint | null {
+  const signature = setters[r.contract]?.[r.param];
+  if (!tx || !signature || tx.to?.toLowerCase() !== r.address.toLowerCase()) return null;
+  try {
+    const call = decodeFunctionData({ abi: setterAbi(signature), data: tx.input });
+    const v = call.args?.[0];
+    return typeof v === 'bigint' || typeof v === 'number' ? BigInt(v) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Reads the round clock's L1 block number at given blocks (the simulator's stand-in for Arbitrum's header field). */

@@ -157,7 +157,7 @@ export class ProtocolIndexer {
       events.push(e);
       // The sync engine fetches a new poll's logs from its creation on; they decode from here.
       if (e.contract === 'PollCreator' && e.name === 'PollCreated') this.decoder.registerPoll(String(e.args.poll));
-      if (e.name === 'ParameterUpdate') paramReqs.push({ blockNumber: e.blockNumber, contract: e.contract, address: e.address as Address, param: String(e.args.param) });
+      if (e.name === 'ParameterUpdate') paramReqs.push({ blockNumber: e.blockNumber, contract: e.contract, address: e.address as Address, param: String(e.args.param), txHash: e.txHash });
     }
     const t1 = performance.now();
     await this.params.prefetch(paramReqs);

@@ -110,12 +110,29 @@ export class ProtocolProjector implements ProjectionState {
     for (const d of seed.delegateHistory) this.pushDelegate(d.account, d.start_round, d.to_delegate);
   }
 
+  /** A projection of nothing yet, over a BondingManager as freshly deployed. */
+  static fresh(treasury: string, params: ParamLookup): ProtocolProjector {
+    const seed: ProjectorSeed = {
+      extra: ProtocolProjector.emptyExtra(treasury),
+      rounds: new Map(),
+      orchestrators: new Map(),
+      gateways: new Map(),
+      poolPayments: new Map(),
+      proposals: new Map(),
+      votes: [],
+      treasuryCalls: new Map(),
+      delegateHistory: [],
+    };
+    return new ProtocolProjector(new BondingLedger(ProtocolProjector.ledgerConfig(treasury)), seed, params);
+  }
+
   static emptyExtra(treasury: string): ExtraState {
     return { treasury: treasury.toLowerCase(), treasuryBalance: 0n, l2Supply: 0n, l1Supply: null, lastRound: 0n, lastMintable: 0n, lastInflation: 0n };
   }
 
+  /** A BondingManager as deployed: no active slots until its setNumActiveTranscoders (a ParameterUpdate) runs. */
   static ledgerConfig(treasury: string): LedgerConfig {
-    return { numActiveTranscoders: 100n, treasury: treasury.toLowerCase() };
+    return { numActiveTranscoders: 0n, treasury: treasury.toLowerCase() };
   }
 
   /** Hand over the changes accumulated since the last call. */

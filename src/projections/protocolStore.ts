@@ -57,19 +57,8 @@ interface PersistedMeta {
 /** Rebuild the projection's in-memory state from the database (start-up, and after a rollback). */
 export async function loadProjector(db: Db, treasury: string, params: ParamLookup): Promise<ProtocolProjector> {
   const metaRow = await sql<{ value: unknown }>`select value from atlas_meta where key = ${META_KEY}`.execute(db);
+  if (metaRow.rows.length === 0) return ProtocolProjector.fresh(treasury, params);
   const config = ProtocolProjector.ledgerConfig(treasury);
-  const empty: ProjectorSeed = {
-    extra: ProtocolProjector.emptyExtra(treasury),
-    rounds: new Map(),
-    orchestrators: new Map(),
-    gateways: new Map(),
-    poolPayments: new Map(),
-    proposals: new Map(),
-    votes: [],
-    treasuryCalls: new Map(),
-    delegateHistory: [],
-  };
-  if (metaRow.rows.length === 0) return new ProtocolProjector(new BondingLedger(config), empty, params);
   const meta = parseBig<PersistedMeta>(metaRow.rows[0]!.value);
 
   const transcoders = (await sql<Record<string, unknown>>`select * from transcoder`.execute(db)).rows.map(

@@ -90,7 +90,6 @@ export async function deployProtocol(driver: ChainDriver, p: ProtocolParams, tim
     tx('L2LPTDataCache', 'initialize', [op, p.l1CirculatingSupply]),
     tx('RoundsManager', 'initialize', [op, BigInt(p.l1StartBlock), BigInt(p.roundLength), BigInt(p.roundLockAmount)]),
     tx('Minter', 'initialize', [p.inflation, p.inflationChange, p.targetBondingRate]),
-    tx('BondingManager', 'initialize', [BigInt(p.unbondingPeriod), BigInt(p.numActiveTranscoders)]),
     tx('Treasury', 'initialize', [d.addresses.LivepeerGovernor, BigInt(p.timelockDelay)]),
     tx('LivepeerGovernor', 'initialize', [BigInt(p.votingDelay), BigInt(p.votingPeriod), p.proposalThreshold, p.quorum, p.quota]),
   ];
@@ -103,6 +102,8 @@ export async function deployProtocol(driver: ChainDriver, p: ProtocolParams, tim
   }
   init.push(tx('TicketBroker', 'setUnlockPeriod', [BigInt(p.ticketUnlockPeriod)]));
   init.push(tx('TicketBroker', 'setTicketValidityPeriod', [BigInt(p.ticketValidityPeriod)]));
+  init.push(tx('BondingManager', 'setUnbondingPeriod', [BigInt(p.unbondingPeriod)]));
+  init.push(tx('BondingManager', 'setNumActiveTranscoders', [BigInt(p.numActiveTranscoders)]));
   init.push(tx('BondingManager', 'setTreasuryRewardCutRate', [p.treasuryRewardCutRate]));
   init.push(tx('BondingManager', 'setTreasuryBalanceCeiling', [p.treasuryBalanceCeiling]));
   const mined = await driver.mine(init, timestamp);

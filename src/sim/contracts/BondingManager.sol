@@ -140,7 +140,6 @@ contract BondingManager is Managed {
     uint256 public treasuryRewardCutRate;
     uint256 public nextRoundTreasuryRewardCutRate;
     uint256 public treasuryBalanceCeiling;
-    bool private initialized;
 
     event TranscoderUpdate(address indexed transcoder, uint256 rewardCut, uint256 feeShare);
     event TranscoderActivated(address indexed transcoder, uint256 activationRound);
@@ -189,20 +188,13 @@ contract BondingManager is Managed {
 
     // ---------------------------------------------------------------- parameters
 
-    function initialize(uint64 _unbondingPeriod, uint256 _numActive) external {
-        require(!initialized, "already initialized");
-        initialized = true;
-        unbondingPeriod = _unbondingPeriod;
-        pool.maxSize = _numActive;
-    }
-
     function setUnbondingPeriod(uint64 _unbondingPeriod) external onlyControllerOwner {
         unbondingPeriod = _unbondingPeriod;
         emit ParameterUpdate("unbondingPeriod");
     }
 
     function setNumActiveTranscoders(uint256 n) external onlyControllerOwner {
-        require(n >= pool.size, "cannot shrink below size");
+        require(n > pool.maxSize, "new max size must be greater than old max size");
         pool.maxSize = n;
         emit ParameterUpdate("numActiveTranscoders");
     }
