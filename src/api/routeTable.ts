@@ -7,8 +7,9 @@ import { needsRoutes } from './routes/needs.js';
 import { telemetryRoutes } from './routes/telemetry.js';
 import { stakingRoutes } from './routes/staking.js';
 import { economicsRoutes } from './routes/economics.js';
+import { statusRoutes } from './routes/status.js';
 
-const byArea = [coreRoutes, treasuryRoutes, governanceRoutes, pollRoutes, registryRoutes, needsRoutes, telemetryRoutes, stakingRoutes, economicsRoutes] as const;
+const byArea = [coreRoutes, treasuryRoutes, governanceRoutes, pollRoutes, registryRoutes, needsRoutes, telemetryRoutes, stakingRoutes, economicsRoutes, statusRoutes] as const;
 
 /** Every REST endpoint, by area; each area's module owns its routes. */
 export const routes: RouteDef[] = byArea.flat();

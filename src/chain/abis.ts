@@ -1,6 +1,22 @@
 import { parseAbi } from 'viem';
 
-// Event signatures exactly as deployed (facts §2); `indexed` placement drives decoding.
+// Event signatures exactly as deployed (the ABIs of livepeer/protocol's Arbitrum One deployments, the L2 token,
+// the L2 migrator and the L1 supply cache of livepeer/arbitrum-lpt-bridge); `indexed` placement drives decoding.
+// Every event of a deployed ABI is listed, also those nothing is derived from, so that a log Atlas cannot name
+// is a defect to report, not noise.
+
+/** ManagerProxyTarget (every Controller-managed contract, proxy and target): controller and parameter changes. */
+const managerEvents = ['event SetController(address controller)', 'event ParameterUpdate(string param)'] as const;
+
+/** OpenZeppelin AccessControl (the L2 token's minter/burner roles, the Treasury timelock's roles). */
+const accessControlEvents = [
+  'event RoleGranted(bytes32 indexed role, address indexed account, address indexed sender)',
+  'event RoleRevoked(bytes32 indexed role, address indexed account, address indexed sender)',
+  'event RoleAdminChanged(bytes32 indexed role, bytes32 indexed previousAdminRole, bytes32 indexed newAdminRole)',
+] as const;
+
+/** Arbitrum L2 → L1 messages (the bridge's L2 contracts). */
+const l2MessengerEvents = ['event TxToL1(address indexed _from, address indexed _to, uint256 indexed _id, bytes _data)'] as const;
 
 export const bondingManagerEvents = parseAbi([
   'event TranscoderUpdate(address indexed transcoder, uint256 rewardCut, uint256 feeShare)',
@@ -17,7 +33,7 @@ export const bondingManagerEvents = parseAbi([
   'event WithdrawFees(address indexed delegator, address recipient, uint256 amount)',
   'event EarningsClaimed(address indexed delegate, address indexed delegator, uint256 rewards, uint256 fees, uint256 startRound, uint256 endRound)',
   'event RewardCallerSet(address indexed transcoder, address indexed rewardCaller)',
-  'event ParameterUpdate(string param)',
+  ...managerEvents,
 ]);
 
 export const ticketBrokerEvents = parseAbi([
@@ -29,25 +45,26 @@ export const ticketBrokerEvents = parseAbi([
   'event Withdrawal(address indexed sender, uint256 deposit, uint256 reserve)',
   'event ReserveFunded(address indexed reserveHolder, uint256 amount)',
   'event ReserveClaimed(address indexed reserveHolder, address claimant, uint256 amount)',
-  'event ParameterUpdate(string param)',
+  ...managerEvents,
 ]);
 
 export const roundsManagerEvents = parseAbi([
   'event NewRound(uint256 indexed round, bytes32 blockHash)',
-  'event ParameterUpdate(string param)',
+  ...managerEvents,
 ]);
 
 export const minterEvents = parseAbi([
   'event SetCurrentRewardTokens(uint256 currentMintableTokens, uint256 currentInflation)',
-  'event ParameterUpdate(string param)',
+  ...managerEvents,
 ]);
 
-export const serviceRegistryEvents = parseAbi(['event ServiceURIUpdate(address indexed addr, string serviceURI)']);
+export const serviceRegistryEvents = parseAbi(['event ServiceURIUpdate(address indexed addr, string serviceURI)', ...managerEvents]);
 
 export const bondingVotesEvents = parseAbi([
   'event DelegateChanged(address indexed delegator, address indexed fromDelegate, address indexed toDelegate)',
   'event DelegateVotesChanged(address indexed delegate, uint256 previousBalance, uint256 newBalance)',
   'event DelegatorBondedAmountChanged(address indexed delegate, uint256 previousBondedAmount, uint256 previousLastClaimRound, uint256 newBondedAmount, uint256 newLastClaimRound)',
+  ...managerEvents,
 ]);
 
 export const governorEvents = parseAbi([
@@ -57,18 +74,32 @@ export const governorEvents = parseAbi([
   'event ProposalQueued(uint256 proposalId, uint256 eta)',
   'event ProposalExecuted(uint256 proposalId)',
   'event ProposalCanceled(uint256 proposalId)',
+  // Settings (GovernorSettings, GovernorVotesQuorumFraction, GovernorTimelockControl) and upgradeable plumbing.
+  'event VotingDelaySet(uint256 oldVotingDelay, uint256 newVotingDelay)',
+  'event VotingPeriodSet(uint256 oldVotingPeriod, uint256 newVotingPeriod)',
+  'event ProposalThresholdSet(uint256 oldProposalThreshold, uint256 newProposalThreshold)',
+  'event QuorumNumeratorUpdated(uint256 oldQuorumNumerator, uint256 newQuorumNumerator)',
+  'event TimelockChange(address oldTimelock, address newTimelock)',
+  'event Initialized(uint8 version)',
+  'event EIP712DomainChanged()',
+  ...managerEvents,
 ]);
 
 export const treasuryEvents = parseAbi([
   'event CallScheduled(bytes32 indexed id, uint256 indexed index, address target, uint256 value, bytes data, bytes32 predecessor, uint256 delay)',
   'event CallExecuted(bytes32 indexed id, uint256 indexed index, address target, uint256 value, bytes data)',
   'event Cancelled(bytes32 indexed id)',
+  'event CallSalt(bytes32 indexed id, bytes32 salt)',
   'event MinDelayChange(uint256 oldDuration, uint256 newDuration)',
+  'event Initialized(uint8 version)',
+  ...accessControlEvents,
 ]);
 
 export const controllerEvents = parseAbi([
   'event SetContractInfo(bytes32 id, address contractAddress, bytes20 gitCommitHash)',
   'event OwnershipTransferred(address indexed previousOwner, address indexed newOwner)',
+  'event Pause()',
+  'event Unpause()',
 ]);
 
 // Legacy on-chain polls (before the governor): the creator announces each poll contract.
@@ -79,13 +110,39 @@ export const pollCreatorEvents = parseAbi([
 // Each legacy poll is its own contract; a vote is an event, weighed by stake when the poll ends.
 export const pollEvents = parseAbi(['event Vote(address indexed voter, uint256 choiceID)']);
 
-export const l2LptDataCacheEvents = parseAbi(['event CacheTotalSupplyFinalized(uint256 totalSupply)']);
+export const l2LptDataCacheEvents = parseAbi([
+  'event CacheTotalSupplyFinalized(uint256 totalSupply)',
+  'event L1LPTDataCacheUpdate(address _l1LPTDataCache)',
+  'event L2LPTGatewayUpdate(address _l2LPTGateway)',
+  'event OwnershipTransferred(address indexed previousOwner, address indexed newOwner)',
+  ...l2MessengerEvents,
+]);
+
+// Migration of L1 stake, unbonding locks and gateway deposits to L2 (2022).
+export const l2MigratorEvents = parseAbi([
+  'struct MigrateDelegatorParams { address l1Addr; address l2Addr; uint256 stake; uint256 delegatedStake; uint256 fees; address delegate; }',
+  'struct MigrateUnbondingLocksParams { address l1Addr; address l2Addr; uint256 total; uint256[] unbondingLockIds; address delegate; }',
+  'struct MigrateSenderParams { address l1Addr; address l2Addr; uint256 deposit; uint256 reserve; }',
+  'event L1MigratorUpdate(address _l1MigratorAddr)',
+  'event ControllerContractUpdate(bytes32 id, address addr)',
+  'event MigrateDelegatorFinalized(MigrateDelegatorParams params)',
+  'event MigrateUnbondingLocksFinalized(MigrateUnbondingLocksParams params)',
+  'event MigrateSenderFinalized(MigrateSenderParams params)',
+  'event DelegatorPoolImplUpdate(address _delegatorPoolImpl)',
+  'event DelegatorPoolCreated(address indexed l1Addr, address delegatorPool)',
+  'event ClaimStakeEnabled(bool _enabled)',
+  'event StakeClaimed(address indexed delegator, address delegate, uint256 stake, uint256 fees)',
+  ...l2MessengerEvents,
+  ...managerEvents,
+]);
 
 export const livepeerTokenEvents = parseAbi([
   'event Transfer(address indexed from, address indexed to, uint256 value)',
   'event Approval(address indexed owner, address indexed spender, uint256 value)',
   'event Mint(address indexed to, uint256 amount)',
   'event Burn(address indexed burner, uint256 amount)',
+  'event EIP712DomainChanged()',
+  ...accessControlEvents,
 ]);
 
 /** View functions the indexer reads with eth_call (values behind ParameterUpdate, round clock, supply). */

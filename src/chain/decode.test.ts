@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEventLog, encodeAbiParameters, encodeEventTopics, type Hex } from 'viem';
+import { decodeEventLog, encodeAbiParameters, encodeEventTopics, parseAbiItem, toEventSelector, type AbiEvent, type AbiParameter, type Hex } from 'viem';
 import { bondingManagerEvents, governorEvents, pollCreatorEvents, ticketBrokerEvents } from './abis.js';
 import { EventDecoder } from './decode.js';
 import { simulatorNetwork } from './networks.js';
@@ -84,3 +84,65 @@ describe('EventDecoder', () => {
     expect(() => decoder.decode(log(net.contracts.BondingManager.address, topics as Hex[], '0x1234'))).toThrow();
   });
 });
+
+// Every event in the ABIs of the deployed contracts (livepeer/protocol's arbitrumMainnet deployments, the L2 token,
+// the L2 migrator and the L1 supply cache), by the contract whose address emits it.
+const deployedEvents: Record<string, string[]> = {
+  Controller: ['OwnershipTransferred(address indexed,address indexed)', 'Pause()', 'Unpause()', 'SetContractInfo(bytes32,address,bytes20)'],
+  LivepeerToken: [
+    'Transfer(address indexed,address indexed,uint256)', 'Approval(address indexed,address indexed,uint256)', 'Mint(address indexed,uint256)', 'Burn(address indexed,uint256)',
+    'RoleGranted(bytes32 indexed,address indexed,address indexed)', 'RoleRevoked(bytes32 indexed,address indexed,address indexed)', 'RoleAdminChanged(bytes32 indexed,bytes32 indexed,bytes32 indexed)', 'EIP712DomainChanged()',
+  ],
+  BondingManager: ['SetController(address)', 'ParameterUpdate(string)', 'TranscoderSlashed(address indexed,address,uint256,uint256)', 'TransferBond(address indexed,address indexed,uint256,uint256,uint256)'],
+  TicketBroker: ['SetController(address)', 'ParameterUpdate(string)', 'Withdrawal(address indexed,uint256,uint256)'],
+  RoundsManager: ['SetController(address)', 'ParameterUpdate(string)', 'NewRound(uint256 indexed,bytes32)'],
+  Minter: ['SetController(address)', 'ParameterUpdate(string)', 'SetCurrentRewardTokens(uint256,uint256)'],
+  ServiceRegistry: ['SetController(address)', 'ParameterUpdate(string)', 'ServiceURIUpdate(address indexed,string)'],
+  BondingVotes: ['SetController(address)', 'ParameterUpdate(string)', 'DelegateVotesChanged(address indexed,uint256,uint256)'],
+  Treasury: [
+    'CallSalt(bytes32 indexed,bytes32)', 'MinDelayChange(uint256,uint256)', 'Initialized(uint8)', 'Cancelled(bytes32 indexed)',
+    'RoleGranted(bytes32 indexed,address indexed,address indexed)', 'RoleRevoked(bytes32 indexed,address indexed,address indexed)', 'RoleAdminChanged(bytes32 indexed,bytes32 indexed,bytes32 indexed)',
+  ],
+  LivepeerGovernor: [
+    'SetController(address)', 'ParameterUpdate(string)', 'Initialized(uint8)', 'EIP712DomainChanged()', 'VotingDelaySet(uint256,uint256)', 'VotingPeriodSet(uint256,uint256)',
+    'ProposalThresholdSet(uint256,uint256)', 'QuorumNumeratorUpdated(uint256,uint256)', 'TimelockChange(address,address)',
+  ],
+  L2LPTDataCache: ['CacheTotalSupplyFinalized(uint256)', 'OwnershipTransferred(address indexed,address indexed)', 'L1LPTDataCacheUpdate(address)', 'L2LPTGatewayUpdate(address)', 'TxToL1(address indexed,address indexed,uint256 indexed,bytes)'],
+  L2Migrator: [
+    'SetController(address)', 'ParameterUpdate(string)', 'L1MigratorUpdate(address)', 'ControllerContractUpdate(bytes32,address)',
+    'MigrateDelegatorFinalized((address,address,uint256,uint256,uint256,address))', 'MigrateUnbondingLocksFinalized((address,address,uint256,uint256[],address))',
+    'MigrateSenderFinalized((address,address,uint256,uint256))', 'DelegatorPoolImplUpdate(address)', 'DelegatorPoolCreated(address indexed,address)', 'ClaimStakeEnabled(bool)',
+    'StakeClaimed(address indexed,address,uint256,uint256)', 'TxToL1(address indexed,address indexed,uint256 indexed,bytes)',
+  ],
+};
+
+describe('EventDecoder: every deployed event', () => {
+  for (const [contract, events] of Object.entries(deployedEvents)) {
+    it(`names every event of ${contract}`, () => {
+      const d = new EventDecoder(net);
+      const address = net.contracts[contract as keyof typeof net.contracts].address;
+      for (const signature of events) {
+        const [name, params] = [signature.slice(0, signature.indexOf('(')), signature.slice(signature.indexOf('(') + 1, -1)];
+        const item = parseAbiItem(`event ${name}(${params})`) as AbiEvent;
+        const indexed = item.inputs.filter((i) => i.indexed);
+        const plain = item.inputs.filter((i) => !i.indexed);
+        const topics = [toEventSelector(item), ...indexed.map((_, k) => `0x${String(k + 1).padStart(64, '0')}` as Hex)];
+        const data = encodeAbiParameters(plain, plain.map(sampleValue));
+        const got = d.decode(log(address, topics, data));
+        expect(got?.name, `${contract}.${signature}`).toBe(name);
+      }
+      expect([...d.unknown.keys()]).toEqual([]);
+    });
+  }
+});
+
+function sampleValue(p: AbiParameter): unknown {
+  if (p.type === 'tuple') return (p as { components: readonly AbiParameter[] }).components.map(sampleValue);
+  if (p.type.endsWith('[]')) return [sampleValue({ ...p, type: p.type.slice(0, -2) })];
+  if (p.type === 'address') return '0x00000000000000000000000000000000000000a1';
+  if (p.type === 'bool') return true;
+  if (p.type === 'string') return 'x';
+  if (p.type === 'bytes') return '0x01';
+  if (p.type.startsWith('bytes')) return `0x${'ab'.repeat(Number(p.type.slice(5)))}`;
+  return 7n;
+}

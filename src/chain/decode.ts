@@ -5,6 +5,7 @@ import {
   controllerEvents,
   governorEvents,
   l2LptDataCacheEvents,
+  l2MigratorEvents,
   pollCreatorEvents,
   pollEvents,
   livepeerTokenEvents,
@@ -57,6 +58,7 @@ const abiOf: Partial<Record<ContractKey, readonly AbiEvent[]>> = {
   Treasury: treasuryEvents,
   LivepeerGovernor: governorEvents,
   L2LPTDataCache: l2LptDataCacheEvents,
+  L2Migrator: l2MigratorEvents,
   PollCreator: pollCreatorEvents,
 };
 

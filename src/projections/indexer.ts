@@ -10,6 +10,7 @@ import type { Database } from '../store/schema.js';
 import { SyncEngine, type ReorgInfo, type SyncProgress } from '../sync/engine.js';
 import { getBlockNumber, type BlockHeader, type RawLog } from '../sync/logFetcher.js';
 import type { BlockContext, ProtocolProjector } from './protocolProjector.js';
+import type { UnknownLogRow } from './rows.js';
 import { loadProjector, planWrite, pruneUndo, rollbackProjections, writePlan, type WritePlan } from './protocolStore.js';
 import { priceExtension } from '../prices/projection.js';
 import { priceSources } from '../prices/sources.js';
@@ -150,10 +151,14 @@ export class ProtocolIndexer {
     const projector = await this.projectorFor(this.opts.db);
     const t0 = performance.now();
     const events: DecodedEvent[] = [];
+    const unknown: UnknownLogRow[] = [];
     const paramReqs: ParamRequest[] = [];
     for (const l of logs) {
       const e = this.decoder.decode(l);
-      if (!e) continue;
+      if (!e) {
+        unknown.push({ block_number: l.blockNumber, log_index: l.logIndex, tx_hash: l.transactionHash, address: l.address.toLowerCase(), topic0: l.topics[0] ?? null });
+        continue;
+      }
       events.push(e);
       // The sync engine fetches a new poll's logs from its creation on; they decode from here.
       if (e.contract === 'PollCreator' && e.name === 'PollCreated') this.decoder.registerPoll(String(e.args.poll));
@@ -175,6 +180,7 @@ export class ProtocolIndexer {
       const t2 = performance.now();
       projector.apply(events, blocks);
       const changes = projector.takeChanges();
+      changes.unknownLogs = unknown;
       const plan = planWrite(projector, changes);
       this.stats.decodeMs += t1 - t0;
       this.stats.applyMs += performance.now() - t2;

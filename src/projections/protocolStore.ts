@@ -22,7 +22,7 @@ const MUTABLE: Record<string, string[]> = {
   atlas_meta: ['key'],
 };
 // Append-only tables: a reorg deletes their rows from the fork block on.
-const APPEND_ONLY = ['chain_event', 'winning_ticket', 'param_change', 'contract_info', 'delegate_change', 'vote', 'treasury_balance', 'ledger_divergence', 'poll_tally'];
+const APPEND_ONLY = ['chain_event', 'winning_ticket', 'param_change', 'contract_info', 'delegate_change', 'vote', 'treasury_balance', 'ledger_divergence', 'unknown_log', 'poll_tally'];
 // Column order of the COPY payloads (COPY reads text, so no types are needed here).
 const CHAIN_EVENT_COLUMNS = ['block_number', 'log_index', 'tx_hash', 'tx_index', 'block_time', 'round', 'contract', 'name', 'a1', 'a2', 'amount', 'args'];
 const WINNING_TICKET_COLUMNS = ['block_number', 'log_index', 'tx_hash', 'block_time', 'round', 'sender', 'recipient', 'face_value', 'win_prob', 'sender_nonce', 'creation_round', 'paid'];
@@ -325,6 +325,7 @@ export function planWrite(projector: ProtocolProjector, changes: ProjectionChang
     ['vote', ['proposal_id', 'voter'], snapshotRows(changes.votes)],
     ['treasury_balance', ['block_number', 'log_index'], snapshotRows(changes.treasuryBalances)],
     ['ledger_divergence', ['block_number', 'log_index', 'what'], snapshotRows(changes.divergences)],
+    ['unknown_log', ['block_number', 'log_index'], snapshotRows(changes.unknownLogs)],
     ['poll_tally', ['poll'], snapshotRows(changes.pollTallies)],
   ];
   // Event and ticket rows are created per log and never touched again: no copy needed.

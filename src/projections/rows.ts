@@ -167,6 +167,15 @@ export interface DivergenceRow {
   actual: string;
 }
 
+/** A log of a protocol contract the decoder could not name. */
+export interface UnknownLogRow {
+  block_number: number;
+  log_index: number;
+  tx_hash: string;
+  address: string;
+  topic0: string | null;
+}
+
 /** A legacy poll's result, fixed at the first block past its end (migration 0011). */
 export interface PollTallyRow {
   poll: string;

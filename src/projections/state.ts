@@ -14,6 +14,7 @@ import type {
   RoundRow,
   TreasuryBalanceRow,
   TreasuryCallRow,
+  UnknownLogRow,
   VoteRow,
   WinningTicketRow,
 } from './rows.js';
@@ -71,6 +72,8 @@ export class ProjectionChanges {
   treasuryCalls = new Map<string, TreasuryCallRow>();
   treasuryBalances: TreasuryBalanceRow[] = [];
   divergences: DivergenceRow[] = [];
+  /** Logs of protocol contracts the decoder could not name. */
+  unknownLogs: UnknownLogRow[] = [];
   pollTallies: PollTallyRow[] = [];
   predictionsChecked = 0;
 }
