@@ -7,6 +7,7 @@ import { treasuryBench } from './treasury.bench.js';
 import { backtestBench } from './backtest.bench.js';
 import { needsBench } from './needs.bench.js';
 import { economicsBench } from './economics.bench.js';
+import { cliBench } from './cli.bench.js';
 import type { PresetName } from '../src/sim/scenario.js';
 
 // `npm run bench` runs every benchmark; `npm run bench -- sim [preset]` runs one.
@@ -23,6 +24,7 @@ benches.backtest = () => backtestBench();
 
 benches.needs = () => needsBench();
 benches.economics = () => economicsBench();
+benches.cli = () => cliBench();
 const [only, arg] = process.argv.slice(2);
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;
