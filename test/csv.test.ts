@@ -41,10 +41,7 @@ describe('every CSV endpoint escapes formula cells (OWASP)', () => {
   let app: ReturnType<typeof createApp>;
   let proposalId: string;
   let voter: string;
-  const budget = process.env.ATLAS_BUDGET_FILE;
-
   beforeAll(async () => {
-    process.env.ATLAS_BUDGET_FILE = path.join(repo, 'budgets/example.yaml');
     fx = await indexedFixture('pglite');
     const db = fx.db.db;
     // Text an outsider controls reaches these columns: a service URI (ServiceRegistry.setServiceURI), a vote
@@ -55,11 +52,9 @@ describe('every CSV endpoint escapes formula cells (OWASP)', () => {
     voter = v.voter;
     await sql`update vote set reason = ${`=HYPERLINK("http://x","y")`} where proposal_id = ${proposalId}`.execute(db);
     await sql`update proposal set description = ${`${HOSTILE}\nbody`}`.execute(db);
-    app = createApp({ db, dbKind: 'pglite', status: () => ({ headBlock: fx.headBlock, indexedBlock: fx.headBlock, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: null });
+    app = createApp({ db, dbKind: 'pglite', status: () => ({ headBlock: fx.headBlock, indexedBlock: fx.headBlock, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: null, budgetFile: path.join(repo, 'budgets/example.yaml') });
   });
   afterAll(async () => {
-    if (budget === undefined) delete process.env.ATLAS_BUDGET_FILE;
-    else process.env.ATLAS_BUDGET_FILE = budget;
     await fx?.db.close();
   });
 
