@@ -8,6 +8,7 @@ import { backtestBench } from './backtest.bench.js';
 import { needsBench } from './needs.bench.js';
 import { economicsBench } from './economics.bench.js';
 import { cliBench } from './cli.bench.js';
+import { webBench } from './web.bench.js';
 import type { PresetName } from '../src/sim/scenario.js';
 
 // `npm run bench` runs every benchmark; `npm run bench -- sim [preset]` runs one.
@@ -25,6 +26,7 @@ benches.backtest = () => backtestBench();
 benches.needs = () => needsBench();
 benches.economics = () => economicsBench();
 benches.cli = () => cliBench();
+benches.web = (arg) => webBench(arg);
 const [only, arg] = process.argv.slice(2);
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;
