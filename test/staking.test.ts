@@ -199,6 +199,20 @@ describe.each(dbKinds)('staking intelligence on %s', (kind) => {
     expect((await get('/api/v1/staking/recommend?amount=1&maxRisk=101')).body.error.message).toMatch(/maxRisk.*0 to 100/);
   });
 
+  it('answers one forward question once: the recommender’s P50 is the forward fan’s for the same inputs', async () => {
+    const ranked = (await get('/api/v1/staking/recommend?amount=1000&rounds=90&limit=5')).body.data as J[];
+    expect(ranked.length).toBeGreaterThan(1);
+    for (const r of ranked.slice(0, 3)) {
+      const fwd = (await get(`/api/v1/staking/forward/${r.address}?amount=1000&rounds=90`)).body;
+      const end = fwd.fan[89];
+      expect(r.expectedRewardsLpt).toBe(end.rewardsLpt.p50);
+      expect(r.expectedFeesEth).toBe(end.feesEth.p50);
+      // A shorter horizon is the same fan cut short.
+      const short = (await get(`/api/v1/staking/forward/${r.address}?amount=1000&rounds=30`)).body;
+      expect(short.fan[29]).toEqual(fwd.fan[29]);
+    }
+  });
+
   it('lists and exports staking events with filters', async () => {
     const n = Number((await sql<{ n: string }>`select count(*)::text as n from chain_event where name in ('Bond','Unbond','Rebond','TransferBond','EarningsClaimed','WithdrawStake','WithdrawFees')`.execute(db.db)).rows[0]!.n);
     const csv = await app.request('/api/v1/staking/events?format=csv');

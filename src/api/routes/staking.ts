@@ -6,10 +6,10 @@ import { chainIssuanceAssumptions } from '../../analytics/chainAssumptions.js';
 import { delegateVoting } from '../../analytics/delegateActivity.js';
 import { dailyChurn, gini, stakeDistribution, stakeFlows } from '../../analytics/delegatorPopulation.js';
 import { forecastDilution, pastDilution } from '../../analytics/dilution.js';
-import { forwardYield } from '../../analytics/forwardYield.js';
+import { FORWARD_MODEL, forwardIssuancePaths, forwardYieldOf, trailingFeesPerRound } from '../../analytics/forwardYield.js';
 import { storedIssuanceBacktest } from '../../analytics/issuanceBacktest.js';
 import { issuanceFan, simulateIssuance } from '../../analytics/issuanceForecast.js';
-import { recommend, type Candidate } from '../../analytics/recommender.js';
+import { candidateAssumptions, recommend, type Candidate } from '../../analytics/recommender.js';
 import { cutSpikes, hhiPpm, reliability, riskProfile, RISK_WEIGHTS, type RiskComponent } from '../../analytics/risk.js';
 import {
   loadAllCutChanges,
@@ -174,6 +174,23 @@ const riskRowSchema = z.object({
   components: z.array(componentSchema),
 });
 const componentsJson = (c: RiskComponent[]) => c.map((x) => ({ ...x, value: x.value === null || Number.isNaN(x.value) ? null : x.value }));
+
+// ------------------------------------------------------------------ forward yield
+
+/** An orchestrator as the forward-yield model sees it (the recommender's candidate and the forward fan's input). */
+function forwardCandidate(o: OrchestratorData, feesPerRound: number[], riskScore: number, votingRate: number | null): Candidate {
+  return {
+    address: o.address,
+    active: o.active,
+    rewardCallProbability: o.rewardCalls90.ratio ?? 0,
+    rewardCut: Number(o.rewardCut),
+    feeShare: Number(o.feeShare),
+    poolStake: Number(o.totalStake / 10n ** 12n) / 1e6,
+    feesPerRound,
+    riskScore,
+    votingRate,
+  };
+}
 
 // ------------------------------------------------------------------ events
 
@@ -344,23 +361,13 @@ export const stakingRoutes = [
       const { rounds, params: minter, chain } = await issuanceInputs(data);
       if (!chain) throw new AtlasError('conflict', 'no initialized round with bonded stake yet: nothing to forecast from');
       const pools = (await loadPools(data.db, [o.address])).get(o.address) ?? [];
-      const w = trailingWindow(rounds, 30)!;
-      const feeByRound = new Map(pools.map((p) => [p.round, p.fees]));
-      const feesPerRound = rounds.filter((r) => r.round > w.startRound && r.round <= w.endRound).map((r) => Number(feeByRound.get(r.round) ?? 0n) / 1e18);
-      const paths = 300;
-      const sim = simulateIssuance(chain.assumptions, query.rounds, paths, 11);
       const amountLpt = Number(query.amount / 10n ** 12n) / 1e6;
-      const poolStake = Number(o.totalStake / 10n ** 12n) / 1e6;
       const rc = o.rewardCalls90;
-      const fan = forwardYield(sim, {
-        rewardCallProbability: rc.ratio ?? 0,
-        rewardCut: Number(o.rewardCut),
-        feeShare: Number(o.feeShare),
-        treasuryCut: chain.treasuryCut,
-        poolStake,
-        amount: amountLpt,
-        feesPerRound,
-      });
+      // The recommender's candidate for the same orchestrator, amount and horizon: one model, one answer.
+      const candidate = forwardCandidate(o, trailingFeesPerRound(rounds, pools), 0, null);
+      const a = candidateAssumptions(candidate, amountLpt, chain.treasuryCut, false);
+      const fan = forwardYieldOf(forwardIssuancePaths(chain.assumptions, query.rounds), a);
+      const feesPerRound = a.feesPerRound;
       return {
         address: o.address,
         label: labelJson((await labelsFor(data.db, [o.address])).get(o.address)),
@@ -379,10 +386,10 @@ export const stakingRoutes = [
           feeSharePpm: Number(o.feeShare),
           treasuryCut: chain.treasuryCut,
           poolStake: lpt(o.totalStake),
-          poolShareAfterBond: amountLpt / (poolStake + amountLpt || 1),
-          feesTrailingDays: 30,
-          feesPerRoundMeanEth: feesPerRound.length ? feesPerRound.reduce((a, b) => a + b, 0) / feesPerRound.length : 0,
-          paths,
+          poolShareAfterBond: amountLpt / (a.poolStake + amountLpt || 1),
+          feesTrailingDays: FORWARD_MODEL.feesTrailingDays,
+          feesPerRoundMeanEth: feesPerRound.length ? feesPerRound.reduce((x, y) => x + y, 0) / feesPerRound.length : 0,
+          paths: FORWARD_MODEL.paths,
         },
         fan: fan.map((s) => ({ round: s.round, rewardYield: s.rewardYield, rewardsLpt: { p10: s.rewardYield.p10 * amountLpt, p50: s.rewardYield.p50 * amountLpt, p90: s.rewardYield.p90 * amountLpt }, feesEth: s.feesEth })),
       };
@@ -529,7 +536,7 @@ export const stakingRoutes = [
     tag: 'staking',
     summary: 'Delegation recommender',
     description:
-      'Ranks active orchestrators by expected LPT rewards over the horizon for the amount (current inflation and participation, the orchestrator\'s call ratio, reward cut and the treasury cut), then fees; filtered by maximum risk score and minimum governance voting rate. Moving a bond directly to another orchestrator keeps earning; the unbond-and-withdraw path loses the unbonding period, shown as switchViaUnbond.',
+      'Ranks active orchestrators by the median (P50) LPT rewards of the forward-yield model over the horizon for the amount (the same simulated paths and draws as /staking/forward, so its P50 equals the forward fan\'s for the same orchestrator, amount and horizon), then fees; filtered by maximum risk score and minimum governance voting rate. Moving a bond directly to another orchestrator keeps earning; the unbond-and-withdraw path loses the unbonding period, shown as switchViaUnbond.',
     query: z.strictObject({
       amount: tokenAmountParam('LPT to delegate'),
       rounds: intParam(1, 730, 'horizon in rounds (default 90)').default(90),
@@ -566,32 +573,16 @@ export const stakingRoutes = [
       if (!chain) throw new AtlasError('conflict', 'no initialized round with bonded stake yet: nothing to rank on');
       const ctx = await riskCtx(data);
       const voting = await loadVoting(data.db);
-      const w = trailingWindow(rounds, 30)!;
-      const windowRounds = rounds.filter((r) => r.round > w.startRound && r.round <= w.endRound).length || 1;
       const candidates: Candidate[] = ctx.snap.orchestrators
         .filter((o) => o.active)
-        .map((o) => {
-          const fees = (ctx.pools.get(o.address) ?? []).filter((p) => p.round > w.startRound && p.round <= w.endRound).reduce((a, p) => a + p.fees, 0n);
-          return {
-            address: o.address,
-            active: o.active,
-            rewardCallProbability: o.rewardCalls90.ratio ?? 0,
-            rewardCut: Number(o.rewardCut),
-            feeShare: Number(o.feeShare),
-            poolStake: Number(o.totalStake / 10n ** 12n) / 1e6,
-            feesPerRound: Number(fees) / 1e18 / windowRounds,
-            riskScore: riskOf(ctx, o).score,
-            votingRate: delegateVoting(o.address, voting.proposals, voting.votes).votingRate,
-          };
-        });
+        .map((o) => forwardCandidate(o, trailingFeesPerRound(rounds, ctx.pools.get(o.address) ?? []), riskOf(ctx, o).score, delegateVoting(o.address, voting.proposals, voting.votes).votingRate));
       const amount = Number(query.amount / 10n ** 12n) / 1e6;
       const ranked = recommend(candidates, {
         amount,
         horizonRounds: query.rounds,
         maxRisk: query.maxRisk,
         minVotingRate: query.minVotingRate,
-        inflationPpb: chain.assumptions.inflation,
-        participation: chain.assumptions.participation,
+        paths: forwardIssuancePaths(chain.assumptions, query.rounds),
         treasuryCut: chain.treasuryCut,
         currentDelegate: query.current ?? null,
         unbondingRounds: UNBONDING_ROUNDS,
