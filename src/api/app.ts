@@ -1,33 +1,34 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { methodNotAllowed } from 'hono/method-not-allowed';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { streamSSE } from 'hono/streaming';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { createGraphQLError, createYoga } from 'graphql-yoga';
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
+import { silentLogger, type Logger } from '../base/log.js';
 import type { DbKind } from '../store/db.js';
 import type { Database } from '../store/schema.js';
-import { ApiData } from './data.js';
-import type { RouteDef } from './rest.js';
-import { renderDocs } from './docs.js';
-import { AtlasError, errorBody, errorResponse, validationError } from './errors.js';
-import { silentLogger, type Logger } from '../base/log.js';
-import { buildGraphQLSchema, depthLimitRule, Loader, type GraphQLContext } from './graphql/schema.js';
-import { LIVE_TYPES, LiveFeed, type LiveType } from './live.js';
+import type { TelemetryAppOptions } from '../telemetry/options.js';
 import { corsMiddleware } from './cors.js';
+import { ApiData } from './data.js';
+import { renderDocs } from './docs.js';
+import { AtlasError, errorBody, errorResponse } from './errors.js';
+import { buildGraphQLSchema, depthLimitRule, Loader, type GraphQLContext } from './graphql/schema.js';
+import { cachedResponse } from './httpCache.js';
+import { LIVE_TYPES, LiveFeed, type LiveType } from './live.js';
 import { buildOpenApi } from './openapi.js';
 import { clientKey, TokenBuckets, type RateLimitOptions } from './rateLimit.js';
 import { indexerLagReadiness, type Readiness } from './readiness.js';
+import { bodyLimitOf, mountRoutes } from './restMount.js';
+import type { RouteDef } from './route.js';
 import { routes as builtinRoutes } from './routeTable.js';
-import type { TelemetryAppOptions } from '../telemetry/options.js';
+import { DEFAULT_WEB_DIR, loadWeb, NOT_BUILT, serveFile } from './webFiles.js';
+
+export { DEFAULT_WEB_DIR };
 
 /** What the indexer reports about itself; /ready and /health read it. */
 export interface IndexerStatus {
@@ -65,6 +66,8 @@ export interface AppOptions {
   responseCacheBytes?: number;
   /** Extra routes mounted after the built-in ones (tests and embedders). */
   extraRoutes?: RouteDef[];
+  /** Wall clock in ms handed to route handlers (default Date.now). */
+  now?: () => number;
   /** Receives unexpected errors (the client only sees a generic 500). */
   onError?: (err: unknown) => void;
   /** Where unexpected errors are logged with the request (default: nowhere). */
@@ -80,87 +83,6 @@ export interface AppOptions {
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { ratePerSec: 20, burst: 60 };
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const DEFAULT_WEB_DIR = path.resolve(here, '../../web/dist');
-
-const honoPath = (p: string) => p.replace(/\{(\w+)\}/g, ':$1');
-
-function jsonError(c: Context, e: unknown): Response {
-  const { status, body } = errorResponse(e);
-  return c.json(body, status as ContentfulStatusCode, { 'cache-control': 'no-store' });
-}
-
-function etagFor(body: string | Uint8Array): string {
-  return `"${createHash('sha1').update(body).digest('base64url')}"`;
-}
-
-/** 200 with ETag and Cache-Control, or 304 when the client's If-None-Match still matches. */
-function cachedResponse(c: Context, body: string, contentType: string, maxAge: number, extra: Record<string, string> = {}, etag?: string): Response {
-  const tag = etag ?? etagFor(body);
-  const headers: Record<string, string> = { etag: tag, 'cache-control': `public, max-age=${maxAge}`, vary: 'Accept-Encoding', ...extra };
-  const inm = c.req.header('if-none-match');
-  if (inm && (inm === '*' || inm.split(',').some((t) => t.trim().replace(/^W\//, '') === tag))) return new Response(null, { status: 304, headers });
-  const accepts = /\bgzip\b/.test(c.req.header('accept-encoding') ?? '');
-  if (accepts && body.length > 2048) {
-    return new Response(new Uint8Array(gzipSync(body, { level: 4 })), { status: 200, headers: { ...headers, 'content-type': contentType, 'content-encoding': 'gzip' } });
-  }
-  return new Response(body, { status: 200, headers: { ...headers, 'content-type': contentType } });
-}
-
-interface StaticFile {
-  body: Buffer;
-  gzip: Buffer | null;
-  type: string;
-  etag: string;
-  immutable: boolean;
-}
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.txt': 'text/plain; charset=utf-8',
-  '.woff2': 'font/woff2',
-};
-
-/** The built dashboard, read once into memory with gzip variants (it is a handful of files). */
-function loadWeb(dir: string | null): Map<string, StaticFile> {
-  const files = new Map<string, StaticFile>();
-  if (!dir || !existsSync(path.join(dir, 'index.html'))) return files;
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const full = path.join(d, name);
-      if (statSync(full).isDirectory()) walk(full);
-      else {
-        const body = readFileSync(full);
-        const ext = path.extname(name);
-        const type = TYPES[ext] ?? 'application/octet-stream';
-        const compressible = /^text\/|javascript|json|svg/.test(type);
-        const rel = `/${path.relative(dir, full).split(path.sep).join('/')}`;
-        files.set(rel, { body, gzip: compressible && body.length > 1024 ? gzipSync(body, { level: 9 }) : null, type, etag: etagFor(body), immutable: rel.startsWith('/assets/') });
-      }
-    }
-  };
-  walk(dir);
-  return files;
-}
-
-function serveFile(c: Context, f: StaticFile): Response {
-  const headers: Record<string, string> = {
-    'content-type': f.type,
-    etag: f.etag,
-    'cache-control': f.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-    vary: 'Accept-Encoding',
-  };
-  if (c.req.header('if-none-match') === f.etag) return new Response(null, { status: 304, headers });
-  if (f.gzip && /\bgzip\b/.test(c.req.header('accept-encoding') ?? '')) return new Response(new Uint8Array(f.gzip), { headers: { ...headers, 'content-encoding': 'gzip' } });
-  return new Response(new Uint8Array(f.body), { headers });
-}
 
 /**
  * Headers every answer carries: no sniffing, no framing (clickjacking), no referrer, and a CSP that lets the
@@ -204,9 +126,12 @@ function rejectNul(c: Context): void {
   throw new AtlasError('bad_request', 'the request path contains a NUL byte (%00)');
 }
 
-const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Livepeer Atlas</title><body style="font:16px system-ui;margin:40px">
-<h1>Livepeer Atlas</h1><p>The dashboard is not built. Run <code>npm run build:web</code> and restart.</p>
-<p>The API is up: <a href="/docs">reference</a> · <a href="/openapi.json">openapi.json</a> · <a href="/api/v1/network">/api/v1/network</a></p></body>`;
+const ALLOW_ORDER = ['GET', 'HEAD', 'POST'];
+
+function jsonError(c: Context, e: unknown): Response {
+  const { status, body } = errorResponse(e);
+  return c.json(body, status as ContentfulStatusCode, { 'cache-control': 'no-store' });
+}
 
 /**
  * The HTTP application: REST (+ OpenAPI and its reference page), GraphQL, server-sent events and the
@@ -239,8 +164,21 @@ export function createApp(opts: AppOptions): Hono {
     }
     return jsonError(c, err);
   });
-  app.notFound((c) => jsonError(c, new AtlasError('not_found', `no such endpoint: ${c.req.method} ${c.req.path} (see /docs)`)));
-
+  // Unknown paths: the dashboard's files and client-side routes for GET, else a JSON 404 (which the
+  // method-not-allowed middleware turns into a 405 with Allow when the path exists for other methods).
+  app.notFound((c) => {
+    const p = c.req.path;
+    if ((c.req.method === 'GET' || c.req.method === 'HEAD') && !p.startsWith('/api/')) {
+      const f = web.get(p);
+      if (f) return serveFile(c, f);
+      if (!p.startsWith('/assets/')) {
+        const index = web.get('/index.html');
+        return index ? serveFile(c, index) : c.html(NOT_BUILT, 200, { 'cache-control': 'no-store' });
+      }
+      return jsonError(c, new AtlasError('not_found', `no such file: ${p}`));
+    }
+    return jsonError(c, new AtlasError('not_found', `no such endpoint: ${c.req.method} ${p} (see /docs)`));
+  });
   // Every answer carries a request id (the client's X-Request-Id when it sends a plain one); every 5xx is one
   // structured log line with it, the route, the status, the time taken and the error, if one was thrown.
   const failures = new WeakMap<Context, unknown>();
@@ -256,6 +194,19 @@ export function createApp(opts: AppOptions): Hono {
     else log.warn(fields, 'request not served');
   });
   app.use('*', secureHeaders(SECURITY_HEADERS));
+  app.use(
+    '*',
+    methodNotAllowed({
+      app,
+      onMethodNotAllowed: (c, methods) => {
+        const allow = [...ALLOW_ORDER.filter((m) => methods.includes(m)), 'OPTIONS'].join(', ');
+        const res = jsonError(c, new AtlasError('method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${allow}`));
+        res.headers.set('allow', allow);
+        return res;
+      },
+    }),
+  );
+
   app.use('*', async (c, next) => {
     if (c.req.url.length > maxUrl) throw new AtlasError('uri_too_long', `request URL is longer than ${maxUrl} characters`);
     rejectNul(c);
@@ -302,117 +253,7 @@ export function createApp(opts: AppOptions): Hono {
   });
 
   // ---------------------------------------------------------------- REST
-  // Serialized answers per URL for the current data version: repeated reads (the directory, a popular
-  // account) cost a map lookup instead of queries + JSON + hashing. Bounded by total bytes, LRU order.
-  interface CachedBody {
-    version: string;
-    body: string;
-    etag: string;
-    contentType: string;
-    extra: Record<string, string>;
-  }
-  const responses = new Map<string, CachedBody>();
-  let responseBytes = 0;
-  const maxResponseBytes = opts.responseCacheBytes ?? 64 * 1024 * 1024;
-  const remember = (key: string, v: CachedBody) => {
-    const old = responses.get(key);
-    if (old) responseBytes -= old.body.length;
-    responses.delete(key);
-    responses.set(key, v);
-    responseBytes += v.body.length;
-    while (responseBytes > maxResponseBytes && responses.size > 0) {
-      const [k, first] = responses.entries().next().value!;
-      responses.delete(k);
-      responseBytes -= first.body.length;
-    }
-  };
-  const parseInputs = (r: RouteDef, c: Context) => {
-    for (const [k, v] of Object.entries(c.req.queries())) {
-      if (v.length > 1) throw new AtlasError('bad_request', `query parameter "${k}" is given ${v.length} times; give it once`);
-    }
-    const params = r.params ? r.params.safeParse(c.req.param()) : { success: true as const, data: {} };
-    if (!params.success) throw validationError('path parameter', params.error);
-    const query = (r.query ?? z.strictObject({})).safeParse(c.req.query());
-    if (!query.success) throw validationError('query parameter', query.error);
-    return { params: params.data, query: query.data };
-  };
-  for (const r of routes.filter((x) => x.method === 'post')) {
-    const limit = r.maxBodyBytes ?? 1024 * 1024;
-    app.post(honoPath(r.path), async (c) => {
-      const declared = Number(c.req.header('content-length') ?? 0);
-      if (declared > limit) throw new AtlasError('payload_too_large', `request body is ${declared} bytes; the limit is ${limit} bytes`);
-      const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-      const accepted = r.rawBody?.contentTypes ?? ['application/json'];
-      if (!accepted.includes(type)) throw new AtlasError('unsupported_media_type', `content-type must be ${accepted.join(' or ')} (got ${type || 'none'})`);
-      const { params, query } = parseInputs(r, c);
-      // Read the body ourselves with a running total so a lying or missing content-length cannot make us buffer more than the limit.
-      const chunks: Uint8Array[] = [];
-      let size = 0;
-      const reader = c.req.raw.body?.getReader();
-      if (reader) {
-        for (;;) {
-          const { done, value } = await reader.read();
-          if (done) break;
-          size += value.byteLength;
-          if (size > limit) {
-            await reader.cancel().catch(() => undefined);
-            throw new AtlasError('payload_too_large', `request body is larger than the limit of ${limit} bytes`);
-          }
-          chunks.push(value);
-        }
-      }
-      const text = Buffer.concat(chunks).toString('utf8');
-      if (/\0|\\u0000/i.test(text)) throw new AtlasError('bad_request', 'request body contains a NUL character (\\u0000); text fields cannot hold it');
-      let body: unknown = text;
-      if (!r.rawBody) {
-        if (text.trim() === '') throw new AtlasError('invalid_json', 'request body is empty; send a JSON document');
-        try {
-          body = JSON.parse(text);
-        } catch (e) {
-          throw new AtlasError('invalid_json', `request body is not valid JSON: ${(e as Error).message}`);
-        }
-        if (r.body) {
-          const parsed = r.body.safeParse(body);
-          if (!parsed.success) throw validationError('body field', parsed.error);
-          body = parsed.data;
-        }
-      }
-      const out = await r.handler({ params, query, body, data, c, app: opts });
-      if (out instanceof Response) return out;
-      return c.json(out as object, 200, { 'cache-control': 'no-store' });
-    });
-  }
-  for (const r of routes.filter((x) => x.method !== 'post')) {
-    app.get(honoPath(r.path), async (c) => {
-      if (r.cache === 'none') {
-        const { params, query } = parseInputs(r, c);
-        const out = await r.handler({ params, query, body: undefined, data, c, app: opts });
-        if (out instanceof Response) return out;
-        const text = JSON.stringify(out);
-        return cachedResponse(c, text, 'application/json; charset=utf-8', r.maxAge);
-      }
-      const key = c.req.url.slice(c.req.url.indexOf(c.req.path));
-      const { version } = await data.snapshot();
-      const hit = responses.get(key);
-      if (hit && hit.version === version) {
-        responses.delete(key);
-        responses.set(key, hit);
-        return cachedResponse(c, hit.body, hit.contentType, r.maxAge, hit.extra, hit.etag);
-      }
-      const { params, query } = parseInputs(r, c);
-      const out = await r.handler({ params, query, body: undefined, data, c, app: opts });
-      let entry: CachedBody;
-      if (out instanceof Response) {
-        const text = await out.text();
-        entry = { version, body: text, etag: etagFor(text), contentType: out.headers.get('content-type') ?? 'text/plain', extra: Object.fromEntries([...out.headers.entries()].filter(([k]) => k !== 'content-type')) };
-      } else {
-        const text = JSON.stringify(out);
-        entry = { version, body: text, etag: etagFor(text), contentType: 'application/json; charset=utf-8', extra: {} };
-      }
-      remember(key, entry);
-      return cachedResponse(c, entry.body, entry.contentType, r.maxAge, entry.extra, entry.etag);
-    });
-  }
+  mountRoutes(app, routes, { data, clock: opts.now ?? Date.now, options: { telemetry: opts.telemetry, logger: log, routes, needsDir: opts.needsDir, budgetFile: opts.budgetFile, costSurveyK: opts.costSurveyK }, responseCacheBytes: opts.responseCacheBytes ?? 64 * 1024 * 1024 });
 
   // ---------------------------------------------------------------- GraphQL
   // The request id of the GraphQL request being executed, for the resolver failures yoga masks.
@@ -436,19 +277,11 @@ export function createApp(opts: AppOptions): Hono {
     },
     plugins: [{ onValidate: ({ addValidationRule }: { addValidationRule: (rule: ReturnType<typeof depthLimitRule>) => void }) => addValidationRule(depthLimitRule()) }],
   });
-  app.on(['GET', 'POST'], '/graphql', async (c) => {
-    const len = Number(c.req.header('content-length') ?? 0);
-    if (len > maxBody) throw new AtlasError('payload_too_large', `request body is larger than ${maxBody} bytes`);
-    let req = c.req.raw;
-    if (c.req.method === 'POST') {
-      const body = await c.req.arrayBuffer();
-      if (body.byteLength > maxBody) throw new AtlasError('payload_too_large', `request body is larger than ${maxBody} bytes`);
-      req = new Request(c.req.url, { method: 'POST', headers: c.req.raw.headers, body });
-    }
+  app.on(['GET', 'POST'], '/graphql', bodyLimitOf(maxBody), async (c) => {
     let ctx: GraphQLContext;
     const loader = new Loader(() => ctx);
     ctx = { data, loader, snapshot: () => data.snapshot() };
-    return graphqlRequest.run({ requestId: String(c.get('requestId')), method: c.req.method }, () => yoga.fetch(req, ctx));
+    return graphqlRequest.run({ requestId: String(c.get('requestId')), method: c.req.method }, () => yoga.fetch(c.req.raw, ctx));
   });
 
   // ---------------------------------------------------------------- live
@@ -514,32 +347,6 @@ export function createApp(opts: AppOptions): Hono {
         release();
       }
     });
-  });
-
-  // ---------------------------------------------------------------- 405 for known paths
-  const allow = (methods: string) => (c: Context) => {
-    const res = jsonError(c, new AtlasError('method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${methods}`));
-    res.headers.set('allow', methods);
-    return res;
-  };
-  const postPaths = new Set(routes.filter((r) => r.method === 'post').map((r) => honoPath(r.path)));
-  const getPaths = new Set(routes.filter((r) => r.method !== 'post').map((r) => honoPath(r.path)));
-  for (const p of [...getPaths, '/health', '/ready', '/openapi.json', '/docs', '/events']) {
-    if (postPaths.has(p)) app.on(['PUT', 'PATCH', 'DELETE'], p, allow('GET, HEAD, POST, OPTIONS'));
-    else app.on(['POST', 'PUT', 'PATCH', 'DELETE'], p, allow('GET, HEAD, OPTIONS'));
-  }
-  for (const p of postPaths) if (!getPaths.has(p)) app.on(['GET', 'PUT', 'PATCH', 'DELETE'], p, allow('POST, OPTIONS'));
-  app.on(['PUT', 'PATCH', 'DELETE'], '/graphql', allow('GET, POST, OPTIONS'));
-
-  // ---------------------------------------------------------------- dashboard (SPA)
-  app.get('*', (c) => {
-    const p = c.req.path;
-    if (p.startsWith('/api/')) throw new AtlasError('not_found', `no such endpoint: GET ${p} (see /docs)`);
-    const f = web.get(p);
-    if (f) return serveFile(c, f);
-    if (p.startsWith('/assets/')) throw new AtlasError('not_found', `no such file: ${p}`);
-    const index = web.get('/index.html');
-    return index ? serveFile(c, index) : c.html(NOT_BUILT, 200, { 'cache-control': 'no-store' });
   });
 
   return app;

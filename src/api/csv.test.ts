@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toCsv } from './rest.js';
+import { toCsv } from './csv.js';
 
 const cell = (v: unknown) => toCsv(['h'], [[v]]).split('\r\n')[1];
 

@@ -85,3 +85,11 @@ export function paginate<T>(
   const more = start + opts.limit < sorted.length;
   return { data: slice.map((x) => x.t), nextCursor: more && last ? encodeCursor([last.k, last.i]) : null };
 }
+
+/** Decodes an event-history cursor (block, log index); a malformed one is a 400. */
+export const eventCursorKey = (cursor: string | undefined): [bigint, number] | null => {
+  if (!cursor) return null;
+  const [b, l] = decodeCursor(cursor, 2);
+  if (typeof b !== 'bigint' || typeof l !== 'number' || !Number.isInteger(l)) throw new AtlasError('bad_request', 'query parameter "cursor": malformed');
+  return [b, l];
+};

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { errorSchema } from './errors.js';
-import type { RouteDef } from './rest.js';
+import type { RouteDef } from './route.js';
 
 type Json = { [k: string]: unknown };
 

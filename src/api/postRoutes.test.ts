@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { openTestDb, type TestDb } from '../../test/helpers/db.js';
 import { createApp } from './app.js';
 import { buildOpenApi } from './openapi.js';
-import type { RouteDef } from './rest.js';
+import type { RouteDef } from './route.js';
 import { routes } from './routeTable.js';
 
 const received: unknown[] = [];

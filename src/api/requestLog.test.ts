@@ -4,7 +4,7 @@ import { openTestDb, type TestDb } from '../../test/helpers/db.js';
 import { createLogger } from '../base/log.js';
 import { AtlasError } from '../base/errors.js';
 import { createApp } from './app.js';
-import type { RouteDef } from './rest.js';
+import type { RouteDef } from './route.js';
 
 const boom: RouteDef = {
   path: '/api/v1/test/boom',

@@ -1,17 +1,38 @@
-import { coreRoutes, type RouteDef } from './rest.js';
-import { governanceRoutes } from './routes/governance.js';
-import { pollRoutes } from './routes/polls.js';
-import { registryRoutes } from './routes/registry.js';
-import { treasuryRoutes } from './routes/treasury.js';
-import { needsRoutes } from './routes/needs.js';
-import { telemetryRoutes } from './routes/telemetry.js';
-import { stakingRoutes } from './routes/staking.js';
+import type { RouteDef } from './route.js';
+import { accountRoutes } from './routes/accounts.js';
 import { economicsRoutes } from './routes/economics.js';
+import { eventRoutes } from './routes/events.js';
+import { governanceRoutes } from './routes/governance.js';
+import { needsRoutes } from './routes/needs.js';
+import { networkRoutes } from './routes/network.js';
+import { orchestratorRoutes } from './routes/orchestrators.js';
+import { pollRoutes } from './routes/polls.js';
+import { proposalRoutes } from './routes/proposals.js';
+import { registryRoutes } from './routes/registry.js';
+import { stakingRoutes } from './routes/staking.js';
 import { statusRoutes } from './routes/status.js';
+import { telemetryRoutes } from './routes/telemetry.js';
+import { treasuryRoutes } from './routes/treasury.js';
 
-const byArea = [coreRoutes, treasuryRoutes, governanceRoutes, pollRoutes, registryRoutes, needsRoutes, telemetryRoutes, stakingRoutes, economicsRoutes, statusRoutes] as const;
+// By area; each area's module owns its routes (the order is the OpenAPI document's).
+const byArea = [
+  networkRoutes,
+  orchestratorRoutes,
+  accountRoutes,
+  eventRoutes,
+  proposalRoutes,
+  treasuryRoutes,
+  governanceRoutes,
+  pollRoutes,
+  registryRoutes,
+  needsRoutes,
+  telemetryRoutes,
+  stakingRoutes,
+  economicsRoutes,
+  statusRoutes,
+] as const;
 
-/** Every REST endpoint, by area; each area's module owns its routes. */
+/** Every REST endpoint. */
 export const routes: RouteDef[] = byArea.flat();
 
 /** Every REST endpoint with its method, path and schemas as types (what the dashboard's typed client is derived from). */

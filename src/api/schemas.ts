@@ -319,3 +319,7 @@ export const proposalSchema = z
 export const proposalDetailSchema = z
   .object({ proposal: proposalSchema, votes: z.array(voteSchema) })
   .meta({ id: 'ProposalDetail' });
+
+/** Path parameter of routes keyed by an account address. */
+export const addressPath = z.strictObject({ address: addressParam });
+

@@ -67,3 +67,8 @@ export function simulatorNetwork(chainId = 31337): NetworkConfig {
   ) as Record<ContractKey, ContractDeployment>;
   return { name: 'simulator', chainId, confirmations: 0, l1BlockSource: 'roundsManager', contracts };
 }
+
+/** Chain id of a network by name: Arbitrum One's, else the simulator's (anvil's default 31337). */
+export function chainIdOfNetwork(name: string | null): number {
+  return name === arbitrumOne.name ? arbitrumOne.chainId : 31337;
+}

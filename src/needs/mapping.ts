@@ -109,7 +109,7 @@ export function loadMapping(file = defaultMappingPath): Mapping {
 
 /** What exists in this build of Atlas: the REST route table and the dashboard's page patterns. */
 export interface AtlasTargets {
-  api: { path: string; method?: 'get' | 'post'; query?: z.ZodType }[];
+  api: readonly { path: string; method?: 'get' | 'post'; query?: z.ZodType }[];
   pages: RegExp[];
 }
 

@@ -1,6 +1,5 @@
 import { sql, type Kysely } from 'kysely';
 import { decodeEventLog, parseAbi, type Hex } from 'viem';
-import { upsertRows } from '../projections/sqlWriter.js';
 import type { Database } from '../store/schema.js';
 import type { BlockHeader, RawLog } from '../sync/logFetcher.js';
 import type { PricePair, PriceSourceConfig } from './sources.js';
@@ -52,8 +51,11 @@ export function decodePriceLogs(sources: readonly PriceSourceConfig[], logs: rea
 
 /** Appends ticks in the batch's transaction. */
 export async function writePriceTicks(trx: Kysely<Database>, ticks: readonly PriceTick[]): Promise<void> {
-  const rows = ticks.map((t) => ({ block_number: t.blockNumber, log_index: t.logIndex, block_time: t.blockTime, pair: t.pair, value: t.value }));
-  await upsertRows(trx, 'price_tick', ['block_number', 'log_index'], rows, { ignore: true });
+  // A re-fetched batch after a crash replays ticks already stored: the key (block, log index) makes them no-ops.
+  for (let i = 0; i < ticks.length; i += 5000) {
+    const values = ticks.slice(i, i + 5000).map((t) => sql`(${t.blockNumber}, ${t.logIndex}, ${t.blockTime}, ${t.pair}, ${t.value.toString()}::numeric)`);
+    await sql`insert into price_tick (block_number, log_index, block_time, pair, value) values ${sql.join(values)} on conflict (block_number, log_index) do nothing`.execute(trx);
+  }
 }
 
 /** Ticks are append-only, so undoing a reorg is dropping those of the abandoned blocks. */

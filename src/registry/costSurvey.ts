@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { getAddress, type Address, type Hex } from 'viem';
 import { z } from 'zod';
 import type { Database } from '../store/schema.js';
-import { verifyStatement } from './signing.js';
+import { verifyStatement } from '../chain/typedData.js';
 import { AtlasError } from '../base/errors.js';
 
 /**

@@ -4,7 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Address, Hex } from 'viem';
 import { z } from 'zod';
 import type { Database } from '../store/schema.js';
-import { verifyStatement } from './signing.js';
+import { verifyStatement } from '../chain/typedData.js';
 import { AtlasError } from '../base/errors.js';
 
 /** Roles an address may claim. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Address, Hex } from 'viem';
 import { AdvertError, advertFromOrchestratorInfo, issuesText, orchestratorInfoInput, parseAdvert, type Advert } from './adverts.js';
 import { parseProfile, type Profile } from './profiles.js';
-import { SignatureError, verifyStatement } from './signing.js';
+import { SignatureError, verifyStatement } from '../chain/typedData.js';
 
 /**
  * Signed registry statements. The EIP-712 message carries the statement as canonical JSON text next to

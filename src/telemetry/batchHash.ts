@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Address, Hex, LocalAccount } from 'viem';
-import { atlasDomain } from '../registry/signing.js';
+import { atlasDomain } from '../chain/typedData.js';
 import type { JobReportInput } from './reportSchema.js';
 
 /**

@@ -1,6 +1,6 @@
 import { getAddress, type Address, type Hex } from 'viem';
 import { sql, type Kysely } from 'kysely';
-import { SignatureError, verifyStatement } from '../registry/signing.js';
+import { SignatureError, verifyStatement } from '../chain/typedData.js';
 import type { Database } from '../store/schema.js';
 import { isAuthorizedGateway, unregisteredOrchestrators } from './authorize.js';
 import { reportsHash, TELEMETRY_TYPES, type BatchKind } from './batchHash.js';

@@ -1,5 +1,27 @@
 import { copyEscape } from '../store/bulkCopy.js';
-import type { ReportRow } from './rollup.js';
+
+/** One raw job outcome as stored (normalized: lower-case addresses, capability slug, upper-case region). */
+export interface ReportRow {
+  gateway: string;
+  jobId: string;
+  capability: string;
+  model: string;
+  orchestrator: string;
+  region: string;
+  startedAt: number;
+  finishedAt: number;
+  queueMs: number | null;
+  uploadMs: number | null;
+  processingMs: number | null;
+  downloadMs: number | null;
+  roundTripMs: number;
+  segDurationMs: number | null;
+  success: boolean;
+  errorCode: string | null;
+  pricePaid: bigint;
+  units: bigint;
+}
+
 
 /**
  * COPY text payload of raw reports written straight into bytes. Building one string per row (dates via

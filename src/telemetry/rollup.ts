@@ -2,29 +2,9 @@ import { CompiledQuery, type Kysely } from 'kysely';
 import { COPY_MARKER } from '../store/bulkCopy.js';
 import type { Database } from '../store/schema.js';
 import { BUCKETS, bucketOf, emptyHistogram, histogramLiteral } from './histogram.js';
-import { REPORT_COLUMNS, reportsCopyPayload } from './reportCopy.js';
+import { REPORT_COLUMNS, reportsCopyPayload, type ReportRow } from './reportCopy.js';
 
-/** One raw job outcome as stored (normalized: lower-case addresses, capability slug, upper-case region). */
-export interface ReportRow {
-  gateway: string;
-  jobId: string;
-  capability: string;
-  model: string;
-  orchestrator: string;
-  region: string;
-  startedAt: number;
-  finishedAt: number;
-  queueMs: number | null;
-  uploadMs: number | null;
-  processingMs: number | null;
-  downloadMs: number | null;
-  roundTripMs: number;
-  segDurationMs: number | null;
-  success: boolean;
-  errorCode: string | null;
-  pricePaid: bigint;
-  units: bigint;
-}
+export type { ReportRow };
 
 /** Additive hourly cell: counts and sums only (rates are derived when read). */
 export interface RollupCell {

@@ -12,7 +12,7 @@ import { COST_REPORT_TYPES, costReportSchema, DEFAULT_SURVEY_K, DEPLOYMENTS, sub
 import type { Database } from '../../store/schema.js';
 import { AtlasError } from '../errors.js';
 import { amountSchema, eth, formatUnits, lpt } from '../format.js';
-import { route } from '../rest.js';
+import { operation, operationRoute, route, type RouteDef } from '../route.js';
 import { addressParam, boolParam, intParam, limitParam, roundParam } from '../schemas.js';
 
 const usdSchema = z.string().nullable().meta({ description: 'US dollars at the time (cents, truncated), null when no price was known then' });
@@ -73,19 +73,12 @@ const rangeQuery = {
 
 const incomeResponse = z.object({ period: z.string(), fromRound: z.number().int(), toRound: z.number().int(), orchestrator: z.string().nullable(), cells: z.array(cellSchema) });
 
-const incomeRoute = <Path extends string>(path: Path, withAddress: boolean) =>
-  route({
-    path,
-    tag: 'economics',
-    summary: withAddress ? "An orchestrator's income per period, kept vs shared, in USD at the time" : 'Network income of all orchestrators per period, kept vs shared, in USD at the time',
-    description:
-      'Every reward call and fee payment split as the contract splits it (kept = rewardCut share of rewards and 1 − feeShare of fees; shared = the rest, paid to the pool stake) and valued in USD at its own block time. Periods: round, UTC day, calendar quarter.',
+const incomeOperation = (withAddress: boolean) =>
+  operation({
     params: withAddress ? z.strictObject({ address: addressParam }) : z.strictObject({}),
     query: z.strictObject({ period: periodParam, ...rangeQuery }),
     response: incomeResponse,
-    maxAge: 30,
-    cache: 'none',
-    handler: async ({ params, query, data }) => {
+    answer: async ({ params, query, data }) => {
       const orchestrator = (params as { address?: string }).address;
       const { from, to } = await roundRange(data.db, query, 30);
       const book = await loadPriceBook(data.db);
@@ -94,97 +87,214 @@ const incomeRoute = <Path extends string>(path: Path, withAddress: boolean) =>
       return { period: query.period, fromRound: from, toRound: to, orchestrator: orchestrator ?? null, cells: [...cells.values()].map(cellJson) };
     },
   });
+export const networkIncomeOperation = incomeOperation(false);
+export const orchestratorIncomeOperation = incomeOperation(true);
+
+const incomeRoute = <Path extends string>(path: Path, withAddress: boolean) =>
+  operationRoute(withAddress ? orchestratorIncomeOperation : networkIncomeOperation, {
+    path,
+    tag: 'economics',
+    summary: withAddress ? "An orchestrator's income per period, kept vs shared, in USD at the time" : 'Network income of all orchestrators per period, kept vs shared, in USD at the time',
+    description:
+      'Every reward call and fee payment split as the contract splits it (kept = rewardCut share of rewards and 1 − feeShare of fees; shared = the rest, paid to the pool stake) and valued in USD at its own block time. Periods: round, UTC day, calendar quarter.',
+    maxAge: 30,
+    cache: 'none',
+  });
+
+// ------------------------------------------------------------------ operations (REST routes and GraphQL fields)
+
+export const pricesOperation = operation({
+  query: z.strictObject({
+    time: intParam(0, TIME_MAX, 'unix seconds of the "price at" answer (default: latest)').optional(),
+    fromTime: intParam(0, TIME_MAX, 'series start (unix seconds)').optional(),
+    toTime: intParam(0, TIME_MAX, 'series end (unix seconds)').optional(),
+  }),
+  response: z.object({
+    at: z.object({ time: z.number().int(), ethUsd: z.string().nullable(), lptEth: z.string().nullable(), lptUsd: z.string().nullable() }),
+    series: z.array(z.object({ time: z.number().int(), pair: z.enum(['ETH/USD', 'LPT/ETH']), price: z.string() })),
+  }),
+  answer: async ({ query, data }) => {
+    const book = await loadPriceBook(data.db);
+    const time = query.time ?? TIME_MAX;
+    const ethUsd = book.at('ETH/USD', time);
+    const lptEth = book.at('LPT/ETH', time);
+    const from = query.fromTime ?? 0;
+    const to = query.toTime ?? TIME_MAX;
+    const series = (['ETH/USD', 'LPT/ETH'] as const).flatMap((pair) =>
+      book.series(pair).filter((p) => p.time >= from && p.time <= to).map((p) => ({ time: p.time, pair, price: priceText(p.price)! })),
+    );
+    series.sort((a, b) => a.time - b.time);
+    const lptUsd = ethUsd && lptEth ? usd(book.usdE8(10n ** 18n, 'LPT', time)) : null;
+    return { at: { time: query.time ?? Math.floor(Date.now() / 1000), ethUsd: priceText(ethUsd), lptEth: lptEth ? formatUnits(weiPerLpt(lptEth)) : null, lptUsd }, series: series.slice(-5000) };
+  },
+});
+
+export const convertOperation = operation({
+  query: z.strictObject({
+    amount: z.string().regex(/^\d{1,40}$/, { error: 'must be a whole number of wei' }).transform((s) => BigInt(s)).meta({ description: 'amount in wei (ETH-wei or LPT-wei)' }),
+    unit: z.enum(['ETH', 'LPT'], { error: 'must be "ETH" or "LPT"' }),
+    time: intParam(0, TIME_MAX, 'unix seconds'),
+  }),
+  response: z.object({ amount: amountSchema, time: z.number().int(), usd: usdSchema }),
+  answer: async ({ query, data }) => {
+    const book = await loadPriceBook(data.db);
+    const a = query.amount as bigint;
+    return { amount: query.unit === 'ETH' ? eth(a) : lpt(a), time: query.time, usd: usd(book.usdE8(a, query.unit, query.time)) };
+  },
+});
+
+export const seriesOperation = operation({
+  params: z.strictObject({ series: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9/._-]{0,63}$/, { error: 'must be a series name of letters, digits and / . _ -' }) }),
+  query: z.strictObject({ fromTime: intParam(0, TIME_MAX, 'unix seconds').optional(), toTime: intParam(0, TIME_MAX, 'unix seconds').optional() }),
+  response: z.object({ series: z.string(), points: z.array(z.object({ time: z.number().int(), value: z.string(), unit: z.string() })) }),
+  answer: async ({ params, query, data }) => {
+    const pts = await readSeries(data.db, params.series, query.fromTime ?? 0, query.toTime ?? TIME_MAX);
+    if (pts.length === 0) throw new AtlasError('not_found', `no points of series ${params.series} in that range`);
+    return { series: params.series, points: pts.map((p) => ({ time: p.time, value: p.value, unit: p.unit })) };
+  },
+});
+
+export const incomeRankingOperation = operation({
+  query: z.strictObject({ ...rangeQuery, limit: limitParam(20, 200) }),
+  response: z.object({
+    fromRound: z.number().int(),
+    toRound: z.number().int(),
+    data: z.array(z.object({ rank: z.number().int(), orchestrator: z.string(), keptUsd: usdSchema, totalUsd: usdSchema, feesKept: amountSchema, rewardsKept: amountSchema })),
+  }),
+  answer: async ({ query, data }) => {
+    const { from, to } = await roundRange(data.db, query, 30);
+    const items = await incomeItems(data.db, await loadPriceBook(data.db), { fromRound: from, toRound: to });
+    const ranked = rankByKeptUsd(items).slice(0, query.limit);
+    return {
+      fromRound: from,
+      toRound: to,
+      data: ranked.map((r, i) => ({ rank: i + 1, orchestrator: r.orchestrator, keptUsd: usd(r.keptUsdE8), totalUsd: usd(r.totalUsdE8), feesKept: eth(r.feesKept), rewardsKept: lpt(r.rewardsKept) })),
+    };
+  },
+});
+
+export const revenueOperation = operation({
+  query: z.strictObject({ period: z.enum(['round', 'quarter'], { error: 'must be "round" or "quarter"' }).default('round'), ...rangeQuery }),
+  response: z.object({
+    period: z.string(),
+    roundsPerYear: z.number(),
+    data: z.array(z.object({
+      period: z.string(), firstRound: z.number().int(), lastRound: z.number().int(),
+      feesToStakers: amountSchema, feesToStakersUsd: usdSchema, dividendPerLpt: amountSchema, dividendPerLptUsd: usdSchema,
+      rewardYield: z.number(), dilution: z.number(), feeYield: z.number().nullable(), realYield: z.number().nullable(), realYieldAnnualized: z.number().nullable(),
+    })),
+  }),
+  answer: async ({ query, data }) => {
+    const { from, to } = await roundRange(data.db, query, 30);
+    const book = await loadPriceBook(data.db);
+    const rounds = await roundTotals(data.db, from, to);
+    const items = await incomeItems(data.db, book, { fromRound: from, toRound: to });
+    const rev = revenueByRound(rounds, items, book);
+    const perYear = (365 * 86_400) / roundSeconds(rounds);
+    type Acc = { period: string; firstRound: number; lastRound: number; fees: bigint; feesUsd: bigint | null; div: bigint; divUsd: bigint | null; g: number; d: number; f: number | null; real: number | null; n: number };
+    const groups = new Map<string, Acc>();
+    for (const r of rev) {
+      const key = query.period === 'round' ? String(r.round) : quarterOf(r.time);
+      let a = groups.get(key);
+      if (!a) groups.set(key, (a = { period: key, firstRound: r.round, lastRound: r.round, fees: 0n, feesUsd: 0n, div: 0n, divUsd: 0n, g: 1, d: 1, f: 1, real: 1, n: 0 }));
+      a.lastRound = r.round;
+      a.fees += r.feesToStakers;
+      const fu = book.usdE8(r.feesToStakers, 'ETH', r.time);
+      a.feesUsd = a.feesUsd === null || fu === null ? null : a.feesUsd + fu;
+      a.div += r.dividendWeiPerLpt;
+      a.divUsd = a.divUsd === null || r.dividendUsdE8PerLpt === null ? null : a.divUsd + r.dividendUsdE8PerLpt;
+      a.g *= 1 + r.rewardYield;
+      a.d *= 1 + r.dilution;
+      a.f = a.f === null || r.feeYield === null ? null : a.f * (1 + r.feeYield);
+      a.real = a.real === null || r.realYield === null ? null : a.real * (1 + r.realYield);
+      a.n++;
+    }
+    return {
+      period: query.period,
+      roundsPerYear: Math.round(perYear * 100) / 100,
+      data: [...groups.values()].map((a) => ({
+        period: a.period, firstRound: a.firstRound, lastRound: a.lastRound,
+        feesToStakers: eth(a.fees), feesToStakersUsd: usd(a.feesUsd), dividendPerLpt: eth(a.div), dividendPerLptUsd: a.divUsd === null ? null : formatUsdPrecise(a.divUsd),
+        rewardYield: a.g - 1, dilution: a.d - 1, feeYield: a.f === null ? null : a.f - 1, realYield: a.real === null ? null : a.real - 1,
+        realYieldAnnualized: a.real === null ? null : annualize(Math.pow(a.real, 1 / a.n) - 1, perYear),
+      })),
+    };
+  },
+});
+
+export const stakingFeedOperation = operation({
+  response: z.object({
+    schema: z.literal('atlas.staking/1'),
+    asset: z.literal('LPT'),
+    network: z.string(),
+    round: z.number().int(),
+    updatedAt: z.string(),
+    rewardRate: z.object({ perRound: z.number(), annual: z.number() }),
+    realizedRewardRate: z.object({ annual: z.number() }),
+    stakingRatio: z.number(),
+    totalStaked: z.string(),
+    totalSupply: z.string(),
+    inflation: z.object({ perRound: z.number(), annual: z.number() }),
+    unbondingPeriod: z.object({ rounds: z.number().int(), days: z.number() }),
+    roundLengthSeconds: z.number(),
+    treasuryRewardCut: z.number(),
+  }),
+  answer: async ({ data }) => {
+    const to = await latestRound(data.db);
+    const rounds = await roundTotals(data.db, Math.max(0, to - 29), to);
+    const feed = stakingFeed(rounds, await unbondingPeriod(data.db));
+    if (!feed) throw new AtlasError('not_found', 'no round indexed yet');
+    return {
+      schema: 'atlas.staking/1' as const,
+      asset: 'LPT' as const,
+      network: (await chainId(data.db)) === 42161 ? 'arbitrum-one' : 'simulator',
+      round: feed.round,
+      updatedAt: new Date(feed.time * 1000).toISOString(),
+      rewardRate: { perRound: feed.rewardRatePerRound, annual: feed.rewardRateAnnual },
+      realizedRewardRate: { annual: feed.realizedRewardRateAnnual },
+      stakingRatio: feed.stakingRatio,
+      totalStaked: formatUnits(feed.totalStaked),
+      totalSupply: formatUnits(feed.totalSupply),
+      inflation: { perRound: Number(feed.inflationPpbPerRound) / 1e9, annual: feed.inflationAnnual },
+      unbondingPeriod: { rounds: feed.unbondingPeriodRounds, days: Math.round(((feed.unbondingPeriodRounds * feed.roundSeconds) / 86_400) * 100) / 100 },
+      roundLengthSeconds: feed.roundSeconds,
+      treasuryRewardCut: feed.treasuryRewardCut,
+    };
+  },
+});
 
 export const economicsRoutes = [
-  route({
+  operationRoute(pricesOperation, {
     path: '/api/v1/prices',
     tag: 'economics',
     summary: 'ETH/USD and LPT/ETH prices indexed from the chain (Chainlink feed, Uniswap V3 LPT/WETH pool)',
     description: 'Prices in effect at `time` (default now) and every observation in [fromTime, toTime]. Prices are decimal strings with 8 fractional digits.',
-    query: z.strictObject({
-      time: intParam(0, TIME_MAX, 'unix seconds of the "price at" answer (default: latest)').optional(),
-      fromTime: intParam(0, TIME_MAX, 'series start (unix seconds)').optional(),
-      toTime: intParam(0, TIME_MAX, 'series end (unix seconds)').optional(),
-    }),
-    response: z.object({
-      at: z.object({ time: z.number().int(), ethUsd: z.string().nullable(), lptEth: z.string().nullable(), lptUsd: z.string().nullable() }),
-      series: z.array(z.object({ time: z.number().int(), pair: z.enum(['ETH/USD', 'LPT/ETH']), price: z.string() })),
-    }),
     maxAge: 30,
     cache: 'none',
-    handler: async ({ query, data }) => {
-      const book = await loadPriceBook(data.db);
-      const time = query.time ?? TIME_MAX;
-      const ethUsd = book.at('ETH/USD', time);
-      const lptEth = book.at('LPT/ETH', time);
-      const from = query.fromTime ?? 0;
-      const to = query.toTime ?? TIME_MAX;
-      const series = (['ETH/USD', 'LPT/ETH'] as const).flatMap((pair) =>
-        book.series(pair).filter((p) => p.time >= from && p.time <= to).map((p) => ({ time: p.time, pair, price: priceText(p.price)! })),
-      );
-      series.sort((a, b) => a.time - b.time);
-      const lptUsd = ethUsd && lptEth ? usd(book.usdE8(10n ** 18n, 'LPT', time)) : null;
-      return { at: { time: query.time ?? Math.floor(Date.now() / 1000), ethUsd: priceText(ethUsd), lptEth: lptEth ? formatUnits(weiPerLpt(lptEth)) : null, lptUsd }, series: series.slice(-5000) };
-    },
   }),
-  route({
+  operationRoute(convertOperation, {
     path: '/api/v1/prices/convert',
     tag: 'economics',
     summary: 'USD value of an ETH or LPT amount at a time',
-    query: z.strictObject({
-      amount: z.string().regex(/^\d{1,40}$/, { error: 'must be a whole number of wei' }).transform((s) => BigInt(s)).meta({ description: 'amount in wei (ETH-wei or LPT-wei)' }),
-      unit: z.enum(['ETH', 'LPT'], { error: 'must be "ETH" or "LPT"' }),
-      time: intParam(0, TIME_MAX, 'unix seconds'),
-    }),
-    response: z.object({ amount: amountSchema, time: z.number().int(), usd: usdSchema }),
     maxAge: 30,
     cache: 'none',
-    handler: async ({ query, data }) => {
-      const book = await loadPriceBook(data.db);
-      const a = query.amount as bigint;
-      return { amount: query.unit === 'ETH' ? eth(a) : lpt(a), time: query.time, usd: usd(book.usdE8(a, query.unit, query.time)) };
-    },
   }),
-  route({
+  operationRoute(seriesOperation, {
     path: '/api/v1/prices/series/{series}',
     tag: 'economics',
     summary: 'An imported external price series (CSV import, see src/prices/README.md)',
-    params: z.strictObject({ series: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9/._-]{0,63}$/, { error: 'must be a series name of letters, digits and / . _ -' }) }),
-    query: z.strictObject({ fromTime: intParam(0, TIME_MAX, 'unix seconds').optional(), toTime: intParam(0, TIME_MAX, 'unix seconds').optional() }),
-    response: z.object({ series: z.string(), points: z.array(z.object({ time: z.number().int(), value: z.string(), unit: z.string() })) }),
     maxAge: 60,
     errors: [404],
     cache: 'none',
-    handler: async ({ params, query, data }) => {
-      const pts = await readSeries(data.db, params.series, query.fromTime ?? 0, query.toTime ?? TIME_MAX);
-      if (pts.length === 0) throw new AtlasError('not_found', `no points of series ${params.series} in that range`);
-      return { series: params.series, points: pts.map((p) => ({ time: p.time, value: p.value, unit: p.unit })) };
-    },
   }),
   incomeRoute('/api/v1/economics/income', false),
   incomeRoute('/api/v1/economics/orchestrators/{address}/income', true),
-  route({
+  operationRoute(incomeRankingOperation, {
     path: '/api/v1/economics/income/ranking',
     tag: 'economics',
     summary: 'Orchestrators ranked by kept income in USD over a round range',
-    query: z.strictObject({ ...rangeQuery, limit: limitParam(20, 200) }),
-    response: z.object({
-      fromRound: z.number().int(),
-      toRound: z.number().int(),
-      data: z.array(z.object({ rank: z.number().int(), orchestrator: z.string(), keptUsd: usdSchema, totalUsd: usdSchema, feesKept: amountSchema, rewardsKept: amountSchema })),
-    }),
     maxAge: 30,
     cache: 'none',
-    handler: async ({ query, data }) => {
-      const { from, to } = await roundRange(data.db, query, 30);
-      const items = await incomeItems(data.db, await loadPriceBook(data.db), { fromRound: from, toRound: to });
-      const ranked = rankByKeptUsd(items).slice(0, query.limit);
-      return {
-        fromRound: from,
-        toRound: to,
-        data: ranked.map((r, i) => ({ rank: i + 1, orchestrator: r.orchestrator, keptUsd: usd(r.keptUsdE8), totalUsd: usd(r.totalUsdE8), feesKept: eth(r.feesKept), rewardsKept: lpt(r.rewardsKept) })),
-      };
-    },
   }),
   route({
     path: '/api/v1/economics/implied-costs',
@@ -264,113 +374,25 @@ export const economicsRoutes = [
     }),
     maxAge: 60,
     cache: 'none',
-    handler: async ({ query, data, app }) => {
-      const k = app.costSurveyK ?? DEFAULT_SURVEY_K;
+    handler: async ({ query, data, options }) => {
+      const k = options.costSurveyK ?? DEFAULT_SURVEY_K;
       const { group, ...filters } = query;
       return { k, group, data: await surveyAggregates(data.db, { k, group, filters }) };
     },
   }),
-  route({
+  operationRoute(revenueOperation, {
     path: '/api/v1/economics/revenue',
     tag: 'economics',
     summary: 'Revenue to LPT: ETH fees paid to stakers per staked LPT ("revenue dividends") and issuance-adjusted real yield',
-    description:
-      'Per round: feesToStakers = the delegators\' share of every fee payment; dividend per LPT = feesToStakers / total active stake; rewardYield = rewards / stake; dilution = (rewards + treasury rewards) / supply; feeYield = feesToStakers / (stake × LPT/ETH); realYield = (1 + rewardYield + feeYield) / (1 + dilution) − 1. Quarters sum the per-round dividends and compound the yields.',
-    query: z.strictObject({ period: z.enum(['round', 'quarter'], { error: 'must be "round" or "quarter"' }).default('round'), ...rangeQuery }),
-    response: z.object({
-      period: z.string(),
-      roundsPerYear: z.number(),
-      data: z.array(z.object({
-        period: z.string(), firstRound: z.number().int(), lastRound: z.number().int(),
-        feesToStakers: amountSchema, feesToStakersUsd: usdSchema, dividendPerLpt: amountSchema, dividendPerLptUsd: usdSchema,
-        rewardYield: z.number(), dilution: z.number(), feeYield: z.number().nullable(), realYield: z.number().nullable(), realYieldAnnualized: z.number().nullable(),
-      })),
-    }),
     maxAge: 30,
     cache: 'none',
-    handler: async ({ query, data }) => {
-      const { from, to } = await roundRange(data.db, query, 30);
-      const book = await loadPriceBook(data.db);
-      const rounds = await roundTotals(data.db, from, to);
-      const items = await incomeItems(data.db, book, { fromRound: from, toRound: to });
-      const rev = revenueByRound(rounds, items, book);
-      const perYear = (365 * 86_400) / roundSeconds(rounds);
-      type Acc = { period: string; firstRound: number; lastRound: number; fees: bigint; feesUsd: bigint | null; div: bigint; divUsd: bigint | null; g: number; d: number; f: number | null; real: number | null; n: number };
-      const groups = new Map<string, Acc>();
-      for (const r of rev) {
-        const key = query.period === 'round' ? String(r.round) : quarterOf(r.time);
-        let a = groups.get(key);
-        if (!a) groups.set(key, (a = { period: key, firstRound: r.round, lastRound: r.round, fees: 0n, feesUsd: 0n, div: 0n, divUsd: 0n, g: 1, d: 1, f: 1, real: 1, n: 0 }));
-        a.lastRound = r.round;
-        a.fees += r.feesToStakers;
-        const fu = book.usdE8(r.feesToStakers, 'ETH', r.time);
-        a.feesUsd = a.feesUsd === null || fu === null ? null : a.feesUsd + fu;
-        a.div += r.dividendWeiPerLpt;
-        a.divUsd = a.divUsd === null || r.dividendUsdE8PerLpt === null ? null : a.divUsd + r.dividendUsdE8PerLpt;
-        a.g *= 1 + r.rewardYield;
-        a.d *= 1 + r.dilution;
-        a.f = a.f === null || r.feeYield === null ? null : a.f * (1 + r.feeYield);
-        a.real = a.real === null || r.realYield === null ? null : a.real * (1 + r.realYield);
-        a.n++;
-      }
-      return {
-        period: query.period,
-        roundsPerYear: Math.round(perYear * 100) / 100,
-        data: [...groups.values()].map((a) => ({
-          period: a.period, firstRound: a.firstRound, lastRound: a.lastRound,
-          feesToStakers: eth(a.fees), feesToStakersUsd: usd(a.feesUsd), dividendPerLpt: eth(a.div), dividendPerLptUsd: a.divUsd === null ? null : formatUsdPrecise(a.divUsd),
-          rewardYield: a.g - 1, dilution: a.d - 1, feeYield: a.f === null ? null : a.f - 1, realYield: a.real === null ? null : a.real - 1,
-          realYieldAnnualized: a.real === null ? null : annualize(Math.pow(a.real, 1 / a.n) - 1, perYear),
-        })),
-      };
-    },
   }),
-  route({
+  operationRoute(stakingFeedOperation, {
     path: '/api/v1/feeds/staking',
     tag: 'economics',
     summary: 'Staking-tracker feed: reward rate, staking ratio, unbonding period, total staked, inflation',
-    description:
-      'A stable JSON document for third-party staking trackers (schema "atlas.staking/1"). Rates are fractions (0.05 = 5 %); annual figures compound the per-round value over the observed round length. rewardRate assumes every active orchestrator calls reward; realizedRewardRate is what the last 30 rounds paid. Amounts are decimal LPT strings.',
-    response: z.object({
-      schema: z.literal('atlas.staking/1'),
-      asset: z.literal('LPT'),
-      network: z.string(),
-      round: z.number().int(),
-      updatedAt: z.string(),
-      rewardRate: z.object({ perRound: z.number(), annual: z.number() }),
-      realizedRewardRate: z.object({ annual: z.number() }),
-      stakingRatio: z.number(),
-      totalStaked: z.string(),
-      totalSupply: z.string(),
-      inflation: z.object({ perRound: z.number(), annual: z.number() }),
-      unbondingPeriod: z.object({ rounds: z.number().int(), days: z.number() }),
-      roundLengthSeconds: z.number(),
-      treasuryRewardCut: z.number(),
-    }),
     maxAge: 60,
     errors: [404],
-    handler: async ({ data }) => {
-      const to = await latestRound(data.db);
-      const rounds = await roundTotals(data.db, Math.max(0, to - 29), to);
-      const feed = stakingFeed(rounds, await unbondingPeriod(data.db));
-      if (!feed) throw new AtlasError('not_found', 'no round indexed yet');
-      return {
-        schema: 'atlas.staking/1' as const,
-        asset: 'LPT' as const,
-        network: (await chainId(data.db)) === 42161 ? 'arbitrum-one' : 'simulator',
-        round: feed.round,
-        updatedAt: new Date(feed.time * 1000).toISOString(),
-        rewardRate: { perRound: feed.rewardRatePerRound, annual: feed.rewardRateAnnual },
-        realizedRewardRate: { annual: feed.realizedRewardRateAnnual },
-        stakingRatio: feed.stakingRatio,
-        totalStaked: formatUnits(feed.totalStaked),
-        totalSupply: formatUnits(feed.totalSupply),
-        inflation: { perRound: Number(feed.inflationPpbPerRound) / 1e9, annual: feed.inflationAnnual },
-        unbondingPeriod: { rounds: feed.unbondingPeriodRounds, days: Math.round(((feed.unbondingPeriodRounds * feed.roundSeconds) / 86_400) * 100) / 100 },
-        roundLengthSeconds: feed.roundSeconds,
-        treasuryRewardCut: feed.treasuryRewardCut,
-      };
-    },
   }),
 ];
 

@@ -9,7 +9,8 @@ import { simulatorNetwork } from '../../chain/networks.js';
 import type { ApiData, ProposalData, Snapshot, VoteData } from '../data.js';
 import { AtlasError } from '../errors.js';
 import { amountSchema, lpt } from '../format.js';
-import { route, toCsv } from '../rest.js';
+import { route, type RouteDef } from '../route.js';
+import { toCsv } from '../csv.js';
 import { addressParam } from '../schemas.js';
 
 const address = z.string().meta({ description: 'lower-case 0x address' });

@@ -12,7 +12,7 @@ import { compareImports, listImports, loadImport, type NeedsImport } from '../..
 import type { Database } from '../../store/schema.js';
 import { atlasSchema, questionSchema, summarySchema, importSchema, scenarioSchema, roleSchema, mapSchema, coverageSchema, landingSchema, compareSchema } from '../../needs/apiSchemas.js';
 import { AtlasError } from '../errors.js';
-import { route } from '../rest.js';
+import { route, type RouteDef, type RouteOptions } from '../route.js';
 import { intParam } from '../schemas.js';
 
 const versionQuery = z.strictObject({ version: intParam(1, 2_147_483_647, 'imported report version (default: the newest)').optional() });
@@ -20,9 +20,8 @@ const versionQuery = z.strictObject({ version: intParam(1, 2_147_483_647, 'impor
 let mappingCache: Mapping | null = null;
 let pagesCache: RegExp[] | null = null;
 
-/** The live route tables; read lazily because the route table imports this module. */
-async function targets(): Promise<AtlasTargets> {
-  const { routes } = await import('../routeTable.js');
+/** The app's mounted routes and the dashboard's pages: what a mapped view or endpoint must name. */
+function targets(routes: RouteOptions['routes']): AtlasTargets {
   pagesCache ??= dashboardPagePatterns();
   return { api: routes, pages: pagesCache };
 }
@@ -65,10 +64,10 @@ async function loadOr404(db: Kysely<Database>, version: number | undefined, dir:
 }
 
 /** Report and mapping joined with coverage, for one version. */
-async function mapped(db: Kysely<Database>, version: number | undefined, dir: string | null | undefined) {
+async function mapped(db: Kysely<Database>, version: number | undefined, dir: string | null | undefined, routes: RouteOptions['routes']) {
   const found = await loadOr404(db, version, dir);
   mappingCache ??= loadMapping();
-  const coverage = computeCoverage(found.report, mappingCache, await targets());
+  const coverage = computeCoverage(found.report, mappingCache, targets(routes));
   return { ...found, coverage, byId: new Map(coverage.questions.map((q) => [q.id, q])) };
 }
 
@@ -123,8 +122,8 @@ export const needsRoutes = [
     maxAge: 10,
     cache: 'none',
     errors: [404, 503],
-    handler: async ({ query, data, app }) => {
-      const m = await mapped(data.db, query.version, app.needsDir);
+    handler: async ({ query, data, options }) => {
+      const m = await mapped(data.db, query.version, options.needsDir, options.routes);
       return {
         import: m.import,
         scale: m.report.scale,
@@ -144,8 +143,8 @@ export const needsRoutes = [
     maxAge: 10,
     cache: 'none',
     errors: [404, 503],
-    handler: async ({ query, data, app }) => {
-      const m = await mapped(data.db, query.version, app.needsDir);
+    handler: async ({ query, data, options }) => {
+      const m = await mapped(data.db, query.version, options.needsDir, options.routes);
       return { import: m.import, overall: m.coverage.overall, roles: m.coverage.roles };
     },
   }),
@@ -160,8 +159,8 @@ export const needsRoutes = [
     maxAge: 10,
     cache: 'none',
     errors: [404, 503],
-    handler: async ({ params, query, data, app }) => {
-      const m = await mapped(data.db, query.version, app.needsDir);
+    handler: async ({ params, query, data, options }) => {
+      const m = await mapped(data.db, query.version, options.needsDir, options.routes);
       const role = m.report.roles.find((r) => r.id === params.role);
       if (!role) throw new AtlasError('not_found', `no role "${params.role}" in the report (roles: ${m.report.roles.map((r) => r.id).join(', ')})`);
       const items = role.scenarios.flatMap((s) => s.questions.map((q) => ({ s, q, c: m.byId.get(q.id)! })));

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { hexToString, isHex } from 'viem';
 import { AtlasError } from '../errors.js';
 import { amountSchema, lpt } from '../format.js';
-import { route, type RouteDef } from '../rest.js';
+import { route, type RouteDef } from '../route.js';
 import { addressParam } from '../schemas.js';
 
 const address = z.string().meta({ description: 'lower-case 0x address' });

@@ -29,7 +29,7 @@ import type { Database } from '../../store/schema.js';
 import type { Kysely } from 'kysely';
 import { AtlasError } from '../errors.js';
 import { amountSchema, lpt } from '../format.js';
-import { route } from '../rest.js';
+import { route, type RouteDef } from '../route.js';
 import { addressParam, boolParam, decimalParam, intParam, tokenAmountParam } from '../schemas.js';
 
 const DAY = 86_400;

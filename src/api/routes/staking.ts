@@ -28,11 +28,13 @@ import {
 } from '../../analytics/stakingQueries.js';
 import { annualize, delegatorWindowEarnings, factorsAt, perLptRate, poolReturn, trailingWindow } from '../../analytics/yields.js';
 import { LABEL_MAX_BODY_BYTES, LABEL_ROLES, LABEL_TYPES, labelChainId, labelHistory, labelStatementSchema, labelsFor, listLabels, submitLabel, type AddressLabel } from '../../registry/labels.js';
-import { atlasDomain } from '../../registry/signing.js';
+import { atlasDomain } from '../../chain/typedData.js';
 import type { ApiData, OrchestratorData, Snapshot } from '../data.js';
 import { AtlasError } from '../errors.js';
 import { amountSchema, eth, formatUnits, lpt } from '../format.js';
-import { eventPageJson, route, toCsv } from '../rest.js';
+import { route, type RouteDef } from '../route.js';
+import { toCsv } from '../csv.js';
+import { eventPageJson } from '../json.js';
 import { cachedPriceBook } from '../../prices/usd.js';
 import { addressParam, cursorParam, decimalParam, eventSchema, intParam, limitParam, listOf, roundParam, tokenAmountParam } from '../schemas.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';

@@ -4,7 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { arbitrumOne, type ContractKey } from '../../chain/networks.js';
 import type { Database } from '../../store/schema.js';
-import { route } from '../rest.js';
+import { route } from '../route.js';
 
 type Db = Kysely<Database>;
 

@@ -13,20 +13,20 @@ import { networkChainId, retentionTick } from '../../telemetry/options.js';
 import { reportBatchSchema, type ReportBatch } from '../../telemetry/reportSchema.js';
 import { orchestratorPerformance } from '../../telemetry/stats.js';
 import { capacity, pipelines, rawStats, regions, reliability } from '../../telemetry/views.js';
-import type { AppOptions } from '../app.js';
 import { AtlasError } from '../errors.js';
 import { eth } from '../format.js';
-import { route } from '../rest.js';
+import { route, type RouteDef, type RouteOptions } from '../route.js';
 import { addressParam, intParam } from '../schemas.js';
 import { amountSchema } from '../format.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.js';
 
 const DAY_MS = 86_400_000;
-const now = (app: AppOptions) => (app.telemetry?.now ?? Date.now)();
+/** Telemetry's own clock when one is configured (tests pin it), else the app's. */
+const nowOf = (ctx: { options: RouteOptions; clock: () => number }) => (ctx.options.telemetry?.now ?? ctx.clock)();
 
-async function ingestOptions(app: AppOptions, db: Kysely<Database>): Promise<IngestOptions> {
-  const t = app.telemetry;
+async function ingestOptions(options: RouteOptions, db: Kysely<Database>): Promise<IngestOptions> {
+  const t = options.telemetry;
   return {
     chainId: t?.chainId ?? (await networkChainId(db)),
     allowList: new Set((t?.allowList ?? []).map((a) => a.toLowerCase())),
@@ -77,8 +77,8 @@ const entrySchema = z.object({
 const ingestSchema = z.object({ accepted: z.number(), gateway: z.string(), nonce: z.string(), contentHash: z.string() });
 const fanSchema = z.array(z.object({ ahead: z.number(), p10: z.number(), p25: z.number(), p50: z.number(), p75: z.number(), p90: z.number() }));
 
-async function scores(data: { db: Kysely<Database> }, query: z.output<typeof statsQuery>, app: AppOptions) {
-  const { since, until } = window(query, now(app));
+async function scores(data: { db: Kysely<Database> }, query: z.output<typeof statsQuery>, nowMs: number) {
+  const { since, until } = window(query, nowMs);
   return leaderboard(data.db, { since, until, pipeline: query.pipeline, model: query.model, region: query.region, orchestrator: query.orchestrator }, { percentiles: false });
 }
 
@@ -95,10 +95,10 @@ export const telemetryRoutes = [
     response: ingestSchema,
     errors: [401, 403, 409, 413, 415],
     maxAge: 0,
-    handler: async ({ body, data, app }) => {
-      const opts = await ingestOptions(app, data.db);
+    handler: async ({ body, data, options, clock }) => {
+      const opts = await ingestOptions(options, data.db);
       const res = await ingestReportBatch(data.db, body as ReportBatch, opts);
-      await retentionTick(data.db, app.telemetry, app.onError);
+      await retentionTick(data.db, options.telemetry, (err) => options.logger.error({ err }, 'telemetry retention failed'));
       return { accepted: res.accepted, gateway: res.gateway, nonce: res.nonce, contentHash: res.contentHash };
     },
   }),
@@ -114,20 +114,20 @@ export const telemetryRoutes = [
     response: ingestSchema.extend({ byType: z.record(z.string(), z.number()) }),
     errors: [401, 403, 409, 413, 415],
     maxAge: 0,
-    handler: async ({ body, data, c, app }) => {
+    handler: async ({ body, data, header, options, clock }) => {
       const h = eventHeadersSchema.safeParse({
-        'x-atlas-gateway': c.req.header('x-atlas-gateway'),
-        'x-atlas-nonce': c.req.header('x-atlas-nonce'),
-        'x-atlas-sent-at': c.req.header('x-atlas-sent-at'),
-        'x-atlas-signature': c.req.header('x-atlas-signature'),
+        'x-atlas-gateway': header('x-atlas-gateway'),
+        'x-atlas-nonce': header('x-atlas-nonce'),
+        'x-atlas-sent-at': header('x-atlas-sent-at'),
+        'x-atlas-signature': header('x-atlas-signature'),
       });
       if (!h.success) {
         const i = h.error.issues[0]!;
         throw new AtlasError('bad_request', `header "${String(i.path[0])}": ${i.input === undefined ? 'required' : i.message}`);
       }
-      const opts = await ingestOptions(app, data.db);
+      const opts = await ingestOptions(options, data.db);
       const res = await ingestEventLines(data.db, String(body), h.data, opts);
-      await retentionTick(data.db, app.telemetry, app.onError);
+      await retentionTick(data.db, options.telemetry, (err) => options.logger.error({ err }, 'telemetry retention failed'));
       return { accepted: res.accepted, gateway: res.gateway, nonce: res.nonce, contentHash: res.contentHash, byType: res.byType };
     },
   }),
@@ -141,7 +141,7 @@ export const telemetryRoutes = [
     response: aggregatedSchema,
     cache: 'none',
     maxAge: 30,
-    handler: async ({ query, data, app }) => aggregatedStatsJson(await scores(data, query, app)),
+    handler: async ({ query, data, options, clock }) => aggregatedStatsJson(await scores(data, query, nowOf({ options, clock }))),
   }),
   route({
     path: '/api/v1/telemetry/perf-scores',
@@ -152,7 +152,7 @@ export const telemetryRoutes = [
     response: aggregatedSchema,
     cache: 'none',
     maxAge: 30,
-    handler: async ({ query, data, app }) => aggregatedStatsJson(await leaderboard(data.db, { since: new Date(now(app) - query.hours * 3_600_000), pipeline: query.pipeline, model: query.model }, { percentiles: false })),
+    handler: async ({ query, data, options, clock }) => aggregatedStatsJson(await leaderboard(data.db, { since: new Date(nowOf({ options, clock }) - query.hours * 3_600_000), pipeline: query.pipeline, model: query.model }, { percentiles: false })),
   }),
   route({
     path: '/api/raw_stats',
@@ -162,8 +162,8 @@ export const telemetryRoutes = [
     response: z.record(z.string(), z.array(rawStatSchema)).meta({ id: 'RawStats' }),
     cache: 'none',
     maxAge: 30,
-    handler: async ({ query, data, app }) => {
-      const { since, until } = window(query, now(app));
+    handler: async ({ query, data, options, clock }) => {
+      const { since, until } = window(query, nowOf({ options, clock }));
       return rawStats(data.db, { since, until, orchestrator: query.orchestrator, region: query.region, model: query.model, capability: query.pipeline ?? TRANSCODING });
     },
   }),
@@ -176,9 +176,9 @@ export const telemetryRoutes = [
     errors: [404],
     cache: 'none',
     maxAge: 30,
-    handler: async ({ query, data, app }) => {
+    handler: async ({ query, data, options, clock }) => {
       if (query.pipeline === TRANSCODING) throw new AtlasError('bad_request', 'query parameter "pipeline": must be an AI pipeline');
-      const lb = await scores(data, { ...query, region: query.region ?? GLOBAL }, app);
+      const lb = await scores(data, { ...query, region: query.region ?? GLOBAL }, nowOf({ options, clock }));
       const top = lb.entries[0];
       if (!top) throw new AtlasError('not_found', `no reports for ${query.pipeline} / ${query.model} in this window`);
       return { pipeline: query.pipeline, model: query.model, region: top.region, orchestrator: top.orchestrator, success_rate: top.successRate, round_trip_score: top.roundTripScore, score: top.score };
@@ -192,7 +192,7 @@ export const telemetryRoutes = [
     response: z.object({ pipelines: z.array(z.object({ id: z.string(), models: z.array(z.string()), regions: z.array(z.string()) })) }),
     cache: 'none',
     maxAge: 60,
-    handler: async ({ query, data, app }) => ({ pipelines: await pipelines(data.db, query.days !== undefined ? new Date(now(app) - query.days * DAY_MS) : window(query, now(app), 7 * DAY_MS).since) }),
+    handler: async ({ query, data, options, clock }) => ({ pipelines: await pipelines(data.db, query.days !== undefined ? new Date(nowOf({ options, clock }) - query.days * DAY_MS) : window(query, nowOf({ options, clock }), 7 * DAY_MS).since) }),
   }),
   route({
     path: '/api/regions',
@@ -201,7 +201,7 @@ export const telemetryRoutes = [
     response: z.object({ regions: z.array(z.object({ id: z.string(), name: z.string(), type: z.array(z.enum(['transcoding', 'ai'])) })) }),
     cache: 'none',
     maxAge: 60,
-    handler: async ({ data, app }) => ({ regions: await regions(data.db, new Date(now(app) - 7 * DAY_MS)) }),
+    handler: async ({ data, options, clock }) => ({ regions: await regions(data.db, new Date(nowOf({ options, clock }) - 7 * DAY_MS)) }),
   }),
   route({
     path: '/api/v1/telemetry/leaderboard',
@@ -216,8 +216,8 @@ export const telemetryRoutes = [
     }),
     cache: 'none',
     maxAge: 15,
-    handler: async ({ query, data, app }) => {
-      const t = now(app);
+    handler: async ({ query, data, options, clock }) => {
+      const t = nowOf({ options, clock });
       const { since, until } = query.hours !== undefined ? { since: new Date(t - query.hours * 3_600_000), until: undefined } : window(query, t);
       const lb = await leaderboard(data.db, { since, until, pipeline: query.pipeline, model: query.model, region: query.region, orchestrator: query.orchestrator });
       return { ...lb, since: Math.floor(since.getTime() / 1000), until: until ? Math.floor(until.getTime() / 1000) : null, bucketBoundsMs: [...BUCKET_BOUNDS_MS] };
@@ -231,8 +231,8 @@ export const telemetryRoutes = [
     response: z.object({ data: z.array(z.object({ orchestrator: z.string(), capability: z.string(), model: z.string(), jobs: z.number(), successes: z.number(), successRate: z.number(), meanRoundTripMs: ms, p50Ms: ms, p95Ms: ms, p99Ms: ms })) }),
     cache: 'none',
     maxAge: 15,
-    handler: async ({ query, data, app }) => ({
-      data: await orchestratorPerformance(data.db, { since: new Date(now(app) - query.hours * 3_600_000), orchestrator: query.orchestrator, capability: query.pipeline, model: query.model, region: query.region }),
+    handler: async ({ query, data, options, clock }) => ({
+      data: await orchestratorPerformance(data.db, { since: new Date(nowOf({ options, clock }) - query.hours * 3_600_000), orchestrator: query.orchestrator, capability: query.pipeline, model: query.model, region: query.region }),
     }),
   }),
   route({
@@ -251,7 +251,7 @@ export const telemetryRoutes = [
     }),
     cache: 'none',
     maxAge: 15,
-    handler: async ({ params, query, data, app }) => reliability(data.db, { since: new Date(now(app) - query.days * DAY_MS), orchestrator: params.address, capability: query.pipeline }),
+    handler: async ({ params, query, data, options, clock }) => reliability(data.db, { since: new Date(nowOf({ options, clock }) - query.days * DAY_MS), orchestrator: params.address, capability: query.pipeline }),
   }),
   route({
     path: '/api/v1/telemetry/capacity',
@@ -263,7 +263,7 @@ export const telemetryRoutes = [
     }),
     cache: 'none',
     maxAge: 30,
-    handler: async ({ query, data, app }) => ({ data: await capacity(data.db, { since: new Date(now(app) - query.days * DAY_MS), capability: query.pipeline, region: query.region }) }),
+    handler: async ({ query, data, options, clock }) => ({ data: await capacity(data.db, { since: new Date(nowOf({ options, clock }) - query.days * DAY_MS), capability: query.pipeline, region: query.region }) }),
   }),
   route({
     path: '/api/v1/telemetry/demand',
@@ -283,8 +283,8 @@ export const telemetryRoutes = [
     }),
     cache: 'none',
     maxAge: 60,
-    handler: async ({ query, data, app }) => {
-      const t = now(app);
+    handler: async ({ query, data, options, clock }) => {
+      const t = nowOf({ options, clock });
       const until = new Date(Math.floor(t / DAY_MS) * DAY_MS + DAY_MS);
       const d = await demand(data.db, { since: new Date(until.getTime() - query.days * DAY_MS), until, by: query.by, horizonDays: query.horizon });
       return {

@@ -6,11 +6,12 @@ import { roundClock } from '../../analytics/governance.js';
 import { ceilingStatus, ledgerByRound } from '../../analytics/treasury.js';
 import { callSharePpm, forecastTreasury } from '../../analytics/treasuryForecast.js';
 import { indexedChainId, loadBalanceChanges, loadBudgetFile, loadLabels, loadRounds, loadTreasuryParams, saveLabel, type LedgerEntry, type SpendLabel } from '../../analytics/treasuryQueries.js';
-import { SignatureError, verifyStatement } from '../../registry/signing.js';
+import { SignatureError, verifyStatement } from '../../chain/typedData.js';
 import type { ApiData, ProposalData, Snapshot } from '../data.js';
 import { AtlasError } from '../errors.js';
 import { amountSchema, lpt } from '../format.js';
-import { route, toCsv } from '../rest.js';
+import { route, type RouteDef } from '../route.js';
+import { toCsv } from '../csv.js';
 import { intParam, tokenAmountParam, usdAtTime, usdNow } from '../schemas.js';
 import type { PriceBook } from '../../prices/lookup.js';
 import { cachedPriceBook, LATEST, usdOf } from '../../prices/usd.js';
@@ -220,9 +221,9 @@ export const treasuryRoutes = [
     csv: true,
     cache: 'none',
     maxAge: 5,
-    handler: async ({ query, data, app }) => {
+    handler: async ({ query, data, options }) => {
       const snap = await data.snapshot();
-      const b = await currentBudget(app.budgetFile);
+      const b = await currentBudget(options.budgetFile);
       const changes = (await loadBalanceChanges(data.db)).filter((c) => !query.kind || c.kind === query.kind);
       const rows = entriesJson(changes, snap, b?.budget ?? null, await loadLabels(data.db), await cachedPriceBook(data.db));
       if (query.format === 'csv') {
@@ -245,8 +246,8 @@ export const treasuryRoutes = [
     cache: 'none',
     maxAge: 0,
     errors: [404, 422],
-    handler: async ({ query, data, app }) => {
-      const b = await currentBudget(app.budgetFile);
+    handler: async ({ query, data, options }) => {
+      const b = await currentBudget(options.budgetFile);
       if (!b) throw new AtlasError('not_found', 'no budget file is configured (set ATLAS_BUDGET_FILE)');
       if (!b.budget) throw new AtlasError('unprocessable', `the budget file is invalid:\n${formatIssues(b.file, b.issues).join('\n')}`, { details: { issues: issuesJson(b.file, b.issues) } });
       const budget = b.budget;
@@ -311,9 +312,9 @@ export const treasuryRoutes = [
     response: z.object({ accepted: z.boolean(), proposalId: z.string(), category: z.string(), labeler: z.string() }).meta({ id: 'SpendLabelResult' }),
     maxAge: 0,
     errors: [401, 403, 404, 409, 422],
-    handler: async ({ body, data, app }) => {
+    handler: async ({ body, data, options }) => {
       const b = body as { proposalId: string; category: string; labeler: string; issuedAt: number; signature: `0x${string}` };
-      const budget = await currentBudget(app.budgetFile);
+      const budget = await currentBudget(options.budgetFile);
       if (!budget?.budget) throw new AtlasError('unprocessable', 'no valid budget file is configured, so no labeler is authorised');
       const labeler = b.labeler.toLowerCase();
       if (!budget.budget.labelers.includes(labeler)) throw new AtlasError('forbidden', `${labeler} is not a labeler of the budget`);
@@ -346,7 +347,7 @@ export const treasuryRoutes = [
     csv: true,
     cache: 'none',
     maxAge: 0,
-    handler: async ({ query, data, app }) => {
+    handler: async ({ query, data, options }) => {
       const [rounds, changes, params] = await Promise.all([loadRounds(data.db), loadBalanceChanges(data.db), loadTreasuryParams(data.db)]);
       const clock = roundClock(rounds.map((r) => ({ round: r.round, time: r.time })));
       const cur = rounds[rounds.length - 1];
@@ -358,7 +359,7 @@ export const treasuryRoutes = [
         spend = query.spendPerRound;
         spendSource = 'query';
       } else {
-        const b = await currentBudget(app.budgetFile);
+        const b = await currentBudget(options.budgetFile);
         if (b?.budget && clock.medianLength !== null && cur) {
           spend = budgetRatePerSecond(b.budget, cur.time) * BigInt(Math.round(clock.medianLength));
           spendSource = 'budget';

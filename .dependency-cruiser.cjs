@@ -1,0 +1,57 @@
+/**
+ * Import rules of src/ (npm run check:imports, run by .ci/run): no cycles, and no folder importing a folder of
+ * a higher layer. Layers, lowest first (a folder may import its own layer's siblings only where named below):
+ *   0 base                                   errors, logger
+ *   1 chain, protocol, store                 ABIs and RPC, pure protocol math, database
+ *   2 read, sync, projections, prices, sim   read model; sync engine; event → state; price feeds; the simulator
+ *   3 telemetry                              gateway telemetry
+ *   4 analytics, registry, needs             read-side computations; capability registry; data-needs map
+ *   5 api                                    HTTP: REST, GraphQL, SSE
+ *   6 cli                                    the atlas command
+ * Tests and test kits are exempt from the layer rules (they may wire any layers together) but not from the cycle rule.
+ */
+const LAYERS = [['base'], ['chain', 'protocol', 'store'], ['read', 'sync', 'projections', 'prices', 'sim'], ['telemetry'], ['analytics', 'registry', 'needs'], ['api'], ['cli']];
+
+/** Same-layer imports that are part of the design (from → to). */
+const SIBLINGS = [
+  ['projections', 'sync'],
+  ['projections', 'prices'],
+  ['prices', 'sync'],
+  ['sim', 'prices'],
+];
+
+const layerRules = [];
+LAYERS.forEach((layer, i) => {
+  const higher = LAYERS.slice(i + 1).flat();
+  for (const from of layer) {
+    const same = layer.filter((x) => x !== from && !SIBLINGS.some(([f, t]) => f === from && t === x));
+    const banned = [...higher, ...same];
+    if (banned.length === 0) continue;
+    layerRules.push({
+      name: `layer-${from}`,
+      comment: `src/${from} (layer ${i}) may not import ${banned.join(', ')}`,
+      severity: 'error',
+      from: { path: `^src/${from}/`, pathNot: '(\\.test\\.ts$|/testkit/)' },
+      to: { path: `^src/(${banned.join('|')})/` },
+    });
+  }
+});
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'Modules that import each other (through type imports too) cannot be understood or tested alone.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    ...layerRules,
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '^(node_modules|web|bench/ponder)' },
+  },
+};

@@ -1,0 +1,80 @@
+// Treasury proposals with their votes.
+import { z } from 'zod';
+import { decodeCursor, encodeCursor, paginate, type SortKey } from '../cursor.js';
+import type { AccountData, ApiData, EventData, OrchestratorData, PoolData, ProposalData, RoundData, Snapshot, VoteData } from '../data.js';
+import { route, type RouteDef } from '../route.js';
+import { formatUsd, type PriceBook } from '../../prices/lookup.js';
+import { cachedPriceBook, cachedPriceVersion, LATEST, usdOf } from '../../prices/usd.js';
+import { orchestratorUsd, priceEvents, eventUnit, type OrchestratorUsd, type PricedEvent } from '../usd.js';
+import { AtlasError } from '../errors.js';
+import { eth, formatUnits, lpt, perc, ratio } from '../format.js';
+import {
+  accountSchema,
+  addressParam,
+  blockParam,
+  boolParam,
+  cursorParam,
+  eventSchema,
+  feeBucketSchema,
+  intParam,
+  limitParam,
+  listOf,
+  networkSchema,
+  orchestratorDetailSchema,
+  orchestratorSchema,
+  orderParam,
+  percentParam,
+  proposalDetailSchema,
+  proposalSchema,
+  roundParam,
+  roundSchema,
+  delegatorRowSchema,
+  tokenAmountParam,
+} from '../schemas.js';
+
+import { accountJson, eventJson, eventPageJson, n, networkJson, nOrNull, orchestratorJson, poolJson, proposalJson, roundJson, voteJson } from '../json.js';
+import { toCsv } from '../csv.js';
+import { addressPath } from '../schemas.js';
+import { eventCursorKey } from '../cursor.js';
+
+export const proposalRoutes = [
+  route({
+    path: '/api/v1/proposals',
+    tag: 'governance',
+    summary: 'Treasury proposals',
+    query: z.strictObject({
+      status: z
+        .enum(['pending', 'active', 'canceled', 'defeated', 'succeeded', 'queued', 'expired', 'executed'], { error: 'must be one of pending, active, canceled, defeated, succeeded, queued, expired, executed' })
+        .optional(),
+      proposer: addressParam.optional(),
+      sort: z.enum(['created', 'votes', 'voters'], { error: 'must be one of created, votes, voters' }).default('created'),
+      order: orderParam.default('desc'),
+      limit: limitParam(50, 500),
+      cursor: cursorParam,
+    }),
+    response: listOf(proposalSchema, 'ProposalList'),
+    maxAge: 5,
+    handler: async ({ query, data }) => {
+      const snap = await data.snapshot();
+      const list = snap.proposals.filter((p) => (!query.status || p.status === query.status) && (!query.proposer || p.proposer === query.proposer));
+      const key = (p: ProposalData): SortKey => (query.sort === 'votes' ? p.forVotes + p.againstVotes + p.abstainVotes : query.sort === 'voters' ? p.voters : p.createdBlock);
+      const page = paginate(list, { limit: query.limit, cursor: query.cursor, key, id: (p) => p.id, order: query.order });
+      return { data: page.data.map(proposalJson), page: { limit: query.limit, nextCursor: page.nextCursor } };
+    },
+  }),
+  route({
+    path: '/api/v1/proposals/{id}',
+    tag: 'governance',
+    summary: 'Treasury proposal with votes',
+    params: z.strictObject({ id: z.string().regex(/^\d{1,78}$/, { error: 'must be a decimal proposal id' }).meta({ description: 'Governor proposal id (decimal)' }) }),
+    response: proposalDetailSchema,
+    maxAge: 5,
+    errors: [404],
+    handler: async ({ params, data }) => {
+      const snap = await data.snapshot();
+      const p = snap.proposalsById.get(params.id);
+      if (!p) throw new AtlasError('not_found', `no proposal with id ${params.id}`);
+      return { proposal: proposalJson(p), votes: (await data.votes(p.id)).map(voteJson) };
+    },
+  }),
+];

@@ -1,0 +1,31 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { fromNumeric } from '../store/amounts.js';
+import type { DbKind } from '../store/db.js';
+import type { Database } from '../store/schema.js';
+
+/** The database handle every read takes (PGlite or PostgreSQL through kysely). */
+export type Db = Kysely<Database>;
+export type { DbKind };
+
+/** numeric/int8 columns as the drivers return them: decimal text. */
+export type Text = string;
+
+export const big = (x: Text | null): bigint => fromNumeric(x);
+export const bigOrNull = (x: Text | null | undefined): bigint | null => (x === null || x === undefined ? null : fromNumeric(x));
+
+export async function rows<T>(db: Db, q: RawBuilder<T>): Promise<T[]> {
+  return (await q.execute(db)).rows;
+}
+
+/**
+ * A point in chain history a read is taken at. `latest` reads the current state; `{ block }` is the
+ * time-travel read the subgraph's `block: { number }` argument asks for, served by reads that keep history
+ * (events, rounds, pools, parameter changes are append-only and filter on block; current-state tables answer
+ * `latest` only and refuse a block).
+ */
+export type AsOf = 'latest' | { block: bigint };
+
+/** `and block_number <= N` for an as-of read of an append-only table, nothing for the latest state. */
+export function blockBound(asOf: AsOf, column: RawBuilder<unknown> = sql.ref('block_number')): RawBuilder<unknown> {
+  return asOf === 'latest' ? sql`` : sql`and ${column} <= ${asOf.block.toString()}`;
+}

@@ -1,0 +1,60 @@
+import { sql } from 'kysely';
+import { big, rows, type Db, type Text } from './db.js';
+
+/** One orchestrator's earnings pool in one round (earnings_pool), with the round's start time. */
+export interface PoolRow {
+  round: bigint;
+  /** Block time of the round's start; null when the round row is missing. */
+  time: number | null;
+  totalStake: bigint;
+  rewardCut: bigint;
+  feeShare: bigint;
+  cumulativeRewardFactor: bigint;
+  cumulativeFeeFactor: bigint;
+  rewards: bigint;
+  treasuryRewards: bigint;
+  fees: bigint;
+}
+
+/** An orchestrator's pools from `fromRound` on, oldest first. */
+export async function poolHistory(db: Db, transcoder: string, fromRound: bigint): Promise<PoolRow[]> {
+  const r = await rows(
+    db,
+    sql<Record<string, Text | null>>`
+      select ep.round::text, ep.total_stake::text, ep.reward_cut::text, ep.fee_share::text,
+        ep.cumulative_reward_factor::text, ep.cumulative_fee_factor::text, ep.rewards::text,
+        ep.treasury_rewards::text, ep.fees::text, pr.block_time::text
+      from earnings_pool ep left join protocol_round pr on pr.round = ep.round
+      where ep.transcoder = ${transcoder} and ep.round >= ${fromRound.toString()}
+      order by ep.round`,
+  );
+  return r.map((p) => ({
+    round: big(p.round!),
+    time: p.block_time ? Number(p.block_time) : null,
+    totalStake: big(p.total_stake!),
+    rewardCut: big(p.reward_cut!),
+    feeShare: big(p.fee_share!),
+    cumulativeRewardFactor: big(p.cumulative_reward_factor!),
+    cumulativeFeeFactor: big(p.cumulative_fee_factor!),
+    rewards: big(p.rewards!),
+    treasuryRewards: big(p.treasury_rewards!),
+    fees: big(p.fees!),
+  }));
+}
+
+/** Rewards and fees of every pool in a round range that earned either (the directory's windows). */
+export async function poolEarnings(db: Db, fromRound: bigint, toRound: bigint): Promise<{ transcoder: string; round: bigint; rewards: bigint; fees: bigint }[]> {
+  const r = await rows(
+    db,
+    sql<{ transcoder: Text; round: Text; rewards: Text; fees: Text }>`
+      select transcoder, round::text, rewards::text, fees::text from earnings_pool
+      where round >= ${fromRound.toString()} and round <= ${toRound.toString()} and (rewards > 0 or fees > 0)`,
+  );
+  return r.map((p) => ({ transcoder: p.transcoder, round: big(p.round), rewards: big(p.rewards), fees: big(p.fees) }));
+}
+
+/** Every orchestrator's fees over all rounds (ETH-wei). */
+export async function feeTotals(db: Db): Promise<Map<string, bigint>> {
+  const r = await rows(db, sql<{ transcoder: Text; fees: Text }>`select transcoder, sum(fees)::text as fees from earnings_pool group by transcoder`);
+  return new Map(r.map((f) => [f.transcoder, big(f.fees)]));
+}
