@@ -141,7 +141,7 @@ export function createApp(opts: AppOptions): Hono {
   const app = new Hono();
   const log = opts.logger ?? silentLogger;
   const routes: RouteDef[] = [...builtinRoutes, ...(opts.extraRoutes ?? [])];
-  const data = new ApiData(opts.db, opts.cacheTtlMs ?? 1000);
+  const data = ApiData.shared(opts.db, opts.cacheTtlMs ?? 1000);
   const live = new LiveFeed(opts.db, { pollMs: opts.live?.pollMs, maxSubscribers: opts.live?.maxSubscribers });
   const heartbeatMs = opts.live?.heartbeatMs ?? 15_000;
   // Live streams held per client (rate-limit key), so one client cannot take the global cap.

@@ -111,6 +111,19 @@ export class ApiData {
     private readonly versionTtlMs = 1000,
   ) {}
 
+  private static readonly byDb = new WeakMap<Db, Map<number, ApiData>>();
+
+  /** The reads of one database handle, shared by every app over it (one snapshot per data version, not one per app). */
+  static shared(db: Db, versionTtlMs = 1000): ApiData {
+    let m = ApiData.byDb.get(db);
+    if (!m) ApiData.byDb.set(db, (m = new Map()));
+    let d = m.get(versionTtlMs);
+    if (!d) m.set(versionTtlMs, (d = new ApiData(db, versionTtlMs)));
+    // A new app sees the data as it is now: its first read re-checks the version (the snapshot is kept if unchanged).
+    d.invalidate();
+    return d;
+  }
+
   /** Cheap fingerprint of the indexed data: changes with every indexed batch and with reorg rollbacks. */
   async probeVersion(): Promise<string> {
     this.versionProbe ??= dataVersion(this.db).finally(() => {
