@@ -7,6 +7,7 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { streamSSE } from 'hono/streaming';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { buildSchema } from 'graphql';
 import { createGraphQLError, createYoga } from 'graphql-yoga';
 import type { Kysely } from 'kysely';
 import { silentLogger, type Logger } from '../base/log.js';
@@ -17,7 +18,8 @@ import { corsMiddleware } from './cors.js';
 import { ApiData } from './data.js';
 import { renderDocs } from './docs.js';
 import { AtlasError, errorBody, errorResponse } from './errors.js';
-import { buildGraphQLSchema, depthLimitRule, Loader, type GraphQLContext } from './graphql/schema.js';
+import { admit, DEFAULT_MAX_COST, GraphQLRefusal, rateRefusal, readGraphQLRequest, type Admitted } from './graphql/admission.js';
+import { buildGraphQLSchema, buildSdl, depthLimitRule, Loader, type GraphQLContext } from './graphql/schema.js';
 import { cachedResponse } from './httpCache.js';
 import { LIVE_TYPES, LiveFeed, type LiveType } from './live.js';
 import { buildOpenApi } from './openapi.js';
@@ -62,6 +64,8 @@ export interface AppOptions {
   maxUrlLength?: number;
   /** Largest GraphQL request body accepted (default 64 KiB). */
   maxBodyBytes?: number;
+  /** GraphQL limits: the most objects one query may produce by its cost (graphql/cost.ts; default 250,000). */
+  graphql?: { maxCost?: number };
   /** Memory for serialized answers of the current data version (default 64 MiB). */
   responseCacheBytes?: number;
   /** Extra routes mounted after the built-in ones (tests and embedders). */
@@ -212,7 +216,7 @@ export function createApp(opts: AppOptions): Hono {
     rejectNul(c);
     await next();
   });
-  app.use('*', corsMiddleware({ origin: opts.corsOrigin ?? '*', allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'], exposeHeaders: ['ETag', 'Retry-After', 'X-RateLimit-Remaining', 'X-Next-Cursor', 'X-Request-Id'], maxAgeSec: 86_400 }));
+  app.use('*', corsMiddleware({ origin: opts.corsOrigin ?? '*', allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'], exposeHeaders: ['ETag', 'Retry-After', 'X-RateLimit-Remaining', 'X-Next-Cursor', 'X-Request-Id', 'X-Query-Cost'], maxAgeSec: 86_400 }));
 
   const clientOf = (c: Context): string => {
     if (opts.trustProxy) {
@@ -258,6 +262,10 @@ export function createApp(opts: AppOptions): Hono {
   // ---------------------------------------------------------------- GraphQL
   // The request id of the GraphQL request being executed, for the resolver failures yoga masks.
   const graphqlRequest = new AsyncLocalStorage<{ requestId: string; method: string }>();
+  // The cost is read from the schema's own SDL (its types and `first` arguments); a schema object of this
+  // module's graphql build, since yoga's executable schema may come from the other (CJS) build.
+  const costSchema = buildSchema(buildSdl());
+  const maxCost = opts.graphql?.maxCost ?? DEFAULT_MAX_COST;
   const yoga = createYoga<GraphQLContext>({
     schema: buildGraphQLSchema(),
     graphqlEndpoint: '/graphql',
@@ -278,10 +286,26 @@ export function createApp(opts: AppOptions): Hono {
     plugins: [{ onValidate: ({ addValidationRule }: { addValidationRule: (rule: ReturnType<typeof depthLimitRule>) => void }) => addValidationRule(depthLimitRule()) }],
   });
   app.on(['GET', 'POST'], '/graphql', bodyLimitOf(maxBody), async (c) => {
+    const body = c.req.method === 'POST' ? await c.req.text() : null;
+    // Costed before anything runs; the client's rate limit pays the cost (the middleware took one token already).
+    let admitted: Admitted;
+    try {
+      admitted = admit(costSchema, readGraphQLRequest(c.req.method, new URL(c.req.url), c.req.header('content-type'), body), maxCost);
+      if (limiter && admitted.tokens > 1) {
+        const r = limiter.take(clientOf(c), admitted.tokens - 1);
+        if (!r.ok) throw rateRefusal(admitted, r.retryAfterSec);
+      }
+    } catch (e) {
+      if (e instanceof GraphQLRefusal) return e.response();
+      throw e;
+    }
+    const req = new Request(new URL('/graphql', c.req.url), { method: 'POST', headers: { 'content-type': 'application/json', accept: c.req.header('accept') ?? 'application/json' }, body: JSON.stringify(admitted.request) });
     let ctx: GraphQLContext;
     const loader = new Loader(() => ctx);
     ctx = { data, loader, snapshot: () => data.snapshot() };
-    return graphqlRequest.run({ requestId: String(c.get('requestId')), method: c.req.method }, () => yoga.fetch(c.req.raw, ctx));
+    const res = await graphqlRequest.run({ requestId: String(c.get('requestId')), method: c.req.method }, () => yoga.fetch(req, ctx));
+    res.headers.set('x-query-cost', String(admitted.cost));
+    return res;
   });
 
   // ---------------------------------------------------------------- live

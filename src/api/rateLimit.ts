@@ -25,18 +25,19 @@ export class TokenBuckets {
     this.maxClients = opts.maxClients ?? 50_000;
   }
 
-  take(client: string): { ok: true; remaining: number } | { ok: false; retryAfterSec: number } {
+  /** Takes `n` tokens (a request's weight; one unless it is costed) or none. */
+  take(client: string, n = 1): { ok: true; remaining: number } | { ok: false; retryAfterSec: number } {
     const t = this.now();
     const b = this.buckets.get(client) ?? { tokens: this.opts.burst, at: t };
     this.buckets.delete(client);
     b.tokens = Math.min(this.opts.burst, b.tokens + ((t - b.at) / 1000) * this.opts.ratePerSec);
     b.at = t;
     let result: { ok: true; remaining: number } | { ok: false; retryAfterSec: number };
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
+    if (b.tokens >= n) {
+      b.tokens -= n;
       result = { ok: true, remaining: Math.floor(b.tokens) };
     } else {
-      result = { ok: false, retryAfterSec: Math.max(1, Math.ceil((1 - b.tokens) / this.opts.ratePerSec)) };
+      result = { ok: false, retryAfterSec: Math.max(1, Math.ceil((n - b.tokens) / this.opts.ratePerSec)) };
     }
     this.buckets.set(client, b);
     if (this.buckets.size > this.maxClients) this.buckets.delete(this.buckets.keys().next().value!);
