@@ -1,4 +1,4 @@
-// Backtest of the issuance forecast on a daily history (the explorer's export, facts §5): from many origins,
+// Backtest of the issuance forecast on a daily history (the explorer's export): from many origins,
 // fit on what was known then, forecast h days ahead, compare with what happened, against a no-change baseline.
 import { fitParticipation, forecastIssuance, type IssuanceAssumptions, type ParticipationModel } from './issuanceForecast.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bondingRate, fitParticipation, forecastIssuance, nextInflation, roundsInStep, simulateIssuance, type IssuanceAssumptions } from './issuanceForecast.js';
 
-describe('Minter inflation rule (facts §3)', () => {
+describe('Minter inflation rule (Minter.setInflation)', () => {
   it('moves inflation toward the target bonding rate, never below 0', () => {
     expect(nextInflation(600_000n, 490_000_000n, 500_000_000n, 500n)).toBe(600_500n);
     expect(nextInflation(600_000n, 510_000_000n, 500_000_000n, 500n)).toBe(599_500n);
@@ -9,7 +9,7 @@ describe('Minter inflation rule (facts §3)', () => {
     expect(nextInflation(300n, 510_000_000n, 500_000_000n, 500n)).toBe(0n);
   });
   it('computes the bonding rate in parts per 1e9 like the Minter', () => {
-    // Round 2535 (facts §5): 12,660,572.689… of 25,309,417.374… LPT = 0.5002316926… → floor to ppb.
+    // Round 2535 on the network: 12,660,572.689… of 25,309,417.374… LPT = 0.5002316926… → floor to ppb.
     expect(bondingRate(12_660_572_689_057_253_001_431_262n, 25_309_417_374_855_594_405_008_446n)).toBe(500_231_692n);
     expect(bondingRate(1n, 0n)).toBe(0n);
   });

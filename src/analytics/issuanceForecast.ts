@@ -1,9 +1,9 @@
-// Issuance forecast: participation as a fitted mean-reverting walk, inflation by the Minter's rule (facts §3)
+// Issuance forecast: participation as a fitted mean-reverting walk, inflation by the Minter's rule (Minter.setInflation)
 // applied round by round on each simulated participation path, supply grown by what reward calls mint.
 import { fanOf, normalFrom, seededUniform, type Fan } from './random.js';
 
 /**
- * The Minter's adjustment at initializeRound (facts §3), all in parts per 1e9: below the target bonding rate
+ * The Minter's adjustment at initializeRound (Minter.setInflation), all in parts per 1e9: below the target bonding rate
  * inflation rises by `change`, above it falls by `change` (not below 0), at the target it stays.
  */
 export function nextInflation(inflation: bigint, bondingRate: bigint, target: bigint, change: bigint): bigint {

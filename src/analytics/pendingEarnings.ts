@@ -17,7 +17,7 @@ const ZERO = '0x0000000000000000000000000000000000000000';
 
 /**
  * Pending stake (LPT-wei) and fees (ETH-wei) of every delegator (or one) through `endRound`, from the
- * stored earnings-pool factors (facts §3), exactly as BondingManager.pendingStake/pendingFees compute them.
+ * stored earnings-pool factors (docs/protocol.md §7), exactly as BondingManager.pendingStake/pendingFees compute them.
  * `endRound` defaults to the last initialized round; the orchestrator's own cumulative rewards and
  * fees are included only then, as the contract does.
  */

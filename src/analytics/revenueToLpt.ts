@@ -145,9 +145,3 @@ export function stakingFeed(rounds: readonly RoundTotals[], unbondingPeriodRound
   };
 }
 
-/** Unbonding period in rounds: the latest announced value, else the protocol's 7 (facts §3). */
-export async function unbondingPeriod(db: Kysely<Database>): Promise<number> {
-  const r = await sql<{ v: string | null }>`select value as v from param_change where param = 'unbondingPeriod' order by block_number desc, log_index desc limit 1`.execute(db);
-  const v = Number(r.rows[0]?.v);
-  return Number.isInteger(v) && v > 0 ? v : 7;
-}

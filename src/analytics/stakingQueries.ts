@@ -92,7 +92,7 @@ export async function loadMinterParams(db: Kysely<Database>): Promise<{ inflatio
     const v = r.rows.find((x) => x.param === p)?.value;
     return v && /^\d+$/.test(v) ? BigInt(v) : d;
   };
-  // Arbitrum values since LIP-83's era: 500 ppb per round toward a 50% target (facts §3, §5 history steps of 500).
+  // Arbitrum values since LIP-83's era: 500 ppb per round toward a 50% target (Minter.inflationChange; the network's history moves in steps of 500).
   return { inflationChange: get('inflationChange', 500n), targetBondingRate: get('targetBondingRate', 500_000_000n) };
 }
 

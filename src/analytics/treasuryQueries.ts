@@ -176,14 +176,6 @@ export async function saveLabel(db: Db, l: SpendLabel): Promise<boolean> {
   return r.length > 0;
 }
 
-/** Chain id of the indexed network (EIP-712 domain of signed labels): 42161 for Arbitrum One, else the simulator's 31337. */
-export async function indexedChainId(db: Db): Promise<number> {
-  const r = await rows(db, sql<{ value: unknown }>`select value from atlas_meta where key = 'network'`);
-  const v = r[0]?.value;
-  const name = v === undefined ? null : typeof v === 'string' ? ((JSON.parse(v) as { name?: string }).name ?? null) : ((v as { name?: string }).name ?? null);
-  return name === 'arbitrum-one' ? 42161 : 31337;
-}
-
 /** The treasury budget file, read and parsed now (it may have been edited since start-up); null without one. */
 export async function loadBudgetFile(file: string | null | undefined): Promise<{ file: string; result: BudgetResult } | null> {
   if (!file) return null;

@@ -1,4 +1,4 @@
-// Realized yields from the stored earnings-pool factors (facts §3): what one LPT delegated to a pool
+// Realized yields from the stored earnings-pool factors (EarningsPoolLIP36, docs/protocol.md §7): what one LPT delegated to a pool
 // actually earned between two rounds, and what one delegator actually earned inside a time window.
 import { crfOrOne, type CumulativeFactors } from '../protocol/earnings.js';
 import { PRECISE_PERC_DIVISOR } from '../protocol/precision.js';

@@ -1,35 +1,12 @@
 // Serializers of the core answers: indexed rows (bigint) to JSON at the edge, USD where a price is known.
 import { z } from 'zod';
-import { decodeCursor, encodeCursor, paginate, type SortKey } from './cursor.js';
-import type { AccountData, ApiData, EventData, OrchestratorData, PoolData, ProposalData, RoundData, Snapshot, VoteData } from './data.js';
-import { formatUsd, type PriceBook } from '../prices/lookup.js';
-import { cachedPriceBook, cachedPriceVersion, LATEST, usdOf } from '../prices/usd.js';
-import { orchestratorUsd, priceEvents, eventUnit, type OrchestratorUsd, type PricedEvent } from './usd.js';
-import { AtlasError } from './errors.js';
+import { encodeCursor } from './cursor.js';
+import type { AccountData, EventData, OrchestratorData, PoolData, ProposalData, RoundData, Snapshot, VoteData } from './data.js';
+import { type PriceBook } from '../prices/lookup.js';
+import { LATEST, usdOf } from '../prices/usd.js';
+import { priceEvents, eventUnit, type OrchestratorUsd, type PricedEvent } from './usd.js';
 import { eth, formatUnits, lpt, perc, ratio } from './format.js';
-import {
-  accountSchema,
-  addressParam,
-  blockParam,
-  boolParam,
-  cursorParam,
-  eventSchema,
-  feeBucketSchema,
-  intParam,
-  limitParam,
-  listOf,
-  networkSchema,
-  orchestratorDetailSchema,
-  orchestratorSchema,
-  orderParam,
-  percentParam,
-  proposalDetailSchema,
-  proposalSchema,
-  roundParam,
-  roundSchema,
-  delegatorRowSchema,
-  tokenAmountParam,
-} from './schemas.js';
+import { eventSchema, networkSchema, orchestratorSchema, proposalSchema, roundSchema } from './schemas.js';
 
 
 export const n = (x: bigint): number => Number(x);

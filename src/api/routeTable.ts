@@ -9,7 +9,7 @@ import { orchestratorRoutes } from './routes/orchestrators.js';
 import { pollRoutes } from './routes/polls.js';
 import { proposalRoutes } from './routes/proposals.js';
 import { registryRoutes } from './routes/registry.js';
-import { stakingRoutes } from './routes/staking.js';
+import { stakingRoutes } from './routes/staking/index.js';
 import { statusRoutes } from './routes/status.js';
 import { telemetryRoutes } from './routes/telemetry.js';
 import { treasuryRoutes } from './routes/treasury.js';

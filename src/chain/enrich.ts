@@ -1,7 +1,7 @@
 import { decodeFunctionData, decodeFunctionResult, encodeFunctionData, parseAbi, type Address, type Hex } from 'viem';
 import type { RpcClient } from './rpc.js';
 
-// ParameterUpdate carries only the parameter's name (facts §2): its value is read with eth_call
+// ParameterUpdate carries only the parameter's name (docs/protocol.md §2): its value is read with eth_call
 // at the block of the event. Getter per (contract, param).
 const getters: Record<string, Record<string, string>> = {
   BondingManager: {

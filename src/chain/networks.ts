@@ -30,11 +30,11 @@ export interface NetworkConfig {
   contracts: Record<ContractKey, ContractDeployment>;
   /** Blocks behind head considered final enough to skip reorg tracking. */
   confirmations: number;
-  /** Where the round clock's L1 block number comes from (facts §3). */
+  /** Where the round clock's L1 block number comes from (docs/protocol.md §3). */
   l1BlockSource: 'header' | 'roundsManager';
 }
 
-// Proxy addresses and first blocks from facts §1. AIServiceRegistry's first block is not known:
+// Proxy addresses and first blocks of the Arbitrum One deployment. AIServiceRegistry's first block is not known:
 // start it with the ServiceRegistry; the range holds no logs for it before deployment.
 export const arbitrumOne: NetworkConfig = {
   name: 'arbitrum-one',

@@ -1,4 +1,4 @@
-// LIP-36 cumulative-factor earnings math as in BondingManager + EarningsPoolLIP36 (facts §3).
+// LIP-36 cumulative-factor earnings math as in BondingManager + EarningsPoolLIP36 (docs/protocol.md §7).
 // Cuts (rewardCut, feeShare) are parts per 1e6; factors (CRF, CFF) and treasuryRewardCutRate parts per 1e27.
 import {
   PERC_DIVISOR,

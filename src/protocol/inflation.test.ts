@@ -13,7 +13,7 @@ import { ProtocolRevertError } from './precision.js';
 const E9 = 10n ** 9n;
 const E18 = 10n ** 18n;
 
-// facts §5, round 2535 (2022-04-17)
+// the network at round 2535 (2022-04-17)
 const SUPPLY_2535 = 25_309_417_374_855_594_405_008_446n;
 const TAS_2535 = 12_660_572_689_057_253_001_431_262n;
 

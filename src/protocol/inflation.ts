@@ -1,4 +1,4 @@
-// Minter math of the Arbitrum deployment (facts §3). The L2 Minter links MathUtilsV2, so every
+// Minter math of the Arbitrum deployment (Minter.setInflation, docs/protocol.md §4). The L2 Minter links MathUtilsV2, so every
 // percentage here is parts per 1e9, unlike BondingManager's 1e6 cuts.
 import { PERC_DIVISOR_V2, add, percOf, percOfPerc, percPoints, requireThat, sub, uint256 } from './precision.js';
 

@@ -4,7 +4,7 @@ import { ZERO_ADDRESS, type LedgerEvent } from './ledger-types.js';
 import { ProtocolRevertError } from './precision.js';
 
 // Expected values below are written as explicit bigint arithmetic following the contract formulas
-// (facts §3); nothing here calls the earnings/inflation helpers the ledger uses.
+// (docs/protocol.md); nothing here calls the earnings/inflation helpers the ledger uses.
 const E9 = 10n ** 9n;
 const E18 = 10n ** 18n;
 const E26 = 10n ** 26n;

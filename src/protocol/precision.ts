@@ -1,5 +1,5 @@
 // Fixed-point helpers mirroring the Livepeer contracts' MathUtils (1e6), MathUtilsV2 (1e9, Arbitrum Minter)
-// and PreciseMathUtils (1e27) libraries, with uint256 revert semantics (facts §3).
+// and PreciseMathUtils (1e27) libraries, with uint256 revert semantics (docs/protocol.md).
 import { AtlasError } from '../base/errors.js';
 
 /** Divisor of MathUtils: rewardCut, feeShare, quorum, quota are parts per 1e6. */

@@ -3,7 +3,7 @@ import { BYOC, capabilityId, idsFromBitstring, isAiCapability, MAX_CAPABILITY_ID
 import { AtlasError } from '../base/errors.js';
 
 /**
- * Capability adverts in go-livepeer terms (facts §4): what an orchestrator offers (capabilities, per-model
+ * Capability adverts in go-livepeer terms: what an orchestrator offers (capabilities, per-model
  * constraints, hardware), at what price (exact rationals: wei per `pixelsPerUnit` units), where (regions)
  * and with which self-declared tags. Two input forms normalize to one `Advert`: Atlas' own advert JSON and
  * an OrchestratorInfo as a gateway's network-capabilities snapshot returns it.

@@ -1,5 +1,5 @@
 /**
- * go-livepeer capability identifiers (facts §4): the numeric id carried in bitstrings, price entries and
+ * go-livepeer capability identifiers (core.Capability): the numeric id carried in bitstrings, price entries and
  * per-capability constraints, a slug (the AI pipeline names gateways use, e.g. "text-to-image") and a
  * display name. Three naming schemes coexist in the wild, so every input accepts any of them.
  */

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Database } from '../store/schema.js';
 import { verifyStatement } from '../chain/typedData.js';
 import { AtlasError } from '../base/errors.js';
+import { indexedChainId } from '../read/network.js';
 
 /** Roles an address may claim. */
 export const LABEL_ROLES = ['orchestrator', 'delegator', 'delegate', 'gateway', 'spe', 'foundation', 'exchange', 'other'] as const;
@@ -82,13 +83,8 @@ export function labelMessage(s: LabelStatement): { primaryType: 'SelfIdentificat
   return { primaryType: 'LabelRevocation', message: { account: s.account, issuedAt: BigInt(s.issuedAt) } };
 }
 
-/** Chain id the statements of this database are signed for: Arbitrum One when it indexes it, else the simulator's. */
-export async function labelChainId(db: Kysely<Database>): Promise<number> {
-  const r = await sql<{ value: unknown }>`select value from atlas_meta where key = 'network'`.execute(db);
-  const v = r.rows[0]?.value;
-  const name = v === undefined ? null : ((typeof v === 'string' ? JSON.parse(v) : v) as { name?: string }).name;
-  return name === 'arbitrum-one' ? 42161 : 31337;
-}
+/** Chain id of the labels' EIP-712 domain: the indexed network's. */
+export const labelChainId = indexedChainId;
 
 /**
  * Verifies and stores a statement. The signer must be the account; issuedAt must not be ahead of `now` (unix s)

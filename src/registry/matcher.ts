@@ -4,7 +4,7 @@ import type { Requirements } from './profiles.js';
 
 /**
  * The matcher: which orchestrators can run a gateway's job class, ranked, and why every other one cannot.
- * Compatibility follows go-livepeer's CompatibleWith (facts §4): node version ≥ the gateway's minimum,
+ * Compatibility follows go-livepeer's CompatibleWith: node version ≥ the gateway's minimum,
  * the orchestrator's mandatory capabilities ⊆ the job's, the job's capabilities ⊆ the orchestrator's,
  * the model offered (warm if asked, runner version ≥ minimum). On top: price caps per (capability,
  * model), telemetry thresholds, stake, region, GPU memory and tags. Pure: no IO, inputs in, ranking out.

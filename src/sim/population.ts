@@ -53,7 +53,7 @@ const TRANSCODING = [0, 1, 2, 7, 8, 9, 15, 16, 26];
 const AI = [27, 28, 29, 30, 31, 32, 33, 34, 35, 36];
 const REGIONS = ['fra', 'lax', 'mdw', 'nyc', 'sin', 'sea', 'lon', 'sao'];
 
-// Targets from facts §5 (late 2025): ~26.8M LPT bonded of ~51.4M supply.
+// Targets from the network's figures (late 2025): ~26.8M LPT bonded of ~51.4M supply.
 const TARGET_BONDED = units(28_600_000);
 const TARGET_SUPPLY = units(51_400_000);
 

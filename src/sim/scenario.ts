@@ -44,7 +44,7 @@ export function resolveScenario(input: ScenarioInput & { preset?: PresetName }):
 
 const LPT = 10n ** 18n;
 
-/** Protocol parameters calibrated to the network in late 2025 (facts §3, §5). */
+/** Protocol parameters calibrated to the network in late 2025 (the deployed parameters and the network's figures). */
 export function defaultProtocolParams(): ProtocolParams {
   return {
     l1StartBlock: 23_000_000 + 100,

@@ -28,7 +28,7 @@ export interface BlockHeader {
   parentHash: Hex;
   /** Seconds since epoch. */
   timestamp: number;
-  /** Arbitrum headers carry the L1 block number the round clock runs on (facts §3); null elsewhere. */
+  /** Arbitrum headers carry the L1 block number the round clock runs on (docs/protocol.md §3); null elsewhere. */
   l1BlockNumber: number | null;
 }
 

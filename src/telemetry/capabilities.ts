@@ -1,5 +1,5 @@
 /**
- * Job kinds as reports name them. go-livepeer has three naming schemes (facts §4): capability ids (27),
+ * Job kinds as reports name them. go-livepeer has three naming schemes: capability ids (27),
  * slugs ("text-to-image") and display names ("Text to image"); Atlas stores the slug. Transcoding
  * capabilities (ids 0–26) describe one kind of job, stored as "transcoding".
  */

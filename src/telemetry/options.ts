@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import { sql } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { applyRetention, DEFAULT_RETENTION, type RetentionPolicy } from './retention.js';
 
@@ -15,14 +14,6 @@ export interface TelemetryAppOptions {
   /** Retention applied at most hourly by the ingest path; false disables it. */
   retention?: RetentionPolicy | false;
   now?: () => number;
-}
-
-/** Chain id gateways sign for: the indexed network's. */
-export async function networkChainId(db: Kysely<Database>): Promise<number> {
-  const r = await sql<{ value: unknown }>`select value from atlas_meta where key = 'network'`.execute(db);
-  const v = r.rows[0]?.value;
-  const name = v === undefined ? null : ((typeof v === 'string' ? JSON.parse(v) : v) as { name?: string }).name;
-  return name === 'arbitrum-one' ? 42161 : 31337;
 }
 
 const lastRun = new WeakMap<object, number>();

@@ -1,5 +1,5 @@
 /**
- * Scoring formulas of the Livepeer leaderboard (facts §4). Inputs are sums from the rollups; every rate is
+ * Scoring formulas of the Livepeer leaderboard (as its public API computes them). Inputs are sums from the rollups; every rate is
  * derived here from counts, never averaged from other rates.
  */
 

@@ -1,18 +1,20 @@
 // Economics: prices (chain-indexed ETH/USD and LPT/ETH, imported series), orchestrator income split kept
 // vs shared in USD at the time, implied operating costs, the k-anonymous cost survey, revenue to LPT and
 // the staking-tracker feed. Every figure that reads prices is uncached: imported series change without blocks.
-import { sql, type Kysely } from 'kysely';
+import { type Kysely } from 'kysely';
 import { z } from 'zod';
 import { impliedCosts, DEFAULT_ASSUMPTIONS } from '../../analytics/impliedCost.js';
 import { incomeItems, latestRound, rankByKeptUsd, sumIncome, type IncomeCell, type IncomePeriod } from '../../analytics/income.js';
-import { annualize, revenueByRound, roundSeconds, roundTotals, stakingFeed, unbondingPeriod } from '../../analytics/revenueToLpt.js';
+import { annualize, revenueByRound, roundSeconds, roundTotals, stakingFeed } from '../../analytics/revenueToLpt.js';
 import { readSeries } from '../../prices/csv.js';
 import { formatUsd, loadPriceBook, weiPerLpt, type Price } from '../../prices/lookup.js';
 import { COST_REPORT_TYPES, costReportSchema, DEFAULT_SURVEY_K, DEPLOYMENTS, submitCostReport, surveyAggregates } from '../../registry/costSurvey.js';
 import type { Database } from '../../store/schema.js';
+import { indexedChainId, readNetwork } from '../../read/network.js';
+import { protocolParams } from '../../read/params.js';
 import { AtlasError } from '../errors.js';
 import { amountSchema, eth, formatUnits, lpt } from '../format.js';
-import { operation, operationRoute, route, type RouteDef } from '../route.js';
+import { operation, operationRoute, route } from '../route.js';
 import { addressParam, boolParam, intParam, limitParam, roundParam } from '../schemas.js';
 
 const usdSchema = z.string().nullable().meta({ description: 'US dollars at the time (cents, truncated), null when no price was known then' });
@@ -24,13 +26,6 @@ const TIME_MAX = 4_102_444_800;
 function priceText(p: Price | null): string | null {
   if (!p) return null;
   return formatUnits((p.num * 10n ** 8n) / p.den, 8);
-}
-
-async function chainId(db: Kysely<Database>): Promise<number> {
-  const r = await sql<{ value: unknown }>`select value from atlas_meta where key = 'network'`.execute(db);
-  const v = r.rows[0]?.value;
-  const name = v === undefined ? null : ((typeof v === 'string' ? JSON.parse(v) : v) as { name?: string }).name;
-  return name === 'arbitrum-one' ? 42161 : 31337;
 }
 
 /** Round range: explicit bounds, else the last `defaultSpan` rounds. */
@@ -242,12 +237,12 @@ export const stakingFeedOperation = operation({
   answer: async ({ data }) => {
     const to = await latestRound(data.db);
     const rounds = await roundTotals(data.db, Math.max(0, to - 29), to);
-    const feed = stakingFeed(rounds, await unbondingPeriod(data.db));
+    const feed = stakingFeed(rounds, Number((await protocolParams(data.db)).unbondingPeriod));
     if (!feed) throw new AtlasError('not_found', 'no round indexed yet');
     return {
       schema: 'atlas.staking/1' as const,
       asset: 'LPT' as const,
-      network: (await chainId(data.db)) === 42161 ? 'arbitrum-one' : 'simulator',
+      network: (await readNetwork(data.db)).name === 'arbitrum-one' ? 'arbitrum-one' : 'simulator',
       round: feed.round,
       updatedAt: new Date(feed.time * 1000).toISOString(),
       rewardRate: { perRound: feed.rewardRatePerRound, annual: feed.rewardRateAnnual },
@@ -346,7 +341,7 @@ export const economicsRoutes = [
     maxAge: 0,
     errors: [401, 403, 409, 413, 415],
     handler: async ({ body, data }) => {
-      const r = await submitCostReport(data.db, body as z.infer<typeof costReportSchema>, { chainId: await chainId(data.db), now: new Date() });
+      const r = await submitCostReport(data.db, body as z.infer<typeof costReportSchema>, { chainId: await indexedChainId(data.db), now: new Date() });
       return { accepted: true, ...r };
     },
   }),

@@ -1,40 +1,10 @@
 // Decoded protocol events, keyset-paginated.
 import { z } from 'zod';
-import { decodeCursor, encodeCursor, paginate, type SortKey } from '../cursor.js';
-import type { AccountData, ApiData, EventData, OrchestratorData, PoolData, ProposalData, RoundData, Snapshot, VoteData } from '../data.js';
-import { route, type RouteDef } from '../route.js';
-import { formatUsd, type PriceBook } from '../../prices/lookup.js';
-import { cachedPriceBook, cachedPriceVersion, LATEST, usdOf } from '../../prices/usd.js';
-import { orchestratorUsd, priceEvents, eventUnit, type OrchestratorUsd, type PricedEvent } from '../usd.js';
+import { route } from '../route.js';
+import { cachedPriceBook } from '../../prices/usd.js';
 import { AtlasError } from '../errors.js';
-import { eth, formatUnits, lpt, perc, ratio } from '../format.js';
-import {
-  accountSchema,
-  addressParam,
-  blockParam,
-  boolParam,
-  cursorParam,
-  eventSchema,
-  feeBucketSchema,
-  intParam,
-  limitParam,
-  listOf,
-  networkSchema,
-  orchestratorDetailSchema,
-  orchestratorSchema,
-  orderParam,
-  percentParam,
-  proposalDetailSchema,
-  proposalSchema,
-  roundParam,
-  roundSchema,
-  delegatorRowSchema,
-  tokenAmountParam,
-} from '../schemas.js';
-
-import { accountJson, eventJson, eventPageJson, n, networkJson, nOrNull, orchestratorJson, poolJson, proposalJson, roundJson, voteJson } from '../json.js';
-import { toCsv } from '../csv.js';
-import { addressPath } from '../schemas.js';
+import { addressParam, blockParam, cursorParam, eventSchema, limitParam, listOf, orderParam, roundParam } from '../schemas.js';
+import { eventPageJson } from '../json.js';
 import { eventCursorKey } from '../cursor.js';
 
 export const eventRoutes = [

@@ -1,42 +1,15 @@
 // The orchestrator directory (search, filters, sort, CSV), one orchestrator's detail and its delegators.
 import { z } from 'zod';
 import { decodeCursor, encodeCursor, paginate, type SortKey } from '../cursor.js';
-import type { AccountData, ApiData, EventData, OrchestratorData, PoolData, ProposalData, RoundData, Snapshot, VoteData } from '../data.js';
-import { route, type RouteDef } from '../route.js';
-import { formatUsd, type PriceBook } from '../../prices/lookup.js';
-import { cachedPriceBook, cachedPriceVersion, LATEST, usdOf } from '../../prices/usd.js';
-import { orchestratorUsd, priceEvents, eventUnit, type OrchestratorUsd, type PricedEvent } from '../usd.js';
+import type { ApiData, OrchestratorData, Snapshot } from '../data.js';
+import { route } from '../route.js';
+import { cachedPriceBook, cachedPriceVersion } from '../../prices/usd.js';
+import { orchestratorUsd } from '../usd.js';
 import { AtlasError } from '../errors.js';
-import { eth, formatUnits, lpt, perc, ratio } from '../format.js';
-import {
-  accountSchema,
-  addressParam,
-  blockParam,
-  boolParam,
-  cursorParam,
-  decimalParam,
-  eventSchema,
-  feeBucketSchema,
-  intParam,
-  limitParam,
-  listOf,
-  networkSchema,
-  orchestratorDetailSchema,
-  orchestratorSchema,
-  orderParam,
-  percentParam,
-  proposalDetailSchema,
-  proposalSchema,
-  roundParam,
-  roundSchema,
-  delegatorRowSchema,
-  tokenAmountParam,
-} from '../schemas.js';
-
-import { accountJson, eventJson, eventPageJson, n, networkJson, nOrNull, orchestratorJson, poolJson, proposalJson, roundJson, voteJson } from '../json.js';
+import { eth, formatUnits, lpt, perc } from '../format.js';
+import { addressPath, boolParam, cursorParam, decimalParam, delegatorRowSchema, intParam, limitParam, listOf, orchestratorDetailSchema, orchestratorSchema, orderParam, percentParam, tokenAmountParam } from '../schemas.js';
+import { n, nOrNull, orchestratorJson, poolJson } from '../json.js';
 import { toCsv } from '../csv.js';
-import { addressPath } from '../schemas.js';
-import { eventCursorKey } from '../cursor.js';
 
 const ORCH_SORTS = ['stake', 'rewardCut', 'feeShare', 'feeCut', 'fees30d', 'fees90d', 'feesTotal', 'rewardCallRatio30', 'rewardCallRatio90', 'age', 'delegators', 'address', 'activationRound'] as const;
 type OrchSort = (typeof ORCH_SORTS)[number];

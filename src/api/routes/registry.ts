@@ -27,22 +27,16 @@ import { marketReport, supplyDemand, supplyDemandSeries, tagOf, type PriceStats,
 import { observedDemand, observedDemandByDay, telemetryFor } from '../../registry/telemetrySource.js';
 import type { Database } from '../../store/schema.js';
 import type { Kysely } from 'kysely';
+import { indexedChainId } from '../../read/network.js';
 import { AtlasError } from '../errors.js';
 import { amountSchema, lpt } from '../format.js';
-import { route, type RouteDef } from '../route.js';
+import { route } from '../route.js';
 import { addressParam, boolParam, decimalParam, intParam, tokenAmountParam } from '../schemas.js';
 
 const DAY = 86_400;
 const nowS = () => Math.floor(Date.now() / 1000);
 
 /** Chain id of the EIP-712 domain: the indexed network's (Arbitrum One 42161, else the simulator's 31337). */
-async function statementChainId(db: Kysely<Database>): Promise<number> {
-  const r = await sql<{ value: unknown }>`select value from atlas_meta where key = 'network'`.execute(db);
-  const v = r.rows[0]?.value;
-  const name = v === undefined ? null : ((typeof v === 'string' ? JSON.parse(v) : v) as { name?: string }).name;
-  return name === 'arbitrum-one' ? 42161 : 31337;
-}
-
 // ------------------------------------------------------------------ schemas
 
 const priceSchema = z
@@ -319,7 +313,7 @@ export const registryRoutes = [
     errors: [401, 409],
     maxAge: 0,
     handler: async ({ body, data }) => {
-      const v = await verifySignedAdvert(body, await statementChainId(data.db), nowS());
+      const v = await verifySignedAdvert(body, await indexedChainId(data.db), nowS());
       const stored = await insertSignedAdvert(data.db, v, (body as { advert: string }).advert);
       return { accepted: true, advert: storedJson(stored) };
     },
@@ -429,7 +423,7 @@ export const registryRoutes = [
     errors: [401, 409],
     maxAge: 0,
     handler: async ({ body, data }) => {
-      const v = await verifySignedProfile(body, await statementChainId(data.db), nowS());
+      const v = await verifySignedProfile(body, await indexedChainId(data.db), nowS());
       const s = await insertProfile(data.db, v, (body as { profile: string }).profile);
       return { accepted: true, profile: profileJson(s) };
     },

@@ -9,13 +9,14 @@ import { eventHeadersSchema, ingestEventLines } from '../../telemetry/events.js'
 import { BUCKET_BOUNDS_MS } from '../../telemetry/histogram.js';
 import { ingestReportBatch, type IngestOptions } from '../../telemetry/ingest.js';
 import { aggregatedStatsJson, GLOBAL, leaderboard } from '../../telemetry/leaderboard.js';
-import { networkChainId, retentionTick } from '../../telemetry/options.js';
+import { indexedChainId } from '../../read/network.js';
+import { retentionTick } from '../../telemetry/options.js';
 import { reportBatchSchema, type ReportBatch } from '../../telemetry/reportSchema.js';
 import { orchestratorPerformance } from '../../telemetry/stats.js';
 import { capacity, pipelines, rawStats, regions, reliability } from '../../telemetry/views.js';
 import { AtlasError } from '../errors.js';
 import { eth } from '../format.js';
-import { route, type RouteDef, type RouteOptions } from '../route.js';
+import { route, type RouteOptions } from '../route.js';
 import { addressParam, intParam } from '../schemas.js';
 import { amountSchema } from '../format.js';
 import type { Kysely } from 'kysely';
@@ -28,7 +29,7 @@ const nowOf = (ctx: { options: RouteOptions; clock: () => number }) => (ctx.opti
 async function ingestOptions(options: RouteOptions, db: Kysely<Database>): Promise<IngestOptions> {
   const t = options.telemetry;
   return {
-    chainId: t?.chainId ?? (await networkChainId(db)),
+    chainId: t?.chainId ?? (await indexedChainId(db)),
     allowList: new Set((t?.allowList ?? []).map((a) => a.toLowerCase())),
     maxSkewMs: t?.maxSkewMs,
     maxItems: t?.maxItems,

@@ -5,12 +5,13 @@ import { budgetRatePerSecond, budgetVsActuals, categorize, formatIssues, parseBu
 import { roundClock } from '../../analytics/governance.js';
 import { ceilingStatus, ledgerByRound } from '../../analytics/treasury.js';
 import { callSharePpm, forecastTreasury } from '../../analytics/treasuryForecast.js';
-import { indexedChainId, loadBalanceChanges, loadBudgetFile, loadLabels, loadRounds, loadTreasuryParams, saveLabel, type LedgerEntry, type SpendLabel } from '../../analytics/treasuryQueries.js';
-import { SignatureError, verifyStatement } from '../../chain/typedData.js';
+import { loadBalanceChanges, loadBudgetFile, loadLabels, loadRounds, loadTreasuryParams, saveLabel, type LedgerEntry, type SpendLabel } from '../../analytics/treasuryQueries.js';
+import { verifyStatement } from '../../chain/typedData.js';
 import type { ApiData, ProposalData, Snapshot } from '../data.js';
+import { indexedChainId } from '../../read/network.js';
 import { AtlasError } from '../errors.js';
 import { amountSchema, lpt } from '../format.js';
-import { route, type RouteDef } from '../route.js';
+import { route } from '../route.js';
 import { toCsv } from '../csv.js';
 import { intParam, tokenAmountParam, usdAtTime, usdNow } from '../schemas.js';
 import type { PriceBook } from '../../prices/lookup.js';

@@ -80,7 +80,7 @@ library ActivePool {
     }
 }
 
-/// Staking, delegation, reward and fee accounting with the LIP-36 cumulative factors (facts §3).
+/// Staking, delegation, reward and fee accounting with the LIP-36 cumulative factors (EarningsPoolLIP36, docs/protocol.md §5–8).
 contract BondingManager is Managed {
     using ActivePool for ActivePool.Data;
 

@@ -2,7 +2,7 @@
 pragma solidity ^0.8.20;
 
 // Shared plumbing of the simulated Livepeer protocol. Contracts sit at the real Arbitrum One
-// proxy addresses (facts §1) so the indexer runs unchanged against the simulator and mainnet.
+// proxy addresses (docs/protocol.md §1) so the indexer runs unchanged against the simulator and mainnet.
 
 address constant CONTROLLER_ADDR = 0xD8E8328501E9645d16Cf49539efC04f734606ee4;
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.20;
 
-/// Registry of protocol contracts; SetContractInfo announces deployments and upgrades (facts §1).
+/// Registry of protocol contracts; SetContractInfo announces deployments and upgrades (Controller.setContractInfo).
 contract Controller {
     struct Info {
         address contractAddress;

@@ -3,7 +3,7 @@ pragma solidity ^0.8.20;
 
 import "./Common.sol";
 
-/// Treasury governor on the round clock with delegator vote overrides (facts §3): a delegator's
+/// Treasury governor on the round clock with delegator vote overrides (GovernorCountingOverridable, docs/protocol.md §9): a delegator's
 /// vote moves its own weight out of its orchestrator's tally.
 contract LivepeerGovernor is Managed {
     enum ProposalState {

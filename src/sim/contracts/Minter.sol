@@ -3,7 +3,7 @@ pragma solidity ^0.8.20;
 
 import "./Common.sol";
 
-/// Inflation and minting (facts §3): inflation in parts per 1e9 per round, adjusted toward the
+/// Inflation and minting (Minter.setInflation, docs/protocol.md §4): inflation in parts per 1e9 per round, adjusted toward the
 /// target bonding rate at each round initialization; holds bonded LPT and fee ETH.
 contract Minter is Managed {
     uint256 public inflation;

@@ -3,7 +3,7 @@ pragma solidity ^0.8.20;
 
 import "./Common.sol";
 
-/// Round clock on L1 block numbers (facts §3). On Arbitrum `block.number` inside a contract is the
+/// Round clock on L1 block numbers (RoundsManager.currentRound, docs/protocol.md §3). On Arbitrum `block.number` inside a contract is the
 /// L1 block; on anvil the simulator advances an explicit L1 clock instead.
 contract RoundsManager is Managed {
     address public operator;
