@@ -85,7 +85,7 @@ export function formatIssues(file: string, issues: BudgetIssue[]): string[] {
   return issues.map((i) => `${file}:${i.line}: ${i.path ? `${i.path}: ` : ''}${i.message}`);
 }
 
-/** Parses and validates a budget file's text (YAML subset or JSON); every issue carries its line. */
+/** Parses and validates a budget file's text (YAML or JSON); every issue carries its line. */
 export function parseBudget(text: string): BudgetResult {
   let parsed: { value: TextValue; lines: Map<string, number> };
   try {

@@ -1,12 +1,12 @@
-// Reads a budget file (JSON or a documented YAML subset) into plain values plus the source line of every
-// value, so schema errors can point at file:line. No YAML library ships with Atlas; the subset below covers
-// what a budget needs and rejects everything else with the line it stopped at.
+// Reads a budget file (YAML, or JSON, which YAML reads too) into plain values plus the source line of every
+// value, so schema errors can point at file:line. Parsing is the `yaml` library's; this module maps its errors
+// onto one short message per kind with the line it concerns, and turns its nodes into values.
 //
-// YAML subset: `key: value` mappings and `- item` sequences nested by indentation (spaces only), `- key: v`
-// items whose further keys align under the first, flow sequences `[a, b]` of scalars, `#` comments,
-// plain / 'single' / "double" quoted scalars. Plain scalars stay strings (amounts must not pass through
-// floating point) except true/false/null and `[]`/`{}`. Anchors, tags, multi-line and block scalars,
-// flow mappings and multi-document streams are refused.
+// Plain scalars stay text (amounts must not pass through floating point; `0x12` is an address, not a number)
+// except true/false/null and, in a JSON file (first non-blank character `{` or `[`), JSON numbers, which the
+// schema accepts when whole and safe. A budget is read as it is written: anchors, aliases and tags are refused,
+// and so are block scalars (ids, dates and amounts are one line, names at most 200 characters).
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Node, type YAMLError } from 'yaml';
 import { AtlasError } from '../base/errors.js';
 
 /** A parsed value: JSON-like, numbers kept as their source text when read from YAML. */
@@ -29,280 +29,99 @@ export interface ParsedText {
   lines: Map<string, number>;
 }
 
-/** Parses JSON (first non-blank character `{` or `[`) or the YAML subset; throws BudgetTextError. */
-export function parseBudgetText(text: string): ParsedText {
-  const first = /\S/.exec(text);
-  if (first && (first[0] === '{' || first[0] === '[')) return parseJsonWithLines(text);
-  return parseYamlSubset(text);
-}
-
 /** JSON path key of a child. */
 export const childPath = (parent: string, key: string | number): string => (parent === '' ? String(key) : `${parent}/${key}`);
 
-// ------------------------------------------------------------------ JSON with line numbers
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
-function parseJsonWithLines(text: string): ParsedText {
+/** Parses a budget file's text; throws BudgetTextError naming the first problem and its line. */
+export function parseBudgetText(text: string): ParsedText {
+  const counter = new LineCounter();
+  const lineAt = (offset: number): number => counter.linePos(offset).line;
+  // failsafe: every scalar is text until read below; duplicate keys are reported below with their name.
+  const doc = parseDocument(text, { schema: 'failsafe', lineCounter: counter, uniqueKeys: false, prettyErrors: false });
+  if (doc.errors.length > 0) throw syntaxError(doc.errors, doc.contents, lineAt);
+  if (doc.contents === null) throw new BudgetTextError(1, 'the file is empty');
+
+  const json = /^\s*[{[]/.test(text);
   const lines = new Map<string, number>();
-  let i = 0;
-  let line = 1;
-  const fail = (msg: string): never => {
-    throw new BudgetTextError(line, msg);
-  };
-  const ws = () => {
-    while (i < text.length) {
-      const c = text[i]!;
-      if (c === '\n') line++;
-      else if (c !== ' ' && c !== '\t' && c !== '\r') break;
-      i++;
-    }
-  };
-  const str = (): string => {
-    const start = i;
-    i++; // opening quote
-    while (i < text.length && text[i] !== '"') {
-      if (text[i] === '\n') fail('unterminated string');
-      i += text[i] === '\\' ? 2 : 1;
-    }
-    if (i >= text.length) fail('unterminated string');
-    i++;
-    try {
-      return JSON.parse(text.slice(start, i)) as string;
-    } catch {
-      return fail('invalid escape in string');
-    }
-  };
-  const value = (path: string): TextValue => {
-    ws();
-    lines.set(path, line);
-    const c = text[i];
-    if (c === undefined) return fail('unexpected end of file');
-    if (c === '{') {
-      i++;
-      const out: Record<string, TextValue> = {};
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return out;
-      }
-      for (;;) {
-        ws();
-        if (text[i] !== '"') fail('expected a quoted key');
-        const k = str();
-        if (Object.hasOwn(out, k)) fail(`duplicate key "${k}"`);
-        ws();
-        if (text[i] !== ':') fail(`expected ":" after key "${k}"`);
-        i++;
-        out[k] = value(childPath(path, k));
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === '}') {
-          i++;
-          return out;
-        }
-        fail('expected "," or "}"');
-      }
-    }
-    if (c === '[') {
-      i++;
-      const out: TextValue[] = [];
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return out;
-      }
-      for (;;) {
-        out.push(value(childPath(path, out.length)));
-        ws();
-        if (text[i] === ',') {
-          i++;
-          continue;
-        }
-        if (text[i] === ']') {
-          i++;
-          return out;
-        }
-        fail('expected "," or "]"');
-      }
-    }
-    if (c === '"') return str();
-    const m = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(i, i + 400));
-    if (!m) return fail(`unexpected character ${JSON.stringify(c)}`);
-    i += m[0].length;
-    return m[0] === 'true' ? true : m[0] === 'false' ? false : m[0] === 'null' ? null : Number(m[0]);
-  };
-  const v = value('');
-  ws();
-  if (i < text.length) fail('unexpected text after the JSON value');
-  return { value: v, lines };
-}
-
-// ------------------------------------------------------------------ YAML subset
-
-interface Line {
-  no: number;
-  indent: number;
-  text: string; // without indentation and trailing comment
-}
-
-function stripComment(s: string, no: number): string {
-  let q: string | null = null;
-  for (let k = 0; k < s.length; k++) {
-    const c = s[k]!;
-    if (q) {
-      if (c === q) q = null;
-    } else if (c === '"' || c === "'") {
-      if (k === 0 || /[\s:[,-]/.test(s[k - 1]!)) q = c;
-    } else if (c === '#' && (k === 0 || /\s/.test(s[k - 1]!))) return s.slice(0, k).trimEnd();
-  }
-  if (q) throw new BudgetTextError(no, 'unterminated quoted string');
-  return s.trimEnd();
-}
-
-function scalar(raw: string, no: number): TextValue {
-  const s = raw.trim();
-  if (s === '' || s === '~' || s === 'null') return null;
-  if (s === 'true') return true;
-  if (s === 'false') return false;
-  if (s === '[]') return [];
-  if (s === '{}') return {};
-  if (s.startsWith('"')) {
-    if (!s.endsWith('"') || s.length < 2) throw new BudgetTextError(no, 'unterminated double-quoted string');
-    try {
-      return JSON.parse(s) as string;
-    } catch {
-      throw new BudgetTextError(no, 'invalid double-quoted string');
-    }
-  }
-  if (s.startsWith("'")) {
-    if (!s.endsWith("'") || s.length < 2) throw new BudgetTextError(no, 'unterminated single-quoted string');
-    return s.slice(1, -1).replace(/''/g, "'");
-  }
-  if (/^[&*!]/.test(s)) throw new BudgetTextError(no, 'anchors, aliases and tags are not supported');
-  if (/^[|>]/.test(s)) throw new BudgetTextError(no, 'block scalars (| and >) are not supported; use a quoted string');
-  if (s.startsWith('{')) throw new BudgetTextError(no, 'flow mappings ({...}) are not supported; use an indented mapping');
-  if (s.startsWith('[')) {
-    if (!s.endsWith(']')) throw new BudgetTextError(no, 'unterminated flow sequence');
-    const inner = s.slice(1, -1).trim();
-    if (inner === '') return [];
-    if (/[[\]{}]/.test(inner)) throw new BudgetTextError(no, 'nested flow collections are not supported');
-    return inner.split(',').map((x) => scalar(x, no));
-  }
-  return s;
-}
-
-/** Splits `key: rest` (key plain or quoted); null when the text is not a mapping entry. */
-function splitKey(s: string, no: number): { key: string; rest: string } | null {
-  let key: string;
-  let after: string;
-  if (s.startsWith('"') || s.startsWith("'")) {
-    const q = s[0]!;
-    const end = s.indexOf(q, 1);
-    if (end < 0) throw new BudgetTextError(no, 'unterminated quoted key');
-    key = q === '"' ? (JSON.parse(s.slice(0, end + 1)) as string) : s.slice(1, end);
-    after = s.slice(end + 1);
-    if (!after.startsWith(':')) return null;
-  } else {
-    const m = /^([^\s:#][^:#]*?)\s*:(?=\s|$)/.exec(s);
-    if (!m) return null;
-    key = m[1]!;
-    after = s.slice(m[0].length - 1);
-  }
-  return { key, rest: after.slice(1).trim() };
-}
-
-function parseYamlSubset(text: string): ParsedText {
-  const all: Line[] = [];
-  text.split(/\r?\n/).forEach((raw, idx) => {
-    const no = idx + 1;
-    if (/^\s*\t/.test(raw)) throw new BudgetTextError(no, 'tabs are not allowed for indentation; use spaces');
-    const body = stripComment(raw, no);
-    if (body.trim() === '') return;
-    if (/^(---|\.\.\.)\s*$/.test(body)) {
-      if (all.length > 0) throw new BudgetTextError(no, 'only one YAML document per file');
-      return;
-    }
-    const indent = body.length - body.trimStart().length;
-    all.push({ no, indent, text: body.trim() });
-  });
-  const lines = new Map<string, number>();
-  if (all.length === 0) throw new BudgetTextError(1, 'the file is empty');
-  let p = 0;
-
-  const block = (indent: number, path: string): TextValue => {
-    const head = all[p]!;
-    lines.set(path, head.no);
-    return isItem(head) ? seq(indent, path) : map(indent, path);
-  };
-
-  const isItem = (l: Line) => l.text.startsWith('- ') || l.text === '-';
-
-  const nested = (parentIndent: number, path: string, no: number, underKey = false): TextValue => {
-    const next = all[p];
-    // "key:" followed by "- item" at the key's own column is a common way to write a sequence value.
-    if (underKey && next && next.indent === parentIndent && isItem(next)) {
-      lines.set(path, next.no);
-      return seq(parentIndent, path, true);
-    }
-    if (!next || next.indent <= parentIndent) {
-      lines.set(path, no);
+  const read = (node: Node | null, path: string, keyLine: number): TextValue => {
+    const line = node?.range ? lineAt(node.range[0]) : keyLine;
+    if (node && (isAlias(node) || node.anchor || node.tag)) throw new BudgetTextError(line, 'anchors, aliases and tags are not supported');
+    // `key:` with nothing after it: null, at the key's line.
+    if (node === null || (isScalar(node) && node.type === Scalar.PLAIN && (node.value === null || node.value === ''))) {
+      lines.set(path, keyLine);
       return null;
     }
-    return block(next.indent, path);
-  };
-
-  const map = (indent: number, path: string, into: Record<string, TextValue> = {}): Record<string, TextValue> => {
-    while (p < all.length) {
-      const l = all[p]!;
-      if (l.indent < indent) break;
-      if (l.indent > indent) throw new BudgetTextError(l.no, 'unexpected indentation');
-      if (l.text.startsWith('- ') || l.text === '-') throw new BudgetTextError(l.no, 'a sequence item where a mapping key was expected');
-      const kv = splitKey(l.text, l.no);
-      if (!kv) throw new BudgetTextError(l.no, `expected "key: value", found ${JSON.stringify(l.text.slice(0, 40))}`);
-      if (Object.hasOwn(into, kv.key)) throw new BudgetTextError(l.no, `duplicate key "${kv.key}"`);
-      const cp = childPath(path, kv.key);
-      p++;
-      if (kv.rest === '') into[kv.key] = nested(indent, cp, l.no, true);
-      else {
-        lines.set(cp, l.no);
-        into[kv.key] = scalar(kv.rest, l.no);
+    lines.set(path, line);
+    if (isMap(node)) {
+      const out: Record<string, TextValue> = {};
+      for (const pair of node.items) {
+        const key = pair.key as Node | null;
+        const at = key?.range ? lineAt(key.range[0]) : line;
+        if (!isScalar(key) || typeof key.value !== 'string') throw new BudgetTextError(at, 'a key must be text');
+        if (key.anchor || key.tag) throw new BudgetTextError(at, 'anchors, aliases and tags are not supported');
+        if (Object.hasOwn(out, key.value)) throw new BudgetTextError(at, `duplicate key "${key.value}"`);
+        out[key.value] = read(pair.value as Node | null, childPath(path, key.value), at);
       }
+      return out;
     }
-    return into;
-  };
-
-  const seq = (indent: number, path: string, compact = false): TextValue[] => {
-    const out: TextValue[] = [];
-    while (p < all.length) {
-      const l = all[p]!;
-      if (l.indent < indent || (compact && l.indent === indent && !isItem(l))) break;
-      if (l.indent > indent) throw new BudgetTextError(l.no, 'unexpected indentation');
-      if (!(l.text.startsWith('- ') || l.text === '-')) throw new BudgetTextError(l.no, 'a mapping key where a sequence item ("- ...") was expected');
-      const cp = childPath(path, out.length);
-      const rest = l.text.slice(1).trimStart();
-      lines.set(cp, l.no);
-      if (rest === '') {
-        p++;
-        out.push(nested(indent, cp, l.no));
-        continue;
-      }
-      const kv = splitKey(rest, l.no);
-      if (!kv) {
-        p++;
-        out.push(scalar(rest, l.no));
-        continue;
-      }
-      // "- key: v": the item is a mapping whose keys sit at the column of the first key.
-      const itemIndent = indent + (l.text.length - rest.length);
-      all[p] = { no: l.no, indent: itemIndent, text: rest };
-      out.push(map(itemIndent, cp));
+    if (isSeq(node)) return node.items.map((item, i) => read(item as Node | null, childPath(path, i), line));
+    if (!isScalar(node)) throw new BudgetTextError(line, 'unsupported YAML node');
+    if (node.type === Scalar.BLOCK_LITERAL || node.type === Scalar.BLOCK_FOLDED) {
+      throw new BudgetTextError(line, 'block scalars (| and >) are not supported; use a quoted string');
     }
-    return out;
+    const s = String(node.value);
+    if (node.type !== Scalar.PLAIN) return s;
+    if (s === '~' || s === 'null') return null;
+    if (s === 'true' || s === 'false') return s === 'true';
+    return json && JSON_NUMBER.test(s) ? Number(s) : s;
   };
+  return { value: read(doc.contents, '', 1), lines };
+}
 
-  const root = block(all[0]!.indent, '');
-  if (p < all.length) throw new BudgetTextError(all[p]!.no, 'unexpected indentation');
-  return { value: root, lines };
+/** The first syntax error as one message with the line where the reader has to look. */
+function syntaxError(errors: YAMLError[], root: Node | null, lineAt: (offset: number) => number): BudgetTextError {
+  const first = errors[0]!;
+  const line = lineAt(first.pos[0]);
+  switch (first.code) {
+    case 'TAB_AS_INDENT':
+      return new BudgetTextError(line, 'tabs are not allowed for indentation; use spaces');
+    case 'MULTIPLE_DOCS':
+      return new BudgetTextError(line, 'only one YAML document per file');
+    case 'BLOCK_AS_IMPLICIT_KEY':
+    case 'MULTILINE_IMPLICIT_KEY': {
+      // A line indented deeper than its siblings continues the previous value: the error spans from that
+      // value to the line that is out of place.
+      const span = errors.find((e) => e.code === 'MULTILINE_IMPLICIT_KEY');
+      return span ? new BudgetTextError(lineAt(span.pos[1] - 1), 'unexpected indentation') : new BudgetTextError(line, 'a nested mapping must start on its own line');
+    }
+    case 'MISSING_CHAR':
+      if (/quote/.test(first.message)) {
+        // Reported where the text ends; the reader needs the line where the string opened.
+        const open = enclosing(root, first.pos[0], (n) => isScalar(n) && (n.type === Scalar.QUOTE_DOUBLE || n.type === Scalar.QUOTE_SINGLE));
+        return new BudgetTextError(open?.range ? lineAt(open.range[0]) : line, 'unterminated quoted string');
+      }
+      break;
+    case 'UNEXPECTED_TOKEN':
+    case 'BLOCK_IN_FLOW': {
+      const flow = enclosing(root, first.pos[0], (n) => (isMap(n) || isSeq(n)) && n.flow === true);
+      if (flow) return new BudgetTextError(line, isMap(flow) ? 'expected "," or "}"' : 'expected "," or "]"');
+      break;
+    }
+    case 'BAD_DQ_ESCAPE':
+      return new BudgetTextError(line, 'invalid escape in a double-quoted string');
+  }
+  return new BudgetTextError(line, first.message.charAt(0).toLowerCase() + first.message.slice(1));
+}
+
+/** The innermost node matching `want` whose source range holds `offset`. */
+function enclosing(node: Node | null, offset: number, want: (n: Node) => boolean): Node | undefined {
+  if (!node?.range || offset < node.range[0] || offset > node.range[2]) return undefined;
+  const children: unknown[] = isMap(node) ? node.items.flatMap((p) => [p.key, p.value]) : isSeq(node) ? node.items : [];
+  for (const c of children) {
+    const inner = enclosing((c as Node | null) ?? null, offset, want);
+    if (inner) return inner;
+  }
+  return want(node) ? node : undefined;
 }

@@ -285,7 +285,7 @@ export const treasuryRoutes = [
     path: '/api/v1/treasury/budget/validate',
     method: 'post',
     tag: 'treasury',
-    summary: 'Check a budget file (YAML subset or JSON) and list every problem with its line',
+    summary: 'Check a budget file (YAML or JSON) and list every problem with its line',
     rawBody: { contentTypes: ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain', 'application/json'] },
     maxBodyBytes: 256 * 1024,
     query: z.strictObject({ file: z.string().max(200).regex(/^[\w.\-/]+$/, { error: 'must be a plain file name' }).default('budget.yaml').meta({ description: 'name used in the file:line messages' }) }),
