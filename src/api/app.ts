@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context } from 'hono';
@@ -8,7 +7,6 @@ import { secureHeaders } from 'hono/secure-headers';
 import { streamSSE } from 'hono/streaming';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { buildSchema } from 'graphql';
-import { createGraphQLError, createYoga } from 'graphql-yoga';
 import type { Kysely } from 'kysely';
 import { silentLogger, type Logger } from '../base/log.js';
 import type { DbKind } from '../store/db.js';
@@ -19,7 +17,8 @@ import { ApiData } from './data.js';
 import { renderDocs } from './docs.js';
 import { AtlasError, errorBody, errorResponse } from './errors.js';
 import { admit, DEFAULT_MAX_COST, GraphQLRefusal, rateRefusal, readGraphQLRequest, type Admitted } from './graphql/admission.js';
-import { buildGraphQLSchema, buildSdl, depthLimitRule, Loader, type GraphQLContext } from './graphql/schema.js';
+import { GraphQLIsolate } from './graphql/isolate.js';
+import { buildSdl } from './graphql/schema.js';
 import { cachedResponse } from './httpCache.js';
 import { LIVE_TYPES, LiveFeed, type LiveType } from './live.js';
 import { buildOpenApi } from './openapi.js';
@@ -64,8 +63,13 @@ export interface AppOptions {
   maxUrlLength?: number;
   /** Largest GraphQL request body accepted (default 64 KiB). */
   maxBodyBytes?: number;
-  /** GraphQL limits: the most objects one query may produce by its cost (graphql/cost.ts; default 250,000). */
-  graphql?: { maxCost?: number };
+  /**
+   * GraphQL limits: the most objects one query may produce by its cost (graphql/cost.ts; default 250,000); where
+   * its statements run (default `db`) and how many at once (default 2).
+   */
+  graphql?: { maxCost?: number; db?: Kysely<Database>; sqlConcurrency?: number };
+  /** Time limit of a REST or GraphQL request (ms, default 10,000): past it the client gets a 503 (GraphQL stops the query). */
+  requestTimeoutMs?: number;
   /** Memory for serialized answers of the current data version (default 64 MiB). */
   responseCacheBytes?: number;
   /** Extra routes mounted after the built-in ones (tests and embedders). */
@@ -154,6 +158,7 @@ export function createApp(opts: AppOptions): Hono {
   const limiter = opts.rateLimit === false ? null : new TokenBuckets(opts.rateLimit ?? DEFAULT_RATE_LIMIT);
   const maxUrl = opts.maxUrlLength ?? 4096;
   const maxBody = opts.maxBodyBytes ?? 64 * 1024;
+  const requestTimeoutMs = opts.requestTimeoutMs ?? 10_000;
   const readyLag = opts.readyMaxLagBlocks ?? 20;
   const web = loadWeb(opts.webDir === undefined ? DEFAULT_WEB_DIR : opts.webDir);
   let openapiText: string | null = null;
@@ -241,6 +246,21 @@ export function createApp(opts: AppOptions): Hono {
     if (r) c.res.headers.set('x-ratelimit-remaining', String(r.remaining));
   };
   for (const p of ['/api/*', '/graphql', '/events', '/openapi.json', '/docs']) app.use(p, rateLimited);
+  // REST handlers cannot be interrupted, but the client is answered at the limit (on PostgreSQL the statement
+  // timeout of the API's pool ends the database's part); GraphQL enforces its own limit and stops the query.
+  app.use('/api/*', async (c, next) => {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new AtlasError('unavailable', `the request ran longer than its time limit of ${requestTimeoutMs / 1000} s; retry, or ask for less`)), requestTimeoutMs);
+    });
+    const handled = next();
+    handled.catch(() => undefined); // a handler failing after the limit answered has nobody left to tell
+    try {
+      await Promise.race([handled, limit]);
+    } finally {
+      clearTimeout(timer);
+    }
+  });
 
   // ---------------------------------------------------------------- operations
   app.get('/health', (c) => c.json({ status: 'ok', db: opts.dbKind, indexer: opts.status() }, 200, { 'cache-control': 'no-store' }));
@@ -260,34 +280,23 @@ export function createApp(opts: AppOptions): Hono {
   mountRoutes(app, routes, { data, clock: opts.now ?? Date.now, options: { telemetry: opts.telemetry, logger: log, routes, needsDir: opts.needsDir, budgetFile: opts.budgetFile, costSurveyK: opts.costSurveyK }, responseCacheBytes: opts.responseCacheBytes ?? 64 * 1024 * 1024 });
 
   // ---------------------------------------------------------------- GraphQL
-  // The request id of the GraphQL request being executed, for the resolver failures yoga masks.
-  const graphqlRequest = new AsyncLocalStorage<{ requestId: string; method: string }>();
-  // The cost is read from the schema's own SDL (its types and `first` arguments); a schema object of this
-  // module's graphql build, since yoga's executable schema may come from the other (CJS) build.
+  // Costed here before anything runs (the cost is read from the schema's own SDL: its types and `first`
+  // arguments); executed in a worker thread (graphql/isolate.ts) so it never holds this thread.
   const costSchema = buildSchema(buildSdl());
   const maxCost = opts.graphql?.maxCost ?? DEFAULT_MAX_COST;
-  const yoga = createYoga<GraphQLContext>({
-    schema: buildGraphQLSchema(),
-    graphqlEndpoint: '/graphql',
-    graphiql: false,
-    landingPage: false,
-    logging: false,
-    maskedErrors: {
-      maskError: (error, message) => {
-        let inner: unknown = error;
-        while (inner instanceof Error && 'originalError' in inner && inner.originalError) inner = inner.originalError;
-        // A client mistake (a bad filter, an unsupported argument) reaches the client; anything else is masked.
-        if ((inner instanceof AtlasError && errorResponse(inner).expected) || (inner instanceof Error && inner.name === 'GraphQLError')) return error as Error;
-        log.error({ ...graphqlRequest.getStore(), path: '/graphql', err: inner }, 'GraphQL resolver failed');
-        opts.onError?.(inner);
-        return createGraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-      },
+  const isolate = new GraphQLIsolate({
+    db: opts.graphql?.db ?? opts.db,
+    sqlConcurrency: opts.graphql?.sqlConcurrency,
+    timeoutMs: requestTimeoutMs,
+    cacheTtlMs: opts.cacheTtlMs ?? 1000,
+    onFault: (err, run) => {
+      log.error({ ...run, path: '/graphql', err }, 'GraphQL resolver failed');
+      opts.onError?.(err);
     },
-    plugins: [{ onValidate: ({ addValidationRule }: { addValidationRule: (rule: ReturnType<typeof depthLimitRule>) => void }) => addValidationRule(depthLimitRule()) }],
   });
   app.on(['GET', 'POST'], '/graphql', bodyLimitOf(maxBody), async (c) => {
     const body = c.req.method === 'POST' ? await c.req.text() : null;
-    // Costed before anything runs; the client's rate limit pays the cost (the middleware took one token already).
+    // The client's rate limit pays the cost (the middleware took one token already).
     let admitted: Admitted;
     try {
       admitted = admit(costSchema, readGraphQLRequest(c.req.method, new URL(c.req.url), c.req.header('content-type'), body), maxCost);
@@ -299,13 +308,8 @@ export function createApp(opts: AppOptions): Hono {
       if (e instanceof GraphQLRefusal) return e.response();
       throw e;
     }
-    const req = new Request(new URL('/graphql', c.req.url), { method: 'POST', headers: { 'content-type': 'application/json', accept: c.req.header('accept') ?? 'application/json' }, body: JSON.stringify(admitted.request) });
-    let ctx: GraphQLContext;
-    const loader = new Loader(() => ctx);
-    ctx = { data, loader, snapshot: () => data.snapshot() };
-    const res = await graphqlRequest.run({ requestId: String(c.get('requestId')), method: c.req.method }, () => yoga.fetch(req, ctx));
-    res.headers.set('x-query-cost', String(admitted.cost));
-    return res;
+    const answer = await isolate.run(admitted.request, c.req.header('accept') ?? 'application/json', { requestId: String(c.get('requestId')), method: c.req.method });
+    return new Response(answer.body, { status: answer.status, headers: { 'content-type': answer.contentType, 'x-query-cost': String(admitted.cost) } });
   });
 
   // ---------------------------------------------------------------- live

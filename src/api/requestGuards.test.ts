@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDb, type TestDb } from '../../test/helpers/db.js';
+import { z } from 'zod';
 import { createApp } from './app.js';
+import type { RouteDef } from './route.js';
 
 describe('request guards: numbers, NUL bytes, security headers', () => {
   let db: TestDb;
@@ -66,5 +68,25 @@ describe('request guards: numbers, NUL bytes, security headers', () => {
     const res = await app.request('/api/v1/registry/adverts/import', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/NUL/);
+  });
+
+  it('a REST request past its time limit is a 503 that says so', async () => {
+    const slow = {
+      path: '/api/v1/test/slow',
+      tag: 'test',
+      summary: 'slow',
+      cache: 'none' as const,
+      response: z.object({}),
+      maxAge: 0,
+      handler: async () => {
+        await new Promise((r) => setTimeout(r, 1_500));
+        return {};
+      },
+    };
+    const limited = createApp({ db: db.db, dbKind: 'pglite', status: () => ({ headBlock: 0, indexedBlock: 0, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: null, requestTimeoutMs: 200, extraRoutes: [slow as unknown as RouteDef] });
+    const res = await limited.request('/api/v1/test/slow');
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe('the request ran longer than its time limit of 0.2 s; retry, or ask for less');
+    expect((await limited.request('/health')).status).toBe(200);
   });
 });

@@ -102,6 +102,9 @@ export const envSchema = z.object({
   ATLAS_NEEDS_DIR: pathFromEnv('ATLAS_NEEDS_DIR', reportDirProblem).optional(),
   ATLAS_BUDGET_FILE: pathFromEnv('ATLAS_BUDGET_FILE', budgetFileProblem).optional(),
   ATLAS_COST_SURVEY_K: intFromEnv('ATLAS_COST_SURVEY_K', 2, 1_000_000).optional(),
+  ATLAS_GRAPHQL_MAX_COST: intFromEnv('ATLAS_GRAPHQL_MAX_COST', 100, 1_000_000_000).optional(),
+  ATLAS_REQUEST_TIMEOUT_MS: intFromEnv('ATLAS_REQUEST_TIMEOUT_MS', 100, 600_000).optional(),
+  ATLAS_STATEMENT_TIMEOUT_MS: intFromEnv('ATLAS_STATEMENT_TIMEOUT_MS', 100, 3_600_000).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -129,6 +132,11 @@ export interface AtlasConfig {
   treasury: { budgetFile: string | null };
   /** Smallest number of cost reports a published survey bucket may hold. */
   costSurvey: { k: number };
+  /**
+   * Limits of the API: the most objects a GraphQL query may produce by its cost, a request's time limit, and (on
+   * PostgreSQL) how long a statement of the API's own pool may run.
+   */
+  api: { graphqlMaxCost: number; requestTimeoutMs: number; statementTimeoutMs: number };
 }
 
 /** A configuration problem, reported as one clear line. */
@@ -171,5 +179,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     needs: { dir: e.ATLAS_NEEDS_DIR ?? VENDORED_REPORT_DIR },
     treasury: { budgetFile: e.ATLAS_BUDGET_FILE ?? null },
     costSurvey: { k: e.ATLAS_COST_SURVEY_K ?? DEFAULT_SURVEY_K },
+    api: { graphqlMaxCost: e.ATLAS_GRAPHQL_MAX_COST ?? 250_000, requestTimeoutMs: e.ATLAS_REQUEST_TIMEOUT_MS ?? 10_000, statementTimeoutMs: e.ATLAS_STATEMENT_TIMEOUT_MS ?? 5_000 },
   };
 }

@@ -116,3 +116,25 @@ export async function holdIndexerLock(cfg: AtlasConfig['database'], onLost: (e: 
   void lock.lost.then(onLost);
   return () => lock.release();
 }
+
+/**
+ * The API's own connections on PostgreSQL: a pool apart from the indexer's whose statements the server cancels
+ * after the configured statement timeout, so a heavy read can neither hold the indexer's connections nor run on.
+ * null on the embedded database (one session, shared).
+ */
+export async function openApiPool(cfg: AtlasConfig['database'], api: AtlasConfig['api']): Promise<AtlasDb | null> {
+  if (cfg.kind !== 'postgres') return null;
+  return createDb({ kind: 'postgres', url: cfg.url, poolSize: API_POOL_SIZE, statementTimeoutMs: api.statementTimeoutMs });
+}
+
+/** Connections of the API's pool; GraphQL may hold GRAPHQL_STATEMENTS of them at once, REST the rest. */
+const API_POOL_SIZE = 10;
+const GRAPHQL_STATEMENTS = 2;
+
+/** The API's limits as createApp takes them (the GraphQL worker's statements: two at once on PostgreSQL, one on the embedded session). */
+export function apiLimits(cfg: AtlasConfig, apiPool: AtlasDb | null) {
+  return {
+    requestTimeoutMs: cfg.api.requestTimeoutMs,
+    graphql: { maxCost: cfg.api.graphqlMaxCost, sqlConcurrency: apiPool ? GRAPHQL_STATEMENTS : 1 },
+  };
+}

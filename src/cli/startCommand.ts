@@ -10,7 +10,7 @@ import { runSimulation } from '../sim/simulator.js';
 import type { AtlasDb } from '../store/db.js';
 import { ConfigError, loadConfig, type AtlasConfig } from './config.js';
 import { createLogger } from '../base/log.js';
-import { claimNetwork, freshSimulatorDatabase, holdIndexerLock, openDatabase } from './database.js';
+import { apiLimits, claimNetwork, freshSimulatorDatabase, holdIndexerLock, openApiPool, openDatabase } from './database.js';
 import { ProgressLine } from './progress.js';
 import { seedDemoTelemetry } from '../telemetry/demo.js';
 import { importNeedsAtStart } from './needsAtStart.js';
@@ -34,6 +34,7 @@ export async function startCommand(flags: { priceAggregators?: string; lptPool?:
   let db: AtlasDb | null = null;
   let server: Awaited<ReturnType<typeof startServer>> | null = null;
   let releaseWriter: (() => Promise<void>) | null = null;
+  let apiPool: AtlasDb | null = null;
   try {
     let rpcUrl: string;
     let simulation: Promise<unknown> | null = null;
@@ -85,7 +86,8 @@ export async function startCommand(flags: { priceAggregators?: string; lptPool?:
       throw new ConfigError('this database already holds another chain; use an empty database');
     }
     const status = (): IndexerStatus => indexer.status();
-    server = await startServer({ app: createApp({ db: db.db, dbKind: db.kind, status, telemetry: cfg.telemetry, logger, ...instanceOptions(cfg) }), host: cfg.http.host, port: cfg.http.port });
+    apiPool = await openApiPool(cfg.database, cfg.api);
+    server = await startServer({ app: createApp({ db: (apiPool ?? db).db, dbKind: db.kind, status, telemetry: cfg.telemetry, logger, ...instanceOptions(cfg), ...apiLimits(cfg, apiPool) }), host: cfg.http.host, port: cfg.http.port });
     log(`dashboard and API on http://${cfg.http.host === '0.0.0.0' ? 'localhost' : cfg.http.host}:${server.port} (OpenAPI at /openapi.json, GraphQL at /graphql)`);
     const needs = await importNeedsAtStart(db.db, cfg.needs.dir);
     if (needs) log(needs);
@@ -101,6 +103,7 @@ export async function startCommand(flags: { priceAggregators?: string; lptPool?:
     await simulation;
   } finally {
     await server?.close();
+    await apiPool?.close();
     await releaseWriter?.();
     await db?.close();
     await node?.stop();
@@ -115,15 +118,18 @@ export async function serveCommand(): Promise<void> {
   const cfg = loadConfig();
   const logger = createLogger(cfg.log);
   const db = await openDatabase(cfg.database);
+  const apiPool = await openApiPool(cfg.database, cfg.api);
   const status = (): IndexerStatus => ({ phase: 'external', indexedBlock: null, headBlock: null, lagBlocks: null });
-  const readiness = headAgeReadiness(db.db, cfg.ready.maxHeadAgeS);
-  const server = await startServer({ app: createApp({ db: db.db, dbKind: db.kind, status, readiness, telemetry: cfg.telemetry, logger, ...instanceOptions(cfg) }), host: cfg.http.host, port: cfg.http.port });
+  const reads = (apiPool ?? db).db;
+  const readiness = headAgeReadiness(reads, cfg.ready.maxHeadAgeS);
+  const server = await startServer({ app: createApp({ db: reads, dbKind: db.kind, status, readiness, telemetry: cfg.telemetry, logger, ...instanceOptions(cfg), ...apiLimits(cfg, apiPool) }), host: cfg.http.host, port: cfg.http.port });
   logger.info(`API and dashboard on http://${cfg.http.host}:${server.port}`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   await server.close();
+  await apiPool?.close();
   await db.close();
 }
 

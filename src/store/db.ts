@@ -21,6 +21,8 @@ export const dbConfigSchema = z.discriminatedUnion('kind', [
     kind: z.literal('postgres'),
     url: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL'),
     poolSize: z.number().int().min(1).max(1000).optional(),
+    /** Longest a statement may run on this pool's sessions before the server cancels it (ms; default none). */
+    statementTimeoutMs: z.number().int().min(1).max(3_600_000).optional(),
   }),
 ]);
 
@@ -116,7 +118,7 @@ export async function createDb(config: DbConfigInput): Promise<AtlasDb> {
     throw new Error(`invalid database config:\n${z.prettifyError(parsed.error)}`);
   }
   const cfg = parsed.data;
-  return cfg.kind === 'pglite' ? createPGliteDb(cfg.dataDir) : createPostgresDb(cfg.url, cfg.poolSize);
+  return cfg.kind === 'pglite' ? createPGliteDb(cfg.dataDir) : createPostgresDb(cfg.url, cfg.poolSize, cfg.statementTimeoutMs);
 }
 
 async function createPGliteDb(dataDir: string | undefined): Promise<AtlasDb> {
@@ -162,14 +164,14 @@ export function atlasDbFromPGlite(pglite: PGlite): AtlasDb {
   };
 }
 
-async function createPostgresDb(url: string, poolSize: number | undefined): Promise<AtlasDb> {
+async function createPostgresDb(url: string, poolSize: number | undefined, statementTimeoutMs: number | undefined): Promise<AtlasDb> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize ?? DEFAULT_POOL_SIZE,
     types: postgresTypes(),
     // PGlite always runs in UTC; pin the server session too so date_trunc,
     // ::date and timestamp text agree across backends. A URL `options=` wins.
-    options: '-c TimeZone=UTC',
+    options: `-c TimeZone=UTC${statementTimeoutMs === undefined ? '' : ` -c statement_timeout=${statementTimeoutMs}`}`,
   });
   // An idle client dying (server restart, terminated backend) is emitted on
   // the pool; unhandled, that event would crash the process. pg already drops
