@@ -178,6 +178,26 @@ describe('treasury analytics (hand-computed)', () => {
     expect(g.runwayRounds).toEqual({ low: 3, mid: 3, high: 3 });
     expect(g.runwayWithoutIncome).toBe(3n);
   });
+
+  it('orders the bands by balance when the highest call share reaches the ceiling first and stops earning', () => {
+    // Balance 1,290 LPT, ceiling 1,300, spending 60 LPT a round: the 100% share (inflow 100) crosses the ceiling in
+    // round 1 and earns nothing after, so it drains; the 50% share (inflow ≈ 50) never reaches it and keeps earning.
+    const f = forecastTreasury({
+      round: 100n, balance: 1_290n * LPT, supply: 1_000_000n * LPT, inflation: 1_000_000n, inflationChange: 0n, direction: 0, cutRate: 10n ** 26n,
+      ceiling: 1_300n * LPT, callSharesPpm: [500_000n, 500_000n, 1_000_000n, 1_000_000n, 1_000_000n], spendPerRound: 60n * LPT, rounds: 40,
+    });
+    for (const r of f.rounds) {
+      expect(r.balance.low).toBeLessThanOrEqual(r.balance.mid);
+      expect(r.balance.mid).toBeLessThanOrEqual(r.balance.high);
+      expect(r.inflow.low).toBeLessThanOrEqual(r.inflow.high);
+    }
+    // The full share ends drained (the low band), the 50% share still above 880 LPT (the high band).
+    const last = f.rounds[f.rounds.length - 1]!;
+    expect(last.balance.low).toBe(0n);
+    expect(last.balance.high).toBeGreaterThan(880n * LPT);
+    // 1,330 LPT after round 1 pays 60 a round for 22 more rounds: the shortest runway is 23 rounds; the 50% share lasts.
+    expect(f.runwayRounds).toEqual({ low: 23, mid: 23, high: null });
+  });
 });
 
 const LABELER_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';

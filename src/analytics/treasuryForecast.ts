@@ -2,7 +2,9 @@
 // mintable × the share of it that reward calls actually mint; mintable follows supply × inflation, inflation
 // moving by its per-round step in its latest direction. The fan comes from the spread of the observed
 // reward-call share (10th/50th/90th percentile). The cut drops to 0 from the round after the balance reaches
-// the ceiling, as the BondingManager does. Runway spends the budget's rate each round.
+// the ceiling, as the BondingManager does. Runway spends the budget's rate each round. A higher call share reaches
+// the ceiling sooner and then stops earning, so it can end below a lower one: each round's low/mid/high are the
+// smallest, middle and largest of the three scenarios there, not the scenario of each share.
 
 const PPB = 1_000_000_000n;
 const RATE = 10n ** 27n;
@@ -28,7 +30,7 @@ export interface ForecastInput {
   rounds: number;
 }
 
-/** One forecast round: inflow and balance per band (LPT-wei). */
+/** One forecast round: inflow and balance per band (LPT-wei), each band ordered low ≤ mid ≤ high. */
 export interface ForecastRound {
   round: bigint;
   mintable: bigint;
@@ -61,6 +63,12 @@ export function callSharePpm(minted: bigint, mintable: bigint): bigint {
   return s > MILLION ? MILLION : s;
 }
 
+/** The three values sorted: low ≤ mid ≤ high. */
+function ordered(v: { low: bigint; mid: bigint; high: bigint }): { low: bigint; mid: bigint; high: bigint } {
+  const [low, mid, high] = [v.low, v.mid, v.high].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return { low: low!, mid: mid!, high: high! };
+}
+
 /** Runs the forecast; all arithmetic in integers, floors as the contracts do. */
 export function forecastTreasury(f: ForecastInput): Forecast {
   const shares = { low: percentilePpm(f.callSharesPpm, 10), mid: percentilePpm(f.callSharesPpm, 50), high: percentilePpm(f.callSharesPpm, 90) };
@@ -89,12 +97,16 @@ export function forecastTreasury(f: ForecastInput): Forecast {
       row.inflow[b] = inflow;
       row.balance[b] = s.balance;
     }
+    row.inflow = ordered(row.inflow);
+    row.balance = ordered(row.balance);
     rounds.push(row);
   }
+  // A scenario that never runs dry (null) lasts longest.
+  const [low, mid, high] = bands.map((b) => state[b].dead).sort((a, b) => (a === null ? 1 : b === null ? -1 : a - b));
   return {
     shares,
     rounds,
-    runwayRounds: { low: state.low.dead, mid: state.mid.dead, high: state.high.dead },
+    runwayRounds: { low: low!, mid: mid!, high: high! },
     runwayWithoutIncome: f.spendPerRound > 0n ? f.balance / f.spendPerRound : null,
   };
 }
