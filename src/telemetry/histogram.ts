@@ -60,3 +60,26 @@ export function percentileMs(hist: readonly (number | string)[], q: number): num
 export function histogramLiteral(hist: readonly number[]): string {
   return `{${hist.join(',')}}`;
 }
+
+/**
+ * Latency (ms) at quantile q in [0,1], interpolated linearly inside the bucket holding the q·n-th sample (from the
+ * bucket's lower bound to its upper bound), so nearby quantiles of a small or clustered sample do not all print the
+ * same bucket edge; null when empty.
+ */
+export function interpolatedPercentileMs(hist: readonly (number | string)[], q: number): number | null {
+  let total = 0;
+  for (const c of hist) total += Number(c);
+  if (total === 0) return null;
+  const rank = Math.min(total, Math.max(0, q * total));
+  let seen = 0;
+  for (let i = 0; i < hist.length; i++) {
+    const c = Number(hist[i]);
+    if (c > 0 && seen + c >= rank) {
+      const lo = i === 0 ? 0 : BUCKET_BOUNDS_MS[i - 1]!;
+      const hi = BUCKET_BOUNDS_MS[i]!;
+      return lo + ((hi - lo) * (rank - seen)) / c;
+    }
+    seen += c;
+  }
+  return BUCKET_BOUNDS_MS[BUCKETS - 1]!;
+}

@@ -1,10 +1,10 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { isAiPipeline, TRANSCODING } from './capabilities.js';
-import { histogramOf, histogramSums, latencyPercentiles, type RollupFilter } from './filters.js';
-import { addHistogram, emptyHistogram, percentileMs } from './histogram.js';
+import { histogramOf, histogramSums, type RollupFilter } from './filters.js';
+import { addHistogram, emptyHistogram, interpolatedPercentileMs, percentileMs } from './histogram.js';
 import { rollupCells, withSerialPlans } from './rollupSource.js';
-import { aiLatencyK, aiRoundTripScore, aiScore, transcodingRoundTripScore, transcodingScore } from './scoring.js';
+import { aiLatencyK, aiRoundTripScore, aiScore, transcodingRoundTripScore, transcodingScore, wilsonLowerBound } from './scoring.js';
 
 /** Region key that sums every region. */
 export const GLOBAL = 'GLOBAL';
@@ -31,7 +31,13 @@ export interface LeaderboardEntry {
   /** Mean segment duration of successful transcoding jobs (s). */
   segDurationSec: number | null;
   roundTripScore: number;
+  /** The Livepeer leaderboard's score (from the raw success rate). */
   score: number;
+  /** Success rate's 95% lower bound given the number of jobs (Wilson). */
+  successRateLow: number;
+  /** The same formula on that lower bound: what the ranking uses, so one lucky job does not outrank forty. */
+  rankScore: number;
+  /** Interpolated inside the latency histogram's buckets. */
   p50Ms: number | null;
   p95Ms: number | null;
   p99Ms: number | null;
@@ -68,7 +74,7 @@ function add(a: Sums, b: Sums): void {
 
 /**
  * Leaderboard per (orchestrator, region) plus a GLOBAL region summing all regions, scored with the AI or
- * transcoding formula. k is set per region so that region's median successful round trip scores 0.8.
+ * transcoding formula, and ranked by the same formula on the success rate's lower confidence bound. k is set per region so that region's median successful round trip scores 0.8.
  * Without `percentiles`, per-orchestrator latency percentiles are left null and histograms are only summed
  * per region when the AI formula needs the median: summing histograms is most of a query's cost. Whole
  * days are read from the daily rollup, the window's partial-day edges from the hourly one.
@@ -121,20 +127,26 @@ export async function leaderboard(db: Kysely<Database>, q: LeaderboardQuery, opt
       const successRate = s.jobs === 0 ? 0 : s.successes / s.jobs;
       const roundTripSec = s.successes === 0 ? null : s.rtt / s.successes / 1000;
       const segDurationSec = s.segJobs === 0 ? null : s.seg / s.segJobs / 1000;
+      const successRateLow = wilsonLowerBound(s.successes, s.jobs);
       let roundTripScore: number;
       let score: number;
+      let rankScore: number;
       if (ai) {
         roundTripScore = aiRoundTripScore(roundTripSec, regions[region]!.k ?? 0);
         score = aiScore(successRate, roundTripScore);
+        rankScore = aiScore(successRateLow, roundTripScore);
       } else {
         roundTripScore = transcodingRoundTripScore(segDurationSec, roundTripSec);
         score = transcodingScore(successRate, roundTripScore);
+        rankScore = transcodingScore(successRateLow, roundTripScore);
       }
-      const pct = withPercentiles ? latencyPercentiles(s.hist) : { p50Ms: null, p95Ms: null, p99Ms: null };
-      entries.push({ orchestrator, region, jobs: s.jobs, successes: s.successes, successRate, roundTripSec, segDurationSec, roundTripScore, score, ...pct, errors: s.jobs - s.successes });
+      const pct = withPercentiles
+        ? { p50Ms: interpolatedPercentileMs(s.hist, 0.5), p95Ms: interpolatedPercentileMs(s.hist, 0.95), p99Ms: interpolatedPercentileMs(s.hist, 0.99) }
+        : { p50Ms: null, p95Ms: null, p99Ms: null };
+      entries.push({ orchestrator, region, jobs: s.jobs, successes: s.successes, successRate, successRateLow, roundTripSec, segDurationSec, roundTripScore, score, rankScore, ...pct, errors: s.jobs - s.successes });
     }
   }
-  entries.sort((a, b) => b.score - a.score || (a.orchestrator < b.orchestrator ? -1 : 1));
+  entries.sort((a, b) => b.rankScore - a.rankScore || b.jobs - a.jobs || (a.orchestrator < b.orchestrator ? -1 : 1));
   return { pipeline, ai, regions, entries };
 }
 

@@ -31,3 +31,17 @@ export function transcodingRoundTripScore(segDurationSec: number | null, rttSec:
 export function transcodingScore(successRate: number, roundTripScore: number): number {
   return successRate * roundTripScore;
 }
+
+/** z of a two-sided 95% interval. */
+const Z95 = 1.959963984540054;
+
+/**
+ * Wilson score lower bound (95%) of a success rate from `successes` of `jobs`: what the rate is at least, given
+ * how few jobs it rests on (1 of 1 → 0.21, 44 of 45 → 0.88); 0 without jobs.
+ */
+export function wilsonLowerBound(successes: number, jobs: number): number {
+  if (jobs <= 0) return 0;
+  const p = successes / jobs;
+  const z2 = Z95 * Z95;
+  return Math.max(0, (p + z2 / (2 * jobs) - Z95 * Math.sqrt((p * (1 - p)) / jobs + z2 / (4 * jobs * jobs))) / (1 + z2 / jobs));
+}

@@ -3,6 +3,7 @@ import type { Database } from '../store/schema.js';
 import { KNOWN_PIPELINES } from './capabilities.js';
 import { histogramOf, histogramSums, latencyPercentiles, rollupWhere, type RollupFilter } from './filters.js';
 import { UNSERVED_CODES } from './demand.js';
+import { rollupCells } from './rollupSource.js';
 
 /** Region codes of the Livepeer leaderboard with their names; others seen in reports are listed by code. */
 export const REGION_NAMES: Record<string, string> = {
@@ -22,17 +23,25 @@ export const REGION_NAMES: Record<string, string> = {
 };
 
 /** `/api/pipelines`: each pipeline seen in the window with its models and regions. */
-export async function pipelines(db: Kysely<Database>, since: Date): Promise<{ id: string; models: string[]; regions: string[] }[]> {
-  const res = await sql<{ capability: string; model: string; region: string }>`
-    select distinct capability, model, region from telemetry_rollup where hour >= ${since.toISOString()}::timestamptz`.execute(db);
-  const m = new Map<string, { models: Set<string>; regions: Set<string> }>();
+export async function pipelines(db: Kysely<Database>, since: Date): Promise<{ id: string; models: string[]; regions: string[]; jobs: number }[]> {
+  const res = await sql<{ capability: string; model: string; region: string; jobs: string }>`
+    select capability, model, region, sum(jobs)::text as jobs from telemetry_rollup where hour >= ${since.toISOString()}::timestamptz group by capability, model, region`.execute(db);
+  const m = new Map<string, { models: Set<string>; regions: Set<string>; jobs: number }>();
   for (const r of res.rows) {
     let e = m.get(r.capability);
-    if (!e) m.set(r.capability, (e = { models: new Set(), regions: new Set() }));
+    if (!e) m.set(r.capability, (e = { models: new Set(), regions: new Set(), jobs: 0 }));
     if (r.model !== '') e.models.add(r.model);
     e.regions.add(r.region);
+    e.jobs += Number(r.jobs);
   }
-  return [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, e]) => ({ id, models: [...e.models].sort(), regions: [...e.regions].sort() }));
+  return [...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, e]) => ({ id, models: [...e.models].sort(), regions: [...e.regions].sort(), jobs: e.jobs }));
+}
+
+/** The pipeline with the most reported jobs in a window (ties: alphabetically first); null without reports. */
+export async function busiestPipeline(db: Kysely<Database>, since: Date, until?: Date): Promise<string | null> {
+  const res = await sql<{ capability: string }>`
+    select capability from ${rollupCells({ since, until })} group by capability order by sum(jobs) desc, capability limit 1`.execute(db);
+  return res.rows[0]?.capability ?? null;
 }
 
 /** `/api/regions`: known regions plus any reported, with whether transcoding or AI jobs were seen there. */

@@ -13,7 +13,7 @@ import { indexedChainId } from '../../read/network.js';
 import { retentionTick } from '../../telemetry/options.js';
 import { reportBatchSchema, type ReportBatch } from '../../telemetry/reportSchema.js';
 import { orchestratorPerformance } from '../../telemetry/stats.js';
-import { capacity, pipelines, rawStats, regions, reliability } from '../../telemetry/views.js';
+import { busiestPipeline, capacity, pipelines, rawStats, regions, reliability } from '../../telemetry/views.js';
 import { AtlasError } from '../errors.js';
 import { eth } from '../format.js';
 import { route, type RouteOptions } from '../route.js';
@@ -73,7 +73,10 @@ const rawStatSchema = z.object({
 const ms = z.number().nullable();
 const entrySchema = z.object({
   orchestrator: z.string(), region: z.string(), jobs: z.number(), successes: z.number(), successRate: z.number(), roundTripSec: z.number().nullable(),
-  segDurationSec: z.number().nullable(), roundTripScore: z.number(), score: z.number(), p50Ms: ms, p95Ms: ms, p99Ms: ms, errors: z.number(),
+  segDurationSec: z.number().nullable(), roundTripScore: z.number(), score: z.number().meta({ description: 'the Livepeer leaderboard score' }),
+  successRateLow: z.number().meta({ description: '95% lower bound of the success rate given the number of jobs (Wilson)' }),
+  rankScore: z.number().meta({ description: 'the score formula on successRateLow: entries are ranked by it, so a handful of lucky jobs does not outrank a long record' }),
+  p50Ms: ms, p95Ms: ms, p99Ms: ms, errors: z.number(),
 });
 const ingestSchema = z.object({ accepted: z.number(), gateway: z.string(), nonce: z.string(), contentHash: z.string() });
 const fanSchema = z.array(z.object({ ahead: z.number(), p10: z.number(), p25: z.number(), p50: z.number(), p75: z.number(), p90: z.number() }));
@@ -180,7 +183,8 @@ export const telemetryRoutes = [
     handler: async ({ query, data, options, clock }) => {
       if (query.pipeline === TRANSCODING) throw new AtlasError('bad_request', 'query parameter "pipeline": must be an AI pipeline');
       const lb = await scores(data, { ...query, region: query.region ?? GLOBAL }, nowOf({ options, clock }));
-      const top = lb.entries[0];
+      // The Livepeer API's best score, not Atlas's sample-aware ranking.
+      const top = lb.entries.reduce<(typeof lb.entries)[number] | undefined>((best, e) => (!best || e.score > best.score ? e : best), undefined);
       if (!top) throw new AtlasError('not_found', `no reports for ${query.pipeline} / ${query.model} in this window`);
       return { pipeline: query.pipeline, model: query.model, region: top.region, orchestrator: top.orchestrator, success_rate: top.successRate, round_trip_score: top.roundTripScore, score: top.score };
     },
@@ -190,7 +194,7 @@ export const telemetryRoutes = [
     tag: 'leaderboard',
     summary: 'Pipelines with their models and regions (Livepeer leaderboard API)',
     query: z.strictObject({ since: unixSeconds('start, default 7 days ago'), days: intParam(1, 400, 'window ending now, in days (instead of since)').optional() }),
-    response: z.object({ pipelines: z.array(z.object({ id: z.string(), models: z.array(z.string()), regions: z.array(z.string()) })) }),
+    response: z.object({ pipelines: z.array(z.object({ id: z.string(), models: z.array(z.string()), regions: z.array(z.string()), jobs: z.number().int().meta({ description: 'jobs reported in the window (Atlas)' }) })) }),
     cache: 'none',
     maxAge: 60,
     handler: async ({ query, data, options, clock }) => ({ pipelines: await pipelines(data.db, query.days !== undefined ? new Date(nowOf({ options, clock }) - query.days * DAY_MS) : window(query, nowOf({ options, clock }), 7 * DAY_MS).since) }),
@@ -220,7 +224,9 @@ export const telemetryRoutes = [
     handler: async ({ query, data, options, clock }) => {
       const t = nowOf({ options, clock });
       const { since, until } = query.hours !== undefined ? { since: new Date(t - query.hours * 3_600_000), until: undefined } : window(query, t);
-      const lb = await leaderboard(data.db, { since, until, pipeline: query.pipeline, model: query.model, region: query.region, orchestrator: query.orchestrator });
+      // Without a pipeline: the busiest one of the window, the one most readers came for.
+      const pipeline = query.pipeline ?? (await busiestPipeline(data.db, since, until)) ?? undefined;
+      const lb = await leaderboard(data.db, { since, until, pipeline, model: query.model, region: query.region, orchestrator: query.orchestrator });
       return { ...lb, since: Math.floor(since.getTime() / 1000), until: until ? Math.floor(until.getTime() / 1000) : null, bucketBoundsMs: [...BUCKET_BOUNDS_MS] };
     },
   }),
