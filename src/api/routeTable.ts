@@ -1,5 +1,6 @@
 import type { RouteDef } from './route.js';
 import { accountRoutes } from './routes/accounts.js';
+import { addressRoutes } from './routes/addresses.js';
 import { economicsRoutes } from './routes/economics.js';
 import { eventRoutes } from './routes/events.js';
 import { governanceRoutes } from './routes/governance.js';
@@ -19,6 +20,7 @@ const byArea = [
   networkRoutes,
   orchestratorRoutes,
   accountRoutes,
+  addressRoutes,
   eventRoutes,
   proposalRoutes,
   treasuryRoutes,
