@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { annualize, delegatorWindowEarnings, factorsAt, poolReturn, trailingWindow, type PoolFactors } from './yields.js';
+import { annualize, annualizedPoolYield, delegatorWindowEarnings, factorsAt, poolReturn, trailingWindow, type PoolFactors } from './yields.js';
 
 const E27 = 10n ** 27n;
 // Pool of one orchestrator: rewards in rounds 11 (+1%) and 13 (+1% again), fees in 11 and 12.
@@ -12,6 +12,18 @@ const pools: PoolFactors[] = [
 ];
 
 describe('realized pool yield from factors', () => {
+  it('annualizes a window: rewards compound, fees scale, the fee yield values LPT at the price', () => {
+    // Rounds 10 → 14 over 73 days (a fifth of a year): +2.01% reward, 0.03 ETH per LPT of fees.
+    const w = { days: 90, startRound: 10n, endRound: 14n, coveredDays: 73, complete: false };
+    const y = annualizedPoolYield(pools, w, 0.005);
+    expect(y.rewardPerLpt).toBe(201n * 10n ** 14n);
+    expect(y.rewardAnnualized).toBeCloseTo(1.0201 ** 5 - 1, 12);
+    expect(y.feesPerLptPerYear).toBeCloseTo(0.03 * 5, 12);
+    // 0.15 ETH a year per LPT worth 0.005 ETH: 30 times its value.
+    expect(y.feeAnnualized).toBeCloseTo(30, 9);
+    expect(annualizedPoolYield(pools, w, null).feeAnnualized).toBeNull();
+    expect(annualizedPoolYield(pools, { ...w, coveredDays: 0 }, 0.005).rewardAnnualized).toBeNull();
+  });
   it('falls back to the latest written factor at or before a round', () => {
     expect(factorsAt(pools, 12n)).toEqual({ cumulativeRewardFactor: (E27 * 101n) / 100n, cumulativeFeeFactor: 3n * 10n ** 25n });
     expect(factorsAt(pools, 14n)).toEqual({ cumulativeRewardFactor: (E27 * 10201n) / 10000n, cumulativeFeeFactor: 3n * 10n ** 25n });

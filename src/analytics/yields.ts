@@ -175,3 +175,37 @@ export function delegatorWindowEarnings(
   }
   return { rewards, fees };
 }
+
+/** A pool's realized yield over a trailing window, annualized, with what the annualization assumes. */
+export interface AnnualizedPoolYield {
+  window: RoundWindow;
+  /** LPT earned per LPT delegated at the window's start (1e18 base units). */
+  rewardPerLpt: bigint;
+  /** ETH earned per LPT delegated at the window's start (wei per 1e18 LPT base units). */
+  feesPerLpt: bigint;
+  /** Reward growth compounded to 365 days (fraction); null for an empty window. */
+  rewardAnnualized: number | null;
+  /** ETH per LPT per year: the window's fees scaled to 365 days (fees are paid out, not compounded); null for an empty window. */
+  feesPerLptPerYear: number | null;
+  /** Fee yield per year as a fraction of the LPT's value in ETH at `ethPerLpt`; null without a price or window. */
+  feeAnnualized: number | null;
+}
+
+/**
+ * Realized yield of one pool over `w`, annualized as if the window repeated for a year: rewards compound (they
+ * are bonded stake), fees scale linearly (paid out in ETH); the fee yield in percent values the LPT at
+ * `ethPerLpt` (ETH per LPT, null when no price is known). `pools` sorted by round.
+ */
+export function annualizedPoolYield(pools: readonly PoolFactors[], w: RoundWindow, ethPerLpt: number | null): AnnualizedPoolYield {
+  const ret = poolReturn(factorsAt(pools, w.startRound), factorsAt(pools, w.endRound));
+  const days = w.coveredDays;
+  const feesPerLptPerYear = days > 0 ? (perLptRate(ret.feesPerLpt) * 365) / days : null;
+  return {
+    window: w,
+    rewardPerLpt: ret.rewardPerLpt,
+    feesPerLpt: ret.feesPerLpt,
+    rewardAnnualized: annualize(perLptRate(ret.rewardPerLpt), days),
+    feesPerLptPerYear,
+    feeAnnualized: feesPerLptPerYear !== null && ethPerLpt !== null && ethPerLpt > 0 ? feesPerLptPerYear / ethPerLpt : null,
+  };
+}

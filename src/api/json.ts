@@ -7,6 +7,8 @@ import { LATEST, usdOf } from '../prices/usd.js';
 import { priceEvents, eventUnit, type OrchestratorUsd, type PricedEvent } from './usd.js';
 import { eth, formatUnits, lpt, perc, ratio } from './format.js';
 import { eventSchema, networkSchema, orchestratorSchema, proposalSchema, roundSchema } from './schemas.js';
+import { yieldJson } from './orchestratorYields.js';
+import type { AnnualizedPoolYield } from '../analytics/yields.js';
 
 
 export const n = (x: bigint): number => Number(x);
@@ -48,7 +50,7 @@ export function roundJson(r: RoundData, book: PriceBook): z.input<typeof roundSc
 
 const NO_USD: OrchestratorUsd = { totalStake: null, fees30d: null, fees90d: null, feesTotal: null };
 
-export function orchestratorJson(o: OrchestratorData, usd: OrchestratorUsd = NO_USD): z.input<typeof orchestratorSchema> {
+export function orchestratorJson(o: OrchestratorData, usd: OrchestratorUsd = NO_USD, y?: AnnualizedPoolYield): z.input<typeof orchestratorSchema> {
   return {
     address: o.address,
     serviceUri: o.serviceUri,
@@ -71,6 +73,7 @@ export function orchestratorJson(o: OrchestratorData, usd: OrchestratorUsd = NO_
     delegators: o.delegatorCount,
     rewardCaller: o.rewardCaller,
     usd: { ...usd },
+    yield: y ? yieldJson(y) : null,
   };
 }
 

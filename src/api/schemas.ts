@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { orchestratorYieldSchema } from './orchestratorYields.js';
 import { MAX_CURSOR_LENGTH } from './cursor.js';
 import { amountSchema, parseUnits, percSchema } from './format.js';
 
@@ -201,6 +202,7 @@ export const orchestratorSchema = z
     usd: z.object({ totalStake: usdNow, fees30d: usdAtTime, fees90d: usdAtTime, feesTotal: usdAtTime }).meta({
       description: 'stake at the latest price; fees as the sum of each round\'s pool fees at that round\'s start (null when any round precedes every price)',
     }),
+    yield: orchestratorYieldSchema.nullable().meta({ description: 'realized trailing-30-day reward and fee yield, annualized; null before any round is indexed' }),
   })
   .meta({ id: 'Orchestrator' });
 

@@ -10,11 +10,15 @@ import { eth, formatUnits, lpt, perc } from '../format.js';
 import { addressPath, boolParam, cursorParam, decimalParam, delegatorRowSchema, intParam, limitParam, listOf, orchestratorDetailSchema, orchestratorSchema, orderParam, percentParam, tokenAmountParam } from '../schemas.js';
 import { n, nOrNull, orchestratorJson, poolJson } from '../json.js';
 import { toCsv } from '../csv.js';
+import { orchestratorYields } from '../orchestratorYields.js';
+import type { AnnualizedPoolYield } from '../../analytics/yields.js';
 
-const ORCH_SORTS = ['stake', 'rewardCut', 'feeShare', 'feeCut', 'fees30d', 'fees90d', 'feesTotal', 'rewardCallRatio30', 'rewardCallRatio90', 'age', 'delegators', 'address', 'activationRound'] as const;
+const ORCH_SORTS = ['stake', 'rewardCut', 'feeShare', 'feeCut', 'fees30d', 'fees90d', 'feesTotal', 'rewardCallRatio30', 'rewardCallRatio90', 'age', 'delegators', 'address', 'activationRound', 'rewardYield', 'feeYield'] as const;
+/** Sorts by the trailing yield, which is not part of the snapshot's orchestrator rows. */
+const YIELD_SORTS = { rewardYield: (y: AnnualizedPoolYield) => y.rewardAnnualized, feeYield: (y: AnnualizedPoolYield) => y.feesPerLptPerYear } as const;
 type OrchSort = (typeof ORCH_SORTS)[number];
 
-const orchKey: Record<OrchSort, (o: OrchestratorData) => SortKey> = {
+const orchKey: Record<Exclude<OrchSort, keyof typeof YIELD_SORTS>, (o: OrchestratorData) => SortKey> = {
   stake: (o) => o.totalStake,
   rewardCut: (o) => o.rewardCut,
   feeShare: (o) => o.feeShare,
@@ -78,11 +82,22 @@ export const orchestratorRoutes = [
     handler: async ({ query, data }) => {
       const snap = await data.snapshot();
       const list = filterOrchestrators(snap.orchestrators, query);
+      const book = await cachedPriceBook(data.db);
+      const yields = await orchestratorYields(data, snap, book);
+      const sort = query.sort;
+      const key =
+        sort === 'rewardYield' || sort === 'feeYield'
+          ? (o: OrchestratorData) => {
+              const y = yields.get(o.address);
+              return y ? YIELD_SORTS[sort](y) : null;
+            }
+          : orchKey[sort];
       if (query.format === 'csv') {
-        const all = paginate(list, { limit: Number.MAX_SAFE_INTEGER, key: orchKey[query.sort], id: (o) => o.address, order: query.order }).data;
+        const all = paginate(list, { limit: Number.MAX_SAFE_INTEGER, key, id: (o) => o.address, order: query.order }).data;
         const header = [
           'address', 'service_uri', 'active', 'total_stake_lpt', 'total_stake_wei', 'reward_cut_percent', 'fee_share_percent', 'fee_cut_percent',
           'fees_30d_eth', 'fees_90d_eth', 'reward_call_ratio_30', 'reward_call_ratio_90', 'age_rounds', 'delegators', 'activation_round', 'last_reward_round',
+          'reward_yield_annualized', 'fee_eth_per_lpt_per_year', 'fee_yield_annualized',
         ];
         const body = toCsv(
           header,
@@ -90,16 +105,16 @@ export const orchestratorRoutes = [
             o.address, o.serviceUri, o.active, formatUnits(o.totalStake), o.totalStake.toString(), Number(o.rewardCut) / 10_000, Number(o.feeShare) / 10_000,
             (1_000_000 - Number(o.feeShare)) / 10_000, formatUnits(o.fees30d), formatUnits(o.fees90d), o.rewardCalls30.ratio, o.rewardCalls90.ratio,
             o.ageRounds, o.delegatorCount, o.activationRound.toString(), o.lastRewardRound.toString(),
+            yields.get(o.address)?.rewardAnnualized ?? null, yields.get(o.address)?.feesPerLptPerYear ?? null, yields.get(o.address)?.feeAnnualized ?? null,
           ]),
         );
         return new Response(body, {
           headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="orchestrators.csv"' },
         });
       }
-      const page = paginate(list, { limit: query.limit, cursor: query.cursor, key: orchKey[query.sort], id: (o) => o.address, order: query.order });
-      const book = await cachedPriceBook(data.db);
+      const page = paginate(list, { limit: query.limit, cursor: query.cursor, key, id: (o) => o.address, order: query.order });
       const usd = await orchestratorUsd(data, snap, book, cachedPriceVersion(data.db));
-      return { data: page.data.map((o) => orchestratorJson(o, usd.get(o.address))), page: { limit: query.limit, nextCursor: page.nextCursor } };
+      return { data: page.data.map((o) => orchestratorJson(o, usd.get(o.address), yields.get(o.address))), page: { limit: query.limit, nextCursor: page.nextCursor } };
     },
   }),
   route({
@@ -117,14 +132,15 @@ export const orchestratorRoutes = [
       const current = snap.current?.round ?? 0n;
       const from = current - BigInt(query.historyRounds) + 1n;
       const book = await cachedPriceBook(data.db);
-      const [history, cuts, dels, usd] = await Promise.all([
+      const [history, cuts, dels, usd, yields] = await Promise.all([
         data.orchestratorHistory(o.address, from),
         data.cutChanges(o.address),
         data.delegatorsOf(o.address, { limit: 100, after: null, sort: 'bondedAmount', order: 'desc' }),
         orchestratorUsd(data, snap, book, cachedPriceVersion(data.db)),
+        orchestratorYields(data, snap, book),
       ]);
       return {
-        orchestrator: orchestratorJson(o, usd.get(o.address)),
+        orchestrator: orchestratorJson(o, usd.get(o.address), yields.get(o.address)),
         history: history.filter((p) => p.round <= current).map((p) => poolJson(p, book)),
         cutChanges: cuts.map((e) => ({
           round: nOrNull(e.round),
