@@ -1,7 +1,7 @@
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer } from '../../src/api/index.js';
-import { decimal, percent } from '../../web/src/format.js';
+import { decimal, dollars, percent } from '../../web/src/format.js';
 import { economicsFixture } from '../helpers/economicsFixture.js';
 import { openDashboard, pageTools, type DashboardSession } from './pageTools.js';
 
@@ -15,7 +15,7 @@ describe('income and investor pages in Chromium over an indexed simulator networ
   const pageErrors: string[] = [];
 
   const { api, text, open, shot } = pageTools(() => server.url, () => context, pageErrors);
-  const usd = (s: string) => `$${decimal(s, 2)}`;
+  const usd = (s: string) => dollars(s);
   const cents = (s: string) => BigInt(s.replace('.', ''));
 
   beforeAll(async () => {
@@ -43,11 +43,12 @@ describe('income and investor pages in Chromium over an indexed simulator networ
     expect((await page.getByTestId('income-ranking').locator('tbody tr').first().innerText()).includes(usd(rank.data[0].keptUsd))).toBe(true);
     // Implied cost per GPU-hour halves when the GPU count doubles.
     await page.getByTestId('cell-gpu-hour').first().waitFor();
-    const before = Number((await text(page, 'cell-gpu-hour')).slice(1));
+    const before = Number((await text(page, 'cell-gpu-hour')).slice(1).replace(/,/g, ''));
     await page.getByTestId('assume-gpus').fill('8');
     await page.waitForFunction((b) => {
       const el = document.querySelector('[data-testid="cell-gpu-hour"]');
-      return el !== null && Math.abs(Number(el.textContent!.slice(1)) - b / 2) < 0.0002;
+      // Shown in cents from one cent up: halving is exact to the cent (or to three significant digits below).
+      return el !== null && Math.abs(Number(el.textContent!.slice(1).replace(/,/g, '')) - b / 2) <= Math.max(0.0051, b * 0.006);
     }, before);
     await page.getByRole('button', { name: 'Quarter' }).click();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="income-table"] tbody tr').length >= 1 && document.querySelector('[data-testid="income-table"] th')?.textContent === 'quarter');

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer } from '../../src/api/index.js';
 import { LABEL_TYPES } from '../../src/registry/labels.js';
 import { atlasDomain } from '../../src/registry/signing.js';
-import { decimal } from '../../web/src/format.js';
+import { decimal, percent } from '../../web/src/format.js';
 import { openDashboard, pageTools, type DashboardSession } from './pageTools.js';
 import { indexedFixture, type IndexedFixture } from './fixture.js';
 
@@ -40,14 +40,21 @@ describe('staking pages in Chromium against the API over an indexed simulator ne
     expect(await rows.count()).toBe(active.length);
     const first = rows.first();
     expect(await first.getAttribute('data-address')).toBe(active[0]!.address);
-    expect((await first.getByTestId('yield-30').innerText()).trim()).toBe(decimal(active[0]!.windows[0].rewardPerLpt.formatted, 6));
-    expect((await first.getByTestId('yield-365').innerText()).trim()).toBe(decimal(active[0]!.windows[2].rewardPerLpt.formatted, 6));
+    // Annualized with its unit; a window longer than the history says so instead of repeating the shorter one.
+    expect((await first.getByTestId('yield-30').innerText()).trim()).toBe(`${percent(active[0]!.windows[0].rewardRateAnnualized, 2)}/yr`);
+    const w = active[0]!.windows as J[];
+    expect((await first.getByTestId('yield-365').innerText()).trim()).toBe(w[2].startRound === w[1].startRound ? 'needs more history' : `${percent(w[2].rewardRateAnnualized, 2)}/yr`);
+    expect(await text(page, 'yields-caption')).toMatch(/% per year/);
     await page.getByTestId('chart-forward').locator('canvas').first().waitFor();
     const fwd = await api(`/api/v1/staking/forward/${active[0]!.address}?amount=1000&rounds=90`);
     const last = fwd.fan[fwd.fan.length - 1];
     await page.getByTestId('forward-p50').waitFor();
     expect(await text(page, 'forward-p50')).toContain(`${last.rewardsLpt.p50.toFixed(2)} LPT`);
-    expect(await page.locator('[data-testid="assumptions"] tr').count()).toBe(Object.keys(fwd.assumptions).length);
+    // Assumptions in words with units: no code keys, no raw JSON.
+    const assumptions = await page.getByTestId('assumptions').innerText();
+    expect(assumptions).toMatch(/Inflation now\s+[\d.]+% per round/);
+    expect(assumptions).toMatch(/Reward calls\s+[\d.]+% of rounds \(\d+ of \d+ observed\)/);
+    expect(assumptions).not.toMatch(/[{}"]|Ppb|Ppm|rewardCall/);
 
     await page.getByTestId('rec-amount').fill('5000');
     await page.getByTestId('rec-maxRisk').fill('40');
@@ -72,7 +79,9 @@ describe('staking pages in Chromium against the API over an indexed simulator ne
     await page.getByTestId('inflation-now').waitFor();
     expect(await text(page, 'inflation-now')).toBe(`${(iss.assumptions.inflationPpb / 1e7).toFixed(4)}%`);
     for (const id of ['chart-dilution-past', 'chart-inflation-fan', 'chart-dilution-fan']) await page.getByTestId(id).locator('canvas').first().waitFor();
-    expect(await text(page, 'bt-inflation_mape_percent_30d')).toBe(String(iss.backtest.figures.inflation_mape_percent_30d));
+    expect(await text(page, 'bt-mape')).toBe(`${iss.backtest.figures.inflation_mape_percent_30d}% (${iss.backtest.baseline.inflation_mape_percent_30d}%)`);
+    // No benchmark keys or machine notes on a user page.
+    expect(await page.locator('main').innerText()).not.toMatch(/_percent_|_ppb_|2-core|bench/);
     await shot(page, 'staking-issuance');
     await page.close();
   });
@@ -83,7 +92,10 @@ describe('staking pages in Chromium against the API over an indexed simulator ne
     const rows = page.locator('[data-testid="risk"] tbody tr');
     await rows.first().waitFor();
     expect(await rows.count()).toBe(r.length);
-    expect((await rows.first().getByTestId('risk-score').innerText()).trim()).toBe(String(r[0]!.score));
+    expect((await rows.first().getByTestId('risk-score').innerText()).trim()).toBe((r[0]!.score as number).toFixed(1));
+    // Addresses link to their orchestrator page; the table fits a 1440 px screen.
+    expect(await rows.first().locator('a').first().getAttribute('href')).toBe(`/orchestrators/${r[0]!.address}`);
+    expect(await page.evaluate(() => document.querySelector('[data-testid="risk"]')!.getBoundingClientRect().width)).toBeLessThanOrEqual(1280);
     await rows.last().click();
     await page.getByTestId('risk-detail').waitFor();
     expect(await text(page, 'risk-detail-score')).toBe(String(r[r.length - 1]!.score));

@@ -19,13 +19,14 @@ function AddressSearch() {
     }
     setBad(false);
     setValue('');
-    navigate(`/accounts/${v.toLowerCase()}`);
+    // The address page asks the API what the address is and moves on to its hub.
+    navigate(`/address/${v.toLowerCase()}`);
   };
   return (
     <form className="search" onSubmit={submit} role="search">
       <input
-        aria-label="Look up an account address"
-        placeholder="Account address 0x…"
+        aria-label="Look up an address: orchestrator, delegator, gateway or treasury recipient"
+        placeholder="Search an address 0x…"
         value={value}
         onChange={(e) => setValue(e.target.value)}
         aria-invalid={bad}
@@ -54,7 +55,7 @@ function navEntries(): ({ item: NavItem } | { group: string; items: NavItem[] })
 function UsdToggle() {
   const on = useShowUsd();
   return (
-    <label className="live" title="Show the US dollar value next to ETH and LPT amounts (at the time it happened)" style={{ display: 'flex', alignItems: 'center', gap: 4, cursor: 'pointer' }}>
+    <label className="usd-toggle" title="Show the US dollar value next to ETH and LPT amounts (at the time it happened)">
       <input type="checkbox" checked={on} onChange={(e) => setShowUsd(e.target.checked)} data-testid="usd-toggle" /> Show USD
     </label>
   );
@@ -62,6 +63,7 @@ function UsdToggle() {
 
 export default function App() {
   const { path } = useLocation();
+  const [menuOpen, setMenuOpen] = useState(false);
   const live = useLiveUpdates();
   let page: ReactElement | null = null;
   for (const r of pageRoutes) {
@@ -79,19 +81,27 @@ export default function App() {
       </p>
     </div>
   );
-  const isActive = (item: NavItem) => (item.href === '/' ? path === '/' : path.startsWith(item.prefix ?? item.href));
-  const nav = (item: (typeof navItems)[number]) => (
-    <Link key={item.href} href={item.href} className={isActive(item) ? 'active' : ''}>
-      {item.label}
-    </Link>
-  );
+  const isActive = (item: NavItem) => (item.href === '/' ? path === '/' : item.href === '/needs' ? path === '/needs' : path.startsWith(item.prefix ?? item.href));
+  const nav = (item: (typeof navItems)[number]) =>
+    item.external ? (
+      <a key={item.href} href={item.href}>
+        {item.label}
+      </a>
+    ) : (
+      <Link key={item.href} href={item.href} className={isActive(item) ? 'active' : ''}>
+        {item.label}
+      </Link>
+    );
   return (
     <>
-      <header className="top">
+      <header className={`top${menuOpen ? ' open' : ''}`}>
         <Link href="/" className="brand">
-          <span className="logo" aria-hidden /> Livepeer Atlas
+          <span className="logo" aria-hidden /> <span className="brand-name">Livepeer Atlas</span>
         </Link>
-        <nav>
+        <button type="button" className="menu-toggle" aria-expanded={menuOpen} aria-controls="top-nav" onClick={() => setMenuOpen(!menuOpen)} data-testid="menu-toggle">
+          Menu
+        </button>
+        <nav id="top-nav" onClick={(e) => (e.target as HTMLElement).closest('a') && setMenuOpen(false)}>
           {navEntries().map((e) =>
             'group' in e ? (
               <details key={e.group} className={`navgroup${e.items.some(isActive) ? ' active' : ''}`} data-testid={`nav-${e.group.toLowerCase()}`}>
@@ -104,7 +114,6 @@ export default function App() {
               nav(e.item)
             ),
           )}
-          <a href="/docs">API</a>
         </nav>
         <AddressSearch />
         <UsdToggle />

@@ -79,9 +79,37 @@ export function usd(text: string | null | undefined): string {
   return `${neg ? '-' : ''}$${group(int)}.${frac.padEnd(2, '0').slice(0, 2)}`;
 }
 
-/** A USD decimal string to `digits` decimals, trailing zeros off ("$1,234.5"); null (unpriced) as "—". */
+/** A USD decimal string in whole cents ("$1,234.50"), or to `digits` decimals for per-unit prices; null (unpriced) as "—". */
 export function dollars(text: string | null | undefined, digits = 2): string {
-  return text === null || text === undefined ? '—' : `$${decimal(text, digits)}`;
+  if (text === null || text === undefined) return '—';
+  const neg = text.startsWith('-');
+  const [int = '0', frac = ''] = (neg ? text.slice(1) : text).split('.');
+  return `${neg ? '-' : ''}$${group(int)}.${frac.padEnd(digits, '0').slice(0, digits)}`;
+}
+
+/**
+ * A small USD figure (a price per unit) readable at a glance: cents from one cent up, below that three
+ * significant digits written out ("$0.00000123"), never an exponent and never a row of zeros.
+ */
+export function smallDollars(x: number | null | undefined): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '—';
+  if (x === 0) return '$0.00';
+  if (Math.abs(x) >= 0.01) return dollars(x.toFixed(2));
+  const digits = Math.min(20, 2 - Math.floor(Math.log10(Math.abs(x))));
+  return `${x < 0 ? '-' : ''}$${Math.abs(x).toFixed(digits)}`;
+}
+
+const WORDS: [number, string][] = [
+  [1e15, 'quadrillion'],
+  [1e12, 'trillion'],
+  [1e9, 'billion'],
+  [1e6, 'million'],
+];
+
+/** A large count in words with three significant digits: 2.54 quadrillion (never "2.54e+15"); below a million with separators. */
+export function largeCount(x: number): string {
+  for (const [scale, word] of WORDS) if (Math.abs(x) >= scale) return `${Number((x / scale).toPrecision(3)).toLocaleString('en-US')} ${word}`;
+  return Math.round(x).toLocaleString('en-US');
 }
 
 /** The exact sum of USD decimal strings, in cents (the API truncates each to cents). */

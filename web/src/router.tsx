@@ -3,9 +3,11 @@ import { useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from 
 /** A few routes do not justify a router dependency: history API + one listener. */
 const listeners = new Set<() => void>();
 
-export function navigate(to: string): void {
+/** Goes to `to`; `replace` swaps the current history entry (a redirect the Back button should skip). */
+export function navigate(to: string, opts: { replace?: boolean } = {}): void {
   if (to === location.pathname + location.search) return;
-  history.pushState(null, '', to);
+  if (opts.replace) history.replaceState(null, '', to);
+  else history.pushState(null, '', to);
   window.scrollTo(0, 0);
   for (const l of listeners) l();
 }

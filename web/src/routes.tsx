@@ -33,6 +33,9 @@ const IncomePage = lazy(() => import('./pages/Income.js'));
 const InvestorPage = lazy(() => import('./pages/Investor.js'));
 
 const MatchPage = lazy(() => import('./pages/Match.js'));
+const GatewayPage = lazy(() => import('./pages/Gateway.js'));
+const AddressHub = lazy(() => import('./pages/AddressHub.js'));
+const About = lazy(() => import('./pages/About.js'));
 const MarketPage = lazy(() => import('./pages/Market.js'));
 
 /** One dashboard page: the first route whose pattern matches the path renders. */
@@ -48,6 +51,8 @@ export interface NavItem {
   prefix?: string;
   /** Items of one group share a menu in the top navigation. */
   group?: string;
+  /** A page the server renders (not the dashboard's router). */
+  external?: boolean;
 }
 
 const addr = (m: RegExpExecArray, i = 1) => m[i]!.toLowerCase();
@@ -57,6 +62,9 @@ export const pageRoutes: PageRoute[] = [
   { pattern: /^\/orchestrators$/, render: () => <Orchestrators /> },
   { pattern: /^\/orchestrators\/(0x[0-9a-fA-F]{40})$/, render: (m) => <OrchestratorPage address={addr(m)} /> },
   { pattern: /^\/accounts\/(0x[0-9a-fA-F]{40})$/, render: (m) => <AccountPage address={addr(m)} /> },
+  { pattern: /^\/gateways\/(0x[0-9a-fA-F]{40})$/, render: (m) => <GatewayPage address={addr(m)} /> },
+  { pattern: /^\/address\/(0x[0-9a-fA-F]{40})$/, render: (m) => <AddressHub address={addr(m)} /> },
+  { pattern: /^\/about$/, render: () => <About /> },
   { pattern: /^\/treasury$/, render: () => <Treasury /> },
   { pattern: /^\/proposals$/, render: () => <Proposals /> },
   { pattern: /^\/polls$/, render: () => <Polls /> },
@@ -103,5 +111,8 @@ export const navItems: NavItem[] = [
   { href: '/proposals', label: 'Proposals', group: 'Governance' },
   { href: '/polls', label: 'Legacy polls', group: 'Governance' },
   { href: '/calendar', label: 'Calendar', group: 'Governance' },
-  { href: '/needs', label: 'Data needs' },
+  { href: '/about', label: 'About Atlas', group: 'About' },
+  { href: '/needs', label: 'Data needs', group: 'About' },
+  { href: '/needs/coverage', label: 'Coverage', group: 'About' },
+  { href: '/docs', label: 'API reference', group: 'About', external: true },
 ];

@@ -11,3 +11,4 @@ export type SupplyPoint = Answer<'/api/v1/registry/supply-demand'>['series'][num
 export type MatchResult = Answer<'/api/v1/registry/match'>;
 /** One step of a forecast fan: days ahead and the prediction's percentiles there. */
 export type FanPoint = Answer<'/api/v1/telemetry/demand'>['forecast']['jobs'][number];
+export type Orchestrator = Answer<'/api/v1/orchestrators'>['data'][number];

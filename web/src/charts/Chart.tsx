@@ -12,29 +12,35 @@ export interface ChartProps {
   testId?: string;
   /** Axes whose values are ratios, labelled as percentages. */
   percentAxis?: [boolean, boolean?];
+  /** Both value axes start at zero with aligned ticks (two units of one quantity, e.g. ETH and its USD value). */
+  fromZero?: boolean;
 }
 
-const PALETTE = ['#1f8a4c', '#3867d6', '#e58e26', '#8854d0', '#eb3b5a'];
+export const PALETTE = ['#1f8a4c', '#3867d6', '#e58e26', '#8854d0', '#eb3b5a', '#0fb9b1', '#a5673f'];
 
 // Small percentages (inflation per round ≈ 0.06%) need more digits than shares like participation.
 const percentLabel = (v: number) => `${(v * 100).toFixed(v !== 0 && Math.abs(v) < 0.01 ? 4 : 1)}%`;
 
 /** Line and bar series over one category axis, with up to two value axes: every chart of the dashboard. */
-export default function Chart({ x, series, yNames, height = 260, zoom = true, testId, percentAxis }: ChartProps) {
+export default function Chart({ x, series, yNames, height = 260, zoom = true, testId, percentAxis, fromZero }: ChartProps) {
   const axes = yNames?.[1] || series.some((s) => s.yAxis === 1) ? [0, 1] : [0];
+  const named = axes.some((i) => yNames?.[i]);
   const el = useEChart({
     animation: false,
     color: PALETTE,
-    // ECharts 6 keeps axis labels inside the grid by default (outerBounds), so no containLabel.
-    grid: { left: 8, right: 8, top: 36, bottom: zoom ? 56 : 24 },
+    // ECharts 6 keeps axis labels inside the grid by default (outerBounds), so no containLabel. The legend has its
+    // own line above the axis titles, so the two never overlap.
+    grid: { left: 8, right: 8, top: named ? 58 : 34, bottom: zoom ? 56 : 24 },
     tooltip: { trigger: 'axis', confine: true },
     legend: { top: 0, type: 'scroll' },
     xAxis: { type: 'category', data: x, boundaryGap: series.some((s) => s.type === 'bar') },
     yAxis: axes.map((i) => ({
       type: 'value',
       name: yNames?.[i] ?? '',
+      nameGap: 10,
       // Bars are read by their length, so an axis with bars starts at zero; lines may zoom to their range.
-      scale: !series.some((s) => s.type === 'bar' && (s.yAxis ?? 0) === i),
+      scale: !fromZero && !series.some((s) => s.type === 'bar' && (s.yAxis ?? 0) === i),
+      ...(fromZero ? { min: 0, alignTicks: i === 1 } : {}),
       splitLine: { show: i === 0 },
       ...(percentAxis?.[i] ? { axisLabel: { formatter: percentLabel } } : {}),
     })),

@@ -1,4 +1,4 @@
-import type { HTMLAttributes, Key, ReactNode } from 'react';
+import { useEffect, useRef, useState, type HTMLAttributes, type Key, type ReactNode } from 'react';
 import { Empty } from './ui.js';
 
 /** One column: its header, how a row fills its cell, and how the cell sits. */
@@ -49,14 +49,35 @@ interface Props<R> {
   more?: More;
 }
 
-/** A table of rows in columns, scrolling sideways inside its box on narrow screens; every list of the dashboard. */
+/** Whether a box is narrower than its content (tracked as the box or its content resizes). */
+function useOverflows(): [React.RefObject<HTMLDivElement | null>, boolean] {
+  const ref = useRef<HTMLDivElement>(null);
+  const [over, setOver] = useState(false);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const check = () => setOver(el.scrollWidth > el.clientWidth + 1);
+    check();
+    const ro = new ResizeObserver(check);
+    ro.observe(el);
+    if (el.firstElementChild) ro.observe(el.firstElementChild);
+    return () => ro.disconnect();
+  });
+  return [ref, over];
+}
+
+/**
+ * A table of rows in columns; every list of the dashboard. On a screen narrower than the table its first
+ * column stays in place while the others scroll sideways, with an edge shadow and a line saying so.
+ */
 export function DataTable<R>({ rows, columns, rowKey, testId, className, empty, row, more }: Props<R>) {
+  const [wrap, overflows] = useOverflows();
   if (rows.length === 0 && empty !== undefined) return <Empty>{empty}</Empty>;
   const cols = columns.filter((c): c is Column<R> => !!c);
   const cls = (c: Column<R>) => [c.num && 'num', c.wide && 'wide', c.className].filter(Boolean).join(' ') || undefined;
   return (
     <>
-      <div className="table-wrap">
+      <div className={overflows ? 'table-wrap overflows' : 'table-wrap'} ref={wrap}>
         <table className={className} data-testid={testId}>
           <thead>
             <tr>
@@ -80,6 +101,9 @@ export function DataTable<R>({ rows, columns, rowKey, testId, className, empty, 
           </tbody>
         </table>
       </div>
+      <p className="scroll-hint" aria-hidden>
+        Scroll sideways for more columns →
+      </p>
       {more && (more.hasMore || more.summary !== undefined) && (
         <div className="more">
           <span className="muted">{more.summary}</span>

@@ -3,7 +3,8 @@ import { ApiState } from '../components/ApiState.js';
 import { DataTable, moreOf } from '../components/DataTable.js';
 import { EventTable } from '../components/EventTable.js';
 import { LabelBadge, useLabels } from '../components/labels.js';
-import { Panel, Stat, TokenAmount } from '../components/ui.js';
+import { Empty, Panel, Stat, TokenAmount } from '../components/ui.js';
+import { OtherRoles } from '../components/roles.js';
 import { shortAddress, token } from '../format.js';
 import { Link } from '../router.js';
 
@@ -11,7 +12,22 @@ export default function AccountPage({ address }: { address: string }) {
   const q = useApiPages('/api/v1/delegators/{address}', { params: { address }, query: { limit: 25 } }, { cursor: (last) => last.history.page.nextCursor });
   const delegate = q.data?.pages[0]?.delegate ?? null;
   const labels = useLabels(delegate ? [address, delegate] : [address]);
-  if (!q.data) return <ApiState q={q} what="Loading the account" />;
+  if (!q.data)
+    return (
+      <ApiState
+        q={q}
+        what="Loading the account"
+        error={(e) =>
+          e.status === 404 ? (
+            <Empty>
+              <span data-testid="account-never-bonded">
+                This address has never bonded LPT, so it has no stake to show. <Link href={`/address/${address}`}>See what else Atlas knows about it</Link>.
+              </span>
+            </Empty>
+          ) : undefined
+        }
+      />
+    );
   const a = q.data.pages[0]!;
   const history = q.data.pages.flatMap((p) => p.history.data);
   return (
@@ -33,12 +49,7 @@ export default function AccountPage({ address }: { address: string }) {
         ) : (
           'Not delegating'
         )}
-        {a.isOrchestrator && (
-          <>
-            {' '}
-            · <Link href={`/orchestrators/${a.address}`}>orchestrator page</Link>
-          </>
-        )}
+        <OtherRoles address={a.address} current="delegator" />
       </p>
       <section className="cards">
         <Stat

@@ -57,7 +57,7 @@ export default function Delegators() {
       <StakingNav />
       <h1>Delegators</h1>
       <section className="cards">
-        <Stat label="Delegators" value={<span data-testid="pop-count">{p.delegators}</span>} />
+        <Stat label="Delegators" value={<span data-testid="pop-count">{count(p.delegators)}</span>} />
         <Stat label="Bonded" value={token(p.totalBonded, 0)} />
         <Stat label="Gini" value={<span data-testid="pop-gini">{p.gini.toFixed(3)}</span>} sub="0 = equal stakes" />
         <Stat label="HHI" value={(p.hhiPpm / 1e6).toFixed(4)} sub="sum of squared shares" />
@@ -65,8 +65,8 @@ export default function Delegators() {
       <Panel title="Joins and exits per day">
         <Chart
           x={p.daily.map((d) => d.day)}
-          series={[bar('Joined', p.daily.map((d) => d.joined)), bar('Left', p.daily.map((d) => -d.left)), line('Delegators', p.daily.map((d) => d.delegators), { yAxis: 1 })]}
-          yNames={['per day', 'delegators']}
+          series={[bar('Joined', p.daily.map((d) => d.joined)), bar('Left', p.daily.map((d) => d.left), { color: '#eb3b5a' }), line('Delegators', p.daily.map((d) => d.delegators), { yAxis: 1, color: '#3867d6' })]}
+          yNames={['accounts per day', 'delegators']}
           testId="chart-churn"
           zoom={false}
         />

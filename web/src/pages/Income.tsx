@@ -5,7 +5,7 @@ import { bar, plotDecimal } from '../charts/series.js';
 import { ApiState } from '../components/ApiState.js';
 import { DataTable } from '../components/DataTable.js';
 import { Empty, Segmented, Stat } from '../components/ui.js';
-import { dollars, shortAddress, sumAmounts, sumUsd, token } from '../format.js';
+import { dollars, largeCount, shortAddress, smallDollars, sumAmounts, sumUsd, token } from '../format.js';
 import { Link } from '../router.js';
 
 function ImpliedCosts({ address }: { address?: string }) {
@@ -35,11 +35,18 @@ function ImpliedCosts({ address }: { address?: string }) {
             rowKey={(r) => r.orchestrator}
             testId="implied-costs"
             columns={[
-              { head: 'Orchestrator', className: 'mono', cell: (r) => shortAddress(r.orchestrator) },
+              {
+                head: 'Orchestrator',
+                cell: (r) => (
+                  <Link href={`/orchestrators/${r.orchestrator}`} className="mono">
+                    {shortAddress(r.orchestrator)}
+                  </Link>
+                ),
+              },
               { head: 'Kept per month', num: true, cell: (r) => dollars(r.monthlyKeptUsd) },
-              { head: 'Break-even per GPU-hour', num: true, testId: 'cell-gpu-hour', cell: (r) => `$${r.breakEvenUsdPerGpuHour.toFixed(4)}` },
-              { head: 'Pixels per month', num: true, cell: (r) => r.pixelsPerMonth.toExponential(2) },
-              { head: 'Break-even per megapixel', num: true, cell: (r) => (r.breakEvenUsdPerMegapixel === null ? '—' : `$${r.breakEvenUsdPerMegapixel.toFixed(6)}`) },
+              { head: 'Break-even per GPU-hour', num: true, testId: 'cell-gpu-hour', cell: (r) => smallDollars(r.breakEvenUsdPerGpuHour) },
+              { head: 'Pixels per month', num: true, cell: (r) => largeCount(r.pixelsPerMonth) },
+              { head: 'Break-even per megapixel', num: true, cell: (r) => smallDollars(r.breakEvenUsdPerMegapixel) },
             ]}
           />
         )}
@@ -112,17 +119,27 @@ export default function IncomePage({ address }: { address?: string }) {
       {cells.length === 0 ? (
         <Empty>No income in these rounds.</Empty>
       ) : (
-        <Chart
-          x={cells.map((c) => c.period)}
-          series={[
-            bar('Fees kept (USD)', cells.map((c) => plotDecimal(c.fees.keptUsd))),
-            bar('Fees shared (USD)', cells.map((c) => plotDecimal(c.fees.sharedUsd)), { color: '#9ec5a8' }),
-            bar('Rewards kept (USD)', cells.map((c) => plotDecimal(c.rewards.keptUsd)), { color: '#3867d6' }),
-            bar('Rewards shared (USD)', cells.map((c) => plotDecimal(c.rewards.sharedUsd)), { color: '#a5b8e8' }),
-          ]}
-          testId="income-chart"
-          zoom={false}
-        />
+        // Fees are a small fraction of rewards: each gets its own chart, so fee bars stay readable.
+        <div className="grid2">
+          <div>
+            <h3>Fees (USD)</h3>
+            <Chart
+              x={cells.map((c) => c.period)}
+              series={[bar('Fees kept (USD)', cells.map((c) => plotDecimal(c.fees.keptUsd))), bar('Fees shared (USD)', cells.map((c) => plotDecimal(c.fees.sharedUsd)), { color: '#9ec5a8' })]}
+              testId="income-chart"
+              zoom={false}
+            />
+          </div>
+          <div>
+            <h3>Rewards (USD)</h3>
+            <Chart
+              x={cells.map((c) => c.period)}
+              series={[bar('Rewards kept (USD)', cells.map((c) => plotDecimal(c.rewards.keptUsd)), { color: '#3867d6' }), bar('Rewards shared (USD)', cells.map((c) => plotDecimal(c.rewards.sharedUsd)), { color: '#a5b8e8' })]}
+              testId="income-rewards-chart"
+              zoom={false}
+            />
+          </div>
+        </div>
       )}
       <DataTable
         rows={cells}

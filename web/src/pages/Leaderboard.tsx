@@ -6,7 +6,7 @@ import { ApiState } from '../components/ApiState.js';
 import { DataTable } from '../components/DataTable.js';
 import { Empty, Panel, Segmented } from '../components/ui.js';
 import { count, latency, percent, shortAddress } from '../format.js';
-import { Link } from '../router.js';
+import { Link, useLocation } from '../router.js';
 
 const WINDOWS: [string, string][] = [
   ['24', '24 h'],
@@ -26,13 +26,16 @@ function histogram(bounds: number[], counts: number[]): { x: string[]; data: num
 
 /** Orchestrator leaderboard from gateway job reports, by pipeline, model and region, with the latency distribution. */
 export default function Leaderboard() {
-  const [pipeline, setPipeline] = useState('');
+  const { search } = useLocation();
+  const [pipeline, setPipeline] = useState(search.get('pipeline') ?? '');
   const [model, setModel] = useState('');
   const [region, setRegion] = useState('GLOBAL');
   const [hours, setHours] = useState('168');
   const pipes = useApi('/api/pipelines', { query: { days: 30 } });
   const list = pipes.data?.pipelines ?? [];
-  const current = list.find((p) => p.id === pipeline) ?? list.find((p) => p.id !== 'transcoding') ?? list[0];
+  // By default the busiest pipeline: where most of the window's jobs went.
+  const busiest = list.reduce<(typeof list)[number] | undefined>((best, p) => (!best || p.jobs > best.jobs ? p : best), undefined);
+  const current = list.find((p) => p.id === pipeline) ?? busiest;
   const chosen = current?.id ?? '';
   const board = useApi('/api/v1/telemetry/leaderboard', { query: { pipeline: chosen, model, region, hours } }, { enabled: chosen !== '', keepPrevious: true });
 
@@ -42,7 +45,9 @@ export default function Leaderboard() {
     <div className="page">
       <h1>Performance leaderboard</h1>
       <p className="crumbs">
-        From signed gateway job reports. {board.data?.ai ? 'AI score = 0.65 × success rate + 0.35 × e^(−k·RTT), k so the median round trip scores 0.8.' : 'Transcoding score = success rate × (1 − e^(−segment duration / RTT)).'}
+        From signed gateway job reports. {board.data?.ai ? 'Score = 0.65 × success rate + 0.35 × e^(−k·RTT), k so the median round trip scores 0.8' : 'Score = success rate × (1 − e^(−segment duration / RTT))'}, with
+        the success rate taken at its 95% lower bound given the number of jobs: a perfect record over a handful of jobs ranks below a near-perfect one over many. The
+        Livepeer score (raw success rate) is shown beside it. Latency percentiles are interpolated within the histogram&apos;s buckets.
       </p>
       <div className="filters">
         <label>
@@ -50,7 +55,7 @@ export default function Leaderboard() {
           <select value={chosen} onChange={(e) => (setPipeline(e.target.value), setModel(''))} data-testid="tl-pipeline">
             {list.map((p) => (
               <option key={p.id} value={p.id}>
-                {p.id}
+                {p.id} ({count(p.jobs)} jobs)
               </option>
             ))}
           </select>
@@ -97,14 +102,15 @@ export default function Leaderboard() {
                   empty="No jobs for this selection."
                   columns={[
                     { head: '#', num: true, cell: (_, i) => i + 1 },
-                    { head: 'Orchestrator', cell: (e) => <Link href={`/reliability/${e.orchestrator}`}>{shortAddress(e.orchestrator)}</Link> },
-                    { head: 'Score', num: true, testId: 'tl-score', cell: (e) => e.score.toFixed(3) },
-                    { head: 'Success', num: true, cell: (e) => percent(e.successRate, 1) },
+                    { head: 'Orchestrator', cell: (e) => <Link href={`/orchestrators/${e.orchestrator}`} className="mono">{shortAddress(e.orchestrator)}</Link> },
+                    { head: 'Score', num: true, testId: 'tl-score', cell: (e) => e.rankScore.toFixed(3) },
+                    { head: 'Jobs', num: true, testId: 'tl-jobs', cell: (e) => count(e.jobs) },
+                    { head: 'Success', num: true, title: (e) => `${e.successes} of ${e.jobs}; at least ${percent(e.successRateLow, 1)} with 95% confidence`, cell: (e) => `${percent(e.successRate, 1)} (≥ ${percent(e.successRateLow, 0)})` },
+                    { head: 'Livepeer score', num: true, wide: true, cell: (e) => e.score.toFixed(3) },
                     { head: 'Latency score', num: true, wide: true, cell: (e) => e.roundTripScore.toFixed(3) },
                     { head: 'p50', num: true, cell: (e) => latency(e.p50Ms) },
                     { head: 'p95', num: true, cell: (e) => latency(e.p95Ms) },
                     { head: 'p99', num: true, wide: true, cell: (e) => latency(e.p99Ms) },
-                    { head: 'Jobs', num: true, cell: (e) => count(e.jobs) },
                   ]}
                 />
               </Panel>

@@ -7,6 +7,8 @@ import { LabelBadge, useLabels } from '../components/labels.js';
 import { Empty, Panel, Stat, TokenAmount } from '../components/ui.js';
 import { dateTime, decimal, host, percent, shortAddress, token } from '../format.js';
 import { Link } from '../router.js';
+import { OtherRoles } from '../components/roles.js';
+import { OrchestratorHub } from './OrchestratorHub.js';
 
 const cut = (percent: number) => `${decimal(String(percent))}%`;
 
@@ -30,7 +32,8 @@ export default function OrchestratorPage({ address }: { address: string }) {
       <p>
         {o.active ? <span className="badge on">active</span> : <span className="badge off">inactive</span>} <span className="muted">service</span>{' '}
         <span data-testid="orch-service">{host(o.serviceUri)}</span>
-        {o.aiServiceUri && <span className="muted"> · AI {host(o.aiServiceUri)}</span>} · <Link href={`/accounts/${o.address}`}>its own account</Link>
+        {o.aiServiceUri && <span className="muted"> · AI {host(o.aiServiceUri)}</span>}
+        <OtherRoles address={o.address} current="orchestrator" />
       </p>
       <section className="cards">
         <Stat
@@ -52,6 +55,8 @@ export default function OrchestratorPage({ address }: { address: string }) {
         <Stat label="Reward calls, 90 rounds" value={<span data-testid="orch-calls">{percent(o.rewardCalls90.ratio, 0)}</span>} sub={`${o.rewardCalls90.called} of ${o.rewardCalls90.eligible} rounds`} />
         <Stat label="Age" value={o.ageRounds === null ? '—' : `${o.ageRounds} rounds`} sub={o.firstSeenRound ? `first seen in round ${o.firstSeenRound}` : undefined} />
       </section>
+
+      <OrchestratorHub o={o} />
 
       <Panel title="Stake and earnings per round">
         {history.length === 0 ? (
@@ -97,7 +102,7 @@ export default function OrchestratorPage({ address }: { address: string }) {
         />
       </Panel>
 
-      <Panel title="Cut changes">
+      <Panel title="Cut history">
         <DataTable
           rows={cutChanges}
           rowKey={(c) => `${c.blockNumber}-${c.txHash}`}

@@ -7,11 +7,14 @@ import { LabelBadge, useLabels } from '../components/labels.js';
 import { CsvLink, TokenAmount } from '../components/ui.js';
 import { decimal, host, percent, shortAddress } from '../format.js';
 import { Link } from '../router.js';
+import type { Orchestrator } from '../api/types.js';
 
-type Sort = 'stake' | 'rewardCut' | 'feeCut' | 'fees30d' | 'fees90d' | 'rewardCallRatio90' | 'age' | 'delegators';
+type Sort = 'stake' | 'rewardYield' | 'feeYield' | 'rewardCut' | 'feeCut' | 'fees30d' | 'fees90d' | 'rewardCallRatio90' | 'age' | 'delegators';
 
 const SORTS: [Sort, string][] = [
   ['stake', 'Stake'],
+  ['rewardYield', 'Reward yield'],
+  ['feeYield', 'Fee yield'],
   ['rewardCut', 'Reward cut'],
   ['feeCut', 'Fee cut'],
   ['fees30d', 'Fees 30d'],
@@ -20,6 +23,17 @@ const SORTS: [Sort, string][] = [
   ['age', 'Age'],
   ['delegators', 'Delegators'],
 ];
+
+/** What a yield cell rests on, for its tooltip. */
+function yieldTitle(y: Orchestrator['yield']): string | undefined {
+  if (!y) return undefined;
+  return `rounds ${y.startRound}–${y.endRound} (${y.coveredDays} days${y.complete ? '' : `: less history than ${y.windowDays} days`}), annualized`;
+}
+
+/** A yield per year as a percentage with its unit. */
+export function YieldPercent({ value }: { value: number | null | undefined }) {
+  return <>{value === null || value === undefined ? '—' : `${percent(value, 2)}/yr`}</>;
+}
 
 function useDebounced<T>(value: T, ms: number): T {
   const [v, setV] = useState(value);
@@ -101,9 +115,11 @@ export default function Orchestrators() {
         </label>
         <CsvLink href={csv} file="orchestrators.csv" testId="csv-link" />
       </div>
-      <p className="muted">
-        Fee cut = 1 − fee share (what the orchestrator keeps of fees). Fees: ETH paid into the orchestrator's pool in rounds of the last 30/90 days. Reward calls: rounds with a
-        Reward call over the rounds it was active in, last 90 rounds. Yield is not shown: Atlas does not publish a yield figure until it can state its assumptions.
+      <p className="muted" data-testid="yield-caption">
+        <b>Reward yield</b> and <b>fee yield</b>: what 1 LPT delegated to the pool actually earned over the last 30 days (from its reward and fee factors, after the
+        orchestrator&apos;s cuts), as a % per year if those 30 days repeated: rewards compounded, fees in ETH valued at today&apos;s LPT price. Past earnings, not a
+        promise; <Link href="/staking#yield-assumptions">how it is computed</Link>. Fee cut = 1 − fee share (what the orchestrator keeps of fees). Fees: ETH paid into the
+        pool in rounds of the last 30/90 days. Reward calls: rounds with a Reward call over the rounds it was active in, last 90 rounds.
       </p>
       <ApiState q={list} what="Loading orchestrators">
         {() => (
@@ -133,6 +149,20 @@ export default function Orchestrators() {
                 num: true,
                 testId: 'cell-stake',
                 cell: (o) => <TokenAmount amount={o.totalStake} digits={0} usd={o.usd.totalStake} usdTestId="usd-stake" />,
+              },
+              {
+                ...sortable('rewardYield', 'Reward yield'),
+                num: true,
+                testId: 'cell-reward-yield',
+                title: (o) => yieldTitle(o.yield),
+                cell: (o) => <YieldPercent value={o.yield?.rewardAnnualized} />,
+              },
+              {
+                ...sortable('feeYield', 'Fee yield'),
+                num: true,
+                testId: 'cell-fee-yield',
+                title: (o) => (o.yield?.feesPerLptPerYear == null ? undefined : `${o.yield.feesPerLptPerYear.toPrecision(3)} ETH per LPT per year`),
+                cell: (o) => <YieldPercent value={o.yield?.feeAnnualized} />,
               },
               { ...sortable('rewardCut', 'Reward cut'), num: true, testId: 'cell-rewardcut', cell: (o) => `${decimal(String(o.rewardCut.percent), 2)}%` },
               { ...sortable('feeCut', 'Fee cut'), num: true, testId: 'cell-feecut', cell: (o) => `${decimal(String(o.feeCut.percent), 2)}%` },

@@ -4,10 +4,19 @@ import Chart from '../charts/Chart.js';
 import { bar, line, plot, plotDecimal } from '../charts/series.js';
 import { ApiState } from '../components/ApiState.js';
 import { Bar, Empty, Panel, Segmented, Stat, TokenAmount, Usd } from '../components/ui.js';
-import { compact, dateTime, decimal, percent, sumAmounts, token } from '../format.js';
+import { compact, count, dateTime, decimal, percent, sumAmounts, token } from '../format.js';
 import { Link } from '../router.js';
 
 type Range = '30' | '90' | 'all';
+
+/** Entry pages per role: what each one decides with Atlas. */
+const ROLES: [href: string, who: string, what: string][] = [
+  ['/roles/investor-delegator', 'a delegator', 'where to stake, what it yields, what it risks'],
+  ['/roles/orchestrator', 'an orchestrator', 'income, reliability, rank and what the market pays'],
+  ['/roles/gateway', 'a gateway', 'who can run my jobs, at what price, how reliably'],
+  ['/roles/spe', 'an SPE', 'treasury, budgets, proposals and votes'],
+  ['/investors', 'an investor', 'issuance, dilution and real yield of LPT'],
+];
 
 export default function Overview() {
   const net = useApi('/api/v1/network');
@@ -22,6 +31,14 @@ export default function Overview() {
   return (
     <div className="page">
       <h1>Network overview</h1>
+      <nav className="roles" aria-label="Start from your role" data-testid="role-entries">
+        {ROLES.map(([href, who, what]) => (
+          <Link key={href} href={href}>
+            <b>I am {who}</b>
+            <span>{what}</span>
+          </Link>
+        ))}
+      </nav>
       {!cur ? (
         <Empty>No round has been indexed yet. The indexer is still catching up.</Empty>
       ) : (
@@ -60,7 +77,7 @@ export default function Overview() {
           />
           <Stat label="Inflation per round" value={<span data-testid="inflation">{n.inflation ? `${decimal(String(n.inflation.percentPerRound), 4)}%` : '—'}</span>} sub={n.inflation ? `${n.inflation.ppb} ppb` : undefined} />
           <Stat label="Active orchestrators" value={<span data-testid="active-orchestrators">{n.activeOrchestrators}</span>} sub={`${n.registeredOrchestrators} registered`} />
-          <Stat label="Delegators" value={<span data-testid="delegators">{n.delegators}</span>} sub="accounts with stake" />
+          <Stat label="Delegators" value={<span data-testid="delegators">{count(n.delegators)}</span>} sub="accounts with stake" />
           <Stat
             label="Fees this round"
             value={<TokenAmount amount={cur.fees} digits={4} usd={n.usd.currentRoundFees} testId="round-fees" usdTestId="usd-round-fees" />}
@@ -91,6 +108,7 @@ export default function Overview() {
                       ...(priced ? [line(`Fees per ${interval} (USD)`, buckets.map((b) => plotDecimal(b.feesUsd)), { yAxis: 1 })] : []),
                     ]}
                     yNames={priced ? ['ETH', 'USD'] : ['ETH']}
+                    fromZero
                     testId="chart-fees"
                   />
                 )}
@@ -102,7 +120,10 @@ export default function Overview() {
 
       <Panel title="Per round" actions={<Segmented label="Round range" value={range} onChange={setRange} options={[['30', 'Last 30'], ['90', 'Last 90'], ['all', 'All']]} />}>
         <ApiState q={rounds}>
-          {({ data: all }) => {
+          {({ data: indexed }) => {
+            // Rounds before the first one with bonded stake are the contracts' deployment, not a network at 0%.
+            const first = indexed.findIndex((r) => r.activeOrchestrators > 0 || (r.participation ?? 0) > 0);
+            const all = first < 0 ? [] : indexed.slice(first);
             const shown = range === 'all' ? all : all.slice(-Number(range));
             const x = shown.map((r) => String(r.round));
             return shown.length === 0 ? (
@@ -146,7 +167,7 @@ export default function Overview() {
         </ApiState>
       </Panel>
       <p className="muted">
-        Browse the <Link href="/orchestrators">orchestrator directory</Link>, or look up an account with the search box.
+        Browse the <Link href="/orchestrators">orchestrator directory</Link>, or look up any address (orchestrator, delegator, gateway, treasury recipient) with the search box.
       </p>
     </div>
   );

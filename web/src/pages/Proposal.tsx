@@ -2,6 +2,7 @@ import { apiUrl } from '../api/client.js';
 import { useApi } from '../api/hooks.js';
 import { ApiState } from '../components/ApiState.js';
 import { DataTable } from '../components/DataTable.js';
+import { Markdown } from '../components/Markdown.js';
 import { Bar, CsvLink, Panel, Stat } from '../components/ui.js';
 import { statusClass, voteColumns } from '../components/votes.js';
 import { dateTime, percent, shortAddress, token } from '../format.js';
@@ -33,7 +34,7 @@ export default function ProposalPage({ id }: { id: string }) {
         <Stat label="For" value={<span data-testid="votes-for">{token(p.votes.for, 0)}</span>} sub={`${percent(g.forShare, 2)} of for + against`} />
         <Stat label="Against" value={<span data-testid="votes-against">{token(p.votes.against, 0)}</span>} />
         <Stat label="Abstain" value={token(p.votes.abstain, 0)} />
-        <Stat label="Voters" value={p.voters} />
+        <Stat label="Voters" value={p.voters} sub={`voting in rounds ${p.voteStart + 1}–${p.voteEnd}`} />
       </section>
       <Panel title="Quorum and quota">
         <p>
@@ -52,7 +53,7 @@ export default function ProposalPage({ id }: { id: string }) {
           <ul data-testid="timeline">
             {p.timeline.map((t) => (
               <li key={t.event}>
-                <b>{EVENT_NAMES[t.event]}</b> {t.round !== null && <>round {t.round} </>}
+                <b>{EVENT_NAMES[t.event]}</b> {t.round !== null && (t.event === 'voting-closes' ? <>at the start of round {t.round} (last voting round {t.round - 1}) </> : t.event === 'voting-opens' ? <>with round {t.round} </> : <>round {t.round} </>)}
                 {t.block !== null && <span className="muted">block {t.block} </span>}
                 {t.time !== null && (
                   <span className="muted">
@@ -67,11 +68,17 @@ export default function ProposalPage({ id }: { id: string }) {
         <Panel title="What it does">
           <ul data-testid="actions">
             {p.actions.map((a, i) => (
-              <li key={i}>{a.summary}</li>
+              <li key={i} className="break">
+                {a.summary}
+              </li>
             ))}
           </ul>
+          {p.status === 'defeated' && p.outflow.wei !== '0' && <p className="muted">Defeated: nothing left the treasury.</p>}
         </Panel>
       </div>
+      <Panel title="Proposal text">
+        <Markdown text={p.description} testId="proposal-text" />
+      </Panel>
       <Panel title="Votes" actions={<CsvLink href={apiUrl('/api/v1/governance/proposals/{id}/votes', { params: { id: p.id }, query: { format: 'csv' } })} />}>
         <DataTable
           rows={votes}

@@ -37,13 +37,14 @@ export default function Proposals() {
             columns={[
               {
                 head: 'Proposal',
+                className: 'wrap',
                 cell: (p) => (
                   <>
                     <Link href={`/proposals/${p.id}`} data-testid="proposal-link">
                       {p.title}
                     </Link>
-                    <div className="muted">
-                      rounds {p.voteStart}–{p.voteEnd}
+                    <div className="muted" data-testid="voting-rounds">
+                      voting rounds {p.voteStart + 1}–{p.voteEnd}
                       {p.lips.length > 0 && ` · ${p.lips.map((l) => `LIP-${l}`).join(', ')}`}
                     </div>
                   </>
@@ -76,7 +77,14 @@ export default function Proposals() {
                   </>
                 ),
               },
-              { head: 'Treasury outflow', num: true, cell: (p) => (p.outflow.wei === '0' ? '—' : token(p.outflow, 0)) },
+              {
+                head: 'Treasury outflow',
+                num: true,
+                testId: 'cell-outflow',
+                // Only an executed proposal moved anything; a live or queued one would, a defeated one never will.
+                cell: (p) =>
+                  p.outflow.wei === '0' ? '—' : p.status === 'executed' ? token(p.outflow, 0) : p.status === 'defeated' || p.status === 'canceled' || p.status === 'expired' ? <span className="muted">none ({p.status})</span> : <span className="muted">{token(p.outflow, 0)} if executed</span>,
+              },
             ]}
           />
         )}

@@ -2,16 +2,22 @@ import { useApi } from '../api/hooks.js';
 import Chart from '../charts/Chart.js';
 import { bands, line, percentiles } from '../charts/series.js';
 import { ApiState } from '../components/ApiState.js';
-import { Empty, KeyValues, Panel, Stat } from '../components/ui.js';
+import { DataTable } from '../components/DataTable.js';
+import { Empty, Panel, Stat } from '../components/ui.js';
 import { percent } from '../format.js';
 import StakingNav from './StakingNav.js';
 
-/** A bench result file (`{figures, baseline, dataset}`), which the API passes through as it is stored. */
+/** The stored backtest (`{figures, baseline, dataset}`), which the API passes through as it is stored. */
 interface BenchResult {
   figures: Record<string, number>;
   baseline?: Record<string, number>;
   dataset?: string;
 }
+const HORIZONS = ['30d', '90d', '180d', '365d'];
+
+/** A backtest figure beside the no-change forecast's. */
+const vs = (bt: BenchResult, key: string, unit: string) => `${bt.figures[key]}${unit} (${bt.baseline?.[key] ?? '—'}${unit})`;
+
 const isBenchResult = (x: unknown): x is BenchResult => typeof x === 'object' && x !== null && typeof (x as { figures?: unknown }).figures === 'object' && (x as { figures?: unknown }).figures !== null;
 
 export default function StakingIssuance() {
@@ -45,7 +51,7 @@ export default function StakingIssuance() {
             />
           </Panel>
           <Panel title="Inflation forecast (P10 / P50 / P90)">
-            <Chart x={fx} series={bands('Inflation %/round', d.forecast, (f) => percentiles(f.inflationPpb, 1e-7))} yNames={['% per round']} testId="chart-inflation-fan" zoom={false} />
+            <Chart x={fx} series={bands('Inflation %/round', d.forecast, (f) => percentiles(f.inflationPpb, 1e-7), undefined, { color: '#3867d6' })} yNames={['% per round']} testId="chart-inflation-fan" zoom={false} />
           </Panel>
           <Panel title="Ownership forecast (P10 / P50 / P90)">
             <Chart
@@ -61,18 +67,26 @@ export default function StakingIssuance() {
           <Panel title="How good is this forecast?" testId="backtest">
             {bt ? (
               <>
-                <p className="muted">Backtest on the explorer's daily history: {bt.dataset}</p>
-                <KeyValues
-                  rows={Object.entries(bt.figures).map(([k, v]) => [
-                    k,
-                    <>
-                      <span data-testid={`bt-${k}`}>{v}</span> <span className="muted">no-change baseline: {bt.baseline?.[k] ?? '—'}</span>
-                    </>,
-                  ])}
+                <p className="muted">
+                  The same forecast, run on the Livepeer Explorer&apos;s daily network history from many past days and compared with what happened next, against a
+                  forecast of no change.
+                </p>
+                <DataTable
+                  rows={HORIZONS.filter((h) => bt.figures[`inflation_mape_percent_${h}`] !== undefined)}
+                  rowKey={(h) => h}
+                  testId="backtest-table"
+                  columns={[
+                    { head: 'Ahead', cell: (h) => `${h.replace('d', '')} days` },
+                    { head: 'Inflation error (mean abs. %)', num: true, testId: 'bt-mape', cell: (h) => vs(bt, `inflation_mape_percent_${h}`, '%') },
+                    { head: 'Participation error (points)', num: true, cell: (h) => vs(bt, `participation_mae_pp_${h}`, ' pp') },
+                    { head: 'Actual inside P10–P90', num: true, cell: (h) => `${bt.figures[`inflation_p10_p90_coverage_percent_${h}`]}%` },
+                    { head: 'Forecasts compared', num: true, wide: true, cell: (h) => bt.figures[`origins_${h}`] },
+                  ]}
                 />
+                <p className="muted">Each cell: this forecast, then the no-change forecast in brackets. Lower error is better.</p>
               </>
             ) : (
-              <Empty>No backtest has been run here (npm run bench -- backtest).</Empty>
+              <Empty>No backtest figures are stored with this build.</Empty>
             )}
           </Panel>
         </>

@@ -6,6 +6,22 @@ import { Address, useLabels } from '../components/labels.js';
 import { Panel } from '../components/ui.js';
 import { dateTime, token } from '../format.js';
 import StakingNav from './StakingNav.js';
+import { useLocation } from '../router.js';
+
+/** Short column names of the risk components (the API's label is the long one, shown on hover). */
+const SHORT: Record<string, string> = {
+  reliability: 'Missed calls',
+  missStreak: 'Miss streak',
+  cutSpikes: 'Cut spikes',
+  feeConcentration: 'Fee concentration',
+  selfStake: 'Low self-stake',
+  stakeConcentration: 'Stake concentration',
+  age: 'Newness',
+  deactivation: 'Deactivation',
+};
+
+/** A component's share of the score, in points of the 0–100 score (what it adds). */
+const points = (c: { risk: number; weight: number }) => (c.risk * c.weight * 100).toFixed(1);
 
 function Detail({ address }: { address: string }) {
   const q = useApi('/api/v1/staking/risk/{address}', { params: { address } });
@@ -26,11 +42,12 @@ function Detail({ address }: { address: string }) {
         row={(c) => ({ 'data-testid': `component-${c.key}` })}
         className="kv"
         columns={[
-          { head: 'Component', cell: (c) => <b>{c.label}</b> },
-          { head: 'Value', num: true, cell: (c) => (c.value === null ? '—' : Math.round(c.value * 1000) / 1000) },
-          { head: 'Risk (0–1)', num: true, cell: (c) => c.risk.toFixed(3) },
-          { head: 'Weight', num: true, cell: (c) => c.weight },
-          { head: 'Why', wide: true, className: 'muted', cell: (c) => c.explain },
+          { head: 'Risk from', cell: (c) => <b>{c.label}</b> },
+          { head: 'Measured', num: true, cell: (c) => (c.value === null ? '—' : Math.round(c.value * 1000) / 1000) },
+          { head: 'Risk (0 none – 1 most)', num: true, cell: (c) => c.risk.toFixed(2) },
+          { head: 'Weight', num: true, cell: (c) => `${Math.round(c.weight * 100)}%` },
+          { head: 'Adds to score', num: true, cell: (c) => `+${points(c)}` },
+          { head: 'Why', wide: true, className: 'muted wrap', cell: (c) => c.explain },
         ]}
       />
       <h3>Cut spikes</h3>
@@ -63,7 +80,7 @@ function Detail({ address }: { address: string }) {
 
 export default function StakingRisk() {
   const q = useApi('/api/v1/staking/risk', { query: { active: 'true' } });
-  const [selected, setSelected] = useState<string | null>(null);
+  const [selected, setSelected] = useState<string | null>(useLocation().search.get('orchestrator'));
   // Labels change without new blocks, so they come live rather than from the cached risk answer.
   const labels = useLabels(q.data?.data.map((r) => r.address) ?? []);
   if (!q.data) return <ApiState q={q} what="Scoring orchestrators" />;
@@ -73,11 +90,9 @@ export default function StakingRisk() {
       <StakingNav />
       <h1>Orchestrator risk</h1>
       <p className="muted" data-testid="risk-weights">
-        Score 0–100, higher is riskier: 100 × Σ weight × component risk. Weights:{' '}
-        {Object.entries(q.data.weights)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(', ')}
-        . Reliability over the last 90 rounds.
+        Score 0–100, higher is riskier: each column is the points one kind of risk adds to the score (its weight × how much of that risk the orchestrator carries), so a
+        row sums to its score; 0.0 means none of that risk. Reward calls over the last 90 rounds. Weights:{' '}
+        {(q.data.data[0]?.components ?? []).map((c) => `${SHORT[c.key] ?? c.label} ${Math.round(c.weight * 100)}%`).join(', ')}. Click a row for the measurements behind it.
       </p>
       <DataTable
         rows={rows}
@@ -86,16 +101,16 @@ export default function StakingRisk() {
         testId="risk"
         empty="No active orchestrator."
         columns={[
-          { head: 'Orchestrator', cell: (r) => <Address address={r.address} label={labels.get(r.address) ?? r.label ?? undefined} /> },
-          { head: 'Score', num: true, testId: 'risk-score', cell: (r) => r.score },
-          { head: 'Stake', num: true, cell: (r) => token(r.totalStake, 0) },
-          // One column per risk component, in the order the API lists them.
+          { head: 'Orchestrator', cell: (r) => <Address address={r.address} label={labels.get(r.address) ?? r.label ?? undefined} href={`/orchestrators/${r.address}`} /> },
+          { head: 'Score', num: true, testId: 'risk-score', cell: (r) => r.score.toFixed(1) },
+          { head: 'Stake', num: true, wide: true, cell: (r) => token(r.totalStake, 0) },
+          // One column per risk component, in the order the API lists them: the points it adds to the score.
           ...(rows[0]?.components ?? []).map((c0, i) => ({
-            head: <span title={c0.label}>{c0.label}</span>,
+            head: <span title={c0.label}>{SHORT[c0.key] ?? c0.label}</span>,
             num: true,
-            wide: true,
-            title: (r: (typeof rows)[number]) => r.components[i]?.explain,
-            cell: (r: (typeof rows)[number]) => r.components[i]?.risk.toFixed(2),
+            className: 'risk-part',
+            title: (r: (typeof rows)[number]) => `${r.components[i]?.label}: ${r.components[i]?.explain}`,
+            cell: (r: (typeof rows)[number]) => (r.components[i] ? points(r.components[i]) : '—'),
           })),
         ]}
       />

@@ -6,13 +6,37 @@ import { ApiState } from '../components/ApiState.js';
 import { DataTable } from '../components/DataTable.js';
 import { Address, useLabels } from '../components/labels.js';
 import { KeyValues, Panel } from '../components/ui.js';
-import { decimal, percent, token, tokenNumber, type Amount } from '../format.js';
+import { count, decimal, percent, token, tokenNumber } from '../format.js';
+import type { Answer } from '../api/client.js';
+import { useLocation } from '../router.js';
 import StakingNav from './StakingNav.js';
 
 /** A simulated figure (a percentile of the forecast paths) to `d` decimals. */
 const fmt = (x: number, d = 4) => (Number.isFinite(x) ? x.toFixed(d) : '—');
 
-const isAmount = (v: unknown): v is Amount => typeof v === 'object' && v !== null && 'wei' in v && 'unit' in v;
+type ForwardAssumptions = Answer<'/api/v1/staking/forward/{address}'>['assumptions'];
+
+/** The forward model's assumptions in words, each with its unit. */
+function assumptionRows(a: ForwardAssumptions): [string, string][] {
+  const ppm = (x: number) => `${decimal(String(x / 10_000), 2)}%`;
+  return [
+    ['Amount delegated', token(a.amount, 2)],
+    ['Horizon', `${a.horizonRounds} rounds`],
+    ['Inflation now', `${decimal(String(a.inflationPpb / 1e7), 4)}% per round`],
+    ['Inflation step (Minter rule)', `${decimal(String(a.inflationChangePpb / 1e7), 5)} points per round, up while participation is below ${percent(a.targetBondingRatePpb / 1e9, 0)}, down above`],
+    ['Participation now', percent(a.participation, 2)],
+    ['Participation drift', `random walk, ${percent(a.participationSigmaPerRound, 3)} per round (fitted on the last 90 rounds)`],
+    ['Share of mintable actually minted', percent(a.mintedShare, 1)],
+    ['Reward calls', `${percent(a.rewardCallProbability, 1)} of rounds (${a.rewardCallsObserved.called} of ${a.rewardCallsObserved.eligible} observed)`],
+    ['Reward cut (kept by the orchestrator)', ppm(a.rewardCutPpm)],
+    ['Fee share (to delegators)', ppm(a.feeSharePpm)],
+    ['Treasury cut of rewards', percent(a.treasuryCut, 1)],
+    ['Pool stake before you', token(a.poolStake, 0)],
+    ['Your share of the pool', percent(a.poolShareAfterBond, 3)],
+    ['Fees into the pool', `${decimal(a.feesPerRoundMeanEth.toFixed(6), 6)} ETH per round on average, drawn from the last ${a.feesTrailingDays} days`],
+    ['Simulated paths', count(a.paths)],
+  ];
+}
 
 function ForwardFan({ address }: { address: string }) {
   const [amount, setAmount] = useState('1000');
@@ -51,9 +75,10 @@ function ForwardFan({ address }: { address: string }) {
               <p data-testid="forward-p50">
                 P50 after {rounds} rounds: {fmt(last.rewardsLpt.p50, 2)} LPT and {fmt(last.feesEth.p50, 6)} ETH (P10 {fmt(last.rewardsLpt.p10, 2)} – P90 {fmt(last.rewardsLpt.p90, 2)} LPT)
               </p>
+              <p className="muted">A forecast: on each simulated path inflation follows the Minter rule, the orchestrator calls reward as often as it has, and fees are drawn from its recent rounds.</p>
               <details open>
                 <summary>Assumptions</summary>
-                <KeyValues testId="assumptions" rows={Object.entries(assumptions).map(([k, v]) => [k, isAmount(v) ? token(v, 4) : JSON.stringify(v)])} />
+                <KeyValues testId="assumptions" rows={assumptionRows(assumptions)} />
               </details>
             </>
           );
@@ -96,14 +121,17 @@ function Recommender() {
               columns={[
                 { head: '#', cell: (x) => x.rank },
                 { head: 'Orchestrator', cell: (x) => <Address address={x.address} label={x.label ?? undefined} href={`/orchestrators/${x.address}`} /> },
-                { head: 'Expected LPT', num: true, testId: 'rec-lpt', cell: (x) => tokenNumber(x.expectedRewards, 2) },
-                { head: 'Expected ETH', num: true, cell: (x) => fmt(x.expectedFeesEth, 6) },
-                { head: 'Risk', num: true, cell: (x) => x.riskScore },
+                { head: 'LPT earned (P50)', num: true, testId: 'rec-lpt', cell: (x) => `${tokenNumber(x.expectedRewards, 2)} LPT` },
+                { head: 'ETH earned (P50)', num: true, cell: (x) => `${fmt(x.expectedFeesEth, 6)} ETH` },
+                { head: 'Risk (0–100)', num: true, cell: (x) => x.riskScore.toFixed(1) },
                 { head: 'Voting', num: true, wide: true, cell: (x) => (x.votingRate === null ? '—' : percent(x.votingRate, 0)) },
-                { head: 'Cost via unbonding', num: true, wide: true, cell: (x) => `${fmt(x.switchViaUnbondCostLpt, 2)} LPT (${x.switchViaUnbondRounds} rounds)` },
+                { head: 'Cost via unbonding', num: true, wide: true, cell: (x) => `${decimal(x.switchViaUnbondCostLpt.toFixed(2), 2)} LPT (${x.switchViaUnbondRounds} rounds)` },
               ]}
             />
-            <p className="muted">Moving a bond straight to another orchestrator keeps earning; unbonding first idles the stake for {r.assumptions.unbondingRounds} rounds, shown as its cost.</p>
+            <p className="muted">
+              Median (P50) of the same simulation as the forward yield above, for each orchestrator: the two agree for the same amount and horizon. Moving a bond straight to another
+              orchestrator keeps earning; unbonding first idles the stake for {r.assumptions.unbondingRounds} rounds, shown as its cost.
+            </p>
           </>
         )}
       </ApiState>
@@ -160,21 +188,28 @@ function DelegatorLookup() {
   );
 }
 
+/** A window whose start is the same as a shorter one's adds nothing: the history is shorter than both. */
+const sameAsShorter = (ws: readonly { startRound: number }[], i: number) => i > 0 && ws[i]!.startRound === ws[i - 1]!.startRound;
+
 export default function StakingYields() {
   const q = useApi('/api/v1/staking/yields');
-  const [selected, setSelected] = useState<string | null>(null);
+  const { search } = useLocation();
+  const [selected, setSelected] = useState<string | null>(search.get('orchestrator'));
   // Labels change without new blocks, so they come live rather than from the cached yields answer.
   const labels = useLabels(q.data?.data.map((r) => r.address) ?? []);
   if (!q.data) return <ApiState q={q} what="Loading yields" />;
   const rows = q.data.data.filter((r) => r.active).sort((a, b) => (b.windows[0]?.rewardRate ?? 0) - (a.windows[0]?.rewardRate ?? 0));
   const pick = selected ?? rows[0]?.address ?? null;
+  const w0 = rows[0]?.windows ?? [];
   return (
     <div className="page">
       <StakingNav />
       <h1>Staking yields</h1>
-      <p className="muted">
-        Realized: what one LPT delegated at the window start actually earned, from the pools' cumulative reward and fee factors (no formula guess). Annualized by compounding over the days the
-        window covers; a window longer than the indexed history starts at the first round and is marked partial.
+      <p className="muted" id="yield-assumptions" data-testid="yields-caption">
+        <b>Realized reward yield, % per year</b>: what 1 LPT delegated at the start of the window actually earned in LPT (from the pool&apos;s cumulative reward factor,
+        after the orchestrator&apos;s reward cut and the treasury cut), compounded to a year as if the window repeated. <b>Fees</b>: ETH earned per LPT delegated over the
+        window, scaled to a year (fees are paid out, not compounded); the directory values them at the latest LPT price. Past earnings, not a forecast: the forward
+        yield below is the forecast. A window longer than the indexed history cannot be measured and says so.
       </p>
       <DataTable
         rows={rows}
@@ -184,22 +219,35 @@ export default function StakingYields() {
         empty="No active orchestrator yet."
         columns={[
           { head: 'Orchestrator', cell: (r) => <Address address={r.address} label={labels.get(r.address) ?? r.label ?? undefined} href={`/orchestrators/${r.address}`} /> },
-          ...(rows[0]?.windows ?? []).map((w0, i) => ({
-            head: `${w0.days}d reward${w0.complete ? '' : ' (partial)'}`,
+          ...w0.map((w, i) => ({
+            head: (
+              <span title={`rounds ${w.startRound}–${w.endRound}, ${w.coveredDays} days`}>
+                {w.days} days{!w.complete && <span className="muted"> ({Math.floor(w.coveredDays)} indexed)</span>}
+              </span>
+            ),
             num: true,
-            testId: `yield-${w0.days}`,
+            testId: `yield-${w.days}`,
             title: (r: (typeof rows)[number]) => {
-              const w = r.windows[i]!;
-              return `rounds ${w.startRound}–${w.endRound}, ${w.coveredDays} days; annualized ${percent(w.rewardRateAnnualized)}`;
+              const x = r.windows[i]!;
+              return `rounds ${x.startRound}–${x.endRound}, ${x.coveredDays} days: ${tokenNumber(x.rewardPerLpt, 6)} LPT per LPT`;
             },
-            cell: (r: (typeof rows)[number]) => tokenNumber(r.windows[i]!.rewardPerLpt, 6),
+            cell: (r: (typeof rows)[number]) =>
+              sameAsShorter(r.windows, i) ? <span className="muted">needs more history</span> : r.windows[i]!.rewardRateAnnualized === null ? '—' : `${percent(r.windows[i]!.rewardRateAnnualized, 2)}/yr`,
           })),
-          { head: '30d fees per LPT', num: true, cell: (r) => token(r.windows[0]?.feesPerLpt, 8) },
+          {
+            head: 'Fees, ETH per 1,000 LPT per year',
+            num: true,
+            testId: 'yield-fees',
+            cell: (r) => {
+              const w = r.windows[0];
+              return w && w.coveredDays > 0 ? `${decimal(((Number(w.feesPerLpt.formatted) * 1000 * 365) / w.coveredDays).toFixed(6), 6)} ETH` : '—';
+            },
+          },
           { head: 'Reward cut', num: true, wide: true, cell: (r) => `${decimal(String(r.rewardCut / 10_000), 2)}%` },
           { head: 'Fee cut', num: true, wide: true, cell: (r) => `${decimal(String((1_000_000 - r.feeShare) / 10_000), 2)}%` },
         ]}
       />
-      {rows.length > 0 && <p className="muted">Reward columns: LPT earned per LPT delegated. Click a row for its forward yield.</p>}
+      {rows.length > 0 && <p className="muted">Click a row for its forward yield.</p>}
       <DelegatorLookup />
       {pick && <ForwardFan address={pick} />}
       <Recommender />

@@ -57,7 +57,7 @@ function BudgetPanel() {
 }
 
 /** Runway in rounds; null is beyond the forecast's horizon. */
-const runway = (n: number | null) => (n === null ? 'beyond the horizon' : `${n} rounds`);
+const runway = (n: number | null, horizon: number) => (n === null ? `more than ${horizon} rounds` : `${n} rounds`);
 
 function Forecast() {
   const [spend, setSpend] = useState('');
@@ -73,15 +73,23 @@ function Forecast() {
       <ApiState q={f} what="Forecasting">
         {(f) => (
           <>
-            <p>
-              Spending <b>{token(f.spendPerRound, 0)}</b> per round ({f.spendSource}): runway <b data-testid="runway-mid">{runway(f.runwayRounds.mid)}</b> (low {runway(f.runwayRounds.low)}, high {runway(f.runwayRounds.high)}); without any income{' '}
-              {f.runwayWithoutIncome === null ? '—' : `${f.runwayWithoutIncome} rounds`}.
-            </p>
+            {f.spendPerRound.wei === '0' ? (
+              <p data-testid="runway-text">
+                No spending set: enter a spend per round (or configure a budget) to see how long the balance lasts.
+              </p>
+            ) : (
+              <p data-testid="runway-text">
+                Spending <b>{token(f.spendPerRound, 0)}</b> per round ({f.spendSource === 'budget' ? 'the budget’s rate' : 'as entered'}), the balance lasts{' '}
+                <b data-testid="runway-mid">{runway(f.runwayRounds.mid, f.rounds.length)}</b> in the middle scenario ({runway(f.runwayRounds.low, f.rounds.length)} in the lowest,{' '}
+                {runway(f.runwayRounds.high, f.rounds.length)} in the highest)
+                {f.runwayWithoutIncome !== null && <>; with no income at all it would last {f.runwayWithoutIncome} rounds</>}.
+              </p>
+            )}
             <Chart
               x={f.rounds.map((r) => String(r.round))}
               series={[
-                ...bands('Balance (LPT)', f.rounds, (r) => [plot(r.balance.low), plot(r.balance.mid), plot(r.balance.high)], ['low', 'mid', 'high']),
-                bar('Inflow, mid (LPT)', f.rounds.map((r) => plot(r.inflow.mid)), { yAxis: 1, color: '#c8d6e5' }),
+                ...bands('Balance (LPT)', f.rounds, (r) => [plot(r.balance.low), plot(r.balance.mid), plot(r.balance.high)], ['lowest', 'middle', 'highest'], { color: '#1f8a4c' }),
+                bar('Inflow, middle (LPT)', f.rounds.map((r) => plot(r.inflow.mid)), { yAxis: 1, color: '#e58e26' }),
               ]}
               yNames={['LPT', 'LPT per round']}
               testId="chart-forecast"
