@@ -96,7 +96,7 @@ export function smallDollars(x: number | null | undefined): string {
   if (x === 0) return '$0.00';
   if (Math.abs(x) >= 0.01) return dollars(x.toFixed(2));
   const digits = Math.min(20, 2 - Math.floor(Math.log10(Math.abs(x))));
-  return `${x < 0 ? '-' : ''}$${Math.abs(x).toFixed(digits)}`;
+  return `${x < 0 ? '-' : ''}$${Math.abs(x).toFixed(digits).replace(/0+$/, '')}`;
 }
 
 const WORDS: [number, string][] = [

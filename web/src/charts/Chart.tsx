@@ -56,5 +56,5 @@ export default function Chart({ x, series, yNames, height = 260, zoom = true, te
       itemStyle: { color: s.color ?? PALETTE[i % PALETTE.length] },
     })),
   });
-  return <div ref={el} className="chart" style={{ height }} data-testid={testId} role="img" aria-label={series.map((s) => s.name).join(', ')} />;
+  return <div ref={el} className="chart" style={{ height }} data-testid={testId} data-first-x={x[0]} role="img" aria-label={series.map((s) => s.name).join(', ')} />;
 }

@@ -46,7 +46,8 @@ function ImpliedCosts({ address }: { address?: string }) {
               { head: 'Kept per month', num: true, cell: (r) => dollars(r.monthlyKeptUsd) },
               { head: 'Break-even per GPU-hour', num: true, testId: 'cell-gpu-hour', cell: (r) => smallDollars(r.breakEvenUsdPerGpuHour) },
               { head: 'Pixels per month', num: true, cell: (r) => largeCount(r.pixelsPerMonth) },
-              { head: 'Break-even per megapixel', num: true, cell: (r) => smallDollars(r.breakEvenUsdPerMegapixel) },
+              // Per megapixel the figure has five zeros after the point; a gigapixel (1,000 megapixels) reads at a glance.
+              { head: 'Break-even per gigapixel', num: true, cell: (r) => smallDollars(r.breakEvenUsdPerMegapixel === null ? null : r.breakEvenUsdPerMegapixel * 1000) },
             ]}
           />
         )}
