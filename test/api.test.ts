@@ -216,6 +216,54 @@ describe.each(dbKinds)('API over an indexed simulator network on %s', (kind) => 
     expect(sum.toString()).toBe(dels.s);
   });
 
+  it('directory yields: every row carries its trailing annualized yield and sorts by it', async () => {
+    const byYield = (await get('/api/v1/orchestrators?active=true&sort=rewardYield&order=desc&limit=100')).body.data as J[];
+    expect(byYield.length).toBeGreaterThan(1);
+    const rates = byYield.map((o) => o.yield.rewardAnnualized as number | null);
+    expect(rates[0]).toBeGreaterThan(0);
+    const known = rates.filter((r): r is number => r !== null);
+    expect(known).toEqual([...known].sort((a, b) => b - a));
+    for (const o of byYield) expect(o.yield).toMatchObject({ windowDays: 30, rewardPerLpt: { unit: 'LPT' }, feesPerLpt: { unit: 'ETH' } });
+    const csv = (await get('/api/v1/orchestrators?active=true&sort=rewardYield&order=desc&format=csv')).text.trim().split('\r\n');
+    const head = csv[0]!.split(',');
+    expect(head).toContain('reward_yield_annualized');
+    expect(Number(csv[1]!.split(',')[head.indexOf('reward_yield_annualized')])).toBe(rates[0]);
+  });
+
+  it('address roles and the gateway hub equal the TicketBroker and treasury tables', async () => {
+    const [o] = await q(fx.db, sql<J>`select address from transcoder order by total_stake desc limit 1`);
+    const [g] = await q(fx.db, sql<J>`select address, deposit::text, reserve::text, winning_tickets, fees_paid::text from gateway where winning_tickets > 0 order by fees_paid desc limit 1`);
+    const [d] = await q(fx.db, sql<J>`select address from delegator where bonded_amount > 0 and address not in (select address from transcoder) and address not in (select address from gateway) limit 1`);
+    expect((await get(`/api/v1/addresses/${o.address}`)).body).toMatchObject({ hub: 'orchestrator', roles: { orchestrator: true } });
+    expect((await get(`/api/v1/addresses/${g.address}`)).body).toMatchObject({ hub: 'gateway', roles: { orchestrator: false, gateway: true } });
+    expect((await get(`/api/v1/addresses/${d.address}`)).body).toMatchObject({ hub: 'delegator', roles: { orchestrator: false, delegator: true, gateway: false } });
+    const nobody = '0x00000000000000000000000000000000000000cd';
+    expect((await get(`/api/v1/addresses/${nobody}`)).body).toEqual({
+      address: nobody, hub: null, treasuryPayments: [], roles: { orchestrator: false, delegator: false, gateway: false, treasuryRecipient: false, voter: false },
+    });
+    expect((await get('/api/v1/addresses/0x12')).res.status).toBe(400);
+
+    // Treasury payouts: each recipient's payments sum to the treasury's outflows to it.
+    const paid = await q(fx.db, sql<J>`select lower(e.args->>'to') as to, sum(-b.delta)::text as s from treasury_balance b join chain_event e on e.block_number = b.block_number and e.log_index = b.log_index where b.delta < 0 group by 1`);
+    for (const r of paid) {
+      const a = (await get(`/api/v1/addresses/${r.to}`)).body;
+      expect(a.roles.treasuryRecipient).toBe(true);
+      expect(a.treasuryPayments.reduce((x: bigint, p: J) => x + BigInt(p.amount.wei), 0n).toString()).toBe(r.s);
+    }
+
+    const { res, body } = await get(`/api/v1/gateways/${g.address}`);
+    expect(res.status).toBe(200);
+    expect(body).toMatchObject({ onChain: true, deposit: { wei: g.deposit, unit: 'ETH' }, reserve: { wei: g.reserve, unit: 'ETH' }, winningTickets: Number(g.winning_tickets), feesPaid: { wei: g.fees_paid } });
+    const tickets = await q(fx.db, sql<J>`select recipient, sum(paid)::text as s, count(*)::int as n from winning_ticket where sender = ${g.address} group by 1 order by sum(paid) desc, recipient`);
+    expect(body.orchestrators.map((x: J) => [x.orchestrator, x.paid.wei, x.tickets])).toEqual(tickets.slice(0, 20).map((t) => [t.recipient, t.s, t.n]));
+    expect(body.perDay.reduce((x: bigint, p: J) => x + BigInt(p.paid.wei), 0n).toString()).toBe(g.fees_paid);
+    expect(body.perDay.reduce((x: number, p: J) => x + p.tickets, 0)).toBe(Number(g.winning_tickets));
+    expect(body.telemetry).toMatchObject({ jobs: 0, successRate: null, byPipeline: [] });
+    const missing = await get(`/api/v1/gateways/${nobody}`);
+    expect(missing.res.status).toBe(404);
+    expect(missing.body.error.message).toContain('never funded a TicketBroker deposit or reserve');
+  });
+
   it('account page: pending stake and fees equal pendingEarnings and the contracts', async () => {
     const snap = fx.groundTruth.snapshots[fx.groundTruth.snapshots.length - 1]!;
     const [withLock] = await q(fx.db, sql<J>`select address from delegator where jsonb_array_length(unbonding_locks) > 0 limit 1`);
