@@ -83,8 +83,10 @@ describe('telemetry pages in Chromium over load-generated reports and an indexed
 
   it('reliability page shows an orchestrator\'s jobs, success rate and hourly chart', async () => {
     const page = await open('/leaderboard');
-    const link = page.getByTestId('tl-row').first().locator('a');
-    await link.click();
+    // A leaderboard row leads to the orchestrator's hub, and the hub to its reliability.
+    await page.getByTestId('tl-row').first().locator('a').click();
+    await page.getByTestId('orchestrator-hub').waitFor();
+    await page.getByTestId('hub-reliability-link').click();
     await page.getByTestId('rel-jobs').waitFor();
     const address = page.url().split('/').pop()!;
     const rel = await api(`/api/v1/telemetry/orchestrators/${address}/reliability?days=7`);
