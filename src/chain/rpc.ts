@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RateGovernor, type RateGovernorStats, type RateHint } from './rateGovernor.js';
 
 /**
  * JSON-RPC client over fetch, built for indexing: batching, a concurrency cap,
@@ -47,11 +48,20 @@ export class RangeTooLargeError extends RpcError {
   override readonly name = 'RangeTooLargeError';
   /** Some providers suggest a range that would work ("Try with this block range [0x.., 0x..]"). */
   readonly suggestedRange: { from: number; to: number } | undefined;
+  /** The cap the provider named, when its message names one. */
+  readonly limit: GetLogsLimit;
 
   constructor(message: string, details: RpcErrorDetails = {}) {
     super(message, details);
     this.suggestedRange = parseSuggestedRange(message);
+    this.limit = parseGetLogsLimit(message);
   }
+}
+
+/** Caps of a provider's eth_getLogs: widest block span, most logs per answer. */
+export interface GetLogsLimit {
+  maxRange?: number;
+  maxResults?: number;
 }
 
 /** A failure that may go away by itself (rate limit, overload, timeout, broken body). */
@@ -61,11 +71,14 @@ export class RpcTransientError extends RpcError {
   readonly transientCause: TransientCause;
   /** Server-requested wait (Retry-After), in ms. */
   readonly retryAfterMs: number | undefined;
+  /** Set when the provider refused for rate (HTTP 429 or its JSON-RPC equivalents), with what it said about its limit. */
+  readonly rateLimit: RateHint | undefined;
 
-  constructor(message: string, cause: TransientCause, details: RpcErrorDetails & { retryAfterMs?: number } = {}) {
+  constructor(message: string, cause: TransientCause, details: RpcErrorDetails & { retryAfterMs?: number; rateLimit?: RateHint } = {}) {
     super(message, details);
     this.transientCause = cause;
     this.retryAfterMs = details.retryAfterMs;
+    this.rateLimit = details.rateLimit ?? (cause === 'http429' ? { retryAfterMs: details.retryAfterMs } : undefined);
   }
 }
 
@@ -112,12 +125,41 @@ const TRANSIENT_MESSAGE_PATTERNS: readonly RegExp[] = [
   /unavailable/i,
 ];
 
+// Refusals for rate, by the texts and codes providers use: QuickNode -32007 "N/second request limit
+// reached" (and -32012 "credits limited to N/sec"), Infura -32005 "project ID request rate exceeded",
+// Alchemy code 429 "exceeded its compute units per second capacity".
+const RATE_LIMIT_PATTERNS: readonly RegExp[] = [
+  /rate limit/i,
+  /rate exceeded/i,
+  /too many requests/i,
+  /request limit reached/i,
+  /credits limited to/i,
+  /per second capacity/i,
+  /throughput/i,
+];
+
+/** What a rate refusal says about the limit: QuickNode names its rate, Infura its back-off. */
+function rateHint(message: string, data: unknown): RateHint {
+  const hint: RateHint = {};
+  const per = /(\d+(?:\.\d+)?)\s*\/\s*(?:second|sec)\b/i.exec(message);
+  if (per) hint.perSecond = Number(per[1]);
+  const backoff = z
+    .object({ backoff_seconds: z.number().optional(), rate: z.object({ backoff_seconds: z.number().optional() }).optional() })
+    .safeParse(data);
+  const secs = backoff.success ? (backoff.data.backoff_seconds ?? backoff.data.rate?.backoff_seconds) : undefined;
+  if (secs !== undefined && secs > 0) hint.retryAfterMs = secs * 1000;
+  return hint;
+}
+
 /** Classify a JSON-RPC error object (`{code, message, data}`) returned by a node. */
 export function classifyRpcError(method: string | undefined, code: number, message: string, data?: unknown): RpcError {
   const text = typeof data === 'string' ? `${message} ${data}` : message;
   const details: RpcErrorDetails = { method, code, data };
   if (RANGE_TOO_LARGE_PATTERNS.some((re) => re.test(text))) {
     return new RangeTooLargeError(message, details);
+  }
+  if (code === 429 || code === -32007 || code === -32012 || RATE_LIMIT_PATTERNS.some((re) => re.test(text))) {
+    return new RpcTransientError(message, 'rpc', { ...details, rateLimit: rateHint(text, data) });
   }
   // anvil with pruned history answers a call at an old block with "block height is H but requested was B",
   // B ≤ H: that state is gone for good, unlike B > H (a node behind the head), so retrying cannot help.
@@ -131,6 +173,31 @@ export function classifyRpcError(method: string | undefined, code: number, messa
     return new RpcTransientError(message, 'rpc', details);
   }
   return new RpcFatalError(message, details);
+}
+
+const num = (s: string, k?: string): number => Number(s.replace(/[,_]/g, '')) * (k && /k/i.test(k) ? 1000 : 1);
+
+/**
+ * The cap a range error names, if any: "limited to a 10,000 range" (QuickNode), "range 1000000 exceeds
+ * limit of 10000", "exceed maximum block range: 50000", "maximum block range: 2000" are spans;
+ * "more than 10000 results" (Infura, geth), "a cap of 10K logs" (Alchemy), "logs matched by query
+ * exceeds limit of 10000" (Arbitrum Nitro), "query exceeds max results 20000" are result counts.
+ */
+export function parseGetLogsLimit(message: string): GetLogsLimit {
+  const out: GetLogsLimit = {};
+  let m = /limited to an? ([\d,]+) (?:block )?range/i.exec(message) ?? /limited to ([\d,]+) blocks?/i.exec(message);
+  m ??= /range \d+ exceeds limit of ([\d,]+)/i.exec(message);
+  m ??= /max(?:imum)? block range:? (?:of )?([\d,]+)/i.exec(message);
+  m ??= /block range is too wide \(maximum ([\d,]+)\)/i.exec(message);
+  m ??= /max is ([\d,]+)(k?) blocks/i.exec(message);
+  if (m) out.maxRange = num(m[1]!, m[2]);
+  const r =
+    /more than ([\d,]+) results/i.exec(message) ??
+    /cap of ([\d,.]+)(k?) logs/i.exec(message) ??
+    /logs matched by query exceeds limit of ([\d,]+)/i.exec(message) ??
+    /exceeds max results ([\d,]+)/i.exec(message);
+  if (r) out.maxResults = num(r[1]!, r[2]);
+  return out;
 }
 
 function parseSuggestedRange(message: string): { from: number; to: number } | undefined {
@@ -196,12 +263,16 @@ export type RpcOutcome<T = unknown> = { ok: true; result: T } | { ok: false; err
 
 export interface RpcClientOptions {
   url: string;
-  /** Max HTTP requests in flight. Default 4. */
+  /** Max HTTP requests in flight; under a provider's rate limit the rate governor paces them further. Default 32. */
   concurrency?: number;
+  /** A provider rate (calls per second) learned earlier, to start from instead of finding it again. */
+  initialRate?: number | null;
   /** Per-attempt timeout, covering the response body too. Default 15 s. */
   timeoutMs?: number;
-  /** Retries after the first attempt. Default 6. */
+  /** Retries after the first attempt, for failures other than refusals for rate. Default 6. */
   maxRetries?: number;
+  /** Retries of calls the provider refused for rate (it asks to wait; the client slows down meanwhile). Default 60. */
+  maxRateLimitRetries?: number;
   /** First backoff delay; doubles per retry. Default 200 ms. */
   backoffBaseMs?: number;
   /** Cap of a single backoff delay. Default 10 s. */
@@ -228,6 +299,8 @@ export interface RpcStats {
   /** Errors seen per attempt, by kind (a retried call can count several times). */
   errors: Record<RpcErrorKind, number>;
   transientCauses: Record<TransientCause, number>;
+  /** Pacing under the provider's rate limit. */
+  rate: RateGovernorStats;
 }
 
 const jsonRpcErrorSchema = z.object({
@@ -257,7 +330,7 @@ function parseResponse(value: unknown): JsonRpcResponse | undefined {
   return undefined;
 }
 
-type ResolvedOptions = Required<Omit<RpcClientOptions, 'url' | 'headers' | 'fetch' | 'random'>>;
+type ResolvedOptions = Required<Omit<RpcClientOptions, 'url' | 'headers' | 'fetch' | 'random' | 'initialRate'>>;
 
 interface Wire {
   id: number;
@@ -273,8 +346,9 @@ export class RpcClient {
   private readonly fetchImpl: typeof fetch;
   private readonly random: () => number;
   private readonly limit: Limiter;
+  private readonly governor: RateGovernor;
   private nextId = 1;
-  private readonly counters: RpcStats = {
+  private readonly counters: Omit<RpcStats, 'rate'> = {
     requests: 0,
     httpRequests: 0,
     batches: 0,
@@ -286,9 +360,10 @@ export class RpcClient {
   constructor(options: RpcClientOptions) {
     this.url = options.url;
     this.opts = {
-      concurrency: options.concurrency ?? 4,
+      concurrency: options.concurrency ?? 32,
       timeoutMs: options.timeoutMs ?? 15_000,
       maxRetries: options.maxRetries ?? 6,
+      maxRateLimitRetries: options.maxRateLimitRetries ?? 60,
       backoffBaseMs: options.backoffBaseMs ?? 200,
       backoffMaxMs: options.backoffMaxMs ?? 10_000,
       maxRetryAfterMs: options.maxRetryAfterMs ?? 30_000,
@@ -298,11 +373,22 @@ export class RpcClient {
     this.fetchImpl = options.fetch ?? fetch;
     this.random = options.random ?? Math.random;
     this.limit = createLimiter(this.opts.concurrency);
+    this.governor = new RateGovernor({ initialRate: options.initialRate });
   }
 
   /** A snapshot copy of the counters. */
   stats(): RpcStats {
-    return structuredClone(this.counters);
+    return { ...structuredClone(this.counters), rate: this.governor.stats() };
+  }
+
+  /** The provider's rate limit as learned so far (calls per second), null while none was met. */
+  get learnedRate(): number | null {
+    return this.governor.learnedRate;
+  }
+
+  /** Starts pacing at a rate learned in an earlier run (calls per second) instead of finding the limit again. */
+  startRateAt(callsPerSecond: number): void {
+    this.governor.startAt(callsPerSecond);
   }
 
   /** One call; throws a typed RpcError. With a schema the result is validated (a mismatch is fatal). */
@@ -320,9 +406,11 @@ export class RpcClient {
    */
   async batchSettled(calls: readonly RpcCall[]): Promise<RpcOutcome[]> {
     this.counters.requests += calls.length;
+    // Under a rate limit, big batches only make the pacing coarse: a quarter second of calls per request.
+    const size = Math.min(this.opts.maxBatchSize, this.governor.batchHint ?? Number.POSITIVE_INFINITY);
     const chunks: RpcCall[][] = [];
-    for (let i = 0; i < calls.length; i += this.opts.maxBatchSize) {
-      chunks.push(calls.slice(i, i + this.opts.maxBatchSize));
+    for (let i = 0; i < calls.length; i += size) {
+      chunks.push(calls.slice(i, i + size));
     }
     const results = await Promise.all(chunks.map((c) => this.executeSplitting(c)));
     return results.flat();
@@ -352,18 +440,25 @@ export class RpcClient {
   private async execute(calls: readonly RpcCall[], asBatch: boolean): Promise<RpcOutcome[]> {
     const outcomes: Array<RpcOutcome | undefined> = new Array(calls.length).fill(undefined);
     let pending = calls.map((_, i) => i);
-    for (let attempt = 0; ; attempt++) {
+    // Refusals for rate are the provider asking to wait, not failures: they have a budget of their own
+    // (the rate governor slows everyone down meanwhile), and only other failures use up maxRetries.
+    let rateRefusals = 0;
+    for (let round = 0, attempt = 0; ; round++) {
       let retryAfterMs = 0;
       const retry: number[] = [];
       const lastErrors = new Map<number, RpcTransientError>();
       const wires: Wire[] = pending.map((i) => ({ id: this.nextId++, call: calls[i] }));
       let perItem: RpcOutcome[];
       try {
-        perItem = await this.limit(() => this.attempt(wires, asBatch || wires.length > 1));
+        perItem = await this.limit(async () => {
+          await this.governor.acquire(wires.length);
+          return this.attempt(wires, asBatch || wires.length > 1);
+        });
       } catch (e) {
         const err = e instanceof RpcError ? e : new RpcTransientError(String(e), 'connection', { cause: e });
         perItem = wires.map(() => ({ ok: false, error: err }));
       }
+      this.pace(perItem, rateRefusals > 0);
       const counted = new Set<RpcError>();
       perItem.forEach((o, j) => {
         const idx = pending[j];
@@ -386,12 +481,15 @@ export class RpcClient {
         }
       });
       if (retry.length === 0) break;
-      if (attempt >= this.opts.maxRetries) {
+      const onlyRate = retry.every((idx) => lastErrors.get(idx)!.rateLimit !== undefined);
+      if (onlyRate && rateRefusals < this.opts.maxRateLimitRetries) rateRefusals++;
+      else if (attempt < this.opts.maxRetries) attempt++;
+      else {
         for (const idx of retry) {
           const err = lastErrors.get(idx)!;
           outcomes[idx] = {
             ok: false,
-            error: new RpcTransientError(`${err.message} (gave up after ${attempt + 1} attempts)`, err.transientCause, {
+            error: new RpcTransientError(`${err.message} (gave up after ${round + 1} attempts)`, err.transientCause, {
               method: err.method,
               code: err.code,
               status: err.status,
@@ -403,9 +501,27 @@ export class RpcClient {
       }
       this.counters.retries += retry.length;
       pending = retry;
-      await sleep(this.backoffMs(attempt, retryAfterMs));
+      await sleep(onlyRate ? Math.min(this.backoffMs(rateRefusals - 1, retryAfterMs), 2_000) : this.backoffMs(attempt - 1, retryAfterMs));
     }
     return outcomes.map((o) => o!);
+  }
+
+  /** Tells the rate governor what the provider served and what it refused for rate. */
+  private pace(outcomes: RpcOutcome[], retried: boolean): void {
+    let served = 0;
+    let refused = 0;
+    const hint: RateHint = {};
+    for (const o of outcomes) {
+      if (o.ok) served++;
+      else if (o.error instanceof RpcTransientError && o.error.rateLimit) {
+        refused++;
+        const { perSecond, retryAfterMs } = o.error.rateLimit;
+        if (perSecond !== undefined) hint.perSecond = perSecond;
+        if (retryAfterMs !== undefined) hint.retryAfterMs = Math.min(retryAfterMs, this.opts.maxRetryAfterMs);
+      }
+    }
+    if (served > 0) this.governor.onServed(served);
+    if (refused > 0) this.governor.onRefused(hint, retried);
   }
 
   private backoffMs(attempt: number, retryAfterMs: number): number {
@@ -449,14 +565,20 @@ export class RpcClient {
     }
 
     if (status === 429) {
-      throw new RpcTransientError(`${method}: HTTP 429 Too Many Requests`, 'http429', {
+      const said = errorInBody(text);
+      const hint = said ? rateHint(said.message, said.data) : {};
+      const retryAfterMs = parseRetryAfter(retryAfter) ?? hint.retryAfterMs;
+      throw new RpcTransientError(`${method}: HTTP 429 Too Many Requests${said ? ` (${said.message})` : ''}`, 'http429', {
         method,
         status,
-        retryAfterMs: parseRetryAfter(retryAfter),
+        retryAfterMs,
+        rateLimit: { ...hint, retryAfterMs },
       });
     }
     if (status === 413) {
-      throw new RangeTooLargeError(`${method}: HTTP 413 response too large`, { method, status });
+      // QuickNode answers a too-wide eth_getLogs with 413 and a JSON-RPC error naming its cap.
+      const said = errorInBody(text);
+      throw new RangeTooLargeError(`${method}: HTTP 413 response too large${said ? `: ${said.message}` : ''}`, { method, status, code: said?.code });
     }
     if (status >= 500 || status === 408) {
       throw new RpcTransientError(`${method}: HTTP ${status}`, 'http5xx', {
@@ -516,6 +638,16 @@ export class RpcClient {
       return { ok: false, error: classifyRpcError(w.call.method, r.error.code, r.error.message, r.error.data) };
     }
     return { ok: true, result: r.result };
+  }
+}
+
+/** The JSON-RPC error object of a body, if it holds one (an error reply to a single call or a whole batch). */
+function errorInBody(text: string): z.infer<typeof jsonRpcErrorSchema> | undefined {
+  try {
+    const parsed = jsonRpcEnvelopeSchema.safeParse(JSON.parse(text));
+    return parsed.success ? (parsed.data.error ?? undefined) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
