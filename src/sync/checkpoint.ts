@@ -1,4 +1,5 @@
-import type { ColumnType, Kysely, Transaction } from 'kysely';
+import { sql, type ColumnType, type Kysely, type QueryExecutorProvider, type Transaction } from 'kysely';
+import { z } from 'zod';
 import type { Int8, TimestamptzDefault } from '../store/schema.js';
 import type { BlockHeader, Hex } from './logFetcher.js';
 
@@ -193,4 +194,35 @@ export async function writeChildren(trx: Transaction<SyncTables>, children: read
 /** Forgets children created in blocks ≥ forkBlock (their creation log is gone with the reorg). */
 export async function dropChildrenFrom(trx: Transaction<SyncTables>, forkBlock: number): Promise<void> {
   await trx.deleteFrom('sync_child').where('from_block', '>=', String(forkBlock)).execute();
+}
+
+/**
+ * What was learned about a JSON-RPC endpoint's limits: eth_getLogs caps it named in its errors and the
+ * rate (calls per second) it holds a client to. Stored per endpoint (a hash of its URL, which may carry
+ * a key) in `atlas_meta`, written in the batch transaction that moves the checkpoints.
+ */
+export interface ProviderLimits {
+  maxRange: number | null;
+  maxResults: number | null;
+  rate: number | null;
+}
+
+const LIMITS_KEY = 'sync_provider_limits';
+const limitsSchema = z.record(
+  z.string(),
+  z.object({ maxRange: z.number().int().positive().nullable(), maxResults: z.number().int().positive().nullable(), rate: z.number().positive().nullable() }),
+);
+
+export async function readProviderLimits(db: QueryExecutorProvider): Promise<Record<string, ProviderLimits>> {
+  const r = await sql<{ value: unknown }>`select value from atlas_meta where key = ${LIMITS_KEY}`.execute(db);
+  const parsed = limitsSchema.safeParse(r.rows[0]?.value ?? {});
+  // A damaged entry is forgotten, not fatal: the limits are learned again.
+  return parsed.success ? parsed.data : {};
+}
+
+export async function writeProviderLimits(trx: Transaction<SyncTables>, endpoint: string, limits: ProviderLimits): Promise<void> {
+  const entry = JSON.stringify({ [endpoint]: limits });
+  await sql`
+    insert into atlas_meta (key, value) values (${LIMITS_KEY}, ${entry}::jsonb)
+    on conflict (key) do update set value = atlas_meta.value || excluded.value, updated_at = now()`.execute(trx);
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { RpcTransientError, type RpcClient } from '../chain/rpc.js';
@@ -7,23 +8,28 @@ import {
   pruneBlocks,
   readCheckpoints,
   readChildren,
+  readProviderLimits,
   readRecentBlocks,
   rewindTo,
   writeBlocks,
   writeCheckpoints,
   writeChildren,
+  writeProviderLimits,
   type Checkpoint,
+  type ProviderLimits,
   type ChildContract,
   type SyncTables,
 } from './checkpoint.js';
 import {
   ChainInconsistencyError,
+  GetLogsCaps,
   LogFetcher,
   getBlockNumber,
   getExistingHeaders,
   getHeaders,
   type BlockHeader,
   type Hex,
+  type LogChunk,
   type LogFetcherOptions,
   type RawLog,
 } from './logFetcher.js';
@@ -118,10 +124,15 @@ export interface SyncEngineOptions<DB> {
   sources: readonly SyncSource[];
   /** Blocks behind the head treated as final. Default 20. */
   confirmations?: number;
-  /** Most blocks per transaction in backfill, and the widest eth_getLogs span. Default 100,000. */
+  /**
+   * Most blocks per transaction in backfill (also the widest eth_getLogs span). Default: no bound, the
+   * spans follow the provider's caps and the log density, and batches end by logs or time.
+   */
   batchBlocks?: number;
-  /** A backfill batch commits early once it holds this many logs. Default 10,000. */
+  /** A backfill batch commits once it holds this many logs. Default 10,000. */
   batchLogs?: number;
+  /** A backfill batch commits once its first chunk is this old, so sparse history still checkpoints often. Default 2,000 ms. */
+  batchMs?: number;
   /** Live mode: blocks per transaction (each needs its header fetched). Default 500. */
   liveBatchBlocks?: number;
   /** Delay between live polls. Default 2,000 ms. */
@@ -170,6 +181,7 @@ const optionsSchema = z.object({
   confirmations: z.number().int().min(0),
   batchBlocks: z.number().int().min(1),
   batchLogs: z.number().int().min(1),
+  batchMs: z.number().min(0),
   liveBatchBlocks: z.number().int().min(1),
   pollIntervalMs: z.number().min(0),
   keepBlocks: z.number().int().min(1),
@@ -180,6 +192,8 @@ interface Batch {
   to: number;
   logs: RawLog[];
   headers: BlockHeader[];
+  /** The ranges the batch was fetched as, each with the addresses it asked for. */
+  ranges: { from: number; to: number; addresses: readonly Hex[] }[];
   /** Children first seen in this batch, stored with its checkpoint. */
   children?: ChildContract[];
 }
@@ -219,6 +233,11 @@ export class SyncEngine<DB> {
   /** Known children per source: address → creation block. Reloaded from the database at every segment. */
   private children = new Map<string, Map<Hex, number>>();
   private readonly hooks: Pick<SyncEngineOptions<DB>, 'onLogs' | 'prepare' | 'rollback' | 'onProgress' | 'onReorg' | 'onError'>;
+  /** The provider's eth_getLogs caps, shared by the fetchers and stored with the checkpoints. */
+  private readonly caps: GetLogsCaps;
+  /** What was last stored of the provider's limits, to store again only on change. */
+  private storedLimits = '';
+  private readonly endpointKey: string;
   private initialized = false;
   private busy = false;
 
@@ -227,8 +246,9 @@ export class SyncEngine<DB> {
     const confirmations = opts.confirmations ?? 20;
     this.cfg = optionsSchema.parse({
       confirmations,
-      batchBlocks: opts.batchBlocks ?? 100_000,
+      batchBlocks: opts.batchBlocks ?? Number.MAX_SAFE_INTEGER,
       batchLogs: opts.batchLogs ?? 10_000,
+      batchMs: opts.batchMs ?? 2_000,
       liveBatchBlocks: opts.liveBatchBlocks ?? 500,
       pollIntervalMs: opts.pollIntervalMs ?? 2_000,
       keepBlocks: opts.keepBlocks ?? Math.max(4 * confirmations, 256),
@@ -240,7 +260,9 @@ export class SyncEngine<DB> {
     this.sources = sources.map((s) => ({ ...s, addresses: s.addresses.map((a) => a.toLowerCase() as Hex) }));
     // A chunk never spans more than a batch, so a transaction's size stays bounded by batchBlocks.
     const maxRange = Math.min(opts.fetcher?.maxRange ?? this.cfg.batchBlocks, this.cfg.batchBlocks);
-    const fetcherOpts = { ...opts.fetcher, rpc: opts.rpc, maxRange, initialRange: Math.min(opts.fetcher?.initialRange ?? 20, maxRange) };
+    this.caps = opts.fetcher?.caps ?? new GetLogsCaps();
+    this.endpointKey = createHash('sha256').update(opts.rpc.url).digest('hex').slice(0, 16);
+    const fetcherOpts = { ...opts.fetcher, rpc: opts.rpc, maxRange, caps: this.caps, initialRange: Math.min(opts.fetcher?.initialRange ?? 1_000, maxRange) };
     this.fetcher = new LogFetcher({ ...fetcherOpts, headers: true });
     this.liveFetcher = new LogFetcher({ ...fetcherOpts, headers: false });
     this.childFetcher = new LogFetcher({ ...fetcherOpts, headers: true });
@@ -359,7 +381,30 @@ export class SyncEngine<DB> {
       .values(this.sources.map((s) => ({ source: s.name, block: s.fromBlock - 1, block_hash: null })))
       .onConflict((oc) => oc.column('source').doNothing())
       .execute();
+    // What an earlier run learned about this endpoint's caps and rate: no need to run into them again.
+    const known = (await readProviderLimits(this.sdb))[this.endpointKey];
+    if (known) {
+      this.caps.learn({ maxRange: known.maxRange ?? undefined, maxResults: known.maxResults ?? undefined });
+      this.caps.takeChange();
+      if (known.rate !== null && known.rate !== undefined) this.rpc.startRateAt(known.rate);
+      this.storedLimits = JSON.stringify(known);
+    }
     this.initialized = true;
+  }
+
+  /** The provider's limits as learned now, if they differ from what is stored. */
+  private changedLimits(): ProviderLimits | null {
+    this.caps.takeChange();
+    const rate = this.rpc.learnedRate;
+    const now: ProviderLimits = { maxRange: this.caps.limit.maxRange ?? null, maxResults: this.caps.limit.maxResults ?? null, rate: rate === null ? null : Math.round(rate * 100) / 100 };
+    const text = JSON.stringify(now);
+    const before = this.storedLimits ? (JSON.parse(this.storedLimits) as ProviderLimits) : null;
+    // A rate that moved by less than a tenth is not worth a write.
+    const sameRate = before !== null && (before.rate === now.rate || (before.rate !== null && now.rate !== null && Math.abs(before.rate - now.rate) < before.rate * 0.1));
+    if (before !== null && before.maxRange === now.maxRange && before.maxResults === now.maxResults && sameRate) return null;
+    if (before === null && now.maxRange === null && now.maxResults === null && now.rate === null) return null;
+    this.storedLimits = text;
+    return now;
   }
 
   private cursorOf(cps: Map<string, Checkpoint>, s: SyncSource): number {
@@ -400,29 +445,50 @@ export class SyncEngine<DB> {
   private async backfillSegment(active: SyncSource[], lo: number, hi: number, run: Run, signal?: AbortSignal): Promise<void> {
     const addresses = await this.segmentAddresses(active);
     let batch: Batch | null = null;
+    let batchStarted = 0;
     // The commit in flight: the loop prepares (and fetches) the next batch while it is written.
     let writing: Promise<void> | null = null;
     try {
-      for await (const chunk of this.fetcher.chunks(addresses, lo, hi)) {
-        if (!batch) batch = { from: chunk.fromBlock, to: chunk.toBlock, logs: [...chunk.logs], headers: [...chunk.headers] };
-        else {
+      // Ranges started after a factory's child turned up ask for its logs too.
+      const factories = this.factories.filter((f) => active.some((s) => s.name === f.source));
+      const early = new Set<Hex>();
+      const spot = (c: LogChunk): void => {
+        for (const l of c.logs) {
+          for (const f of factories) {
+            if (l.address !== f.address || l.topics[0]?.toLowerCase() !== f.event) continue;
+            const child = f.child(l)?.toLowerCase() as Hex | undefined;
+            if (child) early.add(child);
+          }
+        }
+      };
+      // A child joins the ranges started after its creation log arrived, whichever chunk that came in;
+      // the batches record it (and fetch what earlier ranges missed) in block order.
+      for await (const chunk of this.fetcher.chunks(() => [...this.withChildren(active, addresses), ...early], lo, hi, factories.length > 0 ? spot : undefined)) {
+        if (!batch) {
+          batch = { from: chunk.fromBlock, to: chunk.toBlock, logs: [...chunk.logs], headers: [...chunk.headers], ranges: [] };
+          batchStarted = Date.now();
+        } else {
           batch.to = chunk.toBlock;
           batch.logs.push(...chunk.logs);
           batch.headers.push(...chunk.headers);
         }
-        const full = batch.to - batch.from + 1 >= this.cfg.batchBlocks || batch.logs.length >= this.cfg.batchLogs;
+        batch.ranges.push({ from: chunk.fromBlock, to: chunk.toBlock, addresses: chunk.addresses });
+        const full =
+          batch.to - batch.from + 1 >= this.cfg.batchBlocks || batch.logs.length >= this.cfg.batchLogs || Date.now() - batchStarted >= this.cfg.batchMs;
         if (full || batch.to === hi) {
-          const last = batch.headers.at(-1);
-          if (!last || last.number !== batch.to) batch.headers.push(...(await getExistingHeaders(this.rpc, [batch.to])));
+          // The segment's last block is where live mode (or the next run) continues: its hash is kept.
+          // Other batch ends need no header of their own: the checkpoint names the block, and the newest
+          // header the batch holds serves the reorg check.
+          if (batch.to === hi && batch.headers.at(-1)?.number !== batch.to) batch.headers.push(...(await getExistingHeaders(this.rpc, [batch.to])));
           const ready = batch;
           batch = null;
           // In batch order, before prepare: children created here (or since this chunk was fetched) join now.
-          await this.addChildLogs(ready, active, addresses, true);
+          await this.addChildLogs(ready, active, true);
           const headers = dedupeHeaders(ready.headers);
           const prepared = this.hooks.prepare ? await this.hooks.prepare(ready.logs, headers, this.batchInfo(ready, active, 'backfill')) : undefined;
           if (writing) await writing;
           // A prepared batch is always committed, even after an abort: its effects are already in the caller's state.
-          writing = this.commit(ready, active, 'backfill', ready.headers.slice(-1), run, prepared);
+          writing = this.commit(ready, active, 'backfill', headers.slice(-1), run, prepared);
           // Settled here too, so a failure surfaces at the next await without an unhandled rejection meanwhile.
           writing.catch(() => undefined);
           if (signal?.aborted) break;
@@ -433,6 +499,13 @@ export class SyncEngine<DB> {
       // Whatever stopped the loop (abort, error), no commit may still run when this returns.
       if (writing) await writing.catch(() => undefined);
     }
+  }
+
+  /** The segment's addresses and every child known by now. */
+  private withChildren(active: SyncSource[], base: readonly Hex[]): Hex[] {
+    const out = new Set<Hex>(base);
+    for (const s of active) for (const a of this.children.get(s.name)?.keys() ?? []) out.add(a);
+    return [...out];
   }
 
   /** The sources' own addresses plus every child already known (read afresh, so a failed batch leaves nothing behind). */
@@ -450,14 +523,14 @@ export class SyncEngine<DB> {
 
   /**
    * Finds factory creation logs in the batch, records the new children, and fetches the logs of every
-   * known child the batch's main eth_getLogs did not cover (created in this batch, or after the
-   * segment's fetch started), from its creation block to the batch end. Repeats for children of children.
+   * known child that a range of the batch did not ask for (created in this batch, or after that range
+   * started), from its creation block to the range's end. Repeats for children of children.
    */
-  private async addChildLogs(batch: Batch, active: SyncSource[], fetchedWith: readonly Hex[], needHeaders: boolean): Promise<void> {
+  private async addChildLogs(batch: Batch, active: SyncSource[], needHeaders: boolean): Promise<void> {
     const names = new Set(active.map((s) => s.name));
     const factories = this.factories.filter((f) => names.has(f.source));
     if (factories.length === 0) return;
-    const covered = new Set<string>(fetchedWith);
+    const ranges = batch.ranges.map((r) => ({ ...r, covered: new Set<string>(r.addresses) }));
     let scan = batch.logs;
     let added = false;
     for (;;) {
@@ -473,18 +546,34 @@ export class SyncEngine<DB> {
           (batch.children ??= []).push({ source: f.source, address: child, fromBlock: l.blockNumber });
         }
       }
-      const missing: [Hex, number][] = [];
-      for (const s of active) for (const [a, from] of this.children.get(s.name) ?? []) if (!covered.has(a) && from <= batch.to) missing.push([a, from]);
-      if (missing.length === 0) break;
-      for (const [a] of missing) covered.add(a);
-      const fromOf = new Map(missing);
-      const lo = Math.max(batch.from, Math.min(...missing.map(([, f]) => f)));
-      const got = await this.childFetcher.fetchAll(missing.map(([a]) => a), lo, batch.to);
-      const extra = got.logs.filter((l) => l.blockNumber >= (fromOf.get(l.address.toLowerCase() as Hex) ?? Infinity));
-      if (needHeaders) batch.headers.push(...got.headers);
+      // Ranges that lack the same children are fetched for them as one span, the spans side by side.
+      const spans: { from: number; to: number; missing: [Hex, number][] }[] = [];
+      for (const r of ranges) {
+        const missing: [Hex, number][] = [];
+        for (const s of active) for (const [a, from] of this.children.get(s.name) ?? []) if (!r.covered.has(a) && from <= r.to) missing.push([a, from]);
+        if (missing.length === 0) continue;
+        for (const [a] of missing) r.covered.add(a);
+        const key = missing.map(([a]) => a).join();
+        const last = spans.at(-1);
+        if (last && last.to + 1 === r.from && last.missing.map(([a]) => a).join() === key) last.to = r.to;
+        else spans.push({ from: r.from, to: r.to, missing });
+      }
+      const fetched = await Promise.all(
+        spans.map(async ({ from, to, missing }) => {
+          const fromOf = new Map(missing);
+          const got = await this.childFetcher.fetchAll(missing.map(([a]) => a), Math.max(from, Math.min(...missing.map(([, f]) => f))), to);
+          return { headers: got.headers, logs: got.logs.filter((l) => l.blockNumber >= (fromOf.get(l.address.toLowerCase() as Hex) ?? Infinity)) };
+        }),
+      );
+      const extra: RawLog[] = [];
+      for (const f of fetched) {
+        if (needHeaders) batch.headers.push(...f.headers);
+        extra.push(...f.logs);
+      }
+      if (extra.length === 0) break;
       batch.logs.push(...extra);
       scan = extra;
-      added ||= extra.length > 0;
+      added = true;
     }
     if (!added) return;
     batch.logs.sort((x, y) => x.blockNumber - y.blockNumber || x.logIndex - y.logIndex);
@@ -507,10 +596,10 @@ export class SyncEngine<DB> {
   }
 
   /**
-   * The unconfirmed tip: every header is read and chained to the stored parent
-   * before logs are accepted, and the last header is read again after the logs,
-   * so logs and headers come from one branch. Any disagreement throws
-   * ChainInconsistencyError and nothing of the batch is written.
+   * The unconfirmed tip: every header is read and chained to the stored parent before logs are
+   * accepted, and the last header is read again after the logs, so logs and headers come from one
+   * branch. Any disagreement throws ChainInconsistencyError and nothing of the step is written. The
+   * whole range is read at once (headers and logs together), then committed `liveBatchBlocks` at a time.
    */
   private async liveSegment(
     active: SyncSource[],
@@ -521,22 +610,23 @@ export class SyncEngine<DB> {
     signal?: AbortSignal,
   ): Promise<void> {
     const addresses = await this.segmentAddresses(active);
+    // Far behind, the tip is read in pieces; each piece is checked and committed before the next.
+    const readSpan = Math.max(this.cfg.liveBatchBlocks, 500);
     let parent = prevHash;
     for (let a = lo; a <= hi; ) {
       if (signal?.aborted) return;
-      const b = Math.min(hi, a + this.cfg.liveBatchBlocks - 1);
+      const b = Math.min(hi, a + readSpan - 1);
       const numbers = Array.from({ length: b - a + 1 }, (_, i) => a + i);
-      const headers = await getExistingHeaders(this.rpc, numbers);
+      const [headers, { logs }] = await Promise.all([getExistingHeaders(this.rpc, numbers), this.liveFetcher.fetchAll(addresses, a, b)]);
       headers.forEach((h, i) => {
         const expected = i === 0 ? parent : headers[i - 1].hash;
         if (expected !== null && h.parentHash !== expected) {
           throw new ChainInconsistencyError(`block ${h.number} has parent ${h.parentHash}, expected ${expected}: the chain changed during sync`);
         }
       });
-      const { logs } = await this.liveFetcher.fetchAll(addresses, a, b);
-      const liveBatch: Batch = { from: a, to: b, logs, headers };
-      await this.addChildLogs(liveBatch, active, addresses, false);
-      for (const l of logs) {
+      const read: Batch = { from: a, to: b, logs, headers, ranges: [{ from: a, to: b, addresses }] };
+      await this.addChildLogs(read, active, false);
+      for (const l of read.logs) {
         if (headers[l.blockNumber - a].hash !== l.blockHash) {
           throw new ChainInconsistencyError(`log in block ${l.blockNumber} has hash ${l.blockHash}, header says ${headers[l.blockNumber - a].hash}`);
         }
@@ -545,8 +635,22 @@ export class SyncEngine<DB> {
       if (tip?.hash !== headers[headers.length - 1].hash) {
         throw new ChainInconsistencyError(`block ${b} changed while its logs were read`);
       }
-      const prepared = this.hooks.prepare ? await this.hooks.prepare(logs, headers, this.batchInfo(liveBatch, active, 'live')) : undefined;
-      await this.commit(liveBatch, active, 'live', headers, run, prepared);
+      // Children found in this read are stored with the first commit, so a crash cannot lose them.
+      let children = read.children;
+      for (let x = a; x <= b; x += this.cfg.liveBatchBlocks) {
+        const y = Math.min(b, x + this.cfg.liveBatchBlocks - 1);
+        const part: Batch = {
+          from: x,
+          to: y,
+          logs: read.logs.filter((l) => l.blockNumber >= x && l.blockNumber <= y),
+          headers: headers.slice(x - a, y - a + 1),
+          ranges: [],
+          children,
+        };
+        children = undefined;
+        const prepared = this.hooks.prepare ? await this.hooks.prepare(part.logs, part.headers, this.batchInfo(part, active, 'live')) : undefined;
+        await this.commit(part, active, 'live', part.headers, run, prepared);
+      }
       parent = headers[headers.length - 1].hash;
       a = b + 1;
     }
@@ -554,9 +658,11 @@ export class SyncEngine<DB> {
 
   private async commit(batch: Batch, active: SyncSource[], mode: 'backfill' | 'live', storeHeaders: BlockHeader[], run: Run, prepared: unknown): Promise<void> {
     const names = active.map((s) => s.name);
-    const end = batch.headers.find((h) => h.number === batch.to);
-    if (!end) throw new Error(`internal: batch ${batch.from}-${batch.to} lacks its last header`);
+    // Backfill batches that end inside a segment carry no header of their last block (none was needed).
+    const end = batch.headers.find((h) => h.number === batch.to) ?? null;
+    if (!end && mode === 'live') throw new Error(`internal: live batch ${batch.from}-${batch.to} lacks its last header`);
     const headers = dedupeHeaders(batch.headers);
+    const limits = this.changedLimits();
     await this.db.transaction().execute(async (trx) => {
       const st = trx as unknown as Transaction<SyncTables>;
       // Backfill commits need not wait for the WAL flush: a server crash can only lose whole recent
@@ -573,7 +679,8 @@ export class SyncEngine<DB> {
       }
       await this.hooks.onLogs(trx, batch.logs, headers, { fromBlock: batch.from, toBlock: batch.to, sources: names, mode }, prepared);
       await writeChildren(st, batch.children ?? []);
-      await writeCheckpoints(st, names, batch.to, end.hash);
+      await writeCheckpoints(st, names, batch.to, end?.hash ?? null);
+      if (limits) await writeProviderLimits(st, this.endpointKey, limits);
       await writeBlocks(st, storeHeaders);
       await pruneBlocks(st, batch.to, this.cfg.keepBlocks);
     });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RangeTooLargeError, RpcFatalError, toHexQuantity, type RpcClient } from '../chain/rpc.js';
+import { RangeTooLargeError, RpcFatalError, toHexQuantity, type GetLogsLimit, type RpcClient } from '../chain/rpc.js';
 import { AtlasError } from '../base/errors.js';
 
 /**
@@ -122,25 +122,64 @@ export function compareLogs(a: RawLog, b: RawLog): number {
   return a.blockNumber - b.blockNumber || a.logIndex - b.logIndex;
 }
 
+/**
+ * What the fetchers of one provider know about its eth_getLogs: the caps it named in its errors (widest
+ * span, most logs per answer). Shared by every fetcher on the same node and remembered with the
+ * checkpoints, so a restart does not run into the same refusals again.
+ */
+export class GetLogsCaps {
+  private value: GetLogsLimit;
+  private changed = false;
+
+  constructor(initial: GetLogsLimit = {}) {
+    this.value = { ...initial };
+  }
+
+  get limit(): Readonly<GetLogsLimit> {
+    return this.value;
+  }
+
+  /** Takes a cap the provider named; a cap only ever tightens. */
+  learn(l: GetLogsLimit): void {
+    const next = { ...this.value };
+    if (l.maxRange !== undefined && l.maxRange >= 1 && l.maxRange < (next.maxRange ?? Infinity)) next.maxRange = l.maxRange;
+    if (l.maxResults !== undefined && l.maxResults >= 1 && l.maxResults < (next.maxResults ?? Infinity)) next.maxResults = l.maxResults;
+    if (next.maxRange !== this.value.maxRange || next.maxResults !== this.value.maxResults) {
+      this.value = next;
+      this.changed = true;
+    }
+  }
+
+  /** True once after each change: the caller then stores the caps. */
+  takeChange(): boolean {
+    const c = this.changed;
+    this.changed = false;
+    return c;
+  }
+}
+
 export interface LogFetcherOptions {
   rpc: RpcClient;
-  /** First eth_getLogs span tried, in blocks. Default 100 (it doubles quickly over sparse history). */
+  /** First eth_getLogs span tried, in blocks. Default 1,000 (it widens quickly over sparse history). */
   initialRange?: number;
-  /** Largest span the fetcher grows to. Default 100,000. */
+  /** Widest span ever asked for, whatever the provider allows. Default: no bound but the provider's. */
   maxRange?: number;
-  /** A range that returned fewer logs than this counts as sparse, so the span doubles. Default 1,000. */
-  sparseLogs?: number;
   /**
-   * A range that returned more logs than this is dense: the span shrinks toward this many logs per call,
-   * so dense history arrives as several chunks the caller can work on while the next ones load. Default 5,000.
+   * Logs per call that ranges are sized for while the provider names no result cap (under a cap, 80% of
+   * it). Dense history thus arrives as several chunks the caller can work on while the next ones load.
+   * Default 5,000.
    */
-  denseLogs?: number;
-  /** Ranges in flight. Default 3. */
+  targetLogs?: number;
+  /** Ranges in flight at most (the RPC client's rate governor paces them further). Default 32. */
   concurrency?: number;
+  /** Logs fetched ahead of what the consumer took, at most, before no further range starts. Default 50,000. */
+  maxBufferedLogs?: number;
   /** Fetch headers of blocks that have logs. Default true. */
   headers?: boolean;
   /** Times a range is fetched again when logs and headers disagree. Default 3. */
   consistencyRetries?: number;
+  /** The provider's caps, shared with the engine's other fetchers. */
+  caps?: GetLogsCaps;
 }
 
 export interface LogChunk {
@@ -150,6 +189,8 @@ export interface LogChunk {
   logs: RawLog[];
   /** Headers of the blocks that have logs, ascending. */
   headers: BlockHeader[];
+  /** The addresses the range was fetched for. */
+  addresses: readonly Hex[];
 }
 
 export interface LogFetcherStats {
@@ -157,73 +198,143 @@ export interface LogFetcherStats {
   ranges: number;
   /** Ranges split after a range-too-large answer. */
   splits: number;
-  /** Times the span doubled. */
+  /** Times the span widened / narrowed. */
   grows: number;
-  /** Times the span shrank after a dense range. */
   shrinks: number;
   /** Ranges fetched again because logs and headers disagreed. */
   refetches: number;
   /** The span the next range will use. */
   currentRange: number;
+  /** The provider's caps as known now. */
+  caps: GetLogsLimit;
 }
+
+/** Recent completed ranges, for the log density the next spans are sized from. */
+const DENSITY_SAMPLES = 6;
+/** Chunks fetched ahead of the consumer at most, whatever their size. */
+const MAX_AHEAD_CHUNKS = 1_000;
+/** A span widens at most this much per completed range, so a dense stretch after a sparse one costs few refusals. */
+const MAX_GROWTH = 8;
 
 export class LogFetcher {
   private readonly rpc: RpcClient;
   private readonly maxRange: number;
-  private readonly sparseLogs: number;
-  private readonly denseLogs: number;
+  private readonly targetLogs: number;
   private readonly concurrency: number;
+  private readonly maxBufferedLogs: number;
   private readonly withHeaders: boolean;
   private readonly consistencyRetries: number;
+  readonly caps: GetLogsCaps;
   private span: number;
-  // Width that last failed as too large; growth stays below it until enough
-  // ranges succeed, so a span does not bounce between "fits" and "too big".
-  private ceiling = Number.POSITIVE_INFINITY;
-  private successesSinceSplit = 0;
+  private readonly samples: { logs: number; blocks: number }[] = [];
   private readonly counters = { ranges: 0, splits: 0, grows: 0, shrinks: 0, refetches: 0 };
 
   constructor(opts: LogFetcherOptions) {
     this.rpc = opts.rpc;
-    this.maxRange = opts.maxRange ?? 100_000;
-    this.span = Math.min(opts.initialRange ?? 100, this.maxRange);
-    this.sparseLogs = opts.sparseLogs ?? 1_000;
-    this.denseLogs = Math.max(opts.denseLogs ?? 5_000, this.sparseLogs + 1);
-    this.concurrency = opts.concurrency ?? 3;
+    this.maxRange = opts.maxRange ?? Number.MAX_SAFE_INTEGER;
+    this.targetLogs = opts.targetLogs ?? 5_000;
+    this.concurrency = opts.concurrency ?? 32;
+    this.maxBufferedLogs = opts.maxBufferedLogs ?? 50_000;
     this.withHeaders = opts.headers ?? true;
     this.consistencyRetries = opts.consistencyRetries ?? 3;
-    if (this.span < 1 || this.maxRange < 1 || this.concurrency < 1) throw new RangeError('LogFetcher: ranges and concurrency must be ≥ 1');
+    this.caps = opts.caps ?? new GetLogsCaps();
+    this.span = Math.min(opts.initialRange ?? 1_000, this.maxRange);
+    if (this.span < 1 || this.maxRange < 1 || this.concurrency < 1 || this.targetLogs < 1) throw new RangeError('LogFetcher: ranges, target and concurrency must be ≥ 1');
   }
 
   stats(): LogFetcherStats {
-    return { ...this.counters, currentRange: this.span };
+    return { ...this.counters, currentRange: this.plannedSpan(), caps: { ...this.caps.limit } };
+  }
+
+  /** The widest span allowed: ours and the provider's. */
+  private spanCap(): number {
+    return Math.min(this.maxRange, this.caps.limit.maxRange ?? Number.MAX_SAFE_INTEGER);
+  }
+
+  private plannedSpan(): number {
+    return Math.max(1, Math.min(this.span, this.spanCap()));
+  }
+
+  /** Sizes the next spans from the density of the ranges that came back, toward the target logs per call. */
+  private observe(logs: number, blocks: number): void {
+    this.samples.push({ logs, blocks });
+    if (this.samples.length > DENSITY_SAMPLES) this.samples.shift();
+    const seen = this.samples.reduce((a, s) => ({ logs: a.logs + s.logs, blocks: a.blocks + s.blocks }), { logs: 0, blocks: 0 });
+    const cap = this.caps.limit.maxResults;
+    const target = cap !== undefined ? Math.max(1, Math.floor(cap * 0.8)) : this.targetLogs;
+    const want = seen.logs > 0 ? (target * seen.blocks) / seen.logs : Number.POSITIVE_INFINITY;
+    const next = Math.max(1, Math.floor(Math.min(want, this.span * MAX_GROWTH, this.spanCap())));
+    if (next > this.span) this.counters.grows++;
+    else if (next < this.span) this.counters.shrinks++;
+    this.span = next;
   }
 
   /**
-   * Chunks covering [fromBlock, toBlock] exactly, contiguous and in block order,
-   * while up to `concurrency` later ranges are already being fetched. Stop
-   * iterating to cancel (fetches in flight finish and are dropped).
+   * Chunks covering [fromBlock, toBlock] exactly, contiguous and in block order, while later ranges are
+   * already being fetched (starting slowly: one more in flight per range that came back). `addresses`
+   * may be a function: each range asks for the addresses it returns when the range starts (a factory's
+   * new children join the ranges after their discovery, which `onFetched` can make as early as the
+   * creation log arrives). Stop iterating to cancel.
    */
-  async *chunks(addresses: readonly Hex[], fromBlock: number, toBlock: number): AsyncGenerator<LogChunk> {
-    const addrs = [...new Set(addresses.map((a) => a.toLowerCase() as Hex))];
-    if (addrs.length === 0 || toBlock < fromBlock) return;
+  async *chunks(
+    addresses: readonly Hex[] | (() => readonly Hex[]),
+    fromBlock: number,
+    toBlock: number,
+    /** Sees each chunk as soon as it arrives, before it is its turn (to widen the addresses early). */
+    onFetched?: (c: LogChunk) => void,
+  ): AsyncGenerator<LogChunk> {
+    const current = typeof addresses === 'function' ? addresses : () => addresses;
+    const norm = (): Hex[] => [...new Set(current().map((a) => a.toLowerCase() as Hex))];
+    if (norm().length === 0 || toBlock < fromBlock) return;
     let next = fromBlock;
+    let completed = 0;
+    let fetching = 0;
+    let bufferedLogs = 0;
+    let stopped = false;
+    // Chunks started and not yet taken by the consumer, in block order.
     const inflight: Array<Promise<LogChunk>> = [];
     const launch = (): void => {
-      while (inflight.length < this.concurrency && next <= toBlock) {
+      while (
+        !stopped &&
+        next <= toBlock &&
+        fetching < Math.min(this.concurrency, 1 + completed) &&
+        bufferedLogs < this.maxBufferedLogs &&
+        inflight.length < MAX_AHEAD_CHUNKS
+      ) {
         const a = next;
-        const b = Math.min(toBlock, a + this.span - 1);
+        const b = Math.min(toBlock, a + this.plannedSpan() - 1);
         next = b + 1;
-        const p = this.fetchChunk(addrs, a, b);
+        const addrs = norm();
+        fetching++;
+        const p = this.fetchChunk(addrs, a, b).then(
+          (c) => {
+            fetching--;
+            completed++;
+            bufferedLogs += c.logs.length;
+            onFetched?.(c);
+            launch();
+            return c;
+          },
+          (e: unknown) => {
+            fetching--;
+            throw e;
+          },
+        );
         // Rejections are observed when the chunk reaches the head of the queue.
         p.catch(() => undefined);
         inflight.push(p);
       }
     };
-    launch();
-    while (inflight.length > 0) {
-      const chunk = await inflight.shift()!;
+    try {
       launch();
-      yield chunk;
+      while (inflight.length > 0) {
+        const chunk = await inflight.shift()!;
+        bufferedLogs -= chunk.logs.length;
+        launch();
+        yield chunk;
+      }
+    } finally {
+      stopped = true;
     }
   }
 
@@ -241,12 +352,12 @@ export class LogFetcher {
   private async fetchChunk(addresses: Hex[], a: number, b: number): Promise<LogChunk> {
     for (let attempt = 0; ; attempt++) {
       const logs = await this.getLogsAdaptive(addresses, a, b);
-      if (!this.withHeaders) return { fromBlock: a, toBlock: b, logs, headers: [] };
+      if (!this.withHeaders) return { fromBlock: a, toBlock: b, logs, headers: [], addresses };
       const numbers = [...new Set(logs.map((l) => l.blockNumber))];
       const headers = await getExistingHeaders(this.rpc, numbers);
       const byNumber = new Map(headers.map((h) => [h.number, h]));
       const mismatch = logs.find((l) => byNumber.get(l.blockNumber)?.hash !== l.blockHash);
-      if (!mismatch) return { fromBlock: a, toBlock: b, logs, headers };
+      if (!mismatch) return { fromBlock: a, toBlock: b, logs, headers, addresses };
       if (attempt >= this.consistencyRetries) {
         throw new ChainInconsistencyError(
           `log ${mismatch.transactionHash}#${mismatch.logIndex} names block ${mismatch.blockNumber} hash ${mismatch.blockHash}, ` +
@@ -257,6 +368,11 @@ export class LogFetcher {
     }
   }
 
+  /**
+   * [a, b] in as few calls as the provider allows: a refusal teaches its cap (and, under a result cap,
+   * that this stretch is dense), and the range is cut where the provider says a range fits, into
+   * cap-wide pieces, or in half, the pieces fetched together.
+   */
   private async getLogsAdaptive(addresses: Hex[], a: number, b: number): Promise<RawLog[]> {
     let logs: RawLog[];
     try {
@@ -271,31 +387,32 @@ export class LogFetcher {
         );
       }
       this.counters.splits++;
-      this.ceiling = Math.min(this.ceiling, b - a + 1);
-      this.successesSinceSplit = 0;
-      const hint = e.suggestedRange;
-      const mid = hint && hint.from === a && hint.to >= a && hint.to < b ? hint.to : a + Math.floor((b - a + 1) / 2) - 1;
-      this.span = Math.max(1, Math.min(this.span, mid - a + 1));
-      const left = await this.getLogsAdaptive(addresses, a, mid);
-      const right = await this.getLogsAdaptive(addresses, mid + 1, b);
-      return left.concat(right);
+      this.caps.learn(e.limit);
+      const span = b - a + 1;
+      // More logs than the cap in this span: the next spans start from that density, not from a sparse past.
+      if (e.limit.maxResults !== undefined && (e.limit.maxRange === undefined || span <= e.limit.maxRange)) this.observe(e.limit.maxResults + 1, span);
+      else this.span = Math.min(this.span, Math.max(1, Math.floor(span / 2)));
+      const pieces = this.splitRange(a, b, e);
+      const parts = await Promise.all(pieces.map(([x, y]) => this.getLogsAdaptive(addresses, x, y)));
+      return parts.flat();
     }
     this.counters.ranges++;
-    if (++this.successesSinceSplit >= 16 && Number.isFinite(this.ceiling)) {
-      // Log density changes over history: let the ceiling relax again.
-      this.ceiling *= 2;
-      this.successesSinceSplit = 0;
-    }
-    // Only a full-width range says anything about the span; a short tail range does not.
-    const limit = Math.min(this.maxRange, this.ceiling - 1);
-    if (logs.length < this.sparseLogs && b - a + 1 >= this.span && this.span < limit) {
-      this.span = Math.max(this.span, Math.min(limit, this.span * 2));
-      this.counters.grows++;
-    } else if (logs.length > this.denseLogs && b - a + 1 >= this.span && this.span > 1) {
-      this.span = Math.max(1, Math.floor((this.span * this.denseLogs) / logs.length));
-      this.counters.shrinks++;
-    }
+    // A short tail range says little about the span the history allows: only full-width ones are sampled.
+    if (b - a + 1 >= this.plannedSpan() || logs.length > 0) this.observe(logs.length, b - a + 1);
     return logs;
+  }
+
+  private splitRange(a: number, b: number, e: RangeTooLargeError): [number, number][] {
+    const hint = e.suggestedRange;
+    if (hint && hint.from === a && hint.to >= a && hint.to < b) return [[a, hint.to], [hint.to + 1, b]];
+    const cap = this.caps.limit.maxRange;
+    if (cap !== undefined && b - a + 1 > cap) {
+      const out: [number, number][] = [];
+      for (let x = a; x <= b; x += cap) out.push([x, Math.min(b, x + cap - 1)]);
+      return out;
+    }
+    const mid = a + Math.floor((b - a + 1) / 2) - 1;
+    return [[a, mid], [mid + 1, b]];
   }
 
   private async getLogs(addresses: Hex[], a: number, b: number): Promise<RawLog[]> {
