@@ -1,0 +1,151 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simulatorNetwork } from '../src/chain/networks.js';
+import { priceExtension } from '../src/prices/projection.js';
+import { priceSources } from '../src/prices/sources.js';
+import { ProtocolIndexer } from '../src/projections/indexer.js';
+import { resolveScenario } from '../src/sim/scenario.js';
+import { runSimulation, type SimulationResult } from '../src/sim/simulator.js';
+import { readProviderLimits } from '../src/sync/checkpoint.js';
+import { providerProfiles, unshaped, type ProviderProfile } from '../src/sync/testkit/provider/profiles.js';
+import { startProviderServer, type ProviderServer, type ProviderStats } from '../src/sync/testkit/provider/providerServer.js';
+import { planReplay, recordHistory, ReplayChain, type ReplayPlan } from '../src/sync/testkit/provider/replayChain.js';
+import { replayNetwork } from '../src/sync/testkit/provider/replayNetwork.js';
+import type { DayRow } from '../src/sync/testkit/provider/timeline.js';
+import { openTestDb, type TestDb } from './helpers/db.js';
+import { dumpProjections } from './helpers/dump.js';
+
+/**
+ * The indexer against the same replayed history through every provider profile — its caps, its exact
+ * error replies, its rate limit and its server errors — must end in the very state a sync against the
+ * unshaped node reaches. Rates and caps are scaled so each run takes seconds and still meets every
+ * limit; latencies are a few milliseconds. PGlite only: the sync path is the same on both databases.
+ */
+
+// Forty days of uneven activity (a quiet stretch, a busy one) over four million blocks.
+const days: DayRow[] = Array.from({ length: 40 }, (_, i) => ({
+  dateS: 1_644_883_200 + i * 86_400,
+  volumeEth: i >= 10 && i < 14 ? 0 : i >= 25 && i < 30 ? 8 : 1,
+  activeTranscoderCount: i >= 10 && i < 14 ? 0 : 100,
+  delegatorsCount: 3_000 + ((i * 37) % 11),
+}));
+const GENESIS = 5_856_156;
+const timeline = { anchors: [{ block: GENESIS, time: days[0]!.dateS }, { block: GENESIS + 4_000_000, time: days[0]!.dateS + 40 * 86_400 }] };
+
+/** A profile's shape at test speed: its caps (the result caps lowered so every run splits), errors and a rate it reaches in seconds. */
+function atTestSpeed(p: ProviderProfile): ProviderProfile {
+  const scaled: Record<string, { units: number; maxResults?: number }> = {
+    alchemy: { units: 25_000, maxResults: 2_000 },
+    infura: { units: 100_000, maxResults: 1_000 },
+    quicknode: { units: 400 },
+  };
+  const s = scaled[p.name];
+  return {
+    ...p,
+    latency: { meanMs: 2, jitterMs: 2 },
+    serverErrorRate: p.rate ? 0.02 : 0,
+    rate: p.rate && s ? { ...p.rate, unitsPerSecond: s.units, burstSeconds: 0.2 } : p.rate,
+    getLogs: { ...p.getLogs, ...(s?.maxResults !== undefined ? { maxResults: s.maxResults } : {}) },
+  };
+}
+
+describe('indexer under provider profiles (caps, errors, rate limits)', () => {
+  let sim: SimulationResult;
+  let plan: ReplayPlan;
+  let reference: Record<string, string[]>;
+  const open: { server?: ProviderServer; db?: TestDb }[] = [];
+
+  async function sync(
+    profile: ProviderProfile,
+    opts: { db?: TestDb; server?: ProviderServer; stopAtBlock?: number; batchLogs?: number } = {},
+  ): Promise<{ db: TestDb; server: ProviderServer; indexer: ProtocolIndexer }> {
+    const server = opts.server ?? (await startProviderServer({ chain: new ReplayChain(plan), profile, upstream: sim.rpcUrl, seed: 3 }));
+    const db = opts.db ?? (await openTestDb('pglite', { migrate: true }));
+    open.push({ server, db });
+    const network = replayNetwork(plan.genesis);
+    const ac = new AbortController();
+    const indexer = new ProtocolIndexer({
+      db: db.db,
+      rpcUrl: server.url,
+      network,
+      confirmations: 0,
+      ...(opts.batchLogs !== undefined ? { batchLogs: opts.batchLogs } : {}),
+      extensions: [priceExtension(priceSources(network).map((s) => ({ ...s, startBlock: plan.genesis })))],
+      onProgress: (p) => {
+        if (opts.stopAtBlock !== undefined && p.block >= opts.stopAtBlock) ac.abort();
+      },
+    });
+    await indexer.backfill(ac.signal);
+    return { db, server, indexer };
+  }
+
+  beforeAll(async () => {
+    sim = await runSimulation({ scenario: resolveScenario({ preset: 'test' }), keepNode: true });
+    const history = await recordHistory(sim.rpcUrl, simulatorNetwork().contracts.RoundsManager.address);
+    plan = planReplay(history, { days, timeline, chainId: 42161 });
+    const { db } = await sync(unshaped);
+    reference = await dumpProjections(db.db);
+  });
+
+  afterAll(async () => {
+    for (const o of open) {
+      await o.server?.close();
+      await o.db?.close();
+    }
+    await sim?.node?.stop();
+  });
+
+  it('the reference sync holds the whole replayed history', () => {
+    const logs = plan.blocks.reduce((a, b) => a + b.tx.logs.length, 0);
+    expect(logs).toBeGreaterThan(10_000);
+    // Every protocol log is one chain_event row; the price feeds' logs go to their own tables.
+    expect(reference.chain_event!.length).toBeGreaterThan(10_000);
+    expect(reference.protocol_round!.length).toBeGreaterThan(10);
+  });
+
+  it.each(providerProfiles.map((p) => [p.name, p] as const))('%s: completes under its caps and errors, in the state of the unshaped sync', async (_name, base) => {
+    const profile = atTestSpeed(base);
+    const { db, server } = await sync(profile);
+    expect(await dumpProjections(db.db)).toEqual(reference);
+
+    const st: ProviderStats = server.stats();
+    const caps = profile.getLogs;
+    // Never was an answer wider or longer than the provider allows…
+    if (caps.maxRange !== undefined) expect(st.widestLogSpan).toBeLessThanOrEqual(caps.maxRange);
+    if (caps.maxResults !== undefined) expect(st.mostLogs).toBeLessThanOrEqual(caps.maxResults);
+    // …and the limits were met for real, not avoided by luck.
+    if (caps.maxRange !== undefined) expect(st.refused.rangeTooLarge).toBeGreaterThan(0);
+    if (caps.maxResults !== undefined) expect(st.refused.tooManyResults).toBeGreaterThan(0);
+    if (profile.rate) expect(st.refused.rateLimited).toBeGreaterThan(0);
+    if (profile.serverErrorRate > 0) expect(st.refused.serverError).toBeGreaterThan(0);
+
+    // What it learned of the caps is remembered with the checkpoints.
+    const remembered = Object.values(await readProviderLimits(db.db));
+    expect(remembered).toHaveLength(caps.maxRange !== undefined || caps.maxResults !== undefined || profile.rate ? 1 : 0);
+    if (remembered[0]) {
+      expect(remembered[0].maxRange).toBe(caps.maxRange ?? null);
+      expect(remembered[0].maxResults).toBe(caps.maxResults ?? null);
+    }
+  });
+
+  it('a restarted indexer starts from the caps and rate it remembered: the refusals do not come again', async () => {
+    const profile = atTestSpeed(providerProfiles.find((p) => p.name === 'quicknode')!);
+    const half = plan.blocks[Math.floor(plan.blocks.length / 2)]!.number;
+    const first = await sync(profile, { stopAtBlock: half, batchLogs: 500 });
+    const cp = await sql<{ block: string }>`select min(block)::text as block from sync_checkpoint`.execute(first.db.db);
+    expect(Number(cp.rows[0]!.block)).toBeLessThan(plan.head);
+    expect(first.server.stats().refused.rangeTooLarge).toBeGreaterThan(0);
+    const [limits] = Object.values(await readProviderLimits(first.db.db));
+    expect(limits?.maxRange).toBe(10_000);
+    expect(limits?.rate).toBeGreaterThan(0);
+
+    // The same endpoint (limits are remembered per endpoint), counted afresh.
+    first.server.resetStats();
+    const second = await sync(profile, { db: first.db, server: first.server });
+    const st = second.server.stats();
+    expect(st.refused.rangeTooLarge).toBe(0);
+    // Paced from the first request at the remembered rate: hardly a call refused for rate.
+    expect(st.refused.rateLimited).toBeLessThan(st.calls * 0.05);
+    expect(await dumpProjections(second.db.db)).toEqual(reference);
+  });
+});
