@@ -168,7 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       : { kind: 'simulator', preset: e.ATLAS_SIM_PRESET ?? 'demo', seed: e.ATLAS_SIM_SEED ?? '42', rounds: e.ATLAS_SIM_ROUNDS },
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: path.resolve(e.ATLAS_DATA_DIR ?? '.atlas/db') },
     http: { host: e.ATLAS_HOST ?? '127.0.0.1', port: e.ATLAS_PORT ?? 8080 },
-    sync: { confirmations: e.ATLAS_CONFIRMATIONS, pollMs: e.ATLAS_POLL_MS ?? 1000, rpcConcurrency: e.ATLAS_RPC_CONCURRENCY ?? 4, rpcTimeoutMs: e.ATLAS_RPC_TIMEOUT_MS ?? 15_000 },
+    sync: { confirmations: e.ATLAS_CONFIRMATIONS, pollMs: e.ATLAS_POLL_MS ?? 1000, rpcConcurrency: e.ATLAS_RPC_CONCURRENCY ?? 32, rpcTimeoutMs: e.ATLAS_RPC_TIMEOUT_MS ?? 15_000 },
     ready: { maxHeadAgeS: e.ATLAS_READY_MAX_AGE_S ?? DEFAULT_READY_MAX_AGE_S },
     telemetry: {
       allowList: (e.ATLAS_TELEMETRY_GATEWAYS ?? '').split(/[\s,]+/).filter((x) => x !== '').map((x) => x.toLowerCase()),

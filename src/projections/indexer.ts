@@ -94,7 +94,7 @@ export class ProtocolIndexer {
   readonly stats: IndexerStats = { logs: 0, events: 0, predictionsChecked: 0, divergences: 0, unknownLogs: 0, paramReadFailures: 0, decodeMs: 0, applyMs: 0, writeMs: 0, writeMsByTable: {} };
 
   constructor(private readonly opts: IndexerOptions) {
-    this.rpc = new RpcClient({ concurrency: opts.rpcConcurrency ?? 4, ...opts.rpcOptions, url: opts.rpcUrl });
+    this.rpc = new RpcClient({ ...(opts.rpcConcurrency !== undefined ? { concurrency: opts.rpcConcurrency } : {}), ...opts.rpcOptions, url: opts.rpcUrl });
     this.decoder = new EventDecoder(opts.network);
     this.params = new ParamReader(this.rpc);
     this.l1Clock = new L1ClockReader(this.rpc, opts.network.contracts.RoundsManager.address);
