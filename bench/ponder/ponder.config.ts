@@ -20,8 +20,11 @@ const rpc = process.env.ATLAS_PONDER_RPC_URL ?? 'http://127.0.0.1:8545';
 // A fixed end block makes every log part of the historical sync, so /ready marks the point where
 // all of them are in the database (Atlas backfills to the same head with zero confirmations).
 const endBlock = process.env.ATLAS_PONDER_END_BLOCK ? Number(process.env.ATLAS_PONDER_END_BLOCK) : undefined;
+// The sync bench replays the simulator's history on Arbitrum One's block numbers (chain 42161, from its first Livepeer block).
+const startBlock = Number(process.env.ATLAS_PONDER_START_BLOCK ?? 0);
+const chainId = Number(process.env.ATLAS_PONDER_CHAIN_ID ?? 31337);
 const c = simulatorNetwork().contracts;
-const on = (address: `0x${string}`) => ({ chain: 'sim' as const, address, startBlock: 0, endBlock });
+const on = (address: `0x${string}`) => ({ chain: 'sim' as const, address, startBlock, endBlock });
 
 export default createConfig({
   database: process.env.DATABASE_URL
@@ -30,7 +33,7 @@ export default createConfig({
   chains: {
     // maxRequestsPerSecond is deprecated and ignored in 0.16 (the client adapts its own rate), so
     // nothing is set here that could throttle the node artificially.
-    sim: { id: 31337, rpc, pollingInterval: 1_000 },
+    sim: { id: chainId, rpc, pollingInterval: 1_000 },
   },
   contracts: {
     Controller: { abi: controllerEvents, ...on(c.Controller.address) },
