@@ -162,5 +162,6 @@ describe.each(dbKinds)('kill -9 and resume on %s', (kind) => {
     } finally {
       await cleanup();
     }
-  });
+    // Four process starts, each opening PGlite: minutes on a busy machine.
+  }, 300_000);
 });
