@@ -25,8 +25,8 @@ export { freshDatabase, postgresAdminUrl } from './databases.js';
  *
  * Environment:
  * - ATLAS_BENCH_RPC_URL: a simulator chain already generated (otherwise one is generated).
- * - ATLAS_BENCH_PRESET: preset to generate, or the preset the given node was generated with (default demo;
- *   `large`, 1.83M logs, takes about an hour to generate).
+ * - ATLAS_BENCH_PRESET (or `npm run bench -- indexer <preset>`): preset to generate, or the preset the given
+ *   node was generated with (default demo; `large`, 1.83M logs, takes about an hour to generate).
  * - ATLAS_BENCH_DATABASE_URL / ATLAS_TEST_DATABASE_URL: a PostgreSQL server where fresh databases may be
  *   created (otherwise scripts/ci-postgres.sh starts the throwaway test cluster).
  * - ATLAS_BENCH_BATCH_BLOCKS, ATLAS_BENCH_RPC_RETRIES: override the indexer's batchBlocks (also its widest
@@ -59,9 +59,9 @@ interface AtlasRun {
 }
 
 
-export async function indexerBench(): Promise<void> {
+export async function indexerBench(preset?: PresetName): Promise<void> {
   const runs = selectedRuns();
-  const dataset = await openDataset();
+  const dataset = await openDataset(preset);
   const admin = postgresAdminUrl();
   try {
     const atlas: Partial<Record<DbKind, AtlasRun>> = {};
@@ -168,8 +168,8 @@ function log(msg: string): void {
   process.stderr.write(`  ${msg}\n`);
 }
 
-async function openDataset(): Promise<Dataset> {
-  const preset = process.env.ATLAS_BENCH_PRESET ?? 'demo';
+async function openDataset(chosen?: PresetName): Promise<Dataset> {
+  const preset = chosen ?? process.env.ATLAS_BENCH_PRESET ?? 'demo';
   const given = process.env.ATLAS_BENCH_RPC_URL;
   if (given) {
     const head = await blockNumber(given);

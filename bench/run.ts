@@ -1,5 +1,6 @@
 import { apiBench } from './api.bench.js';
 import { indexerBench } from './indexer.bench.js';
+import { syncBench } from './sync.bench.js';
 import { matcherBench } from './matcher.bench.js';
 import { simBench } from './sim.bench.js';
 import { telemetryBench } from './telemetry.bench.js';
@@ -14,7 +15,8 @@ import type { PresetName } from '../src/sim/scenario.js';
 // `npm run bench` runs every benchmark; `npm run bench -- sim [preset]` runs one.
 const benches: Record<string, (arg?: string) => Promise<void>> = {
   sim: (preset) => simBench((preset as PresetName | undefined) ?? 'demo'),
-  indexer: () => indexerBench(),
+  indexer: (preset) => indexerBench(preset as PresetName | undefined),
+  sync: () => syncBench(),
   matcher: () => matcherBench(),
   telemetry: () => telemetryBench(),
   api: (preset) => apiBench(preset as PresetName | undefined),
