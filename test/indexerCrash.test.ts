@@ -29,6 +29,7 @@ describe.each(dbKinds)('protocol indexer resilience on %s', (kind) => {
     await sim?.node?.stop();
   });
 
+  // Four process starts and a full sync each: minutes on PGlite on a busy 2-core machine.
   it('ends identical to an uninterrupted sync after kill -9 at random points', async () => {
     let config: DbConfigInput;
     let cleanup: () => Promise<void>;
@@ -62,7 +63,7 @@ describe.each(dbKinds)('protocol indexer resilience on %s', (kind) => {
     } finally {
       await cleanup();
     }
-  });
+  }, 600_000);
 
   it('survives 429s, 503s, hangs, truncated and reset responses and range errors with nothing lost', async () => {
     const proxy = await startFaultProxy({
