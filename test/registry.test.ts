@@ -5,7 +5,7 @@ import { buildOpenApi } from '../src/api/openapi.js';
 import { routes } from '../src/api/routeTable.js';
 import { rollUp, writeRollups, type ReportRow } from '../src/telemetry/rollup.js';
 import { dbKinds, openTestDb, type TestDb } from './helpers/db.js';
-import { putRound, putTranscoder, signedAdvert, signedProfile } from './helpers/registry.js';
+import { putGateway, putRound, putTranscoder, signedAdvert, signedProfile, signedSnapshot } from './helpers/registry.js';
 import { countRows, testAccount } from './helpers/telemetry.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
@@ -18,6 +18,8 @@ const gw = testAccount('registry-gateway');
 const lc = (a: { address: string }) => a.address.toLowerCase();
 const snap = JSON.parse(readFileSync(new URL('./fixtures/registry/networkCapabilities.json', import.meta.url), 'utf8')) as { orchestrators: J[] };
 const AI = '0xd00354656922168815fcd1e51cbddb9e359e3c7f';
+const SNAP_2 = '0x8ad3b1a1b4d5c6e7f8091a2b3c4d5e6f7a8b9c0d';
+const IMPORT = '/api/v1/registry/adverts/import';
 
 const advertOf = (a: { address: string }, over: J = {}) => ({
   orchestrator: a.address,
@@ -76,6 +78,10 @@ describe.each(dbKinds)('capability registry API on %s', (kind) => {
     await putTranscoder(db.db, o1.address, 5000n * LPT);
     await putTranscoder(db.db, o2.address, 100n * LPT);
     await putTranscoder(db.db, o3.address, 9000n * LPT, { deactivation: 100n });
+    // The snapshot's two orchestrators registered once, hold no stake and left the active set.
+    await putTranscoder(db.db, AI, 0n, { deactivation: 1n });
+    await putTranscoder(db.db, SNAP_2, 0n, { deactivation: 1n });
+    await putGateway(db.db, gw.address, 10n ** 17n);
   });
   afterAll(async () => db?.close());
 
@@ -130,23 +136,25 @@ describe.each(dbKinds)('capability registry API on %s', (kind) => {
   });
 
   it("imports a gateway's network-capabilities snapshot, all or nothing, and dedupes unchanged offers", async () => {
-    const bad = await post('/api/v1/registry/adverts/import', { orchestrators: [snap.orchestrators[0], { ...snap.orchestrators[1], capabilities: { bitstring: [0] } }] });
+    const imp = async (snapshot: unknown, observedAt?: number) => post(IMPORT, await signedSnapshot(gw, snapshot, observedAt));
+    const bad = await imp({ orchestrators: [snap.orchestrators[0], { ...snap.orchestrators[1], capabilities: { bitstring: [0] } }] });
     expect(bad.status).toBe(400);
     expect(bad.json.error.message).toMatch(/orchestrators\[1\]: .*names no capability/);
     expect(await countRows(db.db, 'registry_advert')).toBe(3);
-    const ok = await post('/api/v1/registry/adverts/import', { ...snap, observedAt: 1_760_000_000 });
+    const ok = await imp(snap, 1_760_000_000);
     expect(ok.status).toBe(200);
-    expect(ok.json.inserted).toEqual([AI, '0x8ad3b1a1b4d5c6e7f8091a2b3c4d5e6f7a8b9c0d']);
-    const again = await post('/api/v1/registry/adverts/import', { ...snap, observedAt: 1_760_000_600 });
-    expect(again.json).toMatchObject({ inserted: [], unchanged: [AI, '0x8ad3b1a1b4d5c6e7f8091a2b3c4d5e6f7a8b9c0d'] });
+    expect(ok.json).toMatchObject({ inserted: [AI, SNAP_2], gateway: lc(gw) });
+    const again = await imp(snap, 1_760_000_600);
+    expect(again.json).toMatchObject({ inserted: [], unchanged: [AI, SNAP_2] });
     const cur = (await get('/api/v1/registry/adverts')).json.data as J[];
-    expect(cur.find((a) => a.advert.orchestrator === AI)).toMatchObject({ source: 'snapshot', issuedAt: 1_760_000_000, lastSeenAt: 1_760_000_600 });
-    expect((await post('/api/v1/registry/adverts/import', { orchestrators: [] })).status).toBe(400);
-    expect((await post('/api/v1/registry/adverts/import', { orchestrators: [snap.orchestrators[0], snap.orchestrators[0]] })).json.error.message).toMatch(/appears twice/);
+    expect(cur.find((a) => a.advert.orchestrator === AI)).toMatchObject({ source: 'snapshot', issuedAt: 1_760_000_000, lastSeenAt: 1_760_000_600, submittedBy: lc(gw) });
+    expect(cur.find((a) => a.advert.orchestrator === lc(o1))).toMatchObject({ source: 'signed', submittedBy: lc(o1) });
+    expect((await imp({ orchestrators: [] })).status).toBe(400);
+    expect((await imp({ orchestrators: [snap.orchestrators[0], snap.orchestrators[0]] })).json.error.message).toMatch(/appears twice/);
 
     // A snapshot never overrides an orchestrator's own signed advert.
     const forged = { transcoder: 'https://evil.example', address: o1.address, price_info: { pricePerUnit: 1, pixelsPerUnit: 1 }, capabilities: { bitstring: [2 ** 27], version: '0.9.0' } };
-    expect((await post('/api/v1/registry/adverts/import', { orchestrators: [forged] })).status).toBe(200);
+    expect((await imp({ orchestrators: [forged] })).status).toBe(200);
     const mine = ((await get('/api/v1/registry/adverts')).json.data as J[]).find((a) => a.advert.orchestrator === lc(o1))!;
     expect(mine).toMatchObject({ source: 'signed', seq: '7' });
   });
@@ -210,7 +218,7 @@ describe.each(dbKinds)('capability registry API on %s', (kind) => {
       ...snap.orchestrators[0],
       capabilities: { ...caps, constraints: { ...caps.constraints, PerCapability: { ...caps.constraints.PerCapability, 27: { models: { ...caps.constraints.PerCapability[27].models, 'black-forest-labs/FLUX.1-dev': { capacity: 1, runnerVersion: '0.14.1', capacityInUse: 0 } } } } } },
     };
-    const imp = await post('/api/v1/registry/adverts/import', { orchestrators: [freed], observedAt: 1_760_000_600 });
+    const imp = await post(IMPORT, await signedSnapshot(gw, { orchestrators: [freed] }, 1_760_000_600));
     expect(imp.json).toMatchObject({ inserted: [], unchanged: [AI] });
     const after = (await get(flux)).json.matches.find((m: J) => m.address === AI);
     expect(after.freeCapacity).toBe(1);
@@ -251,6 +259,41 @@ describe.each(dbKinds)('capability registry API on %s', (kind) => {
     expect(m.inDemand.map((r: J) => r.tag)).toEqual(['text-to-image/sdxl', 'text-to-image']);
     expect(m.idleSupply.map((r: J) => r.tag)).toContain('text-to-image/ByteDance/SDXL-Lightning');
     expect(m.capabilityPrices.find((c: J) => c.tag === 'llm')).toMatchObject({ orchestrators: 1, prices: { floor: { pricePerUnit: '180000000' } } });
+  });
+
+  it('takes writes only from their owners: unsigned 401, a proven key without the role 403, nothing stored', async () => {
+    const stranger = testAccount('registry-stranger');
+    const [adverts, profiles] = [await countRows(db.db, 'registry_advert'), await countRows(db.db, 'registry_profile')];
+    const profile = { gateway: stranger.address, name: 'mine', requirements: { capability: 'text-to-image' } };
+    const cases: [string, unknown, number, string, RegExp][] = [
+      // Adverts: only a registered orchestrator speaks for itself.
+      ['/api/v1/registry/adverts', { orchestrator: o1.address, seq: 99, issuedAt: 1_760_000_000, advert: JSON.stringify(advertOf(o1)) }, 401, 'bad_signature', /must be signed/],
+      ['/api/v1/registry/adverts', await signedAdvert(stranger, advertOf(stranger), 1), 403, 'not_orchestrator', /is not a registered orchestrator/],
+      // Profiles: a gateway on chain, an allow-listed one or an orchestrator.
+      ['/api/v1/registry/profiles', await signedProfile(stranger, profile, 1), 403, 'unknown_signer', /neither a gateway on chain .* nor a registered orchestrator/],
+      ['/api/v1/registry/profiles', { gateway: gw.address, seq: 99, issuedAt: 1_760_000_000, profile: JSON.stringify({ ...profile, gateway: gw.address }) }, 401, 'bad_signature', /must be signed/],
+      // Snapshot imports: signed by a gateway, listing only registered orchestrators, within the caps.
+      [IMPORT, snap, 401, 'bad_signature', /must be signed/],
+      [IMPORT, await signedSnapshot(stranger, snap), 403, 'unknown_gateway', /is not a gateway on chain/],
+      [IMPORT, await signedSnapshot(o1, snap), 403, 'unknown_gateway', /is not a gateway on chain/],
+      [IMPORT, { ...(await signedSnapshot(gw, snap)), snapshot: JSON.stringify({ orchestrators: [{ ...snap.orchestrators[0], transcoder: 'https://evil.example:8935' }] }) }, 401, 'bad_signature', /not by the claimed signer/],
+      [IMPORT, await signedSnapshot(gw, { orchestrators: [{ ...snap.orchestrators[0], address: stranger.address }] }), 400, 'unknown_orchestrator', /not registered orchestrators .*0x/],
+      [IMPORT, await signedSnapshot(gw, { orchestrators: Array.from({ length: 1001 }, () => snap.orchestrators[0]) }), 400, 'invalid', /at most 1000 orchestrators/],
+    ];
+    for (const [path, body, status, reason, re] of cases) {
+      const r = await post(path, body);
+      expect([path, r.status, r.json.error?.details?.reason ?? 'invalid', r.json.error?.message]).toEqual([path, status, reason, expect.stringMatching(re)]);
+    }
+    // One oversized request (the issue's 2.6 MB of fake orchestrators, grown past the cap) is refused before it is read.
+    const huge = await post(IMPORT, { gateway: gw.address, observedAt: 1_760_000_000, snapshot: 'x'.repeat(5 * 1024 * 1024), signature: `0x${'1'.repeat(130)}` });
+    expect(huge.status).toBe(413);
+    expect([await countRows(db.db, 'registry_advert'), await countRows(db.db, 'registry_profile')]).toEqual([adverts, profiles]);
+
+    // A configured gateway (the allow-list) may publish a profile; so may an orchestrator.
+    const listed = createApp({ db: db.db, dbKind: kind, status: () => ({ headBlock: 0, indexedBlock: 0, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: null, telemetry: { allowList: [lc(stranger)] } });
+    const res = await listed.request('/api/v1/registry/profiles', { method: 'POST', body: JSON.stringify(await signedProfile(stranger, profile, 1)), headers: { 'content-type': 'application/json' } });
+    expect(res.status).toBe(200);
+    expect((await post('/api/v1/registry/profiles', await signedProfile(o2, { ...profile, gateway: o2.address }, 1))).status).toBe(200);
   });
 
   it('documents the registry endpoints in OpenAPI', () => {

@@ -21,6 +21,8 @@ export interface StoredAdvert {
   lastSeenAt: number;
   priceChanged: boolean;
   capabilitiesChanged: boolean;
+  /** Who put the record here: the orchestrator for a signed advert, the signing gateway for a snapshot (null: imported before imports were signed). */
+  submittedBy: string | null;
   advert: Advert;
 }
 
@@ -33,6 +35,7 @@ interface AdvertRow {
   last_seen_at: string;
   price_changed: boolean;
   capabilities_changed: boolean;
+  submitted_by: string | null;
   body: AdvertJson | string;
 }
 
@@ -47,11 +50,14 @@ function storedOf(r: AdvertRow): StoredAdvert {
     lastSeenAt: Number(r.last_seen_at),
     priceChanged: r.price_changed,
     capabilitiesChanged: r.capabilities_changed,
+    submittedBy: r.submitted_by,
     advert: advertFromJson(parseBody(r.body)),
   };
 }
 
-const ADVERT_COLS = sql`id::text, orchestrator, source, seq::text, issued_at::text, last_seen_at::text, price_changed, capabilities_changed, body`;
+// A snapshot row keeps the importing gateway's statement ({gateway, observedAt, contentHash}) and signature.
+const ADVERT_COLS = sql`id::text, orchestrator, source, seq::text, issued_at::text, last_seen_at::text, price_changed, capabilities_changed, body,
+  case when source = 'signed' then orchestrator else (statement::jsonb ->> 'gateway') end as submitted_by`;
 
 // What counts as a requote: any change of the stated prices. Capacity in use moves with every job and is
 // not a change of offer.
@@ -105,11 +111,19 @@ export interface ImportResult {
   unchanged: string[];
 }
 
+/** Who imported a snapshot and the proof: kept on every row the import writes or refreshes. */
+export interface SnapshotProvenance {
+  gateway: string;
+  contentHash: string;
+  signature: string;
+}
+
 /**
  * Stores adverts seen in a gateway's network-capabilities snapshot at `observedAt` (unix s). All or
  * nothing: one transaction.
  */
-export async function importSnapshot(db: Db, adverts: Advert[], observedAt: number): Promise<ImportResult> {
+export async function importSnapshot(db: Db, adverts: Advert[], observedAt: number, from: SnapshotProvenance): Promise<ImportResult> {
+  const statement = JSON.stringify({ gateway: from.gateway, observedAt, contentHash: from.contentHash });
   return db.transaction().execute(async (trx) => {
     const out: ImportResult = { inserted: [], unchanged: [] };
     for (const a of adverts) {
@@ -119,13 +133,14 @@ export async function importSnapshot(db: Db, adverts: Advert[], observedAt: numb
         select id::text, body, source from registry_advert where orchestrator = ${a.orchestrator} order by id desc limit 1`.execute(trx);
       const prev = prevRow.rows[0] ? parseBody(prevRow.rows[0].body) : null;
       if (prev && prevRow.rows[0]!.source === 'snapshot' && priceKey(prev) === priceKey(body) && offerKey(prev) === offerKey(body)) {
-        await sql`update registry_advert set last_seen_at = greatest(last_seen_at, ${observedAt}), body = ${JSON.stringify(body)}::jsonb where id = ${prevRow.rows[0]!.id}`.execute(trx);
+        await sql`update registry_advert set last_seen_at = greatest(last_seen_at, ${observedAt}), body = ${JSON.stringify(body)}::jsonb,
+          statement = ${statement}, signature = ${from.signature} where id = ${prevRow.rows[0]!.id}`.execute(trx);
         out.unchanged.push(a.orchestrator);
         continue;
       }
       await sql`
-        insert into registry_advert (orchestrator, source, issued_at, last_seen_at, body, price_changed, capabilities_changed)
-        values (${a.orchestrator}, 'snapshot', ${observedAt}, ${observedAt}, ${JSON.stringify(body)}::jsonb,
+        insert into registry_advert (orchestrator, source, statement, signature, issued_at, last_seen_at, body, price_changed, capabilities_changed)
+        values (${a.orchestrator}, 'snapshot', ${statement}, ${from.signature}, ${observedAt}, ${observedAt}, ${JSON.stringify(body)}::jsonb,
           ${prev !== null && priceKey(prev) !== priceKey(body)}, ${prev !== null && offerKey(prev) !== offerKey(body)})`.execute(trx);
       out.inserted.push(a.orchestrator);
     }

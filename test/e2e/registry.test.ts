@@ -3,7 +3,7 @@ import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer } from '../../src/api/index.js';
 import { priceText, token } from '../../web/src/format.js';
-import { signedAdvert, signedProfile } from '../helpers/registry.js';
+import { putGateway, putTranscoder, signedAdvert, signedProfile, signedSnapshot } from '../helpers/registry.js';
 import { testAccount } from '../helpers/telemetry.js';
 import { openDashboard, pageTools, type DashboardSession } from './pageTools.js';
 import { indexedFixture, type IndexedFixture } from './fixture.js';
@@ -49,7 +49,10 @@ describe('capability registry pages in Chromium', () => {
     // Six indexed orchestrators seen in a gateway snapshot (stake comes from the chain), one signed advert.
     const top = await sql<{ address: string }>`select address from transcoder order by total_stake desc, address limit 6`.execute(fx.db.db);
     indexed = top.rows.map((r) => r.address);
-    const imp = await post('/api/v1/registry/adverts/import', { orchestrators: indexed.map((a, i) => info(a, i)) });
+    // The advert's signer registered once (no stake, not active); the gateway holds a TicketBroker deposit.
+    await putTranscoder(fx.db.db, signer.address, 0n, { deactivation: 1n });
+    await putGateway(fx.db.db, gateway.address, 10n ** 17n);
+    const imp = await post('/api/v1/registry/adverts/import', await signedSnapshot(gateway, { orchestrators: indexed.map((a, i) => info(a, i)) }));
     expect(imp.status).toBe(200);
     const adv = await post(
       '/api/v1/registry/adverts',

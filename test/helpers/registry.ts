@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import type { LocalAccount } from 'viem';
+import { keccak256, toBytes, type LocalAccount } from 'viem';
 import { atlasDomain } from '../../src/registry/signing.js';
-import { ADVERT_TYPES, PROFILE_TYPES } from '../../src/registry/statements.js';
+import { ADVERT_TYPES, PROFILE_TYPES, SNAPSHOT_TYPES } from '../../src/registry/statements.js';
 import type { Database } from '../../src/store/schema.js';
 
 /** The POST /api/v1/registry/adverts body for `advert`, signed by `account`. */
@@ -16,6 +16,19 @@ export async function signedProfile(account: LocalAccount, profile: unknown, seq
   const text = JSON.stringify(profile);
   const signature = await account.signTypedData({ domain: atlasDomain(chainId), types: PROFILE_TYPES, primaryType: 'GatewayProfile', message: { gateway: account.address, seq: BigInt(seq), issuedAt: BigInt(issuedAt), profile: text } });
   return { gateway: account.address, seq, issuedAt, profile: text, signature };
+}
+
+/** The POST /api/v1/registry/adverts/import body for `snapshot` ({orchestrators: [...]}), signed by the gateway `account`. */
+export async function signedSnapshot(account: LocalAccount, snapshot: unknown, observedAt = Math.floor(Date.now() / 1000), chainId = 31337) {
+  const text = typeof snapshot === 'string' ? snapshot : JSON.stringify(snapshot);
+  const signature = await account.signTypedData({ domain: atlasDomain(chainId), types: SNAPSHOT_TYPES, primaryType: 'NetworkSnapshot', message: { gateway: account.address, observedAt: BigInt(observedAt), contentHash: keccak256(toBytes(text)) } });
+  return { gateway: account.address, observedAt, snapshot: text, signature };
+}
+
+/** A TicketBroker gateway record as the indexer stores it (deposit and reserve in wei). */
+export async function putGateway(db: Kysely<Database>, address: string, deposit: bigint, reserve = 0n): Promise<void> {
+  await sql`insert into gateway (address, deposit, reserve, withdraw_round, winning_tickets, face_value_total, fees_paid, first_block, updated_block)
+    values (${address.toLowerCase()}, ${deposit.toString()}, ${reserve.toString()}, null, 0, 0, 0, 1, 1)`.execute(db);
 }
 
 /** A BondingManager transcoder record as the indexer stores it (stake in LPT-wei; active in `round` unless deactivated). */

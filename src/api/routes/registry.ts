@@ -7,7 +7,8 @@ import { AdvertError, advertFromOrchestratorInfo, advertToJson, priceNumber, typ
 import { CAPABILITIES, capabilityName } from '../../registry/capabilities.js';
 import { match, prepareCandidates, type CandidateSet, type Match, type PreparedCandidate } from '../../registry/matcher.js';
 import { parseRequirements, requirementsToJson, type Requirements } from '../../registry/profiles.js';
-import { verifySignedAdvert, verifySignedProfile } from '../../registry/statements.js';
+import { requireGateway, requireGatewayOrOrchestrator, requireOrchestrator, requireRegistered } from '../../registry/authority.js';
+import { MAX_SNAPSHOT_BYTES, MAX_SNAPSHOT_ORCHESTRATORS, verifySignedAdvert, verifySignedProfile, verifySignedSnapshot } from '../../registry/statements.js';
 import {
   advertHistory,
   currentAdverts,
@@ -30,11 +31,13 @@ import type { Kysely } from 'kysely';
 import { indexedChainId } from '../../read/network.js';
 import { AtlasError } from '../errors.js';
 import { amountSchema, lpt } from '../format.js';
-import { route } from '../route.js';
+import { route, type RouteOptions } from '../route.js';
 import { addressParam, boolParam, decimalParam, intParam, tokenAmountParam } from '../schemas.js';
 
 const DAY = 86_400;
 const nowS = () => Math.floor(Date.now() / 1000);
+/** Gateways accepted besides on-chain ones (ATLAS_TELEMETRY_GATEWAYS): the same operators may publish profiles and import snapshots. */
+const gatewayAllowList = (o: RouteOptions) => new Set((o.telemetry?.allowList ?? []).map((a) => a.toLowerCase()));
 
 /** Chain id of the EIP-712 domain: the indexed network's (Arbitrum One 42161, else the simulator's 31337). */
 // ------------------------------------------------------------------ schemas
@@ -73,10 +76,21 @@ const storedAdvertSchema = z
     lastSeenAt: z.number().int(),
     priceChanged: z.boolean(),
     capabilitiesChanged: z.boolean(),
+    submittedBy: z.string().nullable().meta({ description: 'signer of the record: the orchestrator (signed) or the gateway whose signed snapshot it came from' }),
     advert: advertSchema,
   })
   .meta({ id: 'StoredAdvert' });
-const storedJson = (s: StoredAdvert) => ({ id: s.id, source: s.source, seq: s.seq, issuedAt: s.issuedAt, lastSeenAt: s.lastSeenAt, priceChanged: s.priceChanged, capabilitiesChanged: s.capabilitiesChanged, advert: advertToJson(s.advert) });
+const storedJson = (s: StoredAdvert) => ({
+  id: s.id,
+  source: s.source,
+  seq: s.seq,
+  issuedAt: s.issuedAt,
+  lastSeenAt: s.lastSeenAt,
+  priceChanged: s.priceChanged,
+  capabilitiesChanged: s.capabilitiesChanged,
+  submittedBy: s.submittedBy,
+  advert: advertToJson(s.advert),
+});
 
 const requirementsSchema = z
   .object({
@@ -289,7 +303,8 @@ async function supplyDemandNow(db: Kysely<Database>, days: number) {
 const signedBodyDoc =
   'EIP-712 typed data, domain atlasDomain(chainId) (name "Livepeer Atlas", version "1"): CapabilityAdvert(address orchestrator, uint64 seq, uint64 issuedAt, string advert). ' +
   '`advert` is the JSON text signed, either Atlas advert JSON {orchestrator, serviceUri, version, capabilities, mandatories, capacities, models, prices, hardware, regions, tags} ' +
-  'or {orchestratorInfo, regions, tags} wrapping a go-livepeer OrchestratorInfo. seq must grow with every advert of the orchestrator.';
+  'or {orchestratorInfo, regions, tags} wrapping a go-livepeer OrchestratorInfo. seq must grow with every advert of the orchestrator. ' +
+  'The signer must be a registered orchestrator on the indexed chain: an unproven signer is a 401, a key that is no orchestrator a 403.';
 
 export const registryRoutes = [
   route({
@@ -310,10 +325,11 @@ export const registryRoutes = [
     body: z.unknown(),
     maxBodyBytes: 512 * 1024,
     response: z.object({ accepted: z.boolean(), advert: storedAdvertSchema }),
-    errors: [401, 409],
+    errors: [401, 403, 409],
     maxAge: 0,
     handler: async ({ body, data }) => {
       const v = await verifySignedAdvert(body, await indexedChainId(data.db), nowS());
+      await requireOrchestrator(data.db, v.signer);
       const stored = await insertSignedAdvert(data.db, v, (body as { advert: string }).advert);
       return { accepted: true, advert: storedJson(stored) };
     },
@@ -322,24 +338,24 @@ export const registryRoutes = [
     path: '/api/v1/registry/adverts/import',
     method: 'post',
     tag: 'registry',
-    summary: "Import a gateway's network-capabilities snapshot (OrchestratorInfo JSON)",
+    summary: "Import a gateway's signed network-capabilities snapshot (OrchestratorInfo JSON)",
     description:
-      'Body: {observedAt?: unix seconds, orchestrators: [OrchestratorInfo…]} as go-livepeer field names (transcoder/orch_uri, address, price_info, capabilities {bitstring, mandatories, capacities, version, constraints}, capabilities_prices, hardware). ' +
-      'Unsigned: stored as source "snapshot"; an orchestrator\'s own signed advert takes precedence. All entries or none are stored.',
-    body: z.looseObject({
-      observedAt: z.number().int().min(1_500_000_000).max(2 ** 40).optional(),
-      orchestrators: z.array(z.unknown()).min(1, { error: 'must list at least one OrchestratorInfo' }).max(10_000),
-    }),
-    maxBodyBytes: 16 * 1024 * 1024,
-    response: z.object({ inserted: z.array(z.string()), unchanged: z.array(z.string()), observedAt: z.number().int() }),
+      'Body: {gateway, observedAt: unix seconds, snapshot, signature}. `snapshot` is JSON text {orchestrators: [OrchestratorInfo…]} in go-livepeer field names (transcoder/orch_uri, address, price_info, ' +
+      'capabilities {bitstring, mandatories, capacities, version, constraints}, capabilities_prices, hardware). EIP-712 typed data, domain atlasDomain(chainId): ' +
+      'NetworkSnapshot(address gateway, uint64 observedAt, bytes32 contentHash) with contentHash = keccak256 of the snapshot text. The signer must be a gateway on chain ' +
+      `(TicketBroker deposit or reserve) or on the gateway allow-list (403 otherwise); every listed address must be a registered orchestrator; at most ${MAX_SNAPSHOT_ORCHESTRATORS} orchestrators. ` +
+      "Stored as source \"snapshot\" with the gateway as submittedBy; an orchestrator's own signed advert takes precedence. All entries or none are stored.",
+    body: z.unknown(),
+    maxBodyBytes: MAX_SNAPSHOT_BYTES + 4096,
+    response: z.object({ inserted: z.array(z.string()), unchanged: z.array(z.string()), observedAt: z.number().int(), gateway: z.string() }),
+    errors: [401, 403],
     maxAge: 0,
-    handler: async ({ body, data }) => {
-      const b = body as { observedAt?: number; orchestrators: unknown[] };
-      const observedAt = b.observedAt ?? nowS();
-      if (observedAt > nowS() + 600) throw new AtlasError('bad_request', 'observedAt is in the future');
+    handler: async ({ body, data, options }) => {
+      const v = await verifySignedSnapshot(body, await indexedChainId(data.db), nowS());
+      await requireGateway(data.db, v.gateway, gatewayAllowList(options));
       const adverts: Advert[] = [];
       const seen = new Set<string>();
-      b.orchestrators.forEach((o, i) => {
+      v.orchestrators.forEach((o, i) => {
         try {
           const a = advertFromOrchestratorInfo(o);
           if (seen.has(a.orchestrator)) throw new AdvertError(`${a.orchestrator} appears twice`);
@@ -350,7 +366,9 @@ export const registryRoutes = [
           throw e;
         }
       });
-      return { ...(await importSnapshot(data.db, adverts, observedAt)), observedAt };
+      await requireRegistered(data.db, adverts.map((a) => a.orchestrator));
+      const res = await importSnapshot(data.db, adverts, v.observedAt, { gateway: v.gateway, contentHash: v.contentHash, signature: v.signature });
+      return { ...res, observedAt: v.observedAt, gateway: v.gateway };
     },
   }),
   route({
@@ -416,14 +434,16 @@ export const registryRoutes = [
     summary: 'Publish a signed gateway requirement profile (EIP-712)',
     description:
       'Typed data: domain atlasDomain(chainId); GatewayProfile(address gateway, uint64 seq, uint64 issuedAt, string profile). `profile` is the JSON text signed: ' +
-      '{gateway, name, description, expectedSessions, retired, requirements {capability, model, extraCapabilities, warm, minVersion, minRunnerVersion, maxPrice {pricePerUnit, pixelsPerUnit}, minSuccessRate, maxP95LatencyMs, region, minVramBytes, tags, minStake, activeOnly}}.',
+      '{gateway, name, description, expectedSessions, retired, requirements {capability, model, extraCapabilities, warm, minVersion, minRunnerVersion, maxPrice {pricePerUnit, pixelsPerUnit}, minSuccessRate, maxP95LatencyMs, region, minVramBytes, tags, minStake, activeOnly}}. ' +
+      'The signer must be a gateway on chain (TicketBroker deposit or reserve), on the gateway allow-list, or a registered orchestrator: an unproven signer is a 401, any other key a 403.',
     body: z.unknown(),
     maxBodyBytes: 128 * 1024,
     response: z.object({ accepted: z.boolean(), profile: profileSchema }),
-    errors: [401, 409],
+    errors: [401, 403, 409],
     maxAge: 0,
-    handler: async ({ body, data }) => {
+    handler: async ({ body, data, options }) => {
       const v = await verifySignedProfile(body, await indexedChainId(data.db), nowS());
+      await requireGatewayOrOrchestrator(data.db, v.signer, gatewayAllowList(options));
       const s = await insertProfile(data.db, v, (body as { profile: string }).profile);
       return { accepted: true, profile: profileJson(s) };
     },
