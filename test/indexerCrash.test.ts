@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simulatorNetwork } from '../src/chain/networks.js';
 import { ProtocolIndexer } from '../src/projections/indexer.js';
 import { startFaultProxy } from '../src/sim/faultProxy.js';
 import { resolveScenario } from '../src/sim/scenario.js';
@@ -19,7 +18,7 @@ describe.each(dbKinds)('protocol indexer resilience on %s', (kind) => {
   beforeAll(async () => {
     sim = await runSimulation({ scenario: resolveScenario({ preset: 'test', rounds: 3, delegators: 120 }), keepNode: true });
     const db = await openTestDb(kind, { migrate: true });
-    await new ProtocolIndexer({ db: db.db, rpcUrl: sim.rpcUrl, network: simulatorNetwork(), confirmations: 0 }).backfill();
+    await new ProtocolIndexer({ db: db.db, rpcUrl: sim.rpcUrl, network: sim.network, confirmations: 0 }).backfill();
     reference = await dumpProjections(db.db);
     await db.close();
     expect(reference.chain_event!.length).toBeGreaterThan(3000);
@@ -44,7 +43,7 @@ describe.each(dbKinds)('protocol indexer resilience on %s', (kind) => {
       cleanup = () => rm(dir!, { recursive: true, force: true });
     }
     try {
-      const cfg = { db: config, rpcUrl: sim.rpcUrl, batchBlocks: 3 };
+      const cfg = { db: config, rpcUrl: sim.rpcUrl, batchBlocks: 3, startBlock: sim.network.contracts.BondingManager.startBlock };
       let kills = 0;
       for (const after of [2, 5, 9]) {
         const run = await runIndexChild(cfg, after);
@@ -79,7 +78,7 @@ describe.each(dbKinds)('protocol indexer resilience on %s', (kind) => {
       const indexer = new ProtocolIndexer({
         db: db.db,
         rpcUrl: proxy.url,
-        network: simulatorNetwork(),
+        network: sim.network,
         confirmations: 0,
         rpcOptions: { timeoutMs: 1_000, backoffBaseMs: 20, maxRetries: 12 },
       });

@@ -108,7 +108,7 @@ describe('legacy polls (each poll a contract of its own)', () => {
       it(`every vote of every poll is indexed, and tallies equal the contracts' stake (batches of ${batchBlocks} blocks)`, async () => {
         await db?.close();
         db = await openTestDb(kind, { migrate: true });
-        const indexer = new ProtocolIndexer({ db: db.db, rpcUrl: sim.rpcUrl, network: simulatorNetwork(), confirmations: 0, batchBlocks, extensions: [] });
+        const indexer = new ProtocolIndexer({ db: db.db, rpcUrl: sim.rpcUrl, network: sim.network, confirmations: 0, batchBlocks, extensions: [] });
         await indexer.backfill();
 
         const children = await sql<{ address: string; from_block: string }>`select address, from_block from sync_child where source = 'PollCreator' order by from_block`.execute(db.db);
@@ -143,7 +143,7 @@ describe('legacy polls (each poll a contract of its own)', () => {
       const dir = kind === 'pglite' ? await mkdtemp(path.join(tmpdir(), 'atlas-poll-kill-')) : null;
       const config: DbConfigInput = holder ? holder.config : { kind: 'pglite', dataDir: dir! };
       try {
-        const cfg = { db: config, rpcUrl: sim.rpcUrl, batchBlocks: 7 };
+        const cfg = { db: config, rpcUrl: sim.rpcUrl, batchBlocks: 7, startBlock: sim.network.contracts.BondingManager.startBlock };
         let kills = 0;
         for (const after of [4, 9, 15]) if ((await runIndexChild(cfg, after)).signal === 'SIGKILL') kills++;
         expect(kills).toBeGreaterThanOrEqual(2);
@@ -222,7 +222,7 @@ describe('legacy polls (each poll a contract of its own)', () => {
       let time = Number(head.timestamp);
       for (let i = 0; i < confirmations; i++) await rpc.call('evm_mine', [++time]);
       const reorgs: number[] = [];
-      const indexer = new ProtocolIndexer({ db: db.db, rpcUrl: sim.rpcUrl, network: simulatorNetwork(), confirmations, extensions: [], onReorg: (r) => reorgs.push(r.depth) });
+      const indexer = new ProtocolIndexer({ db: db.db, rpcUrl: sim.rpcUrl, network: sim.network, confirmations, extensions: [], onReorg: (r) => reorgs.push(r.depth) });
       await indexer.backfill();
       await indexer.engine.syncOnce();
       const fork = await rpc.call<string>('evm_snapshot', []);
@@ -247,7 +247,7 @@ describe('legacy polls (each poll a contract of its own)', () => {
       await indexer.engine.syncOnce();
       expect(reorgs.length).toBe(1);
 
-      const other = new ProtocolIndexer({ db: fresh.db, rpcUrl: sim.rpcUrl, network: simulatorNetwork(), confirmations, extensions: [] });
+      const other = new ProtocolIndexer({ db: fresh.db, rpcUrl: sim.rpcUrl, network: sim.network, confirmations, extensions: [] });
       await other.backfill();
       await other.engine.syncOnce();
       const [got, want] = await Promise.all([dumpProjections(db.db), dumpProjections(fresh.db)]);

@@ -176,5 +176,4 @@ export const viewAbi = parseAbi([
   'function votingPeriod() view returns (uint256)',
   'function quorumNumerator() view returns (uint256)',
   'function quota() view returns (uint256)',
-  'function l1BlockNumber() view returns (uint256)',
 ]);

@@ -108,28 +108,3 @@ function setterArgument(tx: TxLite | null, r: ParamRequest): bigint | null {
     return null;
   }
 }
-
-/** Reads the round clock's L1 block number at given blocks (the simulator's stand-in for Arbitrum's header field). */
-export class L1ClockReader {
-  private readonly abi = parseAbi(['function l1BlockNumber() view returns (uint256)']);
-  constructor(
-    private readonly rpc: RpcClient,
-    private readonly roundsManager: Address,
-  ) {}
-
-  async at(blocks: number[]): Promise<Map<number, number>> {
-    const out = new Map<number, number>();
-    if (blocks.length === 0) return out;
-    const data = encodeFunctionData({ abi: this.abi, functionName: 'l1BlockNumber' });
-    const res = await this.rpc.batchSettled(blocks.map((b) => ({ method: 'eth_call', params: [{ to: this.roundsManager, data }, `0x${b.toString(16)}`] })));
-    res.forEach((o, i) => {
-      if (!o.ok) return;
-      try {
-        out.set(blocks[i]!, Number(decodeFunctionResult({ abi: this.abi, functionName: 'l1BlockNumber', data: o.result as Hex })));
-      } catch {
-        // a node without that block's state: the round keeps no L1 block
-      }
-    });
-    return out;
-  }
-}

@@ -30,8 +30,11 @@ export interface NetworkConfig {
   contracts: Record<ContractKey, ContractDeployment>;
   /** Blocks behind head considered final enough to skip reorg tracking. */
   confirmations: number;
-  /** Where the round clock's L1 block number comes from (docs/protocol.md §3). */
-  l1BlockSource: 'header' | 'roundsManager';
+  /**
+   * What RoundsManager's clock (block.number inside a contract) reads: on Arbitrum the L1 block number its block
+   * headers carry; on any other chain (anvil) the block number itself.
+   */
+  l1BlockSource: 'header' | 'blockNumber';
 }
 
 // Proxy addresses and first blocks of the Arbitrum One deployment. AIServiceRegistry's first block is not known:
@@ -60,12 +63,15 @@ export const arbitrumOne: NetworkConfig = {
   },
 };
 
-/** The offline simulator places its contracts at the same addresses, from block 0. */
-export function simulatorNetwork(chainId = 31337): NetworkConfig {
+/**
+ * The offline simulator places its contracts at the same addresses, from `startBlock` (its chain's first block: the
+ * simulator starts its node late enough for realistic round numbers, as the round clock counts blocks).
+ */
+export function simulatorNetwork(chainId = 31337, startBlock = 0): NetworkConfig {
   const contracts = Object.fromEntries(
-    Object.entries(arbitrumOne.contracts).map(([k, v]) => [k, { address: v.address, startBlock: 0 }]),
+    Object.entries(arbitrumOne.contracts).map(([k, v]) => [k, { address: v.address, startBlock }]),
   ) as Record<ContractKey, ContractDeployment>;
-  return { name: 'simulator', chainId, confirmations: 0, l1BlockSource: 'roundsManager', contracts };
+  return { name: 'simulator', chainId, confirmations: 0, l1BlockSource: 'blockNumber', contracts };
 }
 
 /** Chain id of a network by name: Arbitrum One's, else the simulator's (anvil's default 31337). */

@@ -43,8 +43,10 @@ export function priceSources(network: NetworkConfig, opts: PriceSourceOptions = 
     if (opts.lptPool) out.push({ pair: 'LPT/ETH', kind: 'uniswapV3', addresses: [opts.lptPool], startBlock: 6_738_078 });
     return out;
   }
+  // The simulator deploys its feeds with the protocol, from its chain's first block.
+  const first = network.contracts.Controller.startBlock;
   return [
-    { pair: 'ETH/USD', kind: 'chainlink', addresses: [ETH_USD_FEED], startBlock: 0 },
-    { pair: 'LPT/ETH', kind: 'uniswapV3', addresses: [LPT_WETH_POOL], startBlock: 0 },
+    { pair: 'ETH/USD', kind: 'chainlink', addresses: [ETH_USD_FEED], startBlock: first },
+    { pair: 'LPT/ETH', kind: 'uniswapV3', addresses: [LPT_WETH_POOL], startBlock: first },
   ];
 }

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { toEventSelector, type Address, type Hex } from 'viem';
 import { pollCreatorEvents } from '../chain/abis.js';
 import { EventDecoder, type DecodedEvent } from '../chain/decode.js';
-import { L1ClockReader, ParamReader, type ParamRequest } from '../chain/enrich.js';
+import { ParamReader, type ParamRequest } from '../chain/enrich.js';
 import type { NetworkConfig } from '../chain/networks.js';
 import { RpcClient, type RpcClientOptions } from '../chain/rpc.js';
 import { deferIndexes, restoreDeferredIndexes } from '../store/deferredIndexes.js';
@@ -84,7 +84,6 @@ export class ProtocolIndexer {
   readonly rpc: RpcClient;
   private readonly decoder: EventDecoder;
   private readonly params: ParamReader;
-  private readonly l1Clock: L1ClockReader;
   private projector: ProtocolProjector | null = null;
   private indexesChecked = false;
   private readonly extensions: IndexerExtension[];
@@ -97,7 +96,6 @@ export class ProtocolIndexer {
     this.rpc = new RpcClient({ ...(opts.rpcConcurrency !== undefined ? { concurrency: opts.rpcConcurrency } : {}), ...opts.rpcOptions, url: opts.rpcUrl });
     this.decoder = new EventDecoder(opts.network);
     this.params = new ParamReader(this.rpc);
-    this.l1Clock = new L1ClockReader(this.rpc, opts.network.contracts.RoundsManager.address);
     this.extensions = opts.extensions ?? [priceExtension(priceSources(opts.network))];
     for (const x of this.extensions) for (const src of x.sources) for (const a of src.addresses) this.extensionOf.set(a.toLowerCase(), x);
     const sources = [...groupSources(opts.network), ...this.extensions.flatMap((x) => x.sources)];
@@ -166,16 +164,9 @@ export class ProtocolIndexer {
     }
     const t1 = performance.now();
     await this.params.prefetch(paramReqs);
-    const blocks = new Map<number, BlockContext>(headers.map((h) => [h.number, { number: h.number, timestamp: h.timestamp, l1Block: h.l1BlockNumber }]));
-    if (this.opts.network.l1BlockSource === 'roundsManager') {
-      // Off Arbitrum, headers carry no L1 block: the round clock's own reading stands in, where rounds start.
-      const roundBlocks = [...new Set(events.filter((e) => e.name === 'NewRound').map((e) => e.blockNumber))];
-      const l1 = await this.l1Clock.at(roundBlocks);
-      for (const [b, v] of l1) {
-        const ctx = blocks.get(b);
-        if (ctx && ctx.l1Block === null) ctx.l1Block = v;
-      }
-    }
+    // The round clock (RoundsManager.blockNum) is block.number: the L1 block in Arbitrum's headers, else the block itself.
+    const clockOf = (h: BlockHeader) => (this.opts.network.l1BlockSource === 'header' ? h.l1BlockNumber : h.number);
+    const blocks = new Map<number, BlockContext>(headers.map((h) => [h.number, { number: h.number, timestamp: h.timestamp, l1Block: clockOf(h) }]));
     try {
       const t2 = performance.now();
       projector.apply(events, blocks);

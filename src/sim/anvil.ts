@@ -19,6 +19,8 @@ export interface AnvilOptions {
   noMining?: boolean;
   /** Seconds since epoch for the genesis block. */
   timestamp?: number;
+  /** Number of the genesis block (the round clock counts blocks: a later start gives later round numbers). */
+  number?: number;
   /** Keep only this many recent states in memory (bounded memory, no deep historical eth_call). */
   pruneHistory?: number;
   /** Path for anvil's state dump/load (optional). */
@@ -81,11 +83,14 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<AnvilNode> {
     '--base-fee', '0',
     '--gas-price', '0',
     '--accounts', '1',
+    // A block keeps the transactions in the order they were sent (all pay the same zero fee).
+    '--order', 'fifo',
     '--silent',
   ];
   if (opts.noMining) args.push('--no-mining');
   if (opts.pruneHistory !== undefined) args.push('--prune-history', String(opts.pruneHistory));
   if (opts.timestamp !== undefined) args.push('--timestamp', String(opts.timestamp));
+  if (opts.number !== undefined) args.push('--number', String(opts.number));
   if (opts.stateFile) args.push('--state', opts.stateFile);
   const child = spawn(anvilBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

@@ -6,9 +6,8 @@ import type { SimTx } from './simRpc.js';
 
 /** Protocol parameters of a simulated network (units as in the contracts). */
 export interface ProtocolParams {
-  l1StartBlock: number;
-  roundLength: number;
-  roundLockAmount: number; // parts per 1e6
+  roundLength: number; // blocks
+  roundLockAmount: bigint; // parts per 1e6
   unbondingPeriod: number; // rounds
   numActiveTranscoders: number;
   inflation: bigint; // parts per 1e9 per round
@@ -25,6 +24,7 @@ export interface ProtocolParams {
   quorum: bigint; // parts per 1e6
   quota: bigint; // parts per 1e6
   timelockDelay: number; // seconds
+  pollPeriod: number; // blocks a legacy poll runs
 }
 
 export const SIM_OPERATOR: Address = '0x5100000000000000000000000000000000000001';
@@ -88,13 +88,13 @@ export async function deployProtocol(driver: ChainDriver, p: ProtocolParams, tim
     tx('LivepeerToken', 'setMinter', [d.addresses.Minter, true]),
     tx('LivepeerToken', 'setMinter', [op, true]),
     tx('L2LPTDataCache', 'initialize', [op, p.l1CirculatingSupply]),
-    tx('RoundsManager', 'initialize', [op, BigInt(p.l1StartBlock), BigInt(p.roundLength), BigInt(p.roundLockAmount)]),
+    tx('RoundsManager', 'setRoundLength', [BigInt(p.roundLength)]),
+    tx('RoundsManager', 'setRoundLockAmount', [p.roundLockAmount]),
     tx('Minter', 'initialize', [p.inflation, p.inflationChange, p.targetBondingRate]),
     tx('Treasury', 'initialize', [d.addresses.LivepeerGovernor, BigInt(p.timelockDelay)]),
     tx('LivepeerGovernor', 'initialize', [BigInt(p.votingDelay), BigInt(p.votingPeriod), p.proposalThreshold, p.quorum, p.quota]),
   ];
-  // Legacy polls: one poll lasts two rounds of L1 blocks.
-  init.push(tx('PollCreator', 'initialize', [d.addresses.RoundsManager, BigInt(2 * p.roundLength)]));
+  init.push(tx('PollCreator', 'initialize', [d.addresses.BondingManager, BigInt(p.pollPeriod)]));
   for (const [key] of placement) {
     // The PollCreator stands outside the Controller's registry.
     if (key === 'Controller' || key === 'PollCreator') continue;

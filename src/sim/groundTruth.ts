@@ -73,7 +73,7 @@ export async function readRoundSummary(rpc: SimRpc, d: Deployment, round: number
   const a = d.addresses;
   const block = await rpc.call<{ number: Hex; timestamp: Hex }>('eth_getBlockByNumber', ['latest', false]);
   const tag = block.number;
-  const [mintable, inflation, tas, supply, l2Supply, treasury, cut, l1] = await rpc.reads<bigint>(
+  const [mintable, inflation, tas, supply, l2Supply, treasury, cut] = await rpc.reads<bigint>(
     [
       { address: a.Minter, abi: viewAbi, functionName: 'currentMintableTokens' },
       { address: a.Minter, abi: viewAbi, functionName: 'inflation' },
@@ -82,7 +82,6 @@ export async function readRoundSummary(rpc: SimRpc, d: Deployment, round: number
       { address: a.LivepeerToken, abi: viewAbi, functionName: 'totalSupply' },
       { address: a.LivepeerToken, abi: viewAbi, functionName: 'balanceOf', args: [a.Treasury] },
       { address: a.BondingManager, abi: viewAbi, functionName: 'treasuryRewardCutRate' },
-      { address: a.RoundsManager, abi: viewAbi, functionName: 'l1BlockNumber' },
     ],
     tag,
   );
@@ -94,7 +93,8 @@ export async function readRoundSummary(rpc: SimRpc, d: Deployment, round: number
     round,
     block: Number(block.number),
     timestamp: Number(block.timestamp),
-    l1Block: Number(l1),
+    // RoundsManager's clock is block.number: the block itself off Arbitrum.
+    l1Block: Number(block.number),
     mintable: mintable!,
     inflation: inflation!,
     totalActiveStake: tas!,

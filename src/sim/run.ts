@@ -56,6 +56,8 @@ export interface GatewayView {
   capabilities: number[];
   underfunded: boolean;
   unlockedAt: number | null;
+  /** Round of its last withdrawal: it pays no tickets that round (its unlock ends only with the refund). */
+  withdrawnIn: number | null;
 }
 
 export type ProposalKind = 'pass' | 'fail' | 'no-quorum' | 'override' | 'restore-cut';
@@ -83,14 +85,14 @@ export interface PlannedPoll {
   voters: Address[];
 }
 
-/** One round being planned: transactions per block slot (slot 0 opens the round) and what the phases share. */
+/** One round being planned: transactions per block (slot 0 opens the round) and what the phases share. */
 export interface RoundPlan {
   /** 1-based round of the scenario. */
   k: number;
   /** Protocol round number. */
   r: number;
   R: bigint;
-  /** Block slots in the round. */
+  /** Blocks in the round (RoundsManager.roundLength): slot b is block r × B + b. */
   B: number;
   startTime: number;
   summary: RoundSummary;
@@ -130,8 +132,6 @@ export class SimRun {
   readonly firstRound: number;
   ctx: RoundContext;
   simTime: number;
-  /** The round clock's L1 block number as last set. */
-  l1: number;
 
   readonly orchViews = new Map<Address, OrchView>();
   readonly delViews = new Map<Address, DelegatorView>();
@@ -154,7 +154,6 @@ export class SimRun {
     this.hooks = setup.hooks;
     this.firstRound = setup.firstRound;
     this.simTime = setup.startTime;
-    this.l1 = setup.params.l1StartBlock;
     this.rng = new Rng(`${setup.scenario.seed}/run`);
     this.pollRng = new Rng(`${setup.scenario.seed}/polls`);
     this.ctx = { round: 0, blockInRound: 0 };
@@ -174,10 +173,12 @@ export class SimRun {
     return callTx<Action>(this.d, from, key, fn, args, action, value);
   }
 
-  /** Sets the round clock's L1 block (Atlas's RoundsManager stand-in for Arbitrum's L1 block number). */
-  clockTx(l1: number): SimTx<Action> {
-    this.l1 = l1;
-    return this.tx(SIM_OPERATOR, 'RoundsManager', 'setL1BlockNumber', [BigInt(l1)], { kind: 'clock' });
+  /** Mine empty blocks so that the next block mined is the first of round `r` (the round clock counts blocks). */
+  async waitForRound(r: number): Promise<void> {
+    const head = await this.driver.head();
+    const first = r * this.params.roundLength;
+    if (head >= first) throw new Error(`round ${r} began at block ${first}, the chain is at ${head}`);
+    await this.driver.mineEmptyBlocks(first - 1 - head, 1);
   }
 
   /** LPT arriving over the bridge: the gateway mints on L2. */
@@ -199,7 +200,7 @@ export class SimRun {
     }
     for (const dl of this.population.delegators) this.delViews.set(dl.address, newDelegatorView(dl));
     for (const o of this.population.orchestrators) this.delViews.set(o.address, emptyDelegatorView(o.address, units(5_000)));
-    this.gwViews = this.population.gateways.map<GatewayView>((g) => ({ address: g.address, privateKey: g.privateKey, deposit: g.deposit, reserve: g.reserve, nonce: 0n, weight: g.weight, capabilities: g.capabilities, underfunded: g.underfunded, unlockedAt: null }));
+    this.gwViews = this.population.gateways.map<GatewayView>((g) => ({ address: g.address, privateKey: g.privateKey, deposit: g.deposit, reserve: g.reserve, nonce: 0n, weight: g.weight, capabilities: g.capabilities, underfunded: g.underfunded, unlockedAt: null, withdrawnIn: null }));
   }
 
   /** Update the views from the BondingManager events of mined transactions. */

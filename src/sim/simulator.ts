@@ -1,3 +1,5 @@
+import type { Hex } from 'viem';
+import { simulatorNetwork, type NetworkConfig } from '../chain/networks.js';
 import { startAnvil, type AnvilNode } from './anvil.js';
 import { deployProtocol, type Deployment, type ProtocolParams } from './deploy.js';
 import { ChainDriver } from './driver.js';
@@ -34,6 +36,8 @@ export interface SimulationOptions {
 
 export interface SimulationResult {
   rpcUrl: string;
+  /** The simulated chain as a network to index: the real contract addresses, from the chain's first block. */
+  network: NetworkConfig;
   node: AnvilNode | null;
   deployment: Deployment;
   population: Population;
@@ -47,12 +51,20 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   const started = Date.now();
   const s = opts.scenario;
   const population = makePopulation(s);
-  const params: ProtocolParams = { ...defaultProtocolParams(), l1CirculatingSupply: population.l1CirculatingSupply, ...opts.params };
-  const node = opts.rpcUrl ? null : await startAnvil({ noMining: true, timestamp: s.startTime - 60, pruneHistory: s.pruneHistory ? 8 : undefined });
+  const params: ProtocolParams = { ...defaultProtocolParams(s.blocksPerRound), l1CirculatingSupply: population.l1CirculatingSupply, ...opts.params };
+  // The chain starts a round before the genesis round, so that deployment fits before it.
+  const genesisBlock = (s.firstRound - 1) * params.roundLength;
+  const node = opts.rpcUrl ? null : await startAnvil({ noMining: true, timestamp: s.startTime - 60, number: genesisBlock, pruneHistory: s.pruneHistory ? 8 : undefined });
   const rpcUrl = opts.rpcUrl ?? node!.url;
   try {
     if (opts.onStart) await opts.onStart(rpcUrl);
-    const driver = new ChainDriver(new SimRpc(rpcUrl), s.maxTxPerBlock);
+    const driver = new ChainDriver(new SimRpc(rpcUrl), s.rpcBatchSize);
+    const [chainId, earliest] = await driver.rpc.batch<Hex | { number: Hex }>([
+      { method: 'eth_chainId', params: [] },
+      { method: 'eth_getBlockByNumber', params: ['earliest', false] },
+    ]);
+    // Logs can only be in blocks after the node's genesis block (whose parent an indexer could not fetch).
+    const network = simulatorNetwork(Number(chainId as Hex), Number((earliest as { number: Hex }).number) + 1);
     await driver.init(s.startTime - 1);
     const deployment = await deployProtocol(driver, params, s.startTime);
     // Price feeds (ETH/USD aggregator, LPT/WETH pool) at their real addresses; posted once per round.
@@ -65,7 +77,8 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       driver,
       deployment,
       hooks: opts.hooks ?? {},
-      firstRound: Math.floor(params.l1StartBlock / params.roundLength),
+      // The genesis round: the first to begin after deployment.
+      firstRound: Math.floor((await driver.head()) / params.roundLength) + 1,
       startTime: s.startTime,
     });
     await genesis(run);
@@ -79,7 +92,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       revertReasons: Object.fromEntries(driver.revertReasons),
     };
     if (node && !opts.keepNode) await node.stop();
-    return { rpcUrl, node: opts.keepNode ? node : null, deployment, population, groundTruth: run.gt, params, elapsedMs: Date.now() - started };
+    return { rpcUrl, network, node: opts.keepNode ? node : null, deployment, population, groundTruth: run.gt, params, elapsedMs: Date.now() - started };
   } catch (e) {
     if (node) await node.stop();
     throw e;

@@ -3,12 +3,9 @@ pragma solidity ^0.8.20;
 
 import "./Common.sol";
 
-/// Round clock on L1 block numbers (RoundsManager.currentRound, docs/protocol.md §3). On Arbitrum `block.number` inside a contract is the
-/// L1 block; on anvil the simulator advances an explicit L1 clock instead.
+/// Round clock on block.number, which inside an Arbitrum contract is the L1 block number (on anvil, the block
+/// itself): round = lastRoundLengthUpdateRound + (block − lastRoundLengthUpdateStartBlock) / roundLength.
 contract RoundsManager is Managed {
-    address public operator;
-    uint256 public l1BlockNumber;
-
     uint256 public roundLength;
     uint256 public roundLockAmount; // parts per 1e6 of a round at its end during which cuts are frozen
     uint256 public lastInitializedRound;
@@ -18,30 +15,12 @@ contract RoundsManager is Managed {
 
     event NewRound(uint256 indexed round, bytes32 blockHash);
 
-    function initialize(address _operator, uint256 _l1Block, uint256 _roundLength, uint256 _lockAmount) external {
-        require(operator == address(0), "already initialized");
-        operator = _operator;
-        l1BlockNumber = _l1Block;
-        roundLength = _roundLength;
-        roundLockAmount = _lockAmount;
-        lastRoundLengthUpdateRound = _l1Block / _roundLength;
-        lastRoundLengthUpdateStartBlock = lastRoundLengthUpdateRound * _roundLength;
-        lastInitializedRound = lastRoundLengthUpdateRound - 1;
-    }
-
-    /// Simulator hook standing in for the L1 block number Arbitrum exposes to contracts.
-    function setL1BlockNumber(uint256 n) external {
-        require(msg.sender == operator, "caller must be operator");
-        require(n >= l1BlockNumber, "L1 clock cannot go back");
-        l1BlockNumber = n;
-    }
-
     function setRoundLength(uint256 _roundLength) external onlyControllerOwner {
         require(_roundLength > 0, "round length cannot be 0");
         if (roundLength == 0) {
             roundLength = _roundLength;
             lastRoundLengthUpdateRound = currentRound();
-            lastRoundLengthUpdateStartBlock = blockNum();
+            lastRoundLengthUpdateStartBlock = currentRoundStartBlock();
         } else {
             lastRoundLengthUpdateRound = currentRound();
             lastRoundLengthUpdateStartBlock = currentRoundStartBlock();
@@ -51,7 +30,7 @@ contract RoundsManager is Managed {
     }
 
     function setRoundLockAmount(uint256 _lockAmount) external onlyControllerOwner {
-        require(_lockAmount <= Perc.PERC_DIVISOR, "invalid lock amount");
+        require(_lockAmount <= Perc.PERC_DIVISOR, "round lock amount must be a valid percentage");
         roundLockAmount = _lockAmount;
         emit ParameterUpdate("roundLockAmount");
     }
@@ -60,7 +39,7 @@ contract RoundsManager is Managed {
         uint256 currRound = currentRound();
         require(lastInitializedRound < currRound, "round already initialized");
         lastInitializedRound = currRound;
-        bytes32 bh = blockhash(block.number - 1);
+        bytes32 bh = blockHash(blockNum() - 1);
         _blockHashForRound[currRound] = bh;
         _bonding().setCurrentRoundTotalActiveStake();
         _minter().setCurrentRewardTokens();
@@ -68,10 +47,13 @@ contract RoundsManager is Managed {
     }
 
     function blockNum() public view returns (uint256) {
-        return l1BlockNumber;
+        return block.number;
     }
 
-    function blockHash(uint256 _block) external view returns (bytes32) {
+    function blockHash(uint256 _block) public view returns (bytes32) {
+        uint256 currentBlock = blockNum();
+        require(_block < currentBlock, "can only retrieve past block hashes");
+        require(currentBlock < 256 || _block >= currentBlock - 256, "can only retrieve hashes for last 256 blocks");
         return blockhash(_block);
     }
 
@@ -84,7 +66,7 @@ contract RoundsManager is Managed {
     }
 
     function currentRoundStartBlock() public view returns (uint256) {
-        return lastRoundLengthUpdateStartBlock + (currentRound() - lastRoundLengthUpdateRound) * roundLength;
+        return lastRoundLengthUpdateStartBlock + ((blockNum() - lastRoundLengthUpdateStartBlock) / roundLength) * roundLength;
     }
 
     function currentRoundInitialized() external view returns (bool) {

@@ -10,6 +10,7 @@ export function planGateways(run: SimRun, plan: RoundPlan): void {
       if (r >= g.unlockedAt + run.params.ticketUnlockPeriod) {
         slots[1]!.push(run.tx(g.address, 'TicketBroker', 'withdraw', [], { kind: 'gateway', gateway: g.address, what: 'withdraw' }));
         g.unlockedAt = null;
+        g.withdrawnIn = r;
         g.deposit = 0n;
         g.reserve = 0n;
         const dep = units(rng.int(5, 30));

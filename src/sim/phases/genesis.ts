@@ -8,17 +8,18 @@ import type { SimTx } from '../simRpc.js';
 const GENESIS_ETH = '0x152d02c7e14af6800000'; // 100,000 ETH per orchestrator and gateway
 
 /**
- * The network before the first simulated round: the genesis round is initialized, LPT is bridged in and
- * approved, genesis orchestrators register, delegators bond, gateways fund deposits and reserves, and the
- * Controller is handed to governance.
+ * The network before the first simulated round, in the first blocks of the genesis round: the round is
+ * initialized, LPT is bridged in and approved, genesis orchestrators register, delegators bond, gateways fund
+ * deposits and reserves, and the Controller is handed to governance.
  */
 export async function genesis(run: SimRun): Promise<void> {
   const { population, d } = run;
   const A = d.addresses;
   const everyoneEth = [...population.gateways.map((g) => g.address), ...population.orchestrators.map((o) => o.address)];
   await run.rpc.batch(everyoneEth.map((a) => ({ method: 'anvil_setBalance', params: [a, GENESIS_ETH] })));
+  await run.waitForRound(run.firstRound);
   run.ctx = { round: run.firstRound, blockInRound: 0 };
-  await run.mine([run.clockTx(run.l1), run.tx(population.orchestrators[0]!.address, 'RoundsManager', 'initializeRound', [], { kind: 'initializeRound' })], run.simTime);
+  await run.mine([run.tx(population.orchestrators[0]!.address, 'RoundsManager', 'initializeRound', [], { kind: 'initializeRound' })], run.simTime);
 
   run.genesisOrchs = population.orchestrators.filter((o) => o.joinRound === 0).sort((a, b) => (b.selfStake > a.selfStake ? 1 : -1));
   const setup: SimTx<Action>[] = [];

@@ -33,7 +33,7 @@ export async function planTickets(run: SimRun, plan: RoundPlan): Promise<void> {
   const dayOfWeek = Math.floor(plan.startTime / 86400) % 7;
   const demand = (1 + 0.15 * Math.sin((2 * Math.PI * dayOfWeek) / 7)) * (1 + 0.004 * k) * rng.lognormal(1, 0.25);
   const nTickets = Math.round(run.scenario.ticketsPerRound * demand);
-  const payable = run.gwViews.filter((g) => g.unlockedAt === null);
+  const payable = run.gwViews.filter((g) => g.unlockedAt === null && g.withdrawnIn !== r);
   const redeemBlock = new Map<Address, number>();
   const groups = new Map<string, TicketGroup>();
   for (let t = 0; t < nTickets && payable.length > 0 && activeNow.length > 0; t++) {
