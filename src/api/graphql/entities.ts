@@ -53,6 +53,8 @@ export interface EntityDef {
   fields: Record<string, Field>;
   /** Default sort when orderBy is absent (The Graph sorts by id). */
   defaultSort: string[];
+  /** Its id is a number (a round): the id and every reference to it compare and sort as numbers, never as text. */
+  numericId?: boolean;
   implements?: string;
 }
 
@@ -97,6 +99,7 @@ const entities: EntityDef[] = [
       pools: { kind: 'list', target: 'Pool', fk: '_round' },
     },
     defaultSort: ['_sort'],
+    numericId: true,
   },
   {
     name: 'Transcoder',

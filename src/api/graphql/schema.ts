@@ -206,6 +206,12 @@ function colOf(name: string, f: Field): string {
   return f.col ?? name;
 }
 
+/** A round number held as text (a Round's id, a reference to a Round): compared and sorted as a number. */
+function isNumericKey(e: EntityDef, name: string, f: Field): boolean {
+  if (f.kind === 'ref') return entityByName.get(f.target)?.numericId === true;
+  return name === 'id' && e.numericId === true;
+}
+
 function compileWhere(e: EntityDef, where: Row | undefined | null): RawBuilder<unknown>[] {
   if (!where) return [];
   const conds: RawBuilder<unknown>[] = [];
@@ -220,8 +226,11 @@ function compileWhere(e: EntityDef, where: Row | undefined | null): RawBuilder<u
       name = key.slice(0, -hit.length);
     }
     const f = e.fields[name]!;
-    const col = sql.ref(`e.${colOf(name, f)}`);
-    const kind: ScalarKind | 'ref' = f.kind === 'ref' ? 'ref' : (f.kind as ScalarKind);
+    const textCol = sql.ref(`e.${colOf(name, f)}`);
+    const numericKey = isNumericKey(e, name, f);
+    const kind: ScalarKind | 'ref' = numericKey ? 'bigint' : f.kind === 'ref' ? 'ref' : (f.kind as ScalarKind);
+    const textOps: Op[] = ['_contains', '_not_contains', '_starts_with', '_ends_with'];
+    const col = numericKey && !textOps.includes(op) ? sql`(${textCol})::numeric` : textCol;
     const dec = f.kind === 'bigdecimal' ? (f.decimals ?? 18) : 18;
     if (value === null) {
       conds.push(op === '_not' ? sql`${col} is not null` : sql`${col} is null`);
@@ -302,13 +311,17 @@ async function listQuery(ctx: GraphQLContext, e: EntityDef, args: ListArgs, extr
   const conds = [...compileWhere(e, args.where), ...extra];
   const dir = args.orderDirection === 'desc' ? sql`desc` : sql`asc`;
   let sortCols = e.defaultSort;
+  let numericSort = false;
   if (args.orderBy) {
     const f = e.fields[args.orderBy];
     if (!f) throw new AtlasError('bad_request', `cannot order ${e.name} by ${args.orderBy}`);
-    sortCols = f.kind !== 'ref' && f.kind !== 'list' && f.kind !== 'computed' && f.sortCols ? f.sortCols : [colOf(args.orderBy, f)];
+    const own = f.kind !== 'ref' && f.kind !== 'list' && f.kind !== 'computed' ? f.sortCols : undefined;
+    sortCols = own ?? [colOf(args.orderBy, f)];
+    numericSort = !own && isNumericKey(e, args.orderBy, f);
   }
   // The id breaks ties so skip-based pages never repeat or drop rows.
-  const order = sql.join([...sortCols, ...(sortCols.includes('id') ? [] : ['id'])].map((c) => sql`${sql.ref(`e.${c}`)} ${dir} nulls last`));
+  const key = (c: string, i: number) => (numericSort && i === 0 ? sql`(${sql.ref(`e.${c}`)})::numeric` : sql.ref(`e.${c}`));
+  const order = sql.join([...sortCols, ...(sortCols.includes('id') ? [] : ['id'])].map((c, i) => sql`${key(c, i)} ${dir} nulls last`));
   const where = conds.length ? sql`where ${sql.join(conds, sql` and `)}` : sql``;
   const r = await sql<Row>`select * from (${e.source}) as e ${where} order by ${order} limit ${first} offset ${skip}`.execute(ctx.data.db);
   return r.rows.map((row) => present(e, row));
