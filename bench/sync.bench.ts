@@ -247,7 +247,7 @@ export async function syncBench(): Promise<void> {
   const sim = await runSimulation({ scenario: resolveScenario({ preset }), keepNode: true });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'atlas-bench-sync-'));
   try {
-    const history = await recordHistory(sim.rpcUrl, simulatorNetwork().contracts.RoundsManager.address);
+    const history = await recordHistory(sim.rpcUrl);
     const days = dailyHistorySchema.parse(JSON.parse(readFileSync(HISTORY_FILE, 'utf8'))).dayData;
     const plan = planReplay(history, { days, timeline: arbitrumOneTimeline(days[0]!.dateS), chainId: 42161, liveTxs: LIVE_TXS });
     const planFile = path.join(dir, 'plan.json');

@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simulatorNetwork } from '../src/chain/networks.js';
 import { priceExtension } from '../src/prices/projection.js';
 import { priceSources } from '../src/prices/sources.js';
 import { ProtocolIndexer } from '../src/projections/indexer.js';
@@ -81,7 +80,7 @@ describe('indexer under provider profiles (caps, errors, rate limits)', () => {
 
   beforeAll(async () => {
     sim = await runSimulation({ scenario: resolveScenario({ preset: 'test' }), keepNode: true });
-    const history = await recordHistory(sim.rpcUrl, simulatorNetwork().contracts.RoundsManager.address);
+    const history = await recordHistory(sim.rpcUrl);
     plan = planReplay(history, { days, timeline, chainId: 42161 });
     const { db } = await sync(unshaped);
     reference = await dumpProjections(db.db);

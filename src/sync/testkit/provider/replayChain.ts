@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { encodeFunctionData, parseAbi, toEventSelector, type Address } from 'viem';
+import { toEventSelector } from 'viem';
 import { z } from 'zod';
 import { bondingManagerEvents, bondingVotesEvents, ticketBrokerEvents } from '../../../chain/abis.js';
 import { RpcClient, toHexQuantity } from '../../../chain/rpc.js';
@@ -33,21 +33,20 @@ export interface RecordedHistory {
   simHead: number;
   /** Transactions that emitted logs, in chain order. */
   txs: RecordedTx[];
-  /** The round clock's L1 block at every simulated block that holds a recorded transaction. */
+  /** The round clock's L1 block at every simulated block that holds a recorded transaction (the block itself: RoundsManager reads block.number). */
   l1BySimBlock: Record<string, number>;
 }
 
 const hexString = z.string().regex(/^0x[0-9a-fA-F]*$/) as unknown as z.ZodType<Hex>;
 const logSchema = z.object({ address: hexString, topics: z.array(hexString), data: hexString, blockNumber: hexString, transactionHash: hexString, logIndex: hexString });
 const blockSchema = z.object({ number: hexString, transactions: z.array(z.looseObject({ hash: hexString })) });
-const l1Abi = parseAbi(['function l1BlockNumber() view returns (uint256)']);
 
 /**
- * Reads every log of a node's chain with the transactions that emitted them, and the round clock's L1
- * block at each of those blocks (RoundsManager `l1BlockNumber()`), so the history can be replayed
- * elsewhere without the node's logs.
+ * Reads every log of a node's chain with the transactions that emitted them, so the history can be replayed
+ * elsewhere without the node's logs. The round clock's L1 block at each is the simulated block itself: on the
+ * simulator's node RoundsManager's block.number is the block.
  */
-export async function recordHistory(rpcUrl: string, roundsManager: Address, opts: { chunkBlocks?: number } = {}): Promise<RecordedHistory> {
+export async function recordHistory(rpcUrl: string, opts: { chunkBlocks?: number } = {}): Promise<RecordedHistory> {
   const rpc = new RpcClient({ url: rpcUrl, concurrency: 8 });
   const chainId = Number(await rpc.request('eth_chainId', [], hexString));
   const simHead = Number(await rpc.request('eth_blockNumber', [], hexString));
@@ -60,8 +59,6 @@ export async function recordHistory(rpcUrl: string, roundsManager: Address, opts
   const logs = chunks.flat().sort((x, y) => Number(x.blockNumber) - Number(y.blockNumber) || Number(x.logIndex) - Number(y.logIndex));
   const simBlocks = [...new Set(logs.map((l) => Number(l.blockNumber)))];
   const blocks = await rpc.batch(simBlocks.map((n) => ({ method: 'eth_getBlockByNumber', params: [toHexQuantity(n), true] })), blockSchema);
-  const data = encodeFunctionData({ abi: l1Abi, functionName: 'l1BlockNumber' });
-  const l1 = await rpc.batch(simBlocks.map((n) => ({ method: 'eth_call', params: [{ to: roundsManager, data }, toHexQuantity(n)] })), hexString);
   const txByHash = new Map<string, Record<string, unknown>>();
   for (const b of blocks) for (const t of b.transactions) txByHash.set(t.hash.toLowerCase(), t);
   const txs: RecordedTx[] = [];
@@ -76,7 +73,7 @@ export async function recordHistory(rpcUrl: string, roundsManager: Address, opts
     }
     last.logs.push({ address: l.address.toLowerCase() as Hex, topics: l.topics, data: l.data });
   }
-  return { chainId, simHead, txs, l1BySimBlock: Object.fromEntries(simBlocks.map((n, i) => [String(n), Number(l1[i])])) };
+  return { chainId, simHead, txs, l1BySimBlock: Object.fromEntries(simBlocks.map((n) => [String(n), n])) };
 }
 
 const TICKET = new Set(ticketBrokerEvents.map((e) => toEventSelector(e)));
