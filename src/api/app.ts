@@ -7,10 +7,8 @@ import { secureHeaders } from 'hono/secure-headers';
 import { streamSSE } from 'hono/streaming';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { buildSchema } from 'graphql';
-import type { Kysely } from 'kysely';
 import { silentLogger, type Logger } from '../base/log.js';
-import type { DbKind } from '../store/db.js';
-import type { Database } from '../store/schema.js';
+import type { Db, DbKind } from '../read/db.js';
 import type { TelemetryAppOptions } from '../telemetry/options.js';
 import { corsMiddleware } from './cors.js';
 import { ApiData } from './data.js';
@@ -40,7 +38,7 @@ export interface IndexerStatus {
 }
 
 export interface AppOptions {
-  db: Kysely<Database>;
+  db: Db;
   dbKind: DbKind;
   status: () => IndexerStatus;
   /** /ready answers 200 only while the indexer lags the head by at most this many blocks (default 20). */
@@ -67,7 +65,7 @@ export interface AppOptions {
    * GraphQL limits: the most objects one query may produce by its cost (graphql/cost.ts; default 250,000); where
    * its statements run (default `db`) and how many at once (default 2).
    */
-  graphql?: { maxCost?: number; db?: Kysely<Database>; sqlConcurrency?: number };
+  graphql?: { maxCost?: number; db?: Db; sqlConcurrency?: number };
   /** Time limit of a REST or GraphQL request (ms, default 10,000): past it the client gets a 503 (GraphQL stops the query). */
   requestTimeoutMs?: number;
   /** Memory for serialized answers of the current data version (default 64 MiB). */

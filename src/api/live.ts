@@ -1,5 +1,6 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
+import { chainHead } from '../read/chain.js';
+import type { Db } from '../read/db.js';
+import { eventsBetween } from '../read/events.js';
 
 export type LiveType = 'round' | 'reward' | 'ticket' | 'proposal' | 'update';
 
@@ -42,13 +43,13 @@ type Listener = (m: LiveMessage) => void;
 export class LiveFeed {
   private readonly listeners = new Set<Listener>();
   private timer: NodeJS.Timeout | null = null;
-  private cursor: [string, number] | null = null;
+  private cursor: [bigint, number] | null = null;
   private polling = false;
   readonly pollMs: number;
   private readonly batch: number;
   readonly maxSubscribers: number;
 
-  constructor(private readonly db: Kysely<Database>, opts: LiveFeedOptions = {}) {
+  constructor(private readonly db: Db, opts: LiveFeedOptions = {}) {
     this.pollMs = opts.pollMs ?? 1000;
     this.batch = opts.batch ?? 200;
     this.maxSubscribers = opts.maxSubscribers ?? 1000;
@@ -94,38 +95,32 @@ export class LiveFeed {
     if (this.polling) return;
     this.polling = true;
     try {
-      const head = (await sql<{ b: string; l: number }>`select block_number::text as b, log_index as l from chain_event order by block_number desc, log_index desc limit 1`.execute(this.db)).rows[0];
-      if (!head) return;
+      const h = await chainHead(this.db);
+      if (!h) return;
+      const head: [bigint, number] = [h.block, h.logIndex];
       if (!this.cursor) {
-        this.cursor = [head.b, head.l];
+        this.cursor = head;
         return;
       }
       const [cb, cl] = this.cursor;
-      if (BigInt(head.b) < BigInt(cb) || (head.b === cb && head.l < cl)) {
+      if (h.block < cb || (h.block === cb && h.logIndex < cl)) {
         // The head moved back: a reorg rolled rows away. Follow it and tell clients to refetch.
-        this.cursor = [head.b, head.l];
-        this.emit({ type: 'update', id: `${head.b}-${head.l}`, data: { blockNumber: Number(head.b), reorg: 1 } });
+        this.cursor = head;
+        this.emit({ type: 'update', id: `${h.block}-${h.logIndex}`, data: { blockNumber: Number(h.block), reorg: 1 } });
         return;
       }
-      if (head.b === cb && head.l === cl) return;
-      const rows = (
-        await sql<{ b: string; l: number; name: string; round: string | null; a1: string | null; a2: string | null; amount: string | null; t: string; args: Record<string, unknown> }>`
-          select block_number::text as b, log_index as l, name, round::text, a1, a2, amount::text, block_time::text as t, args
-          from chain_event
-          where (block_number, log_index) > (${cb}::bigint, ${cl}) and (block_number, log_index) <= (${head.b}::bigint, ${head.l})
-            and name in (${sql.join(Object.keys(NAMES))})
-          order by block_number, log_index limit ${this.batch}`.execute(this.db)
-      ).rows;
+      if (h.block === cb && h.logIndex === cl) return;
+      const rows = await eventsBetween(this.db, this.cursor, head, Object.keys(NAMES), this.batch);
       for (const r of rows) {
-        const data: Record<string, string | number | null> = { name: r.name, blockNumber: Number(r.b), time: Number(r.t), round: r.round === null ? null : Number(r.round) };
+        const data: Record<string, string | number | null> = { name: r.name, blockNumber: Number(r.blockNumber), time: r.time, round: r.round === null ? null : Number(r.round) };
         if (r.name === 'NewRound') data.round = Number(String(r.args.round ?? r.round));
-        if (r.name === 'Reward') Object.assign(data, { orchestrator: r.a1, amount: r.amount });
-        if (r.name === 'WinningTicketTransfer') Object.assign(data, { sender: r.a1, recipient: r.a2, amount: r.amount });
+        if (r.name === 'Reward') Object.assign(data, { orchestrator: r.a1, amount: r.amount === null ? null : r.amount.toString() });
+        if (r.name === 'WinningTicketTransfer') Object.assign(data, { sender: r.a1, recipient: r.a2, amount: r.amount === null ? null : r.amount.toString() });
         if (NAMES[r.name] === 'proposal') Object.assign(data, { proposalId: String(r.args.proposalId ?? ''), voter: r.name.startsWith('VoteCast') ? r.a1 : null });
-        this.emit({ type: NAMES[r.name]!, id: `${r.b}-${r.l}`, data });
+        this.emit({ type: NAMES[r.name]!, id: `${r.blockNumber}-${r.logIndex}`, data });
       }
       const last = rows[rows.length - 1];
-      this.cursor = rows.length === this.batch && last ? [last.b, last.l] : [head.b, head.l];
+      this.cursor = rows.length === this.batch && last ? [last.blockNumber, last.logIndex] : head;
       this.emit({ type: 'update', id: `${this.cursor[0]}-${this.cursor[1]}`, data: { blockNumber: Number(this.cursor[0]) } });
     } catch {
       // Transient database errors: try again next tick.

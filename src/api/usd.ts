@@ -1,9 +1,9 @@
 // USD fields of the core endpoints: one price book per request (cached across requests by price-table
 // version), flows valued at their own block time, stocks at the latest price.
-import { sql } from 'kysely';
 import type { PriceBook } from '../prices/lookup.js';
 import { formatUsd } from '../prices/lookup.js';
 import { LATEST, sumUsdE8, usdBatch, usdE8Batch, type UsdRow } from '../prices/usd.js';
+import { poolFees } from '../read/pools.js';
 import type { ApiData, EventData, Snapshot } from './data.js';
 
 const DAY = 86_400;
@@ -64,12 +64,11 @@ export function orchestratorUsd(data: ApiData, snap: Snapshot, book: PriceBook, 
   const map = (async () => {
     const timeOf = new Map(snap.rounds.map((r) => [r.round.toString(), r.blockTime]));
     const current = snap.current?.round ?? 0n;
-    const pools = await sql<{ transcoder: string; round: string; fees: string }>`
-      select transcoder, round::text, fees::text from earnings_pool where fees > 0 and round <= ${current.toString()}`.execute(data.db);
-    const rows: UsdRow[] = pools.rows.map((p) => ({ amount: BigInt(p.fees), unit: 'ETH', time: timeOf.get(p.round) ?? null }));
+    const pools = await poolFees(data.db, current);
+    const rows: UsdRow[] = pools.map((p) => ({ amount: p.fees, unit: 'ETH', time: timeOf.get(p.round.toString()) ?? null }));
     const usd = usdE8Batch(book, rows);
     const per = new Map<string, { t: number | null; usd: bigint | null }[]>();
-    pools.rows.forEach((p, i) => {
+    pools.forEach((p, i) => {
       const l = per.get(p.transcoder) ?? [];
       l.push({ t: rows[i]!.time, usd: usd[i] ?? null });
       per.set(p.transcoder, l);

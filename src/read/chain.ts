@@ -49,3 +49,16 @@ export async function timeOfBlock(db: Db, block: number): Promise<number | null>
   const t = r[0]?.t;
   return t === null || t === undefined ? null : Number(t);
 }
+
+/** The newest sync checkpoint: its block, that block's timestamp (null when not recorded) and when it was written (Unix seconds). */
+export async function checkpointHead(db: Db): Promise<{ block: bigint; blockTime: number | null; writtenAt: number } | null> {
+  const r = await rows(
+    db,
+    sql<{ block: Text; block_time: Text | null; written: number }>`
+      select c.block::text as block, b.timestamp::text as block_time, extract(epoch from c.updated_at)::float8 as written
+      from sync_checkpoint c left join sync_block b on b.number = c.block
+      order by c.block desc limit 1`,
+  );
+  const h = r[0];
+  return h ? { block: big(h.block), blockTime: h.block_time === null ? null : Number(h.block_time), writtenAt: Number(h.written) } : null;
+}

@@ -13,6 +13,21 @@ export type Text = string;
 export const big = (x: Text | null): bigint => fromNumeric(x);
 export const bigOrNull = (x: Text | null | undefined): bigint | null => (x === null || x === undefined ? null : fromNumeric(x));
 
+/** Runs a trivial query; false when the database errors or does not answer within `timeoutMs`. */
+export async function databaseAnswers(db: Db, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([sql`select 1`.execute(db).then(() => true), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export async function rows<T>(db: Db, q: RawBuilder<T>): Promise<T[]> {
   return (await q.execute(db)).rows;
 }

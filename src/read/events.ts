@@ -69,7 +69,15 @@ export async function events(db: Db, f: EventFilter): Promise<{ data: EventData[
       select x.block_number::text as b, x.log_index, x.tx_hash, x.block_time::text as t, x.round::text as r, x.contract, x.name, x.a1, x.a2, x.amount::text as amt, x.args
       from ${source} as x order by x.block_number ${dir}, x.log_index ${dir} limit ${n}`,
   );
-  const data: EventData[] = r.slice(0, f.limit).map((e) => ({
+  const data = r.slice(0, f.limit).map(toEventData);
+  const last = data[data.length - 1];
+  return { data, next: r.length > f.limit && last ? [last.blockNumber, last.logIndex] : null };
+}
+
+const EVENT_COLUMNS = sql`block_number::text as b, log_index, tx_hash, block_time::text as t, round::text as r, contract, name, a1, a2, amount::text as amt, args`;
+
+function toEventData(e: Record<string, unknown>): EventData {
+  return {
     blockNumber: big(String(e.b)),
     logIndex: Number(e.log_index),
     txHash: String(e.tx_hash),
@@ -81,7 +89,18 @@ export async function events(db: Db, f: EventFilter): Promise<{ data: EventData[
     a2: e.a2 === null ? null : String(e.a2),
     amount: e.amt === null ? null : big(String(e.amt)),
     args: (e.args ?? {}) as Record<string, unknown>,
-  }));
-  const last = data[data.length - 1];
-  return { data, next: r.length > f.limit && last ? [last.blockNumber, last.logIndex] : null };
+  };
+}
+
+/** Events named `names` after the cursor `after` up to and including `upTo` (block, log index), oldest first, at most `limit`. */
+export async function eventsBetween(db: Db, after: [bigint, number], upTo: [bigint, number], names: string[], limit: number): Promise<EventData[]> {
+  const r = await rows(
+    db,
+    sql<Record<string, unknown>>`
+      select ${EVENT_COLUMNS} from chain_event
+      where (block_number, log_index) > (${after[0].toString()}::bigint, ${after[1]}) and (block_number, log_index) <= (${upTo[0].toString()}::bigint, ${upTo[1]})
+        and name in (${sql.join(names)})
+      order by block_number, log_index limit ${limit}`,
+  );
+  return r.map(toEventData);
 }

@@ -58,3 +58,9 @@ export async function feeTotals(db: Db): Promise<Map<string, bigint>> {
   const r = await rows(db, sql<{ transcoder: Text; fees: Text }>`select transcoder, sum(fees)::text as fees from earnings_pool group by transcoder`);
   return new Map(r.map((f) => [f.transcoder, big(f.fees)]));
 }
+
+/** Every pool with fees up to `toRound` (ETH-wei), for valuing fees at each round's time. */
+export async function poolFees(db: Db, toRound: bigint): Promise<{ transcoder: string; round: bigint; fees: bigint }[]> {
+  const r = await rows(db, sql<{ transcoder: Text; round: Text; fees: Text }>`select transcoder, round::text, fees::text from earnings_pool where fees > 0 and round <= ${toRound.toString()}`);
+  return r.map((p) => ({ transcoder: p.transcoder, round: big(p.round), fees: big(p.fees) }));
+}

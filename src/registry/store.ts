@@ -277,3 +277,12 @@ export async function loadCandidates(db: Db): Promise<Candidate[]> {
     return { advert: a.advert, stake: s ? BigInt(s.total_stake) : 0n, active: s?.active ?? false, verified: a.source === 'signed', advertAt: a.lastSeenAt };
   });
 }
+
+/** Changes whenever the candidate set may have: an advert inserted or updated (newest xmin), indexed stake or a new round. */
+export async function candidateVersion(db: Db): Promise<string> {
+  const k = await sql<{ k: string }>`
+    select concat_ws(':', (select count(*) from registry_advert), (select max(id) from registry_advert),
+      (select max(xmin::text::bigint) from registry_advert), (select max(updated_block) from transcoder),
+      (select count(*) from transcoder), (select max(round) from protocol_round)) as k`.execute(db);
+  return k.rows[0]!.k;
+}

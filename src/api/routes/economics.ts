@@ -1,7 +1,6 @@
 // Economics: prices (chain-indexed ETH/USD and LPT/ETH, imported series), orchestrator income split kept
 // vs shared in USD at the time, implied operating costs, the k-anonymous cost survey, revenue to LPT and
 // the staking-tracker feed. Every figure that reads prices is uncached: imported series change without blocks.
-import { type Kysely } from 'kysely';
 import { z } from 'zod';
 import { impliedCosts, DEFAULT_ASSUMPTIONS } from '../../analytics/impliedCost.js';
 import { incomeItems, latestRound, rankByKeptUsd, sumIncome, type IncomeCell, type IncomePeriod } from '../../analytics/income.js';
@@ -9,7 +8,7 @@ import { annualize, revenueByRound, roundSeconds, roundTotals, stakingFeed } fro
 import { readSeries } from '../../prices/csv.js';
 import { formatUsd, loadPriceBook, weiPerLpt, type Price } from '../../prices/lookup.js';
 import { COST_REPORT_TYPES, costReportSchema, DEFAULT_SURVEY_K, DEPLOYMENTS, submitCostReport, surveyAggregates } from '../../registry/costSurvey.js';
-import type { Database } from '../../store/schema.js';
+import type { Db } from '../../read/db.js';
 import { indexedChainId, readNetwork } from '../../read/network.js';
 import { protocolParams } from '../../read/params.js';
 import { AtlasError } from '../errors.js';
@@ -29,7 +28,7 @@ function priceText(p: Price | null): string | null {
 }
 
 /** Round range: explicit bounds, else the last `defaultSpan` rounds. */
-async function roundRange(db: Kysely<Database>, q: { fromRound?: number; toRound?: number }, defaultSpan: number): Promise<{ from: number; to: number }> {
+async function roundRange(db: Db, q: { fromRound?: number; toRound?: number }, defaultSpan: number): Promise<{ from: number; to: number }> {
   const to = q.toRound ?? (await latestRound(db));
   const from = q.fromRound ?? Math.max(0, to - defaultSpan + 1);
   if (from > to) throw new AtlasError('bad_request', `fromRound ${from} is after toRound ${to}`);

@@ -2,14 +2,13 @@
 // Atlas views and endpoints, coverage with the availability score before and after, role landing data,
 // and the list and comparison of imported report versions.
 import path from 'node:path';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { computeCoverage, type Coverage, type CoverageSummary, type QuestionCoverage } from '../../needs/coverage.js';
 import { dashboardPagePatterns, loadMapping, type AtlasTargets, type Mapping } from '../../needs/mapping.js';
 import { reportCounts, type NeedsReport, type Question, type Role, type Scenario } from '../../needs/model.js';
 import { NeedsFormatError, parseReportDir } from '../../needs/parser.js';
 import { compareImports, listImports, loadImport, type NeedsImport } from '../../needs/store.js';
-import type { Database } from '../../store/schema.js';
+import type { Db } from '../../read/db.js';
 import { atlasSchema, questionSchema, summarySchema, importSchema, scenarioSchema, roleSchema, mapSchema, coverageSchema, landingSchema, compareSchema } from '../../needs/apiSchemas.js';
 import { AtlasError } from '../errors.js';
 import { route, type RouteDef, type RouteOptions } from '../route.js';
@@ -54,7 +53,7 @@ function reportFromDir(dir: string | null | undefined): { import: NeedsImport; r
 /** An import as served: the directory's name only, never a file path of the server. */
 const publicImport = (i: NeedsImport): NeedsImport => ({ ...i, sourceDir: path.basename(i.sourceDir) });
 
-async function loadOr404(db: Kysely<Database>, version: number | undefined, dir: string | null | undefined): Promise<{ import: NeedsImport; report: NeedsReport }> {
+async function loadOr404(db: Db, version: number | undefined, dir: string | null | undefined): Promise<{ import: NeedsImport; report: NeedsReport }> {
   const found = await loadImport(db, version);
   if (found) return { ...found, import: publicImport(found.import) };
   if (version !== undefined) throw new AtlasError('not_found', `no imported data-needs report version ${version}`);
@@ -64,7 +63,7 @@ async function loadOr404(db: Kysely<Database>, version: number | undefined, dir:
 }
 
 /** Report and mapping joined with coverage, for one version. */
-async function mapped(db: Kysely<Database>, version: number | undefined, dir: string | null | undefined, routes: RouteOptions['routes']) {
+async function mapped(db: Db, version: number | undefined, dir: string | null | undefined, routes: RouteOptions['routes']) {
   const found = await loadOr404(db, version, dir);
   mappingCache ??= loadMapping();
   const coverage = computeCoverage(found.report, mappingCache, targets(routes));

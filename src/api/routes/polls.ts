@@ -1,8 +1,9 @@
 // Legacy polls (PollCreator era): each poll, its votes with the one that counts per voter, and the result
 // fixed by the indexer at the first block past the poll's end (stake-weighted, with delegator overrides).
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { hexToString, isHex } from 'viem';
+import type { Db } from '../../read/db.js';
+import { legacyPolls, pollTallies, pollVoteCounts, pollVotes, type PollTallyRow } from '../../read/polls.js';
 import { AtlasError } from '../errors.js';
 import { amountSchema, lpt } from '../format.js';
 import { route, type RouteDef } from '../route.js';
@@ -54,22 +55,7 @@ const pollVoteSchema = z
   })
   .meta({ id: 'PollVote' });
 
-type Db = Parameters<RouteDef['handler']>[0]['data']['db'];
 type PollJson = z.input<typeof pollSchema>;
-
-interface EventRow {
-  block_number: string;
-  log_index: number;
-  tx_hash: string;
-  block_time: string;
-  a1: string | null;
-  a2: string | null;
-  args: unknown;
-}
-
-const argsOf = (r: EventRow): Record<string, unknown> => (typeof r.args === 'string' ? (JSON.parse(r.args) as Record<string, unknown>) : (r.args as Record<string, unknown>));
-// chain_event stores uint256 args as "123n" strings (bigint-safe JSON).
-const bigArg = (v: unknown): bigint => BigInt(String(v).replace(/n$/, ''));
 
 function printable(hex: string): string | null {
   if (!isHex(hex) || hex.length <= 2) return null;
@@ -81,55 +67,42 @@ function printable(hex: string): string | null {
   }
 }
 
+function tallyJson(t: PollTallyRow): z.input<typeof tallySchema> {
+  const cast = t.yesStake + t.noStake;
+  return {
+    yes: lpt(t.yesStake),
+    no: lpt(t.noStake),
+    totalStake: lpt(t.totalStake),
+    voters: t.voters,
+    quorumReached: cast > 0n && cast * 1_000_000n >= t.totalStake * t.quorum,
+    passed: t.passed,
+    closedAtBlock: Number(t.blockNumber),
+    round: t.round === null ? null : Number(t.round),
+  };
+}
+
 /** Polls as the REST list shows them, newest first (only: one poll address). */
 export async function loadPolls(db: Db, only?: string): Promise<PollJson[]> {
-  const created = await sql<EventRow>`
-    select block_number, log_index, tx_hash, block_time, a1, a2, args from chain_event
-    where contract = 'PollCreator' and name = 'PollCreated' ${only ? sql`and a1 = ${only}` : sql``}
-    order by block_number desc, log_index desc`.execute(db);
-  if (created.rows.length === 0) return [];
-  const addrs = created.rows.map((r) => r.a1!);
-  const counts = await sql<{ poll: string; votes: string; voters: string }>`
-    select a2 as poll, count(*) as votes, count(distinct a1) as voters from chain_event
-    where contract = 'Poll' and name = 'Vote' and a2 in (${sql.join(addrs)}) group by a2`.execute(db);
-  const byPoll = new Map(counts.rows.map((c) => [c.poll, c]));
-  const tallies = await sql<Record<string, string | number | boolean | null>>`select * from poll_tally where poll in (${sql.join(addrs)})`.execute(db);
-  const tallyOf = new Map(tallies.rows.map((t) => [String(t.poll), t]));
-  return created.rows.map((r) => {
-    const a = argsOf(r);
-    const t = tallyOf.get(r.a1!);
-    const c = byPoll.get(r.a1!);
-    const proposal = String(a.proposal ?? '0x');
-    let tally: z.input<typeof tallySchema> | null = null;
-    if (t) {
-      const yes = BigInt(String(t.yes_stake));
-      const no = BigInt(String(t.no_stake));
-      const total = BigInt(String(t.total_stake));
-      tally = {
-        yes: lpt(yes),
-        no: lpt(no),
-        totalStake: lpt(total),
-        voters: Number(t.voters),
-        quorumReached: yes + no > 0n && (yes + no) * 1_000_000n >= total * BigInt(String(t.quorum)),
-        passed: Boolean(t.passed),
-        closedAtBlock: Number(t.block_number),
-        round: t.round === null ? null : Number(t.round),
-      };
-    }
+  const polls = await legacyPolls(db, only);
+  const addrs = polls.map((p) => p.address);
+  const [counts, tallies] = await Promise.all([pollVoteCounts(db, addrs), pollTallies(db, addrs)]);
+  return polls.map((p) => {
+    const t = tallies.get(p.address);
+    const c = counts.get(p.address);
     return {
-      address: r.a1!,
-      proposal,
-      proposalText: printable(proposal),
-      createdBlock: Number(r.block_number),
-      createdTime: Number(r.block_time),
-      txHash: r.tx_hash,
-      endBlock: Number(bigArg(a.endBlock)),
-      quorum: Number(bigArg(a.quorum)),
-      quota: Number(bigArg(a.quota)),
+      address: p.address,
+      proposal: p.proposal,
+      proposalText: printable(p.proposal),
+      createdBlock: Number(p.createdBlock),
+      createdTime: p.createdTime,
+      txHash: p.txHash,
+      endBlock: Number(p.endBlock),
+      quorum: Number(p.quorum),
+      quota: Number(p.quota),
       status: t ? 'ended' : 'active',
-      votes: Number(c?.votes ?? 0),
-      voters: Number(c?.voters ?? 0),
-      tally,
+      votes: c?.votes ?? 0,
+      voters: c?.voters ?? 0,
+      tally: t ? tallyJson(t) : null,
     };
   });
 }
@@ -164,13 +137,11 @@ export const pollRoutes = [
 
 /** Every vote of a poll in chain order; `counted` marks each voter's last one. */
 export async function loadPollVotes(db: Db, poll: string): Promise<z.input<typeof pollVoteSchema>[]> {
-      const rows = await sql<EventRow>`
-        select block_number, log_index, tx_hash, block_time, a1, a2, args from chain_event
-        where contract = 'Poll' and name = 'Vote' and a2 = ${poll} order by block_number, log_index`.execute(db);
-      const last = new Map<string, number>();
-      rows.rows.forEach((r, i) => last.set(r.a1!, i));
-      return rows.rows.map((r, i) => {
-        const id = bigArg(argsOf(r).choiceID).toString();
-        return { voter: r.a1!, choiceId: id, choice: CHOICES[id] ?? ('other' as const), counted: last.get(r.a1!) === i, block: Number(r.block_number), time: Number(r.block_time), txHash: r.tx_hash };
-      });
+  const votes = await pollVotes(db, poll);
+  const last = new Map<string, number>();
+  votes.forEach((v, i) => last.set(v.voter, i));
+  return votes.map((v, i) => {
+    const id = v.choiceId.toString();
+    return { voter: v.voter, choiceId: id, choice: CHOICES[id] ?? ('other' as const), counted: last.get(v.voter) === i, block: Number(v.blockNumber), time: v.time, txHash: v.txHash };
+  });
 }

@@ -1,7 +1,6 @@
 // Capability registry endpoints: signed orchestrator adverts and gateway snapshot imports with their history,
 // signed gateway requirement profiles, the matcher ("who can run my workload, at what price, how reliably"),
 // supply and demand by tag and the orchestrator market report. All over off-chain data: never cached.
-import { sql } from 'kysely';
 import { z } from 'zod';
 import { AdvertError, advertFromOrchestratorInfo, advertToJson, priceNumber, type Advert, type Price } from '../../registry/adverts.js';
 import { CAPABILITIES, capabilityName } from '../../registry/capabilities.js';
@@ -16,6 +15,7 @@ import {
   importSnapshot,
   insertProfile,
   insertSignedAdvert,
+  candidateVersion,
   loadCandidates,
   profileByName,
   profileVersions,
@@ -26,8 +26,7 @@ import {
 } from '../../registry/store.js';
 import { marketReport, supplyDemand, supplyDemandSeries, tagOf, type PriceStats, type TagSupplyDemand } from '../../registry/supplyDemand.js';
 import { observedDemand, observedDemandByDay, telemetryFor } from '../../registry/telemetrySource.js';
-import type { Database } from '../../store/schema.js';
-import type { Kysely } from 'kysely';
+import type { Db } from '../../read/db.js';
 import { indexedChainId } from '../../read/network.js';
 import { AtlasError } from '../errors.js';
 import { amountSchema, lpt } from '../format.js';
@@ -247,18 +246,14 @@ function matchJson(m: Match, i: number) {
   };
 }
 
-const candidateCache = new WeakMap<Kysely<Database>, { key: string; set: CandidateSet }>();
+const candidateCache = new WeakMap<Db, { key: string; set: CandidateSet }>();
 
 /**
  * The indexed candidate set, rebuilt only when adverts (inserted or updated: newest xmin) or the indexed
  * stake and rounds changed since the last request on this database.
  */
-async function candidateSet(db: Kysely<Database>): Promise<CandidateSet> {
-  const k = await sql<{ k: string }>`
-    select concat_ws(':', (select count(*) from registry_advert), (select max(id) from registry_advert),
-      (select max(xmin::text::bigint) from registry_advert), (select max(updated_block) from transcoder),
-      (select count(*) from transcoder), (select max(round) from protocol_round)) as k`.execute(db);
-  const key = k.rows[0]!.k;
+async function candidateSet(db: Db): Promise<CandidateSet> {
+  const key = await candidateVersion(db);
   const hit = candidateCache.get(db);
   if (hit && hit.key === key) return hit.set;
   const set = prepareCandidates(await loadCandidates(db));
@@ -267,7 +262,7 @@ async function candidateSet(db: Kysely<Database>): Promise<CandidateSet> {
 }
 
 /** Loads candidates and telemetry for `r`, runs the matcher, serializes. */
-async function runMatch(db: Kysely<Database>, r: Requirements, telemetryDays: number, excludedLimit: number, profile: { gateway: string; name: string } | null) {
+async function runMatch(db: Db, r: Requirements, telemetryDays: number, excludedLimit: number, profile: { gateway: string; name: string } | null) {
   const candidates = await candidateSet(db);
   // Telemetry is shown for every match, so it is loaded even when no threshold asks for it.
   const telemetry = await telemetryFor(db, r, new Date(Date.now() - telemetryDays * DAY * 1000));
@@ -285,7 +280,7 @@ async function runMatch(db: Kysely<Database>, r: Requirements, telemetryDays: nu
 
 // ------------------------------------------------------------------ supply / demand
 
-async function supplyDemandNow(db: Kysely<Database>, days: number) {
+async function supplyDemandNow(db: Db, days: number) {
   const [adverts, profiles, observed] = await Promise.all([currentAdverts(db), currentProfiles(db), observedDemand(db, new Date(Date.now() - days * DAY * 1000))]);
   // A profile nobody can serve marks its tag under-supplied, even where capacity exists on paper.
   const candidates = await candidateSet(db);

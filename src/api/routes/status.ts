@@ -1,12 +1,11 @@
 // Indexer health over the indexed data: how far it got, where the protocol mirror disagreed with the chain, and
 // logs of protocol contracts it could not name. Each of the last two is a defect and should be zero.
-import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { arbitrumOne, type ContractKey } from '../../chain/networks.js';
-import type { Database } from '../../store/schema.js';
+import { indexedBlock } from '../../read/chain.js';
+import type { Db } from '../../read/db.js';
+import { divergenceCount, unknownLogGroups } from '../../read/indexerHealth.js';
 import { route } from '../route.js';
-
-type Db = Kysely<Database>;
 
 // The simulator places its contracts at the same addresses, so one map names both networks' logs.
 const contractByAddress = new Map(Object.entries(arbitrumOne.contracts).map(([k, v]) => [v.address.toLowerCase(), k as ContractKey]));
@@ -33,24 +32,18 @@ const statusSchema = z
 
 /** Indexer health figures from the database. */
 export async function indexerStatus(db: Db): Promise<z.input<typeof statusSchema>> {
-  const [head, div, unknown] = await Promise.all([
-    sql<{ b: string | null }>`select max(block)::text as b from sync_checkpoint`.execute(db),
-    sql<{ n: string }>`select count(*)::text as n from ledger_divergence`.execute(db),
-    sql<{ address: string; topic0: string | null; n: string; first: string; last: string }>`
-      select address, topic0, count(*)::text as n, min(block_number)::text as first, max(block_number)::text as last
-      from unknown_log group by address, topic0 order by count(*) desc, address, topic0`.execute(db),
-  ]);
-  const byEvent = unknown.rows.map((r) => ({
-    contract: contractByAddress.get(r.address) ?? 'Poll',
-    address: r.address,
-    topic0: r.topic0,
-    count: Number(r.n),
-    firstBlock: Number(r.first),
-    lastBlock: Number(r.last),
+  const [head, divergences, unknown] = await Promise.all([indexedBlock(db), divergenceCount(db), unknownLogGroups(db)]);
+  const byEvent = unknown.map((g) => ({
+    contract: contractByAddress.get(g.address) ?? 'Poll',
+    address: g.address,
+    topic0: g.topic0,
+    count: g.count,
+    firstBlock: Number(g.firstBlock),
+    lastBlock: Number(g.lastBlock),
   }));
   return {
-    indexedBlock: head.rows[0]?.b ? Number(head.rows[0].b) : null,
-    divergences: Number(div.rows[0]?.n ?? 0),
+    indexedBlock: head === null ? null : Number(head),
+    divergences,
     unknownLogs: { total: byEvent.reduce((a, g) => a + g.count, 0), byEvent },
   };
 }

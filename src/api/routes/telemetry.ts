@@ -19,14 +19,13 @@ import { eth } from '../format.js';
 import { route, type RouteOptions } from '../route.js';
 import { addressParam, intParam } from '../schemas.js';
 import { amountSchema } from '../format.js';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../store/schema.js';
+import type { Db } from '../../read/db.js';
 
 const DAY_MS = 86_400_000;
 /** Telemetry's own clock when one is configured (tests pin it), else the app's. */
 const nowOf = (ctx: { options: RouteOptions; clock: () => number }) => (ctx.options.telemetry?.now ?? ctx.clock)();
 
-async function ingestOptions(options: RouteOptions, db: Kysely<Database>): Promise<IngestOptions> {
+async function ingestOptions(options: RouteOptions, db: Db): Promise<IngestOptions> {
   const t = options.telemetry;
   return {
     chainId: t?.chainId ?? (await indexedChainId(db)),
@@ -81,7 +80,7 @@ const entrySchema = z.object({
 const ingestSchema = z.object({ accepted: z.number(), gateway: z.string(), nonce: z.string(), contentHash: z.string() });
 const fanSchema = z.array(z.object({ ahead: z.number(), p10: z.number(), p25: z.number(), p50: z.number(), p75: z.number(), p90: z.number() }));
 
-async function scores(data: { db: Kysely<Database> }, query: z.output<typeof statsQuery>, nowMs: number) {
+async function scores(data: { db: Db }, query: z.output<typeof statsQuery>, nowMs: number) {
   const { since, until } = window(query, nowMs);
   return leaderboard(data.db, { since, until, pipeline: query.pipeline, model: query.model, region: query.region, orchestrator: query.orchestrator }, { percentiles: false });
 }
