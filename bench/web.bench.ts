@@ -78,6 +78,7 @@ function bundleSizes(): { total: number; initial: number } {
  */
 export async function webBench(arg?: string): Promise<void> {
   ensureWebBuilt();
+  const load = os.loadavg()[0]!;
   const fx = await indexedFixture('pglite', 'demo');
   await seedDemoTelemetry(fx.db.db, resolveScenario({ preset: 'demo' }), { hours: 48 });
   const app = createApp({ db: fx.db.db, dbKind: 'pglite', status: () => ({ headBlock: fx.headBlock, indexedBlock: fx.headBlock, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: WEB_DIST });
@@ -120,7 +121,7 @@ export async function webBench(arg?: string): Promise<void> {
       dataset:
         `preset demo (${fx.groundTruth.stats.logs.toLocaleString('en-US')} logs) indexed into PGlite with 48 h of demo gateway telemetry; built dashboard served by the API process; ` +
         `Chromium headless at 1440x900, ${LOADS} cold loads per page (fresh context, empty cache) after one warm-up, time from navigation to the page's content with no spinner left; ` +
-        `${os.cpus().length} cores shared with other work; baseline: the dashboard as it was before issue 23's page work (${previous && arg !== 'baseline' ? previous.dataset.match(/measured [^;]*/)?.[0] ?? 'earlier run' : `measured ${new Date().toISOString().slice(0, 10)}`})`,
+        `${os.cpus().length} cores shared with other work (load average ${load.toFixed(1)} at the start); baseline: the dashboard as it was before issue 23's page work (${previous && arg !== 'baseline' ? previous.dataset.match(/measured [^;)]*/)?.[0] ?? 'earlier run' : `measured ${new Date().toISOString().slice(0, 10)}`})`,
     });
     console.log(JSON.stringify(r, null, 2));
   } finally {

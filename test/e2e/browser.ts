@@ -9,7 +9,10 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const WEB_DIR = path.join(repo, 'web');
 /** ATLAS_WEB_DIST builds elsewhere, so concurrent runs of the suite do not overwrite each other's bundle. */
 export const WEB_DIST = process.env.ATLAS_WEB_DIST ?? path.join(WEB_DIR, 'dist');
+/** The README's screenshots, taken from a running demo (`atlas start`) by test/e2e/screenshots.ts. */
 export const SCREENSHOTS = path.join(repo, 'docs', 'screenshots');
+/** What the browser tests saw, for whoever reads a run (not committed: the tests run on fixtures, not the demo). */
+export const TEST_SHOTS = path.join(repo, 'test-artifacts', 'screenshots');
 
 export const CHROMIUM = process.env.ATLAS_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_FLAGS = [

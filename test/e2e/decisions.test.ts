@@ -185,6 +185,22 @@ describe('dashboard decisions in Chromium over an indexed network with gateway t
     }
   });
 
+  it('6: an orchestrator account history states TreasuryReward in LPT', async () => {
+    const o = (await sql<{ address: string }>`select a1 as address from chain_event where name = 'TreasuryReward' group by a1 order by count(*) desc limit 1`.execute(fx.db.db)).rows[0]?.address;
+    expect(o).toBeDefined();
+    const page = await open(`/accounts/${o}`);
+    const rows = page.locator('[data-testid="history"] tbody tr[data-type="TreasuryReward"]');
+    await page.locator('[data-testid="history"] tbody tr').first().waitFor();
+    // Newest first: page back until the treasury's share of a reward call shows.
+    for (let i = 0; i < 40 && (await rows.count()) === 0; i++) {
+      const before = await page.locator('[data-testid="history"] tbody tr').count();
+      await page.getByTestId('history-more').click();
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid="history"] tbody tr').length > n, before);
+    }
+    expect(await rows.count()).toBeGreaterThan(0);
+    for (const amount of await rows.locator('td.num').allInnerTexts()) if (amount.trim() !== '—') expect(amount).toMatch(/ LPT\b/);
+  });
+
   it('6: the risk table reads as points of the score, fits 1440 px and links its addresses', async () => {
     const page = await open('/staking/risk', 1440);
     await page.locator('[data-testid="risk"] tbody tr').first().waitFor();
@@ -239,6 +255,48 @@ describe('dashboard decisions in Chromium over an indexed network with gateway t
     await page.getByTestId('chart-counts').waitFor();
     expect(await page.getByTestId('chart-counts').getAttribute('data-first-x')).toBe(String(first.round));
     expect(await page.getByTestId('chart-participation').getAttribute('data-first-x')).toBe(String(first.round));
+  });
+
+  it('9: fee axes in ETH and USD both start at zero, fees have a chart apart from rewards, joins and exits stay positive, forecast families differ in colour', async () => {
+    type Drawn = { name: string; color: string; axis: number; min: number | null };
+    const drawn = async (page: Page, id: string) => {
+      const el = page.getByTestId(id);
+      await el.waitFor();
+      return { series: JSON.parse((await el.getAttribute('data-series'))!) as Drawn[], zeroBased: (await el.getAttribute('data-zero-based'))!.split(' ') };
+    };
+    // Bands of one forecast (P10/P50/P90, lowest/middle/highest) share a colour; different quantities do not.
+    const familyColours = (series: Drawn[]) => new Map(series.map((x) => [x.name.replace(/ (P10|P50|P90|lowest|middle|highest)$/, ''), x.color]));
+    const fees = await drawn(await open('/'), 'chart-fees');
+    expect(fees.series[0]!.name).toMatch(/\(ETH\)$/);
+    expect(fees.zeroBased).toEqual(fees.series.length > 1 ? ['true', 'true'] : ['true']);
+    const income = await open('/income');
+    expect((await drawn(income, 'income-chart')).series.map((x) => x.name)).toEqual(['Fees kept (USD)', 'Fees shared (USD)']);
+    expect((await drawn(income, 'income-rewards-chart')).series.map((x) => x.name)).toEqual(['Rewards kept (USD)', 'Rewards shared (USD)']);
+    const churn = await drawn(await open('/staking/delegators'), 'chart-churn');
+    expect(churn.series.map((x) => x.name)).toEqual(['Joined', 'Left', 'Delegators']);
+    for (const x of churn.series) expect(x.min ?? 0, x.name).toBeGreaterThanOrEqual(0);
+    expect(churn.series[0]!.color).not.toBe(churn.series[1]!.color);
+    for (const [path, id, families] of [
+      ['/staking/issuance', 'chart-dilution-fan', 2],
+      ['/treasury', 'chart-forecast', 2],
+    ] as const) {
+      const colours = familyColours((await drawn(await open(path), id)).series);
+      expect(colours.size, id).toBe(families);
+      expect(new Set(colours.values()).size, id).toBe(families);
+    }
+  });
+
+  it('10: no code keys, raw JSON or benchmark notes on user pages: forward-yield assumptions in words, the backtest as a table', async () => {
+    const o = (await anOrchestrator()).address as string;
+    const staking = await open(`/staking?orchestrator=${o}`);
+    await staking.getByTestId('assumptions').waitFor();
+    const rows = await staking.getByTestId('assumptions').innerText();
+    expect(rows).toContain('Amount delegated');
+    expect(rows).not.toMatch(/[{}"]|\b[a-z]+[A-Z][a-zA-Z]*\b/);
+    const issuance = await open('/staking/issuance');
+    await issuance.getByTestId('backtest').waitFor();
+    const body = await issuance.locator('main').innerText();
+    expect(body).not.toMatch(/\b[a-z0-9]+_[a-z0-9_]+\b|2-core|shared .*machine|npm run/);
   });
 
   it('10: the overview leads to role pages; data-needs coverage sits under About, not in the top navigation', async () => {

@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { createApp, startServer, type AppOptions, type RunningServer } from '../../src/api/index.js';
 import type { DbKind } from '../../src/store/db.js';
 import type { Database } from '../../src/store/schema.js';
-import { ensureWebBuilt, launchBrowser, SCREENSHOTS, WEB_DIST } from './browser.js';
+import { ensureWebBuilt, launchBrowser, TEST_SHOTS, WEB_DIST } from './browser.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
 
@@ -30,7 +30,7 @@ export function pageTools(baseUrl: () => string, context: () => BrowserContext, 
   };
   const shot = async (page: Page, name: string, fullPage = true) => {
     await page.waitForTimeout(300); // charts finish their first paint
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage });
+    await page.screenshot({ path: path.join(TEST_SHOTS, `${name}.png`), fullPage });
   };
   const noHorizontalOverflow = async (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
   return { api, text, open, shot, noHorizontalOverflow };
@@ -49,7 +49,7 @@ export interface DashboardSession {
  */
 export async function openDashboard(opts: { db: Kysely<Database>; dbKind: DbKind; headBlock: number; app?: Partial<AppOptions> }): Promise<DashboardSession> {
   ensureWebBuilt();
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  mkdirSync(TEST_SHOTS, { recursive: true });
   const app = createApp({
     db: opts.db,
     dbKind: opts.dbKind,

@@ -24,6 +24,9 @@ const percentLabel = (v: number) => `${(v * 100).toFixed(v !== 0 && Math.abs(v) 
 /** Line and bar series over one category axis, with up to two value axes: every chart of the dashboard. */
 export default function Chart({ x, series, yNames, height = 260, zoom = true, testId, percentAxis, fromZero }: ChartProps) {
   const axes = yNames?.[1] || series.some((s) => s.yAxis === 1) ? [0, 1] : [0];
+  // Bars are read by their length, so an axis with bars starts at zero; lines may zoom to their range.
+  const zeroBased = axes.map((i) => fromZero || series.some((s) => s.type === 'bar' && (s.yAxis ?? 0) === i));
+  const colorOf = (s: Series, i: number) => s.color ?? PALETTE[i % PALETTE.length]!;
   const named = axes.some((i) => yNames?.[i]);
   const el = useEChart({
     animation: false,
@@ -38,8 +41,7 @@ export default function Chart({ x, series, yNames, height = 260, zoom = true, te
       type: 'value',
       name: yNames?.[i] ?? '',
       nameGap: 10,
-      // Bars are read by their length, so an axis with bars starts at zero; lines may zoom to their range.
-      scale: !fromZero && !series.some((s) => s.type === 'bar' && (s.yAxis ?? 0) === i),
+      scale: !zeroBased[i],
       ...(fromZero ? { min: 0, alignTicks: i === 1 } : {}),
       splitLine: { show: i === 0 },
       ...(percentAxis?.[i] ? { axisLabel: { formatter: percentLabel } } : {}),
@@ -53,8 +55,29 @@ export default function Chart({ x, series, yNames, height = 260, zoom = true, te
       showSymbol: false,
       areaStyle: s.area ? { opacity: 0.15 } : undefined,
       lineStyle: s.dashed ? { type: 'dashed' } : undefined,
-      itemStyle: { color: s.color ?? PALETTE[i % PALETTE.length] },
+      itemStyle: { color: colorOf(s, i) },
     })),
   });
-  return <div ref={el} className="chart" style={{ height }} data-testid={testId} data-first-x={x[0]} role="img" aria-label={series.map((s) => s.name).join(', ')} />;
+  // What is drawn, readable from the page (the canvas is not): each series' colour, axis and lowest value, and
+  // which value axes start at zero.
+  const drawn = series.map((s, i) => ({ name: s.name, color: colorOf(s, i), axis: s.yAxis ?? 0, min: lowest(s.data) }));
+  return (
+    <div
+      ref={el}
+      className="chart"
+      style={{ height }}
+      data-testid={testId}
+      data-first-x={x[0]}
+      data-series={JSON.stringify(drawn)}
+      data-zero-based={zeroBased.join(' ')}
+      role="img"
+      aria-label={series.map((s) => s.name).join(', ')}
+    />
+  );
+}
+
+function lowest(data: readonly (number | null)[]): number | null {
+  let m: number | null = null;
+  for (const v of data) if (v !== null && (m === null || v < m)) m = v;
+  return m;
 }
