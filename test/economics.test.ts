@@ -10,7 +10,7 @@ import { nextCumulativeRewardFactor } from '../src/protocol/earnings.js';
 import { COST_REPORT_TYPES, costReportMessage, surveyAggregates, type CostReportInput } from '../src/registry/costSurvey.js';
 import { atlasDomain } from '../src/registry/signing.js';
 import { isqrt, sqrtPriceX96Of } from '../src/sim/priceFeeds.js';
-import { economicsFixture } from './helpers/economicsFixture.js';
+import { indexedFixture } from './e2e/fixture.js';
 import { encodeAbiParameters, encodeEventTopics, parseAbi, type Hex } from 'viem';
 import { decodePriceLogs, rollbackPriceTicks, writePriceTicks } from '../src/prices/projection.js';
 import { ETH_USD_FEED, LPT_WETH_POOL, priceSources } from '../src/prices/sources.js';
@@ -286,14 +286,14 @@ describe.each(dbKinds)('cost survey on %s', (kind) => {
 // ---------------------------------------------------------------------------- simulator network
 
 describe.each(dbKinds)('economics over an indexed simulator network on %s', (kind) => {
-  let fx: Awaited<ReturnType<typeof economicsFixture>>;
+  let fx: Awaited<ReturnType<typeof indexedFixture>>;
   let app: ReturnType<typeof createApp>;
   const get = async (path: string) => {
     const res = await app.request(path);
     return { status: res.status, body: (await res.json()) as J };
   };
   beforeAll(async () => {
-    fx = await economicsFixture(kind);
+    fx = await indexedFixture(kind);
     app = createApp({ db: fx.db.db, dbKind: kind, status: () => ({ headBlock: fx.headBlock, indexedBlock: fx.headBlock, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: null });
   });
   afterAll(async () => fx?.db.close());

@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCalendar } from '../src/analytics/calendar.js';
 import { countedWeights, lipReferences, participation, pivotalVoters, replayTally, roundClock, roundStart, tallyProgress } from '../src/analytics/governance.js';
 import type { Hono } from 'hono';
-import type { SimulationResult } from '../src/sim/simulator.js';
-import { dbKinds, openTestDb, type TestDb } from './helpers/db.js';
+import { dbKinds, type TestDb } from './helpers/db.js';
 import { CONTRACTS, governanceChain, indexedApi, VIEWS } from './helpers/treasuryChain.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
@@ -146,14 +145,10 @@ describe('governance analytics (hand-computed)', () => {
 const STATE_NAMES = ['pending', 'active', 'canceled', 'defeated', 'succeeded', 'queued', 'expired', 'executed'];
 
 describe('governance over a simulated governor', () => {
-  let sim: SimulationResult;
   let client: Awaited<ReturnType<typeof governanceChain>>['client'];
   beforeAll(async () => {
-    ({ sim, client } = await governanceChain());
+    ({ client } = await governanceChain());
   }, 600_000);
-  afterAll(async () => {
-    await sim?.node?.stop();
-  });
 
   const gov = (functionName: 'proposalVotes' | 'state' | 'quorum' | 'hasVoted' | 'quota', args: readonly unknown[]) =>
     client.readContract({ address: CONTRACTS.LivepeerGovernor.address, abi: VIEWS, functionName, args } as never) as Promise<unknown>;
@@ -163,8 +158,7 @@ describe('governance over a simulated governor', () => {
     let app: Hono;
     let get: Awaited<ReturnType<typeof indexedApi>>['get'];
     beforeAll(async () => {
-      db = await openTestDb(kind, { migrate: true });
-      ({ app, get } = await indexedApi(db, kind, sim.rpcUrl));
+      ({ db, app, get } = await indexedApi(kind));
     }, 600_000);
     afterAll(async () => {
       await db?.close();

@@ -4,39 +4,60 @@ import { simulatorNetwork } from '../src/chain/networks.js';
 import { ProtocolIndexer } from '../src/projections/indexer.js';
 import { resolveScenario } from '../src/sim/scenario.js';
 import { runSimulation, type SimulationResult } from '../src/sim/simulator.js';
-import { dbKinds, openTestDb, type TestDb } from './helpers/db.js';
+import { dbKinds, openTestDb, type DbKind, type TestDb } from './helpers/db.js';
 import { compareWithSnapshot, type Mismatch } from './helpers/snapshotCompare.js';
+
+/** What indexing into one backend found, checked per backend below. */
+interface Backend {
+  db: TestDb;
+  indexer: ProtocolIndexer;
+  mismatches: Mismatch[];
+  checked: number;
+}
+
+// One simulation for both backends: at each snapshot round every backend's indexer catches up and is compared
+// with the contracts' views read at that round.
+let sim: SimulationResult;
+const backends = new Map<DbKind, Backend>();
+
+beforeAll(async () => {
+  const scenario = resolveScenario({ preset: 'test', snapshotRounds: [3, 8, 14] });
+  let rpcUrl = '';
+  sim = await runSimulation({
+    scenario,
+    keepNode: true,
+    hooks: {
+      onSnapshot: async (snap) => {
+        for (const kind of dbKinds) {
+          let b = backends.get(kind);
+          if (!b) {
+            const db = await openTestDb(kind, { migrate: true });
+            b = { db, indexer: new ProtocolIndexer({ db: db.db, rpcUrl, network: simulatorNetwork(), confirmations: 0 }), mismatches: [], checked: 0 };
+            backends.set(kind, b);
+          }
+          await b.indexer.backfill();
+          b.checked += await compareWithSnapshot(b.db, snap, b.mismatches);
+        }
+      },
+    },
+    onStart: (url) => {
+      rpcUrl = url;
+    },
+  });
+}, 600_000);
+
+afterAll(async () => {
+  await sim?.node?.stop();
+  for (const b of backends.values()) await b.db.close();
+});
 
 describe.each(dbKinds)('indexer against the simulator on %s', (kind) => {
   let db: TestDb;
-  let sim: SimulationResult;
-  const mismatches: Mismatch[] = [];
-  let checked = 0;
   let indexer: ProtocolIndexer;
-
-  beforeAll(async () => {
-    db = await openTestDb(kind, { migrate: true });
-    const scenario = resolveScenario({ preset: 'test', snapshotRounds: [3, 8, 14] });
-    let rpcUrl = '';
-    sim = await runSimulation({
-      scenario,
-      keepNode: true,
-      hooks: {
-        onSnapshot: async (snap) => {
-          indexer ??= new ProtocolIndexer({ db: db.db, rpcUrl, network: simulatorNetwork(), confirmations: 0 });
-          await indexer.backfill();
-          checked += await compareWithSnapshot(db, snap, mismatches);
-        },
-      },
-      onStart: (url) => {
-        rpcUrl = url;
-      },
-    });
-  });
-
-  afterAll(async () => {
-    await sim?.node?.stop();
-    await db?.close();
+  let mismatches: Mismatch[];
+  let checked: number;
+  beforeAll(() => {
+    ({ db, indexer, mismatches, checked } = backends.get(kind)!);
   });
 
   it('equals the contracts to the wei for every delegator and orchestrator at several rounds', () => {

@@ -11,21 +11,24 @@ import { dbKinds, openTestDb } from './helpers/db.js';
 import { dumpProjections } from './helpers/dump.js';
 import { runIndexChild } from './helpers/indexChild.js';
 
+// One small network for both backends; nothing here mines on it.
+let sim: SimulationResult;
+beforeAll(async () => {
+  sim = await runSimulation({ scenario: resolveScenario({ preset: 'test', rounds: 3, delegators: 120 }), keepNode: true });
+}, 600_000);
+afterAll(async () => {
+  await sim?.node?.stop();
+});
+
 describe.each(dbKinds)('protocol indexer resilience on %s', (kind) => {
-  let sim: SimulationResult;
   let reference: Record<string, string[]>;
 
   beforeAll(async () => {
-    sim = await runSimulation({ scenario: resolveScenario({ preset: 'test', rounds: 3, delegators: 120 }), keepNode: true });
     const db = await openTestDb(kind, { migrate: true });
     await new ProtocolIndexer({ db: db.db, rpcUrl: sim.rpcUrl, network: sim.network, confirmations: 0 }).backfill();
     reference = await dumpProjections(db.db);
     await db.close();
     expect(reference.chain_event!.length).toBeGreaterThan(3000);
-  });
-
-  afterAll(async () => {
-    await sim?.node?.stop();
   });
 
   // Four process starts and a full sync each: minutes on PGlite on a busy 2-core machine.

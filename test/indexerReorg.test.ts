@@ -42,27 +42,28 @@ async function mineBranch(sim: SimulationResult, branch: 'a' | 'b', blocks: numb
   void maxUint256;
 }
 
+// One network for both backends: each test mines its branches on it and reverts to `base` first.
+let sim: SimulationResult;
+let rpc: SimRpc;
+let base: string;
+let headTime: number;
+
+beforeAll(async () => {
+  sim = await runSimulation({ scenario: resolveScenario({ preset: 'test', rounds: 4, delegators: 150, snapshotRounds: [4] }), keepNode: true });
+  rpc = new SimRpc(sim.rpcUrl);
+  // Pad with empty blocks so the confirmed part of the chain is everything the simulator did.
+  const head = await rpc.call<{ timestamp: `0x${string}` }>('eth_getBlockByNumber', ['latest', false]);
+  headTime = Number(head.timestamp);
+  for (let i = 0; i < CONFIRMATIONS; i++) await rpc.call('evm_mine', [headTime + 1 + i]);
+  headTime += CONFIRMATIONS + 1;
+  base = await rpc.call<string>('evm_snapshot', []);
+}, 600_000);
+
+afterAll(async () => {
+  await sim?.node?.stop();
+});
+
 describe.each(dbKinds)('reorgs on %s', (kind) => {
-  let sim: SimulationResult;
-  let rpc: SimRpc;
-  let base: string;
-  let headTime: number;
-
-  beforeAll(async () => {
-    sim = await runSimulation({ scenario: resolveScenario({ preset: 'test', rounds: 4, delegators: 150, snapshotRounds: [4] }), keepNode: true });
-    rpc = new SimRpc(sim.rpcUrl);
-    // Pad with empty blocks so the confirmed part of the chain is everything the simulator did.
-    const head = await rpc.call<{ timestamp: `0x${string}` }>('eth_getBlockByNumber', ['latest', false]);
-    headTime = Number(head.timestamp);
-    for (let i = 0; i < CONFIRMATIONS; i++) await rpc.call('evm_mine', [headTime + 1 + i]);
-    headTime += CONFIRMATIONS + 1;
-    base = await rpc.call<string>('evm_snapshot', []);
-  });
-
-  afterAll(async () => {
-    await sim?.node?.stop();
-  });
-
   it.each([1, 5, 20])('a reorg of depth %i leaves the database equal to a fresh sync of the final chain', async (depth) => {
     await rpc.call('evm_revert', [base]);
     base = await rpc.call<string>('evm_snapshot', []);

@@ -4,7 +4,6 @@ import { encodeFunctionData, parseAbi, parseAbiItem, type PublicClient } from 'v
 import { simulatorNetwork } from '../src/chain/networks.js';
 import { ProtocolIndexer } from '../src/projections/indexer.js';
 import { tallyPoll, type PollVoterStake } from '../src/protocol/polls.js';
-import type { SimulationResult } from '../src/sim/simulator.js';
 import { callTx } from '../src/sim/deploy.js';
 import { ChainDriver } from '../src/sim/driver.js';
 import { SimRpc } from '../src/sim/simRpc.js';
@@ -16,6 +15,7 @@ import { createDb, type DbConfigInput } from '../src/store/db.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { forkChain, type SharedChain } from './helpers/chains.js';
 import { governanceChain } from './helpers/treasuryChain.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
@@ -77,18 +77,15 @@ async function tallyFromChain(client: PublicClient, poll: ChainPoll, closingBloc
 }
 
 describe('legacy polls (each poll a contract of its own)', () => {
-  let sim: SimulationResult;
+  let sim: SharedChain;
   let client: PublicClient;
   let polls: ChainPoll[];
 
   beforeAll(async () => {
-    ({ sim, client } = await governanceChain());
+    sim = await governanceChain();
+    client = sim.client;
     polls = await chainPolls(client);
   }, 300_000);
-
-  afterAll(async () => {
-    await sim?.node?.stop();
-  });
 
   it('the simulated network holds polls with votes, some voters voting twice', () => {
     expect(polls.length).toBeGreaterThanOrEqual(2);
@@ -213,8 +210,9 @@ describe('legacy polls (each poll a contract of its own)', () => {
 
   it.each(dbKinds)('a reorg across a poll created and voted on the unconfirmed tip leaves %s equal to a fresh sync', async (kind) => {
     const confirmations = 4;
-    const rpc = new SimRpc(sim.rpcUrl);
-    const base = await rpc.call<string>('evm_snapshot', []);
+    // Mining happens on a node of this test's own, on top of the shared chain.
+    const own = await forkChain('governance');
+    const rpc = new SimRpc(own.rpcUrl);
     const db = await openTestDb(kind, { migrate: true });
     const fresh = await openTestDb(kind, { migrate: true });
     try {
@@ -222,7 +220,7 @@ describe('legacy polls (each poll a contract of its own)', () => {
       let time = Number(head.timestamp);
       for (let i = 0; i < confirmations; i++) await rpc.call('evm_mine', [++time]);
       const reorgs: number[] = [];
-      const indexer = new ProtocolIndexer({ db: db.db, rpcUrl: sim.rpcUrl, network: sim.network, confirmations, extensions: [], onReorg: (r) => reorgs.push(r.depth) });
+      const indexer = new ProtocolIndexer({ db: db.db, rpcUrl: own.rpcUrl, network: own.network, confirmations, extensions: [], onReorg: (r) => reorgs.push(r.depth) });
       await indexer.backfill();
       await indexer.engine.syncOnce();
       const fork = await rpc.call<string>('evm_snapshot', []);
@@ -247,7 +245,7 @@ describe('legacy polls (each poll a contract of its own)', () => {
       await indexer.engine.syncOnce();
       expect(reorgs.length).toBe(1);
 
-      const other = new ProtocolIndexer({ db: fresh.db, rpcUrl: sim.rpcUrl, network: sim.network, confirmations, extensions: [] });
+      const other = new ProtocolIndexer({ db: fresh.db, rpcUrl: own.rpcUrl, network: own.network, confirmations, extensions: [] });
       await other.backfill();
       await other.engine.syncOnce();
       const [got, want] = await Promise.all([dumpProjections(db.db), dumpProjections(fresh.db)]);
@@ -257,7 +255,7 @@ describe('legacy polls (each poll a contract of its own)', () => {
       expect(Number(after.rows[0]!.n) - Number(seen.rows[0]!.n)).toBe(1);
       expect(got.sync_child!.length).toBe(polls.length + 1);
     } finally {
-      await rpc.call('evm_revert', [base]);
+      await own.node.stop();
       await db.close();
       await fresh.close();
     }

@@ -6,33 +6,23 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { delegatorWindowEarnings, trailingWindow, type PoolFactors } from '../src/analytics/yields.js';
 import { createApp } from '../src/api/index.js';
-import { simulatorNetwork } from '../src/chain/networks.js';
-import { ProtocolIndexer } from '../src/projections/indexer.js';
 import { LABEL_TYPES } from '../src/registry/labels.js';
 import { atlasDomain } from '../src/registry/signing.js';
 import type { GroundTruth } from '../src/sim/groundTruth.js';
-import { resolveScenario } from '../src/sim/scenario.js';
-import { runSimulation } from '../src/sim/simulator.js';
-import { dbKinds, openTestDb, type TestDb } from './helpers/db.js';
+import { indexedChain } from './helpers/chains.js';
+import { dbKinds, type TestDb } from './helpers/db.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
 
-const MID = 7;
 let truth: GroundTruth;
 const dbs = new Map<string, TestDb>();
 
 beforeAll(async () => {
-  const scenario = resolveScenario({ preset: 'test' });
-  const sim = await runSimulation({ scenario: { ...scenario, snapshotRounds: [MID, scenario.rounds] }, keepNode: true });
-  try {
-    truth = sim.groundTruth;
-    for (const kind of dbKinds) {
-      const db = await openTestDb(kind, { migrate: true });
-      dbs.set(kind, db);
-      await new ProtocolIndexer({ db: db.db, rpcUrl: sim.rpcUrl, network: simulatorNetwork(), confirmations: 0 }).backfill();
-    }
-  } finally {
-    await sim.node?.stop();
+  // The shared `test` chain, snapshotted at its 7th and at its last round (test/helpers/chains.ts).
+  for (const kind of dbKinds) {
+    const fx = await indexedChain('test', kind);
+    dbs.set(kind, fx.db);
+    truth = fx.groundTruth;
   }
 }, 600_000);
 

@@ -15,7 +15,7 @@ const plan = planFromScenario(scenario);
 describe('simulated gateways sign their own telemetry', () => {
   let fx: IndexedFixture;
   beforeAll(async () => {
-    fx = await indexedFixture('pglite', 'test');
+    fx = await indexedFixture('pglite');
   }, 600_000);
   afterAll(async () => fx?.db.close());
 

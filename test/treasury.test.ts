@@ -9,8 +9,7 @@ import { budgetRatePerSecond, budgetVsActuals, categorize, formatIssues, parseBu
 import { ceilingStatus, decodeAction, ledgerByRound } from '../src/analytics/treasury.js';
 import { callSharePpm, forecastTreasury, percentilePpm } from '../src/analytics/treasuryForecast.js';
 import { atlasDomain } from '../src/registry/signing.js';
-import type { SimulationResult } from '../src/sim/simulator.js';
-import { dbKinds, openTestDb, type TestDb } from './helpers/db.js';
+import { dbKinds, type TestDb } from './helpers/db.js';
 import { CONTRACTS, governanceChain, indexedApi, VIEWS } from './helpers/treasuryChain.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
@@ -203,15 +202,13 @@ describe('treasury analytics (hand-computed)', () => {
 const LABELER_KEY = '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d';
 
 describe('treasury over a simulated network', () => {
-  let sim: SimulationResult;
   let client: Awaited<ReturnType<typeof governanceChain>>['client'];
   let dir: string;
   beforeAll(async () => {
-    ({ sim, client } = await governanceChain());
+    ({ client } = await governanceChain());
     dir = mkdtempSync(path.join(tmpdir(), 'atlas-budget-'));
   }, 600_000);
-  afterAll(async () => {
-    await sim?.node?.stop();
+  afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -223,8 +220,7 @@ describe('treasury over a simulated network', () => {
     let get: Awaited<ReturnType<typeof indexedApi>>['get'];
     let getWith: Awaited<ReturnType<typeof indexedApi>>['getWith'];
     beforeAll(async () => {
-      db = await openTestDb(kind, { migrate: true });
-      ({ get, getWith } = await indexedApi(db, kind, sim.rpcUrl));
+      ({ db, get, getWith } = await indexedApi(kind));
     }, 600_000);
     afterAll(async () => {
       await db?.close();

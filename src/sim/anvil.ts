@@ -25,6 +25,13 @@ export interface AnvilOptions {
   pruneHistory?: number;
   /** Path for anvil's state dump/load (optional). */
   stateFile?: string;
+  /** Start from another node's chain (anvil --fork-url): its blocks and logs, then local blocks on top. */
+  forkUrl?: string;
+  /**
+   * Outlive this process (own process group, no pipes): a node several processes share, stopped by its pid
+   * (`stopAnvilPid`) when they are done.
+   */
+  detached?: boolean;
 }
 
 function anvilBinary(): string {
@@ -92,7 +99,9 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<AnvilNode> {
   if (opts.timestamp !== undefined) args.push('--timestamp', String(opts.timestamp));
   if (opts.number !== undefined) args.push('--number', String(opts.number));
   if (opts.stateFile) args.push('--state', opts.stateFile);
-  const child = spawn(anvilBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (opts.forkUrl) args.push('--fork-url', opts.forkUrl);
+  const child = spawn(anvilBinary(), args, opts.detached ? { stdio: 'ignore', detached: true } : { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (opts.detached) child.unref();
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
@@ -117,4 +126,13 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<AnvilNode> {
         child.kill('SIGKILL');
       }),
   };
+}
+
+/** Stops a node started with `detached` by another process (SIGKILL; a node gone already is fine). */
+export function stopAnvilPid(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
 }

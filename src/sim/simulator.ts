@@ -29,6 +29,8 @@ export interface SimulationOptions {
   /** Use an existing node; otherwise anvil is started and stopped (or kept with keepNode). */
   rpcUrl?: string;
   keepNode?: boolean;
+  /** With keepNode: the node outlives this process (see AnvilOptions.detached), for test files that share it. */
+  detachNode?: boolean;
   hooks?: SimulationHooks;
   /** Called once the node answers, before anything is mined. */
   onStart?: (rpcUrl: string) => void | Promise<void>;
@@ -54,7 +56,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   const params: ProtocolParams = { ...defaultProtocolParams(s.blocksPerRound), l1CirculatingSupply: population.l1CirculatingSupply, ...opts.params };
   // The chain starts a round before the genesis round, so that deployment fits before it.
   const genesisBlock = (s.firstRound - 1) * params.roundLength;
-  const node = opts.rpcUrl ? null : await startAnvil({ noMining: true, timestamp: s.startTime - 60, number: genesisBlock, pruneHistory: s.pruneHistory ? 8 : undefined });
+  const node = opts.rpcUrl ? null : await startAnvil({ noMining: true, timestamp: s.startTime - 60, number: genesisBlock, pruneHistory: s.pruneHistory ? 8 : undefined, detached: opts.detachNode });
   const rpcUrl = opts.rpcUrl ?? node!.url;
   try {
     if (opts.onStart) await opts.onStart(rpcUrl);

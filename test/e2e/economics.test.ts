@@ -2,13 +2,13 @@ import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer } from '../../src/api/index.js';
 import { decimal, dollars, percent } from '../../web/src/format.js';
-import { economicsFixture } from '../helpers/economicsFixture.js';
+import { indexedFixture } from './fixture.js';
 import { openDashboard, pageTools, type DashboardSession } from './pageTools.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
 
 describe('income and investor pages in Chromium over an indexed simulator network', () => {
-  let fx: Awaited<ReturnType<typeof economicsFixture>>;
+  let fx: Awaited<ReturnType<typeof indexedFixture>>;
   let server: RunningServer;
   let dash: DashboardSession;
   let context: BrowserContext;
@@ -19,7 +19,7 @@ describe('income and investor pages in Chromium over an indexed simulator networ
   const cents = (s: string) => BigInt(s.replace('.', ''));
 
   beforeAll(async () => {
-    fx = await economicsFixture('pglite');
+    fx = await indexedFixture('pglite');
     dash = await openDashboard({ db: fx.db.db, dbKind: 'pglite', headBlock: fx.headBlock });
     ({ server, context } = dash);
   });

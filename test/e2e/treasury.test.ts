@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer } from '../../src/api/index.js';
 import { percent, token } from '../../web/src/format.js';
 import { sql } from 'kysely';
-import { dbKinds, openTestDb, type TestDb } from '../helpers/db.js';
-import { governanceChain, indexInto } from '../helpers/treasuryChain.js';
+import { dbKinds, type TestDb } from '../helpers/db.js';
+import { indexedChain } from '../helpers/chains.js';
 import { openDashboard, pageTools, type DashboardSession } from './pageTools.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
@@ -25,13 +25,7 @@ describe('treasury and governance pages in Chromium', () => {
 
   beforeAll(async () => {
     // The 17-round governance scenario: every outcome, executed grants and the LIP-101 restoration.
-    const { sim } = await governanceChain();
-    try {
-      db = await openTestDb(dbKinds[0]!, { migrate: true });
-      await indexInto(db, sim.rpcUrl);
-    } finally {
-      await sim.node?.stop();
-    }
+    ({ db } = await indexedChain('governance', dbKinds[0]!));
     dir = mkdtempSync(path.join(tmpdir(), 'atlas-e2e-budget-'));
     const executed = (await sql<J>`select id from proposal where executed_block is not null and calldatas->>0 like '0xa9059cbb%' order by executed_block limit 1`.execute(db.db)).rows;
     const example = readFileSync(path.join(import.meta.dirname, '..', '..', 'budgets', 'example.yaml'), 'utf8');

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import {
@@ -10,6 +13,7 @@ import {
   type DbKind,
 } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
+import { buildOnce, CACHE_DIR, contentKey, writeAtomically } from './cache.js';
 
 export type { DbKind };
 
@@ -50,7 +54,8 @@ export interface OpenTestDbOptions {
  * drops again.
  */
 export async function openTestDb(kind: DbKind, options: OpenTestDbOptions = {}): Promise<TestDb> {
-  const testDb = kind === 'pglite' ? await openPGlite() : await openPostgres();
+  if (kind === 'pglite') return openPGlite(options.migrate === true);
+  const testDb = await openPostgres();
   if (options.migrate) {
     try {
       await migrate(testDb.db);
@@ -62,30 +67,52 @@ export async function openTestDb(kind: DbKind, options: OpenTestDbOptions = {}):
   return testDb;
 }
 
-// initdb dominates PGlite start-up (~2 s here); restoring a dump of a fresh
-// cluster takes ~0.5 s, so each test process runs initdb once.
-let pgliteTemplate: Promise<Blob | File> | undefined;
+// initdb dominates PGlite start-up (~4 s of CPU with its WebAssembly compile); restoring a dump of a cluster takes
+// well under a second. So a fresh cluster and a migrated one are dumped once into the test cache (keyed by the PGlite
+// version and the migrations) and every PGlite test database starts from one of them.
+const PGLITE_CACHE = path.join(CACHE_DIR, 'pglite');
+const require = createRequire(import.meta.url);
+// The package exports no package.json; its version is read from beside its entry point.
+const pgliteVersion = (JSON.parse(readFileSync(path.join(path.dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json'), 'utf8')) as { version: string }).version;
+const clusterDumps = new Map<string, Promise<Blob>>();
 
-function freshClusterDump(): Promise<Blob | File> {
-  pgliteTemplate ??= (async () => {
-    const pglite = await PGlite.create();
-    try {
-      return await pglite.dumpDataDir('none');
-    } finally {
-      await pglite.close();
-    }
-  })();
-  return pgliteTemplate;
+function clusterDump(migrated: boolean): Promise<Blob> {
+  const key = migrated ? `migrated-${contentKey(['src/store/migrations'], pgliteVersion)}` : `fresh-${pgliteVersion}`;
+  let dump = clusterDumps.get(key);
+  if (!dump) {
+    const file = path.join(PGLITE_CACHE, `${key}.tar`);
+    dump = buildOnce(
+      file,
+      async () => {
+        const pglite = await PGlite.create({ parsers: pgliteParsers, ...(migrated ? { loadDataDir: await clusterDump(false) } : {}) });
+        try {
+          if (migrated) await migrate(atlasDbFromPGlite(pglite).db);
+          writeAtomically(file, new Uint8Array(await (await pglite.dumpDataDir('none')).arrayBuffer()));
+        } finally {
+          await pglite.close();
+        }
+      },
+      () => new Blob([readFileSync(file)]),
+    );
+    clusterDumps.set(key, dump);
+  }
+  return dump;
 }
 
-async function openPGlite(): Promise<TestDb> {
+async function openPGlite(migrated: boolean): Promise<TestDb> {
   const config: DbConfig = { kind: 'pglite' };
-  const pglite = await PGlite.create({ parsers: pgliteParsers, loadDataDir: await freshClusterDump() });
-  return { ...atlasDbFromPGlite(pglite), config, databaseName: undefined };
+  const pglite = await PGlite.create({ parsers: pgliteParsers, loadDataDir: await clusterDump(migrated) });
+  const atlas = atlasDbFromPGlite(pglite);
+  // Kysely opens its driver on the first query, so destroying one never queried leaves PGlite open: close it here.
+  const close = async () => {
+    await atlas.close();
+    if (!pglite.closed) await pglite.close();
+  };
+  return { ...atlas, close, config, databaseName: undefined };
 }
 
-async function withAdmin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
+async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: serverUrlOrThrow() });
   await client.connect();
   try {
     return await fn(client);
@@ -94,7 +121,7 @@ async function withAdmin<T>(url: string, fn: (client: pg.Client) => Promise<T>):
   }
 }
 
-async function openPostgres(): Promise<TestDb> {
+function serverUrlOrThrow(): string {
   const url = serverUrl();
   if (url === undefined) {
     throw new Error(
@@ -102,8 +129,27 @@ async function openPostgres(): Promise<TestDb> {
         `Start a server with: eval "$(scripts/ci-postgres.sh)"`,
     );
   }
+  return url;
+}
+
+// The pools of open PostgreSQL test databases, so saveTemplate can close one without dropping its database.
+const pools = new Map<string, AtlasDb>();
+
+async function openPostgres(template?: string): Promise<TestDb> {
+  const url = serverUrlOrThrow();
   const databaseName = `atlas_test_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  await withAdmin(url, (client) => client.query(`create database "${databaseName}"`));
+  await withAdmin(async (client) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await client.query(`create database "${databaseName}"${template ? ` template "${template}"` : ''}`);
+        return;
+      } catch (e) {
+        // Copying a template needs it to have no session; another copy starting at the same moment can hold one.
+        if (!template || attempt >= 40 || !/being accessed by other users/.test((e as Error).message)) throw e;
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+      }
+    }
+  });
 
   const dbUrl = new URL(url);
   dbUrl.pathname = `/${databaseName}`;
@@ -112,9 +158,10 @@ async function openPostgres(): Promise<TestDb> {
   try {
     atlas = await createDb(config);
   } catch (err) {
-    await dropDatabase(url, databaseName);
+    await dropDatabase(databaseName);
     throw err;
   }
+  pools.set(databaseName, atlas);
 
   let closed: Promise<void> | undefined;
   return {
@@ -123,16 +170,49 @@ async function openPostgres(): Promise<TestDb> {
     databaseName,
     close: () =>
       (closed ??= (async () => {
+        pools.delete(databaseName);
         try {
           await atlas.close();
         } finally {
-          await dropDatabase(url, databaseName);
+          await dropDatabase(databaseName);
         }
       })()),
   };
 }
 
-async function dropDatabase(url: string, databaseName: string): Promise<void> {
+/** A new PostgreSQL test database holding a copy of a template's content (see saveTemplate); close() drops it. */
+export function openTestDbFromTemplate(template: string): Promise<TestDb> {
+  return openPostgres(template);
+}
+
+/** The prefix of the template databases of this test run (dropped by dropRunTemplates). */
+function templatePrefix(): string {
+  return `atlas_tpl_${path.basename(process.env.ATLAS_TEST_RUN_DIR ?? String(process.pid)).replace(/\W/g, '_')}_`;
+}
+
+/**
+ * Turns a PostgreSQL test database into a template for openTestDbFromTemplate: its pool closes (a template must
+ * have no sessions) and it is renamed into this run's templates, dropped when the run ends. Returns its name.
+ */
+export async function saveTemplate(db: TestDb): Promise<string> {
+  const name = db.databaseName;
+  const atlas = name === undefined ? undefined : pools.get(name);
+  if (!name || !atlas) throw new Error('saveTemplate takes an open PostgreSQL test database');
+  pools.delete(name);
+  await atlas.close();
+  const template = `${templatePrefix()}${name}`;
+  await withAdmin((client) => client.query(`alter database "${name}" rename to "${template}"`));
+  return template;
+}
+
+/** Drops the template databases of this test run (globalSetup's teardown). */
+export async function dropRunTemplates(): Promise<void> {
+  if (serverUrl() === undefined) return;
+  const names = await withAdmin((client) => client.query<{ datname: string }>('select datname from pg_database where starts_with(datname, $1)', [templatePrefix()]));
+  for (const r of names.rows) await dropDatabase(r.datname);
+}
+
+async function dropDatabase(databaseName: string): Promise<void> {
   // FORCE: a test that opened extra handles on the database must not leave it behind.
-  await withAdmin(url, (client) => client.query(`drop database if exists "${databaseName}" with (force)`));
+  await withAdmin((client) => client.query(`drop database if exists "${databaseName}" with (force)`));
 }

@@ -1,10 +1,8 @@
-import { createPublicClient, http, parseAbi, type PublicClient } from 'viem';
+import { parseAbi } from 'viem';
 import { simulatorNetwork } from '../../src/chain/networks.js';
-import { ProtocolIndexer } from '../../src/projections/indexer.js';
-import { resolveScenario } from '../../src/sim/scenario.js';
-import { runSimulation, type SimulationResult } from '../../src/sim/simulator.js';
 import type { Hono } from 'hono';
 import { createApp, type AppOptions } from '../../src/api/index.js';
+import { indexedChain, sharedChain, type SharedChain } from './chains.js';
 import type { DbKind, TestDb } from './db.js';
 
 /** Governor and token views the tests compare the indexed figures with. */
@@ -23,19 +21,11 @@ export const CONTRACTS = simulatorNetwork().contracts;
 /**
  * The 'test' preset run long enough (17 rounds) for every governance outcome the agent model plans: a failing
  * vote, an override that flips delegators' weight, a passing grant, a vote below quorum, and the LIP-101
- * cut restoration once the ceiling zeroed the cut. The node stays up so tests can eth_call its views.
+ * cut restoration once the ceiling zeroed the cut. Its node serves the whole test run (eth_call its views; do not
+ * mine on it: forkChain('governance') gives a node of one's own).
  */
-export async function governanceChain(): Promise<{ sim: SimulationResult; client: PublicClient }> {
-  const scenario = resolveScenario({ preset: 'test', rounds: 17 });
-  const sim = await runSimulation({ scenario, keepNode: true });
-  const client = createPublicClient({ transport: http(sim.rpcUrl) }) as PublicClient;
-  return { sim, client };
-}
-
-/** Backfills the simulated chain into a test database. */
-export async function indexInto(db: TestDb, rpcUrl: string): Promise<void> {
-  const indexer = new ProtocolIndexer({ db: db.db, rpcUrl, network: simulatorNetwork(), confirmations: 0 });
-  await indexer.backfill();
+export function governanceChain(): Promise<SharedChain> {
+  return sharedChain('governance');
 }
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
@@ -43,14 +33,14 @@ type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-expli
 type Get = (p: string, init?: RequestInit) => Promise<{ res: Response; body: J; text: string }>;
 
 /**
- * An app over the governance chain indexed into `db`, and a GET that answers parsed JSON (or the raw text);
- * `getWith` asks an app over the same database with other options (a budget file, say).
+ * The governance chain indexed into a database of `kind` (the caller's copy, to close), an app over it, and a GET
+ * that answers parsed JSON (or the raw text); `getWith` asks an app over the same database with other options.
  */
-export async function indexedApi(db: TestDb, kind: DbKind, rpcUrl: string): Promise<{ app: Hono; get: Get; getWith: (options: Partial<AppOptions>) => Get }> {
-  await indexInto(db, rpcUrl);
+export async function indexedApi(kind: DbKind): Promise<{ db: TestDb; app: Hono; get: Get; getWith: (options: Partial<AppOptions>) => Get }> {
+  const { db } = await indexedChain('governance', kind);
   const appWith = (options: Partial<AppOptions> = {}) => createApp({ db: db.db, dbKind: kind, status: () => ({ headBlock: 0, indexedBlock: 0, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: null, ...options });
   const app = appWith();
-  return { app, get: getFrom(app), getWith: (options) => getFrom(appWith(options)) };
+  return { db, app, get: getFrom(app), getWith: (options) => getFrom(appWith(options)) };
 }
 
 function getFrom(app: Hono): Get {
