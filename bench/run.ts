@@ -10,6 +10,7 @@ import { needsBench } from './needs.bench.js';
 import { economicsBench } from './economics.bench.js';
 import { cliBench } from './cli.bench.js';
 import { webBench } from './web.bench.js';
+import { suiteBench } from './suite.bench.js';
 import type { PresetName } from '../src/sim/scenario.js';
 
 // `npm run bench` runs every benchmark; `npm run bench -- sim [preset]` runs one.
@@ -29,6 +30,7 @@ benches.needs = () => needsBench();
 benches.economics = () => economicsBench();
 benches.cli = () => cliBench();
 benches.web = (arg) => webBench(arg);
+benches.suite = () => suiteBench();
 const [only, arg] = process.argv.slice(2);
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;
