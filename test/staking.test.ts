@@ -51,7 +51,9 @@ describe.each(dbKinds)('staking intelligence on %s', (kind) => {
 
   beforeAll(() => {
     db = dbs.get(kind)!;
-    app = createApp({ db: db.db, dbKind: kind, status: () => ({ headBlock: 0, indexedBlock: 0, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: null, cacheTtlMs: 0 });
+    // The forward fans take seconds of CPU each; on a busy test machine they may pass the 10 s production time
+    // limit (tested in src/api/requestGuards.test.ts), which is not what these tests check.
+    app = createApp({ db: db.db, dbKind: kind, status: () => ({ headBlock: 0, indexedBlock: 0, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: null, cacheTtlMs: 0, requestTimeoutMs: 120_000 });
   });
 
   it('realized earnings between two rounds equal the contracts\' pendingStake/pendingFees differences', async () => {
