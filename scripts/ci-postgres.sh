@@ -37,7 +37,8 @@ else
   RUN_AS=()
   OWNER="$(id -un)"
 fi
-as_owner() { "${RUN_AS[@]}" "$@"; }
+# From / : the postgres user may not be allowed into the caller's folder (a private temporary one, say).
+as_owner() { (cd / && "${RUN_AS[@]}" "$@"); }
 
 can_login() {
   PGPASSWORD="$PG_PASSWORD" PGCONNECT_TIMEOUT=3 "${PG_BIN}/psql" -X -q -h 127.0.0.1 -p "$PORT" \
