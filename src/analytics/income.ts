@@ -1,7 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import type { PriceBook } from '../prices/lookup.js';
 import { splitFees, splitReward } from '../protocol/earnings.js';
-import type { Database } from '../store/schema.js';
+import type { Db } from '../read/db.js';
 
 /**
  * Orchestrator income as the earnings pools book it. Every reward call and every fee payment is one
@@ -54,7 +54,7 @@ export interface IncomeCell {
 }
 
 /** Reads the reward calls and fee payments of rounds [fromRound, toRound] (optionally one orchestrator) as split items. */
-export async function incomeItems(db: Kysely<Database>, book: PriceBook, opts: { fromRound: number; toRound: number; orchestrator?: string }): Promise<IncomeItem[]> {
+export async function incomeItems(db: Db, book: PriceBook, opts: { fromRound: number; toRound: number; orchestrator?: string }): Promise<IncomeItem[]> {
   const orch = opts.orchestrator?.toLowerCase() ?? null;
   const pools = await sql<{ t: string; r: string; rc: string; fs: string }>`
     select transcoder as t, round::text as r, reward_cut::text as rc, fee_share::text as fs from earnings_pool
@@ -156,10 +156,4 @@ export function rankByKeptUsd(items: readonly IncomeItem[]): { orchestrator: str
     else r.rewardsKept += i.kept;
   }
   return [...by.values()].sort((a, b) => (b.keptUsdE8 > a.keptUsdE8 ? 1 : b.keptUsdE8 < a.keptUsdE8 ? -1 : a.orchestrator < b.orchestrator ? -1 : 1));
-}
-
-/** Latest indexed round (0 when none). */
-export async function latestRound(db: Kysely<Database>): Promise<number> {
-  const r = await sql<{ r: string | null }>`select max(round)::text as r from protocol_round`.execute(db);
-  return Number(r.rows[0]?.r ?? 0);
 }

@@ -1,7 +1,8 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { delegatorCumulativeStakeAndFees, type CumulativeFactors } from '../protocol/index.js';
 import { fromNumeric } from '../store/amounts.js';
-import type { Database } from '../store/schema.js';
+import type { Db } from '../read/db.js';
+import { latestRound } from '../read/rounds.js';
 
 export interface PendingEarnings {
   delegator: string;
@@ -21,9 +22,8 @@ const ZERO = '0x0000000000000000000000000000000000000000';
  * `endRound` defaults to the last initialized round; the orchestrator's own cumulative rewards and
  * fees are included only then, as the contract does.
  */
-export async function pendingEarnings(db: Kysely<Database>, opts: { delegator?: string; endRound?: bigint } = {}): Promise<PendingEarnings[]> {
-  const last = await sql<{ round: string | null }>`select max(round)::text as round from protocol_round`.execute(db);
-  const current = last.rows[0]?.round ? BigInt(last.rows[0].round) : 0n;
+export async function pendingEarnings(db: Db, opts: { delegator?: string; endRound?: bigint } = {}): Promise<PendingEarnings[]> {
+  const current = await latestRound(db);
   const endRound = opts.endRound ?? current;
   const dels = opts.delegator
     ? await sql<Record<string, string>>`select * from delegator where address = ${opts.delegator.toLowerCase()}`.execute(db)

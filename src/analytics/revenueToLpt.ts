@@ -1,6 +1,6 @@
-import { sql, type Kysely } from 'kysely';
 import type { PriceBook } from '../prices/lookup.js';
-import type { Database } from '../store/schema.js';
+import type { Db } from '../read/db.js';
+import { allRounds } from '../read/rounds.js';
 import type { IncomeItem } from './income.js';
 
 const WEI = 10n ** 18n;
@@ -21,15 +21,18 @@ export interface RoundTotals {
 }
 
 /** Round totals of [fromRound, toRound], oldest first. */
-export async function roundTotals(db: Kysely<Database>, fromRound: number, toRound: number): Promise<RoundTotals[]> {
-  const r = await sql<Record<string, string>>`
-    select round::text as round, block_time::text as time, total_active_stake::text as tas, (l2_supply + coalesce(l1_supply, 0))::text as supply,
-      rewards::text as rewards, treasury_rewards::text as tr, fees::text as fees, inflation::text as inflation, mintable::text as mintable,
-      treasury_reward_cut_rate::text as cut
-    from protocol_round where round between ${fromRound} and ${toRound} order by round`.execute(db);
-  return r.rows.map((x) => ({
-    round: Number(x.round), time: Number(x.time), totalActiveStake: BigInt(x.tas!), supply: BigInt(x.supply!), rewards: BigInt(x.rewards!),
-    treasuryRewards: BigInt(x.tr!), fees: BigInt(x.fees!), inflationPpb: BigInt(x.inflation!), mintable: BigInt(x.mintable!), treasuryRewardCutRate: BigInt(x.cut!),
+export async function roundTotals(db: Db, fromRound: number, toRound: number): Promise<RoundTotals[]> {
+  return (await allRounds(db, { from: BigInt(fromRound), to: BigInt(toRound) })).map((r) => ({
+    round: Number(r.round),
+    time: r.blockTime,
+    totalActiveStake: r.totalActiveStake,
+    supply: r.l2Supply + (r.l1Supply ?? 0n),
+    rewards: r.rewards,
+    treasuryRewards: r.treasuryRewards,
+    fees: r.fees,
+    inflationPpb: r.inflation,
+    mintable: r.mintable,
+    treasuryRewardCutRate: r.treasuryRewardCutRate,
   }));
 }
 

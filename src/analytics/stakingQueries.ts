@@ -1,8 +1,9 @@
 // Database reads feeding the staking analytics: each returns plain inputs for the pure modules (yields, dilution,
 // issuance, risk, population, delegate activity). Amounts stay bigint (wei / LPT-wei).
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { fromNumeric } from '../store/amounts.js';
-import type { Database } from '../store/schema.js';
+import type { Db } from '../read/db.js';
+import { allRounds } from '../read/rounds.js';
 import type { VoteRef, ProposalRef } from './delegateActivity.js';
 import type { BondedChange, StakeMove } from './delegatorPopulation.js';
 import type { SupplyRound } from './dilution.js';
@@ -19,21 +20,18 @@ export interface StakingRound extends SupplyRound {
 }
 
 /** Every indexed round, oldest first. */
-export async function loadRounds(db: Kysely<Database>): Promise<StakingRound[]> {
-  const r = await sql<Record<string, string>>`
-    select round::text, block_time::text, l2_supply::text, coalesce(l1_supply, 0)::text as l1, total_active_stake::text, rewards::text, treasury_rewards::text,
-      inflation::text, mintable::text, treasury_reward_cut_rate::text, fees::text from protocol_round order by round`.execute(db);
-  return r.rows.map((x) => ({
-    round: BigInt(x.round!),
-    time: Number(x.block_time),
-    supply: fromNumeric(x.l2_supply!) + fromNumeric(x.l1!),
-    totalActiveStake: fromNumeric(x.total_active_stake!),
-    rewards: fromNumeric(x.rewards!),
-    treasuryRewards: fromNumeric(x.treasury_rewards!),
-    inflation: fromNumeric(x.inflation!),
-    mintable: fromNumeric(x.mintable!),
-    treasuryRewardCutRate: fromNumeric(x.treasury_reward_cut_rate!),
-    fees: fromNumeric(x.fees!),
+export async function loadRounds(db: Db): Promise<StakingRound[]> {
+  return (await allRounds(db)).map((r) => ({
+    round: r.round,
+    time: r.blockTime,
+    supply: r.l2Supply + (r.l1Supply ?? 0n),
+    totalActiveStake: r.totalActiveStake,
+    rewards: r.rewards,
+    treasuryRewards: r.treasuryRewards,
+    inflation: r.inflation,
+    mintable: r.mintable,
+    treasuryRewardCutRate: r.treasuryRewardCutRate,
+    fees: r.fees,
   }));
 }
 
@@ -45,7 +43,7 @@ export interface PoolRow extends PoolFactors {
 }
 
 /** Stored earnings pools by orchestrator, each sorted by round; all orchestrators, or the ones given. */
-export async function loadPools(db: Kysely<Database>, only?: readonly string[]): Promise<Map<string, PoolRow[]>> {
+export async function loadPools(db: Db, only?: readonly string[]): Promise<Map<string, PoolRow[]>> {
   if (only && only.length === 0) return new Map();
   const where = only ? sql`where transcoder in (${sql.join([...only])})` : sql``;
   const r = await sql<Record<string, string>>`
@@ -70,14 +68,14 @@ export interface DelegatorRow {
 }
 
 /** Delegator records (all, one, or those of one orchestrator). */
-export async function loadDelegators(db: Kysely<Database>, f: { address?: string; delegate?: string } = {}): Promise<DelegatorRow[]> {
+export async function loadDelegators(db: Db, f: { address?: string; delegate?: string } = {}): Promise<DelegatorRow[]> {
   const where = f.address ? sql`where address = ${f.address}` : f.delegate ? sql`where delegate = ${f.delegate}` : sql``;
   const r = await sql<Record<string, string>>`select address, delegate, bonded_amount::text, last_claim_round::text, start_round::text from delegator ${where}`.execute(db);
   return r.rows.map((x) => ({ address: x.address!, delegate: x.delegate!, bondedAmount: fromNumeric(x.bonded_amount!), lastClaimRound: BigInt(x.last_claim_round!), startRound: BigInt(x.start_round!) }));
 }
 
 /** EarningsClaimed events of a delegator (the contract's own earnings computation), oldest first. */
-export async function loadClaims(db: Kysely<Database>, delegator: string): Promise<Claim[]> {
+export async function loadClaims(db: Db, delegator: string): Promise<Claim[]> {
   const r = await sql<{ args: Record<string, string> }>`select args from chain_event where name = 'EarningsClaimed' and a1 = ${delegator} order by block_number, log_index`.execute(db);
   return r.rows
     .map((x) => (typeof x.args === 'string' ? JSON.parse(x.args) : x.args) as Record<string, string>)
@@ -85,7 +83,7 @@ export async function loadClaims(db: Kysely<Database>, delegator: string): Promi
 }
 
 /** Governor parameters of the Minter as last announced (parts per 1e9), with the protocol defaults. */
-export async function loadMinterParams(db: Kysely<Database>): Promise<{ inflationChange: bigint; targetBondingRate: bigint }> {
+export async function loadMinterParams(db: Db): Promise<{ inflationChange: bigint; targetBondingRate: bigint }> {
   const r = await sql<{ param: string; value: string | null }>`
     select distinct on (param) param, value from param_change where param in ('inflationChange', 'targetBondingRate') order by param, block_number desc, log_index desc`.execute(db);
   const get = (p: string, d: bigint) => {
@@ -97,7 +95,7 @@ export async function loadMinterParams(db: Kysely<Database>): Promise<{ inflatio
 }
 
 /** Per-round activity of an orchestrator: active by its activation window, called when its pool got rewards. */
-export async function loadActivity(db: Kysely<Database>, address: string, rounds: readonly bigint[]): Promise<RoundActivity[]> {
+export async function loadActivity(db: Db, address: string, rounds: readonly bigint[]): Promise<RoundActivity[]> {
   const t = await sql<{ a: string; d: string }>`select activation_round::text as a, deactivation_round::text as d from transcoder where address = ${address}`.execute(db);
   const called = await sql<{ round: string }>`select round::text from earnings_pool where transcoder = ${address} and rewards > 0`.execute(db);
   const set = new Set(called.rows.map((x) => x.round));
@@ -107,7 +105,7 @@ export async function loadActivity(db: Kysely<Database>, address: string, rounds
 }
 
 /** TranscoderUpdate events of an orchestrator, oldest first (cuts parts per 1e6). */
-export async function loadCutChanges(db: Kysely<Database>, address: string): Promise<CutChange[]> {
+export async function loadCutChanges(db: Db, address: string): Promise<CutChange[]> {
   const r = await sql<{ round: string | null; t: string; args: Record<string, string> }>`
     select round::text, block_time::text as t, args from chain_event where name = 'TranscoderUpdate' and a1 = ${address} order by block_number, log_index`.execute(db);
   return r.rows.map((x) => {
@@ -117,13 +115,13 @@ export async function loadCutChanges(db: Kysely<Database>, address: string): Pro
 }
 
 /** ETH-wei paid to an orchestrator by each gateway (winning tickets), largest first. */
-export async function loadFeesByGateway(db: Kysely<Database>, address: string): Promise<{ gateway: string; paid: bigint }[]> {
+export async function loadFeesByGateway(db: Db, address: string): Promise<{ gateway: string; paid: bigint }[]> {
   const r = await sql<{ sender: string; paid: string }>`select sender, sum(paid)::text as paid from winning_ticket where recipient = ${address} group by sender order by sum(paid) desc`.execute(db);
   return r.rows.map((x) => ({ gateway: x.sender, paid: fromNumeric(x.paid) }));
 }
 
 /** Proposals (voting end round) and every vote with the voter's delegate at the snapshot. */
-export async function loadVoting(db: Kysely<Database>): Promise<{ proposals: (ProposalRef & { description: string })[]; votes: (VoteRef & { reason: string })[] }> {
+export async function loadVoting(db: Db): Promise<{ proposals: (ProposalRef & { description: string })[]; votes: (VoteRef & { reason: string })[] }> {
   const p = await sql<{ id: string; vote_end: string; description: string }>`select id, vote_end::text, description from proposal order by created_block`.execute(db);
   const v = await sql<{ proposal_id: string; voter: string; support: number; weight: string; delegate: string | null; reason: string }>`
     select proposal_id, voter, support, weight::text, delegate, reason from vote`.execute(db);
@@ -134,7 +132,7 @@ export async function loadVoting(db: Kysely<Database>): Promise<{ proposals: (Pr
 }
 
 /** Bonded-amount changes (BondingVotes DelegatorBondedAmountChanged), oldest first. */
-export async function loadBondedChanges(db: Kysely<Database>): Promise<BondedChange[]> {
+export async function loadBondedChanges(db: Db): Promise<BondedChange[]> {
   const r = await sql<{ t: string; a1: string; args: Record<string, string> }>`
     select block_time::text as t, a1, args from chain_event where name = 'DelegatorBondedAmountChanged' order by block_number, log_index`.execute(db);
   return r.rows.map((x) => {
@@ -144,7 +142,7 @@ export async function loadBondedChanges(db: Kysely<Database>): Promise<BondedCha
 }
 
 /** Bond, Unbond and Rebond events between two rounds (inclusive), as stake moves. */
-export async function loadStakeMoves(db: Kysely<Database>, fromRound: bigint, toRound: bigint): Promise<StakeMove[]> {
+export async function loadStakeMoves(db: Db, fromRound: bigint, toRound: bigint): Promise<StakeMove[]> {
   const r = await sql<{ name: string; args: Record<string, string> }>`
     select name, args from chain_event where name in ('Bond', 'Unbond', 'Rebond') and round >= ${fromRound.toString()} and round <= ${toRound.toString()}
     order by block_number, log_index`.execute(db);
@@ -157,7 +155,7 @@ export async function loadStakeMoves(db: Kysely<Database>, fromRound: bigint, to
 }
 
 /** TranscoderUpdate events of every orchestrator, by address, oldest first. */
-export async function loadAllCutChanges(db: Kysely<Database>): Promise<Map<string, CutChange[]>> {
+export async function loadAllCutChanges(db: Db): Promise<Map<string, CutChange[]>> {
   const r = await sql<{ a1: string; round: string | null; t: string; args: Record<string, string> }>`
     select a1, round::text, block_time::text as t, args from chain_event where name = 'TranscoderUpdate' order by block_number, log_index`.execute(db);
   const m = new Map<string, CutChange[]>();
@@ -171,7 +169,7 @@ export async function loadAllCutChanges(db: Kysely<Database>): Promise<Map<strin
 }
 
 /** ETH-wei paid by each gateway to each orchestrator, by orchestrator. */
-export async function loadAllFeesByGateway(db: Kysely<Database>): Promise<Map<string, bigint[]>> {
+export async function loadAllFeesByGateway(db: Db): Promise<Map<string, bigint[]>> {
   const r = await sql<{ recipient: string; paid: string }>`select recipient, sum(paid)::text as paid from winning_ticket group by recipient, sender`.execute(db);
   const m = new Map<string, bigint[]>();
   for (const x of r.rows) {

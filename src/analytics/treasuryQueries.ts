@@ -1,19 +1,16 @@
 // Database reads behind the treasury, governance and calendar views (indexed tables of 0003_protocol and the
 // spend labels of 0005_treasury). Amounts come back as bigint, rounds and blocks as bigint.
 import { readFile } from 'node:fs/promises';
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../store/schema.js';
+import { sql } from 'kysely';
+import { rows, type Db } from '../read/db.js';
+import { allRounds } from '../read/rounds.js';
 import { parseBudget, type BudgetResult } from './budget.js';
 import type { ContractInfoRow, ParamChangeRow } from './calendar.js';
 import type { BalanceChange } from './treasury.js';
 
-type Db = Kysely<Database>;
+// Columns read as `unknown` (json arguments and text casts alike) to bigint.
 const big = (v: unknown): bigint => BigInt(String(v));
 const bigOrNull = (v: unknown): bigint | null => (v === null || v === undefined ? null : BigInt(String(v)));
-
-async function rows<T>(db: Db, q: ReturnType<typeof sql<T>>): Promise<T[]> {
-  return (await q.execute(db)).rows;
-}
 
 /** One initialized round as the treasury views need it (LPT-wei; inflation per 1e9; cut per 1e27). */
 export interface TreasuryRound {
@@ -32,25 +29,17 @@ export interface TreasuryRound {
 
 /** Every initialized round, ascending. */
 export async function loadRounds(db: Db): Promise<TreasuryRound[]> {
-  const r = await rows(
-    db,
-    sql<Record<string, unknown>>`
-      select round::text, block_number::text as block, block_time::text as time, treasury_reward_cut_rate::text as cut,
-        mintable::text, inflation::text, rewards::text, treasury_rewards::text as tr, l2_supply::text as l2, l1_supply::text as l1,
-        treasury_balance::text as balance
-      from protocol_round order by round`,
-  );
-  return r.map((x) => ({
-    round: big(x.round),
-    block: big(x.block),
-    time: Number(x.time),
-    cutRate: big(x.cut),
-    mintable: big(x.mintable),
-    inflation: big(x.inflation),
-    minted: big(x.rewards) + big(x.tr),
-    treasuryRewards: big(x.tr),
-    supply: big(x.l2) + (bigOrNull(x.l1) ?? 0n),
-    balance: big(x.balance),
+  return (await allRounds(db)).map((r) => ({
+    round: r.round,
+    block: r.blockNumber,
+    time: r.blockTime,
+    cutRate: r.treasuryRewardCutRate,
+    mintable: r.mintable,
+    inflation: r.inflation,
+    minted: r.rewards + r.treasuryRewards,
+    treasuryRewards: r.treasuryRewards,
+    supply: r.l2Supply + (r.l1Supply ?? 0n),
+    balance: r.treasuryBalance,
   }));
 }
 

@@ -47,8 +47,8 @@ function roundOf(r: RoundDb): RoundRow {
   };
 }
 
-/** Every initialized round, oldest first. */
-export async function allRounds(db: Db): Promise<RoundRow[]> {
+/** Every initialized round (or those in [from, to]), oldest first. */
+export async function allRounds(db: Db, range: { from?: bigint; to?: bigint } = {}): Promise<RoundRow[]> {
   const r = await rows(
     db,
     sql<RoundDb>`
@@ -56,7 +56,9 @@ export async function allRounds(db: Db): Promise<RoundRow[]> {
         total_active_stake::text, l2_supply::text, l1_supply::text, treasury_reward_cut_rate::text,
         treasury_balance::text, active_transcoders, rewards::text, treasury_rewards::text, reward_calls,
         fees::text, winning_tickets
-      from protocol_round order by round`,
+      from protocol_round
+      where true ${range.from === undefined ? sql`` : sql`and round >= ${range.from.toString()}`} ${range.to === undefined ? sql`` : sql`and round <= ${range.to.toString()}`}
+      order by round`,
   );
   return r.map(roundOf);
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { latestRound } from '../read/rounds.js';
 import { advertFromJson, advertToJson, type Advert, type AdvertJson } from './adverts.js';
 import type { Candidate } from './matcher.js';
 import { requirementsFromJson, requirementsToJson, type Profile, type RequirementsJson } from './profiles.js';
@@ -267,10 +268,9 @@ export async function profileVersions(db: Db, since: number): Promise<(StoredPro
 export async function loadCandidates(db: Db): Promise<Candidate[]> {
   const adverts = await currentAdverts(db);
   if (adverts.length === 0) return [];
+  const cur = (await latestRound(db)).toString();
   const stake = await sql<{ address: string; total_stake: string; active: boolean }>`
-    select t.address, t.total_stake::text,
-      coalesce(t.activation_round <= r.cur and r.cur < t.deactivation_round, false) as active
-    from transcoder t cross join (select max(round) as cur from protocol_round) r`.execute(db);
+    select address, total_stake::text, coalesce(activation_round <= ${cur} and ${cur} < deactivation_round, false) as active from transcoder`.execute(db);
   const by = new Map(stake.rows.map((s) => [s.address.toLowerCase(), s]));
   return adverts.map((a) => {
     const s = by.get(a.advert.orchestrator);
@@ -280,9 +280,12 @@ export async function loadCandidates(db: Db): Promise<Candidate[]> {
 
 /** Changes whenever the candidate set may have: an advert inserted or updated (newest xmin), indexed stake or a new round. */
 export async function candidateVersion(db: Db): Promise<string> {
-  const k = await sql<{ k: string }>`
-    select concat_ws(':', (select count(*) from registry_advert), (select max(id) from registry_advert),
-      (select max(xmin::text::bigint) from registry_advert), (select max(updated_block) from transcoder),
-      (select count(*) from transcoder), (select max(round) from protocol_round)) as k`.execute(db);
-  return k.rows[0]!.k;
+  const [k, round] = await Promise.all([
+    sql<{ k: string }>`
+      select concat_ws(':', (select count(*) from registry_advert), (select max(id) from registry_advert),
+        (select max(xmin::text::bigint) from registry_advert), (select max(updated_block) from transcoder),
+        (select count(*) from transcoder)) as k`.execute(db),
+    latestRound(db),
+  ]);
+  return `${k.rows[0]!.k}:${round}`;
 }

@@ -3,7 +3,7 @@
 // the staking-tracker feed. Every figure that reads prices is uncached: imported series change without blocks.
 import { z } from 'zod';
 import { impliedCosts, DEFAULT_ASSUMPTIONS } from '../../analytics/impliedCost.js';
-import { incomeItems, latestRound, rankByKeptUsd, sumIncome, type IncomeCell, type IncomePeriod } from '../../analytics/income.js';
+import { incomeItems, rankByKeptUsd, sumIncome, type IncomeCell, type IncomePeriod } from '../../analytics/income.js';
 import { annualize, revenueByRound, roundSeconds, roundTotals, stakingFeed } from '../../analytics/revenueToLpt.js';
 import { readSeries } from '../../prices/csv.js';
 import { formatUsd, loadPriceBook, weiPerLpt, type Price } from '../../prices/lookup.js';
@@ -11,6 +11,7 @@ import { COST_REPORT_TYPES, costReportSchema, DEFAULT_SURVEY_K, DEPLOYMENTS, sub
 import type { Db } from '../../read/db.js';
 import { indexedChainId, readNetwork } from '../../read/network.js';
 import { protocolParams } from '../../read/params.js';
+import { latestRound } from '../../read/rounds.js';
 import { AtlasError } from '../errors.js';
 import { amountSchema, eth, formatUnits, lpt } from '../format.js';
 import { operation, operationRoute, route } from '../route.js';
@@ -29,7 +30,7 @@ function priceText(p: Price | null): string | null {
 
 /** Round range: explicit bounds, else the last `defaultSpan` rounds. */
 async function roundRange(db: Db, q: { fromRound?: number; toRound?: number }, defaultSpan: number): Promise<{ from: number; to: number }> {
-  const to = q.toRound ?? (await latestRound(db));
+  const to = q.toRound ?? Number(await latestRound(db));
   const from = q.fromRound ?? Math.max(0, to - defaultSpan + 1);
   if (from > to) throw new AtlasError('bad_request', `fromRound ${from} is after toRound ${to}`);
   if (to - from > 5_000) throw new AtlasError('bad_request', 'a range covers at most 5,000 rounds');
@@ -234,7 +235,7 @@ export const stakingFeedOperation = operation({
     treasuryRewardCut: z.number(),
   }),
   answer: async ({ data }) => {
-    const to = await latestRound(data.db);
+    const to = Number(await latestRound(data.db));
     const rounds = await roundTotals(data.db, Math.max(0, to - 29), to);
     const feed = stakingFeed(rounds, Number((await protocolParams(data.db)).unbondingPeriod));
     if (!feed) throw new AtlasError('not_found', 'no round indexed yet');
