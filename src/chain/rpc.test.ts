@@ -269,7 +269,7 @@ describe('RpcClient against scripted servers', () => {
       const rpc = new RpcClient({ url: srv413.url, ...fast });
       const err = await rpc.request('eth_getLogs', [{}]).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(RangeTooLargeError);
-      expect((err as RangeTooLargeError).status).toBe(413);
+      expect((err as RangeTooLargeError).httpStatus).toBe(413);
     } finally {
       await srv413.close();
     }

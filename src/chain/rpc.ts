@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AtlasError } from '../base/errors.js';
 import { RateGovernor, type RateGovernorStats, type RateHint } from './rateGovernor.js';
 
 /**
@@ -16,25 +17,30 @@ export type TransientCause = 'http429' | 'http5xx' | 'timeout' | 'connection' | 
 export interface RpcErrorDetails {
   method?: string;
   /** JSON-RPC error code, when the node answered with one. */
-  code?: number;
-  /** HTTP status, when the failure was at the HTTP layer. */
-  status?: number;
+  rpcCode?: number;
+  /** HTTP status of the node's answer, when the failure was at the HTTP layer. */
+  httpStatus?: number;
   data?: unknown;
   cause?: unknown;
 }
 
-export abstract class RpcError extends Error {
+/**
+ * A failure of the node Atlas reads the chain from: an AtlasError `unavailable` (a data source Atlas depends on),
+ * with its kind as the reason. The node's own figures are `rpcCode` and `httpStatus`, apart from the error family's
+ * `code` (the kind of rejection) and `status` (the HTTP status Atlas answers with).
+ */
+export abstract class RpcError extends AtlasError {
   abstract readonly kind: RpcErrorKind;
   readonly method: string | undefined;
-  readonly code: number | undefined;
-  readonly status: number | undefined;
+  readonly rpcCode: number | undefined;
+  readonly httpStatus: number | undefined;
   readonly data: unknown;
 
-  constructor(message: string, details: RpcErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+  constructor(reason: 'range_too_large' | 'rpc_transient' | 'rpc_fatal', message: string, details: RpcErrorDetails = {}) {
+    super('unavailable', message, { reason, cause: details.cause });
     this.method = details.method;
-    this.code = details.code;
-    this.status = details.status;
+    this.rpcCode = details.rpcCode;
+    this.httpStatus = details.httpStatus;
     this.data = details.data;
   }
 }
@@ -52,7 +58,7 @@ export class RangeTooLargeError extends RpcError {
   readonly limit: GetLogsLimit;
 
   constructor(message: string, details: RpcErrorDetails = {}) {
-    super(message, details);
+    super('range_too_large', message, details);
     this.suggestedRange = parseSuggestedRange(message);
     this.limit = parseGetLogsLimit(message);
   }
@@ -75,7 +81,7 @@ export class RpcTransientError extends RpcError {
   readonly rateLimit: RateHint | undefined;
 
   constructor(message: string, cause: TransientCause, details: RpcErrorDetails & { retryAfterMs?: number; rateLimit?: RateHint } = {}) {
-    super(message, details);
+    super('rpc_transient', message, details);
     this.transientCause = cause;
     this.retryAfterMs = details.retryAfterMs;
     this.rateLimit = details.rateLimit ?? (cause === 'http429' ? { retryAfterMs: details.retryAfterMs } : undefined);
@@ -86,6 +92,10 @@ export class RpcTransientError extends RpcError {
 export class RpcFatalError extends RpcError {
   readonly kind = 'fatal' as const;
   override readonly name = 'RpcFatalError';
+
+  constructor(message: string, details: RpcErrorDetails = {}) {
+    super('rpc_fatal', message, details);
+  }
 }
 
 // Texts providers use when an eth_getLogs answer would be too large. Matched
@@ -154,7 +164,7 @@ function rateHint(message: string, data: unknown): RateHint {
 /** Classify a JSON-RPC error object (`{code, message, data}`) returned by a node. */
 export function classifyRpcError(method: string | undefined, code: number, message: string, data?: unknown): RpcError {
   const text = typeof data === 'string' ? `${message} ${data}` : message;
-  const details: RpcErrorDetails = { method, code, data };
+  const details: RpcErrorDetails = { method, rpcCode: code, data };
   if (RANGE_TOO_LARGE_PATTERNS.some((re) => re.test(text))) {
     return new RangeTooLargeError(message, details);
   }
@@ -429,7 +439,7 @@ export class RpcClient {
   // is: halve the batch before giving up.
   private async executeSplitting(calls: RpcCall[]): Promise<RpcOutcome[]> {
     const out = await this.execute(calls, true);
-    if (calls.length > 1 && out.every((o) => !o.ok && o.error instanceof RangeTooLargeError && o.error.status === 413)) {
+    if (calls.length > 1 && out.every((o) => !o.ok && o.error instanceof RangeTooLargeError && o.error.httpStatus === 413)) {
       const mid = Math.ceil(calls.length / 2);
       const [a, b] = await Promise.all([this.executeSplitting(calls.slice(0, mid)), this.executeSplitting(calls.slice(mid))]);
       return [...a, ...b];
@@ -491,8 +501,8 @@ export class RpcClient {
             ok: false,
             error: new RpcTransientError(`${err.message} (gave up after ${round + 1} attempts)`, err.transientCause, {
               method: err.method,
-              code: err.code,
-              status: err.status,
+              rpcCode: err.rpcCode,
+              httpStatus: err.httpStatus,
               cause: err,
             }),
           };
@@ -570,7 +580,7 @@ export class RpcClient {
       const retryAfterMs = parseRetryAfter(retryAfter) ?? hint.retryAfterMs;
       throw new RpcTransientError(`${method}: HTTP 429 Too Many Requests${said ? ` (${said.message})` : ''}`, 'http429', {
         method,
-        status,
+        httpStatus: status,
         retryAfterMs,
         rateLimit: { ...hint, retryAfterMs },
       });
@@ -578,12 +588,12 @@ export class RpcClient {
     if (status === 413) {
       // QuickNode answers a too-wide eth_getLogs with 413 and a JSON-RPC error naming its cap.
       const said = errorInBody(text);
-      throw new RangeTooLargeError(`${method}: HTTP 413 response too large${said ? `: ${said.message}` : ''}`, { method, status, code: said?.code });
+      throw new RangeTooLargeError(`${method}: HTTP 413 response too large${said ? `: ${said.message}` : ''}`, { method, httpStatus: status, rpcCode: said?.code });
     }
     if (status >= 500 || status === 408) {
       throw new RpcTransientError(`${method}: HTTP ${status}`, 'http5xx', {
         method,
-        status,
+        httpStatus: status,
         retryAfterMs: parseRetryAfter(retryAfter),
       });
     }
@@ -592,8 +602,8 @@ export class RpcClient {
     try {
       json = JSON.parse(text);
     } catch (e) {
-      if (status >= 400) throw new RpcFatalError(`${method}: HTTP ${status}: ${text.slice(0, 200)}`, { method, status });
-      throw new RpcTransientError(`${method}: malformed JSON body (${text.length} bytes)`, 'malformed', { method, status, cause: e });
+      if (status >= 400) throw new RpcFatalError(`${method}: HTTP ${status}: ${text.slice(0, 200)}`, { method, httpStatus: status });
+      throw new RpcTransientError(`${method}: malformed JSON body (${text.length} bytes)`, 'malformed', { method, httpStatus: status, cause: e });
     }
     return this.matchResponses(wires, json, status, asBatch);
   }
@@ -604,15 +614,15 @@ export class RpcClient {
     if (!Array.isArray(json)) {
       const parsed = parseResponse(json);
       if (!parsed) {
-        if (status >= 400) throw new RpcFatalError(`${label}: HTTP ${status}`, { method: label, status });
-        throw new RpcTransientError(`${label}: malformed JSON-RPC response`, 'malformed', { method: label, status });
+        if (status >= 400) throw new RpcFatalError(`${label}: HTTP ${status}`, { method: label, httpStatus: status });
+        throw new RpcTransientError(`${label}: malformed JSON-RPC response`, 'malformed', { method: label, httpStatus: status });
       }
       if ('error' in parsed && (asBatch || parsed.id === null)) {
         throw classifyRpcError(label, parsed.error.code, parsed.error.message, parsed.error.data);
       }
-      if (asBatch) throw new RpcTransientError(`${label}: expected a batch array`, 'malformed', { method: label, status });
+      if (asBatch) throw new RpcTransientError(`${label}: expected a batch array`, 'malformed', { method: label, httpStatus: status });
       if (parsed.id !== wires[0].id && parsed.id !== String(wires[0].id)) {
-        throw new RpcTransientError(`${label}: response id ${String(parsed.id)} does not match request`, 'malformed', { method: label, status });
+        throw new RpcTransientError(`${label}: response id ${String(parsed.id)} does not match request`, 'malformed', { method: label, httpStatus: status });
       }
       return [this.toOutcome(wires[0], parsed)];
     }
@@ -626,7 +636,7 @@ export class RpcClient {
       if (!r) {
         return {
           ok: false,
-          error: new RpcTransientError(`${w.call.method}: missing from batch response`, 'malformed', { method: w.call.method, status }),
+          error: new RpcTransientError(`${w.call.method}: missing from batch response`, 'malformed', { method: w.call.method, httpStatus: status }),
         };
       }
       return this.toOutcome(w, r);

@@ -383,7 +383,7 @@ export class LogFetcher {
         throw new RpcFatalError(
           `eth_getLogs for the single block ${a} (addresses ${addresses.join(',')}) is still refused as too large ` +
             `("${e.message}"); a range cannot be split below one block, so this node cannot serve it`,
-          { method: 'eth_getLogs', code: e.code, status: e.status, cause: e },
+          { method: 'eth_getLogs', rpcCode: e.rpcCode, httpStatus: e.httpStatus, cause: e },
         );
       }
       this.counters.splits++;
