@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
+import { readNetwork } from '../read/network.js';
 import { lockDataDir } from '../store/dataDirLock.js';
 import { createDb, type AtlasDb } from '../store/db.js';
 import { lockIndexer } from '../store/indexerLock.js';
@@ -44,21 +45,17 @@ function connectionProblem(e: unknown, url: string): ConfigError | null {
 
 /** Which chain a database holds; a database never mixes two. */
 export async function claimNetwork(db: AtlasDb, network: { name: string; genesisHash: string }): Promise<'new' | 'same' | 'other'> {
-  const row = await sql<{ value: { name: string; genesisHash: string } | string }>`select value from atlas_meta where key = 'network'`.execute(db.db);
-  if (row.rows.length === 0) {
+  const held = await readNetwork(db.db);
+  if (held.name === null) {
     await sql`insert into atlas_meta (key, value) values ('network', ${JSON.stringify(network)}::jsonb)`.execute(db.db);
     return 'new';
   }
-  const v = row.rows[0]!.value;
-  const stored = typeof v === 'string' ? (JSON.parse(v) as { name: string; genesisHash: string }) : v;
-  return stored.name === network.name && stored.genesisHash === network.genesisHash ? 'same' : 'other';
+  return held.name === network.name && held.genesisHash === network.genesisHash ? 'same' : 'other';
 }
 
-/** The network name a database claims (atlas_meta), undefined while none is claimed. */
+/** The network name a database claims, undefined while none is claimed. */
 async function claimedNetwork(db: AtlasDb): Promise<string | undefined> {
-  const row = await sql<{ value: { name: string } | string }>`select value from atlas_meta where key = 'network'`.execute(db.db);
-  const v = row.rows[0]?.value;
-  return v === undefined ? undefined : typeof v === 'string' ? (JSON.parse(v) as { name: string }).name : v.name;
+  return (await readNetwork(db.db)).name ?? undefined;
 }
 
 /**

@@ -8,15 +8,17 @@ export interface NetworkIdentity {
   name: string | null;
   /** The chain id statements signed for this network carry (EIP-712 domains): 42161 on Arbitrum One, else the simulator's 31337. */
   chainId: number;
+  /** Hash of the chain's genesis block as the indexer saw it when it claimed the database (null while unclaimed). */
+  genesisHash: string | null;
 }
 
 /** The network of a database (atlas_meta `network`); an unclaimed one reads as the simulator. */
 export async function readNetwork(db: Db): Promise<NetworkIdentity> {
   const r = await rows(db, sql<{ value: unknown }>`select value from atlas_meta where key = 'network'`);
   const v = r[0]?.value;
-  const parsed = v === undefined ? null : ((typeof v === 'string' ? JSON.parse(v) : v) as { name?: string });
+  const parsed = v === undefined ? null : ((typeof v === 'string' ? JSON.parse(v) : v) as { name?: string; genesisHash?: string });
   const name = parsed?.name ?? null;
-  return { name, chainId: chainIdOfNetwork(name) };
+  return { name, chainId: chainIdOfNetwork(name), genesisHash: parsed?.genesisHash ?? null };
 }
 
 /** Chain id of the indexed network (see NetworkIdentity.chainId). */
