@@ -147,6 +147,13 @@ describe('atlas command line', () => {
     expect(k).toMatchObject({ code: 2, stderr: 'atlas: ATLAS_COST_SURVEY_K must be at least 2\n' });
   });
 
+  it('atlas sim --contracts without a livepeer/protocol checkout is one line naming the folder, before any node starts', async () => {
+    const missing = path.join(tmp, 'no-such-checkout');
+    const r = await atlas(['sim', '--contracts', missing]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`atlas: --contracts must be a livepeer/protocol checkout (no contracts/bonding/BondingManager.sol in ${missing})\n`);
+  });
+
   it('a PostgreSQL server that refuses is one line naming it without its password', async () => {
     const port = await freePort();
     const r = await atlas(['serve'], { DATABASE_URL: `postgres://atlas:hunter2@127.0.0.1:${port}/atlas` });

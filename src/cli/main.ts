@@ -55,6 +55,7 @@ export function buildProgram(): Command {
     .option('--out <file>', 'write the ground truth JSON here')
     .option('--port <n>', 'anvil port (default: a free port)', int('--port'))
     .option('--keep', 'keep the node running after the scenario (Ctrl-C to stop)')
+    .option('--contracts <dir>', 'a livepeer/protocol checkout: compile and run the real contracts instead of Atlas\'s own')
     .action(async (flags) => (await import('./simCommand.js')).simCommand(flags));
 
   program

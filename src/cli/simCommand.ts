@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { startAnvil } from '../sim/anvil.js';
 import { writeGroundTruth } from '../sim/groundTruth.js';
 import { presets, resolveScenario, type PresetName } from '../sim/scenario.js';
-import { runSimulation } from '../sim/simulator.js';
+import { atlasContracts, livepeerContracts } from '../sim/backend.js';
+import { runSimulation, simulatorNodeOptions } from '../sim/simulator.js';
 import { UsageError } from './errors.js';
 import { ProgressLine } from './progress.js';
 
@@ -17,6 +20,8 @@ export interface SimFlags {
   out?: string;
   port?: number;
   keep?: boolean;
+  /** A livepeer/protocol checkout: run the real contracts instead of Atlas's own. */
+  contracts?: string;
 }
 
 export async function simCommand(flags: SimFlags): Promise<void> {
@@ -37,12 +42,17 @@ export async function simCommand(flags: SimFlags): Promise<void> {
     ...(flags.tickets !== undefined ? { ticketsPerRound: flags.tickets } : {}),
     ...(snapshotRounds ? { snapshotRounds } : {}),
   });
-  const node = await startAnvil({ noMining: true, port: flags.port, timestamp: scenario.startTime - 60, pruneHistory: scenario.pruneHistory ? 8 : undefined });
-  process.stderr.write(`atlas sim: JSON-RPC at ${node.url} (chain id 31337)\n`);
+  if (flags.contracts !== undefined && !existsSync(path.join(flags.contracts, 'contracts', 'bonding', 'BondingManager.sol'))) {
+    throw new UsageError(`--contracts must be a livepeer/protocol checkout (no contracts/bonding/BondingManager.sol in ${flags.contracts})`);
+  }
+  const contracts = flags.contracts === undefined ? atlasContracts : livepeerContracts(path.resolve(flags.contracts));
+  const node = await startAnvil({ ...simulatorNodeOptions(scenario), port: flags.port });
+  process.stderr.write(`atlas sim: JSON-RPC at ${node.url} (chain id 31337), ${contracts.name === 'livepeer' ? `livepeer/protocol contracts from ${flags.contracts}` : "Atlas's own contracts"}\n`);
   const progress = new ProgressLine('simulating');
   try {
     const res = await runSimulation({
       scenario,
+      contracts,
       rpcUrl: node.url,
       hooks: { onProgress: (p) => progress.update(p.roundsDone, p.roundsTotal, { txs: p.txs, logs: p.logs }) },
     });

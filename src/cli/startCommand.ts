@@ -6,7 +6,7 @@ import { priceSources } from '../prices/sources.js';
 import { priceOverrides } from './indexCommand.js';
 import { startAnvil, type AnvilNode } from '../sim/anvil.js';
 import { resolveScenario } from '../sim/scenario.js';
-import { runSimulation } from '../sim/simulator.js';
+import { runSimulation, simulatorNodeOptions } from '../sim/simulator.js';
 import type { AtlasDb } from '../store/db.js';
 import { ConfigError, loadConfig, type AtlasConfig } from './config.js';
 import { createLogger } from '../base/log.js';
@@ -46,7 +46,7 @@ export async function startCommand(flags: { priceAggregators?: string; lptPool?:
         seed: cfg.network.seed,
         ...(cfg.network.rounds !== undefined ? { rounds: cfg.network.rounds } : {}),
       });
-      node = await startAnvil({ noMining: true, timestamp: scenario.startTime - 60, pruneHistory: scenario.pruneHistory ? 8 : undefined });
+      node = await startAnvil(simulatorNodeOptions(scenario));
       rpcUrl = node.url;
       log(`simulated Livepeer network (${cfg.network.preset}, seed ${cfg.network.seed}) on ${rpcUrl}`);
       const progress = new ProgressLine('simulating');

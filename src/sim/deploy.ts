@@ -46,13 +46,14 @@ const placement: [ContractKey, ContractName][] = [
   ['PollCreator', 'PollCreator'],
 ];
 
+/** Where the protocol contracts of a simulated network are and what they answer to. */
 export interface Deployment {
   addresses: Record<ContractKey, Address>;
   abis: Record<ContractKey, Abi>;
-  artifacts: Artifacts;
 }
 
-export function protocolLayout(): Deployment {
+/** Atlas's own contracts: compiled, and where each goes (the Arbitrum One addresses). */
+export function protocolLayout(): Deployment & { artifacts: Artifacts } {
   const artifacts = compileContracts();
   const net = simulatorNetwork();
   const addresses = Object.fromEntries(Object.entries(net.contracts).map(([k, v]) => [k, v.address])) as Record<ContractKey, Address>;

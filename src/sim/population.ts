@@ -10,7 +10,6 @@ export interface OrchestratorAgent {
   rewardCut: bigint; // parts per 1e6
   feeShare: bigint; // parts per 1e6
   rewardProbability: number; // chance of calling reward in a round
-  rewardCaller: Address | null; // LIP-118 delegated reward caller
   serviceUri: string;
   aiServiceUri: string | null;
   capabilities: number[]; // go-livepeer capability ids served
@@ -70,6 +69,9 @@ export function makePopulation(s: Scenario): Population {
     const ai = rng.chance(0.45);
     const caps = ai ? [...TRANSCODING.slice(0, 4), ...AI.filter(() => rng.chance(0.5))] : TRANSCODING.filter(() => rng.chance(0.8));
     const address = deriveAddress(s.seed, 'orchestrator', i);
+    // Drawn for a delegated reward caller once (the deployed BondingManager has none): still drawn, so that a seed
+    // keeps the network it gave.
+    rng.chance(0.1);
     orchestrators.push({
       address,
       selfStake: 0n,
@@ -77,7 +79,6 @@ export function makePopulation(s: Scenario): Population {
       rewardCut: BigInt([0, 50_000, 100_000, 150_000, 200_000, 250_000, 500_000, 1_000_000][cutPick]!),
       feeShare: BigInt([0, 250_000, 500_000, 600_000, 750_000, 800_000, 900_000, 1_000_000][sharePick]!),
       rewardProbability: [0.995, 0.93, 0.7, 0.25][habit]!,
-      rewardCaller: rng.chance(0.1) ? deriveAddress(s.seed, 'reward-caller', i) : null,
       serviceUri: `https://${rng.pick(REGIONS)}-${i}.orch.atlas-sim.net:8935`,
       aiServiceUri: ai ? `https://ai-${i}.orch.atlas-sim.net:8936` : null,
       capabilities: caps.length > 0 ? caps : [0],

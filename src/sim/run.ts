@@ -295,7 +295,7 @@ export class SimRun {
       .map((o) => o.agent.address);
   }
 
-  /** Bond, set cuts and service URIs (and the reward caller) of a joining orchestrator. */
+  /** Bond, set cuts and service URIs of a joining orchestrator. */
   registerOrchestrator(o: OrchestratorAgent): SimTx<Action>[] {
     const out: SimTx<Action>[] = [
       this.tx(o.address, 'BondingManager', 'bond', [o.selfStake, o.address], { kind: 'bond', delegator: o.address, to: o.address, amount: o.selfStake }),
@@ -303,7 +303,6 @@ export class SimRun {
       this.tx(o.address, 'ServiceRegistry', 'setServiceURI', [o.serviceUri], { kind: 'serviceUri', orchestrator: o.address, uri: o.serviceUri }),
     ];
     if (o.aiServiceUri) out.push(this.tx(o.address, 'AIServiceRegistry', 'setServiceURI', [o.aiServiceUri], { kind: 'serviceUri', orchestrator: o.address, uri: o.aiServiceUri }));
-    if (o.rewardCaller) out.push(this.tx(o.address, 'BondingManager', 'setRewardCaller', [o.rewardCaller], { kind: 'setup', what: 'reward-caller' }));
     return out;
   }
 }

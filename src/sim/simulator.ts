@@ -1,7 +1,8 @@
 import type { Hex } from 'viem';
 import { simulatorNetwork, type NetworkConfig } from '../chain/networks.js';
-import { startAnvil, type AnvilNode } from './anvil.js';
-import { deployProtocol, type Deployment, type ProtocolParams } from './deploy.js';
+import { startAnvil, type AnvilNode, type AnvilOptions } from './anvil.js';
+import { atlasContracts, type ProtocolBackend } from './backend.js';
+import type { Deployment, ProtocolParams } from './deploy.js';
 import { ChainDriver } from './driver.js';
 import { takeSnapshot, type GroundTruth } from './groundTruth.js';
 import { planBridge } from './phases/bridge.js';
@@ -25,6 +26,8 @@ export type { SimulationHooks } from './run.js';
 
 export interface SimulationOptions {
   scenario: Scenario;
+  /** Which Solidity runs the protocol: Atlas's own contracts (default) or a livepeer/protocol checkout. */
+  contracts?: ProtocolBackend;
   params?: Partial<ProtocolParams>;
   /** Use an existing node; otherwise anvil is started and stopped (or kept with keepNode). */
   rpcUrl?: string;
@@ -48,15 +51,22 @@ export interface SimulationResult {
   elapsedMs: number;
 }
 
+/**
+ * How to start a node for a scenario: mining only when told, its clock just before the scenario's, and its first
+ * block a round before the genesis round (deployment fits before it; round numbers are the scenario's).
+ */
+export function simulatorNodeOptions(s: Scenario): AnvilOptions {
+  return { noMining: true, timestamp: s.startTime - 60, number: (s.firstRound - 1) * s.blocksPerRound, pruneHistory: s.pruneHistory ? 8 : undefined };
+}
+
 /** Run a seeded Livepeer network on anvil and return its ground truth. */
 export async function runSimulation(opts: SimulationOptions): Promise<SimulationResult> {
   const started = Date.now();
   const s = opts.scenario;
   const population = makePopulation(s);
-  const params: ProtocolParams = { ...defaultProtocolParams(s.blocksPerRound), l1CirculatingSupply: population.l1CirculatingSupply, ...opts.params };
-  // The chain starts a round before the genesis round, so that deployment fits before it.
-  const genesisBlock = (s.firstRound - 1) * params.roundLength;
-  const node = opts.rpcUrl ? null : await startAnvil({ noMining: true, timestamp: s.startTime - 60, number: genesisBlock, pruneHistory: s.pruneHistory ? 8 : undefined, detached: opts.detachNode });
+  const backend = opts.contracts ?? atlasContracts;
+  const params: ProtocolParams = { ...defaultProtocolParams(s.blocksPerRound), l1CirculatingSupply: population.l1CirculatingSupply, ...backend.params, ...opts.params };
+  const node = opts.rpcUrl ? null : await startAnvil({ ...simulatorNodeOptions(s), detached: opts.detachNode });
   const rpcUrl = opts.rpcUrl ?? node!.url;
   try {
     if (opts.onStart) await opts.onStart(rpcUrl);
@@ -68,7 +78,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     // Logs can only be in blocks after the node's genesis block (whose parent an indexer could not fetch).
     const network = simulatorNetwork(Number(chainId as Hex), Number((earliest as { number: Hex }).number) + 1);
     await driver.init(s.startTime - 1);
-    const deployment = await deployProtocol(driver, params, s.startTime);
+    const deployment = await backend.deploy(driver, params, s.startTime);
     // Price feeds (ETH/USD aggregator, LPT/WETH pool) at their real addresses; posted once per round.
     const market = new SimulatedMarket(s.seed);
     await market.deploy(driver, s.startTime);

@@ -133,7 +133,6 @@ contract BondingManager is Managed {
     uint64 public unbondingPeriod;
     mapping(address => Delegator) private delegators;
     mapping(address => Transcoder) private transcoders;
-    mapping(address => address) public rewardCallers;
     uint256 public currentRoundTotalActiveStake;
     uint256 public nextRoundTotalActiveStake;
     ActivePool.Data private pool;
@@ -179,7 +178,6 @@ contract BondingManager is Managed {
         uint256 startRound,
         uint256 endRound
     );
-    event RewardCallerSet(address indexed transcoder, address indexed rewardCaller);
 
     modifier currentRoundInitialized() {
         require(_rounds().currentRoundInitialized(), "current round is not initialized");
@@ -247,20 +245,8 @@ contract BondingManager is Managed {
         emit TranscoderUpdate(msg.sender, rewardCut, feeShare);
     }
 
-    /// LIP-118: an orchestrator names an address allowed to call reward on its behalf.
-    function setRewardCaller(address caller) external {
-        require(isRegisteredTranscoder(msg.sender), "transcoder must be registered");
-        rewardCallers[msg.sender] = caller;
-        emit RewardCallerSet(msg.sender, caller);
-    }
-
     function reward() external {
         _reward(msg.sender);
-    }
-
-    function rewardForTranscoder(address t) external {
-        require(msg.sender == t || rewardCallers[t] == msg.sender, "caller must be transcoder or its reward caller");
-        _reward(t);
     }
 
     function _reward(address addr) internal currentRoundInitialized {
@@ -451,7 +437,8 @@ contract BondingManager is Managed {
         _processRebond(msg.sender, lockId);
     }
 
-    function transferBond(address receiver, uint256 amount) external currentRoundInitialized {
+    /// The four pool hints of the deployed signature are accepted and ignored (the pool is searched instead).
+    function transferBond(address receiver, uint256 amount, address, address, address, address) external currentRoundInitialized {
         _authorizeClaimEarnings(receiver);
         _autoClaimEarnings(msg.sender);
         Delegator storage oldDel = delegators[msg.sender];

@@ -1,4 +1,4 @@
-import { maxUint256, type Address } from 'viem';
+import { maxUint256, zeroAddress, type Address } from 'viem';
 import { viewAbi } from '../../chain/abis.js';
 import { deriveAddress } from '../population.js';
 import { units } from '../rng.js';
@@ -97,7 +97,7 @@ export async function planDelegators(run: SimRun, plan: RoundPlan): Promise<void
       const receiver = deriveAddress(run.scenario.seed, 'delegator-extra', run.extraDelegators++);
       const amount = dv.bonded / BigInt(rng.int(2, 6));
       if (amount > 0n) {
-        slots[b]!.push(run.tx(addr, 'BondingManager', 'transferBond', [receiver, amount], { kind: 'transferBond', delegator: addr, receiver, amount }));
+        slots[b]!.push(run.tx(addr, 'BondingManager', 'transferBond', [receiver, amount, zeroAddress, zeroAddress, zeroAddress, zeroAddress], { kind: 'transferBond', delegator: addr, receiver, amount }));
         delViews.set(receiver, emptyDelegatorView(receiver));
       }
     }

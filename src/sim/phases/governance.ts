@@ -14,7 +14,9 @@ import type { PlannedProposal, ProposalKind, RoundPlan, SimRun } from '../run.js
 export async function planGovernance(run: SimRun, plan: RoundPlan): Promise<void> {
   const s = run.scenario;
   const { k, r, slots, summary } = plan;
-  if (s.proposalEvery > 0 && k >= 3 && (k - 3) % s.proposalEvery === 0 && k + 5 <= s.rounds + 1) {
+  // A proposal made in round r can be voted on from r + votingDelay + 1 through r + votingDelay + votingPeriod.
+  const decided = run.params.votingDelay + run.params.votingPeriod + 1;
+  if (s.proposalEvery > 0 && k >= 3 && (k - 3) % s.proposalEvery === 0 && k + decided <= s.rounds + 1) {
     const kinds: ProposalKind[] = ['fail', 'override', 'pass', 'no-quorum'];
     const scheduled = kinds[run.scheduledProposals++ % kinds.length]!;
     const restoring = run.proposals.some((p) => p.kind === 'restore-cut' && !p.done);
@@ -33,7 +35,7 @@ export async function planGovernance(run: SimRun, plan: RoundPlan): Promise<void
     for (const v of p.votes.filter((x) => x.round === r)) {
       slots[2]!.push(run.tx(v.voter, 'LivepeerGovernor', 'castVoteWithReason', [p.id, v.support, v.reason], { kind: 'governance', what: 'vote', proposal: p.index, voter: v.voter, support: v.support }));
     }
-    if (r === p.createdRound + 1 + 3 + 1) {
+    if (r === p.createdRound + decided) {
       const [st] = await run.rpc.reads<number>([{ address: A.LivepeerGovernor, abi: run.d.abis.LivepeerGovernor, functionName: 'state', args: [p.id] }]);
       if (st === 4) {
         const q = [p.targets, p.values, p.calldatas, p.descriptionHash] as const;
@@ -73,7 +75,7 @@ function planProposal(run: SimRun, index: number, kind: ProposalKind, r: number,
       : `# SPE grant ${index}: ${Number(amount / 10n ** 18n)} LPT\nFunds a special purpose entity for one quarter (round ${r}).`;
   const ranked = run.topOrchestrators(60);
   const votes: PlannedProposal['votes'] = [];
-  const voteRound = () => r + 2 + rng.int(0, 2);
+  const voteRound = () => r + params.votingDelay + 1 + rng.int(0, Math.min(2, params.votingPeriod - 1));
   const reasons = ['', '', 'Aligned with the roadmap', 'Budget too large', 'Needs more detail'];
   const add = (voter: Address, support: number) => votes.push({ voter, round: voteRound(), support, reason: rng.pick(reasons) });
   if (kind === 'pass' || kind === 'restore-cut') {

@@ -8,11 +8,6 @@ export function planRewards(run: SimRun, plan: RoundPlan): void {
     if (!rng.chance(o.agent.rewardProbability)) continue;
     const b = o.agent.rewardProbability > 0.9 ? rng.int(1, Math.max(1, Math.floor(B / 3))) : rng.int(1, B - 2);
     plan.rewardBlock.set(o.agent.address, b);
-    const caller = o.agent.rewardCaller;
-    plan.slots[b]!.push(
-      caller
-        ? run.tx(caller, 'BondingManager', 'rewardForTranscoder', [o.agent.address], { kind: 'reward', orchestrator: o.agent.address })
-        : run.tx(o.agent.address, 'BondingManager', 'reward', [], { kind: 'reward', orchestrator: o.agent.address }),
-    );
+    plan.slots[b]!.push(run.tx(o.agent.address, 'BondingManager', 'reward', [], { kind: 'reward', orchestrator: o.agent.address }));
   }
 }
