@@ -41,6 +41,15 @@ describe('ProposalTally overrides', () => {
     expect(againstVotes + forVotes + abstainVotes).toBe(1000n);
   });
 
+  it('a vote of a delegator whose delegate delegates too is no override (GovernorCountingOverridable._handleVoteOverrides)', () => {
+    const t = new ProposalTally();
+    // T is not self-delegated at the snapshot: A's vote neither deducts from T nor moves T's votes.
+    expect(t.castVote({ voter: T, delegate: B, support: VoteType.For, weight: 1000n })).toBe(1000n);
+    expect(t.castVote({ voter: A, delegate: T, delegateSelfDelegated: false, support: VoteType.Against, weight: 300n })).toBe(300n);
+    expect(t.totals()).toEqual({ againstVotes: 300n, forVotes: 1000n, abstainVotes: 0n });
+    expect(t.voter(T).deductions).toBe(0n);
+  });
+
   it('rejects double votes and invalid support values', () => {
     const t = new ProposalTally();
     t.castVote({ voter: T, delegate: T, support: VoteType.For, weight: 1n });

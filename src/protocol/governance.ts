@@ -41,6 +41,11 @@ export interface CastVoteInput {
   voter: string;
   /** The voter's delegate at the snapshot round; equal to voter for an orchestrator. */
   delegate: string;
+  /**
+   * Whether that delegate was its own delegate at the snapshot round (default true): only then is a delegator's vote
+   * an override of it (GovernorCountingOverridable._handleVoteOverrides).
+   */
+  delegateSelfDelegated?: boolean;
   support: VoteType;
   /** Voting power at the snapshot round (LPT-wei); this is also VoteCast.weight. */
   weight: bigint;
@@ -71,6 +76,9 @@ export class ProposalTally {
     if (voter === delegate) {
       // Checked subtraction as in the contract: deductions can never exceed the orchestrator's own weight.
       counted = sub(weight, prior.deductions);
+    } else if (v.delegateSelfDelegated === false) {
+      // A delegate that is itself delegating has no voting power from its delegators: nothing to override.
+      counted = weight;
     } else {
       const d = this.voter(delegate);
       this.voters.set(delegate, { ...d, deductions: add(d.deductions, weight) });

@@ -835,29 +835,27 @@ export class BondingLedger {
     const currStake = this.del(delegate).delegatedAmount;
     const newStake = add(currStake, amount);
     const nextRound = round + 1n;
-    const activeNow = this.isActiveTranscoder(delegate, round);
-    const inPool = this.pool.contains(delegate);
-    if (inPool) {
+    // Only a member of the next round's pool records its stake per round (BondingManager.increaseTotalStake): one
+    // active now but evicted or resigned for the next round keeps its pools; a joiner's pool is set by the join.
+    if (this.pool.contains(delegate)) {
       this.pool.updateKey(delegate, newStake);
       this.g.nextRoundTotalActiveStake = add(this.g.nextRoundTotalActiveStake, amount);
+      this.updateActiveStakePools(delegate, currStake, newStake, round);
     } else if (this.isRegisteredTranscoder(delegate)) {
       this.tryToJoinActiveSet(delegate, newStake, nextRound, ev);
     }
-    // Flags were read before a possible join, as in the contract: a fresh joiner's pools were set by the join.
-    if (activeNow || inPool) this.updateActiveStakePools(delegate, currStake, newStake, round);
     this.setD(delegate, { delegatedAmount: newStake });
   }
 
   private decreaseTotalStake(delegate: Address, amount: bigint, round: bigint): void {
     const currStake = this.del(delegate).delegatedAmount;
     const newStake = sub(currStake, amount);
-    const activeNow = this.isActiveTranscoder(delegate, round);
-    const inPool = this.pool.contains(delegate);
-    if (inPool) {
+    // As in BondingManager.decreaseTotalStake: only a member of the next round's pool.
+    if (this.pool.contains(delegate)) {
       this.pool.updateKey(delegate, newStake);
       this.g.nextRoundTotalActiveStake = sub(this.g.nextRoundTotalActiveStake, amount);
+      this.updateActiveStakePools(delegate, currStake, newStake, round);
     }
-    if (activeNow || inPool) this.updateActiveStakePools(delegate, currStake, newStake, round);
     this.setD(delegate, { delegatedAmount: newStake });
   }
 

@@ -12,7 +12,9 @@ const voteCast: EventHandler = (s, e) => {
   const row: VoteRow = { proposal_id: id, voter, support: Number(e.args.support), weight: e.args.weight as bigint, reason: String(e.args.reason ?? ''), delegate, block_number: e.blockNumber, log_index: e.logIndex };
   s.changes.votes.push(row);
   try {
-    s.tallyOf(id).castVote({ voter, delegate: delegate ?? ZERO, support: row.support, weight: row.weight });
+    const d = delegate ?? ZERO;
+    const delegateSelfDelegated = p ? (s.delegateAt(d, p.vote_start) ?? ZERO).toLowerCase() === d.toLowerCase() : true;
+    s.tallyOf(id).castVote({ voter, delegate: d, delegateSelfDelegated, support: row.support, weight: row.weight });
   } catch (err) {
     s.diverge(e, 'vote tally', 'counts', (err as Error).message);
   }

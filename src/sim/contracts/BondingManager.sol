@@ -622,20 +622,18 @@ contract BondingManager is Managed {
         uint256 newStake = currStake + amount;
         uint256 currRound = _rounds().currentRound();
         uint256 nextRound = currRound + 1;
-        bool activeNow = isActiveTranscoder(delegate);
-        bool activeNext = pool.contains(delegate);
-        if (activeNext) {
+        // Only a member of the next round's pool records its stake per round (BondingManager.increaseTotalStake): an
+        // orchestrator active now but evicted or resigned for the next round keeps its pools as they were.
+        if (pool.contains(delegate)) {
             pool.updateKey(delegate, newStake);
             nextRoundTotalActiveStake += amount;
-        } else if (isRegisteredTranscoder(delegate)) {
-            _tryToJoinActiveSet(delegate, newStake, nextRound);
-        }
-        if (activeNow || activeNext) {
             if (t.lastActiveStakeUpdateRound < currRound) {
                 t.earningsPoolPerRound[currRound].totalStake = currStake;
             }
             t.earningsPoolPerRound[nextRound].totalStake = newStake;
             t.lastActiveStakeUpdateRound = nextRound;
+        } else if (isRegisteredTranscoder(delegate)) {
+            _tryToJoinActiveSet(delegate, newStake, nextRound);
         }
         delegators[delegate].delegatedAmount = newStake;
     }
@@ -644,13 +642,10 @@ contract BondingManager is Managed {
         Transcoder storage t = transcoders[delegate];
         uint256 currStake = delegators[delegate].delegatedAmount;
         uint256 newStake = currStake - amount;
-        bool activeNow = isActiveTranscoder(delegate);
-        bool activeNext = pool.contains(delegate);
-        if (activeNext) {
+        // As in BondingManager.decreaseTotalStake: only a member of the next round's pool.
+        if (pool.contains(delegate)) {
             pool.updateKey(delegate, newStake);
             nextRoundTotalActiveStake -= amount;
-        }
-        if (activeNow || activeNext) {
             uint256 currRound = _rounds().currentRound();
             uint256 nextRound = currRound + 1;
             if (t.lastActiveStakeUpdateRound < currRound) {

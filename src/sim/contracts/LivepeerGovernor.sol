@@ -193,12 +193,18 @@ contract LivepeerGovernor is Managed {
         uint256 counted = weight;
         if (account == delegate) {
             counted = weight - v.deductions;
-        } else if (delegate != address(0)) {
+        } else if (_selfDelegated(delegate, proposalSnapshot(id))) {
+            // Only a self-delegated delegate holds its delegators' power, so only its vote can be overridden.
             Voter storage dv = voters[id][delegate];
             dv.deductions += weight;
             if (dv.hasVoted) _sub(id, dv.support, weight);
         }
         _add(id, support, counted);
+    }
+
+    function _selfDelegated(address account, uint256 round) internal view returns (bool) {
+        (, address d) = _votesContract().delegatedAt(account, round);
+        return d == account;
     }
 
     function _add(uint256 id, uint8 support, uint256 w) internal {
