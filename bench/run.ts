@@ -11,6 +11,7 @@ import { economicsBench } from './economics.bench.js';
 import { cliBench } from './cli.bench.js';
 import { webBench } from './web.bench.js';
 import { suiteBench } from './suite.bench.js';
+import { conformanceBench } from './conformance.bench.js';
 import type { PresetName } from '../src/sim/scenario.js';
 
 // `npm run bench` runs every benchmark; `npm run bench -- sim [preset]` runs one.
@@ -31,6 +32,7 @@ benches.economics = () => economicsBench();
 benches.cli = () => cliBench();
 benches.web = (arg) => webBench(arg);
 benches.suite = () => suiteBench();
+benches.conformance = () => conformanceBench();
 const [only, arg] = process.argv.slice(2);
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;

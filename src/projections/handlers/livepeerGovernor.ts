@@ -3,17 +3,19 @@ import type { EventHandler, HandlerTable } from '../state.js';
 
 const ZERO = '0x0000000000000000000000000000000000000000';
 
-/** A vote: tallied with the voter's delegate at the proposal's snapshot round, so a delegator can override its orchestrator. */
+/** A vote: tallied with the voter's delegate at the end of the proposal's snapshot round, so a delegator can override its orchestrator. */
 const voteCast: EventHandler = (s, e) => {
   const id = (e.args.proposalId as bigint).toString();
   const p = s.proposals.get(id);
   const voter = e.args.voter as string;
-  const delegate = p ? s.delegateAt(voter, p.vote_start) : voter;
+  // BondingVotes.delegatedAt(account, snapshot) answers as of the end of the snapshot round (the start of the next).
+  const asOf = p ? p.vote_start + 1n : 0n;
+  const delegate = p ? s.delegateAt(voter, asOf) : voter;
   const row: VoteRow = { proposal_id: id, voter, support: Number(e.args.support), weight: e.args.weight as bigint, reason: String(e.args.reason ?? ''), delegate, block_number: e.blockNumber, log_index: e.logIndex };
   s.changes.votes.push(row);
   try {
     const d = delegate ?? ZERO;
-    const delegateSelfDelegated = p ? (s.delegateAt(d, p.vote_start) ?? ZERO).toLowerCase() === d.toLowerCase() : true;
+    const delegateSelfDelegated = p ? (s.delegateAt(d, asOf) ?? ZERO).toLowerCase() === d.toLowerCase() : true;
     s.tallyOf(id).castVote({ voter, delegate: d, delegateSelfDelegated, support: row.support, weight: row.weight });
   } catch (err) {
     s.diverge(e, 'vote tally', 'counts', (err as Error).message);

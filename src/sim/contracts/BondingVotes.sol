@@ -81,9 +81,10 @@ contract BondingVotes is Managed {
         return (list[lo - 1], true);
     }
 
-    /// Voting power at a round: delegated stake for an orchestrator, own bonded stake otherwise.
+    /// Voting power at a round, as of its end (the start of the next, as BondingVotes.getPastVotes and delegatedAt
+    /// answer): delegated stake for an orchestrator, own bonded stake otherwise.
     function delegatedAt(address account, uint256 round) public view returns (uint256 votes, address delegateAddress) {
-        (Checkpoint memory c, bool found) = _at(account, round);
+        (Checkpoint memory c, bool found) = _at(account, round + 1);
         if (!found) return (0, address(0));
         if (c.delegateAddress == account) return (c.delegatedAmount, account);
         return (c.bondedAmount, c.delegateAddress);
