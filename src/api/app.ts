@@ -9,6 +9,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { buildSchema } from 'graphql';
 import { silentLogger, type Logger } from '../base/log.js';
 import type { Db, DbKind } from '../read/db.js';
+import type { LabelAuthorities } from '../registry/labels.js';
 import type { TelemetryAppOptions } from '../telemetry/options.js';
 import { corsMiddleware } from './cors.js';
 import { ApiData } from './data.js';
@@ -86,6 +87,8 @@ export interface AppOptions {
   budgetFile?: string | null;
   /** Smallest number of cost reports a published survey bucket may hold (default 5). */
   costSurveyK?: number;
+  /** Label roles the operator vouches for, address → roles (ATLAS_LABEL_AUTHORITIES; default none). */
+  labelAuthorities?: LabelAuthorities;
 }
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { ratePerSec: 20, burst: 60 };
@@ -275,7 +278,7 @@ export function createApp(opts: AppOptions): Hono {
   });
 
   // ---------------------------------------------------------------- REST
-  mountRoutes(app, routes, { data, clock: opts.now ?? Date.now, options: { telemetry: opts.telemetry, logger: log, routes, needsDir: opts.needsDir, budgetFile: opts.budgetFile, costSurveyK: opts.costSurveyK }, responseCacheBytes: opts.responseCacheBytes ?? 64 * 1024 * 1024 });
+  mountRoutes(app, routes, { data, clock: opts.now ?? Date.now, options: { telemetry: opts.telemetry, logger: log, routes, needsDir: opts.needsDir, budgetFile: opts.budgetFile, costSurveyK: opts.costSurveyK, labelAuthorities: opts.labelAuthorities }, responseCacheBytes: opts.responseCacheBytes ?? 64 * 1024 * 1024 });
 
   // ---------------------------------------------------------------- GraphQL
   // Costed here before anything runs (the cost is read from the schema's own SDL: its types and `first`

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Logger } from '../base/log.js';
+import type { LabelAuthorities } from '../registry/labels.js';
 import type { TelemetryAppOptions } from '../telemetry/options.js';
 import type { ApiData } from './data.js';
 
@@ -18,6 +19,8 @@ export interface RouteOptions {
   budgetFile?: string | null;
   /** Smallest number of cost reports a published survey bucket may hold. */
   costSurveyK?: number;
+  /** Label roles the operator vouches for (ATLAS_LABEL_AUTHORITIES). */
+  labelAuthorities?: LabelAuthorities;
 }
 
 /** What a handler receives: its validated inputs and the app's data access, clock and settings (never the HTTP context). */

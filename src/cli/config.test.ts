@@ -84,10 +84,18 @@ describe('loadConfig', () => {
     expect(c.ready.maxHeadAgeS).toBe(60);
   });
 
+  it('takes label authorities as role:address pairs', () => {
+    const a = '0x00000000000000000000000000000000000000AA';
+    const c = loadConfig({ ATLAS_LABEL_AUTHORITIES: `foundation:${a}, spe:${a}` });
+    expect([...c.labels.authorities.get(a.toLowerCase())!]).toEqual(['foundation', 'spe']);
+    expect(loadConfig({}).labels.authorities.size).toBe(0);
+  });
+
   it.each([
     [{ ATLAS_COST_SURVEY_K: 'five' }, 'ATLAS_COST_SURVEY_K must be a whole number'],
     [{ ATLAS_COST_SURVEY_K: '1' }, 'ATLAS_COST_SURVEY_K must be at least 2'],
     [{ ATLAS_RPC_TIMEOUT_MS: '10' }, 'ATLAS_RPC_TIMEOUT_MS must be at least 100'],
+    [{ ATLAS_LABEL_AUTHORITIES: 'king:0x00000000000000000000000000000000000000aa' }, 'ATLAS_LABEL_AUTHORITIES: "king:0x00000000000000000000000000000000000000aa" is not role:0xaddress with a role of orchestrator, delegator, delegate, gateway, spe, foundation, exchange, other'],
     [{ ATLAS_READY_MAX_AGE_S: '-5' }, 'ATLAS_READY_MAX_AGE_S must be a whole number'],
     [{ ATLAS_BUDGET_FILE: path.join(tmp, 'missing.yaml') }, `ATLAS_BUDGET_FILE: cannot read ${path.join(tmp, 'missing.yaml')} (ENOENT)`],
     [{ ATLAS_BUDGET_FILE: badBudget }, `ATLAS_BUDGET_FILE: ${badBudget}:1: version: must be a whole number from 1`],

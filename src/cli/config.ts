@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { formatIssues, parseBudget } from '../analytics/budget.js';
 import { NeedsFormatError, parseReportDir } from '../needs/parser.js';
 import { DEFAULT_SURVEY_K } from '../registry/costSurvey.js';
+import { parseLabelAuthorities, type LabelRole } from '../registry/labels.js';
 import { VENDORED_REPORT_DIR } from '../needs/vendored.js';
 import { presets, type PresetName } from '../sim/scenario.js';
 import { AtlasError } from '../base/errors.js';
@@ -102,6 +103,17 @@ export const envSchema = z.object({
   ATLAS_NEEDS_DIR: pathFromEnv('ATLAS_NEEDS_DIR', reportDirProblem).optional(),
   ATLAS_BUDGET_FILE: pathFromEnv('ATLAS_BUDGET_FILE', budgetFileProblem).optional(),
   ATLAS_COST_SURVEY_K: intFromEnv('ATLAS_COST_SURVEY_K', 2, 1_000_000).optional(),
+  ATLAS_LABEL_AUTHORITIES: z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        return parseLabelAuthorities(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: `ATLAS_LABEL_AUTHORITIES: ${(e as Error).message}` });
+        return z.NEVER;
+      }
+    })
+    .optional(),
   ATLAS_GRAPHQL_MAX_COST: intFromEnv('ATLAS_GRAPHQL_MAX_COST', 100, 1_000_000_000).optional(),
   ATLAS_REQUEST_TIMEOUT_MS: intFromEnv('ATLAS_REQUEST_TIMEOUT_MS', 100, 600_000).optional(),
   ATLAS_STATEMENT_TIMEOUT_MS: intFromEnv('ATLAS_STATEMENT_TIMEOUT_MS', 100, 3_600_000).optional(),
@@ -132,6 +144,8 @@ export interface AtlasConfig {
   treasury: { budgetFile: string | null };
   /** Smallest number of cost reports a published survey bucket may hold. */
   costSurvey: { k: number };
+  /** Label roles the operator vouches for (address → roles), e.g. the Foundation's addresses. */
+  labels: { authorities: Map<string, Set<LabelRole>> };
   /**
    * Limits of the API: the most objects a GraphQL query may produce by its cost, a request's time limit, and (on
    * PostgreSQL) how long a statement of the API's own pool may run.
@@ -179,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     needs: { dir: e.ATLAS_NEEDS_DIR ?? VENDORED_REPORT_DIR },
     treasury: { budgetFile: e.ATLAS_BUDGET_FILE ?? null },
     costSurvey: { k: e.ATLAS_COST_SURVEY_K ?? DEFAULT_SURVEY_K },
+    labels: { authorities: e.ATLAS_LABEL_AUTHORITIES ?? new Map() },
     api: { graphqlMaxCost: e.ATLAS_GRAPHQL_MAX_COST ?? 250_000, requestTimeoutMs: e.ATLAS_REQUEST_TIMEOUT_MS ?? 10_000, statementTimeoutMs: e.ATLAS_STATEMENT_TIMEOUT_MS ?? 5_000 },
   };
 }

@@ -134,6 +134,6 @@ export async function serveCommand(): Promise<void> {
 }
 
 /** The API's settings from the configuration: the needs report served before any import, budget file, survey k. */
-function instanceOptions(cfg: AtlasConfig): Pick<AppOptions, 'needsDir' | 'budgetFile' | 'costSurveyK'> {
-  return { needsDir: cfg.needs.dir, budgetFile: cfg.treasury.budgetFile, costSurveyK: cfg.costSurvey.k };
+function instanceOptions(cfg: AtlasConfig): Pick<AppOptions, 'needsDir' | 'budgetFile' | 'costSurveyK' | 'labelAuthorities'> {
+  return { needsDir: cfg.needs.dir, budgetFile: cfg.treasury.budgetFile, costSurveyK: cfg.costSurvey.k, labelAuthorities: cfg.labels.authorities };
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbKinds, openTestDb, type TestDb } from '../../test/helpers/db.js';
+import { putGateway, putTranscoder } from '../../test/helpers/registry.js';
 import { LABEL_TYPES, LabelRejected, labelChainId, labelHistory, labelMessage, labelStatementSchema, labelsFor, listLabels, submitLabel, type LabelStatement } from './labels.js';
 import { atlasDomain } from './signing.js';
 
@@ -33,7 +34,8 @@ describe.each(dbKinds)('address labels on %s', (kind) => {
   it('stores a statement signed by the account, with its signature', async () => {
     const s = await sign(identify(NOW - 100));
     const label = await submitLabel(db.db, s, { chainId: CHAIN, now: NOW });
-    expect(label).toEqual({ address: alice.address.toLowerCase(), name: 'Alice Video', url: 'https://alice.example', role: 'orchestrator', issuedAt: NOW - 100, signature: s.signature });
+    // Alice says she is an orchestrator; the chain does not (yet) show her as one.
+    expect(label).toEqual({ address: alice.address.toLowerCase(), name: 'Alice Video', url: 'https://alice.example', role: 'orchestrator', issuedAt: NOW - 100, signature: s.signature, verified: false, roleSource: null });
     expect((await labelsFor(db.db, [alice.address])).get(alice.address.toLowerCase())?.name).toBe('Alice Video');
     expect(await listLabels(db.db, { limit: 10 })).toHaveLength(1);
     expect(await listLabels(db.db, { role: 'gateway', limit: 10 })).toHaveLength(0);
@@ -68,6 +70,39 @@ describe.each(dbKinds)('address labels on %s', (kind) => {
     await expect(submitLabel(db.db, revoke, { chainId: CHAIN, now: NOW })).rejects.toMatchObject({ reason: 'replay' });
     const h = await labelHistory(db.db, alice.address);
     expect(h.map((x) => [x.kind, x.issuedAt])).toEqual([['revoke', NOW - 10], ['identify', NOW - 50], ['identify', NOW - 100]]);
+  });
+
+  it('lists an authority role only when the chain or the configuration backs it; other claims show as unverified', async () => {
+    const keys = ['0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba', '0x92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e', '0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356', '0xdbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97'];
+    const [mallory, foundation, spe, gw] = keys.map((k) => privateKeyToAccount(k as `0x${string}`));
+    const who = (a: { address: string }) => a.address.toLowerCase();
+    const claim = async (by: typeof alice, role: string, name: string, authorities = new Map()) =>
+      submitLabel(db.db, await sign({ kind: 'identify', account: who(by), name, url: '', role, issuedAt: NOW - 5 } as Unsigned, by), { chainId: CHAIN, now: NOW, authorities });
+    const authorities = new Map([[who(foundation!), new Set(['foundation' as const])]]);
+
+    // The issue's attack: a fresh key signs "Livepeer Foundation" with role foundation.
+    expect(await claim(mallory!, 'foundation', 'Livepeer Foundation', authorities)).toMatchObject({ role: 'foundation', verified: false, roleSource: null });
+    expect(await claim(foundation!, 'foundation', 'Livepeer Foundation', authorities)).toMatchObject({ verified: true, roleSource: 'configuration' });
+    expect((await listLabels(db.db, { role: 'foundation', limit: 10, authorities })).map((l) => l.address)).toEqual([who(foundation!)]);
+    // Without the configuration nobody is the Foundation; the claims stay visible as claims.
+    expect(await listLabels(db.db, { role: 'foundation', limit: 10 })).toEqual([]);
+    expect((await labelsFor(db.db, [who(mallory!)], authorities)).get(who(mallory!))).toMatchObject({ name: 'Livepeer Foundation', verified: false });
+
+    // SPE: backed by the chain once the Treasury paid the address LPT (a Transfer out of the Treasury).
+    expect(await claim(spe!, 'spe', 'Video SPE')).toMatchObject({ verified: false });
+    expect(await listLabels(db.db, { role: 'spe', limit: 10 })).toEqual([]);
+    await sql`insert into chain_event (block_number, log_index, tx_hash, tx_index, block_time, round, contract, name, a1, a2, amount, args)
+      values (900, 1, '0x01', 0, ${NOW - 3}, 1, 'LivepeerToken', 'Transfer', null, null, 5, ${JSON.stringify({ from: '0x00000000000000000000000000000000000000aa', to: spe!.address, value: '5' })})`.execute(db.db);
+    await sql`insert into treasury_balance (block_number, log_index, balance, delta, kind) values (900, 1, 0, -5, 'transfer')`.execute(db.db);
+    expect((await listLabels(db.db, { role: 'spe', limit: 10 })).map((l) => [l.address, l.roleSource])).toEqual([[who(spe!), 'chain']]);
+
+    // Roles the chain records directly: a registered orchestrator, a funded gateway.
+    expect(await claim(gw!, 'gateway', 'GW')).toMatchObject({ verified: false });
+    await putGateway(db.db, gw!.address, 10n ** 16n);
+    expect((await labelsFor(db.db, [gw!.address])).get(who(gw!))).toMatchObject({ verified: true, roleSource: 'chain' });
+    const orch = privateKeyToAccount('0x689af8efa8c651a91ad287602527f3af2fe9f6501a7ac4b061667b5a93e037fd');
+    await putTranscoder(db.db, orch.address, 1n);
+    expect(await claim(orch, 'orchestrator', 'Orch')).toMatchObject({ verified: true, roleSource: 'chain' });
   });
 
   it('lets only one of two racing statements with the same issuedAt win', async () => {

@@ -26,8 +26,14 @@ export function useLabels(addresses: readonly string[]): Map<string, AddressLabe
 export function LabelBadge({ label }: { label: AddressLabel | undefined }) {
   if (!label) return null;
   return (
-    <span className="badge on" data-testid="address-label" title={`self-identified ${label.role}${label.url ? ` · ${label.url}` : ''} (signed statement)`}>
+    <span
+      className={label.verified ? 'badge on' : 'badge'}
+      data-testid="address-label"
+      data-verified={label.verified}
+      title={`self-identified ${label.role}${label.verified ? '' : ' (role not verified: only the signer says so)'}${label.url ? ` · ${label.url}` : ''} (signed statement)`}
+    >
       {label.name}
+      {label.verified ? '' : ' (unverified)'}
     </span>
   );
 }

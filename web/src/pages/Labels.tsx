@@ -45,7 +45,7 @@ export default function Labels() {
               empty="No address has identified itself yet."
               columns={[
                 { head: 'Address', cell: (l) => <Address address={l.address} label={l} href={`/accounts/${l.address}`} /> },
-                { head: 'Role', cell: (l) => l.role },
+                { head: 'Role', cell: (l) => (l.verified ? `${l.role} (${l.roleSource === 'configuration' ? 'configured' : 'on chain'})` : `${l.role} (unverified)`) },
                 {
                   head: 'URL',
                   className: 'ellipsis',

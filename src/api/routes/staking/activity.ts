@@ -92,12 +92,12 @@ export const activityRoutes = [
       top: z.array(z.object({ address: z.string(), label: labelSchema.nullable(), delegate: z.string(), bondedAmount: amountSchema, share: num })),
     }),
     maxAge: 10,
-    handler: async ({ query, data }) => {
+    handler: async ({ query, data, options }) => {
       const dels = (await loadDelegators(data.db)).filter((d) => d.bondedAmount > 0n);
       const stakes = dels.map((d) => d.bondedAmount);
       const total = stakes.reduce((a, b) => a + b, 0n);
       const top = [...dels].sort((a, b) => (b.bondedAmount > a.bondedAmount ? 1 : b.bondedAmount < a.bondedAmount ? -1 : a.address < b.address ? -1 : 1)).slice(0, query.top);
-      const labels = await labelsFor(data.db, top.map((d) => d.address));
+      const labels = await labelsFor(data.db, top.map((d) => d.address), options.labelAuthorities);
       return {
         delegators: dels.length,
         totalBonded: lpt(total),
@@ -116,14 +116,14 @@ export const activityRoutes = [
     query: z.strictObject({ fromRound: roundParam('first round (default: 30 rounds back)'), toRound: roundParam('last round (default: the current round)') }),
     response: z.object({ fromRound: int, toRound: int, data: z.array(z.object({ orchestrator: z.string(), label: labelSchema.nullable(), inflow: amountSchema, outflow: amountSchema, net: amountSchema })) }),
     maxAge: 10,
-    handler: async ({ query, data }) => {
+    handler: async ({ query, data, options }) => {
       const snap = await data.snapshot();
       const cur = snap.current ? Number(snap.current.round) : 0;
       const to = query.toRound ?? cur;
       const from = query.fromRound ?? Math.max(0, to - 30);
       if (from > to) throw new AtlasError('bad_request', 'query parameter "fromRound" must not be after "toRound"');
       const flows = stakeFlows(await loadStakeMoves(data.db, BigInt(from), BigInt(to)));
-      const labels = await labelsFor(data.db, flows.map((f) => f.orchestrator));
+      const labels = await labelsFor(data.db, flows.map((f) => f.orchestrator), options.labelAuthorities);
       return { fromRound: from, toRound: to, data: flows.map((f) => ({ orchestrator: f.orchestrator, label: labelJson(labels.get(f.orchestrator)), inflow: lpt(f.inflow), outflow: lpt(f.outflow), net: lpt(f.net) })) };
     },
   }),
@@ -143,7 +143,7 @@ export const activityRoutes = [
     }),
     errors: [404],
     maxAge: 10,
-    handler: async ({ params, query, data }) => {
+    handler: async ({ params, query, data, options }) => {
       const snap = await data.snapshot();
       if (!snap.orchestratorsByAddress.has(params.address)) throw new AtlasError('not_found', `no orchestrator with address ${params.address}`);
       const voting = await loadVoting(data.db);
@@ -166,7 +166,7 @@ export const activityRoutes = [
       const dels = await loadDelegators(data.db, { delegate: params.address });
       return {
         address: params.address,
-        label: labelJson((await labelsFor(data.db, [params.address])).get(params.address)),
+        label: labelJson((await labelsFor(data.db, [params.address], options.labelAuthorities)).get(params.address)),
         voting: summary,
         votes,
         delegators: dels.filter((d) => d.bondedAmount > 0n).length,

@@ -12,7 +12,16 @@ export const int = z.number().int();
 export const num = z.number();
 
 export const labelSchema = z
-  .object({ address: z.string(), name: z.string(), url: z.string().nullable(), role: z.enum(LABEL_ROLES), issuedAt: int, signature: z.string() })
+  .object({
+    address: z.string(),
+    name: z.string(),
+    url: z.string().nullable(),
+    role: z.enum(LABEL_ROLES),
+    issuedAt: int,
+    signature: z.string(),
+    verified: z.boolean().meta({ description: 'the role is backed by the indexed chain or the operator; false: only the signer says so' }),
+    roleSource: z.enum(['chain', 'configuration']).nullable(),
+  })
   .meta({ id: 'AddressLabel', description: 'A self-identification signed by the address (EIP-712)' });
 
 export const labelJson = (l: AddressLabel | undefined) => l ?? null;

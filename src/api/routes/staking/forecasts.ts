@@ -55,7 +55,7 @@ export const forecastRoutes = [
     }),
     errors: [404, 409],
     maxAge: 30,
-    handler: async ({ params, query, data }) => {
+    handler: async ({ params, query, data, options }) => {
       const snap = await data.snapshot();
       const o = snap.orchestratorsByAddress.get(params.address);
       if (!o) throw new AtlasError('not_found', `no orchestrator with address ${params.address}`);
@@ -71,7 +71,7 @@ export const forecastRoutes = [
       const feesPerRound = a.feesPerRound;
       return {
         address: o.address,
-        label: labelJson((await labelsFor(data.db, [o.address])).get(o.address)),
+        label: labelJson((await labelsFor(data.db, [o.address], options.labelAuthorities)).get(o.address)),
         assumptions: {
           amount: lpt(query.amount),
           horizonRounds: query.rounds,

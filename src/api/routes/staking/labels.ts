@@ -25,7 +25,10 @@ export const labelRoutes = [
     path: '/api/v1/labels',
     tag: 'labels',
     summary: 'Look up self-identified labels',
-    description: 'With `addresses`, the labels in force for those addresses (the dashboard\'s lookup); otherwise every label, newest first.',
+    description:
+      'With `addresses`, the labels in force for those addresses (the dashboard\'s lookup); otherwise every label, newest first. Each label says whether its role is verified ' +
+      '(backed by the indexed chain: a transcoder record, a bond, a TicketBroker deposit, LPT paid out of the Treasury; or by the operator\'s configuration). ' +
+      'Under an authority role (foundation, spe, exchange) only verified holders are listed.',
     query: z.strictObject({
       addresses: z
         .string()
@@ -38,9 +41,9 @@ export const labelRoutes = [
     response: z.object({ data: z.array(labelSchema) }),
     cache: 'none',
     maxAge: 0,
-    handler: async ({ query, data }) => {
-      if (query.addresses) return { data: [...(await labelsFor(data.db, query.addresses)).values()].filter((l) => !query.role || l.role === query.role) };
-      return { data: await listLabels(data.db, { role: query.role, limit: query.limit }) };
+    handler: async ({ query, data, options }) => {
+      if (query.addresses) return { data: [...(await labelsFor(data.db, query.addresses, options.labelAuthorities)).values()].filter((l) => !query.role || l.role === query.role) };
+      return { data: await listLabels(data.db, { role: query.role, limit: query.limit, authorities: options.labelAuthorities }) };
     },
   }),
   route({
@@ -49,15 +52,15 @@ export const labelRoutes = [
     tag: 'labels',
     summary: 'Post a signed self-identification or revocation',
     description:
-      'Body: {kind: "identify", account, name (≤64), url (http(s), ≤200 or empty), role, issuedAt (unix s), signature} or {kind: "revoke", account, issuedAt, signature}. The signature must be the account\'s (EIP-712, see /api/v1/labels/eip712); issuedAt must be later than the stored statement\'s (409 otherwise: replay) and at most 10 minutes ahead; bodies over 2 KiB are refused (413).',
+      'Body: {kind: "identify", account, name (≤64), url (http(s), ≤200 or empty), role, issuedAt (unix s), signature} or {kind: "revoke", account, issuedAt, signature}. The signature must be the account\'s (EIP-712, see /api/v1/labels/eip712); issuedAt must be later than the stored statement\'s (409 otherwise: replay) and at most 10 minutes ahead; bodies over 2 KiB are refused (413). A role the chain or the configuration does not back is stored as the signer\'s claim and shown with verified: false.',
     body: labelStatementSchema,
     maxBodyBytes: LABEL_MAX_BODY_BYTES,
     response: z.object({ label: labelSchema.nullable(), revoked: z.boolean() }),
     errors: [401, 409, 413, 415],
     maxAge: 0,
-    handler: async ({ body, data }) => {
+    handler: async ({ body, data, options }) => {
       const s = labelStatementSchema.parse(body);
-      const label = await submitLabel(data.db, s, { chainId: await labelChainId(data.db), now: Math.floor(Date.now() / 1000) });
+      const label = await submitLabel(data.db, s, { chainId: await labelChainId(data.db), now: Math.floor(Date.now() / 1000), authorities: options.labelAuthorities });
       return { label, revoked: s.kind === 'revoke' };
     },
   }),
@@ -72,6 +75,6 @@ export const labelRoutes = [
     }),
     cache: 'none',
     maxAge: 0,
-    handler: async ({ params, data }) => ({ label: labelJson((await labelsFor(data.db, [params.address])).get(params.address)), statements: await labelHistory(data.db, params.address) }),
+    handler: async ({ params, data, options }) => ({ label: labelJson((await labelsFor(data.db, [params.address], options.labelAuthorities)).get(params.address)), statements: await labelHistory(data.db, params.address) }),
   }),
 ];

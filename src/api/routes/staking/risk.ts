@@ -89,10 +89,10 @@ export const riskRoutes = [
     query: z.strictObject({ active: z.enum(['true', 'false', 'all'], { error: 'must be "true", "false" or "all"' }).default('true'), sort: z.enum(['score', 'stake'], { error: 'must be "score" or "stake"' }).default('score') }),
     response: z.object({ weights: z.record(z.string(), num), data: z.array(riskRowSchema) }),
     maxAge: 10,
-    handler: async ({ query, data }) => {
+    handler: async ({ query, data, options }) => {
       const ctx = await riskCtx(data);
       const list = ctx.snap.orchestrators.filter((o) => (query.active === 'all' ? o.registered || o.active : o.active === (query.active === 'true')));
-      const labels = await labelsFor(data.db, list.map((o) => o.address));
+      const labels = await labelsFor(data.db, list.map((o) => o.address), options.labelAuthorities);
       const rows = list.map((o) => {
         const r = riskOf(ctx, o);
         return { address: o.address, label: labelJson(labels.get(o.address)), active: o.active, totalStake: lpt(o.totalStake), score: r.score, components: componentsJson(r.components), stake: o.totalStake };
@@ -116,7 +116,7 @@ export const riskRoutes = [
     }),
     errors: [404],
     maxAge: 10,
-    handler: async ({ params, data }) => {
+    handler: async ({ params, data, options }) => {
       const ctx = await riskCtx(data);
       const o = ctx.snap.orchestratorsByAddress.get(params.address);
       if (!o) throw new AtlasError('not_found', `no orchestrator with address ${params.address}`);
@@ -125,7 +125,7 @@ export const riskRoutes = [
       const dels = ctx.stakes.get(o.address) ?? [];
       return {
         address: o.address,
-        label: labelJson((await labelsFor(data.db, [o.address])).get(o.address)),
+        label: labelJson((await labelsFor(data.db, [o.address], options.labelAuthorities)).get(o.address)),
         active: o.active,
         totalStake: lpt(o.totalStake),
         score: r.score,
@@ -176,7 +176,7 @@ export const riskRoutes = [
     }),
     errors: [409],
     maxAge: 10,
-    handler: async ({ query, data }) => {
+    handler: async ({ query, data, options }) => {
       const { rounds, chain } = await issuanceInputs(data);
       if (!chain) throw new AtlasError('conflict', 'no initialized round with bonded stake yet: nothing to rank on');
       const ctx = await riskCtx(data);
@@ -197,7 +197,7 @@ export const riskRoutes = [
         currentDelegate: query.current ?? null,
         unbondingRounds,
       }).slice(0, query.limit);
-      const labels = await labelsFor(data.db, ranked.map((r) => r.address));
+      const labels = await labelsFor(data.db, ranked.map((r) => r.address), options.labelAuthorities);
       const byAddr = new Map(candidates.map((c) => [c.address, c]));
       return {
         assumptions: { inflationPpb: chain.assumptions.inflation, participation: chain.assumptions.participation, treasuryCut: chain.treasuryCut, unbondingRounds },

@@ -75,11 +75,11 @@ export const yieldRoutes = [
       data: z.array(z.object({ address: z.string(), label: labelSchema.nullable(), active: z.boolean(), totalStake: amountSchema, rewardCut: int, feeShare: int, windows: z.array(poolYieldSchema) })),
     }),
     maxAge: 10,
-    handler: async ({ query, data }) => {
+    handler: async ({ query, data, options }) => {
       const snap = await data.snapshot();
       const [rounds, pools] = await Promise.all([loadRounds(data.db), loadPools(data.db)]);
       const windows = windowsOf(rounds, query.days);
-      const labels = await labelsFor(data.db, snap.orchestrators.map((o) => o.address));
+      const labels = await labelsFor(data.db, snap.orchestrators.map((o) => o.address), options.labelAuthorities);
       return {
         rounds: { first: rounds[0] ? Number(rounds[0].round) : null, last: rounds.length ? Number(rounds[rounds.length - 1]!.round) : null },
         data: snap.orchestrators
@@ -121,7 +121,7 @@ export const yieldRoutes = [
     }),
     errors: [404],
     maxAge: 10,
-    handler: async ({ params, query, data }) => {
+    handler: async ({ params, query, data, options }) => {
       const [d] = await loadDelegators(data.db, { address: params.address });
       if (!d) throw new AtlasError('not_found', `${params.address} has never bonded`);
       const claims = await loadClaims(data.db, params.address);
@@ -129,7 +129,7 @@ export const yieldRoutes = [
       const delegate = d.delegate === '0x0000000000000000000000000000000000000000' ? null : d.delegate;
       const pools = await loadPools(data.db, [...new Set([...(delegate ? [delegate] : []), ...claims.map((c) => c.delegate)])]);
       const poolsOf = (o: string) => pools.get(o) ?? [];
-      const labels = await labelsFor(data.db, delegate ? [params.address, delegate] : [params.address]);
+      const labels = await labelsFor(data.db, delegate ? [params.address, delegate] : [params.address], options.labelAuthorities);
       const last = rounds[rounds.length - 1]?.round ?? 0n;
       // Stake at the end: the bond grown through the end round (the factors' pending stake).
       const endStake = delegate ? delegatorWindowEarnings({ ...d, delegate }, [], poolsOf, d.lastClaimRound, last).rewards + d.bondedAmount : d.bondedAmount;
