@@ -52,7 +52,7 @@ export async function economicsBench(): Promise<void> {
       }, 2)),
       income_30_rounds_ms: round2(await time(async () => sumIncome(await incomeItems(db.db, book, { fromRound: ROUNDS - 29, toRound: ROUNDS }), 'round'), 5)),
       price_book_load_ms: round2(await time(() => loadPriceBook(db.db), 5)),
-      survey_aggregates_10k_reports_ms: round2(await time(() => surveyAggregates(db.db, { k: 5, group: 'deployment', filters: {} }), 5)),
+      survey_aggregates_10k_reports_ms: round2(await time(() => surveyAggregates(db.db, { k: 5, group: 'deployment', filters: {}, nowS: Date.UTC(2027, 1, 1) / 1000 }), 5)),
       income_items: items,
     };
     // Baselines: the same totals as plain SQL sums of the pool ledger (no per-payment split, no USD), and the survey's

@@ -205,24 +205,30 @@ async function signed(i: number, over: Partial<CostReportInput> = {}, signer = a
 
 describe.each(dbKinds)('cost survey on %s', (kind) => {
   let db: TestDb;
+  // Mid-October 2026: the October period is open; its release is drawn on 8 November.
+  const OCT_15 = Date.UTC(2026, 9, 15);
+  const NOV_9 = Date.UTC(2026, 10, 9);
   let app: ReturnType<typeof createApp>;
-  const appWithK = (costSurveyK?: number) => createApp({ db: db.db, dbKind: kind, status: () => ({ headBlock: 0, indexedBlock: 0, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: null, costSurveyK });
-  const post = (body: unknown) => app.request('/api/v1/economics/cost-survey', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const appAt = (ms: number, costSurveyK?: number) => createApp({ db: db.db, dbKind: kind, status: () => ({ headBlock: 0, indexedBlock: 0, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: null, costSurveyK, now: () => ms });
+  const postTo = (on: ReturnType<typeof createApp>, body: unknown) => on.request('/api/v1/economics/cost-survey', { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  const post = (body: unknown) => postTo(app, body);
   const get = async (qs = '', on = app) => {
     const res = await on.request(`/api/v1/economics/cost-survey${qs}`);
     return { status: res.status, body: (await res.json()) as J };
   };
   beforeAll(async () => {
     db = await openTestDb(kind, { migrate: true });
-    for (const a of accounts.slice(0, 11)) {
+    // Eleven orchestrators with 1,000 LPT bonded; the twelfth key registered with 1 LPT (below the survey's minimum).
+    for (const [i, a] of accounts.entries()) {
+      const stake = i < 11 ? 1000n * 10n ** 18n : 10n ** 18n;
       await sql`insert into transcoder (address, last_reward_round, reward_cut, fee_share, last_active_stake_update_round, activation_round, deactivation_round, active_cumulative_rewards, cumulative_rewards, cumulative_fees, last_fee_round, total_stake, updated_block)
-        values (${a.address.toLowerCase()}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1)`.execute(db.db);
+        values (${a.address.toLowerCase()}, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ${stake.toString()}, 1)`.execute(db.db);
     }
-    app = appWithK();
+    app = appAt(OCT_15);
   });
   afterAll(async () => db?.close());
 
-  it('accepts signed reports and rejects bad, foreign, unknown and duplicate ones without writing', async () => {
+  it('accepts signed reports and rejects bad, foreign, unstaked, closed and duplicate ones without writing', async () => {
     // 5 × (cloud, A100), 4 × (cloud, H100), 1 × (onsite, RTX 4090) in 2026-10.
     for (let i = 0; i < 5; i++) expect((await post(await signed(i))).status).toBe(200);
     for (let i = 5; i < 9; i++) expect((await post(await signed(i, { gpuModel: 'H100', gpuCount: 8 }))).status).toBe(200);
@@ -236,12 +242,15 @@ describe.each(dbKinds)('cost survey on %s', (kind) => {
     expect(forged.status).toBe(401);
     const tampered = { ...(await signed(10)), hardwareCents: 1 };
     expect((await post(tampered)).status).toBe(401);
-    const stranger = privateKeyToAccount(KEYS[11]!);
-    const unknown = await post(await signed(11, {}, stranger));
+    const stranger = privateKeyToAccount(`0x${'ab'.repeat(32)}`);
+    const unknown = await post(await signed(10, { orchestrator: stranger.address }, stranger));
     expect(unknown.status).toBe(403);
     expect(((await unknown.json()) as J).error.message).toContain('not a registered orchestrator');
+    const unstaked = await post(await signed(11));
+    expect([unstaked.status, ((await unstaked.json()) as J).error.details.reason]).toEqual([403, 'insufficient_stake']);
     expect((await post(await signed(10, { period: '2099-01' }))).status).toBe(400);
-    expect((await post(await signed(10, { period: '2020-01' }))).status).toBe(400);
+    const closed = await post(await signed(10, { period: '2026-09' }));
+    expect([closed.status, ((await closed.json()) as J).error.details.reason]).toEqual([409, 'period_closed']);
     const badShape = await post({ ...(await signed(10)), deployment: 'garage', extra: 1 });
     expect(badShape.status).toBe(400);
     expect(((await badShape.json()) as J).error.message).toContain('deployment');
@@ -249,37 +258,36 @@ describe.each(dbKinds)('cost survey on %s', (kind) => {
     expect(await count()).toBe(10);
   });
 
-  it('publishes only buckets of at least k reports, also through groups and filters', async () => {
-    const all = await get();
-    expect(all.status).toBe(200);
-    expect(all.body.k).toBe(5);
-    expect(all.body.data).toHaveLength(1);
-    const a100 = all.body.data[0];
-    expect([a100.period, a100.deployment, a100.gpuModel, a100.reports, a100.gpus]).toEqual(['2026-10', 'cloud', 'A100', 5, 10]);
-    // hardware: 1000 + 1010 + … + 1040 USD → mean 1020.00; total 1020 + 200 + 50 = 1270; per GPU 1270 × 5 / 10
-    expect(a100.meanMonthlyUsd).toEqual({ hardware: 1020, power: 200, bandwidth: 50, other: 0, total: 1270 });
-    expect(a100.meanMonthlyUsdPerGpu).toBe(635);
-    // Coarser groups never include the 4 H100 or the 1 onsite report.
-    for (const g of ['deployment', 'gpuModel', 'all']) {
-      const r = await get(`?group=${g}`);
-      expect(r.body.data.map((x: J) => x.reports), g).toEqual([5]);
-    }
-    // Filters select whole buckets: a filter that would isolate a small bucket returns nothing.
-    for (const f of ['?gpuModel=H100', '?deployment=onsite', '?gpuModel=rtx4090&group=all', '?deployment=onsite&group=deployment', '?fromPeriod=2026-11']) {
-      expect((await get(f)).body.data, f).toEqual([]);
-    }
-    expect((await get('?gpuModel=a100')).body.data).toHaveLength(1);
-    // No individual value, address or signature leaves through the API.
-    const text = JSON.stringify((await get('?group=bucket')).body);
-    for (const a of accounts) expect(text.toLowerCase()).not.toContain(a.address.toLowerCase().slice(2));
-    expect(text).not.toContain('1040');
-    // A lower k publishes the H100 bucket (4 reports), still never the onsite one.
-    const k3 = await get('?group=deployment', appWithK(3));
-    expect(k3.body.k).toBe(3);
-    expect(k3.body.data.map((x: J) => [x.deployment, x.reports])).toEqual([['cloud', 9]]);
-    expect((await surveyAggregates(db.db, { k: 1 + 1, group: 'all', filters: { deployment: 'onsite' } }))).toEqual([]);
-    const bad = await get('?group=region');
-    expect(bad.status).toBe(400);
+  it('publishes nothing before a period closes, then one frozen release that a later report cannot move', async () => {
+    // Differencing attack, step 1: read the answer before one more report. While October is open there is none.
+    const before = await get('?group=bucket');
+    expect(before.status).toBe(200);
+    expect([before.body.periods, before.body.data]).toEqual([[], []]);
+    expect(before.body.privacy).toMatchObject({ epsilon: 3, laplaceScaleUsdPerGpu: { hardware: 3000, power: 1000 }, minStakeLpt: '100' });
+
+    const later = appAt(NOV_9);
+    const first = await get('?group=bucket', later);
+    expect(first.body.periods).toEqual(['2026-10']);
+    // Whatever the noise drew, every shown bucket passed the noisy k threshold and names no reporter.
+    for (const b of first.body.data) expect(b.reports).toBeGreaterThanOrEqual(5);
+    const text = JSON.stringify(first.body).toLowerCase();
+    for (const a of accounts) expect(text).not.toContain(a.address.toLowerCase().slice(2));
+    // Step 2: one more report for October is refused, so the answer after it is the same answer.
+    const extra = await postTo(later, await signed(10));
+    expect(extra.status).toBe(409);
+    expect(((await extra.json()) as J).error.details.reason).toBe('period_closed');
+    const again = await get('?group=bucket', later);
+    expect(again.body).toEqual(first.body);
+    // The noise is drawn once: groups are sums of the stored buckets, not fresh draws.
+    const all = await get('?group=all', later);
+    const sum = (k: string) => first.body.data.reduce((a: number, b: J) => a + b[k], 0);
+    expect(all.body.data.map((x: J) => x.reports)).toEqual(first.body.data.length ? [sum('reports')] : []);
+    expect((await get('?group=all', later)).body).toEqual(all.body);
+    // A k no bucket reaches publishes nothing; filters select whole buckets.
+    expect((await get('', appAt(NOV_9, 1000))).body.data).toEqual([]);
+    expect((await get('?fromPeriod=2026-11', later)).body.data).toEqual([]);
+    expect((await surveyAggregates(db.db, { k: 2, group: 'all', filters: { deployment: 'datacenter' }, nowS: NOV_9 / 1000 })).data).toEqual([]);
+    expect((await get('?group=region')).status).toBe(400);
   });
 });
 

@@ -7,7 +7,7 @@ import { incomeItems, rankByKeptUsd, sumIncome, type IncomeCell, type IncomePeri
 import { annualize, revenueByRound, roundSeconds, roundTotals, stakingFeed } from '../../analytics/revenueToLpt.js';
 import { readSeries } from '../../prices/csv.js';
 import { formatUsd, loadPriceBook, weiPerLpt, type Price } from '../../prices/lookup.js';
-import { COST_REPORT_TYPES, costReportSchema, DEFAULT_SURVEY_K, DEPLOYMENTS, submitCostReport, surveyAggregates } from '../../registry/costSurvey.js';
+import { COST_REPORT_TYPES, costReportSchema, DEFAULT_SURVEY_K, DEPLOYMENTS, submitCostReport, surveyAggregates, surveyPrivacy } from '../../registry/costSurvey.js';
 import type { Db } from '../../read/db.js';
 import { indexedChainId, readNetwork } from '../../read/network.js';
 import { protocolParams } from '../../read/params.js';
@@ -334,23 +334,26 @@ export const economicsRoutes = [
     summary: 'Submit a signed orchestrator cost report (never published individually)',
     description:
       'Typed data: domain atlasDomain(chainId) (name "Livepeer Atlas", version "1"); CostReport(address orchestrator, string period, string deployment, string gpuModel, uint32 gpuCount, uint64 hardwareCents, uint64 powerCents, uint64 bandwidthCents, uint64 otherCents, string region, uint64 nonce). ' +
-      `deployment is one of ${DEPLOYMENTS.join(', ')}; period YYYY-MM (not in the future, at most a year back); costs are US cents per month. One report per orchestrator and period (409 for a second); the signer must be the orchestrator (401) and a registered one (403).`,
+      `deployment is one of ${DEPLOYMENTS.join(', ')}; period YYYY-MM, not in the future and still open (a period closes when its release is drawn, seven days after its month ends: 409 period_closed); costs are US cents per month. ` +
+      'One report per orchestrator and period (409 for a second); the signer must be the orchestrator (401) and a registered one with at least 100 LPT bonded (403).',
     body: costReportSchema,
     maxBodyBytes: 4096,
     response: z.object({ accepted: z.boolean(), orchestrator: z.string(), period: z.string() }),
     maxAge: 0,
     errors: [401, 403, 409, 413, 415],
-    handler: async ({ body, data }) => {
-      const r = await submitCostReport(data.db, body as z.infer<typeof costReportSchema>, { chainId: await indexedChainId(data.db), now: new Date() });
+    handler: async ({ body, data, clock }) => {
+      const r = await submitCostReport(data.db, body as z.infer<typeof costReportSchema>, { chainId: await indexedChainId(data.db), now: new Date(clock()) });
       return { accepted: true, ...r };
     },
   }),
   route({
     path: '/api/v1/economics/cost-survey',
     tag: 'economics',
-    summary: 'Cost survey aggregates (k-anonymous: only buckets of at least k reports)',
+    summary: 'Cost survey aggregates from frozen, differentially private releases',
     description:
-      'Buckets are (period, deployment, GPU model). A bucket with fewer than k reports (ATLAS_COST_SURVEY_K, default 5) is dropped before anything is summed, so it appears in no group, total or filtered answer. Filters select whole buckets. Only counts and means are published.',
+      'One release per period, drawn once seven days after the month ends and never changed; reports for a period close then. Buckets are (period, deployment, GPU model): per bucket, the number of reports, GPUs and ' +
+      'per-GPU costs are sums of clipped values with Laplace noise (ε = 3 per orchestrator and period, split over six measures), and a bucket is shown only when its noisy count reaches k (ATLAS_COST_SURVEY_K, default 5). ' +
+      'Groups and filters merge whole released buckets. `privacy` states the budget, the clip bounds and the noise scales; noiseStdUsdPerGpu how far each mean may be off.',
     query: z.strictObject({
       group: z.enum(['bucket', 'deployment', 'gpuModel', 'all'], { error: 'must be bucket, deployment, gpuModel or all' }).default('bucket'),
       fromPeriod: z.string().regex(/^20\d\d-(0[1-9]|1[0-2])$/, { error: 'must be YYYY-MM' }).optional(),
@@ -361,18 +364,27 @@ export const economicsRoutes = [
     response: z.object({
       k: z.number().int(),
       group: z.string(),
+      privacy: z.object({
+        epsilon: z.number(),
+        clip: z.object({ gpus: z.number(), hardwareUsdPerGpu: z.number(), powerUsdPerGpu: z.number(), bandwidthUsdPerGpu: z.number(), otherUsdPerGpu: z.number() }),
+        laplaceScaleUsdPerGpu: z.object({ hardware: z.number(), power: z.number(), bandwidth: z.number(), other: z.number() }),
+        minStakeLpt: z.string(),
+      }),
+      periods: z.array(z.string()).meta({ description: 'released periods the answer draws on' }),
       data: z.array(z.object({
-        period: z.string().nullable(), deployment: z.string().nullable(), gpuModel: z.string().nullable(), reports: z.number().int(), gpus: z.number().int(),
-        meanMonthlyUsd: z.object({ hardware: z.number(), power: z.number(), bandwidth: z.number(), other: z.number(), total: z.number() }),
-        meanMonthlyUsdPerGpu: z.number(),
+        period: z.string().nullable(), deployment: z.string().nullable(), gpuModel: z.string().nullable(),
+        reports: z.number().int().meta({ description: 'noisy number of reports' }),
+        gpusPerReport: z.number(),
+        meanMonthlyUsdPerGpu: z.object({ hardware: z.number(), power: z.number(), bandwidth: z.number(), other: z.number(), total: z.number() }),
+        noiseStdUsdPerGpu: z.number().meta({ description: 'standard deviation of the noise in the total per GPU (USD)' }),
       })),
     }),
     maxAge: 60,
     cache: 'none',
-    handler: async ({ query, data, options }) => {
+    handler: async ({ query, data, options, clock }) => {
       const k = options.costSurveyK ?? DEFAULT_SURVEY_K;
       const { group, ...filters } = query;
-      return { k, group, data: await surveyAggregates(data.db, { k, group, filters }) };
+      return { k, group, privacy: surveyPrivacy(), ...(await surveyAggregates(data.db, { k, group, filters, nowS: Math.floor(clock() / 1000) })) };
     },
   }),
   operationRoute(revenueOperation, {
