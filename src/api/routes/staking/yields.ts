@@ -35,7 +35,18 @@ const poolYieldSchema = windowSchema.extend({
   fees: amountSchema.meta({ description: 'ETH paid into the pool over the window' }),
 });
 
-function poolWindowYield(pools: readonly PoolRow[], w: NonNullable<ReturnType<typeof trailingWindow>>) {
+type Window = NonNullable<ReturnType<typeof trailingWindow>>;
+
+/** The fields every window answer starts with: its days, rounds and coverage. */
+const windowJson = (w: Window) => ({
+  days: w.days,
+  startRound: Number(w.startRound),
+  endRound: Number(w.endRound),
+  coveredDays: Math.round(w.coveredDays * 1000) / 1000,
+  complete: w.complete,
+});
+
+function poolWindowYield(pools: readonly PoolRow[], w: Window) {
   const ret = poolReturn(factorsAt(pools, w.startRound), factorsAt(pools, w.endRound));
   let minted = 0n;
   let fees = 0n;
@@ -45,11 +56,7 @@ function poolWindowYield(pools: readonly PoolRow[], w: NonNullable<ReturnType<ty
   }
   const rate = perLptRate(ret.rewardPerLpt);
   return {
-    days: w.days,
-    startRound: Number(w.startRound),
-    endRound: Number(w.endRound),
-    coveredDays: Math.round(w.coveredDays * 1000) / 1000,
-    complete: w.complete,
+    ...windowJson(w),
     rewardPerLpt: lpt(ret.rewardPerLpt),
     feesPerLpt: eth(ret.feesPerLpt),
     rewardRate: rate,
@@ -143,11 +150,7 @@ export const yieldRoutes = [
           const e = delegatorWindowEarnings({ delegate, bondedAmount: d.bondedAmount, lastClaimRound: d.lastClaimRound }, claims, poolsOf, w.startRound, w.endRound);
           const base = endStake - e.rewards;
           return {
-            days: w.days,
-            startRound: Number(w.startRound),
-            endRound: Number(w.endRound),
-            coveredDays: Math.round(w.coveredDays * 1000) / 1000,
-            complete: w.complete,
+            ...windowJson(w),
             rewards: lpt(e.rewards),
             fees: eth(e.fees),
             rewardRate: base > 0n ? Number((e.rewards * 1_000_000_000n) / base) / 1e9 : null,
