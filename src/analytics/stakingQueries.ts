@@ -48,7 +48,7 @@ export async function loadPools(db: Db, only?: readonly string[]): Promise<Map<s
   const where = only ? sql`where transcoder in (${sql.join([...only])})` : sql``;
   const r = await sql<Record<string, string>>`
     select transcoder, round::text, cumulative_reward_factor::text as crf, cumulative_fee_factor::text as cff, total_stake::text, rewards::text, fees::text
-    from earnings_pool ${where} order by transcoder, round`.execute(db);
+    from earnings_pool ${where} order by earnings_pool.transcoder, earnings_pool.round`.execute(db);
   const m = new Map<string, PoolRow[]>();
   for (const x of r.rows) {
     let list = m.get(x.transcoder!);

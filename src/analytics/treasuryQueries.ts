@@ -121,7 +121,7 @@ export async function loadTreasuryCalls(db: Db): Promise<{ operationId: string; 
   const r = await rows(
     db,
     sql<Record<string, unknown>>`select operation_id, call_index, target, value::text, data, scheduled_block::text, executed_block::text, cancelled_block::text
-      from treasury_call order by scheduled_block, operation_id, call_index`,
+      from treasury_call order by treasury_call.scheduled_block, operation_id, call_index`,
   );
   return r.map((x) => ({
     operationId: String(x.operation_id),

@@ -122,7 +122,7 @@ export async function pollVotes(db: Db, poll: string): Promise<PollVoteRow[]> {
     db,
     sql<EventText>`
       select block_number::text, tx_hash, block_time::text, a1, a2, args from chain_event
-      where contract = 'Poll' and name = 'Vote' and a2 = ${poll} order by block_number, log_index`,
+      where contract = 'Poll' and name = 'Vote' and a2 = ${poll} order by chain_event.block_number, log_index`,
   );
   return r.map((e) => ({ voter: e.a1!, choiceId: bigArg(argsOf(e).choiceID), blockNumber: big(e.block_number), time: Number(e.block_time), txHash: e.tx_hash }));
 }

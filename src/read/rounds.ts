@@ -58,7 +58,7 @@ export async function allRounds(db: Db, range: { from?: bigint; to?: bigint } = 
         fees::text, winning_tickets
       from protocol_round
       where true ${range.from === undefined ? sql`` : sql`and round >= ${range.from.toString()}`} ${range.to === undefined ? sql`` : sql`and round <= ${range.to.toString()}`}
-      order by round`,
+      order by protocol_round.round`,
   );
   return r.map(roundOf);
 }
@@ -85,7 +85,7 @@ export async function bondedAccountDeltas(db: Db): Promise<Map<bigint, number>> 
       tr as (
         select round, pos, coalesce(lag(pos) over (partition by acct order by round), false) as prev from last)
       select round::text, sum(case when pos and not prev then 1 when prev and not pos then -1 else 0 end)::text as delta
-      from tr group by round order by round`,
+      from tr group by tr.round order by tr.round`,
   );
   return new Map(r.map((d) => [BigInt(d.round), Number(d.delta)]));
 }

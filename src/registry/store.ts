@@ -131,7 +131,7 @@ export async function importSnapshot(db: Db, adverts: Advert[], observedAt: numb
       await sql`select pg_advisory_xact_lock(hashtext(${`registry-advert:${a.orchestrator}`}))`.execute(trx);
       const body = advertToJson(a);
       const prevRow = await sql<{ id: string; body: AdvertJson | string; source: string }>`
-        select id::text, body, source from registry_advert where orchestrator = ${a.orchestrator} order by id desc limit 1`.execute(trx);
+        select id::text, body, source from registry_advert where orchestrator = ${a.orchestrator} order by registry_advert.id desc limit 1`.execute(trx);
       const prev = prevRow.rows[0] ? parseBody(prevRow.rows[0].body) : null;
       if (prev && prevRow.rows[0]!.source === 'snapshot' && priceKey(prev) === priceKey(body) && offerKey(prev) === offerKey(body)) {
         await sql`update registry_advert set last_seen_at = greatest(last_seen_at, ${observedAt}), body = ${JSON.stringify(body)}::jsonb,
@@ -248,14 +248,14 @@ export async function currentProfiles(db: Db, gateway?: string): Promise<StoredP
 /** One job class by gateway and name (latest version, retired or not); null when never published. */
 export async function profileByName(db: Db, gateway: string, name: string): Promise<(StoredProfile & { retired: boolean }) | null> {
   const r = await sql<{ id: string; seq: string; issued_at: string; body: ProfileJson | string; retired: boolean }>`
-    select id::text, seq::text, issued_at::text, body, retired from registry_profile where gateway = ${gateway} and name = ${name} order by id desc limit 1`.execute(db);
+    select id::text, seq::text, issued_at::text, body, retired from registry_profile where gateway = ${gateway} and name = ${name} order by registry_profile.id desc limit 1`.execute(db);
   return r.rows[0] ? { ...profileOf(r.rows[0]), retired: r.rows[0].retired } : null;
 }
 
 /** Profile versions since `since` (unix s), oldest first: the demand declared over time. */
 export async function profileVersions(db: Db, since: number): Promise<(StoredProfile & { retired: boolean })[]> {
   const r = await sql<{ id: string; seq: string; issued_at: string; body: ProfileJson | string; retired: boolean }>`
-    select id::text, seq::text, issued_at::text, body, retired from registry_profile where issued_at >= ${since} order by issued_at, id`.execute(db);
+    select id::text, seq::text, issued_at::text, body, retired from registry_profile where issued_at >= ${since} order by registry_profile.issued_at, registry_profile.id`.execute(db);
   return r.rows.map((x) => ({ ...profileOf(x), retired: x.retired }));
 }
 
