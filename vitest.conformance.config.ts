@@ -7,7 +7,7 @@ export default defineConfig({
   test: {
     include: ['test/conformance/**/*.test.ts'],
     globalSetup: ['test/helpers/conformanceSetup.ts', 'test/helpers/globalSetup.ts'],
-    passWithNoTests: true,
+    passWithNoTests: false,
     testTimeout: 300_000,
     hookTimeout: 1_200_000,
     pool: 'forks',
