@@ -33,6 +33,7 @@ const paid = (s: { onchain: { wei: string }[] }) => s.onchain.reduce((a, x) => a
 const gatewayAddress = demand.series.filter((s) => /^0x[0-9a-f]{40}$/.test(s.key)).sort((a, b) => (paid(b) > paid(a) ? 1 : paid(b) < paid(a) ? -1 : 0))[0]?.key ?? null;
 const proposals = (await get<{ data: { id: string; status: string }[] }>('/api/v1/governance/proposals')).data;
 const proposal = (proposals.find((p) => p.status === 'executed') ?? proposals[0])?.id;
+const poll = (await get<{ data: { address: string }[] }>('/api/v1/governance/polls')).data[0]?.address;
 
 const desktop: [name: string, path: string][] = [
   ['overview', '/'],
@@ -49,6 +50,7 @@ const desktop: [name: string, path: string][] = [
   ['treasury', '/treasury'],
   ['proposals', '/proposals'],
   ...(proposal ? ([['proposal', `/proposals/${proposal}`]] as [string, string][]) : []),
+  ['polls', poll ? `/polls/${poll}` : '/polls'],
   ['delegate-votes', `/governance/delegates/${orchestrator}`],
   ['api-docs', '/docs'],
 ];
@@ -74,7 +76,7 @@ try {
       await settle(page, p === '/docs');
       // Long pages are cut at three screens: the README shows what a visitor sees first.
       const height = Math.min(await page.evaluate(() => document.documentElement.scrollHeight), viewport.height * 3);
-      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), clip: { x: 0, y: 0, width: viewport.width, height } });
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true, clip: { x: 0, y: 0, width: viewport.width, height } });
       taken.add(`${name}.png`);
       process.stdout.write(`${name}.png ← ${p}\n`);
       await page.close();
