@@ -81,7 +81,9 @@ export async function startCommand(flags: { priceAggregators?: string; lptPool?:
       onReorg: (r) => logger.warn({ depth: r.depth, forkBlock: r.forkBlock }, 'reorg: rolled back'),
       onError: (e) => logger.warn({ err: e.message }, 'indexer failed a step; retrying'),
     });
-    const genesis = await indexer.rpc.request<{ hash: string }>('eth_getBlockByNumber', ['0x0', false]);
+    const genesis = await indexer.rpc.request<{ hash: string } | null>('eth_getBlockByNumber', ['earliest', false]);
+    // 'earliest', not block 0: a node may start at a later block number (the simulator's node does).
+    if (!genesis) throw new ConfigError('the node answers no earliest block');
     if ((await claimNetwork(db, { name: network.name, genesisHash: genesis.hash })) === 'other') {
       throw new ConfigError('this database already holds another chain; use an empty database');
     }
