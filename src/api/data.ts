@@ -3,7 +3,7 @@ import { loadPriceBook } from '../prices/lookup.js';
 import { proposalState, ProposalState, quorumVotes } from '../protocol/index.js';
 import { chainHead, dataVersion, headL1Block, indexedBlock } from '../read/chain.js';
 import type { Db } from '../read/db.js';
-import { allDelegators, bondedCounts, delegatorsOf, type DelegatorRow } from '../read/delegators.js';
+import { allDelegators, bondedCounts, delegatorsOf, type DelegatorRecord, type DelegatorRow } from '../read/delegators.js';
 import { events, type EventData, type EventFilter } from '../read/events.js';
 import { allTranscoders } from '../read/orchestrators.js';
 import { protocolParams } from '../read/params.js';
@@ -391,18 +391,11 @@ export class ApiData {
 
 
 
-export interface AccountData {
-  address: string;
-  delegate: string | null;
-  bondedAmount: bigint;
-  fees: bigint;
-  delegatedAmount: bigint;
-  startRound: bigint;
-  lastClaimRound: bigint;
+/** A delegator record with what the ledger derives for it (pending stake and fees to `endRound`). */
+export interface AccountData extends DelegatorRecord {
   pendingStake: bigint;
   pendingFees: bigint;
   endRound: bigint;
-  unbondingLocks: { id: bigint; amount: bigint; withdrawRound: bigint }[];
 }
 
 
