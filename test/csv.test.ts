@@ -5,36 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/api/index.js';
 import { routes } from '../src/api/routeTable.js';
 import { indexedFixture, type IndexedFixture } from './e2e/fixture.js';
+import { dangerousCell as dangerous, HOSTILE_CELL as HOSTILE, parseCsv } from './helpers/csv.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-/** RFC 4180 cells: quoted fields with doubled quotes, CRLF or LF row ends. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
-    else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell), rows.push(row), (row = []), (cell = '');
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length) row.push(cell), rows.push(row);
-  return rows;
-}
-
-/** What a spreadsheet would evaluate: a cell opening with = + - @ tab or CR that is not a plain number. */
-const dangerous = (c: string) => /^[=+\-@\t\r]/.test(c) && !/^-?\d+(\.\d+)?$/.test(c);
-
-const HOSTILE = "-1+cmd|' /C calc'!A0";
 
 describe('every CSV endpoint escapes formula cells (OWASP)', () => {
   let fx: IndexedFixture;
