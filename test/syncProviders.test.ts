@@ -48,6 +48,15 @@ function atTestSpeed(p: ProviderProfile): ProviderProfile {
   };
 }
 
+/** Resolves once the server has received no call for 300 ms. */
+async function quiet(server: ProviderServer): Promise<void> {
+  let calls = -1;
+  while (server.stats().calls !== calls) {
+    calls = server.stats().calls;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
 describe('indexer under provider profiles (caps, errors, rate limits)', () => {
   let sim: SimulationResult;
   let plan: ReplayPlan;
@@ -139,6 +148,8 @@ describe('indexer under provider profiles (caps, errors, rate limits)', () => {
     expect(limits?.rate).toBeGreaterThan(0);
 
     // The same endpoint (limits are remembered per endpoint), counted afresh.
+    // A restart is a new process: the first run's calls still in flight when it stopped are over first.
+    await quiet(first.server);
     first.server.resetStats();
     const second = await sync(profile, { db: first.db, server: first.server });
     const st = second.server.stats();

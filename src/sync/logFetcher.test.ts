@@ -152,4 +152,17 @@ describe('LogFetcher', () => {
     }
     expect(n).toBe(3);
   });
+
+  it('asks nothing more once the consumer stops: the chunks fetched ahead get no header lookups', async () => {
+    const rpc = new RpcClient({ url: anvil.url, concurrency: 8 });
+    const fetcher = new LogFetcher({ rpc, initialRange: 10, maxRange: 10, concurrency: 8 });
+    let n = 0;
+    for await (const _ of fetcher.chunks(watched, 0, head)) if (++n === 6) break;
+    const atStop = rpc.stats().requests;
+    // Ranges were in flight when it stopped (they were fetched ahead)…
+    expect(atStop).toBeGreaterThan(6 * 2);
+    await new Promise((r) => setTimeout(r, 500));
+    // …and what came back of them after the stop asked for nothing more.
+    expect(rpc.stats().requests).toBe(atStop);
+  });
 });

@@ -216,6 +216,9 @@ const MAX_AHEAD_CHUNKS = 1_000;
 /** A span widens at most this much per completed range, so a dense stretch after a sparse one costs few refusals. */
 const MAX_GROWTH = 8;
 
+/** A chunk's fetch given up because the consumer stopped iterating (never seen by callers). */
+class FetchStoppedError extends Error {}
+
 export class LogFetcher {
   private readonly rpc: RpcClient;
   private readonly maxRange: number;
@@ -306,7 +309,7 @@ export class LogFetcher {
         next = b + 1;
         const addrs = norm();
         fetching++;
-        const p = this.fetchChunk(addrs, a, b).then(
+        const p = this.fetchChunk(addrs, a, b, () => stopped).then(
           (c) => {
             fetching--;
             completed++;
@@ -349,10 +352,12 @@ export class LogFetcher {
     return { logs, headers };
   }
 
-  private async fetchChunk(addresses: Hex[], a: number, b: number): Promise<LogChunk> {
+  private async fetchChunk(addresses: Hex[], a: number, b: number, stopped: () => boolean): Promise<LogChunk> {
     for (let attempt = 0; ; attempt++) {
-      const logs = await this.getLogsAdaptive(addresses, a, b);
+      const logs = await this.getLogsAdaptive(addresses, a, b, stopped);
       if (!this.withHeaders) return { fromBlock: a, toBlock: b, logs, headers: [], addresses };
+      // The consumer is gone: no further calls for a chunk nobody takes (they would count against the provider's rate).
+      if (stopped()) throw new FetchStoppedError();
       const numbers = [...new Set(logs.map((l) => l.blockNumber))];
       const headers = await getExistingHeaders(this.rpc, numbers);
       const byNumber = new Map(headers.map((h) => [h.number, h]));
@@ -373,7 +378,8 @@ export class LogFetcher {
    * that this stretch is dense), and the range is cut where the provider says a range fits, into
    * cap-wide pieces, or in half, the pieces fetched together.
    */
-  private async getLogsAdaptive(addresses: Hex[], a: number, b: number): Promise<RawLog[]> {
+  private async getLogsAdaptive(addresses: Hex[], a: number, b: number, stopped: () => boolean = () => false): Promise<RawLog[]> {
+    if (stopped()) throw new FetchStoppedError();
     let logs: RawLog[];
     try {
       logs = await this.getLogs(addresses, a, b);
@@ -393,7 +399,7 @@ export class LogFetcher {
       if (e.limit.maxResults !== undefined && (e.limit.maxRange === undefined || span <= e.limit.maxRange)) this.observe(e.limit.maxResults + 1, span);
       else this.span = Math.min(this.span, Math.max(1, Math.floor(span / 2)));
       const pieces = this.splitRange(a, b, e);
-      const parts = await Promise.all(pieces.map(([x, y]) => this.getLogsAdaptive(addresses, x, y)));
+      const parts = await Promise.all(pieces.map(([x, y]) => this.getLogsAdaptive(addresses, x, y, stopped)));
       return parts.flat();
     }
     this.counters.ranges++;
