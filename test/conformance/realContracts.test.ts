@@ -3,11 +3,12 @@ import { createPublicClient, http, type Abi, type Address } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulatorNetwork } from '../../src/chain/networks.js';
 import { ProtocolIndexer } from '../../src/projections/indexer.js';
-import { livepeerContracts } from '../../src/sim/backend.js';
+import { atlasContracts, livepeerContracts } from '../../src/sim/backend.js';
 import { resolveScenario } from '../../src/sim/scenario.js';
 import { runSimulation, type SimulationResult } from '../../src/sim/simulator.js';
 import { dbKinds, openTestDb, type TestDb } from '../helpers/db.js';
 import { sharedPath } from '../helpers/sharedDir.mjs';
+import { compareHistories, historyRecorder, INTENDED_DIFFERENCES } from '../helpers/protocolHistory.js';
 import { compareWithSnapshot, type Mismatch } from '../helpers/snapshotCompare.js';
 
 /**
@@ -16,6 +17,7 @@ import { compareWithSnapshot, type Mismatch } from '../helpers/snapshotCompare.j
  * contracts' own views to the wei, at several rounds and at the head.
  */
 const SCENARIO = resolveScenario({ preset: 'test', rounds: 30, snapshotRounds: [4, 12, 22, 30] });
+const REAL = livepeerContracts(sharedPath('livepeer-protocol'));
 
 type Row = Record<string, string | null>;
 
@@ -30,6 +32,7 @@ interface Backend {
 describe('Atlas equals the deployed Livepeer contracts', () => {
   let sim: SimulationResult;
   const backends: Backend[] = [];
+  const realHistory = historyRecorder();
 
   beforeAll(async () => {
     for (const kind of dbKinds) backends.push({ kind, db: await openTestDb(kind, { migrate: true }), mismatches: [], checked: 0 });
@@ -37,7 +40,7 @@ describe('Atlas equals the deployed Livepeer contracts', () => {
     let network = simulatorNetwork();
     sim = await runSimulation({
       scenario: SCENARIO,
-      contracts: livepeerContracts(sharedPath('livepeer-protocol')),
+      contracts: REAL,
       keepNode: true,
       onStart: async (url) => {
         rpcUrl = url;
@@ -46,6 +49,7 @@ describe('Atlas equals the deployed Livepeer contracts', () => {
         network = simulatorNetwork(31337, first + 1);
       },
       hooks: {
+        onMined: realHistory.onMined,
         // Index up to each snapshot's block and compare there: values at several rounds, not only at the end.
         onSnapshot: async (snap) => {
           for (const b of backends) {
@@ -188,5 +192,36 @@ describe('Atlas equals the deployed Livepeer contracts', () => {
 
     expect(bad).toEqual([]);
     expect(checked).toBeGreaterThan(1000);
+  });
+  describe("the same scenario on Atlas's own contracts (the offline simulator's)", () => {
+    let own: SimulationResult;
+    const ownHistory = historyRecorder();
+
+    beforeAll(async () => {
+      // The deployed contracts fix some parameters (governor periods, the poll period): Atlas's own run with them.
+      own = await runSimulation({ scenario: SCENARIO, contracts: atlasContracts, params: REAL.params, hooks: { onMined: ownHistory.onMined } });
+    });
+
+    it('gives the same protocol history: every transaction from genesis on, its outcome and every log, but for the intended differences', () => {
+      // Deployment is not part of it: the deployed contracts go in as their scripts do (proxies, targets, roles).
+      const c = compareHistories(ownHistory.history, realHistory.history);
+      expect(c.differences).toEqual([]);
+      expect(c.broken).toEqual([]);
+      expect(c.txs).toBe(realHistory.history.length);
+      expect(c.txs).toBeGreaterThan(6000);
+      expect(c.logs).toBeGreaterThan(20_000);
+      // Each intended difference occurs (so each is known and its check ran), and only in the fields named.
+      for (const key of Object.keys(INTENDED_DIFFERENCES) as (keyof typeof INTENDED_DIFFERENCES)[]) expect(c.intended[key], key).toBeGreaterThan(0);
+      expect(own.groundTruth.stats.reverted).toBe(0);
+    });
+
+    it('gives the same views: round figures after every initializeRound and every delegator and orchestrator at each snapshot', () => {
+      expect(own.params).toEqual(sim.params);
+      expect(own.groundTruth.rounds).toEqual(sim.groundTruth.rounds);
+      // A snapshot names the block it was read at; block hashes differ (see INTENDED_DIFFERENCES).
+      const views = (r: SimulationResult) => r.groundTruth.snapshots.map(({ blockHash: _, ...rest }) => rest);
+      expect(views(own)).toEqual(views(sim));
+      expect(sim.groundTruth.snapshots.length).toBe(SCENARIO.snapshotRounds.length);
+    });
   });
 });

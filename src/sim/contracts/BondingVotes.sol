@@ -4,7 +4,7 @@ pragma solidity ^0.8.20;
 import "./Common.sol";
 
 /// Round-checkpointed voting power for the governor: an orchestrator votes with its delegated stake,
-/// a delegator with its own bonded stake.
+/// a delegator with its bonded stake and the rewards earned on it since its last claim.
 contract BondingVotes is Managed {
     struct Checkpoint {
         uint256 startRound;
@@ -81,13 +81,34 @@ contract BondingVotes is Managed {
         return (list[lo - 1], true);
     }
 
-    /// Voting power at a round, as of its end (the start of the next, as BondingVotes.getPastVotes and delegatedAt
-    /// answer): delegated stake for an orchestrator, own bonded stake otherwise.
+    /// Voting power at a round, as of its end (the start of the next, as BondingVotes.getVotesAndDelegateAtRoundStart
+    /// answers for getPastVotes): delegated stake for an orchestrator, for a delegator its bonded stake with the
+    /// rewards its orchestrator earned since its last claim (claimed or not).
     function delegatedAt(address account, uint256 round) public view returns (uint256 votes, address delegateAddress) {
-        (Checkpoint memory c, bool found) = _at(account, round + 1);
-        if (!found) return (0, address(0));
-        if (c.delegateAddress == account) return (c.delegatedAmount, account);
-        return (c.bondedAmount, c.delegateAddress);
+        (Checkpoint memory c, ) = _at(account, round + 1);
+        delegateAddress = c.delegateAddress;
+        if (c.bondedAmount == 0) return (0, delegateAddress);
+        if (delegateAddress == account) return (c.delegatedAmount, delegateAddress);
+        return (_delegatorVotes(c, round + 1), delegateAddress);
+    }
+
+    /// BondingVotes.delegatorVotesAtRoundStart: the bonded amount grown by the orchestrator's cumulative reward factor
+    /// from the delegator's last claim round to the orchestrator's last reward round as of `round` (LPT-wei).
+    function _delegatorVotes(Checkpoint memory c, uint256 round) internal view returns (uint256) {
+        address t = c.delegateAddress;
+        (Checkpoint memory tc, ) = _at(t, round);
+        // Delegated to an account that is no orchestrator at that round: no voting power.
+        if (tc.delegateAddress != t || tc.bondedAmount == 0) return 0;
+        if (tc.lastRewardRound < c.lastClaimRound) return c.bondedAmount;
+        uint256 startFactor = _rewardFactor(t, c.lastClaimRound);
+        uint256 endFactor = tc.lastRewardRound > 0 ? _rewardFactor(t, tc.lastRewardRound) : 0;
+        if (startFactor == 0) startFactor = Perc.PRECISE;
+        if (endFactor == 0) endFactor = Perc.PRECISE;
+        return Perc.frac(c.bondedAmount, endFactor, startFactor, Perc.PRECISE);
+    }
+
+    function _rewardFactor(address transcoder, uint256 round) internal view returns (uint256 crf) {
+        (, , , crf, ) = IBondingManager(_contract("BondingManager")).getTranscoderEarningsPoolForRound(transcoder, round);
     }
 
     function getPastVotes(address account, uint256 round) external view returns (uint256 votes) {

@@ -46,6 +46,10 @@ interface IBondingManager {
     function isActiveTranscoder(address t) external view returns (bool);
     function getTranscoderPoolSize() external view returns (uint256);
     function getTranscoderPoolMaxSize() external view returns (uint256);
+    function getTranscoderEarningsPoolForRound(address transcoder, uint256 round)
+        external
+        view
+        returns (uint256 totalStake, uint256 transcoderRewardCut, uint256 transcoderFeeShare, uint256 cumulativeRewardFactor, uint256 cumulativeFeeFactor);
 }
 
 interface IBondingVotes {

@@ -246,8 +246,9 @@ contract LivepeerGovernor is Managed {
         id = hashProposal(targets, values, calldatas, descriptionHash);
         require(state(id) == ProposalState.Queued, "Governor: proposal not queued");
         proposals[id].executed = true;
-        _timelock().executeBatch{value: msg.value}(targets, values, calldatas, bytes32(0), descriptionHash);
+        // Governor.execute announces the execution before the timelock runs the calls (their logs follow).
         emit ProposalExecuted(id);
+        _timelock().executeBatch{value: msg.value}(targets, values, calldatas, bytes32(0), descriptionHash);
     }
 
     function cancel(

@@ -53,16 +53,17 @@ contract LivepeerToken {
         require(isMinter[msg.sender], "caller must be minter");
         totalSupply += amount;
         balanceOf[to] += amount;
-        emit Mint(to, amount);
+        // LivepeerToken.mint: ERC20._mint's Transfer comes first, then Mint.
         emit Transfer(address(0), to, amount);
+        emit Mint(to, amount);
     }
 
     function burn(uint256 amount) external {
         require(balanceOf[msg.sender] >= amount, "ERC20: burn amount exceeds balance");
         balanceOf[msg.sender] -= amount;
         totalSupply -= amount;
-        emit Burn(msg.sender, amount);
         emit Transfer(msg.sender, address(0), amount);
+        emit Burn(msg.sender, amount);
     }
 
     function _transfer(address from, address to, uint256 amount) internal {

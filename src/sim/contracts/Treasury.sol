@@ -19,6 +19,7 @@ contract Treasury {
         uint256 delay
     );
     event CallExecuted(bytes32 indexed id, uint256 indexed index, address target, uint256 value, bytes data);
+    event CallSalt(bytes32 indexed id, bytes32 salt);
     event Cancelled(bytes32 indexed id);
     event MinDelayChange(uint256 oldDuration, uint256 newDuration);
 
@@ -83,6 +84,8 @@ contract Treasury {
         for (uint256 i = 0; i < targets.length; ++i) {
             emit CallScheduled(id, i, targets[i], values[i], payloads[i], predecessor, delay);
         }
+        // TimelockController.scheduleBatch names a non-zero salt (the governor's description hash) after the calls.
+        if (salt != bytes32(0)) emit CallSalt(id, salt);
     }
 
     function executeBatch(
