@@ -5,11 +5,14 @@ import { EventDecoder, type DecodedEvent } from '../chain/decode.js';
 import { ParamReader, type ParamRequest } from '../chain/enrich.js';
 import type { NetworkConfig } from '../chain/networks.js';
 import { RpcClient, type RpcClientOptions } from '../chain/rpc.js';
+import { readRoundReadings } from '../chain/roundReadings.js';
+import { readTransactions } from '../chain/transactions.js';
 import { deferIndexes, restoreDeferredIndexes } from '../store/deferredIndexes.js';
 import type { Database } from '../store/schema.js';
 import { SyncEngine, type ReorgInfo, type SyncProgress } from '../sync/engine.js';
 import { getBlockNumber, type BlockHeader, type RawLog } from '../sync/logFetcher.js';
 import type { BlockContext, ProtocolProjector } from './protocolProjector.js';
+import { HISTORY_TABLES, historyTable } from './history.js';
 import type { UnknownLogRow } from './rows.js';
 import { loadProjector, planWrite, pruneUndo, rollbackProjections, writePlan, type WritePlan } from './protocolStore.js';
 import { priceExtension } from '../prices/projection.js';
@@ -66,7 +69,7 @@ export interface IndexerStats {
 }
 
 /** Append-only tables written in bulk by every batch. */
-const BULK_TABLES = ['chain_event', 'winning_ticket'];
+const BULK_TABLES = ['chain_event', 'winning_ticket', 'chain_tx', ...HISTORY_TABLES.map(historyTable)];
 
 interface PreparedBatch {
   plan: WritePlan;
@@ -163,16 +166,26 @@ export class ProtocolIndexer {
       if (e.name === 'ParameterUpdate') paramReqs.push({ blockNumber: e.blockNumber, contract: e.contract, address: e.address as Address, param: String(e.args.param), txHash: e.txHash });
     }
     const t1 = performance.now();
-    await this.params.prefetch(paramReqs);
+    const txWanted = new Map<string, { hash: string; blockNumber: number; index: number }>();
+    for (const e of events) if (!txWanted.has(e.txHash)) txWanted.set(e.txHash, { hash: e.txHash, blockNumber: e.blockNumber, index: e.txIndex });
+    const [txs] = await Promise.all([readTransactions(this.rpc, [...txWanted.values()]), this.params.prefetch(paramReqs)]);
     // The round clock (RoundsManager.blockNum) is block.number: the L1 block in Arbitrum's headers, else the block itself.
     const clockOf = (h: BlockHeader) => (this.opts.network.l1BlockSource === 'header' ? h.l1BlockNumber : h.number);
     const blocks = new Map<number, BlockContext>(headers.map((h) => [h.number, { number: h.number, timestamp: h.timestamp, l1Block: clockOf(h) }]));
+    const newRoundBlocks = [...new Set(events.filter((e) => e.contract === 'RoundsManager' && e.name === 'NewRound').map((e) => e.blockNumber))];
+    const c = this.opts.network.contracts;
+    for (const [b, r] of await readRoundReadings(this.rpc, { RoundsManager: c.RoundsManager.address, Minter: c.Minter.address }, newRoundBlocks)) {
+      const ctx = blocks.get(b);
+      if (ctx) ctx.roundReadings = r;
+    }
     try {
       const t2 = performance.now();
       projector.apply(events, blocks);
       const changes = projector.takeChanges();
       changes.unknownLogs = unknown;
       const plan = planWrite(projector, changes);
+      plan.transactions = txs.map((t) => ({ hash: t.hash, block_number: t.blockNumber, tx_index: t.index, block_time: blocks.get(t.blockNumber)?.timestamp ?? 0, from_address: t.from, to_address: t.to, gas: t.gas, gas_price: t.gasPrice }));
+      plan.blocks = headers.map((h) => ({ block_number: h.number, hash: h.hash.toLowerCase(), parent_hash: h.parentHash.toLowerCase(), block_time: h.timestamp, l1_block: h.l1BlockNumber }));
       this.stats.decodeMs += t1 - t0;
       this.stats.applyMs += performance.now() - t2;
       return { extensionLogs, plan, logs: logs.length, events: events.length, predictionsChecked: changes.predictionsChecked, divergences: changes.divergences.length };

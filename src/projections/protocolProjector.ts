@@ -10,6 +10,8 @@ import {
 } from '../protocol/index.js';
 import { bondingOperations, type OperationContext } from './handlers/bondingManager.js';
 import { eventHandlers } from './handlers/index.js';
+import { BlockTouches } from './history.js';
+import { delegatorRow, earningsPoolRow, transcoderRow } from './ledgerRows.js';
 import type { DelegateChangeRow, GatewayRow, OrchestratorRow, PoolPaymentRow, ProposalRow, RoundRow, TreasuryCallRow, VoteRow } from './rows.js';
 import { ProjectionChanges, type BlockContext, type ExtraState, type OpenPoll, type ParamLookup, type ProjectionState, type TicketTxState } from './state.js';
 
@@ -92,6 +94,8 @@ export class ProtocolProjector implements ProjectionState {
   /** Ledger entities written, with the block of their last change (so rows do not depend on batching). */
   readonly dirtyAt = { delegators: new Map<string, number>(), transcoders: new Map<string, number>(), pools: new Map<string, [string, bigint]>() };
   readonly tickets: TicketTxState = { reservePaid: new Map(), lastPaid: 0n };
+  /** Rows the block being applied changed: a version of each is kept when the block ends. */
+  private readonly touched = new BlockTouches();
 
   constructor(
     ledger: BondingLedger,
@@ -161,11 +165,49 @@ export class ProtocolProjector implements ProjectionState {
       const block = blocks.get(tx[0]!.blockNumber) ?? { number: tx[0]!.blockNumber, timestamp: 0, l1Block: null };
       this.applyTx(tx, block);
       const d = this.ledger.drainChanges();
-      for (const a of d.delegators) this.dirtyAt.delegators.set(a, block.number);
-      for (const a of d.transcoders) this.dirtyAt.transcoders.set(a, block.number);
-      for (const [t, r] of d.pools) this.dirtyAt.pools.set(`${t}|${r}`, [t, r]);
+      for (const a of d.delegators) {
+        this.dirtyAt.delegators.set(a, block.number);
+        this.touched.delegators.add(a);
+      }
+      for (const a of d.transcoders) {
+        this.dirtyAt.transcoders.set(a, block.number);
+        this.touched.transcoders.add(a);
+      }
+      for (const [t, r] of d.pools) {
+        this.dirtyAt.pools.set(`${t}|${r}`, [t, r]);
+        this.touched.pools.set(`${t}|${r}`, [t, r]);
+      }
       i = j;
+      if (i === events.length || events[i]!.blockNumber !== block.number) this.sealBlock(block.number);
     }
+  }
+
+  /** Keeps a version of every row the block changed, as it stands after the block (reads as of a past block). */
+  private sealBlock(block: number): void {
+    const t = this.touched;
+    if (t.empty) return;
+    const h = this.changes.history;
+    const version = { version_block: block };
+    for (const a of t.delegators) {
+      h.delegator.push({ ...delegatorRow(this.ledger, a, block), ...version });
+      // A transcoder's total stake is its own delegator record's delegated amount.
+      if (this.ledger.hasTranscoder(a as `0x${string}`)) t.transcoders.add(a);
+    }
+    for (const a of t.transcoders) h.transcoder.push({ ...transcoderRow(this.ledger, a, block), ...version });
+    for (const [key, [tr, r]] of t.pools) h.earnings_pool.push({ ...earningsPoolRow(this.ledger, tr, r, this.poolPayments.get(key)), ...version });
+    for (const r of t.rounds) {
+      const row = this.rounds.get(r);
+      if (row) h.protocol_round.push({ ...row, ...version });
+    }
+    for (const a of t.orchestrators) {
+      const row = this.orchestrators.get(a);
+      if (row) h.orchestrator.push({ ...row, ...version });
+    }
+    for (const a of t.gateways) {
+      const row = this.gateways.get(a);
+      if (row) h.gateway.push({ ...row, ...version });
+    }
+    t.clear();
   }
 
   // ---------------------------------------------------------------- per transaction
@@ -272,7 +314,12 @@ export class ProtocolProjector implements ProjectionState {
     this.extra.lastInflation = inflation;
     const g = this.ledger.globals();
     let active = 0;
-    for (const [addr] of this.ledger.allTranscoders()) if (this.ledger.isActiveTranscoder(addr, round)) active++;
+    for (const [addr] of this.ledger.allTranscoders()) {
+      if (!this.ledger.isActiveTranscoder(addr, round)) continue;
+      active++;
+      const tr = this.ledger.getTranscoder(addr);
+      this.changes.roundPools.push({ round, transcoder: addr, total_stake: this.ledger.transcoderTotalStake(addr), reward_cut: tr.rewardCut, fee_share: tr.feeShare, block_number: block.number });
+    }
     this.rounds.set(round, {
       round,
       block_number: block.number,
@@ -292,6 +339,11 @@ export class ProtocolProjector implements ProjectionState {
       reward_calls: 0,
       fees: 0n,
       winning_tickets: 0,
+      round_length: block.roundReadings?.roundLength ?? null,
+      round_lock_amount: block.roundReadings?.roundLockAmount ?? null,
+      start_block: block.roundReadings?.startBlock ?? null,
+      inflation_change: block.roundReadings?.inflationChange ?? null,
+      target_bonding_rate: block.roundReadings?.targetBondingRate ?? null,
     });
     this.touchRound(round);
     return got.length;
@@ -299,7 +351,10 @@ export class ProtocolProjector implements ProjectionState {
 
   touchRound(round: bigint): RoundRow | undefined {
     const r = this.rounds.get(round);
-    if (r) this.changes.rounds.set(round, r);
+    if (r) {
+      this.changes.rounds.set(round, r);
+      this.touched.rounds.add(round);
+    }
     return r;
   }
 
@@ -379,6 +434,7 @@ export class ProtocolProjector implements ProjectionState {
       this.poolPayments.set(key, p);
     }
     this.changes.poolPayments.set(key, p);
+    this.touched.pools.set(key, [t, round]);
     return p;
   }
 
@@ -390,6 +446,7 @@ export class ProtocolProjector implements ProjectionState {
     }
     o.updated_block = block.number;
     this.changes.orchestrators.set(addr, o);
+    this.touched.orchestrators.add(addr);
     return o;
   }
 
@@ -401,6 +458,7 @@ export class ProtocolProjector implements ProjectionState {
     }
     g.updated_block = block.number;
     this.changes.gateways.set(addr, g);
+    this.touched.gateways.add(addr);
     return g;
   }
 

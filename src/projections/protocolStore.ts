@@ -3,7 +3,9 @@ import { BondingLedger, type DelegatorState, type EarningsPool, type LedgerGloba
 import { fromNumeric } from '../store/amounts.js';
 import type { Database } from '../store/schema.js';
 import { ProtocolProjector, type ExtraState, type ParamLookup, type ProjectionChanges, type ProjectorSeed } from './protocolProjector.js';
-import type { DelegateChangeRow, GatewayRow, OrchestratorRow, PoolPaymentRow, ProposalRow, RoundRow, TreasuryCallRow, VoteRow } from './rows.js';
+import { HISTORY_COLUMNS, HISTORY_TABLES, historyTable, type HistoryRows } from './history.js';
+import { delegatorRow, earningsPoolRow, transcoderRow } from './ledgerRows.js';
+import type { ChainTxRow, DelegateChangeRow, GatewayRow, IndexedBlockRow, OrchestratorRow, PoolPaymentRow, ProposalRow, RoundRow, TreasuryCallRow, VoteRow } from './rows.js';
 import { copyRows, deleteByKeys, selectByKeys, upsertRows, type SqlValue } from './sqlWriter.js';
 
 type Db = Kysely<Database>;
@@ -22,9 +24,10 @@ const MUTABLE: Record<string, string[]> = {
   atlas_meta: ['key'],
 };
 // Append-only tables: a reorg deletes their rows from the fork block on.
-const APPEND_ONLY = ['chain_event', 'winning_ticket', 'param_change', 'contract_info', 'delegate_change', 'vote', 'treasury_balance', 'ledger_divergence', 'unknown_log', 'poll_tally'];
+const APPEND_ONLY = ['chain_event', 'winning_ticket', 'param_change', 'contract_info', 'delegate_change', 'vote', 'treasury_balance', 'ledger_divergence', 'unknown_log', 'poll_tally', 'round_pool', 'chain_tx', 'indexed_block'];
 // Column order of the COPY payloads (COPY reads text, so no types are needed here).
 const CHAIN_EVENT_COLUMNS = ['block_number', 'log_index', 'tx_hash', 'tx_index', 'block_time', 'round', 'contract', 'name', 'a1', 'a2', 'amount', 'args'];
+const CHAIN_TX_COLUMNS = ['hash', 'block_number', 'tx_index', 'block_time', 'from_address', 'to_address', 'gas', 'gas_price'];
 const WINNING_TICKET_COLUMNS = ['block_number', 'log_index', 'tx_hash', 'block_time', 'round', 'sender', 'recipient', 'face_value', 'win_prob', 'sender_nonce', 'creation_round', 'paid'];
 const JSON_COLS: Record<string, string[]> = {
   chain_event: ['args'],
@@ -136,6 +139,11 @@ export async function loadProjector(db: Db, treasury: string, params: ParamLooku
       reward_calls: num(r.reward_calls),
       fees: big(r.fees),
       winning_tickets: num(r.winning_tickets),
+      round_length: bigOrNull(r.round_length),
+      round_lock_amount: bigOrNull(r.round_lock_amount),
+      start_block: bigOrNull(r.start_block),
+      inflation_change: bigOrNull(r.inflation_change),
+      target_bonding_rate: bigOrNull(r.target_bonding_rate),
     });
   }
   const orchestrators = new Map<string, OrchestratorRow>();
@@ -233,6 +241,11 @@ export interface WritePlan {
   events: Record<string, SqlValue>[];
   tickets: Record<string, SqlValue>[];
   append: [string, string[], Record<string, SqlValue>[]][];
+  /** Versions of the mutable rows after each block that changed them. */
+  history: HistoryRows;
+  /** The transactions that emitted the batch's events, and the blocks its logs came from. */
+  transactions: ChainTxRow[];
+  blocks: IndexedBlockRow[];
 }
 
 const snapshotRows = <T extends object>(rows: Iterable<T>): Record<string, SqlValue>[] => [...rows].map((r) => ({ ...r }) as unknown as Record<string, SqlValue>);
@@ -247,70 +260,22 @@ export function planWrite(projector: ProtocolProjector, changes: ProjectionChang
   const transcoderBlock = new Map(dirty.transcoders);
   for (const [a, b] of dirty.delegators) if (!transcoderBlock.has(a) || transcoderBlock.get(a)! < b) transcoderBlock.set(a, Math.max(b, transcoderBlock.get(a) ?? 0));
 
-  const transcoderRow = (a: string) => {
-    const t = ledger.getTranscoder(a);
-    return {
-      address: a,
-      last_reward_round: t.lastRewardRound,
-      reward_cut: t.rewardCut,
-      fee_share: t.feeShare,
-      last_active_stake_update_round: t.lastActiveStakeUpdateRound,
-      activation_round: t.activationRound,
-      deactivation_round: t.deactivationRound,
-      active_cumulative_rewards: t.activeCumulativeRewards,
-      cumulative_rewards: t.cumulativeRewards,
-      cumulative_fees: t.cumulativeFees,
-      last_fee_round: t.lastFeeRound,
-      total_stake: ledger.transcoderTotalStake(a),
-      updated_block: transcoderBlock.get(a)!,
-    };
-  };
   // Total stake lives on the delegator record: a changed delegator may change its transcoder row.
-  const known = new Set(ledger.allTranscoders().map(([a]) => a));
-  const tAddrs = new Set([...dirty.transcoders.keys(), ...[...dirty.delegators.keys()].filter((a) => known.has(a))]);
-  const tRows = [...tAddrs].map(transcoderRow);
-  const dRows = [...dirty.delegators.keys()].map((a) => {
-    const d = ledger.getDelegator(a);
-    return {
-      address: a,
-      bonded_amount: d.bondedAmount,
-      fees: d.fees,
-      delegate: d.delegateAddress,
-      delegated_amount: d.delegatedAmount,
-      start_round: d.startRound,
-      last_claim_round: d.lastClaimRound,
-      next_unbonding_lock_id: d.nextUnbondingLockId,
-      unbonding_locks: [...d.unbondingLocks.entries()].map(([id, l]) => ({ id: id.toString(), amount: l.amount.toString(), withdrawRound: l.withdrawRound.toString() })),
-      updated_block: dirty.delegators.get(a)!,
-    };
-  });
+  const tAddrs = new Set([...dirty.transcoders.keys(), ...[...dirty.delegators.keys()].filter((a) => ledger.hasTranscoder(a as `0x${string}`))]);
+  const tRows = [...tAddrs].map((a) => transcoderRow(ledger, a, transcoderBlock.get(a)!));
+  const dRows = [...dirty.delegators.keys()].map((a) => delegatorRow(ledger, a, dirty.delegators.get(a)!));
   const poolKeys = new Map<string, [string, bigint]>();
   for (const [k, tr] of dirty.pools) poolKeys.set(k, tr);
   for (const p of changes.poolPayments.values()) poolKeys.set(`${p.transcoder}|${p.round}`, [p.transcoder, p.round]);
-  const pRows = [...poolKeys.entries()].map(([key, [t, r]]) => {
-    const pool = ledger.getEarningsPool(t, r);
-    const pay = changes.poolPayments.get(key) ?? projector.payments(t, r);
-    return {
-      transcoder: t,
-      round: r,
-      total_stake: pool.totalStake,
-      reward_cut: pool.transcoderRewardCut,
-      fee_share: pool.transcoderFeeShare,
-      cumulative_reward_factor: pool.cumulativeRewardFactor,
-      cumulative_fee_factor: pool.cumulativeFeeFactor,
-      rewards: pay?.rewards ?? 0n,
-      treasury_rewards: pay?.treasury_rewards ?? 0n,
-      fees: pay?.fees ?? 0n,
-    };
-  });
+  const pRows = [...poolKeys.entries()].map(([key, [t, r]]) => earningsPoolRow(ledger, t, r, changes.poolPayments.get(key) ?? projector.payments(t, r)));
   const exported = ledger.exportGlobals();
   const meta: PersistedMeta = { globals: exported.globals, pool: exported.pool, poolMaxSize: exported.poolMaxSize, extra: projector.extra };
   const metaRows = [{ key: META_KEY, value: jsonBig(meta) as unknown as SqlValue }];
 
   const mutable: [string, Record<string, SqlValue>[]][] = [
-    ['transcoder', tRows as Record<string, SqlValue>[]],
-    ['delegator', dRows as Record<string, SqlValue>[]],
-    ['earnings_pool', pRows as Record<string, SqlValue>[]],
+    ['transcoder', tRows],
+    ['delegator', dRows],
+    ['earnings_pool', pRows],
     ['protocol_round', snapshotRows(changes.rounds.values())],
     ['orchestrator', snapshotRows(changes.orchestrators.values())],
     ['gateway', snapshotRows(changes.gateways.values())],
@@ -327,9 +292,10 @@ export function planWrite(projector: ProtocolProjector, changes: ProjectionChang
     ['ledger_divergence', ['block_number', 'log_index', 'what'], snapshotRows(changes.divergences)],
     ['unknown_log', ['block_number', 'log_index'], snapshotRows(changes.unknownLogs)],
     ['poll_tally', ['poll'], snapshotRows(changes.pollTallies)],
+    ['round_pool', ['round', 'transcoder'], snapshotRows(changes.roundPools)],
   ];
   // Event and ticket rows are created per log and never touched again: no copy needed.
-  return { mutable, events: changes.events as unknown as Record<string, SqlValue>[], tickets: changes.tickets as unknown as Record<string, SqlValue>[], append };
+  return { mutable, events: changes.events as unknown as Record<string, SqlValue>[], tickets: changes.tickets as unknown as Record<string, SqlValue>[], append, history: changes.history, transactions: [], blocks: [] };
 }
 
 /**
@@ -350,6 +316,9 @@ export async function writePlan(trx: Db, plan: WritePlan, undoBlock: number | nu
   for (const [table, rows] of mutable) await timed(table, () => upsertRows(trx, table, MUTABLE[table]!, rows, { jsonCols: JSON_COLS[table] }));
   await timed('chain_event', () => copyRows(trx, 'chain_event', CHAIN_EVENT_COLUMNS, plan.events));
   await timed('winning_ticket', () => copyRows(trx, 'winning_ticket', WINNING_TICKET_COLUMNS, plan.tickets));
+  for (const t of HISTORY_TABLES) await timed(historyTable(t), () => copyRows(trx, historyTable(t), [...HISTORY_COLUMNS[t], 'version_block'], plan.history[t]));
+  await timed('chain_tx', () => copyRows(trx, 'chain_tx', CHAIN_TX_COLUMNS, plan.transactions as unknown as Record<string, SqlValue>[]));
+  await timed('indexed_block', () => upsertRows(trx, 'indexed_block', ['block_number'], plan.blocks as unknown as Record<string, SqlValue>[]));
   for (const [table, keys, rows] of append) await timed(table, () => upsertRows(trx, table, keys, rows, { ignore: true, jsonCols: JSON_COLS[table] }));
 }
 
@@ -393,6 +362,7 @@ export async function rollbackProjections(trx: Db, forkBlock: number): Promise<v
   for (const t of APPEND_ONLY) {
     await sql`delete from ${sql.table(t)} where block_number >= ${forkBlock}`.execute(trx);
   }
+  for (const t of HISTORY_TABLES) await sql`delete from ${sql.table(historyTable(t))} where version_block >= ${forkBlock}`.execute(trx);
 }
 
 /** Forget undo images of blocks that can no longer be reorganized. */

@@ -34,6 +34,12 @@ export interface RoundRow {
   reward_calls: number;
   fees: bigint;
   winning_tickets: number;
+  /** RoundsManager/Minter readings at the NewRound block (null when the node could not serve them). */
+  round_length: bigint | null;
+  round_lock_amount: bigint | null;
+  start_block: bigint | null;
+  inflation_change: bigint | null;
+  target_bonding_rate: bigint | null;
 }
 
 export interface OrchestratorRow {
@@ -55,6 +61,82 @@ export interface GatewayRow {
   fees_paid: bigint;
   first_block: number;
   updated_block: number;
+}
+
+/** A transcoder table row (BondingManager.getTranscoder plus total stake). */
+export type TranscoderTableRow = {
+  address: string;
+  last_reward_round: bigint;
+  reward_cut: bigint;
+  fee_share: bigint;
+  last_active_stake_update_round: bigint;
+  activation_round: bigint;
+  deactivation_round: bigint;
+  active_cumulative_rewards: bigint;
+  cumulative_rewards: bigint;
+  cumulative_fees: bigint;
+  last_fee_round: bigint;
+  total_stake: bigint;
+  updated_block: number;
+};
+
+/** A delegator table row (BondingManager.getDelegator with its open unbonding locks). */
+export type DelegatorTableRow = {
+  address: string;
+  bonded_amount: bigint;
+  fees: bigint;
+  delegate: string;
+  delegated_amount: bigint;
+  start_round: bigint;
+  last_claim_round: bigint;
+  next_unbonding_lock_id: bigint;
+  unbonding_locks: { id: string; amount: string; withdrawRound: string }[];
+  updated_block: number;
+};
+
+/** An earnings_pool row: the contract's pool of (transcoder, round) and what was paid into it. */
+export type EarningsPoolTableRow = {
+  transcoder: string;
+  round: bigint;
+  total_stake: bigint;
+  reward_cut: bigint;
+  fee_share: bigint;
+  cumulative_reward_factor: bigint;
+  cumulative_fee_factor: bigint;
+  rewards: bigint;
+  treasury_rewards: bigint;
+  fees: bigint;
+};
+
+/** An orchestrator active in a round, with its stake and cuts when the round was initialized (round_pool). */
+export interface RoundPoolRow {
+  round: bigint;
+  transcoder: string;
+  total_stake: bigint;
+  reward_cut: bigint;
+  fee_share: bigint;
+  block_number: number;
+}
+
+/** A transaction that emitted protocol events (chain_tx): sender, recipient, gas limit and price. */
+export interface ChainTxRow {
+  hash: string;
+  block_number: number;
+  tx_index: number;
+  block_time: number;
+  from_address: string;
+  to_address: string | null;
+  gas: bigint;
+  gas_price: bigint;
+}
+
+/** A block the indexer read logs from (indexed_block). */
+export interface IndexedBlockRow {
+  block_number: number;
+  hash: string;
+  parent_hash: string;
+  block_time: number;
+  l1_block: number | null;
 }
 
 export interface PoolPaymentRow {

@@ -1,5 +1,7 @@
 import type { DecodedEvent } from '../chain/decode.js';
+import type { RoundReadings } from '../chain/roundReadings.js';
 import type { BondingLedger, ProposalTally } from '../protocol/index.js';
+import { emptyHistory, type HistoryRows } from './history.js';
 import type {
   ChainEventRow,
   ContractInfoRow,
@@ -11,6 +13,7 @@ import type {
   PollTallyRow,
   PoolPaymentRow,
   ProposalRow,
+  RoundPoolRow,
   RoundRow,
   TreasuryBalanceRow,
   TreasuryCallRow,
@@ -24,6 +27,8 @@ export interface BlockContext {
   number: number;
   timestamp: number;
   l1Block: number | null;
+  /** At a NewRound's block: the round settings read from RoundsManager and Minter. */
+  roundReadings?: RoundReadings;
 }
 
 /** Values read from the chain for events that carry only a name (ParameterUpdate), per block. */
@@ -75,6 +80,10 @@ export class ProjectionChanges {
   /** Logs of protocol contracts the decoder could not name. */
   unknownLogs: UnknownLogRow[] = [];
   pollTallies: PollTallyRow[] = [];
+  /** The active set of each round initialized in the batch. */
+  roundPools: RoundPoolRow[] = [];
+  /** A version of every mutable row after each block that changed it (reads as of a past block). */
+  history: HistoryRows = emptyHistory();
   predictionsChecked = 0;
 }
 

@@ -593,6 +593,11 @@ export class BondingLedger {
     return [...this.delegators.entries()];
   }
 
+  /** Whether a transcoder record exists for the address (one was ever written). */
+  hasTranscoder(addr: Address): boolean {
+    return this.transcoders.get(norm(addr)) !== undefined;
+  }
+
   /** Every transcoder record ever touched (address, state). */
   allTranscoders(): [Address, TranscoderState][] {
     return [...this.transcoders.entries()];
