@@ -1,8 +1,10 @@
 import {
   getNamedType,
+  isAbstractType,
   isCompositeType,
   isListType,
   isNonNullType,
+  isObjectType,
   Kind,
   type DocumentNode,
   type FieldNode,
@@ -85,6 +87,8 @@ export function queryCost(schema: GraphQLSchema, document: DocumentNode, opts: C
 
   const selectionCost = (type: GraphQLCompositeType, set: SelectionSetNode): number => {
     let total = 0;
+    // Under an interface or union, fragments on different object types are alternatives: an object is one type.
+    const alternatives = new Map<string, number>();
     for (const s of set.selections) {
       if (s.kind === Kind.FIELD) {
         if (s.name.value.startsWith('__') || !('getFields' in type)) continue;
@@ -96,7 +100,10 @@ export function queryCost(schema: GraphQLSchema, document: DocumentNode, opts: C
         total += isList(def.type) ? listSize(def, s) * each : each;
       } else if (s.kind === Kind.INLINE_FRAGMENT) {
         const t = s.typeCondition ? schema.getType(s.typeCondition.name.value) : type;
-        if (t && isCompositeType(t)) total += selectionCost(t, s.selectionSet);
+        if (!t || !isCompositeType(t)) continue;
+        const c = selectionCost(t, s.selectionSet);
+        if (isAbstractType(type) && isObjectType(t)) alternatives.set(t.name, (alternatives.get(t.name) ?? 0) + c);
+        else total += c;
       } else {
         const name = s.name.value;
         let c = fragmentCost.get(name);
@@ -115,7 +122,7 @@ export function queryCost(schema: GraphQLSchema, document: DocumentNode, opts: C
       }
       if (total > Number.MAX_SAFE_INTEGER) return Number.MAX_SAFE_INTEGER;
     }
-    return total;
+    return total + Math.max(0, ...alternatives.values());
   };
 
   return Math.min(Number.MAX_SAFE_INTEGER, selectionCost(root, op.selectionSet));

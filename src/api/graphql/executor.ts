@@ -2,7 +2,7 @@ import { createGraphQLError, createYoga } from 'graphql-yoga';
 import type { ApiData } from '../data.js';
 import { AtlasError, errorResponse } from '../errors.js';
 import type { GraphQLRequest } from './admission.js';
-import { buildGraphQLSchema, depthLimitRule, Loader, type GraphQLContext } from './schema.js';
+import { buildGraphQLSchema, Loader, subgraphValidation, type GraphQLContext } from './schema.js';
 
 /** A GraphQL answer as plain values (it crosses from the worker thread to the one that serves HTTP). */
 export interface GraphQLAnswer {
@@ -12,7 +12,7 @@ export interface GraphQLAnswer {
 }
 
 /**
- * Executes admitted GraphQL requests over `data`: yoga with the subgraph-shaped schema and the depth limit. A
+ * Executes admitted GraphQL requests over `data`: yoga with the subgraph-shaped schema, graph-node's validation and the depth limit. A
  * client's mistake (a bad filter, an unsupported argument, a query stopped for its time) reaches the client; any
  * other failure is masked and handed to `onFault`.
  */
@@ -32,7 +32,7 @@ export function graphqlExecutor(data: ApiData, onFault: (err: unknown) => void):
         return createGraphQLError(message, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       },
     },
-    plugins: [{ onValidate: ({ addValidationRule }: { addValidationRule: (rule: ReturnType<typeof depthLimitRule>) => void }) => addValidationRule(depthLimitRule()) }],
+    plugins: [{ onValidate: subgraphValidation }],
   });
   return async (request, accept) => {
     let ctx: GraphQLContext;
