@@ -12,6 +12,7 @@ import { cliBench } from './cli.bench.js';
 import { webBench } from './web.bench.js';
 import { suiteBench } from './suite.bench.js';
 import { conformanceBench } from './conformance.bench.js';
+import { graphqlBench } from './graphql.bench.js';
 import type { PresetName } from '../src/sim/scenario.js';
 
 // `npm run bench` runs every benchmark; `npm run bench -- sim [preset]` runs one.
@@ -33,6 +34,7 @@ benches.cli = () => cliBench();
 benches.web = (arg) => webBench(arg);
 benches.suite = () => suiteBench();
 benches.conformance = () => conformanceBench();
+benches.graphql = (preset) => graphqlBench(preset as PresetName | undefined);
 const [only, arg] = process.argv.slice(2);
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;

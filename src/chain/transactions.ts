@@ -35,10 +35,21 @@ export async function readTransactions(rpc: RpcClient, wanted: readonly { hash: 
     wanted.map((w) => ({ method: 'eth_getTransactionByBlockNumberAndIndex', params: [toHexQuantity(w.blockNumber), toHexQuantity(w.index)] })),
     txSchema.nullable(),
   );
+  // A node that serves the block under another layout (a replayed or re-timed history) is asked by hash instead.
+  const misplaced = wanted.filter((w, i) => found[i]?.hash.toLowerCase() !== w.hash.toLowerCase());
+  const byHash = new Map<string, z.infer<typeof txSchema>>();
+  if (misplaced.length) {
+    const got = await rpc.batch(
+      misplaced.map((w) => ({ method: 'eth_getTransactionByHash', params: [w.hash] })),
+      txSchema.nullable(),
+    );
+    got.forEach((tx) => tx && byHash.set(tx.hash.toLowerCase(), tx));
+  }
   return wanted.map((w, i) => {
-    const tx = found[i];
-    // The block the logs came from is not the node's (yet): a lagging backend or a reorganized chain.
-    if (!tx || tx.hash.toLowerCase() !== w.hash.toLowerCase()) {
+    const at = found[i];
+    const tx = at && at.hash.toLowerCase() === w.hash.toLowerCase() ? at : byHash.get(w.hash.toLowerCase());
+    // Neither way: a lagging backend or a reorganized chain.
+    if (!tx) {
       throw new RpcTransientError(`the node has no transaction ${w.hash} at block ${w.blockNumber} position ${w.index}`, 'rpc', { method: 'eth_getTransactionByBlockNumberAndIndex' });
     }
     return {

@@ -7,7 +7,7 @@ import { entityByName, entityList, eventInterface } from '../../read/subgraph/en
 import { eventTypeByName } from '../../read/subgraph/events.js';
 import { isColumnField, type EntityDef, type Field } from '../../read/subgraph/fields.js';
 import { blockByHash, blockInfo, protocolRow } from '../../read/subgraph/protocol.js';
-import { listRows, pageOf, rowsByIds, type ListArgs, type Row } from '../../read/subgraph/query.js';
+import { childRows, listRows, pageOf, rowsByIds, type ListArgs, type Row } from '../../read/subgraph/query.js';
 import type { ApiData, Snapshot } from '../data.js';
 import { formatUnits } from '../format.js';
 import { pollExtraResolvers } from '../routes/pollsGraphql.js';
@@ -131,10 +131,52 @@ export class Loader {
     return p;
   }
 
+  private readonly pendingChildren = new Map<string, { e: EntityDef; fk: string; args: ListArgs; asOf: AsOf; extra: RawBuilder<unknown>[]; blocks: Set<string>; waiters: Map<string, ((r: Row[]) => void)[]> }>();
+
+  /**
+   * A nested list's page for one parent, batched with the same list of the other parents resolved in the same
+   * tick (one statement for a page of transcoders' delegators, not one per transcoder). `key` names the list and
+   * its arguments; `extra` must be the same for every parent of a key. `block`: the block every child of this
+   * parent is in when known (a transaction's events), so the lookup uses the block index.
+   */
+  children(key: string, e: EntityDef, fk: string, parent: string, args: ListArgs, asOf: AsOf, extra: RawBuilder<unknown>[], block?: string): Promise<Row[]> {
+    return new Promise<Row[]>((resolve) => {
+      const k = `${key}|${asOfKey(asOf)}|${block === undefined ? '' : 'b'}`;
+      const batch = this.pendingChildren.get(k) ?? { e, fk, args, asOf, extra, blocks: new Set<string>(), waiters: new Map() };
+      if (block !== undefined) batch.blocks.add(block);
+      batch.waiters.set(parent, [...(batch.waiters.get(parent) ?? []), resolve]);
+      this.pendingChildren.set(k, batch);
+      if (!this.scheduled) {
+        this.scheduled = true;
+        queueMicrotask(() => void this.flush());
+      }
+    });
+  }
+
+  private async flushChildren(): Promise<void> {
+    const batches = [...this.pendingChildren.values()];
+    this.pendingChildren.clear();
+    await Promise.all(
+      batches.map(async ({ e, fk, args, asOf, extra, blocks, waiters }) => {
+        const byParent = new Map<string, Row[]>();
+        try {
+          const bound = blocks.size ? [sql`e._block in (${sql.join([...blocks].map((b) => sql`${b}::bigint`))})`] : [];
+          for (const r of await childRows(this.ctx().data.db, e, fk, [...waiters.keys()], args, asOf, [...extra, ...bound])) {
+            const p = String(r._parent);
+            byParent.set(p, [...(byParent.get(p) ?? []), r]);
+          }
+        } finally {
+          for (const [id, fns] of waiters) for (const fn of fns) fn(byParent.get(id) ?? []);
+        }
+      }),
+    );
+  }
+
   private async flush(): Promise<void> {
     this.scheduled = false;
     const batches = [...this.pending.values()];
     this.pending.clear();
+    void this.flushChildren();
     await Promise.all(
       batches.map(async ({ e, asOf, blocks, waiters }) => {
         let found = new Map<string, Row>();
@@ -217,12 +259,15 @@ function typeResolvers(e: EntityDef): Record<string, Resolver> {
     if (f.kind === 'ref') r[name] = refResolver(f.target, name, f.nonNull === true);
     if (f.kind === 'list') {
       const target = entityByName.get(f.target)!;
-      r[name] = (parent, args, ctx) => {
-        const extra = [sql`${sql.ref(`e.${f.fk}`)} = ${String(parent.id)}`];
-        if (f.fkWhen) extra.push(sql`${sql.ref(`e.${f.fkWhen}`)}`);
-        // A transaction's events are all in its block: the block bound lets the lookup use the block index.
-        if (e.name === 'Transaction') extra.push(sql`e._block = ${String((parent.__row as Row).blockNumber)}::bigint`);
-        return list(ctx, target, args as ListArgs, asOfOf(parent), extra);
+      r[name] = async (parent, args, ctx) => {
+        const a = args as ListArgs;
+        const asOf = asOfOf(parent);
+        const when = f.fkWhen ? [sql`${sql.ref(`e.${f.fkWhen}`)}`] : [];
+        if (a.orderBy?.includes('__')) return list(ctx, target, a, asOf, [sql`${sql.ref(`e.${f.fk}`)} = ${String(parent.id)}`, ...when]);
+        // A transaction's events are all in its block.
+        const block = e.name === 'Transaction' ? String((parent.__row as Row).blockNumber) : undefined;
+        const rows = await ctx.loader.children(`${e.name}.${name}|${JSON.stringify(a)}`, target, f.fk, String(parent.id), a, asOf, when, block);
+        return target === eventInterface ? concreteEvents(ctx, rows, asOf) : rows.map((row) => present(target, row, asOf));
       };
     }
   }

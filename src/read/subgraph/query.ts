@@ -200,6 +200,24 @@ export async function listRows(db: Db, e: EntityDef, args: ListArgs, asOf: AsOf,
   return (await sql<Row>`select e.* from (${e.source(asOf)}) as e ${join} ${where} order by ${order} limit ${first} offset ${skip}`.execute(db)).rows;
 }
 
+/**
+ * One page per parent of a nested list (`transcoders { delegators(first: 1000) { … } }`), for many parents in one
+ * statement: the rows whose `fk` is one of `parents`, numbered per parent in the list's order. Each row carries
+ * its parent's id in `_parent`.
+ */
+export async function childRows(db: Db, e: EntityDef, fk: string, parents: readonly string[], args: ListArgs, asOf: AsOf, extra: RawBuilder<unknown>[] = []): Promise<Row[]> {
+  const { first, skip } = pageOf(args);
+  if (first === 0 || parents.length === 0) return [];
+  const conds = [sql`${sql.ref(`e.${fk}`)} in (${sql.join([...parents])})`, ...compileWhere(e, args.where, asOf), ...extra];
+  const { join, order } = orderClause(e, args, asOf);
+  return (
+    await sql<Row>`select x.* from (
+      select e.*, e.${sql.ref(fk)} as "_parent", row_number() over (partition by e.${sql.ref(fk)} order by ${order}) as "_rn"
+      from (${e.source(asOf)}) as e ${join} where ${sql.join(conds, sql` and `)}) x
+    where x."_rn" > ${skip} and x."_rn" <= ${skip + first} order by x."_parent", x."_rn"`.execute(db)
+  ).rows;
+}
+
 /** Rows of an entity by id (the by-id query and references), optionally narrowed by extra conditions the ids imply. */
 export async function rowsByIds(db: Db, e: EntityDef, ids: readonly string[], asOf: AsOf, extra: RawBuilder<unknown>[] = []): Promise<Row[]> {
   if (ids.length === 0) return [];

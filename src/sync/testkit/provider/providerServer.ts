@@ -89,12 +89,15 @@ export async function startProviderServer(opts: ProviderServerOptions): Promise<
     hashToNumber.set(blockHash(chain.chainId, n), n);
   };
 
-  const forward = async (call: Call, block: number): Promise<Outcome> => {
+  /** Asks the recording node, at the recorded block behind `block` (the block tag at `at` of the params). */
+  const forward = async (call: Call, block: number, at = 1): Promise<Outcome> => {
     if (!opts.upstream) return { error: { code: -32000, message: 'missing trie node (state not available)' } };
+    const params = [...call.params];
+    params[at] = `0x${chain.simBlockAt(block).toString(16)}`;
     const res = await fetch(opts.upstream, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: call.method, params: [call.params[0], `0x${chain.simBlockAt(block).toString(16)}`] }),
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: call.method, params }),
     });
     const body = (await res.json()) as { result?: unknown; error?: RpcErrorObject };
     return body.error ? { error: body.error } : { result: JSON.stringify(body.result ?? null) };
@@ -172,6 +175,19 @@ export async function startProviderServer(opts: ProviderServerOptions): Promise<
         if (n === null) return { outcome: { error: { code: -32602, message: 'invalid block tag' } }, workMs: 0 };
         if (n > chain.head()) return { outcome: { error: { code: -32000, message: `header not found` } }, workMs: 0 };
         return { outcome: await forward(call, n), workMs: 0.2 };
+      }
+      case 'eth_getTransactionByBlockNumberAndIndex': {
+        const n = blockTag(p[0]);
+        if (n === null) return { outcome: { error: { code: -32602, message: 'invalid block tag' } }, workMs: 0 };
+        if (n > chain.head()) return { outcome: { result: 'null' }, workMs: 0 };
+        return { outcome: await forward(call, n, 0), workMs: 0.1 };
+      }
+      case 'eth_getTransactionByHash': {
+        // The recorded transaction, whatever block the replay moved its logs to.
+        if (!opts.upstream) return { outcome: { result: 'null' }, workMs: 0 };
+        const res = await fetch(opts.upstream, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: call.method, params: call.params }) });
+        const body = (await res.json()) as { result?: unknown; error?: RpcErrorObject };
+        return { outcome: body.error ? { error: body.error } : { result: JSON.stringify(body.result ?? null) }, workMs: 0.1 };
       }
       default:
         return { outcome: { error: { code: -32601, message: `the method ${call.method} does not exist/is not available` } }, workMs: 0 };
