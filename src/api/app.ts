@@ -6,7 +6,6 @@ import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { streamSSE } from 'hono/streaming';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { buildSchema } from 'graphql';
 import { silentLogger, type Logger } from '../base/log.js';
 import type { Db, DbKind } from '../read/db.js';
 import type { LabelAuthorities } from '../registry/labels.js';
@@ -17,7 +16,7 @@ import { renderDocs } from './docs.js';
 import { AtlasError, errorBody, errorResponse } from './errors.js';
 import { admit, DEFAULT_MAX_COST, GraphQLRefusal, rateRefusal, readGraphQLRequest, type Admitted } from './graphql/admission.js';
 import { GraphQLIsolate } from './graphql/isolate.js';
-import { buildSdl } from './graphql/schema.js';
+import { sdlSchema } from './graphql/schema.js';
 import { cachedResponse } from './httpCache.js';
 import { LIVE_TYPES, LiveFeed, type LiveType } from './live.js';
 import { buildOpenApi } from './openapi.js';
@@ -283,7 +282,7 @@ export function createApp(opts: AppOptions): Hono {
   // ---------------------------------------------------------------- GraphQL
   // Costed here before anything runs (the cost is read from the schema's own SDL: its types and `first`
   // arguments); executed in a worker thread (graphql/isolate.ts) so it never holds this thread.
-  const costSchema = buildSchema(buildSdl());
+  const costSchema = sdlSchema();
   const maxCost = opts.graphql?.maxCost ?? DEFAULT_MAX_COST;
   const isolate = new GraphQLIsolate({
     db: opts.graphql?.db ?? opts.db,

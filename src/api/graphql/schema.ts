@@ -1,4 +1,4 @@
-import { GraphQLError, GraphQLScalarType, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValueNode } from 'graphql';
+import { buildSchema, GraphQLError, GraphQLScalarType, Kind, type GraphQLSchema, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValueNode } from 'graphql';
 import { createSchema } from 'graphql-yoga';
 import { sql, type RawBuilder } from 'kysely';
 import { AtlasError } from '../../base/errors.js';
@@ -415,6 +415,13 @@ export function depthLimitRule(max = MAX_DEPTH) {
       },
     };
   };
+}
+
+let costSchema: GraphQLSchema | undefined;
+/** The SDL as a schema object of this module's graphql build, for costing (built once per process: it is large). */
+export function sdlSchema(): GraphQLSchema {
+  costSchema ??= buildSchema(buildSdl());
+  return costSchema;
 }
 
 export function buildGraphQLSchema() {

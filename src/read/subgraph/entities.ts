@@ -411,14 +411,14 @@ const treasuryProposal: EntityDef = {
   single: 'treasuryProposal',
   plural: 'treasuryProposals',
   description: 'Stake weighted treasury proposal (LivepeerGovernor).',
+  // The tallies as LivepeerGovernor counts them (a delegator's own vote overrides its delegate's for its stake):
+  // the projection's running totals, which hold the latest state only.
   source: (asOf) => sql`
-    with tally as (select v.proposal_id, sum(v.weight) filter (where v.support = 1) as f, sum(v.weight) filter (where v.support = 0) as a, sum(v.weight) filter (where v.support = 2) as ab
-      from vote v where ${upTo(asOf, 'v.block_number')} group by v.proposal_id)
     select p.id as "id", p.proposer as "_proposer", p.targets as "_targets", p."values" as "_values", p.calldatas as "_calldatas",
       p.vote_start as "voteStart", p.vote_end as "voteEnd", p.description as "description",
-      coalesce(t.f, 0) as "forVotes", coalesce(t.a, 0) as "againstVotes", coalesce(t.ab, 0) as "abstainVotes",
-      coalesce(t.f, 0) + coalesce(t.a, 0) + coalesce(t.ab, 0) as "totalVotes", p.id::numeric as "_sort"
-    from proposal p left join tally t on t.proposal_id = p.id where ${upTo(asOf, 'p.created_block')}`,
+      p.for_votes as "forVotes", p.against_votes as "againstVotes", p.abstain_votes as "abstainVotes",
+      p.for_votes + p.against_votes + p.abstain_votes as "totalVotes", p.id::numeric as "_sort"
+    from proposal p where ${upTo(asOf, 'p.created_block')}`,
   fields: {
     id: { kind: 'id', nonNull: true, sortCols: ['_sort'] },
     proposer: { kind: 'ref', target: 'LivepeerAccount', col: '_proposer', nonNull: true },
