@@ -29,7 +29,11 @@ describe.each(dbKinds)('GraphQL orders and filters rounds as numbers (%s)', (kin
       await putTranscoder(db.db, address, 10n ** 21n);
       await sql`update transcoder set last_reward_round = ${lastReward} where address = ${address}`.execute(db.db);
     }
-    for (const r of ROUNDS) await sql`insert into earnings_pool (transcoder, round) values (${A}, ${r})`.execute(db.db);
+    for (const r of ROUNDS) {
+      await sql`insert into earnings_pool (transcoder, round) values (${A}, ${r})`.execute(db.db);
+      // The subgraph's Pool: the active set as NewRound initialized the round.
+      await sql`insert into round_pool (round, transcoder, total_stake, reward_cut, fee_share, block_number) values (${r}, ${A}, 0, 0, 0, ${r})`.execute(db.db);
+    }
     app = createApp({ db: db.db, dbKind: kind, status: () => ({ headBlock: 0, indexedBlock: 0, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: null });
   });
   afterAll(async () => {

@@ -79,7 +79,7 @@ const round: EntityDef = {
     rewardCallCount: { kind: 'int', description: 'Atlas: reward calls in the round' },
     winningTicketCount: { kind: 'int', description: 'Atlas: winning tickets redeemed in the round' },
   },
-  defaultSort: ['_sort'],
+  defaultSort: ['_sort'],  numericId: true,
 };
 
 const transcoder: EntityDef = {

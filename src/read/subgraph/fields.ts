@@ -64,6 +64,8 @@ export interface EntityDef {
   fields: Record<string, Field>;
   /** Default sort when orderBy is absent (The Graph sorts by id). */
   defaultSort: string[];
+  /** Its id is a number held as text (a round): the id and every reference to it compare and sort as numbers. */
+  numericId?: boolean;
   implements?: string;
 }
 

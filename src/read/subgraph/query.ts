@@ -3,7 +3,7 @@ import { parseUnits } from 'viem';
 import { AtlasError } from '../../base/errors.js';
 import type { AsOf, Db } from '../db.js';
 import { entityByName } from './entities.js';
-import { colOf, isColumnField, type EntityDef, type Field, type ScalarField } from './fields.js';
+import { colOf, isColumnField, type EntityDef, type Field, type RefField, type ScalarField } from './fields.js';
 
 // The Graph's query language compiled to SQL over an entity's source: filters (`where`, with every suffix
 // graph-node generates, `and`/`or` and nested `field_` filters), `orderBy` on a scalar or a referenced entity's
@@ -50,6 +50,14 @@ function sqlValue(f: ScalarField | { kind: 'ref' }, v: unknown, key: string): st
   return ADDRESS.test(s) || f.kind === 'bytes' ? s.toLowerCase() : s;
 }
 
+/** A round number held as text (a Round's id, a reference to a Round): compared and sorted as a number, so 9 < 10. */
+function isNumericKey(e: EntityDef, name: string, f: ScalarField | RefField): boolean {
+  if (f.kind === 'ref') return entityByName.get(f.target)?.numericId === true;
+  return name === 'id' && e.numericId === true;
+}
+
+const TEXT_OPS = ['_contains', '_contains_nocase', '_not_contains', '_not_contains_nocase', '_starts_with', '_starts_with_nocase', '_not_starts_with', '_not_starts_with_nocase', '_ends_with', '_ends_with_nocase', '_not_ends_with', '_not_ends_with_nocase'];
+
 const isNumeric = (f: Field) => f.kind === 'bigint' || f.kind === 'int' || f.kind === 'bigdecimal';
 
 /** The conditions of a `where` object on rows of `e` aliased `alias`. */
@@ -83,7 +91,9 @@ export function compileWhere(e: EntityDef, where: Row | null | undefined, asOf: 
     }
     const f = e.fields[name]!;
     if (!isColumnField(f) || !filterOps(f).includes(op)) throw new AtlasError('bad_request', `Type \`${e.name}_filter\` has no field \`${key}\``);
-    conds.push(condition(f, sql.ref(`${alias}.${colOf(name, f)}`), op, value, key));
+    const col = sql.ref(`${alias}.${colOf(name, f)}`);
+    if (isNumericKey(e, name, f) && !TEXT_OPS.includes(op)) conds.push(condition({ kind: 'bigint' }, sql`(${col})::numeric`, op, value, key));
+    else conds.push(condition(f, col, op, value, key));
   }
   return conds;
 }
@@ -163,6 +173,13 @@ export function pageOf(args: ListArgs): { first: number; skip: number } {
   return { first, skip };
 }
 
+/** The sort expressions of a field: its own sort columns, a round reference as a number, else its column. */
+function sortKeys(e: EntityDef, name: string, f: ScalarField | RefField, alias: string): RawBuilder<unknown>[] {
+  if (f.kind !== 'ref' && f.sortCols) return f.sortCols.map((c) => sql`${sql.ref(`${alias}.${c}`)}`);
+  const col = sql.ref(`${alias}.${colOf(name, f)}`);
+  return [isNumericKey(e, name, f) ? sql`(${col})::numeric` : sql`${col}`];
+}
+
 /** ORDER BY for `orderBy` (a scalar, or `ref__scalar` through a referenced entity), id breaking ties. */
 function orderClause(e: EntityDef, args: ListArgs, asOf: AsOf): { join: RawBuilder<unknown>; order: RawBuilder<unknown> } {
   const dir = args.orderDirection === 'desc' ? sql`desc` : sql`asc`;
@@ -178,12 +195,10 @@ function orderClause(e: EntityDef, args: ListArgs, asOf: AsOf): { join: RawBuild
       const tf = target.fields[sub];
       if (!tf || !isColumnField(tf)) throw new AtlasError('bad_request', `cannot order ${e.name} by ${args.orderBy}`);
       join = sql`left join (${target.source(asOf)}) as o on o.id = ${sql.ref(`e.${f.col}`)}`;
-      const sc = tf.kind !== 'ref' && tf.sortCols ? tf.sortCols : [colOf(sub, tf)];
-      cols = sc.map((c) => sql`${sql.ref(`o.${c}`)}`);
+      cols = sortKeys(target, sub, tf, 'o');
     } else {
       if (!isColumnField(f)) throw new AtlasError('bad_request', `cannot order ${e.name} by ${args.orderBy}`);
-      const sc = f.kind !== 'ref' && f.sortCols ? f.sortCols : [colOf(head, f)];
-      cols = sc.map((c) => sql`${sql.ref(`e.${c}`)}`);
+      cols = sortKeys(e, head, f, 'e');
     }
   }
   // The id breaks ties so skip-based pages never repeat or drop rows.
