@@ -19,6 +19,18 @@ function slowDb(inner: Kysely<Database>, delayMs: number) {
   return { db, seen, state };
 }
 
+/** Runs a first query until one finishes within the limit: a cold worker on a loaded machine may miss it once. */
+async function warm(iso: GraphQLIsolate): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await iso.run({ query: '{ transcoders(first: 6) { id } }', variables: null, operationName: null }, 'application/json', { requestId: `warm${attempt}`, method: 'POST' });
+      return;
+    } catch (e) {
+      if (attempt === 5) throw e;
+    }
+  }
+}
+
 describe('GraphQL worker: time limit, statements of a stopped request, statement concurrency', () => {
   let t: TestDb;
   beforeAll(async () => {
@@ -40,9 +52,9 @@ describe('GraphQL worker: time limit, statements of a stopped request, statement
     const faults: Error[] = [];
     const iso = new GraphQLIsolate({ db: slow.db, timeoutMs: 2_000, cacheTtlMs: 1000, sqlConcurrency: 1, onFault: (e) => faults.push(e) });
     try {
-      // The worker's start (building the schema) is not what the limit is about: warm it first.
+      // The worker's first query (cold code paths, on a busy machine) is not what the limit is about: warm it first.
       slow.state.delayMs = 0;
-      await iso.run({ query: '{ transcoders(first: 1) { id } }', variables: null, operationName: null }, 'application/json', { requestId: 'r00', method: 'POST' });
+      await warm(iso);
       slow.state.delayMs = 300;
       const ok = await iso.run({ query: '{ transcoders(first: 2, orderBy: totalStake) { id } }', variables: null, operationName: null }, 'application/json', { requestId: 'r1', method: 'POST' });
       expect(ok.status).toBe(200);
@@ -51,7 +63,7 @@ describe('GraphQL worker: time limit, statements of a stopped request, statement
       const short = new GraphQLIsolate({ db: slow.db, timeoutMs: 1_000, cacheTtlMs: 1000, sqlConcurrency: 1, onFault: (e) => faults.push(e) });
       try {
         slow.state.delayMs = 0;
-        await short.run({ query: '{ transcoders(first: 6) { id } }', variables: null, operationName: null }, 'application/json', { requestId: 'r0', method: 'POST' }); // worker warm
+        await warm(short);
         slow.state.delayMs = 300;
         slow.seen.length = 0;
         const six = Array.from({ length: 6 }, (_, i) => `t${i}: transcoders(first: 1, skip: ${i}) { id }`).join(' ');
