@@ -4,7 +4,8 @@ import { Rng, units } from './rng.js';
 import type { Scenario } from './scenario.js';
 
 export interface OrchestratorAgent {
-  address: Address;
+  address: Address; // the address of privateKey
+  privateKey: Hex; // signs the orchestrator's capability adverts (anvil impersonates it for transactions)
   selfStake: bigint; // LPT-wei bonded at genesis
   weight: number; // attractiveness for delegators and gateways
   rewardCut: bigint; // parts per 1e6
@@ -48,6 +49,9 @@ export const deriveAddress = (seed: string | number, role: string, i: number): A
 /** Private key of simulated gateway i, deterministic in the seed (a keccak256 output is a valid key but with negligible odds). */
 export const gatewayPrivateKey = (seed: string | number, i: number): Hex => keccak256(toBytes(`atlas-sim/${seed}/gateway-key/${i}`));
 
+/** Private key of simulated orchestrator i, deterministic in the seed. */
+export const orchestratorPrivateKey = (seed: string | number, i: number): Hex => keccak256(toBytes(`atlas-sim/${seed}/orchestrator-key/${i}`));
+
 const TRANSCODING = [0, 1, 2, 7, 8, 9, 15, 16, 26];
 const AI = [27, 28, 29, 30, 31, 32, 33, 34, 35, 36];
 const REGIONS = ['fra', 'lax', 'mdw', 'nyc', 'sin', 'sea', 'lon', 'sao'];
@@ -68,12 +72,14 @@ export function makePopulation(s: Scenario): Population {
     const habit = rng.weighted([60, 25, 10, 5]);
     const ai = rng.chance(0.45);
     const caps = ai ? [...TRANSCODING.slice(0, 4), ...AI.filter(() => rng.chance(0.5))] : TRANSCODING.filter(() => rng.chance(0.8));
-    const address = deriveAddress(s.seed, 'orchestrator', i);
+    const privateKey = orchestratorPrivateKey(s.seed, i);
+    const address = privateKeyToAddress(privateKey);
     // Drawn for a delegated reward caller once (the deployed BondingManager has none): still drawn, so that a seed
     // keeps the network it gave.
     rng.chance(0.1);
     orchestrators.push({
       address,
+      privateKey,
       selfStake: 0n,
       weight,
       rewardCut: BigInt([0, 50_000, 100_000, 150_000, 200_000, 250_000, 500_000, 1_000_000][cutPick]!),

@@ -11,8 +11,10 @@ import type { Scenario } from './scenario.js';
 import type { SimRpc, SimTx } from './simRpc.js';
 
 export interface SimulationHooks {
-  /** Every mined batch, in chain order, with decoded receipts; the expectation model hooks here. */
-  onMined?: (mined: MinedTx<Action>[], ctx: RoundContext) => void | Promise<void>;
+  /** Before a batch is mined at `timestamp` (unix s): a living network waits here until its clock gets there. */
+  beforeMine?: (timestamp: number) => void | Promise<void>;
+  /** Every mined batch, in chain order, with decoded receipts and its block time (unix s); the expectation model hooks here. */
+  onMined?: (mined: MinedTx<Action>[], ctx: RoundContext, timestamp: number) => void | Promise<void>;
   onRound?: (summary: RoundSummary) => void | Promise<void>;
   /** A ground-truth snapshot right after it was read (state is that of the snapshot's round). */
   onSnapshot?: (snapshot: Snapshot) => void | Promise<void>;
@@ -103,6 +105,41 @@ export interface RoundPlan {
   rewardBlock: Map<Address, number>;
 }
 
+/** A winning ticket a demand model wants redeemed in the round being planned. */
+export interface TicketDraw {
+  gateway: Address;
+  orchestrator: Address;
+  capability: number;
+  faceValue: bigint;
+  /** The round it was created in: the round being planned or the one before. */
+  creationRound: number;
+  /** Block slot of the round it is redeemed in (1..B−1). */
+  slot: number;
+}
+
+/** What a demand model sees of the round being planned. */
+export interface DemandRound {
+  r: number;
+  B: number;
+  /** Unix seconds of each block slot (slot 0 opens the round) and when the next round opens. */
+  slotTimes: number[];
+  end: number;
+  /** Orchestrators active this round and gateways that can pay (lower-case addresses). */
+  active: ReadonlySet<string>;
+  payable: ReadonlySet<string>;
+}
+
+/** Decides the round's winning tickets instead of the random draw (the living demo: from its gateways' jobs). */
+export type TicketDemand = (round: DemandRound) => TicketDraw[];
+
+/** When the rounds of a run happen on the block clock. */
+export interface RoundSchedule {
+  /** Unix seconds at which round k (1-based) of the run opens. */
+  roundStart(k: number): number;
+  /** Seconds round k lasts; its blocks are spread over the first 95% of it. */
+  roundSeconds(k: number): number;
+}
+
 export interface RunSetup {
   scenario: Scenario;
   population: Population;
@@ -112,6 +149,10 @@ export interface RunSetup {
   hooks: SimulationHooks;
   firstRound: number;
   startTime: number;
+  schedule: RoundSchedule;
+  /** Last round (1-based) the run plans for; Infinity when it goes on until stopped. */
+  horizon: number;
+  demand?: TicketDemand;
 }
 
 /**
@@ -130,6 +171,10 @@ export class SimRun {
   /** Legacy polls draw from their own stream, so adding them leaves every other random choice unchanged. */
   readonly pollRng: Rng;
   readonly firstRound: number;
+  readonly schedule: RoundSchedule;
+  /** Last round (1-based) planned for: agents start nothing they could not finish by then. */
+  readonly horizon: number;
+  readonly demand: TicketDemand | undefined;
   ctx: RoundContext;
   simTime: number;
 
@@ -153,6 +198,9 @@ export class SimRun {
     this.d = setup.deployment;
     this.hooks = setup.hooks;
     this.firstRound = setup.firstRound;
+    this.schedule = setup.schedule;
+    this.horizon = setup.horizon;
+    this.demand = setup.demand;
     this.simTime = setup.startTime;
     this.rng = new Rng(`${setup.scenario.seed}/run`);
     this.pollRng = new Rng(`${setup.scenario.seed}/polls`);
@@ -188,8 +236,11 @@ export class SimRun {
 
   /** Mine a batch at `timestamp` and hand it to the hooks. */
   async mine(txs: SimTx<Action>[], timestamp: number): Promise<MinedTx<Action>[]> {
+    if (this.hooks.beforeMine) await this.hooks.beforeMine(timestamp);
+    // The driver never mines a block at or before the previous one's time.
+    const blockTime = Math.max(Math.floor(timestamp), this.driver.timestamp + 1);
     const mined = await this.driver.mine(txs, timestamp);
-    if (this.hooks.onMined) await this.hooks.onMined(mined, this.ctx);
+    if (this.hooks.onMined) await this.hooks.onMined(mined, this.ctx, blockTime);
     return mined;
   }
 

@@ -31,8 +31,8 @@ export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type Scenario = z.output<typeof scenarioSchema>;
 
 export const presets = {
-  /** The default demo: a realistic network that finishes in well under two minutes. */
-  demo: { rounds: 30, orchestrators: 120, delegators: 1500, gateways: 12, ticketsPerRound: 120 },
+  /** The default demo: a realistic network whose 35 rounds (31 days) fill the 30-day windows. */
+  demo: { rounds: 35, orchestrators: 120, delegators: 1500, gateways: 12, ticketsPerRound: 120 },
   /** Small and quick for tests, still with a full active set of 100. */
   test: { rounds: 14, orchestrators: 110, delegators: 300, gateways: 6, ticketsPerRound: 40, blocksPerRound: 6, delegatorActivity: 0.08, proposalEvery: 3 },
   /** At least as many logs as real Livepeer history on Arbitrum (≥ 1,000,000). */

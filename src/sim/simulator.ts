@@ -13,16 +13,16 @@ import { planGovernance, recordProposals } from './phases/governance.js';
 import { planOrchestrators } from './phases/orchestrators.js';
 import { planPolls, recordPolls } from './phases/polls.js';
 import { planRewards } from './phases/rewards.js';
-import { mineRound, openRound } from './phases/round.js';
+import { l1Schedule, mineRound, openRound } from './phases/round.js';
 import { planTickets } from './phases/tickets.js';
 import { makePopulation, type Population } from './population.js';
 import { SimulatedMarket } from './priceFeeds.js';
-import { SimRun, type SimulationHooks } from './run.js';
+import { SimRun, type RoundSchedule, type SimulationHooks, type TicketDemand } from './run.js';
 import { defaultProtocolParams, type Scenario } from './scenario.js';
 import { SimRpc } from './simRpc.js';
 
 export type { Action, ProposalEffect, RoundContext } from './actions.js';
-export type { SimulationHooks } from './run.js';
+export type { DemandRound, RoundSchedule, SimulationHooks, TicketDemand, TicketDraw } from './run.js';
 
 export interface SimulationOptions {
   scenario: Scenario;
@@ -35,6 +35,15 @@ export interface SimulationOptions {
   /** With keepNode: the node outlives this process (see AnvilOptions.detached), for test files that share it. */
   detachNode?: boolean;
   hooks?: SimulationHooks;
+  /** When rounds open and how long they last (default: as on the L1 clock, from the scenario's startTime). */
+  schedule?: RoundSchedule;
+  /**
+   * Living mode: after the scenario's rounds the network goes on, round after round, until this signal aborts
+   * (a `beforeMine` hook paces the blocks on a clock; the run then ends with that hook's AbortError).
+   */
+  liveUntil?: AbortSignal;
+  /** Decides each round's winning tickets (default: demand drawn at random by gateway weight and capability). */
+  demand?: TicketDemand;
   /** Called once the node answers, before anything is mined. */
   onStart?: (rpcUrl: string) => void | Promise<void>;
 }
@@ -92,9 +101,13 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       // The genesis round: the first to begin after deployment.
       firstRound: Math.floor((await driver.head()) / params.roundLength) + 1,
       startTime: s.startTime,
+      schedule: opts.schedule ?? l1Schedule(s.startTime),
+      horizon: opts.liveUntil ? Infinity : s.rounds,
+      demand: opts.demand,
     });
     await genesis(run);
     for (let k = 1; k <= s.rounds; k++) await simulateRound(run, market, k);
+    for (let k = s.rounds + 1; opts.liveUntil && !opts.liveUntil.aborted; k++) await simulateRound(run, market, k);
 
     run.gt.stats = {
       blocks: driver.blocksMined,

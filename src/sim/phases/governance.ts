@@ -16,7 +16,7 @@ export async function planGovernance(run: SimRun, plan: RoundPlan): Promise<void
   const { k, r, slots, summary } = plan;
   // A proposal made in round r can be voted on from r + votingDelay + 1 through r + votingDelay + votingPeriod.
   const decided = run.params.votingDelay + run.params.votingPeriod + 1;
-  if (s.proposalEvery > 0 && k >= 3 && (k - 3) % s.proposalEvery === 0 && k + decided <= s.rounds + 1) {
+  if (s.proposalEvery > 0 && k >= 3 && (k - 3) % s.proposalEvery === 0 && k + decided <= run.horizon + 1) {
     const kinds: ProposalKind[] = ['fail', 'override', 'pass', 'no-quorum'];
     const scheduled = kinds[run.scheduledProposals++ % kinds.length]!;
     const restoring = run.proposals.some((p) => p.kind === 'restore-cut' && !p.done);

@@ -10,7 +10,7 @@ export function planPolls(run: SimRun, plan: RoundPlan): void {
   const s = run.scenario;
   const { pollRng } = run;
   const { k, r, B, slots } = plan;
-  if (s.proposalEvery > 0 && k >= 2 && (k - 2) % (2 * s.proposalEvery) === 0 && k + 4 <= s.rounds) {
+  if (s.proposalEvery > 0 && k >= 2 && (k - 2) % (2 * s.proposalEvery) === 0 && k + 4 <= run.horizon) {
     const creator = run.topOrchestrators(1)[0]!;
     const index = run.polls.length;
     // Turnout differs per poll, so some reach quorum and some do not.

@@ -1,12 +1,17 @@
 import type { Action } from '../actions.js';
 import { readRoundSummary } from '../groundTruth.js';
 import type { SimulatedMarket } from '../priceFeeds.js';
-import type { RoundPlan, SimRun } from '../run.js';
+import type { RoundPlan, RoundSchedule, SimRun } from '../run.js';
 import type { SimTx } from '../simRpc.js';
 import type { Hex } from 'viem';
 
 /** A round lasts as long as on the network in late 2025: 6377 L1 blocks of 12 s, whatever its length in blocks. */
 export const ROUND_SECONDS = 6377 * 12;
+
+/** The schedule of a run whose rounds last as long as on the network, round k opening k rounds after `startTime`. */
+export function l1Schedule(startTime: number): RoundSchedule {
+  return { roundStart: (k) => startTime + k * ROUND_SECONDS, roundSeconds: () => ROUND_SECONDS };
+}
 
 /**
  * Open round k of the scenario in its first block: initialize it and post prices (slot 0), then read what the
@@ -16,7 +21,7 @@ export async function openRound(run: SimRun, market: SimulatedMarket, k: number)
   const s = run.scenario;
   const r = run.firstRound + k;
   const R = BigInt(r);
-  const startTime = s.startTime + k * ROUND_SECONDS;
+  const startTime = run.schedule.roundStart(k);
   run.simTime = Math.max(run.simTime + 1, startTime);
   await run.waitForRound(r);
   run.ctx = { round: r, blockInRound: 0 };
@@ -48,15 +53,20 @@ export async function openRound(run: SimRun, market: SimulatedMarket, k: number)
   };
 }
 
+/** Unix seconds of each block of a round opening at `start` and lasting `seconds` (block 0 opens it). */
+export function slotTimes(start: number, seconds: number, B: number): number[] {
+  return Array.from({ length: B }, (_, b) => start + Math.floor((b / (B - 1)) * 0.95 * seconds));
+}
+
 /** Mine blocks 1..B−1 of a planned round, one per slot, and note what the receipts reveal. */
 export async function mineRound(run: SimRun, plan: RoundPlan, onMined: ((res: Awaited<ReturnType<SimRun['mine']>>) => void)[]): Promise<void> {
   const { B, r, startTime } = plan;
+  const times = slotTimes(startTime, run.schedule.roundSeconds(plan.k), B);
   for (let b = 1; b < B; b++) {
     run.ctx = { round: r, blockInRound: b };
-    const t = startTime + Math.floor((b / (B - 1)) * 0.95 * ROUND_SECONDS);
-    const res = await run.mine(plan.slots[b]!, t);
+    const res = await run.mine(plan.slots[b]!, times[b]!);
     run.applyReceipts(res);
     for (const f of onMined) f(res);
   }
-  run.simTime = startTime + Math.floor(0.95 * ROUND_SECONDS) + 1;
+  run.simTime = times[B - 1]! + 1;
 }
