@@ -42,6 +42,13 @@ describe('supply and demand by tag', () => {
     expect(by.get('h264')!.prices!.floor.pricePerUnit).toBe(1000n);
   });
 
+  it('calls a tag under-supplied when more than 1% of its requests found no orchestrator, not for a rare miss', () => {
+    const share = (jobs: number, unserved: number) => supplyDemand(adverts, [], new Map([['text-to-image/flux', { jobs, unserved }]])).find((r) => r.tag === 'text-to-image/flux')!.underSupplied;
+    expect(share(495, 5)).toBe(false); // exactly 1%
+    expect(share(494, 6)).toBe(true);
+    expect(share(500, 0)).toBe(false);
+  });
+
   it('market report: under-supplied demand first, idle supply, capability price spread', () => {
     const rep = marketReport(supplyDemand(adverts, [prof(1, 'a', 'sdxl', 5)]));
     expect(rep.inDemand.map((r) => r.tag)).toEqual(['text-to-image/sdxl']);

@@ -153,11 +153,14 @@ export function supplyDemand(adverts: readonly Advert[], profiles: readonly Prof
       observedJobs: o.jobs,
       unserved: o.unserved,
       demandToCapacity: a.capacity > 0 ? a.expected / a.capacity : null,
-      underSupplied: a.expected > a.capacity || o.unserved > 0 || unmatchedProfiles.has(tag) || (a.profiles > 0 && a.orchs.size === 0),
+      underSupplied: a.expected > a.capacity || o.unserved > UNSERVED_SHARE * (o.jobs + o.unserved) || unmatchedProfiles.has(tag) || (a.profiles > 0 && a.orchs.size === 0),
     });
   }
   return out.sort((x, y) => (x.tag < y.tag ? -1 : 1));
 }
+
+/** Share of requests no orchestrator could take above which a tag counts as under-supplied (a rare miss does not). */
+export const UNSERVED_SHARE = 0.01;
 
 function slugToId(slug: string): number | null {
   for (let i = 0; i < 64; i++) if (capabilitySlug(i) === slug) return i;
