@@ -2,6 +2,7 @@ import { Suspense, useState, type FormEvent, type ReactElement } from 'react';
 import { useLiveUpdates } from './live.js';
 import { Link, navigate, useLocation } from './router.js';
 import { navItems, pageRoutes, type NavItem } from './routes.js';
+import { LiveBadge } from './components/LiveBadge.js';
 import { Loading } from './components/ui.js';
 import { setShowUsd, useShowUsd } from './usdToggle.js';
 
@@ -117,9 +118,7 @@ export default function App() {
         </nav>
         <AddressSearch />
         <UsdToggle />
-        <span className={`live ${live.state}`} data-testid="live" title={live.lastEvent ? `last: ${live.lastEvent}` : undefined}>
-          {live.state === 'live' ? '● live' : live.state === 'connecting' ? '○ connecting' : '○ offline'}
-        </span>
+        <LiveBadge stream={live.state} lastEvent={live.lastEvent} />
       </header>
       <main>
         <Suspense fallback={<Loading />}>{page}</Suspense>

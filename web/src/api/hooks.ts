@@ -10,6 +10,8 @@ export interface UseApiOptions {
   retry?: false;
   /** How long an answer counts as fresh (ms); default the app's. */
   staleTime?: number;
+  /** Ask again every this many ms while the page is open (figures that age without new data, such as the head's age). */
+  refetchEveryMs?: number;
 }
 
 /**
@@ -29,6 +31,7 @@ export function useApi<P extends ApiPath>(path: P, ...[req, opts = {}]: RequestA
     placeholderData: opts.keepPrevious ? keepPreviousData : undefined,
     ...(opts.retry === false ? { retry: false } : {}),
     ...(opts.staleTime !== undefined ? { staleTime: opts.staleTime } : {}),
+    ...(opts.refetchEveryMs !== undefined ? { refetchInterval: opts.refetchEveryMs } : {}),
   });
 }
 
