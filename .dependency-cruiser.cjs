@@ -1,16 +1,16 @@
 /**
  * Import rules of src/ (npm run check:imports, run by .ci/run): no cycles, and no folder importing a folder of
  * a higher layer. Layers, lowest first (a folder may import its own layer's siblings only where named below):
- *   0 base                                   errors, logger
+ *   0 base                                   errors, logger, clock
  *   1 chain, protocol, store                 ABIs and RPC, pure protocol math, database
  *   2 read, sync, projections, prices, sim   read model; sync engine; event → state; price feeds; the simulator
  *   3 telemetry                              gateway telemetry
  *   4 analytics, registry, needs             read-side computations; capability registry; data-needs map
- *   5 api                                    HTTP: REST, GraphQL, SSE
+ *   5 api, demo                              HTTP: REST, GraphQL, SSE; the living demo network (simulator, telemetry, adverts)
  *   6 cli                                    the atlas command
  * Tests and test kits are exempt from the layer rules (they may wire any layers together) but not from the cycle rule.
  */
-const LAYERS = [['base'], ['chain', 'protocol', 'store'], ['read', 'sync', 'projections', 'prices', 'sim'], ['telemetry'], ['analytics', 'registry', 'needs'], ['api'], ['cli']];
+const LAYERS = [['base'], ['chain', 'protocol', 'store'], ['read', 'sync', 'projections', 'prices', 'sim'], ['telemetry'], ['analytics', 'registry', 'needs'], ['api', 'demo'], ['cli']];
 
 /** Same-layer imports that are part of the design (from → to). */
 const SIBLINGS = [

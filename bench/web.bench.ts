@@ -6,7 +6,8 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Browser } from 'playwright-core';
 import { createApp, startServer } from '../src/api/index.js';
 import { resolveScenario } from '../src/sim/scenario.js';
-import { seedDemoTelemetry } from '../src/telemetry/demo.js';
+import { feed } from '../src/telemetry/feed.js';
+import { planFromScenario } from '../src/telemetry/loadgen.js';
 import { CHROMIUM, CHROMIUM_FLAGS, ensureWebBuilt, WEB_DIST } from '../test/e2e/browser.js';
 import { indexedFixture } from '../test/e2e/fixture.js';
 import { round2, writeResult, type BenchResult } from './results.js';
@@ -80,7 +81,12 @@ export async function webBench(arg?: string): Promise<void> {
   ensureWebBuilt();
   const load = os.loadavg()[0]!;
   const fx = await indexedFixture('pglite', 'demo');
-  await seedDemoTelemetry(fx.db.db, resolveScenario({ preset: 'demo' }), { hours: 48 });
+  // 48 hours of the simulated gateways' telemetry up to now, signed with their keys (allow-listed: the fixture's chain is older).
+  const plan = planFromScenario(resolveScenario({ preset: 'demo' }));
+  const now = Date.now();
+  const endHour = Math.floor(now / 3_600_000) * 3_600_000 - 3_600_000;
+  const allowList = new Set(plan.gateways.map((g) => g.account.address.toLowerCase()));
+  await feed(plan, { kind: 'db', db: fx.db.db, ingest: { chainId: 31337, allowList, now: () => now } }, { fromHour: endHour - 47 * 3_600_000, toHour: endHour, jobsPerHour: 150 });
   const app = createApp({ db: fx.db.db, dbKind: 'pglite', status: () => ({ headBlock: fx.headBlock, indexedBlock: fx.headBlock, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: WEB_DIST });
   const server = await startServer({ app, port: 0 });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });

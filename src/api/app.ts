@@ -39,6 +39,8 @@ export interface IndexerStatus {
 
 export interface AppOptions {
   db: Db;
+  /** Head ages (s) past which /api/v1/head calls the network stale, then stopped (default 60 / 600: Arbitrum One). */
+  freshness?: { staleAfterSeconds: number; stoppedAfterSeconds: number };
   dbKind: DbKind;
   status: () => IndexerStatus;
   /** /ready answers 200 only while the indexer lags the head by at most this many blocks (default 20). */
@@ -277,7 +279,7 @@ export function createApp(opts: AppOptions): Hono {
   });
 
   // ---------------------------------------------------------------- REST
-  mountRoutes(app, routes, { data, clock: opts.now ?? Date.now, options: { telemetry: opts.telemetry, logger: log, routes, needsDir: opts.needsDir, budgetFile: opts.budgetFile, costSurveyK: opts.costSurveyK, labelAuthorities: opts.labelAuthorities }, responseCacheBytes: opts.responseCacheBytes ?? 64 * 1024 * 1024 });
+  mountRoutes(app, routes, { data, clock: opts.now ?? Date.now, options: { telemetry: opts.telemetry, logger: log, routes, needsDir: opts.needsDir, budgetFile: opts.budgetFile, costSurveyK: opts.costSurveyK, labelAuthorities: opts.labelAuthorities, status: opts.status, freshness: opts.freshness }, responseCacheBytes: opts.responseCacheBytes ?? 64 * 1024 * 1024 });
 
   // ---------------------------------------------------------------- GraphQL
   // Costed here before anything runs (the cost is read from the schema's own SDL: its types and `first`

@@ -21,6 +21,10 @@ export interface RouteOptions {
   costSurveyK?: number;
   /** Label roles the operator vouches for (ATLAS_LABEL_AUTHORITIES). */
   labelAuthorities?: LabelAuthorities;
+  /** The in-process indexer's state (atlas start), for the head's freshness. */
+  status?: () => { phase: string; lagBlocks: number | null };
+  /** Head ages (s) past which the network reads as stale, then stopped. */
+  freshness?: { staleAfterSeconds: number; stoppedAfterSeconds: number };
 }
 
 /** What a handler receives: its validated inputs and the app's data access, clock and settings (never the HTTP context). */

@@ -4,6 +4,7 @@ import { addressRoutes } from './routes/addresses.js';
 import { economicsRoutes } from './routes/economics.js';
 import { eventRoutes } from './routes/events.js';
 import { governanceRoutes } from './routes/governance.js';
+import { headRoutes } from './routes/head.js';
 import { needsRoutes } from './routes/needs.js';
 import { networkRoutes } from './routes/network.js';
 import { orchestratorRoutes } from './routes/orchestrators.js';
@@ -32,6 +33,7 @@ const byArea = [
   stakingRoutes,
   economicsRoutes,
   statusRoutes,
+  headRoutes,
 ] as const;
 
 /** Every REST endpoint. */

@@ -9,7 +9,7 @@ export const addressParam = z
   .string({ error: 'required' })
   .regex(/^0x[0-9a-fA-F]{40}$/, { error: 'must be a 0x-prefixed 20-byte hex address (42 characters)' })
   .transform((s) => s.toLowerCase())
-  .meta({ description: 'Ethereum address, 0x + 40 hex digits (any case)', example: '0x4ef5f30c3de3c03c9d5ff6f4a8708738c9563eac' });
+  .meta({ description: 'Ethereum address, 0x + 40 hex digits (any case)', example: '0xa2af49ed82f0c75e645d31b563ed3865049976a9' });
 
 // Query values are text: only plain decimal digits are numbers here. Number() alone would also take "0x10",
 // "1e2", " 7" and "" (as 0).

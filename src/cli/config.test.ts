@@ -35,10 +35,15 @@ function errorOf(env: Record<string, string>): string {
 describe('loadConfig', () => {
   it('defaults to the simulator, embedded database and port 8080', () => {
     const c = loadConfig({});
-    expect(c.network).toEqual({ kind: 'simulator', preset: 'demo', seed: '42', rounds: undefined });
+    expect(c.network).toEqual({ kind: 'simulator', preset: 'demo', seed: '42', rounds: undefined, roundSeconds: 300 });
     expect(c.database.kind).toBe('pglite');
     expect(c.database.kind === 'pglite' && c.database.dataDir.endsWith('.atlas/db')).toBe(true);
     expect(c.http).toEqual({ host: '127.0.0.1', port: 8080 });
+  });
+
+  it('takes the living network\'s round length, 0 for a network that stops at start-up', () => {
+    expect(loadConfig({ ATLAS_SIM_ROUND_SECONDS: '60' }).network).toMatchObject({ kind: 'simulator', roundSeconds: 60 });
+    expect(loadConfig({ ATLAS_SIM_ROUND_SECONDS: '0' }).network).toMatchObject({ kind: 'simulator', roundSeconds: 0 });
   });
 
   it('uses Postgres and a real RPC endpoint when given', () => {
@@ -54,6 +59,8 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must be a postgres: or postgresql: URL'],
     [{ ATLAS_RPC_URL: 'not a url' }, 'ATLAS_RPC_URL must be a http: or https: URL'],
     [{ ATLAS_SIM_PRESET: 'huge' }, 'ATLAS_SIM_PRESET must be one of demo, test, large'],
+    [{ ATLAS_SIM_ROUND_SECONDS: '5m' }, 'ATLAS_SIM_ROUND_SECONDS must be a whole number'],
+    [{ ATLAS_SIM_ROUND_SECONDS: '100000' }, 'ATLAS_SIM_ROUND_SECONDS must be at most 86400'],
   ])('rejects %o with one clear line', (env, message) => {
     let err: unknown;
     try {

@@ -85,6 +85,7 @@ export const envSchema = z.object({
   ATLAS_SIM_PRESET: z.enum(Object.keys(presets) as [PresetName, ...PresetName[]], { message: `ATLAS_SIM_PRESET must be one of ${Object.keys(presets).join(', ')}` }).optional(),
   ATLAS_SIM_SEED: z.string().min(1).optional(),
   ATLAS_SIM_ROUNDS: intFromEnv('ATLAS_SIM_ROUNDS', 1, 100_000).optional(),
+  ATLAS_SIM_ROUND_SECONDS: intFromEnv('ATLAS_SIM_ROUND_SECONDS', 0, 86_400).optional(),
   ATLAS_CONFIRMATIONS: intFromEnv('ATLAS_CONFIRMATIONS', 0, 10_000).optional(),
   ATLAS_POLL_MS: intFromEnv('ATLAS_POLL_MS', 50, 600_000).optional(),
   ATLAS_RPC_CONCURRENCY: intFromEnv('ATLAS_RPC_CONCURRENCY', 1, 64).optional(),
@@ -121,12 +122,19 @@ export const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** Seconds a simulated round lasts once the demo's history is mined: a round every few minutes. */
+export const DEFAULT_SIM_ROUND_SECONDS = 300;
+
 /** How long the newest indexed block may be behind the wall clock before `atlas serve` reports not ready. */
 export const DEFAULT_READY_MAX_AGE_S = 600;
 
 export interface AtlasConfig {
   /** Chain source: the offline simulator, or a JSON-RPC endpoint of Arbitrum One. */
-  network: { kind: 'simulator'; preset: PresetName; seed: string; rounds?: number } | { kind: 'rpc'; url: string };
+  /**
+   * Chain source: the offline simulator, or a JSON-RPC endpoint of Arbitrum One. The simulator's history of `rounds`
+   * rounds ends at start-up; after it a round lasts `roundSeconds` (0: the network stops at start-up).
+   */
+  network: { kind: 'simulator'; preset: PresetName; seed: string; rounds?: number; roundSeconds: number } | { kind: 'rpc'; url: string };
   database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
   http: { host: string; port: number };
   sync: { confirmations?: number; pollMs: number; rpcConcurrency: number; rpcTimeoutMs: number };
@@ -179,7 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   return {
     network: e.ATLAS_RPC_URL
       ? { kind: 'rpc', url: e.ATLAS_RPC_URL }
-      : { kind: 'simulator', preset: e.ATLAS_SIM_PRESET ?? 'demo', seed: e.ATLAS_SIM_SEED ?? '42', rounds: e.ATLAS_SIM_ROUNDS },
+      : { kind: 'simulator', preset: e.ATLAS_SIM_PRESET ?? 'demo', seed: e.ATLAS_SIM_SEED ?? '42', rounds: e.ATLAS_SIM_ROUNDS, roundSeconds: e.ATLAS_SIM_ROUND_SECONDS ?? DEFAULT_SIM_ROUND_SECONDS },
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: path.resolve(e.ATLAS_DATA_DIR ?? '.atlas/db') },
     http: { host: e.ATLAS_HOST ?? '127.0.0.1', port: e.ATLAS_PORT ?? 8080 },
     sync: { confirmations: e.ATLAS_CONFIRMATIONS, pollMs: e.ATLAS_POLL_MS ?? 1000, rpcConcurrency: e.ATLAS_RPC_CONCURRENCY ?? 32, rpcTimeoutMs: e.ATLAS_RPC_TIMEOUT_MS ?? 15_000 },

@@ -4,22 +4,23 @@ import { ProtocolIndexer } from '../projections/indexer.js';
 import { priceExtension } from '../prices/projection.js';
 import { priceSources } from '../prices/sources.js';
 import { priceOverrides } from './indexCommand.js';
-import { startAnvil, type AnvilNode } from '../sim/anvil.js';
+import path from 'node:path';
+import { systemClock, type Clock } from '../base/clock.js';
+import { EXAMPLE_BUDGET, writeDemoBudget } from '../demo/budget.js';
+import { startLivingNetwork, type LivingNetwork } from '../demo/livingNetwork.js';
 import { resolveScenario } from '../sim/scenario.js';
-import { runSimulation, simulatorNodeOptions } from '../sim/simulator.js';
 import type { AtlasDb } from '../store/db.js';
 import { ConfigError, loadConfig, type AtlasConfig } from './config.js';
 import { createLogger } from '../base/log.js';
 import { apiLimits, claimNetwork, freshSimulatorDatabase, holdIndexerLock, openApiPool, openDatabase } from './database.js';
 import { ProgressLine } from './progress.js';
-import { seedDemoTelemetry } from '../telemetry/demo.js';
 import { importNeedsAtStart } from './needsAtStart.js';
 import { headAgeReadiness } from '../api/readiness.js';
 import { checkChain } from './indexCommand.js';
 
 /**
- * `atlas start`: on the default configuration a simulated network is generated on a local node
- * while the indexer follows it and the API and dashboard serve what is indexed, live.
+ * `atlas start`: on the default configuration a simulated network is generated on a local node while the
+ * indexer follows it and the API and dashboard serve what is indexed, live; the network keeps running.
  */
 export async function startCommand(flags: { priceAggregators?: string; lptPool?: string; fresh?: boolean } = {}): Promise<void> {
   const cfg = loadConfig(process.env, priceOverrides(flags));
@@ -27,10 +28,39 @@ export async function startCommand(flags: { priceAggregators?: string; lptPool?:
   const stop = () => controller.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  await runAtlas(cfg, { signal: controller.signal, clock: systemClock, fresh: flags.fresh });
+}
+
+/** What a running `atlas start` exposes once it listens (tests drive it through this). */
+export interface RunningAtlas {
+  url: string;
+  db: AtlasDb;
+  /** The living simulated network (null when indexing a real chain). */
+  network: LivingNetwork | null;
+}
+
+export interface RunOptions {
+  /** Stops everything; runAtlas returns once all is closed. */
+  signal: AbortSignal;
+  /** The one clock of the process: live rounds, telemetry, adverts and the API's time windows. */
+  clock: Clock;
+  /** Replace the database of an earlier simulator run (`atlas start --fresh`). */
+  fresh?: boolean;
+  /** The built dashboard to serve (default: the package's web/dist). */
+  webDir?: string;
+  onListening?: (a: RunningAtlas) => void;
+}
+
+/** `atlas start` with a given configuration and clock: returns when the signal aborts (or a part fails). */
+export async function runAtlas(cfg: AtlasConfig, o: RunOptions): Promise<void> {
   const logger = createLogger(cfg.log);
   const log = (m: string) => logger.info(m);
+  const stopped = new AbortController();
+  const abort = () => stopped.abort();
+  if (o.signal.aborted) abort();
+  o.signal.addEventListener('abort', abort, { once: true });
 
-  let node: AnvilNode | null = null;
+  let living: LivingNetwork | null = null;
   let db: AtlasDb | null = null;
   let server: Awaited<ReturnType<typeof startServer>> | null = null;
   let releaseWriter: (() => Promise<void>) | null = null;
@@ -38,26 +68,43 @@ export async function startCommand(flags: { priceAggregators?: string; lptPool?:
   try {
     let rpcUrl: string;
     let simulation: Promise<unknown> | null = null;
+    let budgetFile = cfg.treasury.budgetFile;
     const simulated = cfg.network.kind === 'simulator';
     if (cfg.network.kind === 'simulator') {
-      db = await freshSimulatorDatabase(cfg.database, { fresh: flags.fresh });
+      db = await freshSimulatorDatabase(cfg.database, { fresh: o.fresh });
       const scenario = resolveScenario({
         preset: cfg.network.preset,
         seed: cfg.network.seed,
         ...(cfg.network.rounds !== undefined ? { rounds: cfg.network.rounds } : {}),
       });
-      node = await startAnvil(simulatorNodeOptions(scenario));
-      rpcUrl = node.url;
-      log(`simulated Livepeer network (${cfg.network.preset}, seed ${cfg.network.seed}) on ${rpcUrl}`);
-      const progress = new ProgressLine('simulating');
-      simulation = runSimulation({
+      const progress = new ProgressLine('simulating history');
+      const started = Date.now();
+      const roundSeconds = cfg.network.roundSeconds;
+      living = await startLivingNetwork({
+        db: db.db,
         scenario,
-        rpcUrl,
-        hooks: { onProgress: (p) => progress.update(p.roundsDone, p.roundsTotal, { txs: p.txs, logs: p.logs }) },
-      }).then(
-        (res) => progress.done(`simulation finished: ${res.groundTruth.stats.logs.toLocaleString('en-US')} logs in ${(res.elapsedMs / 1000).toFixed(0)}s`),
-        (e: unknown) => logger.error({ err: (e as Error).message }, 'simulation stopped'),
-      );
+        clock: o.clock,
+        liveRoundSeconds: roundSeconds > 0 ? roundSeconds : null,
+        signal: stopped.signal,
+        onHistoryProgress: (p) => {
+          progress.update(p.roundsDone, p.roundsTotal, { txs: p.txs, logs: p.logs });
+          if (p.roundsDone === p.roundsTotal) {
+            progress.done(`history mined: ${p.roundsTotal} rounds, ${p.logs.toLocaleString('en-US')} logs in ${((Date.now() - started) / 1000).toFixed(0)}s; ${roundSeconds > 0 ? `a new round every ${roundSeconds}s from now on` : 'the network stops here (ATLAS_SIM_ROUND_SECONDS=0)'}`);
+          }
+        },
+        onRound: (r, live) => {
+          if (live) log(`round ${r.round} opened`);
+        },
+        onError: (what, e) => logger.warn({ err: e.message }, `demo ${what} failed; going on`),
+      });
+      rpcUrl = living.rpcUrl;
+      log(`simulated Livepeer network (${cfg.network.preset}, seed ${cfg.network.seed}) on ${rpcUrl}, history ending ${new Date(living.endTime * 1000).toISOString()}`);
+      simulation = living.done.catch((e: unknown) => logger.error({ err: (e as Error).message }, 'simulation stopped'));
+      if (budgetFile === null) {
+        const dir = cfg.database.kind === 'pglite' ? path.dirname(cfg.database.dataDir) : path.resolve('.atlas');
+        budgetFile = writeDemoBudget(path.join(dir, 'demo-budget.json'), living.endTime);
+        log(`treasury budget: ${path.relative(process.cwd(), EXAMPLE_BUDGET)} moved onto the simulated months (${path.relative(process.cwd(), budgetFile)})`);
+      }
     } else {
       rpcUrl = cfg.network.url;
       // The endpoint answers before anything is created on disk.
@@ -66,7 +113,7 @@ export async function startCommand(flags: { priceAggregators?: string; lptPool?:
     }
     releaseWriter = await holdIndexerLock(cfg.database, (e) => {
       logger.error({ err: e.message }, 'lost the indexer lock; stopping');
-      controller.abort();
+      stopped.abort();
     });
     const network = simulated ? simulatorNetwork() : arbitrumOne;
     const indexer = new ProtocolIndexer({
@@ -87,28 +134,43 @@ export async function startCommand(flags: { priceAggregators?: string; lptPool?:
     if ((await claimNetwork(db, { name: network.name, genesisHash: genesis.hash })) === 'other') {
       throw new ConfigError('this database already holds another chain; use an empty database');
     }
-    const status = (): IndexerStatus => indexer.status();
+    // While the simulator mines its history the chain is still being made: the indexer is not at a live head yet.
+    const status = (): IndexerStatus => (living && !living.stats.historyDone ? { ...indexer.status(), phase: 'history' } : indexer.status());
+    const now = () => o.clock.now();
     apiPool = await openApiPool(cfg.database, cfg.api);
-    server = await startServer({ app: createApp({ db: (apiPool ?? db).db, dbKind: db.kind, status, telemetry: cfg.telemetry, logger, ...instanceOptions(cfg), ...apiLimits(cfg, apiPool) }), host: cfg.http.host, port: cfg.http.port });
-    log(`dashboard and API on http://${cfg.http.host === '0.0.0.0' ? 'localhost' : cfg.http.host}:${server.port} (OpenAPI at /openapi.json, GraphQL at /graphql)`);
+    server = await startServer({
+      app: createApp({
+        db: (apiPool ?? db).db,
+        dbKind: db.kind,
+        status,
+        now,
+        webDir: o.webDir,
+        freshness: living ? livingFreshness(cfg) : undefined,
+        telemetry: { ...cfg.telemetry, now },
+        logger,
+        ...instanceOptions(cfg),
+        budgetFile,
+        ...apiLimits(cfg, apiPool),
+      }),
+      host: cfg.http.host,
+      port: cfg.http.port,
+    });
+    const url = `http://${cfg.http.host === '0.0.0.0' ? 'localhost' : cfg.http.host}:${server.port}`;
+    log(`dashboard and API on ${url} (OpenAPI at /openapi.json, GraphQL at /graphql)`);
+    o.onListening?.({ url, db, network: living });
     const needs = await importNeedsAtStart(db.db, cfg.needs.dir);
     if (needs) log(needs);
-    if (cfg.network.kind === 'simulator') {
-      // Demo gateway telemetry from the simulated population (the leaderboard, capacity and demand pages).
-      const demoScenario = resolveScenario({ preset: cfg.network.preset, seed: cfg.network.seed, ...(cfg.network.rounds !== undefined ? { rounds: cfg.network.rounds } : {}) });
-      void seedDemoTelemetry(db.db, demoScenario).then(
-        (r) => log(`demo telemetry: ${r.reports.toLocaleString('en-US')} job reports and ${r.events.toLocaleString('en-US')} gateway events from the simulated gateways`),
-        (e: unknown) => logger.error({ err: (e as Error).message }, 'demo telemetry stopped'),
-      );
-    }
-    await indexer.follow(controller.signal);
+    await indexer.follow(stopped.signal);
+    stopped.abort();
     await simulation;
   } finally {
+    o.signal.removeEventListener('abort', abort);
+    stopped.abort();
     await server?.close();
     await apiPool?.close();
     await releaseWriter?.();
+    await living?.stop();
     await db?.close();
-    await node?.stop();
   }
 }
 
@@ -133,6 +195,15 @@ export async function serveCommand(): Promise<void> {
   await server.close();
   await apiPool?.close();
   await db.close();
+}
+
+/**
+ * How old the simulator's head may get before it reads as stale, then stopped: a live round spreads its blocks over
+ * its length, so a head up to half a round old is live. Without live rounds the network stops at start-up.
+ */
+function livingFreshness(cfg: AtlasConfig): AppOptions['freshness'] {
+  const r = cfg.network.kind === 'simulator' ? cfg.network.roundSeconds : 0;
+  return r > 0 ? { staleAfterSeconds: Math.max(60, Math.ceil(r / 2)), stoppedAfterSeconds: Math.max(300, 2 * r) } : undefined;
 }
 
 /** The API's settings from the configuration: the needs report served before any import, budget file, survey k. */

@@ -156,13 +156,13 @@ export async function importSnapshot(db: Db, adverts: Advert[], observedAt: numb
 export async function currentAdverts(db: Db): Promise<StoredAdvert[]> {
   const r = await sql<AdvertRow>`
     select distinct on (orchestrator) ${ADVERT_COLS} from registry_advert
-    order by orchestrator, (source = 'signed') desc, id desc`.execute(db);
+    order by orchestrator, (source = 'signed') desc, registry_advert.id desc`.execute(db);
   return r.rows.map(storedOf);
 }
 
 /** Every version of one orchestrator's advert, newest first. */
 export async function advertHistory(db: Db, orchestrator: string, limit: number): Promise<StoredAdvert[]> {
-  const r = await sql<AdvertRow>`select ${ADVERT_COLS} from registry_advert where orchestrator = ${orchestrator} order by id desc limit ${limit}`.execute(db);
+  const r = await sql<AdvertRow>`select ${ADVERT_COLS} from registry_advert where orchestrator = ${orchestrator} order by registry_advert.id desc limit ${limit}`.execute(db);
   return r.rows.map(storedOf);
 }
 
@@ -195,7 +195,7 @@ export async function requoteStats(db: Db, since: number): Promise<RequoteStats[
 /** Every advert version, oldest first: each was in force for its orchestrator from its issuedAt on. */
 export async function advertVersions(db: Db): Promise<{ orchestrator: string; issuedAt: number; advert: Advert; signed: boolean }[]> {
   const r = await sql<{ orchestrator: string; issued_at: string; body: AdvertJson | string; source: string }>`
-    select orchestrator, issued_at::text, body, source from registry_advert order by issued_at, id`.execute(db);
+    select orchestrator, issued_at::text, body, source from registry_advert order by registry_advert.issued_at, registry_advert.id`.execute(db);
   return r.rows.map((x) => ({ orchestrator: x.orchestrator, issuedAt: Number(x.issued_at), advert: advertFromJson(parseBody(x.body)), signed: x.source === 'signed' }));
 }
 
@@ -240,8 +240,8 @@ export async function currentProfiles(db: Db, gateway?: string): Promise<StoredP
     select * from (
       select distinct on (gateway, name) id::text, seq::text, issued_at::text, body, retired from registry_profile
       ${gateway ? sql`where gateway = ${gateway}` : sql``}
-      order by gateway, name, id desc
-    ) p where not retired order by issued_at desc, id desc`.execute(db);
+      order by gateway, name, registry_profile.id desc
+    ) p where not retired order by issued_at::bigint desc, id::bigint desc`.execute(db);
   return r.rows.map(profileOf);
 }
 

@@ -48,7 +48,8 @@ const dayText = (v: unknown): string => (v instanceof Date ? v.toISOString().sli
  * Demand per day and key (gateway, capability slug, model or orchestrator): jobs and fees from the reports,
  * joined with winning tickets on chain. A ticket names its gateway (sender) and orchestrator (recipient);
  * for capability and model, each (day, gateway, orchestrator)'s on-chain ETH is split by that pair's
- * reported fees per key, and pairs nobody reported land in "unattributed".
+ * reported fees per key (that day's, else the day before's: tickets are redeemed after their jobs), and pairs
+ * nobody reported land in "unattributed".
  */
 export async function demand(db: Kysely<Database>, q: DemandQuery): Promise<Demand> {
   const days = dayList(q.since, q.until);
@@ -99,8 +100,12 @@ export async function demand(db: Kysely<Database>, q: DemandQuery): Promise<Dema
       seriesOf(q.by === 'gateway' ? t.sender : t.recipient).onchainWei[i]! += paid;
       continue;
     }
-    const weights = pairs.get(`${dayText(t.day)}|${t.sender}|${t.recipient}`);
-    const total = weights ? [...weights.values()].reduce((a, b) => a + b, 0n) : 0n;
+    // A ticket is redeemed after its job ended, sometimes past midnight: a pair that reported no fees that day
+    // is weighed by its reports of the day before.
+    const feesOf = (m: Map<string, bigint> | undefined) => (m ? [...m.values()].reduce((a, b) => a + b, 0n) : 0n);
+    let weights = pairs.get(`${dayText(t.day)}|${t.sender}|${t.recipient}`);
+    if (feesOf(weights) === 0n && i > 0) weights = pairs.get(`${days[i - 1]}|${t.sender}|${t.recipient}`);
+    const total = feesOf(weights);
     if (!weights || total === 0n) {
       seriesOf('unattributed').onchainWei[i]! += paid;
       continue;

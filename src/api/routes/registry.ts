@@ -34,7 +34,8 @@ import { route, type RouteOptions } from '../route.js';
 import { addressParam, boolParam, decimalParam, intParam, tokenAmountParam } from '../schemas.js';
 
 const DAY = 86_400;
-const nowS = () => Math.floor(Date.now() / 1000);
+/** Unix seconds on the app's clock. */
+const seconds = (clock: () => number) => Math.floor(clock() / 1000);
 /** Gateways accepted besides on-chain ones (ATLAS_TELEMETRY_GATEWAYS): the same operators may publish profiles and import snapshots. */
 const gatewayAllowList = (o: RouteOptions) => new Set((o.telemetry?.allowList ?? []).map((a) => a.toLowerCase()));
 
@@ -262,10 +263,10 @@ async function candidateSet(db: Db): Promise<CandidateSet> {
 }
 
 /** Loads candidates and telemetry for `r`, runs the matcher, serializes. */
-async function runMatch(db: Db, r: Requirements, telemetryDays: number, excludedLimit: number, profile: { gateway: string; name: string } | null) {
+async function runMatch(db: Db, r: Requirements, telemetryDays: number, excludedLimit: number, profile: { gateway: string; name: string } | null, now: number) {
   const candidates = await candidateSet(db);
   // Telemetry is shown for every match, so it is loaded even when no threshold asks for it.
-  const telemetry = await telemetryFor(db, r, new Date(Date.now() - telemetryDays * DAY * 1000));
+  const telemetry = await telemetryFor(db, r, new Date((now - telemetryDays * DAY) * 1000));
   const res = match(r, candidates, telemetry);
   return {
     requirements: requirementsToJson(r),
@@ -280,8 +281,8 @@ async function runMatch(db: Db, r: Requirements, telemetryDays: number, excluded
 
 // ------------------------------------------------------------------ supply / demand
 
-async function supplyDemandNow(db: Db, days: number) {
-  const [adverts, profiles, observed] = await Promise.all([currentAdverts(db), currentProfiles(db), observedDemand(db, new Date(Date.now() - days * DAY * 1000))]);
+async function supplyDemandNow(db: Db, days: number, now: number) {
+  const [adverts, profiles, observed] = await Promise.all([currentAdverts(db), currentProfiles(db), observedDemand(db, new Date((now - days * DAY) * 1000))]);
   // A profile nobody can serve marks its tag under-supplied, even where capacity exists on paper.
   const candidates = await candidateSet(db);
   const unmatched = new Set<string>();
@@ -322,8 +323,8 @@ export const registryRoutes = [
     response: z.object({ accepted: z.boolean(), advert: storedAdvertSchema }),
     errors: [401, 403, 409],
     maxAge: 0,
-    handler: async ({ body, data }) => {
-      const v = await verifySignedAdvert(body, await indexedChainId(data.db), nowS());
+    handler: async ({ body, data, clock }) => {
+      const v = await verifySignedAdvert(body, await indexedChainId(data.db), seconds(clock));
       await requireOrchestrator(data.db, v.signer);
       const stored = await insertSignedAdvert(data.db, v, (body as { advert: string }).advert);
       return { accepted: true, advert: storedJson(stored) };
@@ -345,8 +346,8 @@ export const registryRoutes = [
     response: z.object({ inserted: z.array(z.string()), unchanged: z.array(z.string()), observedAt: z.number().int(), gateway: z.string() }),
     errors: [401, 403],
     maxAge: 0,
-    handler: async ({ body, data, options }) => {
-      const v = await verifySignedSnapshot(body, await indexedChainId(data.db), nowS());
+    handler: async ({ body, data, options, clock }) => {
+      const v = await verifySignedSnapshot(body, await indexedChainId(data.db), seconds(clock));
       await requireGateway(data.db, v.gateway, gatewayAllowList(options));
       const adverts: Advert[] = [];
       const seen = new Set<string>();
@@ -401,10 +402,10 @@ export const registryRoutes = [
     errors: [404],
     maxAge: 0,
     cache: 'none',
-    handler: async ({ params, query, data }) => {
+    handler: async ({ params, query, data, clock }) => {
       const history = await advertHistory(data.db, params.address, query.limit);
       if (history.length === 0) throw new AtlasError('not_found', `no advert from ${params.address}`);
-      const s = (await requoteStats(data.db, nowS() - query.days * DAY)).find((x) => x.orchestrator === params.address);
+      const s = (await requoteStats(data.db, seconds(clock) - query.days * DAY)).find((x) => x.orchestrator === params.address);
       return {
         orchestrator: params.address,
         requotes: { adverts: s?.adverts ?? 0, priceChanges: s?.priceChanges ?? 0, capabilityChanges: s?.capabilityChanges ?? 0, priceChangesPerDay: (s?.priceChanges ?? 0) / query.days, days: query.days },
@@ -420,7 +421,7 @@ export const registryRoutes = [
     response: z.object({ days: z.number().int(), data: z.array(z.object({ orchestrator: z.string(), adverts: z.number().int(), priceChanges: z.number().int(), capabilityChanges: z.number().int(), priceChangesPerDay: z.number(), firstAt: z.number().int(), lastAt: z.number().int() })) }),
     maxAge: 0,
     cache: 'none',
-    handler: async ({ query, data }) => ({ days: query.days, data: (await requoteStats(data.db, nowS() - query.days * DAY)).map((s) => ({ ...s, priceChangesPerDay: s.priceChanges / query.days })) }),
+    handler: async ({ query, data, clock }) => ({ days: query.days, data: (await requoteStats(data.db, seconds(clock) - query.days * DAY)).map((s) => ({ ...s, priceChangesPerDay: s.priceChanges / query.days })) }),
   }),
   route({
     path: '/api/v1/registry/profiles',
@@ -436,8 +437,8 @@ export const registryRoutes = [
     response: z.object({ accepted: z.boolean(), profile: profileSchema }),
     errors: [401, 403, 409],
     maxAge: 0,
-    handler: async ({ body, data, options }) => {
-      const v = await verifySignedProfile(body, await indexedChainId(data.db), nowS());
+    handler: async ({ body, data, options, clock }) => {
+      const v = await verifySignedProfile(body, await indexedChainId(data.db), seconds(clock));
       await requireGatewayOrOrchestrator(data.db, v.signer, gatewayAllowList(options));
       const s = await insertProfile(data.db, v, (body as { profile: string }).profile);
       return { accepted: true, profile: profileJson(s) };
@@ -465,17 +466,17 @@ export const registryRoutes = [
     errors: [404],
     maxAge: 0,
     cache: 'none',
-    handler: async ({ query, data }) => {
+    handler: async ({ query, data, clock }) => {
       if (query.profile !== undefined) {
         const others = Object.keys(query).filter((k) => !['profile', 'telemetryDays', 'excludedLimit'].includes(k) && query[k as keyof typeof query] !== undefined);
         if (others.length) throw new AtlasError('bad_request', `query parameter "profile" cannot be combined with ${others.map((k) => `"${k}"`).join(', ')}`);
         const [gateway, name] = query.profile.split(':') as [string, string];
         const p = await profileByName(data.db, gateway.toLowerCase(), name);
         if (!p || p.retired) throw new AtlasError('not_found', `no current profile "${name}" from ${gateway.toLowerCase()}`);
-        return runMatch(data.db, p.profile.requirements, query.telemetryDays, query.excludedLimit, { gateway: p.profile.gateway, name: p.profile.name });
+        return runMatch(data.db, p.profile.requirements, query.telemetryDays, query.excludedLimit, { gateway: p.profile.gateway, name: p.profile.name }, seconds(clock));
       }
       const r = requirementsFromQuery(query);
-      return runMatch(data.db, r, query.telemetryDays, query.excludedLimit, null);
+      return runMatch(data.db, r, query.telemetryDays, query.excludedLimit, null, seconds(clock));
     },
   }),
   route({
@@ -490,9 +491,9 @@ export const registryRoutes = [
     }),
     maxAge: 0,
     cache: 'none',
-    handler: async ({ query, data }) => {
-      const rows = await supplyDemandNow(data.db, query.days);
-      const end = Math.ceil(nowS() / DAY) * DAY;
+    handler: async ({ query, data, clock }) => {
+      const rows = await supplyDemandNow(data.db, query.days, seconds(clock));
+      const end = Math.ceil(seconds(clock) / DAY) * DAY;
       const buckets = Array.from({ length: query.days }, (_, i) => end - (query.days - 1 - i) * DAY);
       // Versions from before the window still define what was in force on its first day.
       const [ads, profs, seen] = await Promise.all([advertVersions(data.db), profileVersions(data.db, 0), observedDemandByDay(data.db, new Date((buckets[0]! - DAY) * 1000))]);
@@ -513,8 +514,8 @@ export const registryRoutes = [
     }),
     maxAge: 0,
     cache: 'none',
-    handler: async ({ query, data }) => {
-      const rep = marketReport(await supplyDemandNow(data.db, query.days));
+    handler: async ({ query, data, clock }) => {
+      const rep = marketReport(await supplyDemandNow(data.db, query.days, seconds(clock)));
       return {
         days: query.days,
         inDemand: rep.inDemand.map(tagRowJson),
