@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProtocolIndexer } from '../src/projections/indexer.js';
 import { startFaultProxy } from '../src/sim/faultProxy.js';
@@ -63,6 +64,62 @@ describe.each(dbKinds)('protocol indexer resilience on %s', (kind) => {
         await db.close();
       }
     } finally {
+      await cleanup();
+    }
+  }, 600_000);
+
+  // The test chain syncs in seconds, so a kill lands anywhere; behind a slow provider the backfill is long and the
+  // kill lands between two committed batches, with the next one's logs still on the way.
+  it('resumes a throttled backfill killed between committed batches from its checkpoint, ending identical', async () => {
+    const proxy = await startFaultProxy({ upstream: sim.rpcUrl, latencyMs: 60 });
+    let config: DbConfigInput;
+    let cleanup: () => Promise<void>;
+    if (kind === 'postgres') {
+      const holder = await openTestDb('postgres');
+      config = holder.config;
+      cleanup = () => holder.close();
+    } else {
+      const dir = await mkdtemp(path.join(tmpdir(), 'atlas-index-throttled-'));
+      config = { kind: 'pglite', dataDir: dir };
+      cleanup = () => rm(dir, { recursive: true, force: true });
+    }
+    try {
+      // One block a batch: the short test chain becomes a backfill of some thirty commits.
+      const cfg = { db: config, batchBlocks: 1, startBlock: sim.network.contracts.BondingManager.startBlock };
+      const killed = await runIndexChild({ ...cfg, rpcUrl: proxy.url }, 12);
+      expect(killed.signal).toBe('SIGKILL');
+      const reported = killed.blocks.at(-1)!;
+      let checkpoint: number;
+      const db = await createDb(config);
+      try {
+        const q = async (text: ReturnType<typeof sql<{ b: string | null }>>) => Number((await text.execute(db.db)).rows[0]!.b);
+        checkpoint = await q(sql<{ b: string | null }>`select min(block)::text as b from sync_checkpoint`);
+        // PostgreSQL keeps every batch reported committed. The embedded database dies with the process, so it keeps
+        // the batches up to its last flushed commit (one a second waits for the flush): a batch the run reported.
+        if (kind === 'postgres') expect(checkpoint).toBeGreaterThanOrEqual(reported);
+        else expect(killed.blocks).toContain(checkpoint);
+        expect(checkpoint).toBeLessThanOrEqual(reported + 3 * cfg.batchBlocks);
+        // Nothing past the checkpoint was written.
+        expect(await q(sql<{ b: string | null }>`select coalesce(max(block_number), 0)::text as b from chain_event`)).toBeLessThanOrEqual(checkpoint);
+        expect(await q(sql<{ b: string | null }>`select max(block)::text as b from sync_checkpoint`)).toBe(checkpoint);
+      } finally {
+        await db.close();
+      }
+      // The rest of the way at full speed: the first batch of the new run is the one after the checkpoint.
+      const resumed = await runIndexChild({ ...cfg, rpcUrl: sim.rpcUrl });
+      expect(resumed.signal, resumed.stderr).toBeNull();
+      expect(resumed.blocks[0]).toBeGreaterThan(checkpoint);
+      expect(resumed.blocks[0]).toBeLessThanOrEqual(checkpoint + cfg.batchBlocks);
+      // The kill was midway: the resumed run had many batches left.
+      expect(resumed.blocks.length).toBeGreaterThan(8);
+      const after = await createDb(config);
+      try {
+        expect(await dumpProjections(after.db)).toEqual(reference);
+      } finally {
+        await after.close();
+      }
+    } finally {
+      await proxy.close();
       await cleanup();
     }
   }, 600_000);

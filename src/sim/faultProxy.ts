@@ -41,6 +41,8 @@ export interface FaultProxyOptions {
   rangeErrorMessage?: string;
   /** JSON-RPC code of the range error. Default -32005. */
   rangeErrorCode?: number;
+  /** Every forwarded request waits this long first (a slow or throttled provider). Default 0. */
+  latencyMs?: number;
 }
 
 export interface FaultProxyStats {
@@ -145,6 +147,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   };
 
   const forward = async (body: string): Promise<{ status: number; text: string; contentType: string }> => {
+    if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
     const res = await fetch(options.upstream, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

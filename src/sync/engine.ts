@@ -207,6 +207,9 @@ interface Run {
   head: number;
 }
 
+/** A backfill commit waits for its WAL flush at least this often (ms): what a crash of the database may lose at most. */
+const DURABLE_EVERY_MS = 1_000;
+
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
     if (signal?.aborted) return resolve();
@@ -238,6 +241,8 @@ export class SyncEngine<DB> {
   /** What was last stored of the provider's limits, to store again only on change. */
   private storedLimits = '';
   private readonly endpointKey: string;
+  /** When a backfill commit last waited for its WAL flush (ms since the epoch). */
+  private durableAt = 0;
   private initialized = false;
   private busy = false;
 
@@ -666,8 +671,13 @@ export class SyncEngine<DB> {
     await this.db.transaction().execute(async (trx) => {
       const st = trx as unknown as Transaction<SyncTables>;
       // Backfill commits need not wait for the WAL flush: a server crash can only lose whole recent
-      // batches, checkpoint included, which the next run fetches again.
-      if (mode === 'backfill') await sql`set local synchronous_commit = off`.execute(trx);
+      // batches, checkpoint included, which the next run fetches again. One commit a second still waits: the
+      // embedded database has no WAL writer of its own, so without it a kill -9 of the process would lose
+      // every batch since the start of the run.
+      if (mode === 'backfill') {
+        if (Date.now() - this.durableAt < DURABLE_EVERY_MS) await sql`set local synchronous_commit = off`.execute(trx);
+        else this.durableAt = Date.now();
+      }
       const locked = await lockCheckpoints(st, names);
       for (const s of active) {
         const cur = locked.get(s.name)?.block ?? s.fromBlock - 1;

@@ -6,16 +6,20 @@ const child = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fix
 
 /**
  * Runs the protocol indexer's backfill in a child process (config as test/fixtures/protocolIndexChild.ts
- * reads it) and, with `killAfterBatches`, sends it SIGKILL a few ms after that many committed batches.
+ * reads it) and, with `killAfterBatches`, sends it SIGKILL a few ms after that many committed batches. `blocks`: the
+ * last block of each batch the child reported committed, in order.
  */
-export function runIndexChild(config: object, killAfterBatches?: number): Promise<{ batches: number; signal: NodeJS.Signals | null; stderr: string }> {
+export function runIndexChild(config: object, killAfterBatches?: number): Promise<{ batches: number; blocks: number[]; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, ['--import', 'tsx', child], { env: { ...process.env, ATLAS_INDEX_CHILD: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'pipe'] });
     let batches = 0;
+    const blocks: number[] = [];
     let stderr = '';
     let killed = false;
     p.stdout.on('data', (d: Buffer) => {
-      batches += (d.toString().match(/^batch /gm) ?? []).length;
+      const lines = d.toString().match(/^batch \d+/gm) ?? [];
+      batches += lines.length;
+      for (const l of lines) blocks.push(Number(l.slice(6)));
       if (killAfterBatches !== undefined && !killed && batches >= killAfterBatches) {
         killed = true;
         setTimeout(() => p.kill('SIGKILL'), Math.floor(Math.random() * 40));
@@ -23,6 +27,6 @@ export function runIndexChild(config: object, killAfterBatches?: number): Promis
     });
     p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     p.on('error', reject);
-    p.on('exit', (_code, signal) => resolve({ batches, signal, stderr }));
+    p.on('exit', (_code, signal) => resolve({ batches, blocks, signal, stderr }));
   });
 }
