@@ -1,3 +1,4 @@
+import { abuseBench } from './abuse.bench.js';
 import { apiBench } from './api.bench.js';
 import { indexerBench } from './indexer.bench.js';
 import { syncBench } from './sync.bench.js';
@@ -35,6 +36,7 @@ benches.web = (arg) => webBench(arg);
 benches.suite = () => suiteBench();
 benches.conformance = () => conformanceBench();
 benches.graphql = (preset) => graphqlBench(preset as PresetName | undefined);
+benches.abuse = (preset) => abuseBench(preset as PresetName | undefined);
 const [only, arg] = process.argv.slice(2);
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;
