@@ -302,6 +302,7 @@ async function protocolObject(ctx: GraphQLContext, asOf: AsOf): Promise<Row> {
     winningTicketCount: p.winningTicketCount,
     roundCount: p.roundCount,
     delegatorsCount: p.delegatorsCount,
+    bondedDelegatorCount: p.bondedDelegatorCount,
     activeBroadcasters: p.activeBroadcasters,
     treasuryBalance: p.treasuryBalance === null ? null : formatUnits(BigInt(p.treasuryBalance)),
     __asOf: asOf,
@@ -349,14 +350,6 @@ export function buildResolvers(): Record<string, unknown> {
     pendingActivation: pending('activation'),
     pendingDeactivation: pending('deactivation'),
   };
-  const delegatorsAt = async (ctx: GraphQLContext, round: string | null) => {
-    if (!round) return '0';
-    const s = await ctx.snapshot();
-    const r = s.rounds.find((x) => x.round.toString() === round);
-    return r ? String(r.delegators) : '0';
-  };
-  Object.assign(resolvers.Round!, { delegatorsCount: (p: Row, _a: Row, ctx: GraphQLContext) => delegatorsAt(ctx, String(p.id)) });
-  Object.assign(resolvers.Day!, { delegatorsCount: (p: Row, _a: Row, ctx: GraphQLContext) => delegatorsAt(ctx, ((p.__row as Row)._round as string | null) ?? null) });
   Object.assign(resolvers.Delegator!, {
     pendingStake: async (p: Row, _a: Row, ctx: GraphQLContext) => {
       const a = await ctx.data.account(String(p.id));

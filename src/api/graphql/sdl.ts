@@ -92,6 +92,8 @@ type Protocol {
   pendingActivation: [Transcoder!]!
   pendingDeactivation: [Transcoder!]!
   delegatorsCount: BigInt!
+  "Atlas: accounts with stake bonded now (delegatorsCount follows the subgraph, which counts Bond, Rebond and Unbond events)"
+  bondedDelegatorCount: BigInt!
   activeBroadcasters: [String!]!
   "Atlas: the treasury's LPT balance"
   treasuryBalance: BigDecimal
