@@ -72,6 +72,8 @@ export interface AppOptions {
   requestTimeoutMs?: number;
   /** Memory for serialized answers of the current data version (default 64 MiB). */
   responseCacheBytes?: number;
+  /** How long a leaderboard-type answer (routes with `cache: 'window'`) is reused, ms (default 5000; 0: never). */
+  windowCacheMs?: number;
   /** Extra routes mounted after the built-in ones (tests and embedders). */
   extraRoutes?: RouteDef[];
   /** Wall clock in ms handed to route handlers (default Date.now). */
@@ -279,7 +281,7 @@ export function createApp(opts: AppOptions): Hono {
   });
 
   // ---------------------------------------------------------------- REST
-  mountRoutes(app, routes, { data, clock: opts.now ?? Date.now, options: { telemetry: opts.telemetry, logger: log, routes, needsDir: opts.needsDir, budgetFile: opts.budgetFile, costSurveyK: opts.costSurveyK, labelAuthorities: opts.labelAuthorities, status: opts.status, freshness: opts.freshness }, responseCacheBytes: opts.responseCacheBytes ?? 64 * 1024 * 1024 });
+  mountRoutes(app, routes, { data, clock: opts.now ?? Date.now, options: { telemetry: opts.telemetry, logger: log, routes, needsDir: opts.needsDir, budgetFile: opts.budgetFile, costSurveyK: opts.costSurveyK, labelAuthorities: opts.labelAuthorities, status: opts.status, freshness: opts.freshness }, responseCacheBytes: opts.responseCacheBytes ?? 64 * 1024 * 1024, windowCacheMs: opts.windowCacheMs ?? 5_000 });
 
   // ---------------------------------------------------------------- GraphQL
   // Costed here before anything runs (the cost is read from the schema's own SDL: its types and `first`

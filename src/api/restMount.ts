@@ -7,6 +7,7 @@ import type { ApiData } from './data.js';
 import { AtlasError, validationError } from './errors.js';
 import { cachedResponse, etagFor } from './httpCache.js';
 import type { RouteDef, RouteOptions } from './route.js';
+import { WindowCache } from './windowCache.js';
 
 /** OpenAPI path template to Hono's: /orchestrators/{address} → /orchestrators/:address. */
 export const honoPath = (p: string) => p.replace(/\{(\w+)\}/g, ':$1');
@@ -17,6 +18,8 @@ export interface MountContext {
   options: RouteOptions;
   /** Memory for serialized answers of the current data version. */
   responseCacheBytes: number;
+  /** How long an answer of a `cache: 'window'` route is reused (ms; 0: computed for every request). */
+  windowCacheMs: number;
 }
 
 interface CachedBody {
@@ -99,6 +102,14 @@ export function bodyLimitOf(limit: number) {
 
 export function mountRoutes(app: Hono, routes: RouteDef[], m: MountContext): void {
   const cache = new ResponseCache(m.responseCacheBytes);
+  const windows = new WindowCache<Omit<CachedBody, 'version'>>(m.windowCacheMs, m.responseCacheBytes / 4);
+  const serialized = (out: unknown): Promise<Omit<CachedBody, 'version'>> | Omit<CachedBody, 'version'> => {
+    if (out instanceof Response) {
+      return out.text().then((text) => ({ body: text, etag: etagFor(text), contentType: out.headers.get('content-type') ?? 'text/plain', extra: Object.fromEntries([...out.headers.entries()].filter(([k]) => k !== 'content-type')) }));
+    }
+    const text = JSON.stringify(out);
+    return { body: text, etag: etagFor(text), contentType: 'application/json; charset=utf-8', extra: {} };
+  };
   const run = (r: RouteDef, c: Context, inputs: { params: Record<string, unknown>; query: Record<string, unknown> }, body: unknown) =>
     r.handler({ ...inputs, body, data: m.data, clock: m.clock, options: m.options, header: (name) => c.req.header(name) });
 
@@ -109,6 +120,8 @@ export function mountRoutes(app: Hono, routes: RouteDef[], m: MountContext): voi
       if (!accepted.includes(type)) throw new AtlasError('unsupported_media_type', `content-type must be ${accepted.join(' or ')} (got ${type || 'none'})`);
       const inputs = parseInputs(r, c);
       const out = await run(r, c, inputs, parseBody(r, await c.req.text()));
+      // A write this process accepted is visible to its next read of a window.
+      windows.invalidate();
       if (out instanceof Response) return out;
       return c.json(out as object, 200, { 'cache-control': 'no-store' });
     });
@@ -122,18 +135,16 @@ export function mountRoutes(app: Hono, routes: RouteDef[], m: MountContext): voi
         return cachedResponse(c, JSON.stringify(out), 'application/json; charset=utf-8', r.maxAge);
       }
       const key = c.req.url.slice(c.req.url.indexOf(c.req.path));
+      if (r.cache === 'window') {
+        const inputs = parseInputs(r, c);
+        const hit = await windows.get(key, async () => serialized(await run(r, c, inputs, undefined)));
+        return cachedResponse(c, hit.body, hit.contentType, r.maxAge, hit.extra, hit.etag);
+      }
       const { version } = await m.data.snapshot();
       const hit = cache.get(key, version);
       if (hit) return cachedResponse(c, hit.body, hit.contentType, r.maxAge, hit.extra, hit.etag);
       const out = await run(r, c, parseInputs(r, c), undefined);
-      let entry: CachedBody;
-      if (out instanceof Response) {
-        const text = await out.text();
-        entry = { version, body: text, etag: etagFor(text), contentType: out.headers.get('content-type') ?? 'text/plain', extra: Object.fromEntries([...out.headers.entries()].filter(([k]) => k !== 'content-type')) };
-      } else {
-        const text = JSON.stringify(out);
-        entry = { version, body: text, etag: etagFor(text), contentType: 'application/json; charset=utf-8', extra: {} };
-      }
+      const entry: CachedBody = { version, ...(await serialized(out)) };
       cache.set(key, entry);
       return cachedResponse(c, entry.body, entry.contentType, r.maxAge, entry.extra, entry.etag);
     });

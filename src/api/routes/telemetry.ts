@@ -1,7 +1,8 @@
 // Gateway telemetry: signed ingest (JSON batches and Livepeer event-envelope JSON lines), the Livepeer
 // leaderboard API (/api/aggregated_stats, /api/raw_stats, /api/top_ai_score, /api/pipelines, /api/regions)
 // and the go-livepeer -orchPerfStatsUrl feed, plus the dashboard's leaderboard, reliability, capacity and
-// demand views. Off-chain data that changes without new blocks: never cached by chain version.
+// demand views. Off-chain data that changes without new blocks: never cached by chain version; the read views
+// are reused for a few seconds (cache: 'window'), so a leaderboard under load is computed about once per window.
 import { z } from 'zod';
 import { TRANSCODING } from '../../telemetry/capabilities.js';
 import { DEMAND_DIMENSIONS, demand } from '../../telemetry/demand.js';
@@ -142,7 +143,7 @@ export const telemetryRoutes = [
       'Same shape and formulas as the Livepeer leaderboard: transcoding score = success_rate × (1 − e^(−seg_duration/RTT)); AI score = 0.65·success_rate + 0.35·e^(−k·RTT) with k so the region\'s median successful RTT scores 0.8. GLOBAL sums all regions. Point a gateway\'s -orchPerfStatsUrl here.',
     query: statsQuery,
     response: aggregatedSchema,
-    cache: 'none',
+    cache: 'window',
     maxAge: 30,
     handler: async ({ query, data, options, clock }) => aggregatedStatsJson(await scores(data, query, nowOf({ options, clock }))),
   }),
@@ -153,7 +154,7 @@ export const telemetryRoutes = [
     description: '{orchAddress: {REGION: {score, …}}} over the last `hours` (default 24) for one pipeline/model (default transcoding).',
     query: z.strictObject({ pipeline: slug.optional(), model: model.optional(), hours: intParam(1, 24 * 30, 'window in hours (default 24)').default(24) }),
     response: aggregatedSchema,
-    cache: 'none',
+    cache: 'window',
     maxAge: 30,
     handler: async ({ query, data, options, clock }) => aggregatedStatsJson(await leaderboard(data.db, { since: new Date(nowOf({ options, clock }) - query.hours * 3_600_000), pipeline: query.pipeline, model: query.model }, { percentiles: false })),
   }),
@@ -177,7 +178,7 @@ export const telemetryRoutes = [
     query: z.strictObject({ pipeline: slug, model, region: region.optional(), since: unixSeconds('start, default 24 h ago'), until: unixSeconds('end, default now') }),
     response: z.object({ pipeline: z.string(), model: z.string(), region: z.string(), orchestrator: z.string(), success_rate: z.number(), round_trip_score: z.number(), score: z.number() }),
     errors: [404],
-    cache: 'none',
+    cache: 'window',
     maxAge: 30,
     handler: async ({ query, data, options, clock }) => {
       if (query.pipeline === TRANSCODING) throw new AtlasError('bad_request', 'query parameter "pipeline": must be an AI pipeline');
@@ -194,7 +195,7 @@ export const telemetryRoutes = [
     summary: 'Pipelines with their models and regions (Livepeer leaderboard API)',
     query: z.strictObject({ since: unixSeconds('start, default 7 days ago'), days: intParam(1, 400, 'window ending now, in days (instead of since)').optional() }),
     response: z.object({ pipelines: z.array(z.object({ id: z.string(), models: z.array(z.string()), regions: z.array(z.string()), jobs: z.number().int().meta({ description: 'jobs reported in the window (Atlas)' }) })) }),
-    cache: 'none',
+    cache: 'window',
     maxAge: 60,
     handler: async ({ query, data, options, clock }) => ({ pipelines: await pipelines(data.db, query.days !== undefined ? new Date(nowOf({ options, clock }) - query.days * DAY_MS) : window(query, nowOf({ options, clock }), 7 * DAY_MS).since) }),
   }),
@@ -203,7 +204,7 @@ export const telemetryRoutes = [
     tag: 'leaderboard',
     summary: 'Regions (Livepeer leaderboard API)',
     response: z.object({ regions: z.array(z.object({ id: z.string(), name: z.string(), type: z.array(z.enum(['transcoding', 'ai'])) })) }),
-    cache: 'none',
+    cache: 'window',
     maxAge: 60,
     handler: async ({ data, options, clock }) => ({ regions: await regions(data.db, new Date(nowOf({ options, clock }) - 7 * DAY_MS)) }),
   }),
@@ -218,7 +219,7 @@ export const telemetryRoutes = [
       regions: z.record(z.string(), z.object({ medianRoundTripSec: z.number().nullable(), k: z.number().nullable(), histogram: z.array(z.number()) })),
       entries: z.array(entrySchema),
     }),
-    cache: 'none',
+    cache: 'window',
     maxAge: 15,
     handler: async ({ query, data, options, clock }) => {
       const t = nowOf({ options, clock });
@@ -235,7 +236,7 @@ export const telemetryRoutes = [
     summary: 'Success rate and latency per (orchestrator, capability, model)',
     query: z.strictObject({ orchestrator: addressParam.optional(), pipeline: slug.optional(), model: model.optional(), region: region.optional(), hours: intParam(1, 24 * 400, 'window in hours (default 24)').default(24) }),
     response: z.object({ data: z.array(z.object({ orchestrator: z.string(), capability: z.string(), model: z.string(), jobs: z.number(), successes: z.number(), successRate: z.number(), meanRoundTripMs: ms, p50Ms: ms, p95Ms: ms, p99Ms: ms })) }),
-    cache: 'none',
+    cache: 'window',
     maxAge: 15,
     handler: async ({ query, data, options, clock }) => ({
       data: await orchestratorPerformance(data.db, { since: new Date(nowOf({ options, clock }) - query.hours * 3_600_000), orchestrator: query.orchestrator, capability: query.pipeline, model: query.model, region: query.region }),
@@ -267,7 +268,7 @@ export const telemetryRoutes = [
     response: z.object({
       data: z.array(z.object({ capability: z.string(), model: z.string(), region: z.string(), orchestrators: z.number(), jobs: z.number(), successes: z.number(), successRate: z.number(), peakHourJobs: z.number(), meanHourJobs: z.number(), units: z.string(), p50Ms: ms, p95Ms: ms, unserved: z.number() })),
     }),
-    cache: 'none',
+    cache: 'window',
     maxAge: 30,
     handler: async ({ query, data, options, clock }) => ({ data: await capacity(data.db, { since: new Date(nowOf({ options, clock }) - query.days * DAY_MS), capability: query.pipeline, region: query.region }) }),
   }),
@@ -287,7 +288,7 @@ export const telemetryRoutes = [
       unserved: z.object({ requests: z.number(), unserved: z.number(), share: z.number().nullable(), dailyShare: z.array(z.number().nullable()) }),
       forecast: z.object({ onchainEth: fanSchema, jobs: fanSchema }),
     }),
-    cache: 'none',
+    cache: 'window',
     maxAge: 60,
     handler: async ({ query, data, options, clock }) => {
       const t = nowOf({ options, clock });
