@@ -103,7 +103,7 @@ export async function runAtlas(cfg: AtlasConfig, o: RunOptions): Promise<void> {
       if (budgetFile === null) {
         const dir = cfg.database.kind === 'pglite' ? path.dirname(cfg.database.dataDir) : path.resolve('.atlas');
         budgetFile = writeDemoBudget(path.join(dir, 'demo-budget.json'), living.endTime);
-        log(`treasury budget: ${path.relative(process.cwd(), EXAMPLE_BUDGET)} moved onto the simulated months (${path.relative(process.cwd(), budgetFile)})`);
+        log(`treasury budget: ${shortPath(EXAMPLE_BUDGET)} moved onto the simulated months (${shortPath(budgetFile)})`);
       }
     } else {
       rpcUrl = cfg.network.url;
@@ -209,4 +209,10 @@ function livingFreshness(cfg: AtlasConfig): AppOptions['freshness'] {
 /** The API's settings from the configuration: the needs report served before any import, budget file, survey k. */
 function instanceOptions(cfg: AtlasConfig): Pick<AppOptions, 'needsDir' | 'budgetFile' | 'costSurveyK' | 'labelAuthorities'> {
   return { needsDir: cfg.needs.dir, budgetFile: cfg.treasury.budgetFile, costSurveyK: cfg.costSurvey.k, labelAuthorities: cfg.labels.authorities };
+}
+
+/** A path as a user reads it: relative when it lies under the working directory, absolute otherwise. */
+function shortPath(p: string): string {
+  const rel = path.relative(process.cwd(), p);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
 }
