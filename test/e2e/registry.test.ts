@@ -85,10 +85,22 @@ describe('capability registry pages in Chromium', () => {
       expect((await rows.nth(i).getByTestId('cell-stake').innerText()).trim()).toBe(token(m.stake, 0));
     }
     expect((await page.getByTestId('match-count').innerText()).trim()).toBe(String(expected.matched));
+    // A model was named: no hint that prices are per model; the price reads with thousands separators.
+    expect(await page.getByTestId('match-per-model').count()).toBe(0);
+    expect((await rows.first().getByTestId('cell-price').innerText()).trim()).toMatch(/^\d{1,3}(,\d{3})+ wei\/unit$/);
     // The cold nodes are listed with their reason.
     const cold = page.locator(`[data-testid="excluded-table"] tr[data-address="${indexed[1]}"]`);
     await expect(cold.getByTestId('cell-reasons').innerText()).resolves.toContain('is not warm');
     await shot(page, 'registry-match');
+    await page.close();
+  });
+
+  it('an AI pipeline asked without a model says its prices are per model', async () => {
+    const page = await open('/match?capability=text-to-image');
+    await page.getByTestId('match-per-model').waitFor();
+    const rows = page.locator('[data-testid="match-table"] tbody tr');
+    expect(await rows.count()).toBeGreaterThan(0);
+    expect((await rows.first().getByTestId('cell-price').innerText()).trim()).toBe('—');
     await page.close();
   });
 

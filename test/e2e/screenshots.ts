@@ -45,7 +45,7 @@ const desktop: [name: string, path: string][] = [
   ['staking-risk', '/staking/risk'],
   ['telemetry-leaderboard', '/leaderboard'],
   ['telemetry-demand', '/demand'],
-  ['registry-match', '/match'],
+  ['registry-match', '/match?capability=text-to-image&model=ByteDance/SDXL-Lightning'],
   ['registry-market', '/market'],
   ['treasury', '/treasury'],
   ['proposals', '/proposals'],

@@ -158,7 +158,9 @@ export function host(uri: string | null): string {
 /** A price as the node states it ("4768371 wei/unit", "3/2 wei/unit"): exact, no float. */
 export function priceText(p: { pricePerUnit: string; pixelsPerUnit: string } | null): string {
   if (!p) return '—';
-  return p.pixelsPerUnit === '1' ? `${p.pricePerUnit} wei/unit` : `${p.pricePerUnit}/${p.pixelsPerUnit} wei/unit`;
+  // Exact integers with thousands separators (bigint formats without going through a float).
+  const n = BigInt(p.pricePerUnit).toLocaleString('en-US');
+  return p.pixelsPerUnit === '1' ? `${n} wei/unit` : `${n}/${BigInt(p.pixelsPerUnit).toLocaleString('en-US')} wei/unit`;
 }
 
 /** A wei-per-unit statistic (a mean or percentile the API computes as a number), 4 significant digits. */

@@ -97,17 +97,23 @@ export default function Match() {
         <Empty>Choose a capability (and any other requirement) and search.</Empty>
       ) : (
         <ApiState q={res} what="Matching">
-          {(r) => <MatchView r={r} />}
+          {(r) => <MatchView r={r} perModel={submitted.model === undefined && (caps.data?.data.find((c) => c.slug === submitted.capability)?.ai ?? false)} />}
         </ApiState>
       )}
     </div>
   );
 }
 
-function MatchView({ r }: { r: MatchResult }) {
+/** `perModel`: an AI pipeline asked without a model, whose prices are stated per model only. */
+function MatchView({ r, perModel }: { r: MatchResult; perModel: boolean }) {
   const counts = Object.entries(r.exclusionCounts).sort((a, b) => b[1] - a[1]);
   return (
     <>
+      {perModel && (
+        <p className="muted" data-testid="match-per-model">
+          AI pipelines are priced per model: name a model to see each orchestrator's price and to cap it.
+        </p>
+      )}
       <section className="cards">
         <Stat label="Can run it" value={r.matched} testId="match-count" sub={`of ${r.candidates} orchestrators with an advert`} />
         <Stat label="Cheapest" value={priceText(r.matches[0]?.price ?? null)} testId="match-cheapest" />
