@@ -53,9 +53,14 @@ describe('treasury and governance pages in Chromium', () => {
     expect(await text(page, 'treasury-earmarked')).toBe(token(t.earmarked, 0));
     for (const id of ['chart-treasury', 'chart-forecast']) await page.getByTestId(id).locator('canvas').first().waitFor();
     await page.getByTestId('budget').waitFor();
-    expect(await text(page, 'budget-spent')).toBe(token(b.totals.spent, 0));
+    expect(await text(page, 'budget-spent')).toBe(token(b.totals.spent));
     const spe = b.lines.find((l: J) => l.category === 'spe' && BigInt(l.spent.wei) > 0n);
-    expect((await page.locator(`[data-testid="budget"] tr[data-category="spe"][data-period="${spe.period}"] [data-testid="cell-spent"]`).innerText()).trim()).toBe(token(spe.spent, 0));
+    expect((await page.locator(`[data-testid="budget"] tr[data-category="spe"][data-period="${spe.period}"] [data-testid="cell-spent"]`).innerText()).trim()).toBe(token(spe.spent));
+    // Each line reads as the API states it, fractions included, so budgeted − spent − earmarked = remaining on screen too.
+    for (const l of b.lines as J[]) {
+      const cells = await page.locator(`[data-testid="budget"] tr[data-category="${l.category}"][data-period="${l.period}"] td`).allInnerTexts();
+      expect(cells.slice(2).map((c) => c.trim())).toEqual([token(l.budgeted), token(l.spent), token(l.earmarked), token(l.remaining)]);
+    }
     const rows = page.locator('[data-testid="outflows"] tbody tr');
     expect(await rows.count()).toBe(out.data.length);
     // Runway follows the spend typed in.
@@ -74,7 +79,9 @@ describe('treasury and governance pages in Chromium', () => {
     try {
       const page = await open('/treasury');
       await page.getByTestId('budget-invalid').waitFor();
-      expect(await text(page, 'budget-invalid')).toContain(`${file}:3: version: must be a whole number from 1`);
+      const line = good.split('\n').findIndex((l) => l.startsWith('version:')) + 1;
+      expect(line).toBeGreaterThan(0);
+      expect(await text(page, 'budget-invalid')).toContain(`${file}:${line}: version: must be a whole number from 1`);
       await page.close();
     } finally {
       writeFileSync(file, good);

@@ -31,8 +31,8 @@ function BudgetPanel() {
         return (
           <>
             <p className="muted">
-              {b.name} (version {b.version}). Spent: <b data-testid="budget-spent">{token(b.totals.spent, 0)}</b> of {token(b.totals.budgeted, 0)}; earmarked {token(b.totals.earmarked, 0)}; uncategorized{' '}
-              <span data-testid="budget-uncategorized">{token(b.uncategorized, 0)}</span>.
+              {b.name} (version {b.version}). Spent: <b data-testid="budget-spent">{token(b.totals.spent)}</b> of {token(b.totals.budgeted)}; earmarked {token(b.totals.earmarked)}; uncategorized{' '}
+              <span data-testid="budget-uncategorized">{token(b.uncategorized)}</span>.
             </p>
             <DataTable
               rows={b.lines}
@@ -42,10 +42,10 @@ function BudgetPanel() {
               columns={[
                 { head: 'Category', cell: (l) => names.get(l.category) ?? l.category },
                 { head: 'Period', cell: (l) => l.period },
-                { head: 'Budgeted', num: true, cell: (l) => token(l.budgeted, 0) },
-                { head: 'Spent', num: true, testId: 'cell-spent', cell: (l) => token(l.spent, 0) },
-                { head: 'Earmarked', num: true, cell: (l) => token(l.earmarked, 0) },
-                { head: 'Remaining', num: true, cell: (l) => <span className={l.remaining.wei.startsWith('-') ? 'over' : undefined}>{token(l.remaining, 0)}</span> },
+                { head: 'Budgeted', num: true, cell: (l) => token(l.budgeted) },
+                { head: 'Spent', num: true, testId: 'cell-spent', cell: (l) => token(l.spent) },
+                { head: 'Earmarked', num: true, cell: (l) => token(l.earmarked) },
+                { head: 'Remaining', num: true, cell: (l) => <span className={l.remaining.wei.startsWith('-') ? 'over' : undefined}>{token(l.remaining)}</span> },
               ]}
             />
             <CsvLink href={apiUrl('/api/v1/treasury/budget', { query: { format: 'csv' } })} />
