@@ -34,17 +34,17 @@ interface Load {
 }
 
 /**
- * Load one endpoint from a separate Node process with autocannon at a fixed overall rate, cycling through
+ * Load one endpoint from a separate Node process with autocannon at a fixed overall rate (default RATE), cycling through
  * `paths` (e.g. every delegator's account page), so the server process shares no CPU time with the client's
  * bookkeeping beyond what the machine forces.
  */
-function autocannon(baseUrl: string, paths: string[], durationS = DURATION_S): Promise<Load> {
+export function autocannon(baseUrl: string, paths: string[], durationS = DURATION_S, rate = RATE): Promise<Load> {
   const worker = `
     const autocannon = require('autocannon');
     const paths = JSON.parse(require('node:fs').readFileSync(process.env.BENCH_PATHS_FILE, 'utf8'));
     let i = 0;
     autocannon({
-      url: process.env.BENCH_URL, connections: ${CONNECTIONS}, duration: ${durationS}, overallRate: ${RATE},
+      url: process.env.BENCH_URL, connections: ${CONNECTIONS}, duration: ${durationS}, overallRate: ${rate},
       requests: [{ setupRequest: (req) => ({ ...req, path: paths[i++ % paths.length] }) }],
     }, (err, r) => {
       if (err) { console.error(err); process.exit(1); }
@@ -109,6 +109,21 @@ function sqlOnlyServer(db: Kysely<Database>): Promise<{ url: string; close: () =
       }
     })();
   });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({ url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((done) => server.close(() => done())) });
+    }),
+  );
+}
+
+/**
+ * The machine's floor: a bare node:http server answering a constant JSON body, loaded like the API in the same
+ * run, so figures from different machines (or a busy and a quiet run) can be compared by their distance to it.
+ */
+function floorServer(): Promise<{ url: string; close: () => Promise<void> }> {
+  const body = JSON.stringify({ status: 'ok' });
+  const server: Server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
@@ -226,15 +241,23 @@ export async function apiBench(presetArg?: PresetName): Promise<void> {
     if (!kinds.includes('postgres')) throw new Error('ATLAS_BENCH_API_KINDS must include postgres');
     const pg = await loadOne('postgres', rpcUrl);
     const lite = kinds.includes('pglite') ? await loadOne('pglite', rpcUrl) : { figures: {}, baseline: {} };
+    const bare = await floorServer();
+    let floor: Load;
+    try {
+      floor = await autocannon(bare.url, ['/']);
+    } finally {
+      await bare.close();
+    }
     const r = writeResult({
       bench: preset === 'demo' ? 'api' : `api-${preset}`,
-      figures: { ...pg.figures, ...lite.figures, web_bundle_gzip_kb: webBundleGzipKb() },
+      figures: { ...pg.figures, ...lite.figures, web_bundle_gzip_kb: webBundleGzipKb(), floor_p50_ms: floor.p50_ms, floor_p99_ms: floor.p99_ms },
       baseline: { ...pg.baseline, ...lite.baseline },
       dataset:
         `preset ${preset}${given ? ' (node given by ATLAS_BENCH_RPC_URL)' : ''}: ${pg.orchestrators} orchestrators, ${pg.delegators} bonded delegators; PostgreSQL 15 (figures without suffix)${kinds.includes('pglite') ? ' and embedded PGlite (_pglite)' : ''}, ${os.cpus().length} cores shared by server, database and load generator; ` +
         'database vacuumed and analyzed after indexing; ' +
         `autocannon in a second process at ${RATE} req/s target, ${CONNECTIONS} connections, ${DURATION_S} s per endpoint (directory: 4 sort orders; account: every bonded delegator in turn); ` +
-        'baseline: the same reads as plain SQL per request behind a bare node:http server (no app layer, no cache)',
+        'baseline: the same reads as plain SQL per request behind a bare node:http server (no app layer, no cache); ' +
+        `floor_*: a bare node:http server answering a constant body under the same load in the same run (the machine's own floor); load average ${os.loadavg()[0]!.toFixed(1)} at the end`,
     });
     console.log(JSON.stringify(r, null, 2));
   } finally {

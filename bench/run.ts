@@ -1,4 +1,5 @@
 import { abuseBench } from './abuse.bench.js';
+import { leaderboardBench } from './leaderboard.bench.js';
 import { apiBench } from './api.bench.js';
 import { indexerBench } from './indexer.bench.js';
 import { syncBench } from './sync.bench.js';
@@ -37,6 +38,7 @@ benches.suite = () => suiteBench();
 benches.conformance = () => conformanceBench();
 benches.graphql = (preset) => graphqlBench(preset as PresetName | undefined);
 benches.abuse = (preset) => abuseBench(preset as PresetName | undefined);
+benches.leaderboard = () => leaderboardBench();
 const [only, arg] = process.argv.slice(2);
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;

@@ -72,7 +72,7 @@ export interface AppOptions {
   requestTimeoutMs?: number;
   /** Memory for serialized answers of the current data version (default 64 MiB). */
   responseCacheBytes?: number;
-  /** How long a leaderboard-type answer (routes with `cache: 'window'`) is reused, ms (default 5000; 0: never). */
+  /** Longest a leaderboard-type answer (routes with `cache: 'window'`) is reused, ms: its route's max-age within this (default 15,000; 0: never). */
   windowCacheMs?: number;
   /** Extra routes mounted after the built-in ones (tests and embedders). */
   extraRoutes?: RouteDef[];
@@ -281,7 +281,7 @@ export function createApp(opts: AppOptions): Hono {
   });
 
   // ---------------------------------------------------------------- REST
-  mountRoutes(app, routes, { data, clock: opts.now ?? Date.now, options: { telemetry: opts.telemetry, logger: log, routes, needsDir: opts.needsDir, budgetFile: opts.budgetFile, costSurveyK: opts.costSurveyK, labelAuthorities: opts.labelAuthorities, status: opts.status, freshness: opts.freshness }, responseCacheBytes: opts.responseCacheBytes ?? 64 * 1024 * 1024, windowCacheMs: opts.windowCacheMs ?? 5_000 });
+  mountRoutes(app, routes, { data, clock: opts.now ?? Date.now, options: { telemetry: opts.telemetry, logger: log, routes, needsDir: opts.needsDir, budgetFile: opts.budgetFile, costSurveyK: opts.costSurveyK, labelAuthorities: opts.labelAuthorities, status: opts.status, freshness: opts.freshness }, responseCacheBytes: opts.responseCacheBytes ?? 64 * 1024 * 1024, windowCacheMs: opts.windowCacheMs ?? 15_000 });
 
   // ---------------------------------------------------------------- GraphQL
   // Costed here before anything runs (the cost is read from the schema's own SDL: its types and `first`

@@ -18,7 +18,7 @@ export interface MountContext {
   options: RouteOptions;
   /** Memory for serialized answers of the current data version. */
   responseCacheBytes: number;
-  /** How long an answer of a `cache: 'window'` route is reused (ms; 0: computed for every request). */
+  /** Longest an answer of a `cache: 'window'` route is reused (ms; its own max-age within it; 0: computed for every request). */
   windowCacheMs: number;
 }
 
@@ -137,7 +137,8 @@ export function mountRoutes(app: Hono, routes: RouteDef[], m: MountContext): voi
       const key = c.req.url.slice(c.req.url.indexOf(c.req.path));
       if (r.cache === 'window') {
         const inputs = parseInputs(r, c);
-        const hit = await windows.get(key, async () => serialized(await run(r, c, inputs, undefined)));
+        // Reused for as long as the answer tells clients they may keep it (its max-age), within windowCacheMs.
+        const hit = await windows.get(key, async () => serialized(await run(r, c, inputs, undefined)), r.maxAge * 1000);
         return cachedResponse(c, hit.body, hit.contentType, r.maxAge, hit.extra, hit.etag);
       }
       const { version } = await m.data.snapshot();

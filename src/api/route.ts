@@ -70,7 +70,7 @@ export interface RouteDef<P extends AnyObject = AnyObject, Q extends AnyObject =
    * Response cache: 'chain' (default) keeps serialized answers until the indexed chain data changes;
    * 'none' for answers over off-chain data (telemetry, adverts, labels) that changes without new blocks;
    * 'window' for such answers that are read far more often than they change (the telemetry leaderboards): reused
-   * for a few seconds (the app's `windowCacheMs`), one computation per URL at a time, dropped on any accepted write.
+   * for their max-age (at most the app's `windowCacheMs`), one computation per URL at a time, dropped on any accepted write.
    */
   cache?: 'chain' | 'none' | 'window';
   handler: (ctx: RouteContext<z.output<P>, z.output<Q>, RouteBody<B>>) => Promise<z.input<R> | Response>;

@@ -53,6 +53,17 @@ describe('WindowCache', () => {
     expect(none.computed()).toBe(2);
   });
 
+  it("keeps an answer for the read's own time to live, never longer than the cache's", async () => {
+    const s = setup(1000);
+    await s.cache.get('/short', s.compute(), 400);
+    s.advance(500);
+    await s.cache.get('/short', s.compute(), 400); // stale: served, refreshed behind it
+    expect(s.computed()).toBe(2);
+    await s.cache.get('/long', s.compute(), 60_000);
+    s.advance(3500);
+    expect((await s.cache.get('/long', s.compute(), 60_000)).body).toBe('answer 4'); // past three of the cache's 1 s
+  });
+
   it('does not keep a failed computation', async () => {
     const s = setup();
     await expect(s.cache.get('/lb', () => Promise.reject(new Error('db down')))).rejects.toThrow('db down');

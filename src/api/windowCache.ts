@@ -1,6 +1,7 @@
 /**
- * Answers over data that changes without new blocks (telemetry windows ending now), kept per URL for `ttlMs`:
- * under load a leaderboard is computed about once per `ttlMs` instead of once per request. Requests for the same
+ * Answers over data that changes without new blocks (telemetry windows ending now), kept per URL for a time to
+ * live (`ttlMs`, or the one a read asks for): under load a leaderboard is computed about once per that time
+ * instead of once per request. Requests for the same
  * key while it is computed wait for that one computation; an answer older than `ttlMs` (up to three times it) is
  * served while one refresh runs behind it; `invalidate()` (a write this process accepted) drops everything, so a
  * reader never sees an answer older than its own write. Bounded by total body size, least recently used first out.
@@ -17,14 +18,15 @@ export class WindowCache<V extends { body: string }> {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** The answer for `key`: cached, or from `compute` (one computation per key at a time). */
-  get(key: string, compute: () => Promise<V>): Promise<V> {
-    if (this.ttlMs <= 0) return compute();
+  /** The answer for `key`: cached for `ttlMs` (at most the cache's own), or from `compute` (one computation per key at a time). */
+  get(key: string, compute: () => Promise<V>, ttlMs = this.ttlMs): Promise<V> {
+    const ttl = Math.min(ttlMs, this.ttlMs);
+    if (ttl <= 0) return compute();
     const hit = this.entries.get(key);
     if (hit) {
       const age = this.now() - hit.at;
-      if (age < this.ttlMs) return Promise.resolve(hit.value);
-      if (age < 3 * this.ttlMs) {
+      if (age < ttl) return Promise.resolve(hit.value);
+      if (age < 3 * ttl) {
         this.refresh(key, compute).catch(() => undefined); // the next reader meets the error, if it persists
         return Promise.resolve(hit.value);
       }

@@ -2,7 +2,7 @@
 // leaderboard API (/api/aggregated_stats, /api/raw_stats, /api/top_ai_score, /api/pipelines, /api/regions)
 // and the go-livepeer -orchPerfStatsUrl feed, plus the dashboard's leaderboard, reliability, capacity and
 // demand views. Off-chain data that changes without new blocks: never cached by chain version; the read views
-// are reused for a few seconds (cache: 'window'), so a leaderboard under load is computed about once per window.
+// are reused for their max-age (cache: 'window'), so a leaderboard under load is computed about once per max-age.
 import { z } from 'zod';
 import { TRANSCODING } from '../../telemetry/capabilities.js';
 import { DEMAND_DIMENSIONS, demand } from '../../telemetry/demand.js';
