@@ -154,6 +154,7 @@ export const viewAbi = parseAbi([
   'function inflationChange() view returns (uint256)',
   'function targetBondingRate() view returns (uint256)',
   'function currentMintableTokens() view returns (uint256)',
+  'function currentMintedTokens() view returns (uint256)',
   'function getGlobalTotalSupply() view returns (uint256)',
   'function getTotalBonded() view returns (uint256)',
   'function treasuryRewardCutRate() view returns (uint256)',

@@ -12,6 +12,8 @@ export interface RoundSummary {
   timestamp: number;
   l1Block: number;
   mintable: bigint; // LPT-wei
+  /** Minter.currentMintedTokens once the round's blocks are mined (LPT-wei): Reward plus TreasuryReward amounts. */
+  minted: bigint;
   inflation: bigint; // parts per 1e9
   totalActiveStake: bigint; // LPT-wei
   globalSupply: bigint; // LPT-wei
@@ -96,6 +98,7 @@ export async function readRoundSummary(rpc: SimRpc, d: Deployment, round: number
     // RoundsManager's clock is block.number: the block itself off Arbitrum.
     l1Block: Number(block.number),
     mintable: mintable!,
+    minted: 0n, // none yet: set when the round ends (readMintedTokens)
     inflation: inflation!,
     totalActiveStake: tas!,
     globalSupply: supply!,
@@ -104,6 +107,12 @@ export async function readRoundSummary(rpc: SimRpc, d: Deployment, round: number
     treasuryRewardCutRate: cut!,
     activeOrchestrators: active.filter(Boolean).length,
   };
+}
+
+/** Minter.currentMintedTokens at the latest block (LPT-wei). */
+export async function readMintedTokens(rpc: SimRpc, d: Deployment): Promise<bigint> {
+  const [minted] = await rpc.reads<bigint>([{ address: d.addresses.Minter, abi: viewAbi, functionName: 'currentMintedTokens' }]);
+  return minted!;
 }
 
 /** Read every orchestrator's and delegator's state from the contracts at the latest block. */

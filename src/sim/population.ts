@@ -122,14 +122,17 @@ export function makePopulation(s: Scenario): Population {
   for (let i = 0; i < s.gateways; i++) {
     const ai = i % 3 !== 0;
     const privateKey = gatewayPrivateKey(s.seed, i);
+    const underfunded = i === s.gateways - 1 && s.gateways > 2;
+    const deposit = units(rng.int(5, 40));
     gateways.push({
       address: privateKeyToAddress(privateKey),
       privateKey,
-      deposit: units(rng.int(5, 40)),
+      // The underfunded gateway's deposit lasts a few tickets; then its tickets draw on its reserve.
+      deposit: underfunded ? units(0.03) : deposit,
       reserve: units(rng.int(1, 8)),
       weight: rng.lognormal(1, 0.8),
       capabilities: ai ? AI.filter(() => rng.chance(0.6)).concat([33]) : [0, 1, 2, 8],
-      underfunded: i === s.gateways - 1 && s.gateways > 2,
+      underfunded,
     });
   }
 

@@ -1,5 +1,5 @@
 import type { Action } from '../actions.js';
-import { readRoundSummary } from '../groundTruth.js';
+import { readMintedTokens, readRoundSummary } from '../groundTruth.js';
 import type { SimulatedMarket } from '../priceFeeds.js';
 import type { RoundPlan, RoundSchedule, SimRun } from '../run.js';
 import type { SimTx } from '../simRpc.js';
@@ -68,5 +68,6 @@ export async function mineRound(run: SimRun, plan: RoundPlan, onMined: ((res: Aw
     run.applyReceipts(res);
     for (const f of onMined) f(res);
   }
+  plan.summary.minted = await readMintedTokens(run.rpc, run.d);
   run.simTime = times[B - 1]! + 1;
 }

@@ -1,6 +1,6 @@
 import { encodeAbiParameters, keccak256, type Address, type Hex } from 'viem';
 import { units } from '../rng.js';
-import type { RoundPlan, SimRun, TicketDraw } from '../run.js';
+import type { GatewayView, RoundPlan, SimRun, TicketDraw } from '../run.js';
 import { slotTimes } from './round.js';
 import { firstWinningTicket, type Ticket } from '../ticketSigning.js';
 
@@ -48,6 +48,9 @@ export async function planTickets(run: SimRun, plan: RoundPlan): Promise<void> {
     };
     const { ticket, sig, sent } = await firstWinningTicket(drawn, g.privateKey, recipientRand);
     g.nonce += BigInt(sent);
+    // Past its deposit a ticket draws on the reserve (at most its share per orchestrator and round, so the view
+    // runs dry no later than the reserve does).
+    if (face > g.deposit) g.reserve = g.reserve > face - g.deposit ? g.reserve - (face - g.deposit) : 0n;
     g.deposit = g.deposit > face ? g.deposit - face : 0n;
     const key = `${d.slot}|${d.orchestrator}`;
     let group = groups.get(key);
@@ -74,9 +77,17 @@ export async function planTickets(run: SimRun, plan: RoundPlan): Promise<void> {
 /** The round's tickets as the run's demand model decides them, kept to what the chain can redeem now. */
 function demandDraws(run: SimRun, plan: RoundPlan): TicketDraw[] {
   const active = new Set(plan.activeNow.map((o) => o.agent.address.toLowerCase()));
-  const payable = new Set(run.gwViews.filter((g) => g.unlockedAt === null && g.withdrawnIn !== plan.r).map((g) => g.address.toLowerCase()));
+  const payable = new Set(run.gwViews.filter((g) => canPay(g, plan.r)).map((g) => g.address.toLowerCase()));
   const draws = run.demand!({ r: plan.r, B: plan.B, slotTimes: slotTimes(plan.startTime, run.schedule.roundSeconds(plan.k), plan.B), end: run.schedule.roundStart(plan.k + 1), active, payable });
   return draws.filter((d) => active.has(d.orchestrator.toLowerCase()) && payable.has(d.gateway.toLowerCase()) && run.blockHashes.has(d.creationRound) && d.slot >= 1 && d.slot < plan.B);
+}
+
+/**
+ * Whether a gateway pays tickets in round r: locked, not withdrawn this round, and with a deposit or reserve left
+ * (TicketBroker refuses a ticket of a sender whose deposit and reserve are both empty).
+ */
+function canPay(g: GatewayView, r: number): boolean {
+  return g.unlockedAt === null && g.withdrawnIn !== r && (g.deposit > 0n || g.reserve > 0n);
 }
 
 /** Demand with a weekly rhythm, a slow trend and noise, over gateways by weight and the orchestrators serving each capability. */
@@ -86,7 +97,7 @@ function* randomDraws(run: SimRun, plan: RoundPlan): Generator<TicketDraw> {
   const dayOfWeek = Math.floor(plan.startTime / 86400) % 7;
   const demand = (1 + 0.15 * Math.sin((2 * Math.PI * dayOfWeek) / 7)) * (1 + 0.004 * k) * rng.lognormal(1, 0.25);
   const nTickets = Math.round(run.scenario.ticketsPerRound * demand);
-  const payable = run.gwViews.filter((g) => g.unlockedAt === null && g.withdrawnIn !== r);
+  const payable = run.gwViews.filter((g) => canPay(g, r));
   const redeemBlock = new Map<Address, number>();
   for (let t = 0; t < nTickets && payable.length > 0 && activeNow.length > 0; t++) {
     const g = payable[rng.weighted(payable.map((x) => x.weight))]!;
