@@ -50,6 +50,8 @@ describe('BondingLedger multi-round scenario (pool of 2)', () => {
   });
   let feesIn = 0n;
   let feesOut = 0n;
+  // Fees the pools' factors promise beyond what was paid in (see round 105): as on chain, not a ledger error.
+  let overPromised = 0n;
   let minted = 0n; // sum of Reward.amount: what the orchestrators' stakes grew by
   const track = (ev: LedgerEvent[]): LedgerEvent[] => {
     for (const e of ev) if (e.name === 'Reward') minted += e.args.amount;
@@ -73,15 +75,12 @@ describe('BondingLedger multi-round scenario (pool of 2)', () => {
 
   function checkAll(round: bigint): void {
     for (const t of [T1, T2, T3, T4]) assertPoolConservation(L, t, round);
-    // From 105 on, T2's fee pool has the stake of its last update (before D3's bond and its 104 reward, see round
-    // 105), lower than the stake that claims from it: as on chain, its delegators are owed more than it was paid.
-    if (round >= 105n) return;
     const pendingFees = ALL.reduce((s, a) => s + L.pendingFees(a, round), 0n);
-    expect(pendingFees).toBeLessThanOrEqual(feesIn - feesOut);
+    expect(pendingFees).toBeLessThanOrEqual(feesIn - feesOut + overPromised);
     // T2's fees in 102 went through the missed-round estimate, which counts the whole round's rewards
     // (mintable + already minted by T1 and T2) as if T2's pool had earned its share of them: the estimated
     // CRF is low and part of the delegators' fees is never claimable (about half a percent here), as on chain.
-    expect((feesIn - feesOut - pendingFees) * 100n).toBeLessThanOrEqual(feesIn);
+    expect((feesIn + overPromised - feesOut - pendingFees) * 100n).toBeLessThanOrEqual(feesIn);
   }
 
   it('round 100: self-bonds activate orchestrators for 101; delegators bond', () => {
@@ -368,8 +367,17 @@ describe('BondingLedger multi-round scenario (pool of 2)', () => {
     const crf104b = L.getEarningsPool(T2, 104n).cumulativeRewardFactor;
     const acr = L.getTranscoder(T2).cumulativeRewards;
     const feesBefore = L.getTranscoder(T2).cumulativeFees;
+    const owedBefore = ALL.reduce((s, a) => s + L.pendingFees(a, 105n), 0n);
     L.updateTranscoderWithFees({ round: 105n, transcoder: T2, fees: ETH });
     feesIn += ETH;
+    // T2's delegators claim with T2's whole stake but the delegators' share was spread over S only: they are owed
+    // DF × (stake − S) / S more than T2 was paid (less floor dust), paid out of all the fees the Minter holds.
+    const owed = ALL.reduce((s, a) => s + L.pendingFees(a, 105n), 0n) - owedBefore;
+    const predicted = ((ETH / 4n) * (L.transcoderTotalStake(T2) - S)) / S;
+    expect(predicted).toBeGreaterThan(10n ** 16n);
+    expect(predicted - (owed - ETH)).toBeGreaterThanOrEqual(0n);
+    expect(predicted - (owed - ETH)).toBeLessThan(10n);
+    overPromised += predicted;
     const DF = ETH / 4n; // feeShare 25%
     expect(L.getEarningsPool(T2, 105n).transcoderFeeShare).toBe(250_000n);
     expect(L.getEarningsPool(T2, 105n).totalStake).toBe(S);
