@@ -165,7 +165,7 @@ export function priceText(p: { pricePerUnit: string; pixelsPerUnit: string } | n
 
 /** A wei-per-unit statistic (a mean or percentile the API computes as a number), 4 significant digits. */
 export function weiText(x: number): string {
-  return `${Number(x.toPrecision(4))} wei/unit`;
+  return `${Number(x.toPrecision(4)).toLocaleString('en-US', { maximumFractionDigits: 20 })} wei/unit`;
 }
 
 /** Latency for display: ms below a second, else seconds. */
