@@ -35,7 +35,7 @@ describe('compareHistories', () => {
     expect(c.logs).toBe(3);
   });
 
-  it('reports a ticket whose paid fields differ, a hash that is not its chain's own, a nonce used twice', () => {
+  it("reports a ticket whose paid fields differ, a hash that is not its chain's own, a nonce used twice", () => {
     const own = [newRound(10n, hash(1)), ticket(10n, hash(1), 3n), ticket(10n, hash(1), 3n)];
     const real = [newRound(10n, hash(2)), ticket(10n, hash(1), 5n, 2n * 10n ** 16n), ticket(10n, hash(2), 6n)];
     const c = compareHistories(own, real);
