@@ -291,6 +291,7 @@ export function createApp(opts: AppOptions): Hono {
   const isolate = new GraphQLIsolate({
     db: opts.graphql?.db ?? opts.db,
     sqlConcurrency: opts.graphql?.sqlConcurrency,
+    sharesThread: opts.dbKind === 'pglite',
     timeoutMs: requestTimeoutMs,
     cacheTtlMs: opts.cacheTtlMs ?? 1000,
     onFault: (err, run) => {

@@ -108,6 +108,28 @@ describe('GraphQL worker: time limit, statements of a stopped request, statement
     }
   });
 
+  it('on a shared thread, leaves it free after each statement for as long as the statement took', async () => {
+    const spans: [number, number][] = [];
+    const db = {
+      executeQuery: async (q: CompiledQuery) => {
+        const start = performance.now();
+        const end = start + 40;
+        while (performance.now() < end); // a statement that holds the thread, as the embedded database's do
+        spans.push([start, performance.now()]);
+        return t.db.executeQuery(q);
+      },
+    } as unknown as Kysely<Database>;
+    const iso = new GraphQLIsolate({ db, timeoutMs: 30_000, cacheTtlMs: 1000, sqlConcurrency: 1, sharesThread: true, onFault: () => undefined });
+    try {
+      const r = await iso.run({ query: '{ transcoders(first: 6) { pools(first: 1) { id } } }', variables: null, operationName: null }, 'application/json', { requestId: 'r5', method: 'POST' });
+      expect(r.status).toBe(200);
+      expect(spans.length).toBeGreaterThan(1);
+      for (let i = 1; i < spans.length; i++) expect(spans[i]![0] - spans[i - 1]![1]).toBeGreaterThanOrEqual(spans[i - 1]![1] - spans[i - 1]![0] - 5);
+    } finally {
+      await iso.close();
+    }
+  });
+
   it("says so when the database cancels a statement for its timeout (PostgreSQL's 57014)", async () => {
     const db = {
       executeQuery: async () => {

@@ -31,6 +31,12 @@ export interface IsolateOptions {
   db: Kysely<Database>;
   /** Statements of the worker in flight at once (default 2). */
   sqlConcurrency?: number;
+  /**
+   * The statements run on the serving thread (the embedded database is WebAssembly in this process): after each,
+   * the next waits as long as it took, so GraphQL holds at most about half of that thread and /health, SSE, REST
+   * and the indexer keep getting their turn.
+   */
+  sharesThread?: boolean;
   /** A request's time limit, ms (default 10,000). */
   timeoutMs?: number;
   /** The worker's snapshot cache re-check interval (ApiData), ms. */
@@ -43,6 +49,9 @@ export interface IsolateOptions {
 const WORKER_HEAP_MB = 768;
 /** How long a stopped request may take to let go before its worker is replaced. */
 const CANCEL_GRACE_MS = 2_000;
+/** Longest pause after a statement on a shared thread. */
+const MAX_PAUSE_MS = 1_000;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 interface Pending {
   resolve: (a: GraphQLAnswer) => void;
@@ -176,13 +185,20 @@ export class GraphQLIsolate {
       throw Object.assign(new Error('the query was stopped'), { code: 'stopped' });
     }
     this.running++;
+    const started = performance.now();
     try {
       const r = await this.opts.db.executeQuery(CompiledQuery.raw(sqlText, parameters));
       return { rows: r.rows, ...(r.numAffectedRows === undefined ? {} : { numAffectedRows: r.numAffectedRows }) };
     } finally {
-      this.running--;
-      this.waiting.shift()?.();
+      // The slot is held through the pause (answered already), so the next statement starts after it.
+      if (this.opts.sharesThread) void sleep(Math.min(performance.now() - started, MAX_PAUSE_MS)).then(() => this.release());
+      else this.release();
     }
+  }
+
+  private release(): void {
+    this.running--;
+    this.waiting.shift()?.();
   }
 }
 
