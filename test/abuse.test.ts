@@ -202,15 +202,22 @@ describe('abuse suite: the review’s attacks at once against a running server (
 
   /** Finding 8: one client flooding REST, and one rotating its address through an IPv6 /64, both meet the rate limit. */
   async function floods(): Promise<void> {
-    // A cheap route, so the flood arrives faster than the bucket refills (20/s after a burst of 60).
-    const flood = await Promise.all(Array.from({ length: 150 }, () => call('flood', '203.0.113.20', '/api/v1/registry/capabilities')));
-    const limited = flood.filter((r) => r.status === 429);
-    expect(limited.length).toBeGreaterThan(0);
-    expect(flood.every((r) => r.status === 200 || r.status === 429)).toBe(true);
-    expect(limited[0]!.headers.get('retry-after')).toMatch(/^\d+$/);
-    expect(limited[0]!.body.error.code).toBe('rate_limited');
-    const v6 = await Promise.all(Array.from({ length: 150 }, (_, i) => call('ipv6 rotation', `2001:db8:1:2::${(i + 1).toString(16)}`, '/api/v1/registry/capabilities')));
-    expect(v6.filter((r) => r.status === 429).length).toBeGreaterThan(0);
+    // A cheap route, so the flood arrives faster than the bucket refills. How many get through depends on how fast
+    // the (shared, busy) machine delivers them, so the test bounds what the limiter let through: a burst of 60 and
+    // 20 a second of the time the flood took, never more.
+    const flood = async (what: string, ipOf: (i: number) => string) => {
+      const t0 = performance.now();
+      const answers = await Promise.all(Array.from({ length: 300 }, (_, i) => call(what, ipOf(i), '/api/v1/registry/capabilities')));
+      const allowed = 60 + Math.ceil(((performance.now() - t0) / 1000) * 20);
+      const ok = answers.filter((r) => r.status === 200).length;
+      expect(ok).toBeLessThanOrEqual(allowed);
+      expect(answers.every((r) => r.status === 200 || r.status === 429)).toBe(true);
+      const limited = answers.find((r) => r.status === 429);
+      if (limited) expect([limited.body.error.code, limited.headers.get('retry-after')]).toEqual(['rate_limited', expect.stringMatching(/^\d+$/)]);
+    };
+    await flood('flood', () => '203.0.113.20');
+    // Rotating through one IPv6 /64 is one client.
+    await flood('ipv6 rotation', (i) => `2001:db8:1:2::${(i + 1).toString(16)}`);
     // Malformed input is a 400 naming the parameter, never a 500.
     expect((await call('NUL byte', '203.0.113.21', '/api/v1/orchestrators?q=a%00b')).status).toBe(400);
     const hex = await call('hex number', '203.0.113.21', '/api/v1/rounds?limit=0x10');
