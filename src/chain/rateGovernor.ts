@@ -192,23 +192,17 @@ export class RateGovernor {
     s.requests++;
     if (hint.retryAfterMs !== undefined && hint.retryAfterMs > 0) this.pausedUntil = Math.max(this.pausedUntil, now + hint.retryAfterMs);
     if (hint.perSecond !== undefined && hint.perSecond > 0) {
-      // The provider said what its limit is: run just under it, and never probe past it.
+      // The provider said what its limit is: run just under it, and do not probe past it.
       this.ceiling = hint.perSecond;
       const target = hint.perSecond * 0.95;
-      if (this.rate === null || this.rate > target) {
-        this.setRate(target, now, target);
-        return;
-      }
-      // Refused while under the stated rate: calls reach the provider bunched (a stalled event loop, a
-      // proxy's queue) or others share the key, so the stated rate is too much here; cut as for an unstated limit.
+      if (this.rate === null || this.rate > target || now - this.lastCutAt >= WINDOW_MS) this.setRate(target, now, target);
+      return;
     }
-    // A refusal that names the limit is no flaky proxy: a few of them are enough to cut.
-    const named = hint.perSecond !== undefined && hint.perSecond > 0;
     // One cut per second at most: refusals of calls sent before a cut say little about the new rate.
     if (now - this.lastCutAt < 1_000) return;
     const { ok, refused, requests } = this.windowTotals(now);
     // Over a limit, refusals come thick; a few among many answers are a flaky proxy, not a limit.
-    if (!again && (refused < MIN_REFUSED || (!named && refused < requests * REFUSED_SHARE))) return;
+    if (!again && (refused < MIN_REFUSED || refused < requests * REFUSED_SHARE)) return;
     if (this.rate !== null) {
       // What got through since the last cut is what the provider refills under this rate; a cut goes at
       // least to 85% and at most to half, so one noisy second cannot collapse the rate.
