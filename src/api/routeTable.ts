@@ -14,6 +14,7 @@ import { registryRoutes } from './routes/registry.js';
 import { stakingRoutes } from './routes/staking/index.js';
 import { statusRoutes } from './routes/status.js';
 import { telemetryRoutes } from './routes/telemetry.js';
+import { marketRoutes } from './routes/market.js';
 import { treasuryRoutes } from './routes/treasury.js';
 
 // By area; each area's module owns its routes (the order is the OpenAPI document's).
@@ -34,6 +35,7 @@ const byArea = [
   economicsRoutes,
   statusRoutes,
   headRoutes,
+  marketRoutes,
 ] as const;
 
 /** Every REST endpoint. */

@@ -136,6 +136,12 @@ export const l2MigratorEvents = parseAbi([
   ...managerEvents,
 ]);
 
+/** L2LPTGateway (livepeer/arbitrum-lpt-bridge): LPT arriving from L1 and leaving for L1. */
+export const l2LptGatewayEvents = parseAbi([
+  'event DepositFinalized(address indexed _l1Token, address indexed _from, address indexed _to, uint256 _amount)',
+  'event WithdrawalInitiated(address _l1Token, address indexed _from, address indexed _to, uint256 indexed _l2ToL1Id, uint256 _exitNum, uint256 _amount)',
+]);
+
 export const livepeerTokenEvents = parseAbi([
   'event Transfer(address indexed from, address indexed to, uint256 value)',
   'event Approval(address indexed owner, address indexed spender, uint256 value)',

@@ -6,6 +6,7 @@ import {
   governorEvents,
   l2LptDataCacheEvents,
   l2MigratorEvents,
+  l2LptGatewayEvents,
   pollCreatorEvents,
   pollEvents,
   livepeerTokenEvents,
@@ -59,6 +60,7 @@ const abiOf: Partial<Record<ContractKey, readonly AbiEvent[]>> = {
   LivepeerGovernor: governorEvents,
   L2LPTDataCache: l2LptDataCacheEvents,
   L2Migrator: l2MigratorEvents,
+  L2LPTGateway: l2LptGatewayEvents,
   PollCreator: pollCreatorEvents,
 };
 

@@ -16,6 +16,7 @@ export type ContractKey =
   | 'LivepeerGovernor'
   | 'L2Migrator'
   | 'L2LPTDataCache'
+  | 'L2LPTGateway'
   | 'PollCreator';
 
 export interface ContractDeployment {
@@ -59,6 +60,8 @@ export const arbitrumOne: NetworkConfig = {
     LivepeerGovernor: { address: '0xcFE4E2879B786C3aa075813F0E364bb5acCb6aa0', startBlock: 139793525 },
     L2Migrator: { address: '0x148D5b6B4df9530c7C76A810bd1Cdf69EC4c2085', startBlock: 5864923 },
     L2LPTDataCache: { address: '0xd78b6bD09cd28A83cFb21aFa0DA95c685A6bb0B1', startBlock: 5864754 },
+    // The LPT bridge's L2 side (livepeer/arbitrum-lpt-bridge deployments): deposits from and withdrawals to L1.
+    L2LPTGateway: { address: '0x6D2457a4ad276000A615295f7A80F79E48CcD318', startBlock: 5864786 },
     PollCreator: { address: '0x8bb50806D60c492c0004DAD5D9627DAA2d9732E6', startBlock: 5857075 },
   },
 };

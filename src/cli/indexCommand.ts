@@ -1,6 +1,8 @@
 import { arbitrumOne, simulatorNetwork, type NetworkConfig } from '../chain/networks.js';
 import { ProtocolIndexer } from '../projections/indexer.js';
 import { priceExtension } from '../prices/projection.js';
+import { marketExtension } from '../market/projection.js';
+import { marketPools } from '../market/pools.js';
 import { priceSources } from '../prices/sources.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from '../base/log.js';
@@ -47,7 +49,7 @@ export async function indexCommand(flags: IndexFlags): Promise<void> {
     db: db.db,
     rpcUrl,
     network,
-    extensions: [priceExtension(priceSources(network, cfg.prices))],
+    extensions: [priceExtension(priceSources(network, cfg.prices)), marketExtension(marketPools(network))],
     confirmations: cfg.sync.confirmations,
     pollIntervalMs: cfg.sync.pollMs,
     rpcConcurrency: cfg.sync.rpcConcurrency,

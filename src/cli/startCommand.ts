@@ -2,6 +2,8 @@ import { createApp, startServer, type AppOptions, type IndexerStatus } from '../
 import { arbitrumOne, simulatorNetwork } from '../chain/networks.js';
 import { ProtocolIndexer } from '../projections/indexer.js';
 import { priceExtension } from '../prices/projection.js';
+import { marketExtension } from '../market/projection.js';
+import { marketPools } from '../market/pools.js';
 import { priceSources } from '../prices/sources.js';
 import { priceOverrides } from './indexCommand.js';
 import path from 'node:path';
@@ -120,7 +122,7 @@ export async function runAtlas(cfg: AtlasConfig, o: RunOptions): Promise<void> {
       db: db.db,
       rpcUrl,
       network,
-      extensions: [priceExtension(priceSources(network, cfg.prices))],
+      extensions: [priceExtension(priceSources(network, cfg.prices)), marketExtension(marketPools(network))],
       confirmations: cfg.sync.confirmations ?? network.confirmations,
       pollIntervalMs: simulated ? 500 : cfg.sync.pollMs,
       rpcConcurrency: cfg.sync.rpcConcurrency,

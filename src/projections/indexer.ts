@@ -16,6 +16,8 @@ import { HISTORY_TABLES, historyTable } from './history.js';
 import type { UnknownLogRow } from './rows.js';
 import { loadProjector, planWrite, pruneUndo, rollbackProjections, writePlan, type WritePlan } from './protocolStore.js';
 import { priceExtension } from '../prices/projection.js';
+import { marketExtension } from '../market/projection.js';
+import { marketPools } from '../market/pools.js';
 import { priceSources } from '../prices/sources.js';
 
 /**
@@ -90,7 +92,8 @@ export class ProtocolIndexer {
   private projector: ProtocolProjector | null = null;
   private indexesChecked = false;
   private readonly extensions: IndexerExtension[];
-  private readonly extensionOf = new Map<string, IndexerExtension>();
+  /** Extensions listening to each address (the LPT/WETH pool feeds both prices and the LPT market). */
+  private readonly extensionsOf = new Map<string, IndexerExtension[]>();
   /** The sync engine's last progress report (phase, block, head). */
   lastProgress: SyncProgress | null = null;
   readonly stats: IndexerStats = { logs: 0, events: 0, predictionsChecked: 0, divergences: 0, unknownLogs: 0, paramReadFailures: 0, decodeMs: 0, applyMs: 0, writeMs: 0, writeMsByTable: {} };
@@ -99,8 +102,13 @@ export class ProtocolIndexer {
     this.rpc = new RpcClient({ ...(opts.rpcConcurrency !== undefined ? { concurrency: opts.rpcConcurrency } : {}), ...opts.rpcOptions, url: opts.rpcUrl });
     this.decoder = new EventDecoder(opts.network);
     this.params = new ParamReader(this.rpc);
-    this.extensions = opts.extensions ?? [priceExtension(priceSources(opts.network))];
-    for (const x of this.extensions) for (const src of x.sources) for (const a of src.addresses) this.extensionOf.set(a.toLowerCase(), x);
+    this.extensions = opts.extensions ?? [priceExtension(priceSources(opts.network)), marketExtension(marketPools(opts.network))];
+    for (const x of this.extensions)
+      for (const src of x.sources)
+        for (const a of src.addresses) {
+          const list = this.extensionsOf.get(a.toLowerCase()) ?? [];
+          if (!list.includes(x)) this.extensionsOf.set(a.toLowerCase(), [...list, x]);
+        }
     const sources = [...groupSources(opts.network), ...this.extensions.flatMap((x) => x.sources)];
     this.engine = new SyncEngine<Database>({
       rpc: this.rpc,
@@ -219,14 +227,18 @@ export class ProtocolIndexer {
 
   /** Separates the logs of extension sources from the protocol's, which alone go to the decoder. */
   private splitExtensionLogs(logs: RawLog[], headers: BlockHeader[]): { protocol: RawLog[]; extensionLogs?: PreparedBatch['extensionLogs'] } {
-    if (this.extensionOf.size === 0) return { protocol: logs };
+    if (this.extensionsOf.size === 0) return { protocol: logs };
     const own = new Map<IndexerExtension, RawLog[]>();
     const protocol: RawLog[] = [];
     for (const l of logs) {
-      const x = this.extensionOf.get(l.address.toLowerCase());
-      if (!x) protocol.push(l);
-      else if (own.has(x)) own.get(x)!.push(l);
-      else own.set(x, [l]);
+      const xs = this.extensionsOf.get(l.address.toLowerCase());
+      if (!xs) protocol.push(l);
+      else
+        for (const x of xs) {
+          const mine = own.get(x);
+          if (mine) mine.push(l);
+          else own.set(x, [l]);
+        }
     }
     return own.size === 0 ? { protocol } : { protocol, extensionLogs: { logs: [...own], headers } };
   }

@@ -58,6 +58,8 @@ const principal: Record<string, [string | null, string | null, string | null]> =
   CallExecuted: ['target', null, 'value'],
   PollCreated: ['poll', null, null],
   Vote: ['voter', null, null],
+  DepositFinalized: ['_to', '_from', '_amount'],
+  WithdrawalInitiated: ['_from', '_to', '_amount'],
 };
 
 /** Loaded mutable rows the projection needs in memory (from the database at start or after a rollback). */

@@ -89,7 +89,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     await driver.init(s.startTime - 1);
     const deployment = await backend.deploy(driver, params, s.startTime);
     // Price feeds (ETH/USD aggregator, LPT/WETH pool) at their real addresses; posted once per round.
-    const market = new SimulatedMarket(s.seed);
+    const market = new SimulatedMarket(s.seed, population);
     await market.deploy(driver, s.startTime);
     const run = new SimRun({
       scenario: s,
@@ -134,7 +134,7 @@ async function simulateRound(run: SimRun, market: SimulatedMarket, k: number): P
   await planDelegators(run, plan);
   await planGovernance(run, plan);
   planPolls(run, plan);
-  planBridge(run, plan);
+  planBridge(run, plan, market);
   await mineRound(run, plan, [(res) => recordPolls(run, res), (res) => recordProposals(run, res)]);
 
   const s = run.scenario;

@@ -27,7 +27,7 @@ export async function openRound(run: SimRun, market: SimulatedMarket, k: number)
   run.ctx = { round: r, blockInRound: 0 };
   const keeper = run.rng.pick(run.genesisOrchs).address;
   const opening: SimTx<Action>[] = [run.tx(keeper, 'RoundsManager', 'initializeRound', [], { kind: 'initializeRound' })];
-  opening.push(...market.roundTxs<Action>({ kind: 'setup', what: 'prices' }));
+  opening.push(...market.roundTxs());
   run.applyReceipts(await run.mine(opening, run.simTime));
   const A = run.d.addresses;
   const [bh] = await run.rpc.reads<Hex>([{ address: A.RoundsManager, abi: run.d.abis.RoundsManager, functionName: 'blockHashForRound', args: [R] }]);

@@ -33,6 +33,9 @@ const poolYieldSchema = windowSchema.extend({
   rewardRateAnnualized: num.nullable().meta({ description: 'compounded to 365 days over coveredDays' }),
   rewardsMinted: amountSchema.meta({ description: 'Reward.amount into the pool over the window' }),
   fees: amountSchema.meta({ description: 'ETH paid into the pool over the window' }),
+  supplyGrowth: num.nullable().meta({ description: 'growth of the LPT supply (L2 + L1) over the window: the dilution of every holder' }),
+  realRewardRate: num.nullable().meta({ description: 'dilution-adjusted reward yield: growth of the delegated stake’s share of all LPT, (1 + rewardRate) / (1 + supplyGrowth) − 1' }),
+  realRewardRateAnnualized: num.nullable(),
 });
 
 type Window = NonNullable<ReturnType<typeof trailingWindow>>;
@@ -46,7 +49,22 @@ const windowJson = (w: Window) => ({
   complete: w.complete,
 });
 
-function poolWindowYield(pools: readonly PoolRow[], w: Window) {
+/** LPT supply (L2 + L1) at the start of a round: the last indexed round at or before it. */
+function supplyAt(rounds: readonly StakingRound[], round: bigint): bigint | null {
+  let out: bigint | null = null;
+  for (const r of rounds) if (r.round <= round) out = r.supply;
+  return out;
+}
+
+/** The reward yield net of dilution: what a delegator's share of all LPT grew by. */
+function dilutionAdjusted(rate: number, supplyStart: bigint | null, supplyEnd: bigint | null, coveredDays: number) {
+  if (supplyStart === null || supplyEnd === null || supplyStart === 0n) return { supplyGrowth: null, realRewardRate: null, realRewardRateAnnualized: null };
+  const growth = Number(((supplyEnd - supplyStart) * 1_000_000_000n) / supplyStart) / 1e9;
+  const real = (1 + rate) / (1 + growth) - 1;
+  return { supplyGrowth: growth, realRewardRate: real, realRewardRateAnnualized: annualize(real, coveredDays) };
+}
+
+function poolWindowYield(pools: readonly PoolRow[], w: Window, rounds: readonly StakingRound[]) {
   const ret = poolReturn(factorsAt(pools, w.startRound), factorsAt(pools, w.endRound));
   let minted = 0n;
   let fees = 0n;
@@ -63,6 +81,7 @@ function poolWindowYield(pools: readonly PoolRow[], w: Window) {
     rewardRateAnnualized: annualize(rate, w.coveredDays),
     rewardsMinted: lpt(minted),
     fees: eth(fees),
+    ...dilutionAdjusted(rate, supplyAt(rounds, w.startRound), supplyAt(rounds, w.endRound), w.coveredDays),
   };
 }
 
@@ -98,7 +117,7 @@ export const yieldRoutes = [
             totalStake: lpt(o.totalStake),
             rewardCut: Number(o.rewardCut),
             feeShare: Number(o.feeShare),
-            windows: windows.map((w) => poolWindowYield(pools.get(o.address) ?? [], w)),
+            windows: windows.map((w) => poolWindowYield(pools.get(o.address) ?? [], w, rounds)),
           })),
       };
     },
@@ -154,7 +173,7 @@ export const yieldRoutes = [
             rewards: lpt(e.rewards),
             fees: eth(e.fees),
             rewardRate: base > 0n ? Number((e.rewards * 1_000_000_000n) / base) / 1e9 : null,
-            pool: delegate ? poolWindowYield(poolsOf(delegate), w) : null,
+            pool: delegate ? poolWindowYield(poolsOf(delegate), w, rounds) : null,
           };
         }),
       };
