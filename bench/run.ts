@@ -15,6 +15,7 @@ import { webBench } from './web.bench.js';
 import { suiteBench } from './suite.bench.js';
 import { conformanceBench } from './conformance.bench.js';
 import { graphqlBench } from './graphql.bench.js';
+import { discoveryBench } from './discovery.bench.js';
 import type { PresetName } from '../src/sim/scenario.js';
 
 // `npm run bench` runs every benchmark; `npm run bench -- sim [preset]` runs one.
@@ -39,6 +40,7 @@ benches.conformance = () => conformanceBench();
 benches.graphql = (preset) => graphqlBench(preset as PresetName | undefined);
 benches.abuse = (preset) => abuseBench(preset as PresetName | undefined);
 benches.leaderboard = () => leaderboardBench();
+benches.discovery = () => discoveryBench();
 const [only, arg] = process.argv.slice(2);
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;

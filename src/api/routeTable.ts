@@ -14,6 +14,7 @@ import { registryRoutes } from './routes/registry.js';
 import { stakingRoutes } from './routes/staking/index.js';
 import { statusRoutes } from './routes/status.js';
 import { telemetryRoutes } from './routes/telemetry.js';
+import { discoveryRoutes } from './routes/discovery.js';
 import { marketRoutes } from './routes/market.js';
 import { treasuryRoutes } from './routes/treasury.js';
 
@@ -35,6 +36,7 @@ const byArea = [
   economicsRoutes,
   statusRoutes,
   headRoutes,
+  discoveryRoutes,
   marketRoutes,
 ] as const;
 

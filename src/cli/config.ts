@@ -118,6 +118,8 @@ export const envSchema = z.object({
   ATLAS_GRAPHQL_MAX_COST: intFromEnv('ATLAS_GRAPHQL_MAX_COST', 100, 1_000_000_000).optional(),
   ATLAS_REQUEST_TIMEOUT_MS: intFromEnv('ATLAS_REQUEST_TIMEOUT_MS', 100, 600_000).optional(),
   ATLAS_STATEMENT_TIMEOUT_MS: intFromEnv('ATLAS_STATEMENT_TIMEOUT_MS', 100, 3_600_000).optional(),
+  ATLAS_DISCOVERY_INTERVAL: intFromEnv('ATLAS_DISCOVERY_INTERVAL', 0, 86_400).optional(),
+  ATLAS_DISCOVERY_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, 'ATLAS_DISCOVERY_KEY must be a 0x-prefixed 32-byte hex private key').optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -159,6 +161,8 @@ export interface AtlasConfig {
    * PostgreSQL) how long a statement of the API's own pool may run.
    */
   api: { graphqlMaxCost: number; requestTimeoutMs: number; statementTimeoutMs: number };
+  /** Orchestrator discovery: seconds between polls (0: off) and the key requests are signed with (random when unset). */
+  discovery: { intervalSeconds: number; key?: `0x${string}` };
 }
 
 /** A configuration problem, reported as one clear line. */
@@ -203,5 +207,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     costSurvey: { k: e.ATLAS_COST_SURVEY_K ?? DEFAULT_SURVEY_K },
     labels: { authorities: e.ATLAS_LABEL_AUTHORITIES ?? new Map() },
     api: { graphqlMaxCost: e.ATLAS_GRAPHQL_MAX_COST ?? 250_000, requestTimeoutMs: e.ATLAS_REQUEST_TIMEOUT_MS ?? 10_000, statementTimeoutMs: e.ATLAS_STATEMENT_TIMEOUT_MS ?? 5_000 },
+    discovery: { intervalSeconds: e.ATLAS_DISCOVERY_INTERVAL ?? 300, ...(e.ATLAS_DISCOVERY_KEY ? { key: e.ATLAS_DISCOVERY_KEY as `0x${string}` } : {}) },
   };
 }

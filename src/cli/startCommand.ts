@@ -10,7 +10,7 @@ import path from 'node:path';
 import { systemClock, type Clock } from '../base/clock.js';
 import { EXAMPLE_BUDGET, writeDemoBudget } from '../demo/budget.js';
 import { startLivingNetwork, type LivingNetwork } from '../demo/livingNetwork.js';
-import { resolveScenario } from '../sim/scenario.js';
+import { resolveScenario, type Scenario } from '../sim/scenario.js';
 import type { AtlasDb } from '../store/db.js';
 import { ConfigError, loadConfig, type AtlasConfig } from './config.js';
 import { createLogger } from '../base/log.js';
@@ -19,6 +19,8 @@ import { ProgressLine } from './progress.js';
 import { importNeedsAtStart } from './needsAtStart.js';
 import { headAgeReadiness } from '../api/readiness.js';
 import { checkChain } from './indexCommand.js';
+import { runDemoDiscovery } from '../demo/discovery.js';
+import { runDiscovery } from './discovery.js';
 
 /**
  * `atlas start`: on the default configuration a simulated network is generated on a local node while the
@@ -70,6 +72,8 @@ export async function runAtlas(cfg: AtlasConfig, o: RunOptions): Promise<void> {
   try {
     let rpcUrl: string;
     let simulation: Promise<unknown> | null = null;
+    let discovery: Promise<void> | null = null;
+    let demoScenario: Scenario | null = null;
     let budgetFile = cfg.treasury.budgetFile;
     const simulated = cfg.network.kind === 'simulator';
     if (cfg.network.kind === 'simulator') {
@@ -99,6 +103,7 @@ export async function runAtlas(cfg: AtlasConfig, o: RunOptions): Promise<void> {
         },
         onError: (what, e) => logger.warn({ err: e.message }, `demo ${what} failed; going on`),
       });
+      demoScenario = scenario;
       rpcUrl = living.rpcUrl;
       log(`simulated Livepeer network (${cfg.network.preset}, seed ${cfg.network.seed}) on ${rpcUrl}, history ending ${new Date(living.endTime * 1000).toISOString()}`);
       simulation = living.done.catch((e: unknown) => logger.error({ err: (e as Error).message }, 'simulation stopped'));
@@ -162,9 +167,16 @@ export async function runAtlas(cfg: AtlasConfig, o: RunOptions): Promise<void> {
     o.onListening?.({ url, db, network: living });
     const needs = await importNeedsAtStart(db.db, cfg.needs.dir);
     if (needs) log(needs);
+    // Discovery: every registered orchestrator asked for its offer (in the demo, the simulated nodes answer).
+    if (cfg.discovery.intervalSeconds > 0) {
+      discovery = demoScenario
+        ? runDemoDiscovery(db.db, demoScenario, stopped.signal, { intervalSeconds: cfg.discovery.intervalSeconds, log })
+        : runDiscovery(db.db, cfg.discovery, stopped.signal, log);
+    }
     await indexer.follow(stopped.signal);
     stopped.abort();
     await simulation;
+    await discovery?.catch((e: unknown) => log(`discovery stopped: ${(e as Error).message}`));
   } finally {
     o.signal.removeEventListener('abort', abort);
     stopped.abort();
