@@ -70,9 +70,15 @@ describe('price CSV format', () => {
   it('parses unix seconds and ISO times and rejects bad lines with their number', () => {
     const pts = parsePriceCsv('series,time,value,unit\nETH/USD,2025-10-01T00:00:00Z,2650.12,USD\ngpu-4090,1759276800,0.34,USD/h\n');
     expect(pts).toEqual([
-      { series: 'ETH/USD', time: 1759276800, value: '2650.12', unit: 'USD' },
-      { series: 'gpu-4090', time: 1759276800, value: '0.34', unit: 'USD/h' },
+      { series: 'ETH/USD', time: 1759276800, value: '2650.12', unit: 'USD', source: null },
+      { series: 'gpu-4090', time: 1759276800, value: '0.34', unit: 'USD/h', source: null },
     ]);
+    // A fifth column names each point's source; a source over 200 characters or a missing field is refused.
+    expect(parsePriceCsv('series,time,value,unit,source\nstaking-yield/ETH,1759276800,3.1,%/year,stakingrewards.com 2025-10-01\n')).toEqual([
+      { series: 'staking-yield/ETH', time: 1759276800, value: '3.1', unit: '%/year', source: 'stakingrewards.com 2025-10-01' },
+    ]);
+    expect(() => parsePriceCsv('series,time,value,unit,source\nx,1759276800,1,USD\n')).toThrow('line 2: expected 5 fields, found 4');
+    expect(() => parsePriceCsv(`series,time,value,unit,source\nx,1759276800,1,USD,${'s'.repeat(201)}\n`)).toThrow('line 2: source is at most 200 characters');
     const bad: [string, string][] = [
       ['time,series,value,unit\n', 'line 1: header'],
       ['series,time,value,unit\n', 'no data lines'],

@@ -266,3 +266,70 @@ export function budgetRatePerSecond(budget: Budget, now: number): bigint {
   }
   return seconds > 0 ? total / BigInt(seconds) : 0n;
 }
+
+/** A treasury proposal that moves LPT, with its category (null when none) and status. */
+export interface CategorizedSpend {
+  category: string | null;
+  status: string;
+  /** LPT-wei the proposal transfers. */
+  amount: bigint;
+}
+
+export interface CategoryLine {
+  id: string;
+  name: string;
+  budgeted: bigint;
+  /** Share of the whole budget, 0–1. */
+  budgetShare: number;
+  proposals: number;
+  /** Succeeded, queued or executed. */
+  passed: number;
+  defeated: number;
+  requested: bigint;
+  paidOut: bigint;
+  /** Share of all categorized outflows, 0–1; null before any. */
+  spendShare: number | null;
+  /** Passed, not yet executed. */
+  earmarked: bigint;
+  /** Median LPT its proposals asked (the lower middle of an even count); null with none. */
+  medianGrant: bigint | null;
+}
+
+const share = (x: bigint, of: bigint) => (of === 0n ? 0 : Number((x * 1_000_000n) / of) / 1_000_000);
+
+/**
+ * Proposals and outflows by budget category, each category's share of the budget and of the spending, and the
+ * balance split into earmarked (passed, not executed), budget not yet spent or earmarked, and idle (the rest;
+ * negative when commitments exceed the balance). Amounts in LPT-wei.
+ */
+export function categorySummary(budget: Budget, spends: readonly CategorizedSpend[], balance: bigint): { balance: bigint; earmarked: bigint; budgetRemaining: bigint; idle: bigint; categories: CategoryLine[] } {
+  const budgeted = (id: string) => [...(budget.categories.find((c) => c.id === id)?.amounts.values() ?? [])].reduce((a, x) => a + x, 0n);
+  const totalBudget = budget.categories.reduce((a, c) => a + budgeted(c.id), 0n);
+  const lines = budget.categories.map((c) => {
+    const mine = spends.filter((s) => s.category === c.id);
+    const sum = (f: (s: CategorizedSpend) => boolean) => mine.filter(f).reduce((a, s) => a + s.amount, 0n);
+    const asks = mine.map((s) => s.amount).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    return {
+      id: c.id,
+      name: c.name,
+      budgeted: budgeted(c.id),
+      budgetShare: share(budgeted(c.id), totalBudget),
+      proposals: mine.length,
+      passed: mine.filter((s) => ['succeeded', 'queued', 'executed'].includes(s.status)).length,
+      defeated: mine.filter((s) => s.status === 'defeated').length,
+      requested: sum(() => true),
+      paidOut: sum((s) => s.status === 'executed'),
+      spendShare: null as number | null,
+      earmarked: sum((s) => s.status === 'succeeded' || s.status === 'queued'),
+      medianGrant: asks.length ? asks[Math.floor((asks.length - 1) / 2)]! : null,
+    };
+  });
+  const totalPaid = lines.reduce((a, l) => a + l.paidOut, 0n);
+  for (const l of lines) l.spendShare = totalPaid === 0n ? null : share(l.paidOut, totalPaid);
+  const earmarked = lines.reduce((a, l) => a + l.earmarked, 0n);
+  const budgetRemaining = lines.reduce((a, l) => {
+    const left = l.budgeted - l.paidOut - l.earmarked;
+    return a + (left > 0n ? left : 0n);
+  }, 0n);
+  return { balance, earmarked, budgetRemaining, idle: balance - earmarked - budgetRemaining, categories: lines };
+}

@@ -16,6 +16,8 @@ import { statusRoutes } from './routes/status.js';
 import { telemetryRoutes } from './routes/telemetry.js';
 import { discoveryRoutes } from './routes/discovery.js';
 import { marketRoutes } from './routes/market.js';
+import { preferenceRoutes } from './routes/preferences.js';
+import { comparatorRoutes } from './routes/comparators.js';
 import { treasuryRoutes } from './routes/treasury.js';
 
 // By area; each area's module owns its routes (the order is the OpenAPI document's).
@@ -38,6 +40,8 @@ const byArea = [
   headRoutes,
   discoveryRoutes,
   marketRoutes,
+  preferenceRoutes,
+  comparatorRoutes,
 ] as const;
 
 /** Every REST endpoint. */

@@ -20,6 +20,7 @@ import { importNeedsAtStart } from './needsAtStart.js';
 import { headAgeReadiness } from '../api/readiness.js';
 import { checkChain } from './indexCommand.js';
 import { runDemoDiscovery } from '../demo/discovery.js';
+import { seedDemoExtras } from '../demo/extras.js';
 import { runDiscovery } from './discovery.js';
 
 /**
@@ -104,6 +105,10 @@ export async function runAtlas(cfg: AtlasConfig, o: RunOptions): Promise<void> {
         onError: (what, e) => logger.warn({ err: e.message }, `demo ${what} failed; going on`),
       });
       demoScenario = scenario;
+      void seedDemoExtras(db.db, scenario, Math.floor(o.clock.now() / 1000)).then(
+        (r) => log(`demo statements: ${r.labels} gateway labels, ${r.profiles} signed job classes, ${r.comparatorPoints} example comparator points`),
+        (e: unknown) => logger.error({ err: (e as Error).message }, 'demo statements stopped'),
+      );
       rpcUrl = living.rpcUrl;
       log(`simulated Livepeer network (${cfg.network.preset}, seed ${cfg.network.seed}) on ${rpcUrl}, history ending ${new Date(living.endTime * 1000).toISOString()}`);
       simulation = living.done.catch((e: unknown) => logger.error({ err: (e as Error).message }, 'simulation stopped'));

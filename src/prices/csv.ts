@@ -6,11 +6,12 @@ import { AtlasError } from '../base/errors.js';
 /**
  * External price series in CSV (documented in src/prices/README.md):
  *
- *   series,time,value,unit
+ *   series,time,value,unit[,source]
  *   ETH/USD,2025-10-01T00:00:00Z,2650.12,USD
  *   gpu-rtx4090-hourly,1759276800,0.34,USD/h
  *
- * The header is exactly `series,time,value,unit`. `time` is unix seconds or an ISO-8601 date-time with
+ * The header is exactly `series,time,value,unit`, or the same with `,source` (where each point comes from,
+ * up to 200 characters without commas). `time` is unix seconds or an ISO-8601 date-time with
  * a zone (Z or ±hh:mm); `value` a non-negative decimal with at most 18 fractional digits. One bad line
  * rejects the whole file (with its line number) and nothing is written; the same (series, time) twice in
  * a file is an error; a point already stored is replaced, so a corrected file can be imported again.
@@ -20,6 +21,8 @@ export interface SeriesPoint {
   time: number;
   value: string;
   unit: string;
+  /** Where the point comes from (a site, a report, with its date); null when the file does not say. */
+  source: string | null;
 }
 
 /** A price CSV that does not follow the format; nothing of it is imported. */
@@ -31,6 +34,8 @@ export class CsvImportError extends AtlasError {
 }
 
 const HEADER = 'series,time,value,unit';
+const HEADER_WITH_SOURCE = `${HEADER},source`;
+const sourceText = z.string().min(1, 'source must not be empty').max(200, 'source is at most 200 characters');
 const seriesName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9/._-]{0,63}$/, 'series is 1-64 characters of letters, digits and / . _ -');
 const unitName = z.string().regex(/^[A-Za-z0-9/._%-]{1,32}$/, 'unit is 1-32 characters of letters, digits and / . _ % -');
 const decimal = z.string().regex(/^\d{1,22}(\.\d{1,18})?$/, 'value is a non-negative decimal with at most 18 fractional digits');
@@ -51,7 +56,9 @@ function parseTime(text: string): number {
 /** Parses a whole file; throws CsvImportError naming the first bad line. */
 export function parsePriceCsv(text: string): SeriesPoint[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  if ((lines[0] ?? '').trim() !== HEADER) throw new CsvImportError(`line 1: header must be "${HEADER}"`);
+  const header = (lines[0] ?? '').trim();
+  if (header !== HEADER && header !== HEADER_WITH_SOURCE) throw new CsvImportError(`line 1: header must be "${HEADER}" or "${HEADER_WITH_SOURCE}"`);
+  const fields = header === HEADER ? 4 : 5;
   const out: SeriesPoint[] = [];
   const seen = new Set<string>();
   for (let i = 1; i < lines.length; i++) {
@@ -59,9 +66,9 @@ export function parsePriceCsv(text: string): SeriesPoint[] {
     if (line === '') continue;
     const cells = line.split(',').map((c) => c.trim());
     const at = `line ${i + 1}`;
-    if (cells.length !== 4) throw new CsvImportError(`${at}: expected 4 fields, found ${cells.length}`);
-    const [series, timeText, value, unit] = cells as [string, string, string, string];
-    const checks: [z.ZodString, string][] = [[seriesName, series], [decimal, value], [unitName, unit]];
+    if (cells.length !== fields) throw new CsvImportError(`${at}: expected ${fields} fields, found ${cells.length}`);
+    const [series, timeText, value, unit, source] = cells as [string, string, string, string, string | undefined];
+    const checks: [z.ZodString, string][] = [[seriesName, series], [decimal, value], [unitName, unit], ...(source === undefined ? [] : ([[sourceText, source]] as [z.ZodString, string][]))];
     for (const [schema, v] of checks) {
       const r = schema.safeParse(v);
       if (!r.success) throw new CsvImportError(`${at}: ${r.error.issues[0]!.message} (got ${JSON.stringify(v)})`);
@@ -75,7 +82,7 @@ export function parsePriceCsv(text: string): SeriesPoint[] {
     const key = `${series}\u0000${time}`;
     if (seen.has(key)) throw new CsvImportError(`${at}: ${series} at ${time} appears twice`);
     seen.add(key);
-    out.push({ series, time, value, unit });
+    out.push({ series, time, value, unit, source: source ?? null });
   }
   if (out.length === 0) throw new CsvImportError('the file holds no data lines');
   return out;
@@ -87,9 +94,9 @@ export async function importPriceCsv(db: Kysely<Database>, text: string): Promis
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < points.length; i += 2000) {
       const part = points.slice(i, i + 2000);
-      const values = sql.join(part.map((p) => sql`(${p.series}, ${String(p.time)}::bigint, ${p.value}::numeric, ${p.unit})`));
-      await sql`insert into price_series_point (series, time, value, unit) values ${values}
-        on conflict (series, time) do update set value = excluded.value, unit = excluded.unit, imported_at = now()`.execute(trx);
+      const values = sql.join(part.map((p) => sql`(${p.series}, ${String(p.time)}::bigint, ${p.value}::numeric, ${p.unit}, ${p.source})`));
+      await sql`insert into price_series_point (series, time, value, unit, source) values ${values}
+        on conflict (series, time) do update set value = excluded.value, unit = excluded.unit, source = excluded.source, imported_at = now()`.execute(trx);
     }
   });
   const series: Record<string, number> = {};
@@ -99,10 +106,24 @@ export async function importPriceCsv(db: Kysely<Database>, text: string): Promis
 
 /** Stored points of one series in [from, to] (unix seconds), oldest first. */
 export async function readSeries(db: Kysely<Database>, series: string, from: number, to: number): Promise<SeriesPoint[]> {
-  const r = await sql<{ t: string; v: string; unit: string }>`
-    select time::text as t, value::text as v, unit from price_series_point
+  const r = await sql<{ t: string; v: string; unit: string; source: string | null }>`
+    select time::text as t, value::text as v, unit, source from price_series_point
     where series = ${series} and time >= ${String(from)}::bigint and time <= ${String(to)}::bigint order by time`.execute(db);
-  return r.rows.map((x) => ({ series, time: Number(x.t), value: trimDecimal(x.v), unit: x.unit }));
+  return r.rows.map((x) => ({ series, time: Number(x.t), value: trimDecimal(x.v), unit: x.unit, source: x.source }));
+}
+
+/** Every stored series whose name starts with `prefix`, each with its points oldest first. */
+export async function readSeriesByPrefix(db: Kysely<Database>, prefix: string): Promise<Map<string, SeriesPoint[]>> {
+  const r = await sql<{ series: string; t: string; v: string; unit: string; source: string | null }>`
+    select series, time::text as t, value::text as v, unit, source from price_series_point
+    where starts_with(series, ${prefix}) order by series, time`.execute(db);
+  const out = new Map<string, SeriesPoint[]>();
+  for (const x of r.rows) {
+    const list = out.get(x.series) ?? [];
+    list.push({ series: x.series, time: Number(x.t), value: trimDecimal(x.v), unit: x.unit, source: x.source });
+    out.set(x.series, list);
+  }
+  return out;
 }
 
 function trimDecimal(v: string): string {

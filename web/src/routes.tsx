@@ -37,6 +37,8 @@ const GatewayPage = lazy(() => import('./pages/Gateway.js'));
 const AddressHub = lazy(() => import('./pages/AddressHub.js'));
 const About = lazy(() => import('./pages/About.js'));
 const MarketPage = lazy(() => import('./pages/Market.js'));
+const LptMarketPage = lazy(() => import('./pages/LptMarket.js'));
+const NetworkPage = lazy(() => import('./pages/Network.js'));
 
 /** One dashboard page: the first route whose pattern matches the path renders. */
 export interface PageRoute {
@@ -93,6 +95,8 @@ export const pageRoutes: PageRoute[] = [
   { pattern: /^\/investors$/, render: () => <InvestorPage /> },
   { pattern: /^\/match$/, render: () => <MatchPage /> },
   { pattern: /^\/market$/, render: () => <MarketPage /> },
+  { pattern: /^\/lpt$/, render: () => <LptMarketPage /> },
+  { pattern: /^\/network$/, render: () => <NetworkPage /> },
 ];
 
 export const navItems: NavItem[] = [
@@ -101,11 +105,13 @@ export const navItems: NavItem[] = [
   { href: '/staking', label: 'Staking', group: 'Stake' },
   { href: '/labels', label: 'Labels', group: 'Stake' },
   { href: '/investors', label: 'Investors', group: 'Stake' },
+  { href: '/lpt', label: 'LPT market', group: 'Stake' },
   { href: '/leaderboard', label: 'Leaderboard', group: 'Jobs' },
   { href: '/capacity', label: 'Capacity', group: 'Jobs' },
   { href: '/demand', label: 'Demand', group: 'Jobs' },
   { href: '/match', label: 'Match', group: 'Jobs' },
   { href: '/market', label: 'Market', group: 'Jobs' },
+  { href: '/network', label: 'Network', group: 'Jobs' },
   { href: '/income', label: 'Income', group: 'Jobs' },
   { href: '/treasury', label: 'Treasury', group: 'Governance' },
   { href: '/proposals', label: 'Proposals', group: 'Governance' },

@@ -1,7 +1,7 @@
 // Treasury endpoints: balance and ceiling status, per-round ledger, every balance change with the proposal
 // that caused it, budget vs actuals from the budget file, signed spend labels, income forecast and runway.
 import { z } from 'zod';
-import { budgetRatePerSecond, budgetVsActuals, categorize, formatIssues, parseBudget, type Budget, type BudgetIssue } from '../../analytics/budget.js';
+import { budgetRatePerSecond, budgetVsActuals, categorize, categorySummary, formatIssues, parseBudget, type Budget, type BudgetIssue } from '../../analytics/budget.js';
 import { roundClock } from '../../analytics/governance.js';
 import { ceilingStatus, ledgerByRound } from '../../analytics/treasury.js';
 import { callSharePpm, forecastTreasury } from '../../analytics/treasuryForecast.js';
@@ -74,6 +74,14 @@ const labelFor = (labels: SpendLabel[], budget: Budget | null, proposalId: strin
   // Newest label from a labeler the current budget still lists.
   return labels.find((l) => l.proposalId === proposalId && budget.labelers.includes(l.signer))?.category ?? null;
 };
+
+/** The configured budget, or the error a budget endpoint answers: 404 without a file, 422 with its problems. */
+async function requireBudget(file: string | null | undefined): Promise<{ file: string; budget: Budget }> {
+  const b = await currentBudget(file);
+  if (!b) throw new AtlasError('not_found', 'no budget file is configured (set ATLAS_BUDGET_FILE)');
+  if (!b.budget) throw new AtlasError('unprocessable', `the budget file is invalid:\n${formatIssues(b.file, b.issues).join('\n')}`, { details: { issues: issuesJson(b.file, b.issues) } });
+  return { file: b.file, budget: b.budget };
+}
 
 async function currentBudget(file: string | null | undefined): Promise<{ file: string; budget: Budget | null; issues: BudgetIssue[] } | null> {
   const f = await loadBudgetFile(file);
@@ -237,6 +245,67 @@ export const treasuryRoutes = [
     },
   }),
   route({
+    path: '/api/v1/treasury/categories',
+    tag: 'treasury',
+    summary: 'Proposals and outflows by category, budget share per objective, earmarked and idle balance',
+    description:
+      'Every governor proposal that moves LPT, put in a category of the budget file (ATLAS_BUDGET_FILE) by the budget’s proposal list, a signed spend label of a listed labeler, or the recipient: how many proposals, what they asked for, what was paid out and what is earmarked (passed, not executed). Each category’s share of the budget and of the spending; the treasury balance split into earmarked, budgeted-but-unspent and idle. 404 without a budget file.',
+    response: z.object({
+      budget: z.string(),
+      balance: amountSchema,
+      earmarked: amountSchema.meta({ description: 'passed, not yet executed transfers' }),
+      budgetRemaining: amountSchema.meta({ description: 'budgeted, not yet spent or earmarked (periods not over-spent)' }),
+      idle: amountSchema.meta({ description: 'balance − earmarked − budget remaining; negative when commitments exceed the balance' }),
+      categories: z.array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          budgeted: amountSchema,
+          budgetShare: z.number().meta({ description: 'share of the whole budget (0–1)' }),
+          proposals: z.number().int(),
+          passed: z.number().int().meta({ description: 'succeeded, queued or executed' }),
+          defeated: z.number().int(),
+          requested: amountSchema,
+          paidOut: amountSchema,
+          spendShare: z.number().nullable().meta({ description: 'share of all categorized outflows (0–1)' }),
+          earmarked: amountSchema,
+          medianGrant: amountSchema.nullable().meta({ description: 'median LPT asked by its proposals' }),
+        }),
+      ),
+    }),
+    cache: 'none',
+    maxAge: 0,
+    errors: [404, 422],
+    handler: async ({ data, options }) => {
+      const { budget } = await requireBudget(options.budgetFile);
+      const snap = await data.snapshot();
+      const labels = await loadLabels(data.db);
+      const changes = await loadBalanceChanges(data.db);
+      const spends = snap.proposals.flatMap((p) => {
+        const transfers = actionsJson(p).filter((a) => a.kind === 'lpt-transfer' && a.amount);
+        if (transfers.length === 0) return [];
+        const tag = categorize(budget, { proposalId: p.id, recipient: transfers[0]!.recipient ?? '', labelCategory: labelFor(labels, budget, p.id) });
+        return [{ category: tag.category, status: p.status, amount: proposalOutflow(p) }];
+      });
+      const c = categorySummary(budget, spends, changes[changes.length - 1]?.balance ?? 0n);
+      return {
+        budget: budget.name,
+        balance: lpt(c.balance),
+        earmarked: lpt(c.earmarked),
+        budgetRemaining: lpt(c.budgetRemaining),
+        idle: lpt(c.idle),
+        categories: c.categories.map((x) => ({
+          ...x,
+          budgeted: lpt(x.budgeted),
+          requested: lpt(x.requested),
+          paidOut: lpt(x.paidOut),
+          earmarked: lpt(x.earmarked),
+          medianGrant: x.medianGrant === null ? null : lpt(x.medianGrant),
+        })),
+      };
+    },
+  }),
+  route({
     path: '/api/v1/treasury/budget',
     tag: 'treasury',
     summary: 'Budget vs actuals per category and period, from the budget file (ATLAS_BUDGET_FILE)',
@@ -248,9 +317,7 @@ export const treasuryRoutes = [
     maxAge: 0,
     errors: [404, 422],
     handler: async ({ query, data, options }) => {
-      const b = await currentBudget(options.budgetFile);
-      if (!b) throw new AtlasError('not_found', 'no budget file is configured (set ATLAS_BUDGET_FILE)');
-      if (!b.budget) throw new AtlasError('unprocessable', `the budget file is invalid:\n${formatIssues(b.file, b.issues).join('\n')}`, { details: { issues: issuesJson(b.file, b.issues) } });
+      const b = await requireBudget(options.budgetFile);
       const budget = b.budget;
       const snap = await data.snapshot();
       const labels = await loadLabels(data.db);
