@@ -31,7 +31,7 @@ const benches: Record<string, (arg?: string) => Promise<void>> = {
 benches.treasury = () => treasuryBench();
 benches.backtest = () => backtestBench();
 
-benches.needs = () => needsBench();
+benches.needs = (preset) => needsBench((preset as PresetName | undefined) ?? 'demo');
 benches.economics = () => economicsBench();
 benches.cli = () => cliBench();
 benches.web = (arg) => webBench(arg);

@@ -28,6 +28,7 @@ import { routes as builtinRoutes } from './routeTable.js';
 import { DEFAULT_WEB_DIR, loadWeb, NOT_BUILT, serveFile } from './webFiles.js';
 
 export { DEFAULT_WEB_DIR };
+import { isSelfRequest, SELF_REQUEST_ENV } from './selfRequest.js';
 
 /** What the indexer reports about itself; /ready and /health read it. */
 export interface IndexerStatus {
@@ -239,7 +240,7 @@ export function createApp(opts: AppOptions): Hono {
     }
   };
   const rateLimited = async (c: Context, next: () => Promise<void>) => {
-    const r = limiter && c.req.method !== 'OPTIONS' ? limiter.take(clientOf(c)) : null;
+    const r = limiter && c.req.method !== 'OPTIONS' && !isSelfRequest(c.env) ? limiter.take(clientOf(c)) : null;
     if (r && !r.ok) {
       const res = jsonError(c, new AtlasError('rate_limited', `too many requests; retry in ${r.retryAfterSec} s`));
       res.headers.set('retry-after', String(r.retryAfterSec));
@@ -281,7 +282,7 @@ export function createApp(opts: AppOptions): Hono {
   });
 
   // ---------------------------------------------------------------- REST
-  mountRoutes(app, routes, { data, clock: opts.now ?? Date.now, options: { telemetry: opts.telemetry, logger: log, routes, needsDir: opts.needsDir, budgetFile: opts.budgetFile, costSurveyK: opts.costSurveyK, labelAuthorities: opts.labelAuthorities, status: opts.status, freshness: opts.freshness }, responseCacheBytes: opts.responseCacheBytes ?? 64 * 1024 * 1024, windowCacheMs: opts.windowCacheMs ?? 15_000 });
+  mountRoutes(app, routes, { data, clock: opts.now ?? Date.now, options: { telemetry: opts.telemetry, logger: log, routes, needsDir: opts.needsDir, budgetFile: opts.budgetFile, costSurveyK: opts.costSurveyK, labelAuthorities: opts.labelAuthorities, status: opts.status, freshness: opts.freshness, selfRequest: (p) => Promise.resolve(app.request(p, {}, SELF_REQUEST_ENV)) }, responseCacheBytes: opts.responseCacheBytes ?? 64 * 1024 * 1024, windowCacheMs: opts.windowCacheMs ?? 15_000 });
 
   // ---------------------------------------------------------------- GraphQL
   // Costed here before anything runs (the cost is read from the schema's own SDL: its types and `first`

@@ -25,6 +25,8 @@ export interface RouteOptions {
   status?: () => { phase: string; lagBlocks: number | null };
   /** Head ages (s) past which the network reads as stale, then stopped. */
   freshness?: { staleAfterSeconds: number; stoppedAfterSeconds: number };
+  /** A GET of the app's own routes in process, outside the rate limit (the data-needs map's live check); absent outside an app. */
+  selfRequest?: (path: string) => Promise<Response>;
 }
 
 /** What a handler receives: its validated inputs and the app's data access, clock and settings (never the HTTP context). */

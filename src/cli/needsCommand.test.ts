@@ -31,7 +31,7 @@ describe('atlas needs', () => {
   it('imports the real report once and prints counts and coverage', async () => {
     const out = await run(() => needsImportCommand(REAL_REPORT_DIR, { label: 'v1' }));
     expect(out.split('\n')[0]).toBe('imported version 1: 6 roles, 24 scenarios, 109 questions, 3 topics (42 scored)');
-    expect(out).toMatch(/\ncoverage: \d+ of 112 answered/);
+    expect(out).toMatch(/\nmapping: \d+ of 112 questions mapped to an answer, \d+ to a proxy, \d+ planned, \d+ out of scope; 60 gaps and action items/);
     expect(out).not.toContain('to map for this version');
     const again = await run(() => needsImportCommand(REAL_REPORT_DIR, {}));
     expect(again.split('\n')[0]).toBe('already imported version 1: 6 roles, 24 scenarios, 109 questions, 3 topics (42 scored)');
@@ -55,6 +55,6 @@ describe('atlas needs', () => {
   });
 
   it('checks the mapping against the route tables and the report', async () => {
-    expect(await run(() => needsCheckCommand(REAL_REPORT_DIR))).toBe('needs mapping: 112 entries, every mapped view and endpoint exists, every question mapped\n');
+    expect(await run(() => needsCheckCommand(REAL_REPORT_DIR))).toBe('needs mapping: 112 question entries and 60 item entries, every mapped view and endpoint exists, every question, gap and action item mapped\n');
   });
 });

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { routes } from '../api/routeTable.js';
-import { computeCoverage } from '../needs/coverage.js';
 import { checkMapping, dashboardPagePatterns, loadMapping, MappingError, type AtlasTargets } from '../needs/mapping.js';
-import { reportCounts } from '../needs/model.js';
+import { reportCounts, reportItems } from '../needs/model.js';
 import { NeedsFormatError, parseReportDir } from '../needs/parser.js';
 import { importReport } from '../needs/store.js';
 import { loadConfig } from './config.js';
@@ -28,7 +27,6 @@ function mappingOrExplain() {
 }
 
 const targets = (): AtlasTargets => ({ api: routes, pages: dashboardPagePatterns() });
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** `atlas needs import <dir>`: parse a version of the data-needs report and store it in the database. */
 export async function needsImportCommand(dir: string, flags: { label?: string }): Promise<void> {
@@ -43,11 +41,13 @@ export async function needsImportCommand(dir: string, flags: { label?: string })
     const out = process.stdout;
     out.write(`${created ? 'imported' : 'already imported'} version ${imp.id}: ${c.roles} roles, ${c.scenarios} scenarios, ${c.questions} questions, ${c.topics} topics (${c.scored} scored)\n`);
     for (const w of report.warnings) out.write(`  note: ${path.join(abs, w.file)}:${w.line}: ${w.message}\n`);
-    const cov = computeCoverage(report, mapping, targets());
-    const o = cov.overall;
-    out.write(`coverage: ${o.answered} of ${o.total} answered (${pct(o.answeredShare)}), ${o.planned} planned, ${o.outOfScope} out of scope; availability ${o.scoreBefore.toFixed(2)} → ${o.scoreAfter.toFixed(2)}\n`);
+    const statuses = Object.values(mapping.questions).map((e) => e.status);
+    const n = (s: string) => statuses.filter((x) => x === s).length;
+    out.write(
+      `mapping: ${n('answered')} of ${c.questions + c.topics} questions mapped to an answer, ${n('partial')} to a proxy, ${n('planned')} planned, ${n('out-of-scope')} out of scope; ${reportItems(report).length} gaps and action items (honest coverage, asked live: GET /api/v1/needs/coverage)\n`,
+    );
     const problems = checkMapping(mapping, targets(), report);
-    if (problems.length > 0) out.write(`mapping: ${problems.length} question(s) to map for this version:\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
+    if (problems.length > 0) out.write(`mapping: ${problems.length} question(s) or item(s) to map for this version:\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
   } finally {
     await db.close();
   }
@@ -59,5 +59,7 @@ export async function needsCheckCommand(dir: string | undefined): Promise<void> 
   const report = dir === undefined ? undefined : parseOrExplain(path.resolve(dir));
   const problems = checkMapping(mapping, targets(), report);
   if (problems.length > 0) throw new UsageError(`needs mapping check failed:\n${problems.map((p) => `  ${p}`).join('\n')}`);
-  process.stdout.write(`needs mapping: ${Object.keys(mapping.questions).length} entries, every mapped view and endpoint exists${report ? ', every question mapped' : ''}\n`);
+  process.stdout.write(
+    `needs mapping: ${Object.keys(mapping.questions).length} question entries and ${Object.keys(mapping.items).length} item entries, every mapped view and endpoint exists${report ? ', every question, gap and action item mapped' : ''}\n`,
+  );
 }

@@ -1,23 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { routes } from '../api/routeTable.js';
-import { computeCoverage } from './coverage.js';
+import { computeCoverage, specsToProbe } from './coverage.js';
 import { checkMapping, dashboardPagePatterns, loadMapping, MappingError, pagePatternsFromSource, parseMapping, type AtlasTargets, type Mapping } from './mapping.js';
 import { parseReport, parseReportDir } from './parser.js';
 import { VENDORED_REPORT_DIR as REAL_REPORT_DIR } from './vendored.js';
 
 const live = (): AtlasTargets => ({ api: routes, pages: dashboardPagePatterns() });
-const figure = (endpoint: string) => ({ kind: 'figure' as const, label: 'x', endpoint, value: 'a', format: 'text' as const });
+const figure = (endpoint: string) => ({ kind: 'figure' as const, label: 'x', endpoint, value: 'a', format: 'text' as const, zeroIsAnswer: false });
 
 describe('the shipped mapping against the live route tables', () => {
-  it('maps every question of the real report once, and every mapped view and endpoint exists', () => {
+  it('maps every question, gap and action item of the real report once, and every mapped view and endpoint exists', () => {
     const mapping = loadMapping();
     const report = parseReportDir(REAL_REPORT_DIR);
     expect(checkMapping(mapping, live(), report)).toEqual([]);
-    const cov = computeCoverage(report, mapping, live());
+    // Every answer passes its live check here: what is left is the static part (nothing unmapped or broken).
+    const all = new Map([...specsToProbe(mapping, live()).keys()].map((id) => [id, { ok: true, reason: null }]));
+    const cov = computeCoverage(report, mapping, live(), all);
     expect(cov.overall.total).toBe(112);
-    expect(cov.overall.unmapped).toBe(0);
-    expect(cov.overall.broken).toBe(0);
+    expect(cov.overall).toMatchObject({ unmapped: 0, broken: 0, empty: 0 });
     expect(cov.overall.answered).toBe(Object.values(mapping.questions).filter((e) => e.status === 'answered').length);
+    expect(cov.items.gaps.total).toBe(27);
+    expect(cov.items.actions.total).toBe(33);
+    expect(cov.items.overall).toMatchObject({ unmapped: 0, broken: 0 });
+    // Without a live check nothing counts as answered.
+    expect(computeCoverage(report, mapping, live(), new Map()).overall.answered).toBe(0);
   });
 
   it('reads the dashboard page patterns from web/src/routes.tsx', () => {
@@ -36,7 +42,7 @@ describe('the mapping check fails on what does not exist', () => {
     { file: 'model.md', text: '```\n0 a\n1 b\n2 c\n3 d\n4 e\n5 f\n```\n' },
     { file: 'roles/g.md', text: '# G\n\n## Scenarios\n\n* Decide.\n  * How much?\n  * How fast?\n' },
   ]);
-  const base = (entry: Mapping['questions'][string]): Mapping => ({ report: 't', questions: { 'g/much': entry, 'g/fast': { status: 'out-of-scope', reason: 'not network data at all' } } });
+  const base = (entry: Mapping['questions'][string]): Mapping => ({ report: 't', questions: { 'g/much': entry, 'g/fast': { status: 'out-of-scope', reason: 'not network data at all' } }, items: {} });
 
   it('passes when the endpoint, its query and the view exist', () => {
     const m = base({ status: 'answered', score: 5, views: ['/orchestrators'], endpoints: ['/api/v1/orchestrators/{address}'], answer: figure('/api/v1/orchestrators?sort=fees30d&limit=3') });
@@ -57,7 +63,7 @@ describe('the mapping check fails on what does not exist', () => {
   });
 
   it('names unmapped questions and entries for questions the report does not have', () => {
-    const m: Mapping = { report: 't', questions: { 'g/much': { status: 'planned', issue: 7, needs: 'x' }, 'g/gone': { status: 'planned', issue: 7, needs: 'x' } } };
+    const m: Mapping = { report: 't', questions: { 'g/much': { status: 'planned', issue: 7, needs: 'x' }, 'g/gone': { status: 'planned', issue: 7, needs: 'x' } }, items: {} };
     expect(checkMapping(m, live(), report)).toEqual(['g/fast: not mapped (roles/g.md:7 "How fast?")', 'g/gone: mapped but not a question of the report']);
   });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { allQuestions, type NeedsReport } from './model.js';
+import { allQuestions, reportItems, type NeedsReport } from './model.js';
 import { AtlasError } from '../base/errors.js';
 
 /** The mapping file shipped with Atlas. */
@@ -16,12 +16,17 @@ const viewPath = z.string().regex(/^\/[^\s]*$/, 'must be a dashboard path starti
 const jsonPath = z.string().regex(/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)*$/, 'must be a dot path like totals.fees');
 const format = z.enum(['amount', 'percent', 'number', 'text', 'address']);
 
+/** Zero is an answer only where the mapping says so (e.g. "how many faults": none); otherwise it reads as no data. */
+const zeroIsAnswer = z.boolean().default(false);
 const figure = z.strictObject({
   kind: z.literal('figure'),
   label: z.string().min(1),
   endpoint: apiPath,
   value: jsonPath,
   format: format.default('text'),
+  /** For amounts: the unit the question asks in; an answer in another unit is not an answer. */
+  unit: z.enum(['LPT', 'ETH', 'USD']).optional(),
+  zeroIsAnswer,
 });
 const chart = z.strictObject({
   kind: z.literal('chart'),
@@ -31,6 +36,7 @@ const chart = z.strictObject({
   x: jsonPath,
   y: z.array(z.strictObject({ path: jsonPath, label: z.string().min(1) })).min(1).max(3),
   type: z.enum(['line', 'bar']).default('line'),
+  zeroIsAnswer,
 });
 const table = z.strictObject({
   kind: z.literal('table'),
@@ -50,17 +56,28 @@ const table = z.strictObject({
     .min(1)
     .max(5),
   rows: z.number().int().min(1).max(10).default(5),
+  zeroIsAnswer,
 });
 export const answerSpecSchema = z.discriminatedUnion('kind', [figure, chart, table]);
 
-const answered = z.strictObject({
-  status: z.literal('answered'),
-  /** Availability once Atlas answers: 5 = published and organised in a designated portal; 4 when only partly. */
-  score: z.number().int().min(0).max(5),
+const answerFields = {
   views: z.array(viewPath).min(1),
   endpoints: z.array(apiPath).min(1),
   answer: answerSpecSchema,
   note: z.string().min(1).optional(),
+};
+const answered = z.strictObject({
+  status: z.literal('answered'),
+  /** Availability once Atlas answers: 5 = published and organised in a designated portal; 4 when only partly. */
+  score: z.number().int().min(0).max(5),
+  ...answerFields,
+});
+/** A proxy: related data that helps, not the data asked for. At most "stored and available" (3). */
+const partial = z.strictObject({
+  status: z.literal('partial'),
+  score: z.number().int().min(0).max(3, 'a partial answer scores at most 3 (stored and available, not the data asked for)'),
+  ...answerFields,
+  reason: z.string().min(10, 'say in a few words what the proxy lacks'),
 });
 const planned = z.strictObject({
   status: z.literal('planned'),
@@ -71,15 +88,21 @@ const outOfScope = z.strictObject({
   status: z.literal('out-of-scope'),
   reason: z.string().min(10, 'give the reason in a few words'),
 });
-export const mappingEntrySchema = z.discriminatedUnion('status', [answered, planned, outOfScope]);
+export const mappingEntrySchema = z.discriminatedUnion('status', [answered, partial, planned, outOfScope]);
 
+const key = (what: string) => z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, `${what} keys look like role/slug`);
 export const mappingSchema = z.strictObject({
   report: z.string().min(1),
-  questions: z.record(z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'question keys look like role/slug'), mappingEntrySchema),
+  questions: z.record(key('question'), mappingEntrySchema),
+  /** The report's gaps (`role/gap-…`) and the action items of its summary (`executive-summary/…`, `key-findings/…`). */
+  items: z.record(key('item'), mappingEntrySchema).default({}),
 });
 
 export type AnswerSpec = z.output<typeof answerSpecSchema>;
 export type MappingEntry = z.output<typeof mappingEntrySchema>;
+/** An entry that names an answer: answered in full or by proxy. */
+export type AnswerEntry = Extract<MappingEntry, { status: 'answered' | 'partial' }>;
+export const hasAnswer = (e: MappingEntry | null | undefined): e is AnswerEntry => e?.status === 'answered' || e?.status === 'partial';
 export type Mapping = z.output<typeof mappingSchema>;
 
 export class MappingError extends AtlasError {
@@ -146,9 +169,9 @@ export function viewProblem(view: string, targets: AtlasTargets): string | null 
   return targets.pages.some((re) => re.test(p)) ? null : `view ${p} is not a dashboard page`;
 }
 
-/** Everything wrong with one answered entry against what exists. */
+/** Everything wrong with one answered or partial entry against what exists. */
 export function entryProblems(e: MappingEntry, targets: AtlasTargets): string[] {
-  if (e.status !== 'answered') return [];
+  if (!hasAnswer(e)) return [];
   const out: string[] = [];
   for (const v of e.views) {
     const p = viewProblem(v, targets);
@@ -167,12 +190,12 @@ export function entryProblems(e: MappingEntry, targets: AtlasTargets): string[] 
 }
 
 /**
- * The mapping check: every mapped view and endpoint exists, and (given the report) every question has
- * exactly one entry and every entry names a question of the report.
+ * The mapping check: every mapped view and endpoint exists, and (given the report) every question, gap
+ * and action item has exactly one entry and every entry names one of the report's.
  */
 export function checkMapping(mapping: Mapping, targets: AtlasTargets, report?: NeedsReport): string[] {
   const problems: string[] = [];
-  for (const [id, e] of Object.entries(mapping.questions)) for (const p of entryProblems(e, targets)) problems.push(`${id}: ${p}`);
+  for (const [id, e] of [...Object.entries(mapping.questions), ...Object.entries(mapping.items)]) for (const p of entryProblems(e, targets)) problems.push(`${id}: ${p}`);
   if (report) {
     const ids = new Set<string>();
     for (const { question } of allQuestions(report)) {
@@ -180,6 +203,12 @@ export function checkMapping(mapping: Mapping, targets: AtlasTargets, report?: N
       if (!mapping.questions[question.id]) problems.push(`${question.id}: not mapped (${question.file}:${question.line} "${question.text}")`);
     }
     for (const id of Object.keys(mapping.questions)) if (!ids.has(id)) problems.push(`${id}: mapped but not a question of the report`);
+    const itemIds = new Set<string>();
+    for (const item of reportItems(report)) {
+      itemIds.add(item.id);
+      if (!mapping.items[item.id]) problems.push(`${item.id}: not mapped (${item.file}:${item.line} "${item.text.slice(0, 80)}")`);
+    }
+    for (const id of Object.keys(mapping.items)) if (!itemIds.has(id)) problems.push(`${id}: mapped but not a gap or action item of the report`);
   }
   return problems;
 }

@@ -1,4 +1,5 @@
 /** The data-needs report as Atlas reads it: roles → scenarios → questions → sources and scores. */
+import { slugOf } from './text.js';
 
 /** Where a thing was read from, relative to the report directory; lines are 1-based. */
 export interface SourceRef {
@@ -71,6 +72,16 @@ export interface Gap extends SourceRef {
   text: string;
 }
 
+/** A recommendation of the report's summary (README.md): a leaf of the executive summary or a paragraph of a key finding. */
+export interface ActionItem extends SourceRef {
+  /** `executive-summary/slug` or `key-findings/slug[-n]`. */
+  id: string;
+  section: 'executive-summary' | 'key-findings';
+  /** The bold title it is listed under, e.g. "Orchestrator directory". */
+  title: string;
+  text: string;
+}
+
 export interface Role extends SourceRef {
   id: string;
   name: string;
@@ -96,6 +107,8 @@ export interface ParseWarning extends SourceRef {
 export interface NeedsReport {
   roles: Role[];
   scale: ScaleLevel[];
+  /** Action items of README.md's summary; absent in reports imported before they were read. */
+  actions?: ActionItem[];
   /** Every file read, with its SHA-256, in name order; `contentHash` covers them all. */
   files: { file: string; sha256: string }[];
   contentHash: string;
@@ -124,5 +137,38 @@ export function reportCounts(r: NeedsReport): { roles: number; scenarios: number
 export function allQuestions(r: NeedsReport): { role: Role; scenario: Scenario; question: Question }[] {
   const out: { role: Role; scenario: Scenario; question: Question }[] = [];
   for (const role of r.roles) for (const scenario of role.scenarios) for (const question of scenario.questions) out.push({ role, scenario, question });
+  return out;
+}
+
+/** A gap of a role or an action item of the summary: what the report asks to be built, besides its questions. */
+export interface ReportItem extends SourceRef {
+  /** Gaps: `role/gap-slug`; action items: their own id. */
+  id: string;
+  kind: 'gap' | 'action';
+  /** The role a gap belongs to; null for action items. */
+  roleId: string | null;
+  /** Gaps: the sub-heading they are listed under; action items: their section. */
+  group: string | null;
+  /** Action items: the bold title; gaps: null. */
+  title: string | null;
+  text: string;
+}
+
+/**
+ * Every gap (in role order) and action item of the report, with stable ids: a gap's id is its role and
+ * the meaningful words of its text, numbered when two read the same.
+ */
+export function reportItems(r: NeedsReport): ReportItem[] {
+  const out: ReportItem[] = [];
+  const taken = new Set<string>();
+  for (const role of r.roles)
+    for (const g of role.gaps) {
+      const base = `${role.id}/gap-${slugOf(g.text)}`;
+      let id = base;
+      for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+      taken.add(id);
+      out.push({ id, kind: 'gap', roleId: role.id, group: g.group, title: null, text: g.text, file: g.file, line: g.line });
+    }
+  for (const a of r.actions ?? []) out.push({ id: a.id, kind: 'action', roleId: null, group: a.section, title: a.title, text: a.text, file: a.file, line: a.line });
   return out;
 }

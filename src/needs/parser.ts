@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseSummary } from './summary.js';
+import { plainText, slugOf } from './text.js';
+export { plainText, slugOf } from './text.js';
 import type { Field, FieldKind, Gap, Link, NeedsReport, ParseWarning, Question, Role, ScaleLevel, Scenario, Score, ScoreEntry, SourceRef } from './model.js';
 import { AtlasError } from '../base/errors.js';
 
@@ -41,37 +44,6 @@ const LABEL_RE = /^\*([A-Za-z][A-Za-z ]*?)\.\*\s*(.*)$/;
 const BULLET_RE = /^([ \t]*)(?:[*+-]|\d{1,3}[.)])[ \t]+(.*)$/;
 const HEADING_RE = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
 const SEE_RE = /^See\s+\[[^\]]*\]\(\.\/([^)#\s]+?)\.md\)\.?$/i;
-
-// Words that carry no meaning in a question key; dropping them keeps keys short and stable under rewording.
-const STOP = new Set(
-  'a an the is are be been do does did e g s of to for in on at by with what which how who whom where when why there this that these those my our i we it its or and as if any given can about into from me us so their them'.split(' '),
-);
-
-/** A short, stable key from text: lower case, meaningful words only, at most 60 characters. */
-export function slugOf(text: string): string {
-  const words = plainText(text)
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
-    .split(' ')
-    .filter((w) => w && !STOP.has(w));
-  let out = '';
-  for (const w of words) {
-    if (out.length + w.length + 1 > 60 && out) break;
-    out = out ? `${out}-${w}` : w;
-  }
-  return out || 'item';
-}
-
-/** Markdown inline text without links' targets, emphasis or code marks. */
-export function plainText(md: string): string {
-  return md
-    .replace(/\[([^\]]*)\]\[[^\]]*\]/g, '$1')
-    .replace(/\[([^\]]*)\]\(([^)]*)\)/g, '$1')
-    .replace(/\*\*|__|`/g, '')
-    .replace(/(^|\s)\*(\S[^*]*?)\*(?=\s|$|[.,;:)])/g, '$1$2')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
 
 function linksOf(md: string): Link[] {
   const out: Link[] = [];
@@ -427,17 +399,21 @@ export function parseReport(files: ReportFile[]): NeedsReport {
     for (const s of r.scenarios)
       for (const ref of s.seeAlso) if (!known.has(ref)) warnings.push({ file: s.file, line: s.line, message: `"See" refers to roles/${ref}.md, which the report does not have` });
   if (issues.length > 0) throw new NeedsFormatError(issues);
+  const readme = sorted.find((f) => f.file === 'README.md');
+  const actions = readme ? parseSummary(readme.text, readme.file) : [];
   const fileHashes = sorted.map((f) => ({ file: f.file, sha256: createHash('sha256').update(f.text).digest('hex') }));
   const contentHash = createHash('sha256')
     .update(fileHashes.map((f) => `${f.file}\0${f.sha256}`).join('\n'))
     .digest('hex');
-  return { roles, scale, files: fileHashes, contentHash, warnings };
+  return { roles, scale, actions, files: fileHashes, contentHash, warnings };
 }
 
-/** Reads model.md and roles/*.md of a report directory. */
+/** Reads README.md (its summary's action items), model.md and roles/*.md of a report directory. */
 export function readReportDir(dir: string): ReportFile[] {
   if (!existsSync(dir)) throw new NeedsFormatError([{ file: dir, line: 1, message: 'directory does not exist' }]);
   const files: ReportFile[] = [];
+  const readme = path.join(dir, 'README.md');
+  if (existsSync(readme)) files.push({ file: 'README.md', text: readFileSync(readme, 'utf8') });
   const model = path.join(dir, 'model.md');
   if (existsSync(model)) files.push({ file: 'model.md', text: readFileSync(model, 'utf8') });
   const rolesDir = path.join(dir, 'roles');
@@ -447,7 +423,7 @@ export function readReportDir(dir: string): ReportFile[] {
   return files;
 }
 
-/** Parses the report in a directory (model.md + roles/*.md). */
+/** Parses the report in a directory (README.md, model.md, roles/*.md). */
 export function parseReportDir(dir: string): NeedsReport {
   return parseReport(readReportDir(dir));
 }

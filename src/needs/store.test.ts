@@ -76,6 +76,6 @@ describe.each(dbKinds)('needs report versions on %s', (kind) => {
 });
 
 it('reads the report files named relative to the directory', () => {
-  expect(readReportDir(REAL_REPORT_DIR).map((f) => f.file)).toEqual(['model.md', 'roles/README.md', 'roles/foundation.md', 'roles/gateway.md', 'roles/investor-delegator.md', 'roles/orchestrator-delegate.md', 'roles/spe.md']);
+  expect(readReportDir(REAL_REPORT_DIR).map((f) => f.file)).toEqual(['README.md', 'model.md', 'roles/README.md', 'roles/foundation.md', 'roles/gateway.md', 'roles/investor-delegator.md', 'roles/orchestrator-delegate.md', 'roles/spe.md']);
   expect(readFileSync(path.join(REAL_REPORT_DIR, 'model.md'), 'utf8')).toContain('data availability score');
 });

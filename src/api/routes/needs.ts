@@ -3,13 +3,14 @@
 // and the list and comparison of imported report versions.
 import path from 'node:path';
 import { z } from 'zod';
-import { computeCoverage, type Coverage, type CoverageSummary, type QuestionCoverage } from '../../needs/coverage.js';
-import { dashboardPagePatterns, loadMapping, type AtlasTargets, type Mapping } from '../../needs/mapping.js';
+import { computeCoverage, specsToProbe, type Coverage, type CoverageSummary, type EntryCoverage, type QuestionCoverage } from '../../needs/coverage.js';
+import { dashboardPagePatterns, hasAnswer, loadMapping, type AtlasTargets, type Mapping } from '../../needs/mapping.js';
+import { probeAnswers, responseFetcher, type Verdict } from '../../needs/probe.js';
 import { reportCounts, type NeedsReport, type Question, type Role, type Scenario } from '../../needs/model.js';
 import { NeedsFormatError, parseReportDir } from '../../needs/parser.js';
 import { compareImports, listImports, loadImport, type NeedsImport } from '../../needs/store.js';
 import type { Db } from '../../read/db.js';
-import { atlasSchema, questionSchema, summarySchema, importSchema, scenarioSchema, roleSchema, mapSchema, coverageSchema, landingSchema, compareSchema } from '../../needs/apiSchemas.js';
+import { atlasSchema, questionSchema, importSchema, scenarioSchema, roleSchema, mapSchema, coverageSchema, landingSchema, compareSchema, itemSchema } from '../../needs/apiSchemas.js';
 import { AtlasError } from '../errors.js';
 import { route, type RouteDef, type RouteOptions } from '../route.js';
 import { intParam } from '../schemas.js';
@@ -62,32 +63,63 @@ async function loadOr404(db: Db, version: number | undefined, dir: string | null
   throw new AtlasError('not_found', 'no data-needs report has been imported yet: run `atlas needs import <report dir>`');
 }
 
-/** Report and mapping joined with coverage, for one version. */
-async function mapped(db: Db, version: number | undefined, dir: string | null | undefined, routes: RouteOptions['routes']) {
-  const found = await loadOr404(db, version, dir);
-  mappingCache ??= loadMapping();
-  const coverage = computeCoverage(found.report, mappingCache, targets(routes));
-  return { ...found, coverage, byId: new Map(coverage.questions.map((q) => [q.id, q])) };
+/** How long the live check of the answers stands before it is asked again. */
+const CHECK_TTL_MS = 60_000;
+const checks = new WeakMap<RouteOptions, { at: number; value: Promise<{ verdicts: Map<string, Verdict>; checkedAt: string | null }> }>();
+
+/**
+ * The honest check: every answer endpoint asked through the app itself (in process, outside the rate
+ * limit), each answer judged against its spec. Shared by concurrent requests, repeated at most once a minute.
+ */
+function liveVerdicts(options: RouteOptions, mapping: Mapping, t: AtlasTargets): Promise<{ verdicts: Map<string, Verdict>; checkedAt: string | null }> {
+  const hit = checks.get(options);
+  if (hit && Date.now() - hit.at < CHECK_TTL_MS) return hit.value;
+  const request = options.selfRequest;
+  const ask = request && responseFetcher(request);
+  const value = ask
+    ? probeAnswers(specsToProbe(mapping, t), (p) => (p.startsWith('/api/v1/needs') ? Promise.resolve({ status: 400, body: 'the map cannot vouch for itself' }) : ask(p))).then((verdicts) => ({
+        verdicts,
+        checkedAt: new Date().toISOString(),
+      }))
+    : Promise.resolve({ verdicts: new Map<string, Verdict>(), checkedAt: null });
+  checks.set(options, { at: Date.now(), value });
+  value.catch(() => checks.delete(options));
+  return value;
 }
 
-function atlasJson(c: QuestionCoverage): z.input<typeof atlasSchema> {
+/** Report and mapping joined with live-checked coverage, for one version. */
+async function mapped(db: Db, version: number | undefined, options: RouteOptions) {
+  const found = await loadOr404(db, version, options.needsDir);
+  mappingCache ??= loadMapping();
+  const t = targets(options.routes);
+  const { verdicts, checkedAt } = await liveVerdicts(options, mappingCache, t);
+  const coverage = computeCoverage(found.report, mappingCache, t, verdicts);
+  return { ...found, coverage, checkedAt, byId: new Map(coverage.questions.map((q) => [q.id, q])) };
+}
+
+function atlasJson(c: EntryCoverage, score: number | null): z.input<typeof atlasSchema> {
   const e = c.entry;
+  const a = hasAnswer(e) ? e : null;
   return {
     status: c.status,
-    score: c.after,
-    views: e?.status === 'answered' ? e.views : [],
-    endpoints: e?.status === 'answered' ? e.endpoints : [],
-    answer: e?.status === 'answered' && c.status === 'answered' ? e.answer : null,
-    note: e?.status === 'answered' ? (e.note ?? null) : null,
+    score: score ?? (a && (c.status === 'answered' || c.status === 'partial') ? a.score : 0),
+    views: a?.views ?? [],
+    endpoints: a?.endpoints ?? [],
+    answer: a && (c.status === 'answered' || c.status === 'partial') ? a.answer : null,
+    note: a?.note ?? null,
     issue: e?.status === 'planned' ? e.issue : null,
     needs: e?.status === 'planned' ? e.needs : null,
-    reason: e?.status === 'out-of-scope' ? e.reason : null,
+    reason: c.reason,
     problems: c.problems,
   };
 }
 
+function itemJson(i: Coverage['items']['list'][number]): z.input<typeof itemSchema> {
+  return { ...i.item, atlas: atlasJson(i, null) };
+}
+
 function questionJson(q: Question, c: QuestionCoverage): z.input<typeof questionSchema> {
-  return { ...q, reportScore: { value: c.before, assumed: c.beforeAssumed }, atlas: atlasJson(c) };
+  return { ...q, reportScore: { value: c.before, assumed: c.beforeAssumed }, atlas: atlasJson(c, c.after) };
 }
 
 function scenarioJson(s: Scenario, byId: Map<string, QuestionCoverage>): z.input<typeof scenarioSchema> {
@@ -122,12 +154,14 @@ export const needsRoutes = [
     cache: 'none',
     errors: [404, 503],
     handler: async ({ query, data, options }) => {
-      const m = await mapped(data.db, query.version, options.needsDir, options.routes);
+      const m = await mapped(data.db, query.version, options);
+      const { list, ...counts } = m.coverage.items;
       return {
         import: m.import,
         scale: m.report.scale,
         overall: m.coverage.overall,
         roles: m.report.roles.map((r) => roleJson(r, m.coverage, m.byId)),
+        items: { ...counts, list: list.map(itemJson) },
         warnings: m.report.warnings,
       };
     },
@@ -136,15 +170,17 @@ export const needsRoutes = [
     path: '/api/v1/needs/coverage',
     tag: 'needs',
     summary: 'Coverage of the data needs',
-    description: 'Share of the report’s questions Atlas answers with views that exist, per role and overall, and the mean availability score (0–5) before and after.',
+    description:
+      'Share of the report’s questions, gaps and action items Atlas answers, per role and overall, and the mean availability score (0–5) before and after. An answer counts only when its endpoint, asked now, returns data of the kind asked; proxies count as partial.',
     query: versionQuery,
     response: coverageSchema,
     maxAge: 10,
     cache: 'none',
     errors: [404, 503],
     handler: async ({ query, data, options }) => {
-      const m = await mapped(data.db, query.version, options.needsDir, options.routes);
-      return { import: m.import, overall: m.coverage.overall, roles: m.coverage.roles };
+      const m = await mapped(data.db, query.version, options);
+      const { list: _list, ...items } = m.coverage.items;
+      return { import: m.import, checkedAt: m.checkedAt, overall: m.coverage.overall, roles: m.coverage.roles, items };
     },
   }),
   route({
@@ -159,11 +195,11 @@ export const needsRoutes = [
     cache: 'none',
     errors: [404, 503],
     handler: async ({ params, query, data, options }) => {
-      const m = await mapped(data.db, query.version, options.needsDir, options.routes);
+      const m = await mapped(data.db, query.version, options);
       const role = m.report.roles.find((r) => r.id === params.role);
       if (!role) throw new AtlasError('not_found', `no role "${params.role}" in the report (roles: ${m.report.roles.map((r) => r.id).join(', ')})`);
       const items = role.scenarios.flatMap((s) => s.questions.map((q) => ({ s, q, c: m.byId.get(q.id)! })));
-      const answered = items.filter((i) => i.c.status === 'answered' && i.c.entry?.status === 'answered');
+      const answered = items.filter((i) => (i.c.status === 'answered' || i.c.status === 'partial') && hasAnswer(i.c.entry));
       const planned = new Map<number, { questionId: string; text: string; needs: string }[]>();
       for (const i of items)
         if (i.c.entry?.status === 'planned') planned.set(i.c.entry.issue, [...(planned.get(i.c.entry.issue) ?? []), { questionId: i.q.id, text: i.q.text, needs: i.c.entry.needs }]);
@@ -171,11 +207,11 @@ export const needsRoutes = [
         import: m.import,
         role: { id: role.id, name: role.name, fileTitle: role.fileTitle },
         summary: roleSummary(m.coverage, role.id),
-        views: tally(answered.flatMap((i) => (i.c.entry?.status === 'answered' ? i.c.entry.views : []))),
-        endpoints: tally(answered.flatMap((i) => (i.c.entry?.status === 'answered' ? i.c.entry.endpoints.map((e) => e.split('?')[0]!) : []))),
+        views: tally(answered.flatMap((i) => (hasAnswer(i.c.entry) ? i.c.entry.views : []))),
+        endpoints: tally(answered.flatMap((i) => (hasAnswer(i.c.entry) ? i.c.entry.endpoints.map((e) => e.split('?')[0]!) : []))),
         answers: answered.map((i) => {
-          const e = i.c.entry as Extract<QuestionCoverage['entry'], { status: 'answered' }>;
-          return { questionId: i.q.id, text: i.q.text, scenario: i.s.text, answer: e.answer, views: e.views };
+          const e = i.c.entry as Extract<QuestionCoverage['entry'], { status: 'answered' | 'partial' }>;
+          return { questionId: i.q.id, text: i.q.text, scenario: i.s.text, answer: e.answer, views: e.views, partial: e.status === 'partial' ? e.reason : null };
         }),
         planned: [...planned].sort((a, b) => a[0] - b[0]).map(([issue, questions]) => ({ issue, questions })),
         gaps: role.gaps,

@@ -103,7 +103,7 @@ export function ViewLinks({ views }: { views: string[] }) {
   );
 }
 
-const STATUS_TEXT: Record<string, string> = { answered: 'answered', broken: 'view missing', planned: 'planned', 'out-of-scope': 'out of scope', unmapped: 'unmapped' };
+const STATUS_TEXT: Record<string, string> = { answered: 'answered', partial: 'partial (proxy)', empty: 'no data', broken: 'view missing', planned: 'planned', 'out-of-scope': 'out of scope', unmapped: 'unmapped' };
 
 export function StatusBadge({ status, issue }: { status: string; issue?: number | null }) {
   return (
@@ -120,7 +120,7 @@ export const score1 = (x: number) => (Math.round(x * 10) / 10).toFixed(1);
 export function SummaryLine({ s }: { s: NeedsSummaryJson }) {
   return (
     <span className="muted">
-      {s.answered} of {s.total} answered · {s.planned} planned · {s.outOfScope} out of scope · availability {score1(s.scoreBefore)} → {score1(s.scoreAfter)}
+      {s.answered} of {s.total} answered · {s.partial} partial · {s.empty} without data · {s.outOfScope} out of scope · availability {score1(s.scoreBefore)} → {score1(s.scoreAfter)}
     </span>
   );
 }

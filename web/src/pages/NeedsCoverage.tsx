@@ -55,18 +55,24 @@ function Versions() {
 export default function NeedsCoverage() {
   const q = useApi('/api/v1/needs/coverage');
   if (!q.data) return <ApiState q={q} what="Loading coverage" />;
-  const { overall: o, roles } = q.data;
+  const { overall: o, roles, items } = q.data;
   return (
     <div className="page">
       <h1>Coverage of the data needs</h1>
       <p>
-        How many of the report&apos;s {o.total} questions Atlas answers with a view that exists, and the mean data availability score (0–5) before and after. Unscored questions count as 0.5
-        (the report&apos;s model reads them as 0 or 1). <Link href="/needs">The full map →</Link>
+        How many of the report&apos;s {o.total} questions, {items.gaps.total} role gaps and {items.actions.total} action items Atlas answers, and the mean data availability score (0–5) before and after. An answer
+        counts only when its endpoint, asked now, returns data of the kind the question asks for{q.data.checkedAt ? ` (checked ${q.data.checkedAt.slice(0, 16).replace('T', ' ')} UTC)` : ''}; a proxy — related
+        data, not what was asked — counts as partial, with its reason on the map. Unscored questions count as 0.5 (the report&apos;s model reads them as 0 or 1). <Link href="/needs">The full map →</Link>
       </p>
       <section className="cards">
         <Stat label="Questions answered" value={<span data-testid="coverage-answered">{`${o.answered} of ${o.total}`}</span>} sub={<span data-testid="coverage-share">{percent(o.answeredShare, 1)}</span>} />
-        <Stat label="Answered, in scope" value={<span data-testid="coverage-share-in-scope">{percent(o.answeredShareInScope, 1)}</span>} sub={`${o.outOfScope} out of scope`} />
-        <Stat label="Planned" value={<span data-testid="coverage-planned">{o.planned}</span>} sub="by open issues" />
+        <Stat label="Partial (proxies)" value={<span data-testid="coverage-partial">{o.partial}</span>} sub={<span data-testid="coverage-empty">{`${o.empty} mapped without data`}</span>} />
+        <Stat label="Answered, in scope" value={<span data-testid="coverage-share-in-scope">{percent(o.answeredShareInScope, 1)}</span>} sub={`${o.outOfScope} out of scope · ${o.planned} planned`} />
+        <Stat
+          label="Gaps and action items answered"
+          value={<span data-testid="coverage-items-answered">{`${items.overall.answered} of ${items.overall.total}`}</span>}
+          sub={`gaps ${items.gaps.answered}/${items.gaps.total} · actions ${items.actions.answered}/${items.actions.total} · ${items.overall.partial} partial · ${items.overall.outOfScope} out of scope`}
+        />
         <Stat
           label="Availability score"
           value={
@@ -97,6 +103,7 @@ export default function NeedsCoverage() {
           columns={[
             { head: 'Role', cell: (r) => <Link href={roleHref(r.roleId)}>{r.name}</Link> },
             { head: 'Answered', cell: (r) => <span data-testid={`coverage-role-answered-${r.roleId}`}>{`${r.answered} / ${r.total}`}</span> },
+            { head: 'Partial', wide: true, cell: (r) => r.partial },
             {
               head: 'Share',
               wide: true,
@@ -106,7 +113,7 @@ export default function NeedsCoverage() {
                 </>
               ),
             },
-            { head: 'Planned', wide: true, cell: (r) => r.planned },
+            { head: 'No data', wide: true, cell: (r) => r.empty },
             { head: 'Out of scope', wide: true, cell: (r) => r.outOfScope },
             { head: 'Score', cell: (r) => <span data-testid={`coverage-role-score-${r.roleId}`}>{`${score1(r.scoreBefore)} → ${score1(r.scoreAfter)}`}</span> },
           ]}

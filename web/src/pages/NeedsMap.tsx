@@ -44,7 +44,7 @@ function QuestionRow({ q }: { q: Question }) {
         </span>
       </div>
       <div className="needs-q-body">
-        {a.status === 'answered' && a.answer && (
+        {(a.status === 'answered' || a.status === 'partial') && a.answer && (
           <>
             <LiveAnswer spec={a.answer} testId={`answer-${q.id}`} />
             <div>
@@ -58,6 +58,8 @@ function QuestionRow({ q }: { q: Question }) {
             Planned in issue #{a.issue}: {a.needs}
           </span>
         )}
+        {a.status === 'partial' && <div className="muted">Partial: {a.reason}</div>}
+        {a.status === 'empty' && <span className="muted">Mapped, but no data of the kind asked: {a.reason}</span>}
         {a.status === 'out-of-scope' && <span className="muted">Out of scope: {a.reason}</span>}
         {a.status === 'broken' && <span className="muted">Mapped, but missing: {a.problems.join('; ')}</span>}
         {(q.fields.length > 0 || q.scores.some((s) => s.note)) && (
@@ -94,6 +96,8 @@ function QuestionRow({ q }: { q: Question }) {
 const STATUSES: [string, string][] = [
   ['all', 'All'],
   ['answered', 'Answered'],
+  ['partial', 'Partial (proxy)'],
+  ['empty', 'No data'],
   ['planned', 'Planned'],
   ['out-of-scope', 'Out of scope'],
 ];
@@ -174,6 +178,35 @@ export default function NeedsMap() {
         </section>
       ))}
       {roles.length === 0 && <Empty>No role matches.</Empty>}
+      <section className="panel needs-role" data-testid="needs-items">
+        <div className="panel-head">
+          <h2>Gaps and action items</h2>
+          <span className="muted">
+            {m.items.overall.answered} of {m.items.overall.total} answered · {m.items.overall.partial} partial · {m.items.overall.outOfScope} out of scope
+          </span>
+        </div>
+        {m.items.list
+          .filter((i) => status === 'all' || i.atlas.status === status)
+          .map((i) => (
+            <div key={i.id} className="needs-q" data-testid={`item-${i.id}`} data-status={i.atlas.status}>
+              <div className="needs-q-head">
+                <span className="needs-q-text">
+                  <span className="muted">{i.kind === 'gap' ? `Gap (${i.roleId})` : i.group === 'executive-summary' ? 'Executive summary' : 'Key finding'}:</span> {i.text}
+                </span>
+                <StatusBadge status={i.atlas.status} issue={i.atlas.issue} />
+              </div>
+              <div className="needs-q-body">
+                {i.atlas.answer && <LiveAnswer spec={i.atlas.answer} testId={`answer-${i.id}`} />}
+                {i.atlas.views.length > 0 && (
+                  <div>
+                    Full view: <ViewLinks views={i.atlas.views} />
+                  </div>
+                )}
+                {i.atlas.reason && <span className="muted">{i.atlas.status === 'partial' ? 'Partial: ' : i.atlas.status === 'out-of-scope' ? 'Out of scope: ' : ''}{i.atlas.reason}</span>}
+              </div>
+            </div>
+          ))}
+      </section>
     </div>
   );
 }
