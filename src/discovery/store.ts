@@ -151,11 +151,11 @@ export async function orchestratorResults(db: Db, orchestrator: string, since: n
 
 /** Answered results since `since` as trend inputs (prices as exact integers). */
 export async function answersSince(db: Db, since: number, orchestrator?: string): Promise<Answer[]> {
-  const r = await sql<{ observed_at: string; orchestrator: string; version: string | null; prices: TargetResult['prices'] | string | null }>`
-    select observed_at::text, orchestrator, version, prices from discovery_result
+  const r = await sql<{ observed_at: string; orchestrator: string; registry: string; version: string | null; prices: TargetResult['prices'] | string | null }>`
+    select observed_at::text, orchestrator, registry, version, prices from discovery_result
     where ok and observed_at >= ${since} ${orchestrator ? sql`and orchestrator = ${orchestrator}` : sql``} order by observed_at`.execute(db);
   return r.rows.map((x) => {
     const prices = (typeof x.prices === 'string' ? (JSON.parse(x.prices) as TargetResult['prices']) : x.prices) ?? [];
-    return { at: Number(x.observed_at), orchestrator: x.orchestrator, version: x.version, prices: prices.map((p) => ({ capability: p.capability, model: p.model, pricePerUnit: BigInt(p.pricePerUnit), pixelsPerUnit: BigInt(p.pixelsPerUnit) })) };
+    return { at: Number(x.observed_at), orchestrator: x.orchestrator, node: x.registry, version: x.version, prices: prices.map((p) => ({ capability: p.capability, model: p.model, pricePerUnit: BigInt(p.pricePerUnit), pixelsPerUnit: BigInt(p.pixelsPerUnit) })) };
   });
 }

@@ -22,6 +22,19 @@ describe('trends from discovery answers', () => {
     expect(sdxl.points[0]).toEqual({ at: 0, offers: 3, floor: p(27, 'sdxl', 250n), median: p(27, 'sdxl', 1000n, 3n) });
     expect(sdxl.points[1]).toEqual({ at: DAY, offers: 1, floor: p(27, 'sdxl', 100n), median: p(27, 'sdxl', 100n) });
     expect(weiPerUnit({ pricePerUnit: 1000n, pixelsPerUnit: 3n })).toBe('333.333333');
+    // Two nodes of one orchestrator (service and AI service URIs) answer apart: the video node's general price
+    // stands beside the AI node's later answer; the same (capability, model) from both counts once, the later quote.
+    const twoNodes = priceFloors(
+      [
+        { at: 10, orchestrator: 'a', node: 'service', version: '0.8.5', prices: [p(null, null, 1200n), p(27, 'sdxl', 500n)] },
+        { at: 20, orchestrator: 'a', node: 'ai', version: '0.8.5', prices: [p(27, 'sdxl', 300n)] },
+      ],
+      DAY,
+    );
+    expect(twoNodes.map((x) => [x.capability, x.model, x.points[0]!.offers, x.points[0]!.floor.pricePerUnit])).toEqual([
+      [null, null, 1, 1200n],
+      [27, 'sdxl', 1, 300n],
+    ]);
     expect(weiPerUnit({ pricePerUnit: 5n, pixelsPerUnit: 1n })).toBe('5');
   });
 

@@ -7,6 +7,8 @@ import { compareVersions, parseVersion } from '../registry/capabilities.js';
 export interface Answer {
   at: number;
   orchestrator: string;
+  /** Which of the orchestrator's nodes answered (its service or AI service URI's registry); one node when absent. */
+  node?: string;
   version: string | null;
   prices: { capability: number | null; model: string | null; pricePerUnit: bigint; pixelsPerUnit: bigint }[];
 }
@@ -27,15 +29,33 @@ export interface PriceSeries {
   points: PricePoint[];
 }
 
-/** The latest answer of each orchestrator within each bucket of `bucketSeconds`. */
-function latestPerBucket(answers: readonly Answer[], bucketSeconds: number): Map<number, Map<string, Answer>> {
-  const out = new Map<number, Map<string, Answer>>();
+type Quote = Answer['prices'][number];
+
+/**
+ * Per bucket of `bucketSeconds`, each orchestrator's latest quote of each (capability, model): the latest answer
+ * of each of its nodes (service and AI service URIs answer apart) in the bucket, and where two nodes quote the
+ * same capability and model, the later quote.
+ */
+function latestQuotesPerBucket(answers: readonly Answer[], bucketSeconds: number): Map<number, Map<string, Quote & { at: number }>> {
+  const nodes = new Map<number, Map<string, Answer>>();
   for (const a of answers) {
     const b = Math.floor(a.at / bucketSeconds) * bucketSeconds;
-    let m = out.get(b);
-    if (!m) out.set(b, (m = new Map()));
-    const prev = m.get(a.orchestrator);
-    if (!prev || prev.at <= a.at) m.set(a.orchestrator, a);
+    let m = nodes.get(b);
+    if (!m) nodes.set(b, (m = new Map()));
+    const k = `${a.orchestrator}|${a.node ?? ''}`;
+    const prev = m.get(k);
+    if (!prev || prev.at <= a.at) m.set(k, a);
+  }
+  const out = new Map<number, Map<string, Quote & { at: number }>>();
+  for (const [b, m] of nodes) {
+    const quotes = new Map<string, Quote & { at: number }>();
+    for (const a of m.values())
+      for (const p of a.prices) {
+        const k = `${a.orchestrator}|${p.capability}|${p.model ?? ''}`;
+        const prev = quotes.get(k);
+        if (!prev || prev.at <= a.at) quotes.set(k, { ...p, at: a.at });
+      }
+    out.set(b, quotes);
   }
   return out;
 }
@@ -47,16 +67,16 @@ function latestPerBucket(answers: readonly Answer[], bucketSeconds: number): Map
  */
 export function priceFloors(answers: readonly Answer[], bucketSeconds: number): PriceSeries[] {
   const series = new Map<string, PriceSeries>();
-  const buckets = [...latestPerBucket(answers, bucketSeconds)].sort((a, b) => a[0] - b[0]);
-  for (const [at, byOrch] of buckets) {
+  const buckets = [...latestQuotesPerBucket(answers, bucketSeconds)].sort((a, b) => a[0] - b[0]);
+  for (const [at, byQuote] of buckets) {
     const quotes = new Map<string, { capability: number | null; model: string | null; prices: Price[] }>();
-    for (const a of byOrch.values())
-      for (const p of a.prices) {
-        const k = `${p.capability}|${p.model ?? ''}`;
-        let q = quotes.get(k);
-        if (!q) quotes.set(k, (q = { capability: p.capability, model: p.model, prices: [] }));
-        q.prices.push(p);
-      }
+    for (const p of byQuote.values()) {
+      const k = `${p.capability}|${p.model ?? ''}`;
+      let q = quotes.get(k);
+      if (!q) quotes.set(k, (q = { capability: p.capability, model: p.model, prices: [] }));
+      const { at: _at, ...quote } = p;
+      q.prices.push(quote);
+    }
     for (const [k, q] of quotes) {
       const sorted = q.prices.sort(comparePrices);
       let s = series.get(k);
@@ -72,22 +92,25 @@ export interface VersionShare {
   orchestrators: number;
 }
 
-/** Node versions of the latest answer of each orchestrator, newest version first. */
+/** Orders versions newest first (unparseable ones by text, after). */
+function newerFirst(a: string, b: string): number {
+  const va = parseVersion(a);
+  const vb = parseVersion(b);
+  return va && vb ? compareVersions(vb, va) : va ? -1 : vb ? 1 : b.localeCompare(a);
+}
+
+/** Node versions of the latest answer of each orchestrator (of its nodes answering at once, the newest version), newest version first. */
 export function versionDistribution(answers: readonly Answer[]): VersionShare[] {
   const latest = new Map<string, Answer>();
   for (const a of answers) {
     const prev = latest.get(a.orchestrator);
-    if (!prev || prev.at <= a.at) latest.set(a.orchestrator, a);
+    if (!prev || prev.at < a.at || (prev.at === a.at && a.version !== null && (prev.version === null || newerFirst(a.version, prev.version) < 0))) latest.set(a.orchestrator, a);
   }
   const counts = new Map<string, number>();
   for (const a of latest.values()) if (a.version) counts.set(a.version, (counts.get(a.version) ?? 0) + 1);
   return [...counts]
     .map(([version, orchestrators]) => ({ version, orchestrators }))
-    .sort((a, b) => {
-      const va = parseVersion(a.version);
-      const vb = parseVersion(b.version);
-      return va && vb ? compareVersions(vb, va) : b.version.localeCompare(a.version);
-    });
+    .sort((a, b) => newerFirst(a.version, b.version));
 }
 
 /** Orchestrators (of a distribution) at or above a minimum version. */
