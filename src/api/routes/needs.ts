@@ -65,15 +65,23 @@ async function loadOr404(db: Db, version: number | undefined, dir: string | null
 
 /** How long the live check of the answers stands before it is asked again. */
 const CHECK_TTL_MS = 60_000;
-const checks = new WeakMap<RouteOptions, { at: number; value: Promise<{ verdicts: Map<string, Verdict>; checkedAt: string | null }> }>();
+/**
+ * How long a request waits for a running check before it is answered with the last finished one (or, before
+ * any, asked to retry): well inside the request time limit, however long the check takes on a busy server.
+ */
+const CHECK_WAIT_MS = 5_000;
+
+type Checked = { verdicts: Map<string, Verdict>; checkedAt: string | null };
+const checks = new WeakMap<RouteOptions, { at: number; value: Promise<Checked>; last: Checked | null }>();
 
 /**
  * The honest check: every answer endpoint asked through the app itself (in process, outside the rate
- * limit), each answer judged against its spec. Shared by concurrent requests, repeated at most once a minute.
+ * limit and the request time limit), each answer judged against its spec. Shared by concurrent requests,
+ * repeated at most once a minute; the last finished check stands while the next runs.
  */
-function liveVerdicts(options: RouteOptions, mapping: Mapping, t: AtlasTargets): Promise<{ verdicts: Map<string, Verdict>; checkedAt: string | null }> {
+function liveVerdicts(options: RouteOptions, mapping: Mapping, t: AtlasTargets): { value: Promise<Checked>; last: Checked | null } {
   const hit = checks.get(options);
-  if (hit && Date.now() - hit.at < CHECK_TTL_MS) return hit.value;
+  if (hit && Date.now() - hit.at < CHECK_TTL_MS) return hit;
   const request = options.selfRequest;
   const ask = request && responseFetcher(request);
   const value = ask
@@ -82,9 +90,30 @@ function liveVerdicts(options: RouteOptions, mapping: Mapping, t: AtlasTargets):
         checkedAt: new Date().toISOString(),
       }))
     : Promise.resolve({ verdicts: new Map<string, Verdict>(), checkedAt: null });
-  checks.set(options, { at: Date.now(), value });
-  value.catch(() => checks.delete(options));
-  return value;
+  const entry = { at: Date.now(), value, last: hit?.last ?? null };
+  checks.set(options, entry);
+  value.then(
+    (done) => (entry.last = done),
+    () => checks.delete(options),
+  );
+  return entry;
+}
+
+/** The running check if it finishes within CHECK_WAIT_MS, else the last finished one; before any, a 503 to retry. */
+async function currentVerdicts(options: RouteOptions, mapping: Mapping, t: AtlasTargets): Promise<Checked> {
+  const check = liveVerdicts(options, mapping, t);
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), CHECK_WAIT_MS);
+  });
+  try {
+    const done = await Promise.race([check.value, waited]);
+    if (done) return done;
+  } finally {
+    clearTimeout(timer);
+  }
+  if (check.last) return check.last;
+  throw new AtlasError('unavailable', 'every mapped answer is being checked against this Atlas for the first time; retry in a few seconds');
 }
 
 /** Report and mapping joined with live-checked coverage, for one version. */
@@ -92,7 +121,7 @@ async function mapped(db: Db, version: number | undefined, options: RouteOptions
   const found = await loadOr404(db, version, options.needsDir);
   mappingCache ??= loadMapping();
   const t = targets(options.routes);
-  const { verdicts, checkedAt } = await liveVerdicts(options, mappingCache, t);
+  const { verdicts, checkedAt } = await currentVerdicts(options, mappingCache, t);
   const coverage = computeCoverage(found.report, mappingCache, t, verdicts);
   return { ...found, coverage, checkedAt, byId: new Map(coverage.questions.map((q) => [q.id, q])) };
 }
