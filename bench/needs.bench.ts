@@ -85,6 +85,9 @@ export async function needsBench(preset: PresetName = 'demo'): Promise<void> {
       dataset: `the vendored data-needs report (112 questions, 27 role gaps, 33 action items of its summary) against the ${preset} preset built in ${buildS.toFixed(0)} s (simulation with the Uniswap V3 LPT pools and bridge, indexing, 48 h of demo telemetry, 7 days of discovery polls of every simulated orchestrator node over gRPC/TLS, signed gateway labels and job classes, example comparators and budget); every answered or partial mapping entry asked in process and judged by the live check (data of the kind asked, not empty). Baseline: the mapping of commit ${BEFORE_COMMIT}, before issue 25, judged the same way${then ? '' : ' (not available: no git history)'}. Measured on a 2-core machine shared with other sessions' test runs (1-min load average ${load.toFixed(1)} at the start)`,
     });
     process.stdout.write(`${JSON.stringify(r.figures)}\n`);
+    // What the live check found empty, so a figure short of the mapping names its cause.
+    const empty = [...now.coverage.questions, ...now.coverage.items.list].filter((e) => e.status === 'empty' || e.status === 'broken');
+    for (const e of empty) process.stdout.write(`  ${e.status}: ${e.id}: ${e.reason ?? e.problems.join('; ')}\n`);
   } finally {
     await net.close();
   }

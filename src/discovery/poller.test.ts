@@ -37,7 +37,7 @@ describe('discovery over go-livepeer’s GetOrchestrator', () => {
     nodes = await startOrchestratorNodes({ seed: scenario.seed, nodes: populationNodes(population.orchestrators).filter((n) => chosen.includes(n.agent)), startTime: scenario.startTime, now: () => clock });
     for (const o of chosen)
       await sql`insert into orchestrator (address, service_uri, ai_service_uri, first_block, updated_block) values (${o.address.toLowerCase()}, ${o.serviceUri}, ${o.aiServiceUri}, 1, 1)`.execute(db.db);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await nodes?.close();
     await db?.close();
@@ -84,7 +84,7 @@ describe('discovery over go-livepeer’s GetOrchestrator', () => {
     // Offers that changed since the first day are new versions (requotes), the rest only seen again.
     const requotes = await requoteStats(db.db, 0);
     expect(requotes.every((r) => r.adverts >= 1)).toBe(true);
-  }, 60_000);
+  }, 180_000);
 
   it('waits twice as long after each failure in a row, up to the cap', () => {
     expect([1, 2, 3, 4, 10].map((n) => backoffSeconds(n, { baseSeconds: 60, maxSeconds: 600 }))).toEqual([60, 120, 240, 480, 600]);

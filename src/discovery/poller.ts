@@ -2,10 +2,14 @@
 // is asked for its OrchestratorInfo at its service URI, as gateways do, on a schedule. A node that fails
 // is asked again only after a growing pause (backoff); every answer and failure is kept.
 import type { Kysely } from 'kysely';
+import { keccak256, toBytes } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
-import { AdvertError, advertFromOrchestratorInfo, type Advert } from '../registry/adverts.js';
+import { indexedChainId } from '../read/network.js';
+import { AdvertError, advertFromOrchestratorInfo, advertToJson, type Advert } from '../registry/adverts.js';
 import { compareVersions, parseVersion } from '../registry/capabilities.js';
-import { importSnapshot } from '../registry/store.js';
+import { atlasDomain } from '../registry/signing.js';
+import { SNAPSHOT_TYPES } from '../registry/statements.js';
+import { importSnapshot, type SnapshotProvenance } from '../registry/store.js';
 import type { Database } from '../store/schema.js';
 import { DiscoveryError, discoveryIdentity, getOrchestratorInfo, type CallOptions, type DiscoveryIdentity, type FailureKind } from './client.js';
 import { discoveryTargets, pruneDiscovery, writePoll, type DiscoveryTarget, type TargetResult } from './store.js';
@@ -118,11 +122,30 @@ export class DiscoveryPoller {
     }
     const answered = results.filter((r) => r.ok).length;
     const pollId = await writePoll(o.db, { startedAt: at, wallMs, targets: all.length, answered, failed: results.length - answered, skipped: all.length - due.length }, results);
-    if (adverts.size > 0) await importSnapshot(o.db, [...adverts.values()].map(mergeAdverts), at);
+    if (adverts.size > 0) {
+      const merged = [...adverts.values()].map(mergeAdverts);
+      await importSnapshot(o.db, merged, at, await this.provenance(merged, at));
+    }
     await pruneDiscovery(o.db, at - (o.retainDays ?? 90) * 86_400);
     const failures: Partial<Record<FailureKind, number>> = {};
     for (const r of results) if (!r.ok && r.failure) failures[r.failure] = (failures[r.failure] ?? 0) + 1;
     return { pollId, at, targets: all.length, answered, failed: results.length - answered, skipped: all.length - due.length, wallMs, latenciesMs: results.filter((r) => r.ok).map((r) => r.latencyMs!), failures };
+  }
+
+  /**
+   * The poll's offers as a snapshot Atlas itself observed, signed as a gateway signs an import
+   * (NetworkSnapshot over the keccak256 of the offers' JSON) with the key discovery asks with.
+   */
+  private async provenance(adverts: Advert[], at: number): Promise<SnapshotProvenance> {
+    const o = this.opts;
+    const contentHash = keccak256(toBytes(JSON.stringify({ orchestrators: adverts.map(advertToJson) })));
+    const signature = await o.account.signTypedData({
+      domain: atlasDomain(await indexedChainId(o.db)),
+      types: SNAPSHOT_TYPES,
+      primaryType: 'NetworkSnapshot',
+      message: { gateway: o.account.address, observedAt: BigInt(at), contentHash },
+    });
+    return { gateway: o.account.address.toLowerCase(), contentHash, signature };
   }
 
   private async ask(t: DiscoveryTarget, identity: DiscoveryIdentity, at: number, adverts: Map<string, Advert[]>): Promise<TargetResult> {
