@@ -81,6 +81,8 @@ export async function deployLivepeer(driver: ChainDriver, p: ProtocolParams, tim
     L2LPTDataCache: getAddress(net.L2LPTDataCache.address),
     MinterV1: getAddress(net.MinterV1.address),
     L2Migrator: getAddress(net.L2Migrator.address),
+    // The LPT bridge's L2 gateway is the simulated market's (sim/uniswap.ts), not the protocol's.
+    L2LPTGateway: getAddress(net.L2LPTGateway.address),
     ...proxyOf,
   } satisfies Record<ContractKey, Address>;
 
@@ -112,6 +114,7 @@ export async function deployLivepeer(driver: ChainDriver, p: ProtocolParams, tim
     L2LPTDataCache: own.L2LPTDataCache.abi,
     MinterV1: art.Minter.abi,
     L2Migrator: [] as Abi,
+    L2LPTGateway: [] as Abi,
     ...(Object.fromEntries(PROXIED.map((n) => [n, art[n].abi])) as Record<Proxied, Abi>),
   } satisfies Record<ContractKey, Abi>;
   const d: Deployment = { addresses, abis };
