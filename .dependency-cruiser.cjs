@@ -3,14 +3,17 @@
  * a higher layer. Layers, lowest first (a folder may import its own layer's siblings only where named below):
  *   0 base                                   errors, logger, clock
  *   1 chain, protocol, store                 ABIs and RPC, pure protocol math, database
- *   2 read, sync, projections, prices, sim   read model; sync engine; event → state; price feeds; the simulator
+ *   2 read, sync, projections, prices,       read model; sync engine; event → state; price feeds;
+ *     market, sim                            the LPT market (Uniswap V3 pools, bridge); the simulator
  *   3 telemetry                              gateway telemetry
- *   4 analytics, registry, needs             read-side computations; capability registry; data-needs map
- *   5 api, demo                              HTTP: REST, GraphQL, SSE; the living demo network (simulator, telemetry, adverts)
+ *   4 analytics, registry, discovery, needs  read-side computations; capability registry; orchestrator discovery;
+ *                                            data-needs map
+ *   5 api, demo                              HTTP: REST, GraphQL, SSE; the living demo network (simulator, telemetry,
+ *                                            adverts, discovery's nodes, signed statements)
  *   6 cli                                    the atlas command
  * Tests and test kits are exempt from the layer rules (they may wire any layers together) but not from the cycle rule.
  */
-const LAYERS = [['base'], ['chain', 'protocol', 'store'], ['read', 'sync', 'projections', 'prices', 'sim'], ['telemetry'], ['analytics', 'registry', 'needs'], ['api', 'demo'], ['cli']];
+const LAYERS = [['base'], ['chain', 'protocol', 'store'], ['read', 'sync', 'projections', 'prices', 'market', 'sim'], ['telemetry'], ['analytics', 'registry', 'discovery', 'needs'], ['api', 'demo'], ['cli']];
 
 /** Same-layer imports that are part of the design (from → to). */
 const SIBLINGS = [
@@ -18,6 +21,12 @@ const SIBLINGS = [
   ['projections', 'prices'],
   ['prices', 'sync'],
   ['sim', 'prices'],
+  // The market's pool events are a projection extension: the indexer runs it, it writes through the projector's writer.
+  ['projections', 'market'],
+  ['market', 'projections'],
+  ['market', 'sync'],
+  ['sim', 'market'],
+  ['discovery', 'registry'],
 ];
 
 const layerRules = [];

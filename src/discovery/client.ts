@@ -4,7 +4,7 @@ import * as grpc from '@grpc/grpc-js';
 import { getAddress, keccak256, toBytes, type Hex } from 'viem';
 import type { LocalAccount } from 'viem/accounts';
 import { AtlasError } from '../base/errors.js';
-import { decodeOrchestratorInfo, encodeOrchestratorRequest, GET_ORCHESTRATOR_PATH, type OrchestratorInfoJson } from './wire.js';
+import { decodeOrchestratorInfo, encodeOrchestratorRequest, GET_ORCHESTRATOR_PATH, type OrchestratorInfoJson } from '../chain/orchestratorWire.js';
 
 /** go-livepeer's limits (server/rpc.go): 3 s to connect, 8 s for the call. */
 export const CONNECT_TIMEOUT_MS = 3_000;

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import * as x509 from '@peculiar/x509';
 import { getAddress, keccak256, recoverMessageAddress, toBytes, toHex } from 'viem';
-import { decodeOrchestratorRequest, encodeOrchestratorInfo, GET_ORCHESTRATOR_PATH } from '../discovery/wire.js';
+import { decodeOrchestratorRequest, encodeOrchestratorInfo, GET_ORCHESTRATOR_PATH } from '../chain/orchestratorWire.js';
 import { nodeOffer, type PopulationNode } from './nodeOffers.js';
 
 let certificate: Promise<{ key: Buffer; cert: Buffer }> | null = null;
