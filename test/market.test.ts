@@ -11,7 +11,7 @@ import { deriveAddress } from '../src/sim/population.js';
 import { resolveScenario } from '../src/sim/scenario.js';
 import { runSimulation, type SimulationResult } from '../src/sim/simulator.js';
 import { SIM_POOL_ROUTER } from '../src/sim/uniswap.js';
-import { openTestDb, type TestDb } from './helpers/db.js';
+import { dbKinds, openTestDb, type TestDb } from './helpers/db.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
 
@@ -20,7 +20,7 @@ const routerAbi = parseAbi(['function swap(address pool, bool zeroForOne, int256
 const erc20 = parseAbi(['function balanceOf(address) view returns (uint256)']);
 const E18 = 10n ** 18n;
 
-describe('the LPT market on the real Uniswap V3 contracts', () => {
+describe.each(dbKinds)('the LPT market on the real Uniswap V3 contracts (%s)', (kind) => {
   let db: TestDb;
   let sim: SimulationResult;
   const scenario = resolveScenario({ preset: 'test', rounds: 8 });
@@ -36,7 +36,7 @@ describe('the LPT market on the real Uniswap V3 contracts', () => {
   };
 
   beforeAll(async () => {
-    db = await openTestDb('pglite', { migrate: true });
+    db = await openTestDb(kind, { migrate: true });
     sim = await runSimulation({ scenario, keepNode: true });
     await new ProtocolIndexer({ db: db.db, rpcUrl: sim.rpcUrl, network: simulatorNetwork(), confirmations: 0 }).backfill();
   }, 300_000);
@@ -91,7 +91,7 @@ describe('the LPT market on the real Uniswap V3 contracts', () => {
   it('indexes the bridge flows and serves the market endpoints', async () => {
     const flows = await bridgeEvents(db.db);
     expect(flows.filter((f) => f.kind === 'deposit').length).toBeGreaterThan(10);
-    const app = createApp({ db: db.db, dbKind: 'pglite', status: () => ({ phase: 'live', headBlock: 1, indexedBlock: 1, lagBlocks: 0 }), webDir: null, rateLimit: false });
+    const app = createApp({ db: db.db, dbKind: kind, status: () => ({ phase: 'live', headBlock: 1, indexedBlock: 1, lagBlocks: 0 }), webDir: null, rateLimit: false });
     const get = async (p: string) => (await (await app.request(p)).json()) as J;
     const m = await get('/api/v1/market/lpt');
     expect(m.pools.map((p: J) => p.feeTier).sort()).toEqual(['0.3%', '1%']);

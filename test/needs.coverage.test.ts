@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_COMPARATORS } from '../src/demo/extras.js';
 import { compareVersions, parseVersion } from '../src/registry/capabilities.js';
 import { hasAnswer, loadMapping } from '../src/needs/mapping.js';
+import { dbKinds } from './helpers/db.js';
 import { demoNetwork, type DemoNetwork } from './helpers/demoNetwork.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
@@ -13,13 +14,13 @@ type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-expli
  * question, gap and action item the mapping answers (fully or by proxy) must return data of the kind asked
  * when its endpoint is asked now — the coverage endpoint's own live check decides.
  */
-describe('honest coverage of the data needs on the demo', () => {
+describe.each(dbKinds)('honest coverage of the data needs on the demo (%s)', (kind) => {
   let net: DemoNetwork;
   let map: J;
   let coverage: J;
 
   beforeAll(async () => {
-    net = await demoNetwork('pglite', { preset: 'test' });
+    net = await demoNetwork(kind, { preset: 'test' });
     // The first live check of every answer may outlast a request: the API asks to retry until it is done.
     const settled = async (p: string): Promise<J> => {
       for (;;) {
