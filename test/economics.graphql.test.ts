@@ -61,7 +61,7 @@ describe('economics over GraphQL equals REST (pglite, indexed simulator network)
 
     const rev = await gql('{ revenueToLpt(period: "quarter") { period roundsPerYear data { period firstRound lastRound feesToStakers { wei formatted unit } feesToStakersUsd dividendPerLpt { wei formatted unit } dividendPerLptUsd rewardYield dilution feeYield realYield realYieldAnnualized } } }');
     expect(rev.data.revenueToLpt).toEqual((await rest('/api/v1/economics/revenue?period=quarter')).body);
-    const feed = await gql('{ stakingFeed { schema asset network round updatedAt rewardRate { perRound annual } realizedRewardRate { annual } stakingRatio totalStaked totalSupply inflation { perRound annual } unbondingPeriod { rounds days } roundLengthSeconds treasuryRewardCut } }');
+    const feed = await gql('{ stakingFeed { schema asset network round updatedAt rewardRate { perRound annual } realizedRewardRate { annual } dilutionAdjustedRewardRate { annual } stakingRatio totalStaked totalSupply inflation { perRound annual } unbondingPeriod { rounds days } roundLengthSeconds treasuryRewardCut } }');
     expect(feed.data.stakingFeed).toEqual((await rest('/api/v1/feeds/staking')).body);
   });
 

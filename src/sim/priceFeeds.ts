@@ -41,12 +41,19 @@ export class SimulatedMarket {
     await this.uniswap.deploy(driver, timestamp + 1, this.lptEth);
   }
 
-  /** The next round's market: one ETH/USD answer, then the LPT market's trades, liquidity and bridge flows. */
-  roundTxs(): SimTx<Action>[] {
+  /**
+   * The next round's market: `opening` is the ETH/USD answer posted with the round's initialisation; `trading`
+   * (the LPT market's trades, liquidity and bridge flows) goes in a later block, so the supply and prices a
+   * round starts with are those of its first block.
+   */
+  roundTxs(): { opening: SimTx<Action>[]; trading: SimTx<Action>[] } {
     this.ethUsdE8 = BigInt(Math.max(1, Math.round(Number(this.ethUsdE8) * this.rng.lognormal(1, 0.03))));
     const before = this.lptEth;
     this.lptEth = Math.max(1e-6, this.lptEth * this.rng.lognormal(1, 0.04));
-    return [{ ...this.tx(ETH_USD_FEED, 'transmit', [this.ethUsdE8]), tag: { kind: 'setup', what: 'prices' } }, ...this.uniswap.roundTxs(this.lptEth, before)];
+    return {
+      opening: [{ ...this.tx(ETH_USD_FEED, 'transmit', [this.ethUsdE8]), tag: { kind: 'setup', what: 'prices' } }],
+      trading: this.uniswap.roundTxs(this.lptEth, before),
+    };
   }
 
   /** LPT bridged in from L1 for `to`: a DepositFinalized of the L2 gateway, with L1 circulating supply moved down. */

@@ -14,8 +14,8 @@ export function l1Schedule(startTime: number): RoundSchedule {
 }
 
 /**
- * Open round k of the scenario in its first block: initialize it and post prices (slot 0), then read what the
- * agents decide on (orchestrator records, the round's network figures).
+ * Open round k of the scenario in its first block: initialize it and post the ETH/USD price (slot 0), then read
+ * what the agents decide on (orchestrator records, the round's network figures). The LPT market trades in slot 1.
  */
 export async function openRound(run: SimRun, market: SimulatedMarket, k: number): Promise<RoundPlan> {
   const s = run.scenario;
@@ -27,7 +27,11 @@ export async function openRound(run: SimRun, market: SimulatedMarket, k: number)
   run.ctx = { round: r, blockInRound: 0 };
   const keeper = run.rng.pick(run.genesisOrchs).address;
   const opening: SimTx<Action>[] = [run.tx(keeper, 'RoundsManager', 'initializeRound', [], { kind: 'initializeRound' })];
-  opening.push(...market.roundTxs());
+  const prices = market.roundTxs();
+  opening.push(...prices.opening);
+  const B = run.params.roundLength;
+  // A round of one block has nowhere else for the market's trades.
+  if (B < 2) opening.push(...prices.trading);
   run.applyReceipts(await run.mine(opening, run.simTime));
   const A = run.d.addresses;
   const [bh] = await run.rpc.reads<Hex>([{ address: A.RoundsManager, abi: run.d.abis.RoundsManager, functionName: 'blockHashForRound', args: [R] }]);
@@ -39,7 +43,8 @@ export async function openRound(run: SimRun, market: SimulatedMarket, k: number)
   run.gt.rounds.push(summary);
   if (run.hooks.onRound) await run.hooks.onRound(summary);
 
-  const B = run.params.roundLength;
+  const slots: SimTx<Action>[][] = Array.from({ length: B }, () => []);
+  if (B >= 2) slots[1]!.push(...prices.trading);
   return {
     k,
     r,
@@ -47,7 +52,7 @@ export async function openRound(run: SimRun, market: SimulatedMarket, k: number)
     B,
     startTime,
     summary,
-    slots: Array.from({ length: B }, () => []),
+    slots,
     activeNow: [...run.orchViews.values()].filter((o) => o.registered && o.activation <= R && R < o.deactivation),
     rewardBlock: new Map(),
   };
