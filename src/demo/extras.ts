@@ -18,8 +18,6 @@ import type { Database } from '../store/schema.js';
 const CHAIN_ID = 31337;
 /** Example comparator series shipped for the demo (their source column says they are examples). */
 export const DEMO_COMPARATORS = fileURLToPath(new URL('./comparators.csv', import.meta.url));
-/** The demo's budget: the example budget whose categories list the simulator's grant recipients (seed 42). */
-export const DEMO_BUDGET = fileURLToPath(new URL('../../budgets/demo.yaml', import.meta.url));
 
 /** Job classes by what a gateway buys: AI gateways publish image and LLM classes, video gateways a transcoding class. */
 function jobClasses(gateway: string, capabilities: number[]) {

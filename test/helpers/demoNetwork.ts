@@ -1,15 +1,19 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { createApp } from '../../src/api/index.js';
-import { DemoDiscovery } from '../../src/demo/discovery.js';
-import { DEMO_BUDGET, seedDemoExtras } from '../../src/demo/extras.js';
+import { ManualClock } from '../../src/base/clock.js';
 import { simulatorNetwork } from '../../src/chain/networks.js';
+import { writeDemoBudget } from '../../src/demo/budget.js';
+import { DemoDiscovery } from '../../src/demo/discovery.js';
+import { seedDemoExtras } from '../../src/demo/extras.js';
+import { startLivingNetwork } from '../../src/demo/livingNetwork.js';
 import { parseReportDir } from '../../src/needs/parser.js';
 import { VENDORED_REPORT_DIR } from '../../src/needs/vendored.js';
 import { importReport } from '../../src/needs/store.js';
 import { ProtocolIndexer } from '../../src/projections/indexer.js';
 import { resolveScenario, type PresetName } from '../../src/sim/scenario.js';
-import { runSimulation } from '../../src/sim/simulator.js';
-import { seedDemoTelemetry } from '../../src/telemetry/demo.js';
 import { openTestDb, type DbKind, type TestDb } from './db.js';
 
 export const REPORT_DIR = VENDORED_REPORT_DIR;
@@ -22,20 +26,26 @@ export interface DemoNetwork {
 }
 
 /**
- * What `atlas start` shows, built to completion: a simulated network indexed into a fresh database, the demo
- * telemetry and the data-needs report imported, and the API over it (in process).
+ * What `atlas start` shows, built to completion: the living network's history (ending now, with the gateways'
+ * telemetry and the orchestrators' adverts it sends) indexed into a fresh database, the data-needs report,
+ * the demo's signed statements and discovery polls, the example budget on the simulated months, and the API
+ * over it (in process).
  */
 export async function demoNetwork(kind: DbKind, opts: { preset?: PresetName; seed?: number } = {}): Promise<DemoNetwork> {
   const db = await openTestDb(kind, { migrate: true });
+  const dir = mkdtempSync(path.join(tmpdir(), 'atlas-demo-'));
   try {
     const scenario = resolveScenario({ preset: opts.preset ?? 'test', ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
-    const sim = await runSimulation({ scenario, keepNode: true });
+    const clock = new ManualClock(Math.floor(Date.now() / 1000) * 1000);
+    const stop = new AbortController();
+    const living = await startLivingNetwork({ db: db.db, scenario, clock, liveRoundSeconds: null, signal: stop.signal });
     try {
-      await new ProtocolIndexer({ db: db.db, rpcUrl: sim.rpcUrl, network: simulatorNetwork(), confirmations: 0 }).backfill();
+      await living.done;
+      await living.flushTelemetry();
+      await new ProtocolIndexer({ db: db.db, rpcUrl: living.rpcUrl, network: simulatorNetwork(), confirmations: 0 }).backfill();
     } finally {
-      await sim.node?.stop();
+      await living.stop();
     }
-    await seedDemoTelemetry(db.db, scenario, { hours: 48, jobsPerHour: 60 });
     await importReport(db.db, parseReportDir(REPORT_DIR), REPORT_DIR, 'demo');
     await seedDemoExtras(db.db, scenario);
     const discovery = await DemoDiscovery.start(db.db, scenario, { historyDays: 7 });
@@ -44,12 +54,22 @@ export async function demoNetwork(kind: DbKind, opts: { preset?: PresetName; see
     } finally {
       await discovery.close();
     }
+    const budgetFile = writeDemoBudget(path.join(dir, 'demo-budget.json'), living.endTime);
     const head = await sql<{ b: string | null }>`select max(block)::text as b from sync_checkpoint`.execute(db.db);
     const headBlock = Number(head.rows[0]?.b ?? 0);
-    const app = createApp({ db: db.db, dbKind: kind, status: () => ({ phase: 'live', headBlock, indexedBlock: headBlock, lagBlocks: 0 }), webDir: null, rateLimit: false, budgetFile: DEMO_BUDGET });
-    return { db, app, headBlock, close: () => db.close() };
+    const app = createApp({ db: db.db, dbKind: kind, status: () => ({ phase: 'live', headBlock, indexedBlock: headBlock, lagBlocks: 0 }), webDir: null, rateLimit: false, budgetFile });
+    return {
+      db,
+      app,
+      headBlock,
+      close: async () => {
+        await db.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
   } catch (e) {
     await db.close();
+    rmSync(dir, { recursive: true, force: true });
     throw e;
   }
 }
