@@ -2,8 +2,7 @@ import { loadavg } from 'node:os';
 import { sql } from 'kysely';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { DiscoveryPoller, type PollSummary } from '../src/discovery/poller.js';
-import { populationNodes } from '../src/sim/nodeOffers.js';
-import { startOrchestratorNodes } from '../src/sim/orchestratorNodes.js';
+import { populationNodes, startOrchestratorNodes } from '../src/sim/orchestratorNodes.js';
 import { makePopulation } from '../src/sim/population.js';
 import { resolveScenario } from '../src/sim/scenario.js';
 import { openTestDb } from '../test/helpers/db.js';
@@ -40,7 +39,7 @@ export async function discoveryBench(): Promise<void> {
   const population = makePopulation(scenario);
   const db = await openTestDb('pglite', { migrate: true });
   const load = loadavg()[0]!;
-  const nodes = await startOrchestratorNodes({ seed: scenario.seed, nodes: populationNodes(population.orchestrators), startTime: scenario.startTime, now: () => scenario.startTime });
+  const nodes = await startOrchestratorNodes({ seed: scenario.seed, nodes: populationNodes(population.orchestrators), now: () => scenario.startTime });
   try {
     const register = async (orchs: typeof population.orchestrators) => {
       await sql`delete from orchestrator`.execute(db.db);

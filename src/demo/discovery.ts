@@ -5,8 +5,7 @@ import type { Kysely } from 'kysely';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { DiscoveryPoller, type PollSummary } from '../discovery/poller.js';
 import { discoveryTargets } from '../discovery/store.js';
-import { populationNodes } from '../sim/nodeOffers.js';
-import { startOrchestratorNodes, type SimulatedNodes } from '../sim/orchestratorNodes.js';
+import { populationNodes, startOrchestratorNodes, type SimulatedNodes } from '../sim/orchestratorNodes.js';
 import { makePopulation } from '../sim/population.js';
 import type { Scenario } from '../sim/scenario.js';
 import type { Database } from '../store/schema.js';
@@ -43,10 +42,9 @@ export class DemoDiscovery {
     const opts: Required<DemoDiscoveryOptions> = { historyDays: 14, stepDays: 1, connectTimeoutMs: 3_000, callTimeoutMs: 4_000, concurrency: 16, ...options };
     const population = makePopulation(scenario);
     const start = nowS();
-    // The nodes' release calendar starts a month before the demo's first poll.
     const clock: Clock = { at: start - opts.historyDays * DAY };
     const now = () => clock.at ?? nowS();
-    const nodes = await startOrchestratorNodes({ seed: scenario.seed, nodes: populationNodes(population.orchestrators), startTime: start - (opts.historyDays + 30) * DAY, now });
+    const nodes = await startOrchestratorNodes({ seed: scenario.seed, nodes: populationNodes(population.orchestrators), now });
     const poller = new DiscoveryPoller({
       db,
       account: privateKeyToAccount(generatePrivateKey()),

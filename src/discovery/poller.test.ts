@@ -2,8 +2,7 @@ import { sql } from 'kysely';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentAdverts, requoteStats } from '../registry/store.js';
-import { nodeOffer, populationNodes } from '../sim/nodeOffers.js';
-import { startOrchestratorNodes, type SimulatedNodes } from '../sim/orchestratorNodes.js';
+import { nodeHealth, populationNodes, startOrchestratorNodes, type SimulatedNodes } from '../sim/orchestratorNodes.js';
 import { makePopulation, type OrchestratorAgent } from '../sim/population.js';
 import { resolveScenario } from '../sim/scenario.js';
 import { openTestDb, type TestDb } from '../../test/helpers/db.js';
@@ -18,7 +17,7 @@ const DAY = 86_400;
 function pick(): OrchestratorAgent[] {
   const byHealth = new Map<string, OrchestratorAgent[]>();
   for (const n of populationNodes(population.orchestrators)) {
-    const h = nodeOffer(scenario.seed, n.agent, n.index, n.uri, n.ai, scenario.startTime, scenario.startTime).health;
+    const h = nodeHealth(scenario.seed, n, scenario.startTime);
     byHealth.set(h, [...(byHealth.get(h) ?? []), n.agent]);
   }
   const chosen = new Set([...(byHealth.get('up') ?? []).slice(0, 8), ...(byHealth.get('offline') ?? []).slice(0, 1), ...(byHealth.get('hangs') ?? []).slice(0, 1)]);
@@ -34,7 +33,7 @@ describe('discovery over go-livepeer’s GetOrchestrator', () => {
 
   beforeAll(async () => {
     db = await openTestDb('pglite', { migrate: true });
-    nodes = await startOrchestratorNodes({ seed: scenario.seed, nodes: populationNodes(population.orchestrators).filter((n) => chosen.includes(n.agent)), startTime: scenario.startTime, now: () => clock });
+    nodes = await startOrchestratorNodes({ seed: scenario.seed, nodes: populationNodes(population.orchestrators).filter((n) => chosen.includes(n.agent)), now: () => clock });
     for (const o of chosen)
       await sql`insert into orchestrator (address, service_uri, ai_service_uri, first_block, updated_block) values (${o.address.toLowerCase()}, ${o.serviceUri}, ${o.aiServiceUri}, 1, 1)`.execute(db.db);
   }, 180_000);
@@ -44,7 +43,7 @@ describe('discovery over go-livepeer’s GetOrchestrator', () => {
   });
 
   it('gets an OrchestratorInfo over TLS, signed as a gateway, and refuses an unsigned request', async () => {
-    const up = chosen.find((o) => nodeOffer(scenario.seed, o, population.orchestrators.indexOf(o), o.serviceUri, false, clock, scenario.startTime).health === 'up')!;
+    const up = chosen.find((o) => nodeHealth(scenario.seed, { agent: o, index: population.orchestrators.indexOf(o), uri: o.serviceUri, ai: false }, clock) === 'up')!;
     const host = new URL(up.serviceUri).host;
     const { info, latencyMs } = await getOrchestratorInfo({ uri: up.serviceUri, connectTo: nodes.resolve.get(host) }, await discoveryIdentity(account));
     expect(info.address).toBe(up.address.toLowerCase());

@@ -1,14 +1,67 @@
 // The simulated orchestrators' nodes: one real gRPC server (TLS, self-signed certificate) per service URI,
-// answering GetOrchestrator with the node's offer at the simulated time, after checking the gateway's
-// signature as go-livepeer does. URIs stay as registered on chain; `resolve` maps each host:port to the
-// loopback port its server listens on, the way a resolver would.
+// answering GetOrchestrator with the orchestrator's offer (`offers.ts`, the one offer model of the simulator) at
+// the simulated time, after checking the gateway's signature as go-livepeer does. Some nodes never listen,
+// hang or are busy. URIs stay as registered on chain; `resolve` maps each host:port to the loopback port its
+// server listens on, the way a resolver would.
 import { webcrypto } from 'node:crypto';
 import { createServer } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import * as x509 from '@peculiar/x509';
 import { getAddress, keccak256, recoverMessageAddress, toBytes, toHex } from 'viem';
 import { decodeOrchestratorRequest, encodeOrchestratorInfo, GET_ORCHESTRATOR_PATH } from '../chain/orchestratorWire.js';
-import { nodeOffer, type PopulationNode } from './nodeOffers.js';
+import { orchestratorInfo, orchestratorOffer, type Offer } from './offers.js';
+import type { OrchestratorAgent } from './population.js';
+import { Rng } from './rng.js';
+
+const DAY = 86_400;
+
+/** One node of the population: an orchestrator's service URI or AI service URI; `index` is the orchestrator's in the population. */
+export interface PopulationNode {
+  agent: OrchestratorAgent;
+  index: number;
+  uri: string;
+  ai: boolean;
+}
+
+/** Every node of a population: one per service URI, one more per AI service URI. */
+export function populationNodes(orchestrators: readonly OrchestratorAgent[]): PopulationNode[] {
+  const out: PopulationNode[] = [];
+  orchestrators.forEach((agent, index) => {
+    out.push({ agent, index, uri: agent.serviceUri, ai: false });
+    if (agent.aiServiceUri) out.push({ agent, index, uri: agent.aiServiceUri, ai: true });
+  });
+  return out;
+}
+
+/** How a simulated node behaves when asked: answers, never listens, hangs past the deadline, or refuses. */
+export type NodeHealth = 'up' | 'offline' | 'hangs' | 'busy';
+
+/** A node's behaviour on the day of `time` (unix s): a few never listen or always hang, others are busy some days. */
+export function nodeHealth(seed: string | number, n: PopulationNode, time: number): NodeHealth {
+  const stream = `${seed}/node/${n.index}/${n.ai ? 'ai' : 'video'}`;
+  const base = new Rng(stream);
+  if (base.chance(0.04)) return 'offline';
+  if (base.chance(0.02)) return 'hangs';
+  const flakiness = base.lognormal(0.04, 0.8);
+  return new Rng(`${stream}/day/${Math.floor(time / DAY)}`).chance(Math.min(0.5, flakiness)) ? 'busy' : 'up';
+}
+
+/**
+ * What a node answers at `time`: its orchestrator's offer as OrchestratorInfo. An orchestrator with a transcoding
+ * node and an AI node (both URIs, both kinds of capability) answers each with its part; otherwise a node answers
+ * with the whole offer.
+ */
+export function nodeInfo(seed: string | number, n: PopulationNode, time: number): Record<string, unknown> {
+  const offer = orchestratorOffer(seed, n.agent, n.index, time);
+  const isAi = (c: number) => c >= 27;
+  const split = n.agent.aiServiceUri !== null && n.agent.aiServiceUri !== undefined && offer.capabilities.some(isAi) && offer.capabilities.some((c) => !isAi(c));
+  const part: Offer = !split
+    ? offer
+    : n.ai
+      ? { ...offer, capabilities: offer.capabilities.filter(isAi), prices: offer.prices.filter((p) => p.capability !== null) }
+      : { ...offer, capabilities: offer.capabilities.filter((c) => !isAi(c)), prices: offer.prices.filter((p) => p.capability === null), models: [], hardware: [] };
+  return orchestratorInfo({ ...part, serviceUri: n.uri, capacities: Object.fromEntries(part.capabilities.map((c) => [c, offer.capacities[c] ?? 0])) });
+}
 
 let certificate: Promise<{ key: Buffer; cert: Buffer }> | null = null;
 
@@ -91,7 +144,7 @@ const authorityOf = (uri: string) => {
  * Starts a gRPC server per node (`populationNodes`, or some of them). `now` is the simulated clock (unix s) the offers are
  * computed at, so a poll at a simulated time sees what the node would have said then.
  */
-export async function startOrchestratorNodes(opts: { seed: string | number; nodes: readonly PopulationNode[]; startTime: number; now: () => number }): Promise<SimulatedNodes> {
+export async function startOrchestratorNodes(opts: { seed: string | number; nodes: readonly PopulationNode[]; now: () => number }): Promise<SimulatedNodes> {
   const { key, cert } = await simulatedCertificate();
   // One TLS context for every node: building one per server costs more than the server.
   const credentials = grpc.ServerCredentials.createSsl(null, [{ private_key: key, cert_chain: cert }], false);
@@ -105,8 +158,7 @@ export async function startOrchestratorNodes(opts: { seed: string | number; node
   };
   try {
     const startNode = async (n: PopulationNode): Promise<void> => {
-      const probe = nodeOffer(opts.seed, n.agent, n.index, n.uri, n.ai, opts.now(), opts.startTime);
-      if (probe.health === 'offline') {
+      if (nodeHealth(opts.seed, n, opts.now()) === 'offline') {
         resolve.set(authorityOf(n.uri), `127.0.0.1:${await closedPort()}`);
         offline++;
         return;
@@ -129,11 +181,11 @@ export async function startOrchestratorNodes(opts: { seed: string | number; node
             void (async () => {
               calls++;
               if (!(await requester(call.request))) return callback({ code: grpc.status.UNKNOWN, details: 'orchestrator req sig check failed' });
-              const offer = nodeOffer(opts.seed, n.agent, n.index, n.uri, n.ai, opts.now(), opts.startTime);
+              const health = nodeHealth(opts.seed, n, opts.now());
               // Never answers: the gateway's deadline ends the call.
-              if (offer.health === 'hangs') return;
-              if (offer.health === 'busy' || !offer.info) return callback({ code: grpc.status.UNKNOWN, details: 'insufficient capacity' });
-              callback(null, encodeOrchestratorInfo(offer.info));
+              if (health === 'hangs') return;
+              if (health !== 'up') return callback({ code: grpc.status.UNKNOWN, details: 'insufficient capacity' });
+              callback(null, encodeOrchestratorInfo(nodeInfo(opts.seed, n, opts.now())));
             })();
           },
         },
