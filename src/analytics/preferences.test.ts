@@ -56,6 +56,7 @@ describe('override votes', () => {
       { proposalId: 'p', voter: 'x', support: 0, weight: 10n, reason: 'Budget too large', delegate: 'd' },
       { proposalId: 'p', voter: 'y', support: 1, weight: 5n, reason: '', delegate: 'd' },
       { proposalId: 'p', voter: 'z', support: 2, weight: 7n, reason: ' Budget too large ', delegate: 'e' },
+      { proposalId: 'p', voter: 'w', support: 1, weight: 1000n, reason: '', delegate: null },
     ]);
     expect(g).toHaveLength(1);
     // x disagrees with d; z's delegate e did not vote; y agrees with d.
@@ -64,7 +65,8 @@ describe('override votes', () => {
     expect(g[0]!.reasons).toEqual([
       { reason: 'Aligned with the roadmap', votes: 1, weight: 100n, overrides: 0 },
       { reason: 'Budget too large', votes: 2, weight: 17n, overrides: 2 },
-      { reason: '', votes: 1, weight: 5n, overrides: 0 },
+      // Votes without a reason come last, however much weight they carry.
+      { reason: '', votes: 2, weight: 1005n, overrides: 0 },
     ]);
   });
 });

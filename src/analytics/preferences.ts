@@ -174,7 +174,7 @@ export interface ProposalOverrides {
   weight: bigint;
   /** Overrides by the support they cast (0 against, 1 for, 2 abstain). */
   bySupport: { support: number; votes: number; weight: bigint }[];
-  /** Reasons given with overrides and with every vote, most weight first; "" when none was given. */
+  /** Reasons given with overrides and with every vote, most weight first, then the votes that gave none (reason ""). */
   reasons: { reason: string; votes: number; weight: bigint; overrides: number }[];
 }
 
@@ -204,7 +204,7 @@ export function overridesByProposal(votes: readonly ProposalVote[]): ProposalOve
       if (isOverride(v)) r.overrides++;
       reasons.set(key, r);
     }
-    out.push({ proposalId, overrides: ov.length, weight: ov.reduce((a, v) => a + v.weight, 0n), bySupport, reasons: [...reasons.values()].sort((a, b) => (b.weight > a.weight ? 1 : b.weight < a.weight ? -1 : 0)) });
+    out.push({ proposalId, overrides: ov.length, weight: ov.reduce((a, v) => a + v.weight, 0n), bySupport, reasons: [...reasons.values()].sort((a, b) => Number(a.reason === '') - Number(b.reason === '') || (b.weight > a.weight ? 1 : b.weight < a.weight ? -1 : 0)) });
   }
   return out;
 }

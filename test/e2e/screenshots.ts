@@ -47,11 +47,15 @@ const desktop: [name: string, path: string][] = [
   ['telemetry-demand', '/demand'],
   ['registry-match', '/match?capability=text-to-image&model=ByteDance/SDXL-Lightning'],
   ['registry-market', '/market'],
+  ['network-trends', '/network'],
+  ['lpt-market', '/lpt'],
   ['treasury', '/treasury'],
   ['proposals', '/proposals'],
   ...(proposal ? ([['proposal', `/proposals/${proposal}`]] as [string, string][]) : []),
   ['polls', poll ? `/polls/${poll}` : '/polls'],
   ['delegate-votes', `/governance/delegates/${orchestrator}`],
+  ['needs-map', '/needs'],
+  ['needs-coverage', '/needs/coverage'],
   ['api-docs', '/docs'],
 ];
 const phone: [name: string, path: string][] = [
@@ -59,6 +63,8 @@ const phone: [name: string, path: string][] = [
   ['mobile-directory', '/orchestrators'],
   ['mobile-orchestrator', `/orchestrators/${orchestrator}`],
   ['mobile-proposals', '/proposals'],
+  ['mobile-lpt-market', '/lpt'],
+  ['mobile-network-trends', '/network'],
   ['calendar-phone', '/calendar'],
 ];
 

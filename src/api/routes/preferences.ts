@@ -89,7 +89,7 @@ export const preferenceRoutes = [
           overrides: int,
           weight: amountSchema,
           bySupport: z.array(z.object({ support: z.enum(SUPPORT), votes: int, weight: amountSchema })),
-          reasons: z.array(z.object({ reason: z.string().meta({ description: '"" when none was given' }), votes: int, overrides: int, weight: amountSchema })),
+          reasons: z.array(z.object({ reason: z.string().meta({ description: 'given reasons by weight, then "" for the votes that gave none' }), votes: int, overrides: int, weight: amountSchema })),
         }),
       ),
     }),
