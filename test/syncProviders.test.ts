@@ -36,7 +36,7 @@ function atTestSpeed(p: ProviderProfile): ProviderProfile {
   const scaled: Record<string, { units: number; maxResults?: number }> = {
     alchemy: { units: 25_000, maxResults: 2_000 },
     infura: { units: 100_000, maxResults: 1_000 },
-    quicknode: { units: 400 },
+    quicknode: { units: 800 },
   };
   const s = scaled[p.name];
   return {
