@@ -4,7 +4,7 @@ import { line } from '../charts/series.js';
 import { ApiState } from '../components/ApiState.js';
 import { DataTable } from '../components/DataTable.js';
 import { Empty, Stat } from '../components/ui.js';
-import { count, dateTime, latency, percent, shortAddress, token } from '../format.js';
+import { count, dateTime, decimal, latency, percent, shortAddress, token } from '../format.js';
 import { Link } from '../router.js';
 
 const day = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);
@@ -89,8 +89,8 @@ export default function NetworkPage() {
               { head: 'Capability', cell: (s) => s.capabilityName },
               { head: 'Model', cell: (s) => s.model ?? '—' },
               { head: 'Quoting', num: true, cell: (s) => count(s.latest.offers) },
-              { head: 'Floor (wei/unit)', num: true, cell: (s) => s.latest.floor.weiPerUnit },
-              { head: 'Median (wei/unit)', num: true, cell: (s) => s.latest.median.weiPerUnit },
+              { head: 'Floor (wei/unit)', num: true, cell: (s) => decimal(s.latest.floor.weiPerUnit) },
+              { head: 'Median (wei/unit)', num: true, cell: (s) => decimal(s.latest.median.weiPerUnit) },
             ]}
           />
         </>
