@@ -23,11 +23,11 @@ export const DEMO_COMPARATORS = fileURLToPath(new URL('./comparators.csv', impor
 function jobClasses(gateway: string, capabilities: number[]) {
   const ai = capabilities.some((c) => c >= 27);
   if (!ai)
-    return [{ gateway, name: 'livestream-transcoding', description: 'H.264 ladder for live streams', expectedSessions: 40, requirements: { capability: 'h264', minVersion: '0.8.2', maxPrice: { pricePerUnit: '2000', pixelsPerUnit: '1' }, minSuccessRate: 0.9 } }];
+    return [{ gateway, name: 'livestream-transcoding', description: 'H.264 ladder for live streams', expectedSessions: 40, requirements: { capability: 'h264', minVersion: '0.8.5', maxPrice: { pricePerUnit: '2000', pixelsPerUnit: '1' }, minSuccessRate: 0.9 } }];
   const out: object[] = [];
   if (capabilities.includes(27))
-    out.push({ gateway, name: 'sdxl-images', description: 'Fast text-to-image', expectedSessions: 8, requirements: { capability: 'text-to-image', model: 'ByteDance/SDXL-Lightning', minVersion: '0.8.3', maxPrice: { pricePerUnit: '6000000', pixelsPerUnit: '1' }, minSuccessRate: 0.85 } });
-  out.push({ gateway, name: 'llm-chat', description: 'Chat completions', expectedSessions: 4, requirements: { capability: 'llm', model: 'meta-llama/Meta-Llama-3.1-8B-Instruct', minVersion: '0.8.4', maxPrice: { pricePerUnit: '250000000', pixelsPerUnit: '1' } } });
+    out.push({ gateway, name: 'sdxl-images', description: 'Fast text-to-image', expectedSessions: 8, requirements: { capability: 'text-to-image', model: 'ByteDance/SDXL-Lightning', minVersion: '0.8.6', maxPrice: { pricePerUnit: '6000000', pixelsPerUnit: '1' }, minSuccessRate: 0.85 } });
+  out.push({ gateway, name: 'llm-chat', description: 'Chat completions', expectedSessions: 4, requirements: { capability: 'llm', model: 'meta-llama/Meta-Llama-3.1-8B-Instruct', minVersion: '0.8.7', maxPrice: { pricePerUnit: '250000000', pixelsPerUnit: '1' } } });
   return out;
 }
 
