@@ -379,7 +379,8 @@ const poll: EntityDef = {
     totalStake: { kind: 'computed', type: 'BigDecimal', description: 'Atlas: stake that could vote when the poll closed (LPT)' },
     voters: { kind: 'computed', type: 'Int!', description: 'Atlas: distinct voters' },
   },
-  defaultSort: ['_block', '_log'],
+  // By id when no orderBy is given, as The Graph answers.
+  defaultSort: ['id'],
 };
 
 const pollTally: EntityDef = {
@@ -387,8 +388,12 @@ const pollTally: EntityDef = {
   single: 'pollTally',
   plural: 'pollTallies',
   description: 'Stake weighted tally associated with a poll (LPT).',
-  source: (asOf) => sql`select v.poll as "id", sum(case when v.choice = 0 then v.stake - v.non_vote else 0 end) as "yes", sum(case when v.choice = 1 then v.stake - v.non_vote else 0 end) as "no"
-    from ${voteRows(asOf)} v group by v.poll`,
+  // A poll that has ended answers the result fixed at its end (poll_tally: pending stake at the end block, as
+  // REST states it); an open poll counts its votes with the stake bonded now.
+  source: (asOf) => sql`select live.id, coalesce(pt.yes_stake, live.yes) as "yes", coalesce(pt.no_stake, live.no) as "no"
+    from (select v.poll as "id", sum(case when v.choice = 0 then v.stake - v.non_vote else 0 end) as "yes", sum(case when v.choice = 1 then v.stake - v.non_vote else 0 end) as "no"
+      from ${voteRows(asOf)} v group by v.poll) live
+    left join poll_tally pt on pt.poll = live.id and ${upTo(asOf, 'pt.block_number')}`,
   fields: { id: { kind: 'id', nonNull: true }, yes: { kind: 'bigdecimal', nonNull: true }, no: { kind: 'bigdecimal', nonNull: true } },
   defaultSort: ['id'],
 };
