@@ -218,11 +218,13 @@ export async function serveCommand(): Promise<void> {
 
 /**
  * How old the simulator's head may get before it reads as stale, then stopped: a live round spreads its blocks over
- * its length, so a head up to half a round old is live. Without live rounds the network stops at start-up.
+ * its length, but the first live round opens a whole round after the history's last block, so a head up to one
+ * round old is live (half a round showed the demo stale for its first minutes). Without live rounds the network
+ * stops at start-up.
  */
 function livingFreshness(cfg: AtlasConfig): AppOptions['freshness'] {
   const r = cfg.network.kind === 'simulator' ? cfg.network.roundSeconds : 0;
-  return r > 0 ? { staleAfterSeconds: Math.max(60, Math.ceil(r / 2)), stoppedAfterSeconds: Math.max(300, 2 * r) } : undefined;
+  return r > 0 ? { staleAfterSeconds: Math.max(60, r + 30), stoppedAfterSeconds: Math.max(300, 3 * r) } : undefined;
 }
 
 /** The API's settings from the configuration: the needs report served before any import, budget file, survey k. */
