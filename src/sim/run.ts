@@ -212,7 +212,7 @@ export class SimRun {
       lastRound: setup.firstRound + s.rounds,
       rounds: [],
       snapshots: [],
-      stats: { blocks: 0, txs: 0, reverted: 0, logs: 0, revertReasons: {} },
+      stats: { blocks: 0, txs: 0, reverted: 0, logs: 0, revertReasons: {}, marketReverted: 0, marketRevertReasons: {} },
     };
   }
 

@@ -3,7 +3,7 @@
 // and concentrated positions, noise traders and an arbitrageur that moves the pools to the market's price;
 // and the L1↔L2 LPT bridge, where traders deposit LPT from L1 and withdraw it again.
 import { createRequire } from 'node:module';
-import { encodeFunctionData, maxUint256, type Abi, type Address, type Hex } from 'viem';
+import { encodeFunctionData, keccak256, maxUint256, toBytes, toFunctionSelector, type Abi, type Address, type Hex } from 'viem';
 import { L2_LPT_GATEWAY, L1_LPT } from '../market/bridge.js';
 import { FEE_TIERS, LPT_L2, poolAddress, UNISWAP_V3_FACTORY, WETH_ARBITRUM } from '../market/pools.js';
 import { liquidityForAmounts, sqrtPriceX96Of, sqrtRatioAtTick, tickAtSqrtRatio } from '../market/uniswapMath.js';
@@ -26,6 +26,7 @@ export const SIM_POOL_ROUTER: Address = '0x5100000000000000000000000000000000000
 const LPT_ABI = [
   { type: 'function', name: 'approve', inputs: [{ type: 'address' }, { type: 'uint256' }], outputs: [{ type: 'bool' }], stateMutability: 'nonpayable' },
   { type: 'function', name: 'setMinter', inputs: [{ type: 'address' }, { type: 'bool' }], outputs: [], stateMutability: 'nonpayable' },
+  { type: 'function', name: 'grantRole', inputs: [{ type: 'bytes32' }, { type: 'address' }], outputs: [], stateMutability: 'nonpayable' },
 ] as const satisfies Abi;
 const CACHE_ABI = [
   { type: 'function', name: 'setL1CirculatingSupply', inputs: [{ type: 'uint256' }], outputs: [], stateMutability: 'nonpayable' },
@@ -139,10 +140,18 @@ export class SimulatedUniswap {
     if (code === '0x') throw new Error('Uniswap V3 factory deployment failed');
 
     const sqrtP = sqrtOf(lptEth);
+    // The deployed LivepeerToken grants minting and burning by role (AccessControl: it answers DEFAULT_ADMIN_ROLE();
+    // its MINTER_ROLE and BURNER_ROLE are private); Atlas's own token by setMinter.
+    const roles = await rpc
+      .call<Hex>('eth_call', [{ to: LPT_L2, data: toFunctionSelector('function DEFAULT_ADMIN_ROLE()') }, 'latest'])
+      .then((r) => r.length === 66)
+      .catch(() => false);
     const setup: SimTx<string>[] = [
       this.call(SIM_POOL_ROUTER, this.art.SimPoolRouter.abi, 'initialize', [SIM_OPERATOR], 'router.initialize'),
       this.call(L2_LPT_GATEWAY, this.art.SimL2LPTGateway.abi, 'initialize', [SIM_OPERATOR, L1_LPT, LPT_L2], 'gateway.initialize'),
-      this.call(LPT_L2, LPT_ABI, 'setMinter', [L2_LPT_GATEWAY, true], 'LivepeerToken.setMinter'),
+      ...(roles
+        ? ['MINTER_ROLE', 'BURNER_ROLE'].map((role) => this.call(LPT_L2, LPT_ABI, 'grantRole', [keccak256(toBytes(role)), L2_LPT_GATEWAY], `LivepeerToken.grantRole(${role})`))
+        : [this.call(LPT_L2, LPT_ABI, 'setMinter', [L2_LPT_GATEWAY, true], 'LivepeerToken.setMinter')]),
     ];
     for (const [i, pool] of this.pools.entries()) {
       setup.push(this.call(UNISWAP_V3_FACTORY, factoryArtifact.abi, 'createPool', [LPT_L2, WETH_ARBITRUM, [3000, 10000][i]], 'factory.createPool'));
