@@ -30,7 +30,13 @@ describe('round clock off Arbitrum: the block number', () => {
       await rpc.call('anvil_mine', ['0x5']);
       await rpc.call('anvil_setCode', [net.contracts.RoundsManager.address, newRoundEmitter(round)]);
       const hash = await rpc.call<Hex>('eth_sendTransaction', [{ from, to: net.contracts.RoundsManager.address, gas: '0x100000' }]);
-      const receipt = await rpc.call<{ blockNumber: Hex }>('eth_getTransactionReceipt', [hash]);
+      // anvil answers eth_sendTransaction before the automined block is stored: ask until the receipt is there.
+      let receipt: { blockNumber: Hex } | null = null;
+      for (let i = 0; i < 100 && !receipt; i++) {
+        receipt = await rpc.call<{ blockNumber: Hex } | null>('eth_getTransactionReceipt', [hash]);
+        if (!receipt) await new Promise((r) => setTimeout(r, 50));
+      }
+      if (!receipt) throw new Error(`no receipt for ${hash}`);
       blocks.push(Number(receipt.blockNumber));
     }
     db = await openTestDb('pglite', { migrate: true });
