@@ -38,7 +38,11 @@ export function lptPools(startBlock = 0): LptPool[] {
 /** LPT on Arbitrum One exists from this block: no LPT pool has an event before it. */
 const LPT_L2_FIRST_BLOCK = 5856156;
 
-/** The LPT pools to index on a network: the simulator deploys them at the same addresses from block 0. */
-export function marketPools(network: { name: string }): LptPool[] {
-  return lptPools(network.name === 'arbitrum-one' ? LPT_L2_FIRST_BLOCK : 0);
+/**
+ * The LPT pools to index on a network: the simulator deploys them at the same addresses, so there they start with
+ * the protocol (its Controller's start block, as the price feeds do; from block 0 their sources held the whole
+ * sync's checkpoint back to 0 when the protocol started later).
+ */
+export function marketPools(network: { name: string; contracts?: { Controller: { startBlock: number } } }): LptPool[] {
+  return lptPools(network.name === 'arbitrum-one' ? LPT_L2_FIRST_BLOCK : (network.contracts?.Controller.startBlock ?? 0));
 }
