@@ -126,6 +126,9 @@ describe('indexer under provider profiles (caps, errors, rate limits)', () => {
     if (caps.maxResults !== undefined) expect(st.refused.tooManyResults).toBeGreaterThan(0);
     if (profile.rate) expect(st.refused.rateLimited).toBeGreaterThan(0);
     if (profile.serverErrorRate > 0) expect(st.refused.serverError).toBeGreaterThan(0);
+    // Blocks with logs come with their transactions: no call per transaction, and one block read per block that holds logs.
+    expect(st.served.eth_getTransactionByHash ?? 0).toBe(0);
+    expect(st.served.eth_getBlockByNumber).toBeLessThanOrEqual(plan.blocks.length + 2);
 
     // What it learned of the caps is remembered with the checkpoints.
     const remembered = Object.values(await readProviderLimits(db.db));

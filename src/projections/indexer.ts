@@ -6,7 +6,7 @@ import { ParamReader, type ParamRequest } from '../chain/enrich.js';
 import type { NetworkConfig } from '../chain/networks.js';
 import { RpcClient, type RpcClientOptions } from '../chain/rpc.js';
 import { readRoundReadings } from '../chain/roundReadings.js';
-import { readTransactions } from '../chain/transactions.js';
+import { readTransactions, type TxDetails } from '../chain/transactions.js';
 import { deferIndexes, restoreDeferredIndexes } from '../store/deferredIndexes.js';
 import type { Database } from '../store/schema.js';
 import { SyncEngine, type ReorgInfo, type SyncProgress } from '../sync/engine.js';
@@ -174,9 +174,18 @@ export class ProtocolIndexer {
       if (e.name === 'ParameterUpdate') paramReqs.push({ blockNumber: e.blockNumber, contract: e.contract, address: e.address as Address, param: String(e.args.param), txHash: e.txHash });
     }
     const t1 = performance.now();
+    // Backfilled blocks come with their transactions; the rest (live blocks) are read by hash.
+    const inBlocks = new Map<string, TxDetails>();
+    for (const h of headers) for (const t of h.transactions ?? []) inBlocks.set(t.hash, t);
     const txWanted = new Map<string, { hash: string; blockNumber: number; index: number }>();
-    for (const e of events) if (!txWanted.has(e.txHash)) txWanted.set(e.txHash, { hash: e.txHash, blockNumber: e.blockNumber, index: e.txIndex });
-    const [txs] = await Promise.all([readTransactions(this.rpc, [...txWanted.values()]), this.params.prefetch(paramReqs)]);
+    for (const e of events) {
+      const hash = e.txHash.toLowerCase();
+      if (!txWanted.has(hash)) txWanted.set(hash, { hash: e.txHash, blockNumber: e.blockNumber, index: e.txIndex });
+    }
+    const toRead = [...txWanted.values()].filter((w) => !inBlocks.has(w.hash.toLowerCase()));
+    const [read] = await Promise.all([readTransactions(this.rpc, toRead), this.params.prefetch(paramReqs)]);
+    for (const t of read) inBlocks.set(t.hash, t);
+    const txs = [...txWanted.keys()].map((hash) => inBlocks.get(hash)!);
     // The round clock (RoundsManager.blockNum) is block.number: the L1 block in Arbitrum's headers, else the block itself.
     const clockOf = (h: BlockHeader) => (this.opts.network.l1BlockSource === 'header' ? h.l1BlockNumber : h.number);
     const blocks = new Map<number, BlockContext>(headers.map((h) => [h.number, { number: h.number, timestamp: h.timestamp, l1Block: clockOf(h) }]));

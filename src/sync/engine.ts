@@ -585,7 +585,7 @@ export class SyncEngine<DB> {
     if (needHeaders) {
       const have = new Set(batch.headers.map((h) => h.number));
       const lacking = [...new Set(batch.logs.map((l) => l.blockNumber))].filter((n) => !have.has(n));
-      if (lacking.length > 0) batch.headers.push(...(await getExistingHeaders(this.rpc, lacking)));
+      if (lacking.length > 0) batch.headers.push(...(await getExistingHeaders(this.rpc, lacking, true)));
       const byNumber = new Map(batch.headers.map((h) => [h.number, h.hash]));
       for (const l of batch.logs) {
         if (byNumber.get(l.blockNumber) !== l.blockHash) {

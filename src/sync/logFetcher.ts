@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RangeTooLargeError, RpcFatalError, toHexQuantity, type GetLogsLimit, type RpcClient } from '../chain/rpc.js';
 import { AtlasError } from '../base/errors.js';
+import { blockTxSchema, type TxDetails } from '../chain/transactions.js';
 
 /**
  * Historical eth_getLogs over a block range for a set of addresses (one call
@@ -30,6 +31,8 @@ export interface BlockHeader {
   timestamp: number;
   /** Arbitrum headers carry the L1 block number the round clock runs on (docs/protocol.md §3); null elsewhere. */
   l1BlockNumber: number | null;
+  /** The block's transactions, when it was fetched with them (blocks that hold logs, in backfill). */
+  transactions?: TxDetails[];
 }
 
 const hex = z.string().regex(/^0x[0-9a-fA-F]*$/) as unknown as z.ZodType<Hex>;
@@ -70,23 +73,34 @@ export const rawLogSchema = z
     }),
   );
 
-export const blockHeaderSchema = z
-  .object({
-    number: quantity,
-    hash: hex,
-    parentHash: hex,
-    timestamp: quantity,
-    l1BlockNumber: quantity.optional().nullable(),
-  })
-  .transform(
-    (b): BlockHeader => ({
-      number: b.number,
-      hash: b.hash,
-      parentHash: b.parentHash,
-      timestamp: b.timestamp,
-      l1BlockNumber: b.l1BlockNumber ?? null,
-    }),
-  );
+const blockFields = z.object({
+  number: quantity,
+  hash: hex,
+  parentHash: hex,
+  timestamp: quantity,
+  l1BlockNumber: quantity.optional().nullable(),
+});
+const headerOf = (b: z.infer<typeof blockFields>): BlockHeader => ({
+  number: b.number,
+  hash: b.hash,
+  parentHash: b.parentHash,
+  timestamp: b.timestamp,
+  l1BlockNumber: b.l1BlockNumber ?? null,
+});
+
+export const blockHeaderSchema = blockFields.transform(headerOf);
+
+function knownTransaction(raw: unknown): TxDetails[] {
+  const parsed = blockTxSchema.safeParse(raw);
+  return parsed.success ? [parsed.data] : [];
+}
+
+/** A block fetched with its transactions: the header and each transaction's sender, recipient, gas and price. */
+export const blockWithTransactionsSchema = blockFields
+  // A transaction this reader does not understand (a chain's own system types) is left out, not fatal: the
+  // indexer reads any it needs and lacks by hash.
+  .extend({ transactions: z.array(z.unknown()).transform((txs) => txs.flatMap(knownTransaction)) })
+  .transform((b): BlockHeader => ({ ...headerOf(b), transactions: b.transactions }));
 
 /** The node's answer for one block fetched across calls differs: a reorg or an inconsistent backend. */
 export class ChainInconsistencyError extends AtlasError {
@@ -100,18 +114,22 @@ export async function getBlockNumber(rpc: RpcClient): Promise<number> {
   return rpc.request('eth_blockNumber', [], quantity);
 }
 
-/** Headers for the given block numbers, batched; `null` where the node has no such block. */
-export async function getHeaders(rpc: RpcClient, numbers: readonly number[]): Promise<Array<BlockHeader | null>> {
+/**
+ * Headers for the given block numbers, batched; `null` where the node has no such block. With `withTransactions`
+ * the same call (and the same price at every provider) also brings each block's transactions, which the indexer
+ * stores for the blocks that hold protocol events: no call per transaction.
+ */
+export async function getHeaders(rpc: RpcClient, numbers: readonly number[], withTransactions = false): Promise<Array<BlockHeader | null>> {
   if (numbers.length === 0) return [];
   return rpc.batch(
-    numbers.map((n) => ({ method: 'eth_getBlockByNumber', params: [toHexQuantity(n), false] })),
-    blockHeaderSchema.nullable(),
+    numbers.map((n) => ({ method: 'eth_getBlockByNumber', params: [toHexQuantity(n), withTransactions] })),
+    (withTransactions ? blockWithTransactionsSchema : blockHeaderSchema).nullable(),
   );
 }
 
 /** Like getHeaders, but a missing block is an error (for blocks at or below a head we already saw). */
-export async function getExistingHeaders(rpc: RpcClient, numbers: readonly number[]): Promise<BlockHeader[]> {
-  const out = await getHeaders(rpc, numbers);
+export async function getExistingHeaders(rpc: RpcClient, numbers: readonly number[], withTransactions = false): Promise<BlockHeader[]> {
+  const out = await getHeaders(rpc, numbers, withTransactions);
   return out.map((h, i) => {
     if (h === null) throw new ChainInconsistencyError(`node has no block ${numbers[i]} although its head is past it`);
     return h;
@@ -359,7 +377,7 @@ export class LogFetcher {
       // The consumer is gone: no further calls for a chunk nobody takes (they would count against the provider's rate).
       if (stopped()) throw new FetchStoppedError();
       const numbers = [...new Set(logs.map((l) => l.blockNumber))];
-      const headers = await getExistingHeaders(this.rpc, numbers);
+      const headers = await getExistingHeaders(this.rpc, numbers, true);
       const byNumber = new Map(headers.map((h) => [h.number, h]));
       const mismatch = logs.find((l) => byNumber.get(l.blockNumber)?.hash !== l.blockHash);
       if (!mismatch) return { fromBlock: a, toBlock: b, logs, headers, addresses };
