@@ -42,7 +42,21 @@ interface PonderLogLine {
   level: number;
   time: number;
   msg: string;
+  progress?: string;
   error?: { message?: string };
+}
+
+/** A run stopped at its time limit, with how far Ponder said it had come. */
+export class PonderTimeout extends Error {
+  constructor(
+    readonly timeoutS: number,
+    /** Ponder's last 'Updated backfill indexing progress' figure, in percent (0 if it printed none). */
+    readonly progressPct: number,
+    /** Seconds from its backfill start to the time limit. */
+    readonly backfillS: number,
+  ) {
+    super(`no completion within ${timeoutS} s (backfill at ${progressPct}%)`);
+  }
 }
 
 /**
@@ -88,6 +102,7 @@ export async function runPonder(
     if (expected !== null && count.rows !== expected) throw new Error(`ponder on ${kind} wrote ${count.rows} rows, expected ${expected} (atlas events, else the simulator's logs)`);
     return { wallS: (completed - started) / 1000, startupS: (started - spawnedAt) / 1000, rows: count.rows };
   } catch (e) {
+    if (e instanceof PonderTimeout) throw e;
     throw new Error(`${(e as Error).message}\n--- last ponder output ---\n${tail.join('\n')}`);
   } finally {
     await stopChild(child);
@@ -106,13 +121,17 @@ export function ponderTimeoutMs(): number {
 function watchPonder(child: ChildProcess, tail: string[], timeoutMs: number): Promise<{ started: number; completed: number }> {
   return new Promise((resolve, reject) => {
     let started: number | null = null;
+    let progressPct = 0;
     let done = false;
     let buf = '';
     const keep = (line: string): void => {
       tail.push(line.length > 600 ? `${line.slice(0, 600)}…` : line);
       if (tail.length > 30) tail.shift();
     };
-    const timer = setTimeout(() => finish(new Error(`no completion within ${timeoutMs / 1000} s`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new PonderTimeout(timeoutMs / 1000, progressPct, started === null ? 0 : (Date.now() - started) / 1000)),
+      timeoutMs,
+    );
     const finish = (err: Error | null, completed?: number): void => {
       if (done) return;
       done = true;
@@ -131,6 +150,7 @@ function watchPonder(child: ChildProcess, tail: string[], timeoutMs: number): Pr
         return;
       }
       if (ev.msg === 'Started backfill indexing' && started === null) started = ev.time;
+      else if (ev.msg === 'Updated backfill indexing progress' && typeof ev.progress === 'string') progressPct = Number.parseFloat(ev.progress) || progressPct;
       else if (ev.msg === 'Completed indexing across all chains') {
         if (started === null) return finish(new Error('completed without a backfill start'));
         finish(null, ev.time);
