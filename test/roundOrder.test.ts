@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPools, loadRounds } from '../src/analytics/stakingQueries.js';
-import { loadRounds as loadTreasuryRounds } from '../src/analytics/treasuryQueries.js';
+import { stakingRound, treasuryRound } from '../src/analytics/roundViews.js';
+import { poolsByTranscoder } from '../src/read/pools.js';
 import { dbKinds, openTestDb, type TestDb } from './helpers/db.js';
 import { allRounds } from '../src/read/rounds.js';
 
@@ -24,8 +24,8 @@ describe.each(dbKinds)('round order on %s', (kind) => {
   it('reads rounds and pools oldest first by number', async () => {
     const want = [9n, 10n, 31n, 100n];
     expect((await allRounds(t.db)).map((r) => r.round)).toEqual(want);
-    expect((await loadRounds(t.db)).map((r) => r.round)).toEqual(want);
-    expect((await loadTreasuryRounds(t.db)).map((r) => r.round)).toEqual(want);
-    expect((await loadPools(t.db)).get('0x00000000000000000000000000000000000000a1')!.map((p) => p.round)).toEqual(want);
+    expect((await allRounds(t.db)).map(stakingRound).map((r) => r.round)).toEqual(want);
+    expect((await allRounds(t.db)).map(treasuryRound).map((r) => r.round)).toEqual(want);
+    expect((await poolsByTranscoder(t.db)).get('0x00000000000000000000000000000000000000a1')!.map((p) => p.round)).toEqual(want);
   });
 });

@@ -3,22 +3,10 @@
 // each linked to the proposal executed in the same block and to the LIPs that proposal names.
 import { lipReferences } from './governance.js';
 
-export interface ContractInfoRow {
-  block: bigint;
-  logIndex: number;
-  name: string | null;
-  id: string;
-  address: string;
-  gitCommitHash: string;
-}
+import type { ContractInfoRow } from '../read/contracts.js';
+import type { ParamChangeRow } from '../read/params.js';
 
-export interface ParamChangeRow {
-  block: bigint;
-  logIndex: number;
-  contract: string;
-  param: string;
-  value: string | null;
-}
+export type { ContractInfoRow, ParamChangeRow };
 
 export interface ProposalMilestones {
   id: string;

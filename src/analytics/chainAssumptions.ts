@@ -2,7 +2,7 @@
 // the mintable reward calls actually mint, and the treasury cut in force.
 import { participationModel } from './backtest.js';
 import type { IssuanceAssumptions } from './issuanceForecast.js';
-import type { StakingRound } from './stakingQueries.js';
+import type { StakingRound } from './roundViews.js';
 
 /** Issuance assumptions from the indexed rounds (trailing `window` rounds for the fitted parts) and Minter parameters (ppb). */
 export function chainIssuanceAssumptions(rounds: readonly StakingRound[], params: { inflationChange: bigint; targetBondingRate: bigint }, window = 90): { assumptions: IssuanceAssumptions; treasuryCut: number } | null {

@@ -1,7 +1,9 @@
 // Realized yield of every orchestrator's pool over the trailing window, annualized, for the directory and the
 // orchestrator page: computed once per snapshot (data version) and price book.
 import { z } from 'zod';
-import { loadPools, loadRounds } from '../analytics/stakingQueries.js';
+import { stakingRound } from '../analytics/roundViews.js';
+import { poolsByTranscoder } from '../read/pools.js';
+import { allRounds } from '../read/rounds.js';
 import { annualizedPoolYield, trailingWindow, type AnnualizedPoolYield } from '../analytics/yields.js';
 import { weiPerLpt, type PriceBook } from '../prices/lookup.js';
 import { LATEST } from '../prices/usd.js';
@@ -50,7 +52,7 @@ export function orchestratorYields(data: ApiData, snap: Snapshot, book: PriceBoo
   const hit = cache.get(snap);
   if (hit && hit.book === book) return hit.yields;
   const yields = (async () => {
-    const [rounds, pools] = await Promise.all([loadRounds(data.db), loadPools(data.db)]);
+    const [rounds, pools] = await Promise.all([allRounds(data.db).then((r) => r.map(stakingRound)), poolsByTranscoder(data.db)]);
     const w = trailingWindow(rounds, YIELD_WINDOW_DAYS);
     const out = new Map<string, AnnualizedPoolYield>();
     if (!w) return out;

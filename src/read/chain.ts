@@ -62,3 +62,15 @@ export async function checkpointHead(db: Db): Promise<{ block: bigint; blockTime
   const h = r[0];
   return h ? { block: big(h.block), blockTime: h.block_time === null ? null : Number(h.block_time), writtenAt: Number(h.written) } : null;
 }
+
+/** Unix time of each requested block that has an indexed event (blocks without one are absent). */
+export async function blockTimes(db: Db, blocks: readonly bigint[]): Promise<Map<bigint, number>> {
+  const uniq = [...new Set(blocks.map(String))];
+  if (uniq.length === 0) return new Map();
+  const r = await rows(
+    db,
+    sql<{ b: Text; t: Text }>`select block_number::text as b, min(block_time)::text as t from chain_event
+      where block_number in (${sql.join(uniq.map((b) => sql`${b}::bigint`))}) group by block_number`,
+  );
+  return new Map(r.map((x) => [BigInt(x.b), Number(x.t)]));
+}

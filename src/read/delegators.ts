@@ -82,3 +82,23 @@ export async function delegatorsOf(
     total: Number(total[0]?.n ?? 0),
   };
 }
+
+/** A delegator's bond as stored (delegator): bonded LPT-wei, delegate (the zero address when unbonded) and rounds. */
+export interface DelegatorBond {
+  address: string;
+  delegate: string;
+  bondedAmount: bigint;
+  lastClaimRound: bigint;
+  startRound: bigint;
+}
+
+/** Delegator bonds: all, one account's, or those delegated to one orchestrator. */
+export async function delegatorBonds(db: Db, f: { address?: string; delegate?: string } = {}): Promise<DelegatorBond[]> {
+  const where = f.address ? sql`where address = ${f.address}` : f.delegate ? sql`where delegate = ${f.delegate}` : sql``;
+  const r = await rows(
+    db,
+    sql<{ address: Text; delegate: Text; bonded_amount: Text; last_claim_round: Text; start_round: Text }>`
+      select address, delegate, bonded_amount::text, last_claim_round::text, start_round::text from delegator ${where}`,
+  );
+  return r.map((x) => ({ address: x.address, delegate: x.delegate, bondedAmount: big(x.bonded_amount), lastClaimRound: big(x.last_claim_round), startRound: big(x.start_round) }));
+}

@@ -64,3 +64,32 @@ export async function poolFees(db: Db, toRound: bigint): Promise<{ transcoder: s
   const r = await rows(db, sql<{ transcoder: Text; round: Text; fees: Text }>`select transcoder, round::text, fees::text from earnings_pool where fees > 0 and round <= ${toRound.toString()}`);
   return r.map((p) => ({ transcoder: p.transcoder, round: big(p.round), fees: big(p.fees) }));
 }
+
+/** An orchestrator's pool in one round as the staking analytics use it: cumulative factors (parts per 1e27), stake and what was paid in (LPT-wei rewards, ETH-wei fees). */
+export interface PoolFactorRow {
+  round: bigint;
+  crf: bigint;
+  cff: bigint;
+  totalStake: bigint;
+  rewards: bigint;
+  fees: bigint;
+}
+
+/** Every pool by orchestrator, each oldest first; all orchestrators, or the ones given. */
+export async function poolsByTranscoder(db: Db, only?: readonly string[]): Promise<Map<string, PoolFactorRow[]>> {
+  if (only && only.length === 0) return new Map();
+  const where = only ? sql`where transcoder in (${sql.join([...only])})` : sql``;
+  const r = await rows(
+    db,
+    sql<{ transcoder: Text; round: Text; crf: Text; cff: Text; total_stake: Text; rewards: Text; fees: Text }>`
+      select transcoder, round::text, cumulative_reward_factor::text as crf, cumulative_fee_factor::text as cff, total_stake::text, rewards::text, fees::text
+      from earnings_pool ${where} order by earnings_pool.transcoder, earnings_pool.round`,
+  );
+  const m = new Map<string, PoolFactorRow[]>();
+  for (const x of r) {
+    let list = m.get(x.transcoder);
+    if (!list) m.set(x.transcoder, (list = []));
+    list.push({ round: big(x.round), crf: big(x.crf), cff: big(x.cff), totalStake: big(x.total_stake), rewards: big(x.rewards), fees: big(x.fees) });
+  }
+  return m;
+}

@@ -91,3 +91,20 @@ export async function votes(db: Db, proposalId: string): Promise<VoteData[]> {
   }));
 }
 
+
+/** Every proposal (oldest first, with its voting end round) and every vote with the voter's delegate at the snapshot. */
+export async function votingRecord(db: Db): Promise<{
+  proposals: { id: string; voteEnd: bigint; description: string }[];
+  votes: { proposalId: string; voter: string; support: number; weight: bigint; delegate: string | null; reason: string }[];
+}> {
+  const p = await rows(db, sql<{ id: string; vote_end: string; description: string }>`select id, vote_end::text, description from proposal order by created_block`);
+  const v = await rows(
+    db,
+    sql<{ proposal_id: string; voter: string; support: number; weight: string; delegate: string | null; reason: string }>`
+      select proposal_id, voter, support, weight::text, delegate, reason from vote`,
+  );
+  return {
+    proposals: p.map((x) => ({ id: x.id, voteEnd: big(x.vote_end), description: x.description })),
+    votes: v.map((x) => ({ proposalId: x.proposal_id, voter: x.voter, support: Number(x.support), weight: big(x.weight), delegate: x.delegate, reason: x.reason })),
+  };
+}

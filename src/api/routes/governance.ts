@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { buildCalendar, type CalendarEntry } from '../../analytics/calendar.js';
 import { countedWeights, lipReferences, participation, pivotalVoters, roundClock, roundStart, tallyProgress, type ProposalRef } from '../../analytics/governance.js';
 import { actionOutflow, decodeAction, type TreasuryAction } from '../../analytics/treasury.js';
-import { loadBlockTimes, loadContractInfo, loadParamChanges, loadQuota } from '../../analytics/treasuryQueries.js';
+import { blockTimes } from '../../read/chain.js';
+import { contractRegistrations } from '../../read/contracts.js';
+import { paramChanges, protocolParams } from '../../read/params.js';
 import { simulatorNetwork } from '../../chain/networks.js';
 import type { ApiData, ProposalData, Snapshot, VoteData } from '../data.js';
 import { AtlasError } from '../errors.js';
@@ -135,7 +137,7 @@ export interface Ctx {
 
 export async function context(data: ApiData): Promise<Ctx> {
   const snap = await data.snapshot();
-  const quota = await loadQuota(data.db);
+  const { quota } = await protocolParams(data.db);
   return { snap, quota, clock: roundClock(snap.rounds.map((r) => ({ round: r.round, time: r.blockTime }))) };
 }
 
@@ -337,9 +339,9 @@ export const calendarSchema = z
 
 export async function calendar(data: ApiData): Promise<CalendarEntry[]> {
   const snap = await data.snapshot();
-  const [contracts, params] = await Promise.all([loadContractInfo(data.db), loadParamChanges(data.db)]);
+  const [contracts, params] = await Promise.all([contractRegistrations(data.db), paramChanges(data.db)]);
   const blocks = [...contracts.map((c) => c.block), ...params.map((p) => p.block), ...snap.proposals.flatMap((p) => [p.createdBlock, ...proposalBlocks([p])])];
-  const times = await loadBlockTimes(data.db, blocks);
+  const times = await blockTimes(data.db, blocks);
   const rounds = [...snap.rounds].sort((a, b) => (a.blockNumber < b.blockNumber ? -1 : 1));
   const roundAt = (block: bigint) => {
     let r: bigint | null = null;
@@ -379,7 +381,7 @@ export const governanceRoutes = [
     handler: async ({ query, data }) => {
       const ctx = await context(data);
       const list = ctx.snap.proposals.filter((p) => !query.status || p.status === query.status);
-      const times = await loadBlockTimes(data.db, proposalBlocks(list));
+      const times = await blockTimes(data.db, proposalBlocks(list));
       const out = list.map((p) => govProposalJson(p, ctx, times));
       if (query.format === 'csv') {
         return csvResponse(
@@ -405,7 +407,7 @@ export const governanceRoutes = [
       const ctx = await context(data);
       const p = ctx.snap.proposalsById.get(params.id);
       if (!p) throw new AtlasError('not_found', `no proposal with id ${params.id}`);
-      const times = await loadBlockTimes(data.db, proposalBlocks([p]));
+      const times = await blockTimes(data.db, proposalBlocks([p]));
       return { proposal: govProposalJson(p, ctx, times), votes: votesJson(p, await data.votes(p.id), ctx) };
     },
   }),

@@ -5,7 +5,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import { activeSpans, cutChangeResponses, cutsPerRound, overridesByProposal, summarizeResponses, unbondingQueue, type Distribution } from '../../analytics/preferences.js';
 import { loadActivations, loadOpenLocks, loadRoundMoves, loadUnbondingHistory, loadVotes } from '../../analytics/preferenceQueries.js';
-import { loadAllCutChanges } from '../../analytics/stakingQueries.js';
+import { cutChanges } from '../../read/bondingEvents.js';
 import { amountSchema, lpt } from '../format.js';
 import { route } from '../route.js';
 import { intParam } from '../schemas.js';
@@ -33,7 +33,7 @@ export const preferenceRoutes = [
       const r = await sql<{ round: string }>`select round::text from protocol_round order by round desc limit ${query.rounds}`.execute(data.db);
       const rounds = r.rows.map((x) => Number(x.round)).reverse();
       const spans = activeSpans(await loadActivations(data.db));
-      const cuts = await loadAllCutChanges(data.db);
+      const cuts = await cutChanges(data.db);
       return { data: cutsPerRound(rounds, spans, cuts).map((c) => ({ round: c.round, active: c.active, rewardCut: distJson(c.rewardCut), feeShare: distJson(c.feeShare) })) };
     },
   }),
@@ -60,7 +60,7 @@ export const preferenceRoutes = [
     }),
     maxAge: 10,
     handler: async ({ query, data }) => {
-      const responses = cutChangeResponses(await loadAllCutChanges(data.db), await loadRoundMoves(data.db), query.window);
+      const responses = cutChangeResponses(await cutChanges(data.db), await loadRoundMoves(data.db), query.window);
       return {
         window: query.window,
         summary: summarizeResponses(responses).map((s) => ({ change: s.change, changes: s.changes, meanNetFlowBefore: lpt(s.meanNetFlowBefore), meanNetFlowAfter: lpt(s.meanNetFlowAfter) })),

@@ -1,11 +1,16 @@
 // Treasury endpoints: balance and ceiling status, per-round ledger, every balance change with the proposal
 // that caused it, budget vs actuals from the budget file, signed spend labels, income forecast and runway.
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { budgetRatePerSecond, budgetVsActuals, categorize, categorySummary, formatIssues, parseBudget, type Budget, type BudgetIssue } from '../../analytics/budget.js';
+import { budgetRatePerSecond, budgetVsActuals, categorize, categorySummary, formatIssues, parseBudget, type Budget, type BudgetIssue, type BudgetResult } from '../../analytics/budget.js';
 import { roundClock } from '../../analytics/governance.js';
 import { ceilingStatus, ledgerByRound } from '../../analytics/treasury.js';
 import { callSharePpm, forecastTreasury } from '../../analytics/treasuryForecast.js';
-import { loadBalanceChanges, loadBudgetFile, loadLabels, loadRounds, loadTreasuryParams, saveLabel, type LedgerEntry, type SpendLabel } from '../../analytics/treasuryQueries.js';
+import { treasuryRound } from '../../analytics/roundViews.js';
+import { treasuryParams } from '../../read/params.js';
+import { allRounds } from '../../read/rounds.js';
+import { treasuryBalanceChanges, type TreasuryBalanceRow } from '../../read/treasury.js';
+import { saveSpendLabel, spendLabels, type SpendLabel } from '../../registry/spendLabels.js';
 import { verifyStatement } from '../../chain/typedData.js';
 import type { ApiData, ProposalData, Snapshot } from '../data.js';
 import { indexedChainId } from '../../read/network.js';
@@ -64,7 +69,7 @@ export const entrySchema = z
   .meta({ id: 'TreasuryLedgerEntry' });
 
 /** The proposal whose execution moved this outflow: executed in its block and paying that counterparty. */
-function proposalOf(e: LedgerEntry, snap: Snapshot): ProposalData | null {
+function proposalOf(e: TreasuryBalanceRow, snap: Snapshot): ProposalData | null {
   if (e.delta >= 0n) return null;
   return snap.proposals.find((p) => p.executedBlock === e.block && actionsJson(p).some((a) => a.recipient === e.counterparty && a.amount?.wei === (-e.delta).toString())) ?? null;
 }
@@ -83,13 +88,25 @@ async function requireBudget(file: string | null | undefined): Promise<{ file: s
   return { file: b.file, budget: b.budget };
 }
 
+/** The budget file, read and parsed now (it may have been edited since start-up); null without one. */
+async function readBudgetFile(file: string | null | undefined): Promise<{ file: string; result: BudgetResult } | null> {
+  if (!file) return null;
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    return { file, result: { ok: false, issues: [{ line: 1, path: '', message: `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }] } };
+  }
+  return { file, result: parseBudget(text) };
+}
+
 async function currentBudget(file: string | null | undefined): Promise<{ file: string; budget: Budget | null; issues: BudgetIssue[] } | null> {
-  const f = await loadBudgetFile(file);
+  const f = await readBudgetFile(file);
   if (!f) return null;
   return f.result.ok ? { file: f.file, budget: f.result.budget, issues: [] } : { file: f.file, budget: null, issues: f.result.issues };
 }
 
-function entriesJson(entries: LedgerEntry[], snap: Snapshot, budget: Budget | null, labels: SpendLabel[], book: PriceBook): z.input<typeof entrySchema>[] {
+function entriesJson(entries: TreasuryBalanceRow[], snap: Snapshot, budget: Budget | null, labels: SpendLabel[], book: PriceBook): z.input<typeof entrySchema>[] {
   return entries.map((e) => {
     const p = proposalOf(e, snap);
     const tag = budget && e.delta < 0n ? categorize(budget, { proposalId: p?.id ?? null, recipient: e.counterparty ?? '', labelCategory: labelFor(labels, budget, p?.id ?? null) }) : null;
@@ -113,7 +130,7 @@ function entriesJson(entries: LedgerEntry[], snap: Snapshot, budget: Budget | nu
 
 export async function summary(data: ApiData): Promise<z.input<typeof summarySchema>> {
   const snap = await data.snapshot();
-  const [rounds, changes, params, book] = await Promise.all([loadRounds(data.db), loadBalanceChanges(data.db), loadTreasuryParams(data.db), cachedPriceBook(data.db)]);
+  const [rounds, changes, params, book] = await Promise.all([allRounds(data.db).then((r) => r.map(treasuryRound)), treasuryBalanceChanges(data.db), treasuryParams(data.db), cachedPriceBook(data.db)]);
   const ledger = ledgerByRound(changes, rounds.map((r) => ({ round: r.round, block: r.block, cutRate: r.cutRate })));
   const last = changes[changes.length - 1];
   const cur = rounds[rounds.length - 1];
@@ -233,8 +250,8 @@ export const treasuryRoutes = [
     handler: async ({ query, data, options }) => {
       const snap = await data.snapshot();
       const b = await currentBudget(options.budgetFile);
-      const changes = (await loadBalanceChanges(data.db)).filter((c) => !query.kind || c.kind === query.kind);
-      const rows = entriesJson(changes, snap, b?.budget ?? null, await loadLabels(data.db), await cachedPriceBook(data.db));
+      const changes = (await treasuryBalanceChanges(data.db)).filter((c) => !query.kind || c.kind === query.kind);
+      const rows = entriesJson(changes, snap, b?.budget ?? null, await spendLabels(data.db), await cachedPriceBook(data.db));
       if (query.format === 'csv') {
         return csvResponse(
           toCsv(['block', 'log_index', 'tx_hash', 'time', 'kind', 'delta_lpt', 'balance_lpt', 'counterparty', 'proposal_id', 'category'], rows.map((r) => [r.blockNumber, r.logIndex, r.txHash ?? '', r.time ?? '', r.kind, r.delta.formatted, r.balance.formatted, r.counterparty ?? '', r.proposalId ?? '', r.category ?? ''])),
@@ -279,8 +296,8 @@ export const treasuryRoutes = [
     handler: async ({ data, options }) => {
       const { budget } = await requireBudget(options.budgetFile);
       const snap = await data.snapshot();
-      const labels = await loadLabels(data.db);
-      const changes = await loadBalanceChanges(data.db);
+      const labels = await spendLabels(data.db);
+      const changes = await treasuryBalanceChanges(data.db);
       const spends = snap.proposals.flatMap((p) => {
         const transfers = actionsJson(p).filter((a) => a.kind === 'lpt-transfer' && a.amount);
         if (transfers.length === 0) return [];
@@ -320,8 +337,8 @@ export const treasuryRoutes = [
       const b = await requireBudget(options.budgetFile);
       const budget = b.budget;
       const snap = await data.snapshot();
-      const labels = await loadLabels(data.db);
-      const outflows = (await loadBalanceChanges(data.db)).filter((c) => c.delta < 0n);
+      const labels = await spendLabels(data.db);
+      const outflows = (await treasuryBalanceChanges(data.db)).filter((c) => c.delta < 0n);
       const spends = entriesJson(outflows, snap, budget, labels, await cachedPriceBook(data.db));
       const r = budgetVsActuals(
         budget,
@@ -397,7 +414,7 @@ export const treasuryRoutes = [
         signature: b.signature,
         claimed: b.labeler as `0x${string}`,
       });
-      const ok = await saveLabel(data.db, { proposalId: b.proposalId, signer: labeler, category: b.category, issuedAt: b.issuedAt, signature: b.signature });
+      const ok = await saveSpendLabel(data.db, { proposalId: b.proposalId, signer: labeler, category: b.category, issuedAt: b.issuedAt, signature: b.signature });
       if (!ok) throw new AtlasError('conflict', 'a label of this labeler with an equal or later issuedAt is already stored');
       return { accepted: true, proposalId: b.proposalId, category: b.category, labeler };
     },
@@ -416,7 +433,7 @@ export const treasuryRoutes = [
     cache: 'none',
     maxAge: 0,
     handler: async ({ query, data, options }) => {
-      const [rounds, changes, params] = await Promise.all([loadRounds(data.db), loadBalanceChanges(data.db), loadTreasuryParams(data.db)]);
+      const [rounds, changes, params] = await Promise.all([allRounds(data.db).then((r) => r.map(treasuryRound)), treasuryBalanceChanges(data.db), treasuryParams(data.db)]);
       const clock = roundClock(rounds.map((r) => ({ round: r.round, time: r.time })));
       const cur = rounds[rounds.length - 1];
       const prev = rounds[rounds.length - 2];

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { delegateVoting } from '../../../analytics/delegateActivity.js';
 import { dailyChurn, gini, stakeDistribution, stakeFlows } from '../../../analytics/delegatorPopulation.js';
 import { hhiPpm } from '../../../analytics/risk.js';
-import { loadBondedChanges, loadDelegators, loadStakeMoves, loadVoting } from '../../../analytics/stakingQueries.js';
+import { bondedAmountChanges, stakeMoves } from '../../../read/bondingEvents.js';
+import { delegatorBonds } from '../../../read/delegators.js';
+import { votingRecord } from '../../../read/proposals.js';
 import { labelsFor } from '../../../registry/labels.js';
 import { AtlasError } from '../../errors.js';
 import { amountSchema, formatUnits, lpt } from '../../format.js';
@@ -93,7 +95,7 @@ export const activityRoutes = [
     }),
     maxAge: 10,
     handler: async ({ query, data, options }) => {
-      const dels = (await loadDelegators(data.db)).filter((d) => d.bondedAmount > 0n);
+      const dels = (await delegatorBonds(data.db)).filter((d) => d.bondedAmount > 0n);
       const stakes = dels.map((d) => d.bondedAmount);
       const total = stakes.reduce((a, b) => a + b, 0n);
       const top = [...dels].sort((a, b) => (b.bondedAmount > a.bondedAmount ? 1 : b.bondedAmount < a.bondedAmount ? -1 : a.address < b.address ? -1 : 1)).slice(0, query.top);
@@ -104,7 +106,7 @@ export const activityRoutes = [
         gini: gini(stakes),
         hhiPpm: hhiPpm(stakes),
         buckets: stakeDistribution(stakes).map((b) => ({ ...b, stake: lpt(b.stake) })),
-        daily: dailyChurn(await loadBondedChanges(data.db)),
+        daily: dailyChurn(await bondedAmountChanges(data.db)),
         top: top.map((d) => ({ address: d.address, label: labelJson(labels.get(d.address)), delegate: d.delegate, bondedAmount: lpt(d.bondedAmount), share: total > 0n ? Number((d.bondedAmount * 1_000_000_000n) / total) / 1e9 : 0 })),
       };
     },
@@ -122,7 +124,7 @@ export const activityRoutes = [
       const to = query.toRound ?? cur;
       const from = query.fromRound ?? Math.max(0, to - 30);
       if (from > to) throw new AtlasError('bad_request', 'query parameter "fromRound" must not be after "toRound"');
-      const flows = stakeFlows(await loadStakeMoves(data.db, BigInt(from), BigInt(to)));
+      const flows = stakeFlows(await stakeMoves(data.db, BigInt(from), BigInt(to)));
       const labels = await labelsFor(data.db, flows.map((f) => f.orchestrator), options.labelAuthorities);
       return { fromRound: from, toRound: to, data: flows.map((f) => ({ orchestrator: f.orchestrator, label: labelJson(labels.get(f.orchestrator)), inflow: lpt(f.inflow), outflow: lpt(f.outflow), net: lpt(f.net) })) };
     },
@@ -146,7 +148,7 @@ export const activityRoutes = [
     handler: async ({ params, query, data, options }) => {
       const snap = await data.snapshot();
       if (!snap.orchestratorsByAddress.has(params.address)) throw new AtlasError('not_found', `no orchestrator with address ${params.address}`);
-      const voting = await loadVoting(data.db);
+      const voting = await votingRecord(data.db);
       const summary = delegateVoting(params.address, voting.proposals, voting.votes);
       const SUPPORT = ['against', 'for', 'abstain'] as const;
       const votes = voting.proposals.map((p) => {
@@ -163,7 +165,7 @@ export const activityRoutes = [
         };
       });
       const r = await data.events({ names: [...STAKING_EVENTS], address: params.address, order: 'desc', limit: query.limit, after: eventCursor(query.cursor) });
-      const dels = await loadDelegators(data.db, { delegate: params.address });
+      const dels = await delegatorBonds(data.db, { delegate: params.address });
       return {
         address: params.address,
         label: labelJson((await labelsFor(data.db, [params.address], options.labelAuthorities)).get(params.address)),

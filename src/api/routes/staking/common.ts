@@ -2,7 +2,9 @@
 import { z } from 'zod';
 import { chainIssuanceAssumptions } from '../../../analytics/chainAssumptions.js';
 import { type Candidate } from '../../../analytics/recommender.js';
-import { loadMinterParams, loadRounds } from '../../../analytics/stakingQueries.js';
+import { stakingRound } from '../../../analytics/roundViews.js';
+import { minterParams } from '../../../read/params.js';
+import { allRounds } from '../../../read/rounds.js';
 import { LABEL_ROLES, type AddressLabel } from '../../../registry/labels.js';
 import type { ApiData, OrchestratorData } from '../../data.js';
 
@@ -27,8 +29,8 @@ export const labelSchema = z
 export const labelJson = (l: AddressLabel | undefined) => l ?? null;
 
 export async function issuanceInputs(data: ApiData) {
-  const rounds = await loadRounds(data.db);
-  const params = await loadMinterParams(data.db);
+  const rounds = (await allRounds(data.db)).map(stakingRound);
+  const params = await minterParams(data.db);
   const chain = chainIssuanceAssumptions(rounds, params);
   return { rounds, params, chain };
 }

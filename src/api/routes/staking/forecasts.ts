@@ -5,7 +5,7 @@ import { FORWARD_MODEL, forwardIssuancePaths, forwardYieldOf, trailingFeesPerRou
 import { storedIssuanceBacktest } from '../../../analytics/issuanceBacktest.js';
 import { issuanceFan, simulateIssuance } from '../../../analytics/issuanceForecast.js';
 import { candidateAssumptions } from '../../../analytics/recommender.js';
-import { loadPools } from '../../../analytics/stakingQueries.js';
+import { poolsByTranscoder } from '../../../read/pools.js';
 import { labelsFor } from '../../../registry/labels.js';
 import { AtlasError } from '../../errors.js';
 import { amountSchema, lpt } from '../../format.js';
@@ -61,7 +61,7 @@ export const forecastRoutes = [
       if (!o) throw new AtlasError('not_found', `no orchestrator with address ${params.address}`);
       const { rounds, params: minter, chain } = await issuanceInputs(data);
       if (!chain) throw new AtlasError('conflict', 'no initialized round with bonded stake yet: nothing to forecast from');
-      const pools = (await loadPools(data.db, [o.address])).get(o.address) ?? [];
+      const pools = (await poolsByTranscoder(data.db, [o.address])).get(o.address) ?? [];
       const amountLpt = Number(query.amount / 10n ** 12n) / 1e6;
       const rc = o.rewardCalls90;
       // The recommender's candidate for the same orchestrator, amount and horizon: one model, one answer.

@@ -5,7 +5,13 @@ import { delegateVoting } from '../../../analytics/delegateActivity.js';
 import { forwardIssuancePaths, trailingFeesPerRound } from '../../../analytics/forwardYield.js';
 import { recommend, type Candidate } from '../../../analytics/recommender.js';
 import { cutSpikes, hhiPpm, reliability, riskProfile, RISK_WEIGHTS, type RiskComponent } from '../../../analytics/risk.js';
-import { loadAllCutChanges, loadAllFeesByGateway, loadDelegators, loadFeesByGateway, loadPools, loadRounds, loadVoting, type PoolRow } from '../../../analytics/stakingQueries.js';
+import { stakingRound } from '../../../analytics/roundViews.js';
+import { cutChanges } from '../../../read/bondingEvents.js';
+import { delegatorBonds } from '../../../read/delegators.js';
+import { poolsByTranscoder, type PoolFactorRow } from '../../../read/pools.js';
+import { votingRecord } from '../../../read/proposals.js';
+import { allRounds } from '../../../read/rounds.js';
+import { allFeesByGateway, feesByGateway } from '../../../read/tickets.js';
 import { labelsFor } from '../../../registry/labels.js';
 import type { ApiData, OrchestratorData, Snapshot } from '../../data.js';
 import { AtlasError } from '../../errors.js';
@@ -23,8 +29,8 @@ function activeSetCutoff(snap: Snapshot): { cutoff: bigint | null; full: boolean
 
 interface RiskCtx {
   snap: Snapshot;
-  pools: Map<string, PoolRow[]>;
-  cuts: Awaited<ReturnType<typeof loadAllCutChanges>>;
+  pools: Map<string, PoolFactorRow[]>;
+  cuts: Awaited<ReturnType<typeof cutChanges>>;
   fees: Map<string, bigint[]>;
   stakes: Map<string, { address: string; stake: bigint }[]>;
   rounds: bigint[];
@@ -33,7 +39,7 @@ interface RiskCtx {
 
 async function riskCtx(data: ApiData): Promise<RiskCtx> {
   const snap = await data.snapshot();
-  const [pools, cuts, fees, dels, rounds] = await Promise.all([loadPools(data.db), loadAllCutChanges(data.db), loadAllFeesByGateway(data.db), loadDelegators(data.db), loadRounds(data.db)]);
+  const [pools, cuts, fees, dels, rounds] = await Promise.all([poolsByTranscoder(data.db), cutChanges(data.db), allFeesByGateway(data.db), delegatorBonds(data.db), allRounds(data.db).then((r) => r.map(stakingRound))]);
   const stakes = new Map<string, { address: string; stake: bigint }[]>();
   for (const d of dels) {
     if (d.bondedAmount === 0n) continue;
@@ -121,7 +127,7 @@ export const riskRoutes = [
       const o = ctx.snap.orchestratorsByAddress.get(params.address);
       if (!o) throw new AtlasError('not_found', `no orchestrator with address ${params.address}`);
       const r = riskOf(ctx, o);
-      const gws = await loadFeesByGateway(data.db, o.address);
+      const gws = await feesByGateway(data.db, o.address);
       const dels = ctx.stakes.get(o.address) ?? [];
       return {
         address: o.address,
@@ -180,7 +186,7 @@ export const riskRoutes = [
       const { rounds, chain } = await issuanceInputs(data);
       if (!chain) throw new AtlasError('conflict', 'no initialized round with bonded stake yet: nothing to rank on');
       const ctx = await riskCtx(data);
-      const [voting, params] = await Promise.all([loadVoting(data.db), protocolParams(data.db)]);
+      const [voting, params] = await Promise.all([votingRecord(data.db), protocolParams(data.db)]);
       // BondingManager.unbondingPeriod as the chain last announced it (7 rounds as deployed).
       const unbondingRounds = Number(params.unbondingPeriod);
       const candidates: Candidate[] = ctx.snap.orchestrators

@@ -1,6 +1,10 @@
 // Staking yields: what one LPT delegated to each pool earned over trailing windows, and what an account earned.
 import { z } from 'zod';
-import { loadClaims, loadDelegators, loadPools, loadRounds, type PoolRow, type StakingRound } from '../../../analytics/stakingQueries.js';
+import { stakingRound, type StakingRound } from '../../../analytics/roundViews.js';
+import { earningsClaims } from '../../../read/bondingEvents.js';
+import { delegatorBonds } from '../../../read/delegators.js';
+import { poolsByTranscoder, type PoolFactorRow } from '../../../read/pools.js';
+import { allRounds } from '../../../read/rounds.js';
 import { annualize, delegatorWindowEarnings, factorsAt, perLptRate, poolReturn, trailingWindow } from '../../../analytics/yields.js';
 import { labelsFor } from '../../../registry/labels.js';
 import { AtlasError } from '../../errors.js';
@@ -64,7 +68,7 @@ function dilutionAdjusted(rate: number, supplyStart: bigint | null, supplyEnd: b
   return { supplyGrowth: growth, realRewardRate: real, realRewardRateAnnualized: annualize(real, coveredDays) };
 }
 
-function poolWindowYield(pools: readonly PoolRow[], w: Window, rounds: readonly StakingRound[]) {
+function poolWindowYield(pools: readonly PoolFactorRow[], w: Window, rounds: readonly StakingRound[]) {
   const ret = poolReturn(factorsAt(pools, w.startRound), factorsAt(pools, w.endRound));
   let minted = 0n;
   let fees = 0n;
@@ -103,7 +107,7 @@ export const yieldRoutes = [
     maxAge: 10,
     handler: async ({ query, data, options }) => {
       const snap = await data.snapshot();
-      const [rounds, pools] = await Promise.all([loadRounds(data.db), loadPools(data.db)]);
+      const [rounds, pools] = await Promise.all([allRounds(data.db).then((r) => r.map(stakingRound)), poolsByTranscoder(data.db)]);
       const windows = windowsOf(rounds, query.days);
       const labels = await labelsFor(data.db, snap.orchestrators.map((o) => o.address), options.labelAuthorities);
       return {
@@ -148,12 +152,12 @@ export const yieldRoutes = [
     errors: [404],
     maxAge: 10,
     handler: async ({ params, query, data, options }) => {
-      const [d] = await loadDelegators(data.db, { address: params.address });
+      const [d] = await delegatorBonds(data.db, { address: params.address });
       if (!d) throw new AtlasError('not_found', `${params.address} has never bonded`);
-      const claims = await loadClaims(data.db, params.address);
-      const rounds = await loadRounds(data.db);
+      const claims = await earningsClaims(data.db, params.address);
+      const rounds = (await allRounds(data.db)).map(stakingRound);
       const delegate = d.delegate === '0x0000000000000000000000000000000000000000' ? null : d.delegate;
-      const pools = await loadPools(data.db, [...new Set([...(delegate ? [delegate] : []), ...claims.map((c) => c.delegate)])]);
+      const pools = await poolsByTranscoder(data.db, [...new Set([...(delegate ? [delegate] : []), ...claims.map((c) => c.delegate)])]);
       const poolsOf = (o: string) => pools.get(o) ?? [];
       const labels = await labelsFor(data.db, delegate ? [params.address, delegate] : [params.address], options.labelAuthorities);
       const last = rounds[rounds.length - 1]?.round ?? 0n;
