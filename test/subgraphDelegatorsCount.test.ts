@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/api/app.js';
+import { appendDelegatorCountMoves } from '../src/projections/delegatorsCount.js';
 import { dbKinds, openTestDb, type TestDb } from './helpers/db.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
@@ -53,6 +54,8 @@ describe.each(dbKinds)("the subgraph's delegator count (%s)", (kind) => {
     await event(21, 2, 'Rebond', { delegate: O, delegator: B, unbondingLockId: '0', amount: '5' }); // 0: B still has a delegate
     await event(22, 2, 'Bond', { newDelegate: O, oldDelegate: C, delegator: C, additionalAmount: '0', bondedAmount: '1' }); // 0: a redelegation
     await sql`insert into indexed_block (block_number, hash, parent_hash, block_time, l1_block) values (22, '0x22', '0x21', ${timeOf(22)}, null)`.execute(db.db);
+    // What the indexer derives from these rows in each batch.
+    await appendDelegatorCountMoves(db.db);
     app = createApp({ db: db.db, dbKind: kind, status: () => ({ headBlock: 22, indexedBlock: 22, lagBlocks: 0, phase: 'live' }), rateLimit: false, webDir: null });
   });
   afterAll(async () => {

@@ -3,6 +3,7 @@ import { BondingLedger, type DelegatorState, type EarningsPool, type LedgerGloba
 import { fromNumeric } from '../store/amounts.js';
 import type { Database } from '../store/schema.js';
 import { ProtocolProjector, type ExtraState, type ParamLookup, type ProjectionChanges, type ProjectorSeed } from './protocolProjector.js';
+import { appendDelegatorCountMoves } from './delegatorsCount.js';
 import { HISTORY_COLUMNS, HISTORY_TABLES, historyTable, type HistoryRows } from './history.js';
 import { delegatorRow, earningsPoolRow, transcoderRow } from './ledgerRows.js';
 import type { ChainTxRow, DelegateChangeRow, GatewayRow, IndexedBlockRow, OrchestratorRow, PoolPaymentRow, ProposalRow, RoundRow, TreasuryCallRow, VoteRow } from './rows.js';
@@ -24,7 +25,7 @@ const MUTABLE: Record<string, string[]> = {
   atlas_meta: ['key'],
 };
 // Append-only tables: a reorg deletes their rows from the fork block on.
-const APPEND_ONLY = ['chain_event', 'winning_ticket', 'param_change', 'contract_info', 'delegate_change', 'vote', 'treasury_balance', 'ledger_divergence', 'unknown_log', 'poll_tally', 'round_pool', 'chain_tx', 'indexed_block'];
+const APPEND_ONLY = ['chain_event', 'winning_ticket', 'param_change', 'contract_info', 'delegate_change', 'vote', 'treasury_balance', 'ledger_divergence', 'unknown_log', 'poll_tally', 'round_pool', 'chain_tx', 'indexed_block', 'delegator_count_move'];
 // Column order of the COPY payloads (COPY reads text, so no types are needed here).
 const CHAIN_EVENT_COLUMNS = ['block_number', 'log_index', 'tx_hash', 'tx_index', 'block_time', 'round', 'contract', 'name', 'a1', 'a2', 'amount', 'args'];
 const CHAIN_TX_COLUMNS = ['hash', 'block_number', 'tx_index', 'block_time', 'from_address', 'to_address', 'gas', 'gas_price'];
@@ -320,6 +321,8 @@ export async function writePlan(trx: Db, plan: WritePlan, undoBlock: number | nu
   await timed('chain_tx', () => copyRows(trx, 'chain_tx', CHAIN_TX_COLUMNS, plan.transactions as unknown as Record<string, SqlValue>[]));
   await timed('indexed_block', () => upsertRows(trx, 'indexed_block', ['block_number'], plan.blocks as unknown as Record<string, SqlValue>[]));
   for (const [table, keys, rows] of append) await timed(table, () => upsertRows(trx, table, keys, rows, { ignore: true, jsonCols: JSON_COLS[table] }));
+  // From the batch's events and delegator versions, written above.
+  await timed('delegator_count_move', () => appendDelegatorCountMoves(trx));
 }
 
 async function saveUndo(trx: Db, table: string, rows: Record<string, SqlValue>[], block: number): Promise<void> {

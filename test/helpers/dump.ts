@@ -20,6 +20,7 @@ const TABLES: [string, string][] = [
   ['treasury_balance', 'block_number, log_index'],
   ['ledger_divergence', 'block_number, log_index, what'],
   ['poll_tally', 'poll'],
+  ['delegator_count_move', 'block_number, log_index'],
   // The engine's record of polls created on chain decides which logs are fetched: it must follow reorgs too.
   ['sync_child', 'source, address'],
 ];

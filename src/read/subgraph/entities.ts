@@ -3,7 +3,7 @@ import type { AsOf } from '../db.js';
 import { eventEntities, eventInterface } from './events.js';
 import type { EntityDef } from './fields.js';
 import { argAddr, argNum, currentRound, eventsAsOf, lastRoundTime, MAX_FUTURE_ROUND, paramAt, tableAsOf, ticketsAsOf, upTo, usdWei, ZERO_ADDRESS } from './sql.js';
-import { delegatorsCountByRound } from './delegatorsCount.js';
+import { roundDelegatorsCount } from './delegatorsCount.js';
 
 // The Livepeer subgraph's entities (livepeer/subgraph schema.graphql), each computed from Atlas's tables as the
 // subgraph's mappings compute it, plus Atlas's own fields (described "Atlas: …").
@@ -44,8 +44,7 @@ const round: EntityDef = {
       from ${eventsAsOf(asOf, ['Bond'])} ce
       where ${argNum('ce', 'bondedAmount')} > ${argNum('ce', 'additionalAmount')} and ${argAddr('ce', 'oldDelegate')} <> ${argAddr('ce', 'newDelegate')}
       group by ce.round),
-    vol as (select tk.round, sum(tk.face_value) as eth, sum(tk.face_value_usd) as usd from ${ticketsAsOf(asOf)} tk group by tk.round),
-    dc as ${delegatorsCountByRound(asOf)}
+    vol as (select tk.round, sum(tk.face_value) as eth, sum(tk.face_value_usd) as usd from ${ticketsAsOf(asOf)} tk group by tk.round)
     select pr.round::text as "id", pr.round as "_sort", pr.block_time::int as "startTimestamp", true as "initialized",
       coalesce(pr.round_length, ${paramAt('roundLength', sql`pr.block_number`)}) as "length",
       coalesce(pr.start_block, pr.l1_block, pr.block_number) as "startBlock",
@@ -59,7 +58,7 @@ const round: EntityDef = {
       ${countAtNewRound('pr', 'dc')} + coalesce(dc.moved, 0) as "delegatorsCount",
       pr.rewards as "rewardTokens", pr.treasury_rewards as "treasuryRewardTokens", pr.reward_calls as "rewardCallCount", pr.winning_tickets as "winningTicketCount"
     from ${tableAsOf(asOf, 'protocol_round', ['round'])} pr
-    left join bonds on bonds.round = pr.round left join vol on vol.round = pr.round left join dc on dc.round = pr.round`,
+    left join bonds on bonds.round = pr.round left join vol on vol.round = pr.round ${roundDelegatorsCount(asOf, 'pr.round')}`,
   fields: {
     id: { kind: 'id', nonNull: true, sortCols: ['_sort'] },
     startTimestamp: { kind: 'int', nonNull: true },
@@ -276,8 +275,7 @@ const day: EntityDef = {
   description: 'Protocol data accumulated and condensed into day stats.',
   source: (asOf) => sql`
     with vol as (select tk.day as d, sum(tk.face_value) as v, sum(tk.face_value_usd) as u from ${ticketsAsOf(asOf)} tk group by tk.day),
-    ds as (select distinct block_time / 86400 as d from protocol_round where ${upTo(asOf, 'block_number')} union select d from vol),
-    dc as ${delegatorsCountByRound(asOf)}
+    ds as (select distinct block_time / 86400 as d from protocol_round where ${upTo(asOf, 'block_number')} union select d from vol)
     select ds.d::text as "id", ds.d as "_sort", (ds.d * 86400)::int as "date", coalesce(vol.v, 0) as "volumeETH", coalesce(vol.u, 0) as "volumeUSD",
       coalesce(r.total_active_stake, 0) as "totalActiveStake", coalesce(r.l2_supply + coalesce(r.l1_supply, 0), 0) as "totalSupply",
       case when coalesce(r.l2_supply + coalesce(r.l1_supply, 0), 0) = 0 then 0 else round(r.total_active_stake / (r.l2_supply + coalesce(r.l1_supply, 0)), 18) end as "participationRate",
@@ -285,7 +283,7 @@ const day: EntityDef = {
       coalesce(r.active_transcoders, 0) as "activeTranscoderCount", coalesce(${countAtNewRound('r', 'dc')}, 0) as "delegatorsCount"
     from ds left join vol on vol.d = ds.d
     left join lateral (select * from protocol_round pr where pr.block_time < (ds.d + 1) * 86400 and ${upTo(asOf, 'pr.block_number')} order by pr.round desc limit 1) r on true
-    left join dc on dc.round = r.round`,
+    ${roundDelegatorsCount(asOf, 'r.round')}`,
   fields: {
     id: { kind: 'id', nonNull: true, sortCols: ['_sort'] },
     date: { kind: 'int', nonNull: true },

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { AsOf, Db } from '../db.js';
 import { DEPLOYED_PARAMS } from '../params.js';
 import { currentRound, lastRoundTime, MAX_FUTURE_ROUND, paramAt, tableAsOf, ticketsAsOf, upTo } from './sql.js';
-import { delegatorCountMoves, delegatorsCountStart } from './delegatorsCount.js';
+import { protocolDelegatorsCount } from './delegatorsCount.js';
 
 /** The subgraph's Protocol entity (id "0") as of a point in history; amounts in wei, rates as the contracts keep them. */
 export interface ProtocolRow {
@@ -56,7 +56,7 @@ export async function protocolRow(db: Db, asOf: AsOf): Promise<ProtocolRow> {
       cur.total_active_stake::text as total_active_stake, (cur.l2_supply + coalesce(cur.l1_supply, 0))::text as total_supply,
       tk.eth::text as volume_eth, tk.usd::text as volume_usd, tk.n::int as tickets,
       (select count(*)::int from protocol_round pr where ${upTo(asOf, 'pr.block_number')}) as rounds,
-      (select (${delegatorsCountStart} + coalesce(sum(mv.delta), 0))::text from ${delegatorCountMoves(asOf)} mv) as delegators,
+      ${protocolDelegatorsCount(asOf)}::text as delegators,
       (select count(*)::text from ${tableAsOf(asOf, 'delegator', ['address'])} d where d.bonded_amount > 0) as bonded_delegators,
       cur.treasury_balance::text as treasury_balance,
       (select p.value::text from price_tick p where p.pair = 'LPT/ETH' and ${upTo(asOf, 'p.block_number')} order by p.block_number desc, p.log_index desc limit 1) as lpt_sqrt,
