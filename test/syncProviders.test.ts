@@ -61,6 +61,7 @@ describe('indexer under provider profiles (caps, errors, rate limits)', () => {
   let sim: SimulationResult;
   let plan: ReplayPlan;
   let reference: Record<string, string[]>;
+  let history: Awaited<ReturnType<typeof recordHistory>>;
   const open: { server?: ProviderServer; db?: TestDb }[] = [];
 
   async function sync(
@@ -89,7 +90,7 @@ describe('indexer under provider profiles (caps, errors, rate limits)', () => {
 
   beforeAll(async () => {
     sim = await runSimulation({ scenario: resolveScenario({ preset: 'test' }), keepNode: true });
-    const history = await recordHistory(sim.rpcUrl);
+    history = await recordHistory(sim.rpcUrl);
     plan = planReplay(history, { days, timeline, chainId: 42161 });
     const { db } = await sync(unshaped);
     reference = await dumpProjections(db.db);
@@ -137,6 +138,33 @@ describe('indexer under provider profiles (caps, errors, rate limits)', () => {
       expect(remembered[0].maxRange).toBe(caps.maxRange ?? null);
       expect(remembered[0].maxResults).toBe(caps.maxResults ?? null);
     }
+  });
+
+  it('follows the tip with each new block read together with its transactions: none is asked for by hash', async () => {
+    const livePlan = planReplay(history, { days, timeline, chainId: 42161, liveTxs: 6 });
+    const chain = new ReplayChain(livePlan);
+    const server = await startProviderServer({ chain, profile: atTestSpeed(unshaped), upstream: sim.rpcUrl, seed: 5 });
+    const db = await openTestDb('pglite', { migrate: true });
+    open.push({ server, db });
+    const network = replayNetwork(livePlan.genesis);
+    // Blocks within `confirmations` of the head are the unconfirmed tip, read block by block as they come.
+    const indexer = new ProtocolIndexer({ db: db.db, rpcUrl: server.url, network, confirmations: 8, pollIntervalMs: 20 });
+    await indexer.backfill();
+    const before = server.stats().served.eth_getTransactionByHash ?? 0;
+    const released = chain.startLive({ blocksPerSecond: 40, everyBlocks: 2 });
+    const last = released.at(-1)!.number;
+    const ac = new AbortController();
+    const following = indexer.follow(ac.signal);
+    while ((indexer.status().indexedBlock ?? 0) < last) await new Promise((r) => setTimeout(r, 20));
+    ac.abort();
+    await following.catch(() => undefined);
+    expect(server.stats().served.eth_getTransactionByHash ?? 0).toBe(before);
+    // Each live transaction is stored with its sender, as the node describes it.
+    const rows = await sql<{ hash: string; from_address: string }>`select hash, from_address from chain_tx where block_number > ${livePlan.head}`.execute(db.db);
+    const fromByHash = new Map(rows.rows.map((r) => [r.hash, r.from_address]));
+    const liveTxs = livePlan.live.map((b) => b.tx);
+    expect(fromByHash.size).toBe(liveTxs.length);
+    for (const t of liveTxs) expect(fromByHash.get(t.hash.toLowerCase())).toBe(String(t.tx.from).toLowerCase());
   });
 
   it('a restarted indexer starts from the caps and rate it remembered: the refusals do not come again', async () => {

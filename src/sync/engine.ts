@@ -44,6 +44,9 @@ import { AtlasError } from '../base/errors.js';
  * checkpoint can never disagree, whatever moment the process dies at.
  */
 
+/** Tip reads of at most this many blocks fetch each block with its transactions. */
+const LIVE_HYDRATED_BLOCKS = 16;
+
 export interface SyncSource {
   /** Checkpoint key; keep it stable across releases. */
   name: string;
@@ -622,7 +625,10 @@ export class SyncEngine<DB> {
       if (signal?.aborted) return;
       const b = Math.min(hi, a + readSpan - 1);
       const numbers = Array.from({ length: b - a + 1 }, (_, i) => a + i);
-      const [headers, { logs }] = await Promise.all([getExistingHeaders(this.rpc, numbers), this.liveFetcher.fetchAll(addresses, a, b)]);
+      // At the tip (a few blocks behind) each block comes with its transactions: the indexer needs no further
+      // round trip for the ones that emitted events. Catching up over many blocks, it reads only those by hash.
+      const withTransactions = numbers.length <= LIVE_HYDRATED_BLOCKS;
+      const [headers, { logs }] = await Promise.all([getExistingHeaders(this.rpc, numbers, withTransactions), this.liveFetcher.fetchAll(addresses, a, b)]);
       headers.forEach((h, i) => {
         const expected = i === 0 ? parent : headers[i - 1].hash;
         if (expected !== null && h.parentHash !== expected) {
