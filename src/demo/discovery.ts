@@ -1,6 +1,7 @@
 // Discovery in the demo: every simulated orchestrator's node serves its OrchestratorInfo over gRPC/TLS on a
 // loopback port, and Atlas polls them as it polls the real network. The history before the start is
 // polled with the nodes' clock set back (what each node would have answered then), then polls go on live.
+import { systemClock } from '../base/clock.js';
 import type { Kysely } from 'kysely';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { DiscoveryPoller, type PollSummary } from '../discovery/poller.js';
@@ -83,14 +84,17 @@ export class DemoDiscovery {
   }
 }
 
-/** Waits until the indexer has seen every registered service URI of the population (or `timeoutMs` passes). */
-export async function waitForServiceUris(db: Kysely<Database>, scenario: Scenario, timeoutMs = 120_000): Promise<number> {
+/**
+ * Waits until the indexer has seen every registered service URI of the population (or `timeoutMs` passes, or the
+ * signal aborts: a short history may not register them all, and stopping must not wait for the deadline).
+ */
+export async function waitForServiceUris(db: Kysely<Database>, scenario: Scenario, signal: AbortSignal, timeoutMs = 120_000): Promise<number> {
   const expected = populationNodes(makePopulation(scenario).orchestrators).length;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const n = (await discoveryTargets(db)).length;
-    if (n >= expected || Date.now() > deadline) return n;
-    await new Promise((r) => setTimeout(r, 1000));
+    if (n >= expected || Date.now() > deadline || signal.aborted) return n;
+    await systemClock.sleepUntil(Date.now() + 1000, signal).catch(() => undefined);
   }
 }
 
@@ -99,7 +103,7 @@ export async function waitForServiceUris(db: Kysely<Database>, scenario: Scenari
  * `historyDays`, then every `intervalSeconds` until the signal aborts.
  */
 export async function runDemoDiscovery(db: Kysely<Database>, scenario: Scenario, signal: AbortSignal, opts: { intervalSeconds: number; log: (m: string) => void }): Promise<void> {
-  await waitForServiceUris(db, scenario);
+  await waitForServiceUris(db, scenario, signal);
   if (signal.aborted) return;
   const d = await DemoDiscovery.start(db, scenario);
   try {
