@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,7 +22,7 @@ import { replayNetwork } from '../src/sync/testkit/provider/replayNetwork.js';
 import { arbitrumOneTimeline, dailyHistorySchema } from '../src/sync/testkit/provider/timeline.js';
 import { freshDatabase, postgresAdminUrl } from './databases.js';
 import { PonderTimeout, runPonder, type PonderRun } from './ponderRunner.js';
-import { round2, writeResult } from './results.js';
+import { round2, writeResult, type BenchResult } from './results.js';
 
 /**
  * A full-history sync through hosted JSON-RPC providers, the way a user meets Livepeer's history on
@@ -37,7 +37,8 @@ import { round2, writeResult } from './results.js';
  * Environment: ATLAS_BENCH_PRESET (default demo), ATLAS_BENCH_PROFILES (comma subset of the profiles),
  * ATLAS_BENCH_SYNC_PONDER=0 (Atlas only), ATLAS_BENCH_PONDER_TIMEOUT_S (default: 3× Atlas's time + 10 min),
  * ATLAS_BENCH_DATABASE_URL / ATLAS_TEST_DATABASE_URL (PostgreSQL server for fresh databases).
- * A subset of profiles, or no Ponder, is printed and not recorded.
+ * ATLAS_BENCH_SYNC_LIVE_ONLY=1 measures only the live lag and puts it into the recorded result (whose dataset line then
+ * says when and at which load). A subset of profiles, or no Ponder, is printed and not recorded.
  */
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -234,6 +235,18 @@ async function measureLiveLag(plan: ReplayPlan, planFile: string, upstream: stri
   }
 }
 
+/** The live figures of this run replace those of the recorded result; the rest of it stands. */
+function recordLiveLag(figures: Record<string, number>, loadAtStart: number): void {
+  const file = path.resolve(here, 'results/sync.json');
+  const recorded = JSON.parse(readFileSync(file, 'utf8')) as BenchResult;
+  const live = Object.fromEntries(Object.entries(figures).filter(([k]) => k.startsWith('live_')));
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: here }).stdout.toString().trim();
+  const dataset = recorded.dataset.replace(/ Live figures re-measured .*$/, '') +
+    ` Live figures re-measured ${new Date().toISOString()} at ${head} (load average ${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end); the rest from ${recorded.at}.`;
+  const r = writeResult({ bench: 'sync', figures: { ...recorded.figures, ...live }, baseline: recorded.baseline, dataset });
+  console.log(JSON.stringify(r, null, 2));
+}
+
 export async function syncBench(): Promise<void> {
   const preset = (process.env.ATLAS_BENCH_PRESET ?? 'demo') as PresetName;
   if (!(preset in presets)) throw new Error(`ATLAS_BENCH_PRESET must be one of ${Object.keys(presets).join(', ')}`);
@@ -241,6 +254,7 @@ export async function syncBench(): Promise<void> {
   const profiles = wanted ? providerProfiles.filter((p) => wanted.includes(p.name)) : providerProfiles;
   if (wanted && profiles.length !== wanted.length) throw new Error(`ATLAS_BENCH_PROFILES: profiles are ${providerProfiles.map((p) => p.name).join(', ')}`);
   const withPonder = process.env.ATLAS_BENCH_SYNC_PONDER !== '0';
+  const liveOnly = process.env.ATLAS_BENCH_SYNC_LIVE_ONLY === '1';
   const loadAtStart = os.loadavg()[0]!;
 
   log(`generating the ${preset} chain…`);
@@ -270,6 +284,10 @@ export async function syncBench(): Promise<void> {
       live_lag_sse_p99_ms: Math.round(quantile(lag.sse, 0.99)),
     });
     log(`live: API p50 ${figures.live_lag_api_p50_ms} ms p99 ${figures.live_lag_api_p99_ms} ms; SSE p50 ${figures.live_lag_sse_p50_ms} ms p99 ${figures.live_lag_sse_p99_ms} ms`);
+    if (liveOnly) {
+      recordLiveLag(figures, loadAtStart);
+      return;
+    }
 
     for (const profile of profiles) {
       const p = profile.name.replaceAll('-', '_');
