@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongestFirstSequencer } from './test/helpers/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -9,6 +10,8 @@ export default defineConfig({
     globalSetup: ['test/helpers/globalSetup.ts'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
+    // Longest files first on a fresh clone too, so the two workers end together.
+    sequence: { sequencer: LongestFirstSequencer },
     pool: 'forks',
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
   },

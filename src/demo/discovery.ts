@@ -59,11 +59,11 @@ export class DemoDiscovery {
     return new DemoDiscovery(nodes, poller, opts, clock);
   }
 
-  /** Polls the history (one poll per step, oldest first), ending at the wall clock. */
-  async catchUp(onPoll?: (s: PollSummary) => void): Promise<PollSummary[]> {
+  /** Polls the history (one poll per step, oldest first), ending at the wall clock; stops between polls when the signal aborts. */
+  async catchUp(onPoll?: (s: PollSummary) => void, signal?: AbortSignal): Promise<PollSummary[]> {
     const out: PollSummary[] = [];
     const end = nowS();
-    for (let t = end - this.opts.historyDays * DAY; t < end; t += this.opts.stepDays * DAY) {
+    for (let t = end - this.opts.historyDays * DAY; t < end && !signal?.aborted; t += this.opts.stepDays * DAY) {
       this.clock.at = t;
       const s = await this.poller.pollOnce();
       out.push(s);
@@ -107,7 +107,8 @@ export async function runDemoDiscovery(db: Kysely<Database>, scenario: Scenario,
   if (signal.aborted) return;
   const d = await DemoDiscovery.start(db, scenario);
   try {
-    const history = await d.catchUp();
+    const history = await d.catchUp(undefined, signal);
+    if (signal.aborted) return;
     const last = history[history.length - 1];
     opts.log(`discovery: ${d.nodes.serving} simulated orchestrator nodes (gRPC/TLS), ${history.length} polls of the last ${history.length} days; latest ${last?.answered ?? 0} of ${last?.targets ?? 0} answered`);
     await d.runLive(signal, opts.intervalSeconds, { onError: (e) => opts.log(`discovery: ${e.message}`) });

@@ -38,22 +38,29 @@ export async function demoNetwork(kind: DbKind, opts: { preset?: PresetName; see
     const scenario = resolveScenario({ preset: opts.preset ?? 'test', ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
     const clock = new ManualClock(Math.floor(Date.now() / 1000) * 1000);
     const stop = new AbortController();
+    const T0 = Date.now(); const lap = (w: string) => console.log(`[lap] ${kind} ${w} ${Date.now() - T0} ms`);
     const living = await startLivingNetwork({ db: db.db, scenario, clock, liveRoundSeconds: null, signal: stop.signal });
     try {
       await living.done;
+      lap('history');
       await living.flushTelemetry();
+      lap('telemetry');
       await new ProtocolIndexer({ db: db.db, rpcUrl: living.rpcUrl, network: simulatorNetwork(), confirmations: 0 }).backfill();
+      lap('indexed');
     } finally {
       await living.stop();
     }
     await importReport(db.db, parseReportDir(REPORT_DIR), REPORT_DIR, 'demo');
+    lap('report');
     await seedDemoExtras(db.db, scenario);
+    lap('extras');
     const discovery = await DemoDiscovery.start(db.db, scenario, { historyDays: 7 });
     try {
       await discovery.catchUp();
     } finally {
       await discovery.close();
     }
+    lap('discovery');
     const budgetFile = writeDemoBudget(path.join(dir, 'demo-budget.json'), living.endTime);
     const head = await sql<{ b: string | null }>`select max(block)::text as b from sync_checkpoint`.execute(db.db);
     const headBlock = Number(head.rows[0]?.b ?? 0);
