@@ -29,7 +29,7 @@ export type FromWorker =
 export interface IsolateOptions {
   /** Where the worker's statements run. */
   db: Kysely<Database>;
-  /** Statements of the worker in flight at once (default 2). */
+  /** Statements of the worker in flight at once (default 2; 1 when `sharesThread`). */
   sqlConcurrency?: number;
   /**
    * The statements run on the serving thread (the embedded database is WebAssembly in this process): after each,
@@ -72,7 +72,9 @@ export class GraphQLIsolate {
 
   constructor(private readonly opts: IsolateOptions) {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
-    this.sqlConcurrency = opts.sqlConcurrency ?? 2;
+    // On a shared thread a second statement in flight would run straight after the first, with no turn for
+    // /health, SSE or REST in between: one at a time there.
+    this.sqlConcurrency = opts.sqlConcurrency ?? (opts.sharesThread ? 1 : 2);
   }
 
   /** Runs one admitted request; rejects with AtlasError 'unavailable' when it passes its time limit or the worker fails. */
