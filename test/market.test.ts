@@ -1,14 +1,15 @@
 import { createRequire } from 'node:module';
-import { decodeFunctionResult, encodeFunctionData, parseAbi, type Abi, type Address, type Hex } from 'viem';
+import { createPublicClient, decodeFunctionResult, encodeFunctionData, http, parseAbi, parseAbiItem, type Abi, type Address, type Hex } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/api/index.js';
 import { simulatorNetwork } from '../src/chain/networks.js';
 import { depth, midPrice, poolSnapshot, quote } from '../src/market/analytics.js';
+import { L2_LPT_GATEWAY } from '../src/market/bridge.js';
 import { marketPools } from '../src/market/pools.js';
 import { bridgeEvents, poolEvents } from '../src/market/queries.js';
 import { ProtocolIndexer } from '../src/projections/indexer.js';
 import { deriveAddress } from '../src/sim/population.js';
-import { resolveScenario } from '../src/sim/scenario.js';
+import { presets, resolveScenario } from '../src/sim/scenario.js';
 import { runSimulation, type SimulationResult } from '../src/sim/simulator.js';
 import { SIM_POOL_ROUTER } from '../src/sim/uniswap.js';
 import { dbKinds, openTestDb, type TestDb } from './helpers/db.js';
@@ -109,4 +110,26 @@ describe.each(dbKinds)('the LPT market on the real Uniswap V3 contracts (%s)', (
     const liq = await get('/api/v1/market/lpt/liquidity');
     expect(liq.bands.some((b: J) => b.inRange)).toBe(true);
   });
+});
+
+describe('the LPT market over a demo-length run', () => {
+  it('sends no transaction its agents cannot pay: nothing reverts, and the agents trade both ways, re-centre ranges and bridge', async () => {
+    // The market's agents and their random streams do not depend on the protocol's population: a small one will do.
+    const sim = await runSimulation({ scenario: resolveScenario({ preset: 'test', rounds: presets.demo.rounds, orchestrators: 40, delegators: 150 }), keepNode: true });
+    try {
+      expect(sim.groundTruth.stats.revertReasons).toEqual({});
+      expect(sim.groundTruth.stats.reverted).toBe(0);
+      const client = createPublicClient({ transport: http(sim.rpcUrl) });
+      const pools = marketPools(simulatorNetwork()).filter((p) => p.fee !== 500).map((p) => p.address);
+      const swaps = await client.getLogs({ address: pools, event: parseAbiItem('event Swap(address indexed sender, address indexed recipient, int256 amount0, int256 amount1, uint160 sqrtPriceX96, uint128 liquidity, int24 tick)'), fromBlock: 0n });
+      expect(swaps.filter((l) => l.args.amount0! > 0n).length).toBeGreaterThan(presets.demo.rounds);
+      expect(swaps.filter((l) => l.args.amount0! < 0n).length).toBeGreaterThan(presets.demo.rounds);
+      const burns = await client.getLogs({ address: pools, event: parseAbiItem('event Burn(address indexed owner, int24 indexed tickLower, int24 indexed tickUpper, uint128 amount, uint256 amount0, uint256 amount1)'), fromBlock: 0n });
+      expect(burns.length).toBeGreaterThan(3);
+      const withdrawals = await client.getLogs({ address: L2_LPT_GATEWAY, event: parseAbiItem('event WithdrawalInitiated(address _l1Token, address indexed _from, address indexed _to, uint256 indexed _l2ToL1Id, uint256 _exitNum, uint256 _amount)'), fromBlock: 0n });
+      expect(withdrawals.length).toBeGreaterThan(3);
+    } finally {
+      await sim.node?.stop();
+    }
+  }, 300_000);
 });

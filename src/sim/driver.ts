@@ -37,11 +37,8 @@ export class ChainDriver {
   blocksMined = 0;
   txsMined = 0;
   txsReverted = 0;
-  /** Reverted trades of the simulated LPT market (not protocol transactions). */
-  marketReverted = 0;
   logsEmitted = 0;
   readonly revertReasons = new Map<string, number>();
-  readonly marketRevertReasons = new Map<string, number>();
 
   constructor(
     readonly rpc: SimRpc,
@@ -101,12 +98,8 @@ export class ChainDriver {
       const ok = r.status === '0x1';
       this.txsMined++;
       if (!ok) {
-        // The LPT market's noise traders act on balances they only estimate: their reverts are counted apart, so
-        // `txsReverted` stays the protocol scenario's own (which must be zero on any contracts it runs on).
-        const market = isMarketTrade(txs[j]!.tag);
-        if (market) this.marketReverted++;
-        else this.txsReverted++;
-        await this.recordRevert(txs[j]!, Number(r.blockNumber) - 1, market ? this.marketRevertReasons : this.revertReasons);
+        this.txsReverted++;
+        await this.recordRevert(txs[j]!, Number(r.blockNumber) - 1);
       }
       const logs = r.logs.map((l) => ({ address: l.address, topics: l.topics, data: l.data, logIndex: Number(l.logIndex) }));
       this.logsEmitted += logs.length;
@@ -140,7 +133,7 @@ export class ChainDriver {
   }
 
   /** Replays a reverted call to learn why: the simulator reports reasons instead of hiding them. */
-  private async recordRevert(tx: SimTx<unknown>, block: number, reasons: Map<string, number>): Promise<void> {
+  private async recordRevert(tx: SimTx<unknown>, block: number): Promise<void> {
     let reason = 'unknown';
     try {
       await this.rpc.call('eth_call', [{ from: tx.from, to: tx.to, data: tx.data, value: toHex(tx.value ?? 0n) }, toHex(block)]);
@@ -150,11 +143,6 @@ export class ChainDriver {
       const at = msg.indexOf('reverted');
       reason = (at >= 0 ? msg.slice(at + 'reverted'.length).replace(/^[:\s]+/, '') : msg).slice(0, 160) || 'reverted without reason';
     }
-    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+    this.revertReasons.set(reason, (this.revertReasons.get(reason) ?? 0) + 1);
   }
-}
-
-/** A transaction of the simulated LPT market (tagged { kind: 'setup', what: 'market' }). */
-function isMarketTrade(tag: unknown): boolean {
-  return typeof tag === 'object' && tag !== null && (tag as { kind?: unknown }).kind === 'setup' && (tag as { what?: unknown }).what === 'market';
 }

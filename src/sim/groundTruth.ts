@@ -65,7 +65,7 @@ export interface GroundTruth {
   lastRound: number;
   rounds: RoundSummary[];
   snapshots: Snapshot[];
-  stats: { blocks: number; txs: number; reverted: number; logs: number; revertReasons: Record<string, number>; marketReverted: number; marketRevertReasons: Record<string, number> };
+  stats: { blocks: number; txs: number; reverted: number; logs: number; revertReasons: Record<string, number> };
 }
 
 type TranscoderTuple = readonly [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];

@@ -5,7 +5,7 @@ import { SIM_OPERATOR } from './deploy.js';
 import type { ChainDriver } from './driver.js';
 import { Rng } from './rng.js';
 import type { Action } from './actions.js';
-import type { SimTx } from './simRpc.js';
+import type { SimRpc, SimTx } from './simRpc.js';
 import { SimulatedUniswap } from './uniswap.js';
 
 export { isqrt, sqrtPriceX96Of } from '../market/uniswapMath.js';
@@ -46,13 +46,13 @@ export class SimulatedMarket {
    * (the LPT market's trades, liquidity and bridge flows) goes in a later block, so the supply and prices a
    * round starts with are those of its first block.
    */
-  roundTxs(): { opening: SimTx<Action>[]; trading: SimTx<Action>[] } {
+  async roundTxs(rpc: SimRpc): Promise<{ opening: SimTx<Action>[]; trading: SimTx<Action>[] }> {
     this.ethUsdE8 = BigInt(Math.max(1, Math.round(Number(this.ethUsdE8) * this.rng.lognormal(1, 0.03))));
     const before = this.lptEth;
     this.lptEth = Math.max(1e-6, this.lptEth * this.rng.lognormal(1, 0.04));
     return {
       opening: [{ ...this.tx(ETH_USD_FEED, 'transmit', [this.ethUsdE8]), tag: { kind: 'setup', what: 'prices' } }],
-      trading: this.uniswap.roundTxs(this.lptEth, before),
+      trading: await this.uniswap.roundTxs(rpc, this.lptEth, before),
     };
   }
 

@@ -46,6 +46,8 @@ export interface DelegatorView {
   startRound: bigint;
   locks: Map<bigint, Lock>;
   favourite: number;
+  /** Whether BondingManager may take its LPT (approved at genesis; a transfer's receiver approves before its first bond). */
+  approved: boolean;
 }
 
 export interface GatewayView {
@@ -212,7 +214,7 @@ export class SimRun {
       lastRound: setup.firstRound + s.rounds,
       rounds: [],
       snapshots: [],
-      stats: { blocks: 0, txs: 0, reverted: 0, logs: 0, revertReasons: {}, marketReverted: 0, marketRevertReasons: {} },
+      stats: { blocks: 0, txs: 0, reverted: 0, logs: 0, revertReasons: {} },
     };
   }
 
@@ -250,7 +252,7 @@ export class SimRun {
       this.orchViews.set(o.address, { agent: o, registered: o.joinRound === 0, activation: 0n, deactivation: 0n, lastRewardRound: 0n, totalStake: 0n, rewardCut: o.rewardCut, feeShare: o.feeShare });
     }
     for (const dl of this.population.delegators) this.delViews.set(dl.address, newDelegatorView(dl));
-    for (const o of this.population.orchestrators) this.delViews.set(o.address, emptyDelegatorView(o.address, units(5_000)));
+    for (const o of this.population.orchestrators) this.delViews.set(o.address, emptyDelegatorView(o.address, units(5_000), true));
     this.gwViews = this.population.gateways.map<GatewayView>((g) => ({ address: g.address, privateKey: g.privateKey, deposit: g.deposit, reserve: g.reserve, nonce: 0n, weight: g.weight, capabilities: g.capabilities, underfunded: g.underfunded, unlockedAt: null, withdrawnIn: null }));
   }
 
@@ -359,10 +361,10 @@ export class SimRun {
 }
 
 function newDelegatorView(dl: DelegatorAgent): DelegatorView {
-  return { address: dl.address, delegate: null, bonded: 0n, liquid: dl.liquid, startRound: 0n, locks: new Map(), favourite: dl.favourite };
+  return { address: dl.address, delegate: null, bonded: 0n, liquid: dl.liquid, startRound: 0n, locks: new Map(), favourite: dl.favourite, approved: true };
 }
 
 /** A view of an account the agent model did not draw (an orchestrator's own bond, a transfer's receiver). */
-export function emptyDelegatorView(address: Address, liquid = 0n): DelegatorView {
-  return { address, delegate: null, bonded: 0n, liquid, startRound: 0n, locks: new Map(), favourite: -1 };
+export function emptyDelegatorView(address: Address, liquid = 0n, approved = false): DelegatorView {
+  return { address, delegate: null, bonded: 0n, liquid, startRound: 0n, locks: new Map(), favourite: -1, approved };
 }

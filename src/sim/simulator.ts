@@ -115,8 +115,6 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       reverted: driver.txsReverted,
       logs: driver.logsEmitted,
       revertReasons: Object.fromEntries(driver.revertReasons),
-      marketReverted: driver.marketReverted,
-      marketRevertReasons: Object.fromEntries(driver.marketRevertReasons),
     };
     if (node && !opts.keepNode) await node.stop();
     return { rpcUrl, network, node: opts.keepNode ? node : null, deployment, population, groundTruth: run.gt, params, elapsedMs: Date.now() - started };

@@ -3,17 +3,17 @@
 // and concentrated positions, noise traders and an arbitrageur that moves the pools to the market's price;
 // and the L1↔L2 LPT bridge, where traders deposit LPT from L1 and withdraw it again.
 import { createRequire } from 'node:module';
-import { encodeFunctionData, keccak256, maxUint256, toBytes, toFunctionSelector, type Abi, type Address, type Hex } from 'viem';
+import { encodePacked, encodeFunctionData, keccak256, maxUint256, toBytes, toFunctionSelector, type Abi, type Address, type Hex } from 'viem';
 import { L2_LPT_GATEWAY, L1_LPT } from '../market/bridge.js';
 import { FEE_TIERS, LPT_L2, poolAddress, UNISWAP_V3_FACTORY, WETH_ARBITRUM } from '../market/pools.js';
-import { liquidityForAmounts, sqrtPriceX96Of, sqrtRatioAtTick, tickAtSqrtRatio } from '../market/uniswapMath.js';
+import { amount0Delta, amount1Delta, liquidityForAmounts, sqrtPriceX96Of, sqrtRatioAtTick, tickAtSqrtRatio } from '../market/uniswapMath.js';
 import { compileSolidityDir } from './compileDir.js';
 import { SIM_OPERATOR } from './deploy.js';
 import type { ChainDriver } from './driver.js';
 import { deriveAddress } from './population.js';
 import { Rng } from './rng.js';
 import type { Action } from './actions.js';
-import { toHex, type SimTx } from './simRpc.js';
+import { toHex, type SimRpc, type SimTx } from './simRpc.js';
 
 const require = createRequire(import.meta.url);
 const factoryArtifact = require('@uniswap/v3-core/artifacts/contracts/UniswapV3Factory.sol/UniswapV3Factory.json') as { abi: Abi; bytecode: Hex };
@@ -24,6 +24,7 @@ const UNISWAP_DEPLOYER: Address = '0x6C9FC64A53c1b71FB3f9Af64d1ae3A4931A5f4E9';
 /** The simulator's own router (no real contract lives at this address). */
 export const SIM_POOL_ROUTER: Address = '0x5100000000000000000000000000000000000002';
 const LPT_ABI = [
+  { type: 'function', name: 'balanceOf', inputs: [{ type: 'address' }], outputs: [{ type: 'uint256' }], stateMutability: 'view' },
   { type: 'function', name: 'approve', inputs: [{ type: 'address' }, { type: 'uint256' }], outputs: [{ type: 'bool' }], stateMutability: 'nonpayable' },
   { type: 'function', name: 'setMinter', inputs: [{ type: 'address' }, { type: 'bool' }], outputs: [], stateMutability: 'nonpayable' },
   { type: 'function', name: 'grantRole', inputs: [{ type: 'bytes32' }, { type: 'address' }], outputs: [], stateMutability: 'nonpayable' },
@@ -40,6 +41,12 @@ const units = (x: number) => BigInt(Math.round(x * 1e6)) * 10n ** 12n;
 
 type Contracts = ReturnType<typeof compileMarket>;
 const compileMarket = () => compileSolidityDir('market', ['SimWETH', 'SimPoolRouter', 'SimL2LPTGateway'] as const);
+
+/** Tokens an agent can spend for sure (wei): what it held when the round was planned, less what the round's earlier transactions may spend, plus what they surely return. */
+interface Purse {
+  lpt: bigint;
+  weth: bigint;
+}
 
 interface Position {
   owner: Address;
@@ -71,8 +78,10 @@ export class SimulatedUniswap {
   private readonly lps: Address[];
   private readonly traders: Address[];
   private readonly arb: Address;
-  /** A lower bound of each trader's LPT (wei): what it may bridge out or sell without a revert. */
-  private readonly traderLpt = new Map<Address, bigint>();
+  /** Each agent's spendable LPT and WETH while a round is planned: no transaction is sent that its sender cannot pay. */
+  private readonly purses = new Map<Address, Purse>();
+  /** Each pool's price (sqrtPriceX96) when the round is planned: the price its positions are opened and closed at. */
+  private readonly sqrtPrices = new Map<Address, bigint>();
 
   /** `supply` is the simulation's own record of L1 circulating supply, shared with every other bridge user. */
   constructor(
@@ -110,18 +119,52 @@ export class SimulatedUniswap {
     ];
   }
 
-  private mintPosition<T>(p: Omit<Position, 'liquidity' | 'lower' | 'upper'>, sqrtP: bigint, price: number, tag: T): SimTx<T> {
+  private purse(a: Address): Purse {
+    let p = this.purses.get(a);
+    if (!p) this.purses.set(a, (p = { lpt: 0n, weth: 0n }));
+    return p;
+  }
+
+  /**
+   * Opens a position of about `p.lpt` LPT (and its worth in WETH) in a range around `price`, as much of it as its
+   * owner can pay at the pool's price; none when it can pay nothing.
+   */
+  private mintPosition<T>(p: Omit<Position, 'liquidity' | 'lower' | 'upper'>, price: number, tag: T): SimTx<T> | null {
     const spacing = FEE_TIERS[p.pool === this.pools[0] ? 3000 : 10000]!;
     const align = (t: number) => Math.round(t / spacing) * spacing;
     const [lower, upper] =
       p.width === 0
         ? [Math.ceil(-887272 / spacing) * spacing, Math.floor(887272 / spacing) * spacing]
         : [align(tickAtSqrtRatio(sqrtOf(price * (1 - p.width)))), align(tickAtSqrtRatio(sqrtOf(price * (1 + p.width))))];
-    const amount0 = units(p.lpt);
-    const amount1 = units(p.lpt * price);
-    const liquidity = liquidityForAmounts(sqrtP, sqrtRatioAtTick(lower), sqrtRatioAtTick(upper), amount0, amount1);
+    const purse = this.purse(p.owner);
+    const sqrtP = this.sqrtPrices.get(p.pool)!;
+    const [sqrtA, sqrtB] = [sqrtRatioAtTick(lower), sqrtRatioAtTick(upper)];
+    let liquidity = liquidityForAmounts(sqrtP, sqrtA, sqrtB, min(units(p.lpt), purse.lpt), min(units(p.lpt * price), purse.weth));
+    // The pool charges the amounts rounded up: a wei more than the purse holds at most; a slightly smaller position pays.
+    let [need0, need1] = positionAmounts(sqrtP, sqrtA, sqrtB, liquidity, true);
+    if (need0 > purse.lpt || need1 > purse.weth) {
+      liquidity -= liquidity / 1_000_000n + 1n;
+      [need0, need1] = positionAmounts(sqrtP, sqrtA, sqrtB, liquidity, true);
+    }
+    if (liquidity <= 0n || need0 > purse.lpt || need1 > purse.weth) return null;
+    purse.lpt -= need0;
+    purse.weth -= need1;
     this.positions.push({ ...p, lower, upper, liquidity });
     return this.call(SIM_POOL_ROUTER, this.art.SimPoolRouter.abi, 'mint', [p.pool, lower, upper, liquidity], tag, p.owner);
+  }
+
+  /** Each agent's LPT and WETH, each pool's price and each position's liquidity (dropped when it has none), from the chain. */
+  private async readMarket(rpc: SimRpc): Promise<void> {
+    const agents = [...this.lps, ...this.traders, this.arb];
+    const balances = await rpc.reads<bigint>(agents.flatMap((a) => [LPT_L2, WETH_ARBITRUM].map((token) => ({ address: token, abi: LPT_ABI, functionName: 'balanceOf', args: [a] }))));
+    agents.forEach((a, i) => this.purses.set(a, { lpt: balances[2 * i]!, weth: balances[2 * i + 1]! }));
+    const slot0 = await rpc.reads<readonly [bigint]>(this.pools.map((pool) => ({ address: pool, abi: poolArtifact.abi, functionName: 'slot0' })));
+    this.pools.forEach((pool, i) => this.sqrtPrices.set(pool, slot0[i]![0]));
+    const held = await rpc.reads<readonly [bigint]>(
+      this.positions.map((p) => ({ address: p.pool, abi: poolArtifact.abi, functionName: 'positions', args: [keccak256(encodePacked(['address', 'int24', 'int24'], [p.owner, p.lower, p.upper]))] })),
+    );
+    const open = this.positions.filter((p, i) => (p.liquidity = held[i]![0]) > 0n);
+    this.positions.splice(0, this.positions.length, ...open);
   }
 
   /** Deploys WETH, the router, the L2 gateway, the real factory and two LPT/WETH pools, and funds the agents. */
@@ -179,59 +222,94 @@ export class SimulatedUniswap {
 
   /**
    * One round of market activity: noise trades on both pools, liquidity providers re-centring ranges the
-   * price left, bridge deposits and withdrawals, and last the arbitrageur moving both pools to `lptEth`.
+   * price left, bridge deposits and withdrawals, and last the arbitrageur moving both pools to `lptEth`. Every
+   * transaction is paid from what its sender surely holds (read from the chain as the round is planned): a trade
+   * an agent cannot pay is not sent.
    */
-  roundTxs(lptEth: number, previousLptEth: number): SimTx<Action>[] {
+  async roundTxs(rpc: SimRpc, lptEth: number, previousLptEth: number): Promise<SimTx<Action>[]> {
+    await this.readMarket(rpc);
     const rng = this.rng;
     const out: SimTx<Action>[] = [];
     const tag = MARKET;
     const router = this.art.SimPoolRouter.abi;
+    const opened = (tx: SimTx<Action> | null) => {
+      if (tx) out.push(tx);
+    };
     if (!this.funded) {
       // The first round: every agent's LPT arrives from L1, then providers open their positions.
       this.funded = true;
-      for (const [a, lpt] of this.funding()) out.push(...this.deposit(a, units(lpt)));
-      for (const t of this.traders) this.traderLpt.set(t, units(100_000));
-      const sqrtP = sqrtOf(previousLptEth);
-      LPS.forEach((lp, i) => out.push(this.mintPosition({ owner: this.lps[i]!, pool: this.pools[lp.fee === 3000 ? 0 : 1]!, width: lp.width, lpt: lp.lpt }, sqrtP, previousLptEth, tag)));
+      for (const [a, lpt] of this.funding()) {
+        out.push(...this.deposit(a, units(lpt)));
+        this.purse(a).lpt += units(lpt);
+      }
+      LPS.forEach((lp, i) => opened(this.mintPosition({ owner: this.lps[i]!, pool: this.pools[lp.fee === 3000 ? 0 : 1]!, width: lp.width, lpt: lp.lpt }, previousLptEth, tag)));
     }
     // Concentrated positions the price has left are closed (burn, collect) and opened again around it.
-    const sqrtPrev = sqrtOf(previousLptEth);
-    const tickPrev = tickAtSqrtRatio(sqrtPrev);
+    const tickPrev = tickAtSqrtRatio(sqrtOf(previousLptEth));
     for (const p of [...this.positions]) {
       if (p.width === 0 || (tickPrev >= p.lower && tickPrev < p.upper) || !rng.chance(0.6)) continue;
       const poolAbi = poolArtifact.abi;
       out.push(this.call(p.pool, poolAbi, 'burn', [p.lower, p.upper, p.liquidity], tag, p.owner));
       out.push(this.call(p.pool, poolAbi, 'collect', [p.owner, p.lower, p.upper, (1n << 128n) - 1n, (1n << 128n) - 1n], tag, p.owner));
       this.positions.splice(this.positions.indexOf(p), 1);
+      // The burn returns at least the position's amounts at the pool's price (the fees it earned come on top).
+      const [back0, back1] = positionAmounts(this.sqrtPrices.get(p.pool)!, sqrtRatioAtTick(p.lower), sqrtRatioAtTick(p.upper), p.liquidity, false);
+      const purse = this.purse(p.owner);
+      purse.lpt += back0;
+      purse.weth += back1;
       // What the old range returned is mostly one token; the provider re-deposits a fraction of its original size.
-      out.push(this.mintPosition({ owner: p.owner, pool: p.pool, width: p.width, lpt: p.lpt * 0.3 }, sqrtPrev, previousLptEth, tag));
+      opened(this.mintPosition({ owner: p.owner, pool: p.pool, width: p.width, lpt: p.lpt * 0.3 }, previousLptEth, tag));
     }
     for (let k = rng.int(3, 8); k > 0; k--) {
       const trader = rng.pick(this.traders);
+      const purse = this.purse(trader);
       const pool = rng.chance(0.75) ? this.pools[0]! : this.pools[1]!;
       const lpt = rng.int(100, 20_000);
-      if (rng.chance(0.5) && this.traderLpt.get(trader)! > units(lpt)) {
-        this.traderLpt.set(trader, this.traderLpt.get(trader)! - units(lpt));
-        out.push(this.call(SIM_POOL_ROUTER, router, 'swap', [pool, true, units(lpt), 4295128740n], tag, trader));
-      } else out.push(this.call(SIM_POOL_ROUTER, router, 'swap', [pool, false, units(lpt * previousLptEth), 1461446703485210103287273052203988822378723970341n], tag, trader));
+      // Exact-input swaps: a swap never takes more than the amount it names.
+      const sell = units(lpt);
+      const buyWith = units(lpt * previousLptEth);
+      if (rng.chance(0.5) && purse.lpt >= sell) {
+        purse.lpt -= sell;
+        out.push(this.call(SIM_POOL_ROUTER, router, 'swap', [pool, true, sell, 4295128740n], tag, trader));
+      } else if (purse.weth >= buyWith) {
+        purse.weth -= buyWith;
+        out.push(this.call(SIM_POOL_ROUTER, router, 'swap', [pool, false, buyWith, 1461446703485210103287273052203988822378723970341n], tag, trader));
+      }
     }
     // Bridge flows: a few deposits from L1 and withdrawals to L1 a round.
     for (let k = rng.int(0, 3); k > 0; k--) {
       const t = rng.pick(this.traders);
+      const purse = this.purse(t);
       const amount = units(rng.int(500, 40_000));
       if (rng.chance(0.55)) {
         out.push(...this.deposit(t, amount));
-        this.traderLpt.set(t, this.traderLpt.get(t)! + amount);
-      } else if (this.traderLpt.get(t)! > amount) {
+        purse.lpt += amount;
+      } else if (purse.lpt >= amount) {
         out.push(...this.withdraw(t, amount));
-        this.traderLpt.set(t, this.traderLpt.get(t)! - amount);
+        purse.lpt -= amount;
       }
     }
-    // The arbitrageur brings both pools to the market price: a swap with the target as its price limit.
+    // The arbitrageur brings both pools to the market price: a swap with the target as its price limit, spending
+    // at most what it holds (either token, as the pool's price at its turn decides).
     const target = sqrtOf(lptEth);
-    for (const pool of this.pools) out.push(this.call(SIM_POOL_ROUTER, router, 'swapToPrice', [pool, target, units(1_000_000), units(2_000)], tag, this.arb));
+    const arb = this.purse(this.arb);
+    for (const pool of this.pools) {
+      const [maxLpt, maxWeth] = [min(units(1_000_000), arb.lpt), min(units(2_000), arb.weth)];
+      arb.lpt -= maxLpt;
+      arb.weth -= maxWeth;
+      out.push(this.call(SIM_POOL_ROUTER, router, 'swapToPrice', [pool, target, maxLpt, maxWeth], tag, this.arb));
+    }
     return out;
   }
+}
+
+const min = (a: bigint, b: bigint) => (a < b ? a : b);
+
+/** Token amounts (LPT, WETH wei) of `liquidity` between two prices at the pool's price, as Uniswap's mint (rounded up) or burn (down) counts them. */
+function positionAmounts(sqrtP: bigint, sqrtA: bigint, sqrtB: bigint, liquidity: bigint, roundUp: boolean): [bigint, bigint] {
+  if (sqrtP <= sqrtA) return [amount0Delta(sqrtA, sqrtB, liquidity, roundUp), 0n];
+  if (sqrtP < sqrtB) return [amount0Delta(sqrtP, sqrtB, liquidity, roundUp), amount1Delta(sqrtA, sqrtP, liquidity, roundUp)];
+  return [0n, amount1Delta(sqrtA, sqrtB, liquidity, roundUp)];
 }
 
 /** sqrt(price) · 2^96 for a WETH-per-LPT price given as a float (exact for the price rounded to 12 digits). */

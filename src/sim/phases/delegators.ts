@@ -2,7 +2,9 @@ import { maxUint256, zeroAddress, type Address } from 'viem';
 import { viewAbi } from '../../chain/abis.js';
 import { deriveAddress } from '../population.js';
 import { units } from '../rng.js';
-import { emptyDelegatorView, type RoundPlan, type SimRun } from '../run.js';
+import type { Action } from '../actions.js';
+import { emptyDelegatorView, type DelegatorView, type RoundPlan, type SimRun } from '../run.js';
+import type { SimTx } from '../simRpc.js';
 
 /**
  * Delegators: a share of them act each round, after most reward calls: withdraw matured locks, rebond,
@@ -66,7 +68,7 @@ export async function planDelegators(run: SimRun, plan: RoundPlan): Promise<void
         const to = dv.favourite >= 0 && rng.chance(0.5) ? population.orchestrators[dv.favourite]!.address : pickOrch();
         const amount = dv.liquid / 2n;
         if (safeTarget(to, b) && orchViews.get(to)?.registered) {
-          slots[b]!.push(run.tx(addr, 'BondingManager', 'bond', [amount, to], { kind: 'bond', delegator: addr, to, amount }));
+          slots[b]!.push(...approval(run, dv), run.tx(addr, 'BondingManager', 'bond', [amount, to], { kind: 'bond', delegator: addr, to, amount }));
           dv.liquid -= amount;
         }
       }
@@ -76,7 +78,7 @@ export async function planDelegators(run: SimRun, plan: RoundPlan): Promise<void
     if (y < 0.22 && dv.liquid > units(1)) {
       const amount = dv.liquid / BigInt(rng.int(2, 5));
       if (dv.delegate && safeTarget(dv.delegate, b)) {
-        slots[b]!.push(run.tx(addr, 'BondingManager', 'bond', [amount, dv.delegate], { kind: 'bond', delegator: addr, to: dv.delegate, amount }));
+        slots[b]!.push(...approval(run, dv), run.tx(addr, 'BondingManager', 'bond', [amount, dv.delegate], { kind: 'bond', delegator: addr, to: dv.delegate, amount }));
         dv.liquid -= amount;
       }
     } else if (y < 0.34) {
@@ -102,4 +104,11 @@ export async function planDelegators(run: SimRun, plan: RoundPlan): Promise<void
       }
     }
   });
+}
+
+/** The approval an account without one gives BondingManager before it bonds LPT of its own (a transfer's receiver). */
+function approval(run: SimRun, dv: DelegatorView): SimTx<Action>[] {
+  if (dv.approved) return [];
+  dv.approved = true;
+  return [run.tx(dv.address, 'LivepeerToken', 'approve', [run.d.addresses.BondingManager, maxUint256], { kind: 'setup', what: 'approve' })];
 }

@@ -27,7 +27,7 @@ export async function openRound(run: SimRun, market: SimulatedMarket, k: number)
   run.ctx = { round: r, blockInRound: 0 };
   const keeper = run.rng.pick(run.genesisOrchs).address;
   const opening: SimTx<Action>[] = [run.tx(keeper, 'RoundsManager', 'initializeRound', [], { kind: 'initializeRound' })];
-  const prices = market.roundTxs();
+  const prices = await market.roundTxs(run.rpc);
   opening.push(...prices.opening);
   const B = run.params.roundLength;
   // A round of one block has nowhere else for the market's trades.
