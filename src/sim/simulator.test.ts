@@ -150,3 +150,19 @@ describe('simulator: determinism', () => {
     expect(c.groundTruth.rounds.map((r) => r.totalActiveStake)).not.toEqual(a.groundTruth.rounds.map((r) => r.totalActiveStake));
   });
 });
+
+describe('simulator: accounts the agent model did not draw', () => {
+  it("a transfer's receiver approves BondingManager before it bonds LPT of its own: nothing reverts", async () => {
+    // Seed 7 over 45 rounds: a receiver of transferBond unbonds, withdraws and bonds half its LPT again (round 44).
+    const approvals: string[] = [];
+    const res = await runSimulation({
+      scenario: resolveScenario({ preset: 'test', rounds: 45, orchestrators: 40, delegators: 150, seed: '7' }),
+      hooks: { onMined: (m) => void approvals.push(...m.filter((x) => x.ok && x.tx.tag.kind === 'setup' && x.tx.tag.what === 'approve').map((x) => x.tx.from)) },
+    });
+    expect(res.groundTruth.stats.revertReasons).toEqual({});
+    expect(res.groundTruth.stats.reverted).toBe(0);
+    // Beyond the genesis approvals of the drawn population: the receiver's own.
+    const drawn = new Set<string>([...res.population.orchestrators, ...res.population.delegators].map((a) => a.address));
+    expect(approvals.filter((a) => !drawn.has(a)).length).toBeGreaterThan(0);
+  }, 300_000);
+});
