@@ -163,7 +163,8 @@ export class SimulatedUniswap {
     const held = await rpc.reads<readonly [bigint]>(
       this.positions.map((p) => ({ address: p.pool, abi: poolArtifact.abi, functionName: 'positions', args: [keccak256(encodePacked(['address', 'int24', 'int24'], [p.owner, p.lower, p.upper]))] })),
     );
-    const open = this.positions.filter((p, i) => (p.liquidity = held[i]![0]) > 0n);
+    this.positions.forEach((p, i) => (p.liquidity = held[i]![0]));
+    const open = this.positions.filter((p) => p.liquidity > 0n);
     this.positions.splice(0, this.positions.length, ...open);
   }
 
