@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { priceExtension } from '../src/prices/projection.js';
 import { priceSources } from '../src/prices/sources.js';
 import { ProtocolIndexer } from '../src/projections/indexer.js';
-import { resolveScenario } from '../src/sim/scenario.js';
-import { runSimulation, type SimulationResult } from '../src/sim/simulator.js';
+import { sharedChain, type SharedChain } from './helpers/chains.js';
 import { readProviderLimits } from '../src/sync/checkpoint.js';
 import { providerProfiles, unshaped, type ProviderProfile } from '../src/sync/testkit/provider/profiles.js';
 import { startProviderServer, type ProviderServer, type ProviderStats } from '../src/sync/testkit/provider/providerServer.js';
@@ -58,7 +57,7 @@ async function quiet(server: ProviderServer): Promise<void> {
 }
 
 describe('indexer under provider profiles (caps, errors, rate limits)', () => {
-  let sim: SimulationResult;
+  let sim: SharedChain;
   let plan: ReplayPlan;
   let reference: Record<string, string[]>;
   let history: Awaited<ReturnType<typeof recordHistory>>;
@@ -89,7 +88,8 @@ describe('indexer under provider profiles (caps, errors, rate limits)', () => {
   }
 
   beforeAll(async () => {
-    sim = await runSimulation({ scenario: resolveScenario({ preset: 'test' }), keepNode: true });
+    // The run's shared `test` chain: this file only reads it (recorded, then replayed through the provider profiles).
+    sim = await sharedChain('test');
     history = await recordHistory(sim.rpcUrl);
     plan = planReplay(history, { days, timeline, chainId: 42161 });
     const { db } = await sync(unshaped);
@@ -101,7 +101,6 @@ describe('indexer under provider profiles (caps, errors, rate limits)', () => {
       await o.server?.close();
       await o.db?.close();
     }
-    await sim?.node?.stop();
   });
 
   it('the reference sync holds the whole replayed history', () => {
