@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_COMPARATORS } from '../src/demo/extras.js';
 import { compareVersions, parseVersion } from '../src/registry/capabilities.js';
 import { hasAnswer, loadMapping } from '../src/needs/mapping.js';
-import { dbKinds } from './helpers/db.js';
-import { demoNetwork, type DemoNetwork } from './helpers/demoNetwork.js';
+import { dbKinds, type DbKind } from './helpers/db.js';
+import { demoNetworks, type DemoNetwork } from './helpers/demoNetwork.js';
 
 type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-side JSON access
 
@@ -14,13 +14,17 @@ type J = Record<string, any>; // eslint-disable-line @typescript-eslint/no-expli
  * question, gap and action item the mapping answers (fully or by proxy) must return data of the kind asked
  * when its endpoint is asked now — the coverage endpoint's own live check decides.
  */
+// Built once for every backend (on PostgreSQL when it runs, copied into PGlite): both answer from the same rows.
+let networks: Promise<Map<DbKind, DemoNetwork>> | undefined;
+
 describe.each(dbKinds)('honest coverage of the data needs on the demo (%s)', (kind) => {
   let net: DemoNetwork;
   let map: J;
   let coverage: J;
 
   beforeAll(async () => {
-    net = await demoNetwork(kind, { preset: 'test' });
+    networks ??= demoNetworks(dbKinds, { preset: 'test' });
+    net = (await networks).get(kind)!;
     // The first live check of every answer may outlast a request: the API asks to retry until it is done.
     const settled = async (p: string): Promise<J> => {
       for (;;) {

@@ -14,6 +14,7 @@ import { VENDORED_REPORT_DIR } from '../../src/needs/vendored.js';
 import { importReport } from '../../src/needs/store.js';
 import { ProtocolIndexer } from '../../src/projections/indexer.js';
 import { resolveScenario, type PresetName } from '../../src/sim/scenario.js';
+import { copyDatabase } from './copyDb.js';
 import { openTestDb, type DbKind, type TestDb } from './db.js';
 
 export const REPORT_DIR = VENDORED_REPORT_DIR;
@@ -22,6 +23,8 @@ export interface DemoNetwork {
   db: TestDb;
   app: ReturnType<typeof createApp>;
   headBlock: number;
+  /** Unix seconds of the history's last block. */
+  endTime: number;
   close: () => Promise<void>;
 }
 
@@ -33,50 +36,81 @@ export interface DemoNetwork {
  */
 export async function demoNetwork(kind: DbKind, opts: { preset?: PresetName; seed?: number } = {}): Promise<DemoNetwork> {
   const db = await openTestDb(kind, { migrate: true });
-  const dir = mkdtempSync(path.join(tmpdir(), 'atlas-demo-'));
   try {
-    const scenario = resolveScenario({ preset: opts.preset ?? 'test', ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
-    const clock = new ManualClock(Math.floor(Date.now() / 1000) * 1000);
-    const stop = new AbortController();
-    const T0 = Date.now(); const lap = (w: string) => console.log(`[lap] ${kind} ${w} ${Date.now() - T0} ms`);
-    const living = await startLivingNetwork({ db: db.db, scenario, clock, liveRoundSeconds: null, signal: stop.signal });
-    try {
-      await living.done;
-      lap('history');
-      await living.flushTelemetry();
-      lap('telemetry');
-      await new ProtocolIndexer({ db: db.db, rpcUrl: living.rpcUrl, network: simulatorNetwork(), confirmations: 0 }).backfill();
-      lap('indexed');
-    } finally {
-      await living.stop();
-    }
-    await importReport(db.db, parseReportDir(REPORT_DIR), REPORT_DIR, 'demo');
-    lap('report');
-    await seedDemoExtras(db.db, scenario);
-    lap('extras');
-    const discovery = await DemoDiscovery.start(db.db, scenario, { historyDays: 7 });
-    try {
-      await discovery.catchUp();
-    } finally {
-      await discovery.close();
-    }
-    lap('discovery');
-    const budgetFile = writeDemoBudget(path.join(dir, 'demo-budget.json'), living.endTime);
-    const head = await sql<{ b: string | null }>`select max(block)::text as b from sync_checkpoint`.execute(db.db);
-    const headBlock = Number(head.rows[0]?.b ?? 0);
-    const app = createApp({ db: db.db, dbKind: kind, status: () => ({ phase: 'live', headBlock, indexedBlock: headBlock, lagBlocks: 0 }), webDir: null, rateLimit: false, budgetFile });
-    return {
-      db,
-      app,
-      headBlock,
-      close: async () => {
-        await db.close();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    const endTime = await buildDemo(db, opts);
+    return await serveDemo(db, kind, endTime);
   } catch (e) {
     await db.close();
-    rmSync(dir, { recursive: true, force: true });
     throw e;
   }
+}
+
+/**
+ * The demo network on each backend: built once (on PostgreSQL when it is among them) and copied into the
+ * others, so a test asking the same questions of every backend does not simulate the same network twice.
+ */
+export async function demoNetworks(kinds: readonly DbKind[], opts: { preset?: PresetName; seed?: number } = {}): Promise<Map<DbKind, DemoNetwork>> {
+  const source: DbKind = kinds.includes('postgres') ? 'postgres' : kinds[0]!;
+  const built = await demoNetwork(source, opts);
+  const out = new Map<DbKind, DemoNetwork>([[source, built]]);
+  try {
+    for (const kind of kinds) {
+      if (out.has(kind)) continue;
+      const db = await openTestDb(kind, { migrate: true });
+      try {
+        await copyDatabase((built.db.config as { url: string }).url, db);
+        out.set(kind, await serveDemo(db, kind, built.endTime));
+      } catch (e) {
+        await db.close();
+        throw e;
+      }
+    }
+  } catch (e) {
+    for (const n of out.values()) await n.close();
+    throw e;
+  }
+  return out;
+}
+
+/** Builds the demo into `db`; returns the history's end (Unix seconds). */
+async function buildDemo(db: TestDb, opts: { preset?: PresetName; seed?: number }): Promise<number> {
+  const scenario = resolveScenario({ preset: opts.preset ?? 'test', ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
+  const clock = new ManualClock(Math.floor(Date.now() / 1000) * 1000);
+  const stop = new AbortController();
+  const living = await startLivingNetwork({ db: db.db, scenario, clock, liveRoundSeconds: null, signal: stop.signal });
+  try {
+    await living.done;
+    await living.flushTelemetry();
+    await new ProtocolIndexer({ db: db.db, rpcUrl: living.rpcUrl, network: simulatorNetwork(), confirmations: 0 }).backfill();
+  } finally {
+    await living.stop();
+  }
+  await importReport(db.db, parseReportDir(REPORT_DIR), REPORT_DIR, 'demo');
+  await seedDemoExtras(db.db, scenario);
+  const discovery = await DemoDiscovery.start(db.db, scenario, { historyDays: 7 });
+  try {
+    await discovery.catchUp();
+  } finally {
+    await discovery.close();
+  }
+  return living.endTime;
+}
+
+/** The API over a built demo database, with the example budget moved onto its months. */
+async function serveDemo(db: TestDb, kind: DbKind, endTime: number): Promise<DemoNetwork> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'atlas-demo-'));
+  const budgetFile = writeDemoBudget(path.join(dir, 'demo-budget.json'), endTime);
+  const head = await sql<{ b: string | null }>`select max(block)::text as b from sync_checkpoint`.execute(db.db);
+  const headBlock = Number(head.rows[0]?.b ?? 0);
+  const app = createApp({ db: db.db, dbKind: kind, status: () => ({ phase: 'live', headBlock, indexedBlock: headBlock, lagBlocks: 0 }), webDir: null, rateLimit: false, budgetFile });
+  return {
+    db,
+    app,
+    headBlock,
+    endTime,
+    close: async () => {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
