@@ -21,10 +21,16 @@ const routerAbi = parseAbi(['function swap(address pool, bool zeroForOne, int256
 const erc20 = parseAbi(['function balanceOf(address) view returns (uint256)']);
 const E18 = 10n ** 18n;
 
+// One chain for both backends: the tests only read it (eth_call), each backend indexes it into its own database.
+const scenario = resolveScenario({ preset: 'test', rounds: 8 });
+let simulated: Promise<SimulationResult> | undefined;
+afterAll(async () => {
+  await (await simulated)?.node?.stop();
+});
+
 describe.each(dbKinds)('the LPT market on the real Uniswap V3 contracts (%s)', (kind) => {
   let db: TestDb;
   let sim: SimulationResult;
-  const scenario = resolveScenario({ preset: 'test', rounds: 8 });
   const call = async (to: Address, abi: Abi, fn: string, args: unknown[] = [], from?: Address) => {
     const res = await fetch(sim.rpcUrl, {
       method: 'POST',
@@ -38,11 +44,10 @@ describe.each(dbKinds)('the LPT market on the real Uniswap V3 contracts (%s)', (
 
   beforeAll(async () => {
     db = await openTestDb(kind, { migrate: true });
-    sim = await runSimulation({ scenario, keepNode: true });
+    sim = await (simulated ??= runSimulation({ scenario, keepNode: true }));
     await new ProtocolIndexer({ db: db.db, rpcUrl: sim.rpcUrl, network: simulatorNetwork(), confirmations: 0 }).backfill();
   }, 300_000);
   afterAll(async () => {
-    await sim?.node?.stop();
     await db?.close();
   });
 
