@@ -1,11 +1,11 @@
-import { buildSchema, GraphQLError, GraphQLScalarType, Kind, type GraphQLSchema, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValueNode } from 'graphql';
+import { buildSchema, GraphQLError, GraphQLScalarType, Kind, type GraphQLResolveInfo, type GraphQLSchema, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext, type ValueNode } from 'graphql';
 import { createSchema } from 'graphql-yoga';
 import { sql, type RawBuilder } from 'kysely';
 import { AtlasError } from '../../base/errors.js';
 import type { AsOf } from '../../read/db.js';
 import { entityByName, entityList, eventInterface } from '../../read/subgraph/entities.js';
 import { eventTypeByName } from '../../read/subgraph/events.js';
-import { isColumnField, type EntityDef, type Field } from '../../read/subgraph/fields.js';
+import { colOf, isColumnField, type EntityDef, type Field, type Want } from '../../read/subgraph/fields.js';
 import { blockByHash, blockInfo, protocolRow } from '../../read/subgraph/protocol.js';
 import { childRows, listRows, pageOf, rowsByIds, type ListArgs, type Row } from '../../read/subgraph/query.js';
 import type { ApiData, Snapshot } from '../data.js';
@@ -75,7 +75,31 @@ const bytesScalar = new GraphQLScalarType({
 
 // ------------------------------------------------------------------ reading rows
 
-type Resolver = (parent: Row, args: Row, ctx: GraphQLContext) => unknown;
+type Resolver = (parent: Row, args: Row, ctx: GraphQLContext, info: GraphQLResolveInfo) => unknown;
+
+/**
+ * The columns of `e`'s source the fields asked for under this field need (so costly columns of the others are
+ * left out); undefined (every column) when a field is resolved in code and may read any.
+ */
+export function wantOf(e: EntityDef, info: GraphQLResolveInfo): Want {
+  const want = new Set<string>(['id']);
+  let all = false;
+  const walk = (set: SelectionSetNode | undefined) => {
+    for (const s of set?.selections ?? []) {
+      if (s.kind === Kind.INLINE_FRAGMENT) walk(s.selectionSet);
+      else if (s.kind === Kind.FRAGMENT_SPREAD) walk(info.fragments[s.name.value]?.selectionSet);
+      else {
+        const f = e.fields[s.name.value];
+        if (f?.kind === 'computed') all = true;
+        else if (f && isColumnField(f)) want.add(colOf(s.name.value, f));
+      }
+    }
+  };
+  for (const n of info.fieldNodes) walk(n.selectionSet);
+  return all ? undefined : want;
+}
+
+const wantKey = (want: Want) => (want === undefined ? '*' : [...want].sort().join(','));
 
 /** The point in history a query reads at, from its `block` argument (graph-node's errors where it refuses). */
 async function asOfArg(ctx: GraphQLContext, block: Row | null | undefined): Promise<AsOf> {
@@ -105,20 +129,20 @@ const asOfKey = (a: AsOf) => (a === 'latest' ? 'latest' : a.block.toString());
 
 /** Batches by-id lookups of one request into one query per entity type and point in history (the N+1 of nested references). */
 export class Loader {
-  private readonly pending = new Map<string, { e: EntityDef; asOf: AsOf; blocks: Set<string>; waiters: Map<string, ((r: Row | null) => void)[]> }>();
+  private readonly pending = new Map<string, { e: EntityDef; asOf: AsOf; want: Want; blocks: Set<string>; waiters: Map<string, ((r: Row | null) => void)[]> }>();
   private readonly cache = new Map<string, Promise<Row | null>>();
   private scheduled = false;
 
   constructor(private readonly ctx: () => GraphQLContext) {}
 
   /** `block`: the block the row was created in when known (events), so the lookup uses the block index. */
-  load(entity: string, id: string, asOf: AsOf, block?: string): Promise<Row | null> {
-    const key = `${entity}|${asOfKey(asOf)}|${id}`;
+  load(entity: string, id: string, asOf: AsOf, block?: string, want?: Want): Promise<Row | null> {
+    const key = `${entity}|${asOfKey(asOf)}|${id}|${wantKey(want)}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
     const p = new Promise<Row | null>((resolve) => {
-      const bkey = `${entity}|${asOfKey(asOf)}|${block === undefined ? '' : 'b'}`;
-      const batch = this.pending.get(bkey) ?? { e: entityByName.get(entity)!, asOf, blocks: new Set<string>(), waiters: new Map() };
+      const bkey = `${entity}|${asOfKey(asOf)}|${block === undefined ? '' : 'b'}|${wantKey(want)}`;
+      const batch = this.pending.get(bkey) ?? { e: entityByName.get(entity)!, asOf, want, blocks: new Set<string>(), waiters: new Map() };
       if (block !== undefined) batch.blocks.add(block);
       batch.waiters.set(id, [...(batch.waiters.get(id) ?? []), resolve]);
       this.pending.set(bkey, batch);
@@ -131,7 +155,7 @@ export class Loader {
     return p;
   }
 
-  private readonly pendingChildren = new Map<string, { e: EntityDef; fk: string; args: ListArgs; asOf: AsOf; extra: RawBuilder<unknown>[]; blocks: Set<string>; waiters: Map<string, ((r: Row[]) => void)[]> }>();
+  private readonly pendingChildren = new Map<string, { e: EntityDef; fk: string; args: ListArgs; asOf: AsOf; extra: RawBuilder<unknown>[]; want: Want; blocks: Set<string>; waiters: Map<string, ((r: Row[]) => void)[]> }>();
 
   /**
    * A nested list's page for one parent, batched with the same list of the other parents resolved in the same
@@ -139,10 +163,10 @@ export class Loader {
    * its arguments; `extra` must be the same for every parent of a key. `block`: the block every child of this
    * parent is in when known (a transaction's events), so the lookup uses the block index.
    */
-  children(key: string, e: EntityDef, fk: string, parent: string, args: ListArgs, asOf: AsOf, extra: RawBuilder<unknown>[], block?: string): Promise<Row[]> {
+  children(key: string, e: EntityDef, fk: string, parent: string, args: ListArgs, asOf: AsOf, extra: RawBuilder<unknown>[], block?: string, want?: Want): Promise<Row[]> {
     return new Promise<Row[]>((resolve) => {
-      const k = `${key}|${asOfKey(asOf)}|${block === undefined ? '' : 'b'}`;
-      const batch = this.pendingChildren.get(k) ?? { e, fk, args, asOf, extra, blocks: new Set<string>(), waiters: new Map() };
+      const k = `${key}|${asOfKey(asOf)}|${block === undefined ? '' : 'b'}|${wantKey(want)}`;
+      const batch = this.pendingChildren.get(k) ?? { e, fk, args, asOf, extra, want, blocks: new Set<string>(), waiters: new Map() };
       if (block !== undefined) batch.blocks.add(block);
       batch.waiters.set(parent, [...(batch.waiters.get(parent) ?? []), resolve]);
       this.pendingChildren.set(k, batch);
@@ -157,11 +181,11 @@ export class Loader {
     const batches = [...this.pendingChildren.values()];
     this.pendingChildren.clear();
     await Promise.all(
-      batches.map(async ({ e, fk, args, asOf, extra, blocks, waiters }) => {
+      batches.map(async ({ e, fk, args, asOf, extra, want, blocks, waiters }) => {
         const byParent = new Map<string, Row[]>();
         try {
           const bound = blocks.size ? [sql`e._block in (${sql.join([...blocks].map((b) => sql`${b}::bigint`))})`] : [];
-          for (const r of await childRows(this.ctx().data.db, e, fk, [...waiters.keys()], args, asOf, [...extra, ...bound])) {
+          for (const r of await childRows(this.ctx().data.db, e, fk, [...waiters.keys()], args, asOf, [...extra, ...bound], want)) {
             const p = String(r._parent);
             byParent.set(p, [...(byParent.get(p) ?? []), r]);
           }
@@ -178,11 +202,11 @@ export class Loader {
     this.pending.clear();
     void this.flushChildren();
     await Promise.all(
-      batches.map(async ({ e, asOf, blocks, waiters }) => {
+      batches.map(async ({ e, asOf, want, blocks, waiters }) => {
         let found = new Map<string, Row>();
         try {
           const extra = blocks.size ? [sql`e._block in (${sql.join([...blocks].map((b) => sql`${b}::bigint`))})`] : [];
-          const rows = await rowsByIds(this.ctx().data.db, e, [...waiters.keys()], asOf, extra);
+          const rows = await rowsByIds(this.ctx().data.db, e, [...waiters.keys()], asOf, extra, want);
           found = new Map(rows.map((r) => [String(r.id), present(e, r, asOf)]));
         } finally {
           for (const [id, fns] of waiters) for (const fn of fns) fn(found.get(id) ?? null);
@@ -234,8 +258,8 @@ async function concreteEvents(ctx: GraphQLContext, rows: Row[], asOf: AsOf): Pro
   return found.filter((r): r is Row => r !== null);
 }
 
-async function list(ctx: GraphQLContext, e: EntityDef, args: ListArgs, asOf: AsOf, extra: RawBuilder<unknown>[] = []): Promise<Row[]> {
-  const rows = await listRows(ctx.data.db, e, args, asOf, extra);
+async function list(ctx: GraphQLContext, e: EntityDef, args: ListArgs, asOf: AsOf, extra: RawBuilder<unknown>[] = [], want?: Want): Promise<Row[]> {
+  const rows = await listRows(ctx.data.db, e, args, asOf, extra, want);
   if (e === eventInterface) return concreteEvents(ctx, rows, asOf);
   return rows.map((r) => present(e, r, asOf));
 }
@@ -243,10 +267,11 @@ async function list(ctx: GraphQLContext, e: EntityDef, args: ListArgs, asOf: AsO
 const asOfOf = (parent: Row): AsOf => (parent.__asOf as AsOf | undefined) ?? 'latest';
 
 function refResolver(target: string, field: string, nonNull: boolean): Resolver {
-  return async (parent, _args, ctx) => {
+  const e = entityByName.get(target);
+  return async (parent, _args, ctx, info) => {
     const id = (parent.__refs as Record<string, string | null> | undefined)?.[field] ?? null;
     if (id === null) return null;
-    const row = await ctx.loader.load(target, id, asOfOf(parent));
+    const row = await ctx.loader.load(target, id, asOfOf(parent), undefined, e && wantOf(e, info));
     // A non-null reference to a row Atlas does not hold (an account with no bond, a round before the first
     // initialized one) still names its id, as the subgraph's entity would.
     return row ?? (nonNull || target === 'LivepeerAccount' ? { __typename: target, id, __refs: target === 'LivepeerAccount' ? { delegator: id } : {}, __asOf: asOfOf(parent), lastUpdatedTimestamp: 0 } : null);
@@ -259,14 +284,15 @@ function typeResolvers(e: EntityDef): Record<string, Resolver> {
     if (f.kind === 'ref') r[name] = refResolver(f.target, name, f.nonNull === true);
     if (f.kind === 'list') {
       const target = entityByName.get(f.target)!;
-      r[name] = async (parent, args, ctx) => {
+      r[name] = async (parent, args, ctx, info) => {
         const a = args as ListArgs;
         const asOf = asOfOf(parent);
+        const want = wantOf(target, info);
         const when = f.fkWhen ? [sql`${sql.ref(`e.${f.fkWhen}`)}`] : [];
-        if (a.orderBy?.includes('__')) return list(ctx, target, a, asOf, [sql`${sql.ref(`e.${f.fk}`)} = ${String(parent.id)}`, ...when]);
+        if (a.orderBy?.includes('__')) return list(ctx, target, a, asOf, [sql`${sql.ref(`e.${f.fk}`)} = ${String(parent.id)}`, ...when], want);
         // A transaction's events are all in its block.
         const block = e.name === 'Transaction' ? String((parent.__row as Row).blockNumber) : undefined;
-        const rows = await ctx.loader.children(`${e.name}.${name}|${JSON.stringify(a)}`, target, f.fk, String(parent.id), a, asOf, when, block);
+        const rows = await ctx.loader.children(`${e.name}.${name}|${JSON.stringify(a)}`, target, f.fk, String(parent.id), a, asOf, when, block, want);
         return target === eventInterface ? concreteEvents(ctx, rows, asOf) : rows.map((row) => present(target, row, asOf));
       };
     }
@@ -315,7 +341,7 @@ export function buildResolvers(): Record<string, unknown> {
   const Query: Record<string, Resolver> = {};
   const resolvers: Record<string, Record<string, unknown>> = { Query };
   for (const e of [...entityList, eventInterface]) {
-    Query[e.single] = async (_p, args, ctx) => {
+    Query[e.single] = async (_p, args, ctx, info) => {
       const asOf = await asOfArg(ctx, args.block as Row | null);
       const id = String(args.id);
       if (e === eventInterface) {
@@ -323,9 +349,9 @@ export function buildResolvers(): Record<string, unknown> {
         return (await concreteEvents(ctx, rows, asOf))[0] ?? null;
       }
       // Addresses are stored lower-case, as the subgraph's ids are.
-      return ctx.loader.load(e.name, /^0x[0-9a-fA-F]{40}$/.test(id) ? id.toLowerCase() : id, asOf);
+      return ctx.loader.load(e.name, /^0x[0-9a-fA-F]{40}$/.test(id) ? id.toLowerCase() : id, asOf, undefined, wantOf(e, info));
     };
-    Query[e.plural] = async (_p, args, ctx) => list(ctx, e, args as ListArgs, await asOfArg(ctx, args.block as Row | null));
+    Query[e.plural] = async (_p, args, ctx, info) => list(ctx, e, args as ListArgs, await asOfArg(ctx, args.block as Row | null), [], wantOf(e, info));
     if (e !== eventInterface) resolvers[e.name] = typeResolvers(e);
   }
   resolvers.Event = { __resolveType: (obj: Row) => obj.__typename, ...typeResolvers(eventInterface) };

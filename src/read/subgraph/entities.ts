@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { AsOf } from '../db.js';
 import { eventEntities, eventInterface } from './events.js';
 import type { EntityDef } from './fields.js';
-import { argAddr, argNum, currentRound, eventsAsOf, lastRoundTime, MAX_FUTURE_ROUND, paramAt, tableAsOf, ticketsAsOf, upTo, usdWei, ZERO_ADDRESS } from './sql.js';
+import { argAddr, argNum, currentRound, eventsAsOf, lastRoundTime, MAX_FUTURE_ROUND, paramAt, tableAsOf, ticketsAsOf, upTo, usdWei, uses, wanted, ZERO_ADDRESS } from './sql.js';
 import { roundDelegatorsCount } from './delegatorsCount.js';
 
 // The Livepeer subgraph's entities (livepeer/subgraph schema.graphql), each computed from Atlas's tables as the
@@ -38,13 +38,17 @@ const round: EntityDef = {
   single: 'round',
   plural: 'rounds',
   description: 'The Livepeer protocol is round based and each round is represented by some number of Ethereum blocks.',
-  source: (asOf) => sql`
+  // Stake moved and fee volume are sums over every round's events: left out when the read uses neither.
+  source: (asOf, want) => {
+    const moves = uses(want, 'movedStake') || uses(want, 'newStake');
+    const volume = uses(want, 'volumeETH') || uses(want, 'volumeUSD');
+    return sql`
     with bonds as (
       select ce.round, sum(${argNum('ce', 'bondedAmount')} - ${argNum('ce', 'additionalAmount')}) as moved, sum(${argNum('ce', 'additionalAmount')}) as added
       from ${eventsAsOf(asOf, ['Bond'])} ce
-      where ${argNum('ce', 'bondedAmount')} > ${argNum('ce', 'additionalAmount')} and ${argAddr('ce', 'oldDelegate')} <> ${argAddr('ce', 'newDelegate')}
+      where ${moves ? sql`true` : sql`false`} and ${argNum('ce', 'bondedAmount')} > ${argNum('ce', 'additionalAmount')} and ${argAddr('ce', 'oldDelegate')} <> ${argAddr('ce', 'newDelegate')}
       group by ce.round),
-    vol as (select tk.round, sum(tk.face_value) as eth, sum(tk.face_value_usd) as usd from ${ticketsAsOf(asOf)} tk group by tk.round)
+    vol as (select tk.round, sum(tk.face_value) as eth, sum(tk.face_value_usd) as usd from ${ticketsAsOf(asOf)} tk where ${volume ? sql`true` : sql`false`} group by tk.round)
     select pr.round::text as "id", pr.round as "_sort", pr.block_time::int as "startTimestamp", true as "initialized",
       coalesce(pr.round_length, ${paramAt('roundLength', sql`pr.block_number`)}) as "length",
       coalesce(pr.start_block, pr.l1_block, pr.block_number) as "startBlock",
@@ -55,10 +59,11 @@ const round: EntityDef = {
       coalesce(bonds.moved, 0) as "movedStake", coalesce(bonds.added, 0) as "newStake",
       pr.inflation as "inflation", coalesce(${paramAt('numActiveTranscoders', sql`pr.block_number`)}, 0) as "numActiveTranscoders",
       pr.active_transcoders as "activeTranscoderCount", pr.block_number as "initBlock",
-      ${countAtNewRound('pr', 'dc')} + coalesce(dc.moved, 0) as "delegatorsCount",
+      ${uses(want, 'delegatorsCount') ? sql`${countAtNewRound('pr', 'dc')} + coalesce(dc.moved, 0)` : sql`null`} as "delegatorsCount",
       pr.rewards as "rewardTokens", pr.treasury_rewards as "treasuryRewardTokens", pr.reward_calls as "rewardCallCount", pr.winning_tickets as "winningTicketCount"
     from ${tableAsOf(asOf, 'protocol_round', ['round'])} pr
-    left join bonds on bonds.round = pr.round left join vol on vol.round = pr.round ${roundDelegatorsCount(asOf, 'pr.round')}`,
+    left join bonds on bonds.round = pr.round left join vol on vol.round = pr.round ${uses(want, 'delegatorsCount') ? roundDelegatorsCount(asOf, 'pr.round') : sql``}`;
+  },
   fields: {
     id: { kind: 'id', nonNull: true, sortCols: ['_sort'] },
     startTimestamp: { kind: 'int', nonNull: true },
@@ -93,17 +98,17 @@ const transcoder: EntityDef = {
   single: 'transcoder',
   plural: 'transcoders',
   description: 'An orchestrator (BondingManager transcoder).',
-  source: (asOf) => sql`
+  source: (asOf, want) => sql`
     select t.address as "id", t.activation_round as "activationRound", t.deactivation_round as "deactivationRound",
       t.last_active_stake_update_round as "lastActiveStakeUpdateRound",
       (t.activation_round > 0 and t.activation_round <= ${currentRound(asOf)} and ${currentRound(asOf)} < t.deactivation_round) as "active",
       case when d.delegate = t.address and d.bonded_amount > 0 then 'Registered' else 'NotRegistered' end as "status",
-      coalesce(${lastEventOf(asOf, 't.address', ['TranscoderActivated', 'TranscoderDeactivated'], sql`case when ce.name = 'TranscoderActivated' then ce.block_time else 0 end`)}, 0) as "activationTimestamp",
-      nullif(t.last_reward_round, 0)::text as "_lastRewardRound", t.reward_cut as "rewardCut", ${cutChangedAt(asOf, 't.address', 'rewardCut')} as "rewardCutUpdateTimestamp",
-      t.fee_share as "feeShare", ${cutChangedAt(asOf, 't.address', 'feeShare')} as "feeShareUpdateTimestamp", t.total_stake as "totalStake",
-      ${volume(asOf, 'recipient', 't.address', null)} as "totalVolumeETH", ${volume(asOf, 'recipient', 't.address', null, true)} as "totalVolumeUSD",
-      ${volume(asOf, 'recipient', 't.address', 30)} as "thirtyDayVolumeETH", ${volume(asOf, 'recipient', 't.address', 60)} as "sixtyDayVolumeETH",
-      ${volume(asOf, 'recipient', 't.address', 90)} as "ninetyDayVolumeETH",
+      ${wanted(want, 'activationTimestamp', sql`coalesce(${lastEventOf(asOf, 't.address', ['TranscoderActivated', 'TranscoderDeactivated'], sql`case when ce.name = 'TranscoderActivated' then ce.block_time else 0 end`)}, 0)`)},
+      nullif(t.last_reward_round, 0)::text as "_lastRewardRound", t.reward_cut as "rewardCut", ${wanted(want, 'rewardCutUpdateTimestamp', cutChangedAt(asOf, 't.address', 'rewardCut'))},
+      t.fee_share as "feeShare", ${wanted(want, 'feeShareUpdateTimestamp', cutChangedAt(asOf, 't.address', 'feeShare'))}, t.total_stake as "totalStake",
+      ${wanted(want, 'totalVolumeETH', volume(asOf, 'recipient', 't.address', null))}, ${wanted(want, 'totalVolumeUSD', volume(asOf, 'recipient', 't.address', null, true))},
+      ${wanted(want, 'thirtyDayVolumeETH', volume(asOf, 'recipient', 't.address', 30))}, ${wanted(want, 'sixtyDayVolumeETH', volume(asOf, 'recipient', 't.address', 60))},
+      ${wanted(want, 'ninetyDayVolumeETH', volume(asOf, 'recipient', 't.address', 90))},
       o.service_uri as "serviceURI", case when d.delegate = t.address and d.bonded_amount > 0 then t.address end as "_delegator",
       t.cumulative_rewards as "cumulativeRewards", t.cumulative_fees as "cumulativeFees", o.reward_caller as "rewardCaller"
     from ${tableAsOf(asOf, 'transcoder', ['address'])} t
@@ -177,13 +182,13 @@ const delegator: EntityDef = {
   // The subgraph's running sums: principal grows with Bond.additionalAmount and TransferBond.amount received;
   // unbonded with Unbond.amount, less Rebond.amount of a lock the delegator unbonded itself; withdrawnFees with
   // WithdrawFees.amount.
-  source: (asOf) => sql`
+  source: (asOf, want) => sql`
     select d.address as "id", case when d.bonded_amount > 0 then nullif(d.delegate, ${ZERO_ADDRESS}) end as "_delegate", d.start_round as "startRound",
       nullif(d.last_claim_round, 0)::text as "_lastClaimRound", d.bonded_amount as "bondedAmount",
-      ${sumOf(asOf, 'a1', 'd.address', 'Bond', 'additionalAmount')} + ${sumOf(asOf, 'a2', 'd.address', 'TransferBond', 'amount')} as "principal",
-      ${sumOf(asOf, 'a1', 'd.address', 'Unbond', 'amount')} - ${sumOf(asOf, 'a1', 'd.address', 'Rebond', 'amount', sql`exists (select 1 from chain_event u where u.a1 = ce.a1 and u.name = 'Unbond'
-        and (u.args->>'unbondingLockId') = (ce.args->>'unbondingLockId') and u.block_number <= ce.block_number)`)} as "unbonded",
-      d.fees as "fees", ${sumOf(asOf, 'a1', 'd.address', 'WithdrawFees', 'amount')} as "withdrawnFees",
+      ${wanted(want, 'principal', sql`${sumOf(asOf, 'a1', 'd.address', 'Bond', 'additionalAmount')} + ${sumOf(asOf, 'a2', 'd.address', 'TransferBond', 'amount')}`)},
+      ${wanted(want, 'unbonded', sql`${sumOf(asOf, 'a1', 'd.address', 'Unbond', 'amount')} - ${sumOf(asOf, 'a1', 'd.address', 'Rebond', 'amount', sql`exists (select 1 from chain_event u where u.a1 = ce.a1 and u.name = 'Unbond'
+        and (u.args->>'unbondingLockId') = (ce.args->>'unbondingLockId') and u.block_number <= ce.block_number)`)}`)},
+      d.fees as "fees", ${wanted(want, 'withdrawnFees', sumOf(asOf, 'a1', 'd.address', 'WithdrawFees', 'amount'))},
       d.delegated_amount as "delegatedAmount", d.delegate as "_delegateRaw", d.bonded_amount > 0 as "_bonded"
     from ${tableAsOf(asOf, 'delegator', ['address'])} d`,
   fields: {
@@ -237,13 +242,13 @@ const broadcaster: EntityDef = {
   single: 'broadcaster',
   plural: 'broadcasters',
   description: 'Broadcasters (gateways) pay transcoders to do the work of transcoding in exchange for fees.',
-  source: (asOf) => sql`
+  source: (asOf, want) => sql`
     select g.address as "id", g.deposit as "deposit", g.reserve as "reserve",
-      ${volume(asOf, 'sender', 'g.address', null)} as "totalVolumeETH", ${volume(asOf, 'sender', 'g.address', null, true)} as "totalVolumeUSD",
-      ${volume(asOf, 'sender', 'g.address', 30)} as "thirtyDayVolumeETH", ${volume(asOf, 'sender', 'g.address', 60)} as "sixtyDayVolumeETH",
-      ${volume(asOf, 'sender', 'g.address', 90)} as "ninetyDayVolumeETH",
-      coalesce((select min(ce.block_time) / 86400 * 86400 from chain_event ce where ce.a1 = g.address and ce.name in ('DepositFunded', 'ReserveFunded') and ${upTo(asOf, 'ce.block_number')}), 0) as "firstFundedDay",
-      coalesce((select max(tk.block_time) / 86400 * 86400 from winning_ticket tk where tk.sender = g.address and ${upTo(asOf, 'tk.block_number')}), 0) as "lastFundedDay",
+      ${wanted(want, 'totalVolumeETH', volume(asOf, 'sender', 'g.address', null))}, ${wanted(want, 'totalVolumeUSD', volume(asOf, 'sender', 'g.address', null, true))},
+      ${wanted(want, 'thirtyDayVolumeETH', volume(asOf, 'sender', 'g.address', 30))}, ${wanted(want, 'sixtyDayVolumeETH', volume(asOf, 'sender', 'g.address', 60))},
+      ${wanted(want, 'ninetyDayVolumeETH', volume(asOf, 'sender', 'g.address', 90))},
+      ${wanted(want, 'firstFundedDay', sql`coalesce((select min(ce.block_time) / 86400 * 86400 from chain_event ce where ce.a1 = g.address and ce.name in ('DepositFunded', 'ReserveFunded') and ${upTo(asOf, 'ce.block_number')}), 0)`)},
+      ${wanted(want, 'lastFundedDay', sql`coalesce((select max(tk.block_time) / 86400 * 86400 from winning_ticket tk where tk.sender = g.address and ${upTo(asOf, 'tk.block_number')}), 0)`)},
       g.winning_tickets as "winningTicketCount", g.fees_paid as "feesPaid"
     from ${tableAsOf(asOf, 'gateway', ['address'])} g`,
   fields: {
@@ -273,17 +278,17 @@ const day: EntityDef = {
   single: 'day',
   plural: 'days',
   description: 'Protocol data accumulated and condensed into day stats.',
-  source: (asOf) => sql`
+  source: (asOf, want) => sql`
     with vol as (select tk.day as d, sum(tk.face_value) as v, sum(tk.face_value_usd) as u from ${ticketsAsOf(asOf)} tk group by tk.day),
     ds as (select distinct block_time / 86400 as d from protocol_round where ${upTo(asOf, 'block_number')} union select d from vol)
     select ds.d::text as "id", ds.d as "_sort", (ds.d * 86400)::int as "date", coalesce(vol.v, 0) as "volumeETH", coalesce(vol.u, 0) as "volumeUSD",
       coalesce(r.total_active_stake, 0) as "totalActiveStake", coalesce(r.l2_supply + coalesce(r.l1_supply, 0), 0) as "totalSupply",
       case when coalesce(r.l2_supply + coalesce(r.l1_supply, 0), 0) = 0 then 0 else round(r.total_active_stake / (r.l2_supply + coalesce(r.l1_supply, 0)), 18) end as "participationRate",
       coalesce(r.inflation, 0) as "inflation", coalesce(${paramAt('numActiveTranscoders', sql`r.block_number`)}, 0) as "numActiveTranscoders",
-      coalesce(r.active_transcoders, 0) as "activeTranscoderCount", coalesce(${countAtNewRound('r', 'dc')}, 0) as "delegatorsCount"
+      coalesce(r.active_transcoders, 0) as "activeTranscoderCount", ${uses(want, 'delegatorsCount') ? sql`coalesce(${countAtNewRound('r', 'dc')}, 0)` : sql`null`} as "delegatorsCount"
     from ds left join vol on vol.d = ds.d
     left join lateral (select * from protocol_round pr where pr.block_time < (ds.d + 1) * 86400 and ${upTo(asOf, 'pr.block_number')} order by pr.round desc limit 1) r on true
-    ${roundDelegatorsCount(asOf, 'r.round')}`,
+    ${uses(want, 'delegatorsCount') ? roundDelegatorsCount(asOf, 'r.round') : sql``}`,
   fields: {
     id: { kind: 'id', nonNull: true, sortCols: ['_sort'] },
     date: { kind: 'int', nonNull: true },
@@ -325,7 +330,7 @@ const livepeerAccount: EntityDef = {
   single: 'livepeerAccount',
   plural: 'livepeerAccounts',
   description: 'Abstraction for accounts/delegators bonded with the protocol.',
-  source: (asOf) => sql`select d.address as "id", coalesce((select max(ce.block_time) from chain_event ce where ce.block_number = d.updated_block), 0) as "lastUpdatedTimestamp",
+  source: (asOf, want) => sql`select d.address as "id", ${wanted(want, 'lastUpdatedTimestamp', sql`coalesce((select max(ce.block_time) from chain_event ce where ce.block_number = d.updated_block), 0)`)},
       d.address as "_delegator", case when d.bonded_amount > 0 then nullif(d.delegate, ${ZERO_ADDRESS}) end as "_delegate"
     from ${tableAsOf(asOf, 'delegator', ['address'])} d`,
   fields: {

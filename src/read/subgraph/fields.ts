@@ -7,6 +7,9 @@ import type { AsOf } from '../db.js';
  * `transcoders(where: {totalStake_gt: "1000"}, orderBy: totalStake)` runs as one statement. BigDecimal token
  * fields are stored in wei and shown in tokens (÷1e18), as the subgraph does.
  */
+/** Columns of a source a read uses; undefined: every column. */
+export type Want = ReadonlySet<string> | undefined;
+
 export type ScalarKind = 'id' | 'string' | 'bigint' | 'bigdecimal' | 'int' | 'bool' | 'bytes';
 
 export interface ScalarField {
@@ -59,8 +62,11 @@ export interface EntityDef {
   single: string;
   plural: string;
   description: string;
-  /** The rows as of a point in chain history (every entity answers `latest`; see README for `{ block }`). */
-  source: (asOf: AsOf) => RawBuilder<unknown>;
+  /**
+   * The rows as of a point in chain history (every entity answers `latest`; see README for `{ block }`). With
+   * `want` (the columns a read uses), a source may answer null for its costly columns not in it.
+   */
+  source: (asOf: AsOf, want?: Want) => RawBuilder<unknown>;
   fields: Record<string, Field>;
   /** Default sort when orderBy is absent (The Graph sorts by id). */
   defaultSort: string[];

@@ -3,7 +3,7 @@ import { parseUnits } from 'viem';
 import { AtlasError } from '../../base/errors.js';
 import type { AsOf, Db } from '../db.js';
 import { entityByName } from './entities.js';
-import { colOf, isColumnField, type EntityDef, type Field, type RefField, type ScalarField } from './fields.js';
+import { colOf, isColumnField, type EntityDef, type Field, type RefField, type ScalarField, type Want } from './fields.js';
 
 // The Graph's query language compiled to SQL over an entity's source: filters (`where`, with every suffix
 // graph-node generates, `and`/`or` and nested `field_` filters), `orderBy` on a scalar or a referenced entity's
@@ -205,14 +205,42 @@ function orderClause(e: EntityDef, args: ListArgs, asOf: AsOf): { join: RawBuild
   return { join, order: sql.join([...cols, sql`e.id`].map((c) => sql`${c} ${dir} nulls last`)) };
 }
 
+/** Every key of a `where` object, nested ones (`and`, `or`, `field_`) included. */
+function whereKeys(where: unknown, out: string[] = []): string[] {
+  if (Array.isArray(where)) for (const w of where) whereKeys(w, out);
+  else if (where && typeof where === 'object')
+    for (const [k, v] of Object.entries(where)) {
+      out.push(k);
+      if (k === 'and' || k === 'or') whereKeys(v, out);
+    }
+  return out;
+}
+
+/**
+ * The columns of `e`'s source a read uses: those of the fields asked for (`want`, undefined for all) and of the
+ * fields its filter and ordering name.
+ */
+export function usedColumns(e: EntityDef, want: Want, args: ListArgs = {}): Want {
+  if (want === undefined) return undefined;
+  const used = new Set(want);
+  const keys = whereKeys(args.where);
+  if (args.orderBy) keys.push(args.orderBy);
+  for (const [name, f] of Object.entries(e.fields)) {
+    if (!isColumnField(f) || !keys.some((k) => k.startsWith(name))) continue;
+    used.add(colOf(name, f));
+    if (f.kind !== 'ref') for (const c of f.sortCols ?? []) used.add(c);
+  }
+  return used;
+}
+
 /** A page of an entity's rows (the subgraph's plural query and nested lists). */
-export async function listRows(db: Db, e: EntityDef, args: ListArgs, asOf: AsOf, extra: RawBuilder<unknown>[] = []): Promise<Row[]> {
+export async function listRows(db: Db, e: EntityDef, args: ListArgs, asOf: AsOf, extra: RawBuilder<unknown>[] = [], want?: Want): Promise<Row[]> {
   const { first, skip } = pageOf(args);
   if (first === 0) return [];
   const conds = [...compileWhere(e, args.where, asOf), ...extra];
   const { join, order } = orderClause(e, args, asOf);
   const where = conds.length ? sql`where ${sql.join(conds, sql` and `)}` : sql``;
-  return (await sql<Row>`select e.* from (${e.source(asOf)}) as e ${join} ${where} order by ${order} limit ${first} offset ${skip}`.execute(db)).rows;
+  return (await sql<Row>`select e.* from (${e.source(asOf, usedColumns(e, want, args))}) as e ${join} ${where} order by ${order} limit ${first} offset ${skip}`.execute(db)).rows;
 }
 
 /**
@@ -220,7 +248,7 @@ export async function listRows(db: Db, e: EntityDef, args: ListArgs, asOf: AsOf,
  * statement: the rows whose `fk` is one of `parents`, numbered per parent in the list's order. Each row carries
  * its parent's id in `_parent`.
  */
-export async function childRows(db: Db, e: EntityDef, fk: string, parents: readonly string[], args: ListArgs, asOf: AsOf, extra: RawBuilder<unknown>[] = []): Promise<Row[]> {
+export async function childRows(db: Db, e: EntityDef, fk: string, parents: readonly string[], args: ListArgs, asOf: AsOf, extra: RawBuilder<unknown>[] = [], want?: Want): Promise<Row[]> {
   const { first, skip } = pageOf(args);
   if (first === 0 || parents.length === 0) return [];
   const conds = [sql`${sql.ref(`e.${fk}`)} in (${sql.join([...parents])})`, ...compileWhere(e, args.where, asOf), ...extra];
@@ -228,14 +256,14 @@ export async function childRows(db: Db, e: EntityDef, fk: string, parents: reado
   return (
     await sql<Row>`select x.* from (
       select e.*, e.${sql.ref(fk)} as "_parent", row_number() over (partition by e.${sql.ref(fk)} order by ${order}) as "_rn"
-      from (${e.source(asOf)}) as e ${join} where ${sql.join(conds, sql` and `)}) x
+      from (${e.source(asOf, usedColumns(e, want, args))}) as e ${join} where ${sql.join(conds, sql` and `)}) x
     where x."_rn" > ${skip} and x."_rn" <= ${skip + first} order by x."_parent", x."_rn"`.execute(db)
   ).rows;
 }
 
 /** Rows of an entity by id (the by-id query and references), optionally narrowed by extra conditions the ids imply. */
-export async function rowsByIds(db: Db, e: EntityDef, ids: readonly string[], asOf: AsOf, extra: RawBuilder<unknown>[] = []): Promise<Row[]> {
+export async function rowsByIds(db: Db, e: EntityDef, ids: readonly string[], asOf: AsOf, extra: RawBuilder<unknown>[] = [], want?: Want): Promise<Row[]> {
   if (ids.length === 0) return [];
   const conds = [sql`e.id in (${sql.join([...ids])})`, ...extra];
-  return (await sql<Row>`select e.* from (${e.source(asOf)}) as e where ${sql.join(conds, sql` and `)}`.execute(db)).rows;
+  return (await sql<Row>`select e.* from (${e.source(asOf, want)}) as e where ${sql.join(conds, sql` and `)}`.execute(db)).rows;
 }

@@ -17,6 +17,13 @@ export function tableAsOf(asOf: AsOf, table: string, keys: string[]): RawBuilder
   return sql`(select distinct on (${k}) * from ${sql.table(`${table}_history`)} where version_block <= ${b} order by ${k}, version_block desc)`;
 }
 
+/** A costly column of a source: computed when the read uses it (or uses every column), null otherwise. */
+export const wanted = (want: ReadonlySet<string> | undefined, col: string, expr: RawBuilder<unknown>) =>
+  want === undefined || want.has(col) ? sql`${expr} as ${sql.ref(col)}` : sql`null as ${sql.ref(col)}`;
+
+/** Whether a read uses a column of a source. */
+export const uses = (want: ReadonlySet<string> | undefined, col: string) => want === undefined || want.has(col);
+
 /** `<col> <= N` for an append-only table's block column, `true` for the latest state. */
 export function upTo(asOf: AsOf, col: string): RawBuilder<unknown> {
   const b = blockOf(asOf);
