@@ -20,6 +20,8 @@ export { MAX_FIRST, MAX_SKIP } from '../../read/subgraph/query.js';
 
 export interface GraphQLContext {
   data: ApiData;
+  /** Where the subgraph's entities are read (statements kept per data version). */
+  db: ApiData['db'];
   loader: Loader;
   snapshot: () => Promise<Snapshot>;
 }
@@ -104,10 +106,10 @@ const wantKey = (want: Want) => (want === undefined ? '*' : [...want].sort().joi
 /** The point in history a query reads at, from its `block` argument (graph-node's errors where it refuses). */
 async function asOfArg(ctx: GraphQLContext, block: Row | null | undefined): Promise<AsOf> {
   if (!block) return 'latest';
-  const head = (await blockInfo(ctx.data.db, 'latest'))?.number ?? null;
+  const head = (await blockInfo(ctx.db, 'latest'))?.number ?? null;
   const indexed = head === null ? -1n : BigInt(head);
   if (block.hash !== undefined && block.hash !== null) {
-    const n = await blockByHash(ctx.data.db, String(block.hash));
+    const n = await blockByHash(ctx.db, String(block.hash));
     if (n === null) throw new AtlasError('bad_request', `no block with hash ${String(block.hash)} has been indexed`);
     return { block: BigInt(n) };
   }
@@ -185,7 +187,7 @@ export class Loader {
         const byParent = new Map<string, Row[]>();
         try {
           const bound = blocks.size ? [sql`e._block in (${sql.join([...blocks].map((b) => sql`${b}::bigint`))})`] : [];
-          for (const r of await childRows(this.ctx().data.db, e, fk, [...waiters.keys()], args, asOf, [...extra, ...bound], want)) {
+          for (const r of await childRows(this.ctx().db, e, fk, [...waiters.keys()], args, asOf, [...extra, ...bound], want)) {
             const p = String(r._parent);
             byParent.set(p, [...(byParent.get(p) ?? []), r]);
           }
@@ -206,7 +208,7 @@ export class Loader {
         let found = new Map<string, Row>();
         try {
           const extra = blocks.size ? [sql`e._block in (${sql.join([...blocks].map((b) => sql`${b}::bigint`))})`] : [];
-          const rows = await rowsByIds(this.ctx().data.db, e, [...waiters.keys()], asOf, extra, want);
+          const rows = await rowsByIds(this.ctx().db, e, [...waiters.keys()], asOf, extra, want);
           found = new Map(rows.map((r) => [String(r.id), present(e, r, asOf)]));
         } finally {
           for (const [id, fns] of waiters) for (const fn of fns) fn(found.get(id) ?? null);
@@ -259,7 +261,7 @@ async function concreteEvents(ctx: GraphQLContext, rows: Row[], asOf: AsOf): Pro
 }
 
 async function list(ctx: GraphQLContext, e: EntityDef, args: ListArgs, asOf: AsOf, extra: RawBuilder<unknown>[] = [], want?: Want): Promise<Row[]> {
-  const rows = await listRows(ctx.data.db, e, args, asOf, extra, want);
+  const rows = await listRows(ctx.db, e, args, asOf, extra, want);
   if (e === eventInterface) return concreteEvents(ctx, rows, asOf);
   return rows.map((r) => present(e, r, asOf));
 }
@@ -303,7 +305,7 @@ function typeResolvers(e: EntityDef): Record<string, Resolver> {
 const lptPriceEth = (sqrtX96: string | null): string | null => (sqrtX96 === null ? null : formatUnits((BigInt(sqrtX96) ** 2n * 10n ** 18n) >> 192n));
 
 async function protocolObject(ctx: GraphQLContext, asOf: AsOf): Promise<Row> {
-  const p = await protocolRow(ctx.data.db, asOf);
+  const p = await protocolRow(ctx.db, asOf);
   const supply = BigInt(p.totalSupply);
   const active = BigInt(p.totalActiveStake);
   return {
@@ -337,6 +339,9 @@ async function protocolObject(ctx: GraphQLContext, asOf: AsOf): Promise<Row> {
   };
 }
 
+/** Query fields that read the subgraph's entities only (chain data, which changes with the data version). */
+export const subgraphRoots: ReadonlySet<string> = new Set(['protocol', 'protocols', '_meta', '__typename', ...[...entityList, eventInterface].flatMap((e) => [e.single, e.plural])]);
+
 export function buildResolvers(): Record<string, unknown> {
   const Query: Record<string, Resolver> = {};
   const resolvers: Record<string, Record<string, unknown>> = { Query };
@@ -345,7 +350,7 @@ export function buildResolvers(): Record<string, unknown> {
       const asOf = await asOfArg(ctx, args.block as Row | null);
       const id = String(args.id);
       if (e === eventInterface) {
-        const rows = await listRows(ctx.data.db, e, { first: 1, where: { id } }, asOf);
+        const rows = await listRows(ctx.db, e, { first: 1, where: { id } }, asOf);
         return (await concreteEvents(ctx, rows, asOf))[0] ?? null;
       }
       // Addresses are stored lower-case, as the subgraph's ids are.
@@ -363,7 +368,7 @@ export function buildResolvers(): Record<string, unknown> {
   Object.assign(Query, treasuryQueryResolvers, economicsQueryResolvers);
   Query._meta = async (_p, args, ctx) => {
     const asOf = await asOfArg(ctx, args.block as Row | null);
-    const b = await blockInfo(ctx.data.db, asOf);
+    const b = await blockInfo(ctx.db, asOf);
     const s = await ctx.snapshot();
     return { block: { number: Number(b?.number ?? s.indexedBlock ?? 0), hash: b?.hash ?? null, timestamp: b?.timestamp ?? null, parentHash: null }, deployment: 'livepeer-atlas', hasIndexingErrors: false };
   };

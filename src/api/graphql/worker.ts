@@ -31,11 +31,16 @@ const db = new Kysely<Database>({
     });
   }),
 });
-const data = new ApiData(db, (workerData as { cacheTtlMs: number }).cacheTtlMs);
-const execute = graphqlExecutor(data, (err) => {
-  const e = err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : { name: 'Error', message: String(err) };
-  post({ type: 'fault', run: current.getStore()?.run ?? -1, err: e });
-});
+const { cacheTtlMs } = workerData as { cacheTtlMs: number };
+const data = new ApiData(db, cacheTtlMs);
+const execute = graphqlExecutor(
+  data,
+  (err) => {
+    const e = err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : { name: 'Error', message: String(err) };
+    post({ type: 'fault', run: current.getStore()?.run ?? -1, err: e });
+  },
+  cacheTtlMs,
+);
 
 const runs = new Map<number, AbortController>();
 
