@@ -92,7 +92,7 @@ describe('Atlas equals the deployed Livepeer contracts', () => {
       },
     });
     // Legacy polls that end within the run (see shortPolls.ts), voted on and weighed after the scenario.
-    shortPolls = await runShortPolls({ rpcUrl: sim.rpcUrl, deployment: sim.deployment, checkout: CHECKOUT, delegators: sim.population.delegators.map((d) => d.address) });
+    shortPolls = await runShortPolls({ rpcUrl: sim.rpcUrl, deployment: sim.deployment, checkout: CHECKOUT, orchestrators: sim.population.orchestrators.map((o) => o.address), delegators: sim.population.delegators.map((d) => d.address) });
     for (const b of backends) await b.indexer!.backfill();
   });
 
@@ -302,11 +302,13 @@ describe('Atlas equals the deployed Livepeer contracts', () => {
     expect(gql.errors).toBeUndefined();
     expect(shortPolls.length).toBe(2);
     const head = await client.getBlockNumber();
+    const outcomes: boolean[] = [];
     for (const p of shortPolls) {
       const end = await contractTally(client, A.BondingManager, p, p.endBlock);
       const cast = end.yes + end.no;
       const reached = cast > 0n && cast * 1_000_000n >= end.totalBonded * quorum;
       const truth = { yes: end.yes, no: end.no, totalStake: end.totalBonded, voters: end.voters.length, quorumReached: reached, passed: reached && end.yes * 1_000_000n >= cast * quota };
+      outcomes.push(truth.passed);
       const res = await app.request(`/api/v1/governance/polls/${p.address}`);
       expect(res.status).toBe(200);
       const rest = ((await res.json()) as { poll: { status: string; endBlock: number; tally: { yes: { wei: string }; no: { wei: string }; totalStake: { wei: string }; voters: number; quorumReached: boolean; passed: boolean } } }).poll;
@@ -333,6 +335,8 @@ describe('Atlas equals the deployed Livepeer contracts', () => {
       expect(new Set(votes.map((v) => v.args.voter)).size).toBeLessThan(votes.length);
       expect(end.yes > 0n && end.no > 0n).toBe(true);
     }
+    // One poll passes (its quorum reached), one does not.
+    expect(outcomes.sort()).toEqual([false, true]);
     // A vote cast in a poll's end block counts.
     const first = shortPolls[0]!;
     expect((await client.getLogs({ address: first.address, event: POLL_ABI[1], fromBlock: first.endBlock, toBlock: first.endBlock })).length).toBe(1);

@@ -119,7 +119,7 @@ export async function contractTally(client: PublicClient, bondingManager: Addres
  * moved to a voting orchestrator, one in the end block) and again after it, so the stake at the head is not the
  * stake at the end. Rounds are initialised as the clock crosses them, as the network's keepers do.
  */
-export async function runShortPolls(opts: { rpcUrl: string; deployment: Deployment; checkout: string; delegators: readonly Address[] }): Promise<ShortPoll[]> {
+export async function runShortPolls(opts: { rpcUrl: string; deployment: Deployment; checkout: string; orchestrators: readonly Address[]; delegators: readonly Address[] }): Promise<ShortPoll[]> {
   const { deployment: d } = opts;
   const A = d.addresses;
   const client = createPublicClient({ transport: http(opts.rpcUrl, { batch: { batchSize: 200 } }) });
@@ -141,6 +141,17 @@ export async function runShortPolls(opts: { rpcUrl: string; deployment: Deployme
   const orchs = candidates.filter((_, i) => active[i]).slice(0, 6);
   if (orchs.length < 6 || orchs.some(([, ds], i) => ds.length < [3, 3, 3, 3, 3, 1][i]!)) throw new Error('the scenario has too few active orchestrators with delegators for the short polls');
   const [[o1, d1], [o2, d2], [o3, d3], [o4, d4], [o5, d5], [o6, d6]] = orchs as [Address, Address[]][];
+  // Poll b reaches its quorum: the largest other orchestrators, together over 40% of the bonded stake, vote yes.
+  const others = opts.orchestrators.map((o) => o.toLowerCase() as Address).filter((o) => ![o1, o2, o3].includes(o));
+  const totals = await Promise.all(others.map((o) => client.readContract({ address: A.BondingManager, abi: BM, functionName: 'transcoderTotalStake', args: [o] })));
+  const bonded = await client.readContract({ address: A.BondingManager, abi: BM, functionName: 'getTotalBonded' });
+  const whales: Address[] = [];
+  let weight = 0n;
+  for (const i of others.map((_, i) => i).sort((x, y) => (totals[y]! > totals[x]! ? 1 : totals[y]! < totals[x]! ? -1 : 0))) {
+    if (weight * 10n >= bonded * 4n) break;
+    whales.push(others[i]!);
+    weight += totals[i]!;
+  }
   const bondedOf = (a: Address) => views[opts.delegators.findIndex((x) => x.toLowerCase() === a)]![0];
 
   const [roundLength, updateRound, updateStart] = await Promise.all(
@@ -191,7 +202,7 @@ export async function runShortPolls(opts: { rpcUrl: string; deployment: Deployme
   const b = await create(o2, 'lip-short-poll-b');
   // A voter changes its vote; a voting delegator moves its stake to another voting orchestrator; a non-voter moves
   // its stake to a voting orchestrator.
-  await block([vote(a, o3, 1), vote(b, o1, 1), vote(b, o3, 0), vote(b, d1[0]!, 0), vote(b, d4[0]!, 1), bm(d2[0]!, 'bond', [0n, o3]), bm(d5[0]!, 'bond', [0n, o1])]);
+  await block([vote(a, o3, 1), vote(b, o1, 1), vote(b, o3, 0), vote(b, d1[0]!, 0), vote(b, d4[0]!, 1), ...whales.map((w) => vote(b, w, 0)), bm(d2[0]!, 'bond', [0n, o3]), bm(d5[0]!, 'bond', [0n, o1])]);
   await block([vote(a, d1[1]!, 1), vote(b, o2, 0), bm(d1[0]!, 'unbond', [bondedOf(d1[0]!) / 3n])]);
   await until(a0 + BigInt(SHORT_POLL_PERIOD));
   // In poll a's end block: a last vote and a stake move, both counted.
