@@ -2,16 +2,16 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const child = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'protocolIndexChild.ts');
+const child = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'protocolIndexChild.mjs');
 
 /**
- * Runs the protocol indexer's backfill in a child process (config as test/fixtures/protocolIndexChild.ts
+ * Runs the protocol indexer's backfill in a child process (config as test/fixtures/protocolIndexChild.mjs
  * reads it) and, with `killAfterBatches`, sends it SIGKILL a few ms after that many committed batches. `blocks`: the
  * last block of each batch the child reported committed, in order.
  */
 export function runIndexChild(config: object, killAfterBatches?: number): Promise<{ batches: number; blocks: number[]; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', child], { env: { ...process.env, ATLAS_INDEX_CHILD: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [child], { env: { ...process.env, ATLAS_INDEX_CHILD: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'pipe'] });
     let batches = 0;
     const blocks: number[] = [];
     let stderr = '';
