@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,19 +36,56 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/**
- * Builds the dashboard when web/dist is missing or older than its sources, so a fresh `npm ci && npm test`
- * works and a stale bundle never gets tested.
- */
-export function ensureWebBuilt(): void {
+/** True when web/dist is missing or older than the dashboard's sources. */
+function webStale(): boolean {
   const index = path.join(WEB_DIST, 'index.html');
   const sourcesAt = Math.max(newestMtime(path.join(WEB_DIR, 'src')), statSync(path.join(WEB_DIR, 'index.html')).mtimeMs, statSync(path.join(WEB_DIR, 'vite.config.ts')).mtimeMs);
-  if (existsSync(index) && statSync(index).mtimeMs >= sourcesAt) return;
-  execFileSync(process.execPath, [path.join(repo, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', path.join(WEB_DIR, 'vite.config.ts'), '--outDir', WEB_DIST, '--emptyOutDir', '--logLevel', 'warn'], {
-    cwd: repo,
-    stdio: 'inherit',
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
+  return !(existsSync(index) && statSync(index).mtimeMs >= sourcesAt);
+}
+
+const viteBuild = () => [path.join(repo, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', path.join(WEB_DIR, 'vite.config.ts'), '--outDir', WEB_DIST, '--emptyOutDir', '--logLevel', 'warn'];
+const viteEnv = () => ({ ...process.env, NODE_ENV: 'production' });
+
+/** While a background build runs: a folder beside the bundle holding the building process's pid. */
+const BUILDING = `${WEB_DIST}.building`;
+
+/**
+ * Starts building a stale dashboard in the background (the test run's global setup, so the files that do not
+ * open a browser need not wait for it); ensureWebBuilt waits for it. Resolves when the build has ended; null when
+ * the bundle is up to date.
+ */
+export function startWebBuild(): Promise<void> | null {
+  if (!webStale()) return null;
+  const child = spawn(process.execPath, viteBuild(), { cwd: repo, stdio: 'inherit', env: viteEnv() });
+  rmSync(BUILDING, { recursive: true, force: true });
+  mkdirSync(BUILDING, { recursive: true });
+  writeFileSync(path.join(BUILDING, 'pid'), String(child.pid));
+  return new Promise((resolve) =>
+    child.on('exit', () => {
+      rmSync(BUILDING, { recursive: true, force: true });
+      resolve();
+    }),
+  );
+}
+
+function building(): boolean {
+  try {
+    process.kill(Number(readFileSync(path.join(BUILDING, 'pid'), 'utf8')), 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Builds the dashboard when web/dist is missing or older than its sources, so a fresh `npm ci && npm test`
+ * works and a stale bundle never gets tested; waits first for a background build (startWebBuild) to end.
+ */
+export function ensureWebBuilt(): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (existsSync(BUILDING) && building()) Atomics.wait(pause, 0, 0, 200);
+  if (!webStale()) return;
+  execFileSync(process.execPath, viteBuild(), { cwd: repo, stdio: 'inherit', env: viteEnv() });
 }
 
 /** Debian's Chromium with a fresh profile directory, removed again by close(). */
