@@ -57,6 +57,15 @@ describe('classifyRpcError', () => {
     expect((e as RangeTooLargeError).suggestedRange).toEqual({ from: 16, to: 32 });
   });
 
+  it("reads the rate and the back-off Infura states in a refusal's data", () => {
+    const e = classifyRpcError('eth_getBlockByNumber', -32005, 'project ID request rate exceeded', {
+      rate: { allowed_rps: 50, backoff_seconds: 1, current_rps: 51 },
+      see: 'https://infura.io/docs/ethereum/json-rpc/ratelimits',
+    });
+    expect(e).toBeInstanceOf(RpcTransientError);
+    expect((e as RpcTransientError).rateLimit).toEqual({ perSecond: 50, retryAfterMs: 1000 });
+  });
+
   it.each([
     [-32005, 'limit exceeded'],
     [-32000, 'rate limit reached'],
@@ -272,6 +281,29 @@ describe('RpcClient against scripted servers', () => {
       expect((err as RangeTooLargeError).httpStatus).toBe(413);
     } finally {
       await srv413.close();
+    }
+  });
+
+  it('splits a batch the provider refuses whole for rate, when one request of it costs more than the provider ever allows', async () => {
+    // As a provider that charges a batch as the sum of its calls: more than 10 calls in one request never pass.
+    let refused = 0;
+    const srv = await scriptedServer((body, _req, res) => {
+      const items = body as Array<{ id: number; params: [number] }>;
+      if (items.length > 10) {
+        refused++;
+        res.writeHead(429);
+        res.end(JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32005, message: 'project ID request rate exceeded' } }));
+        return;
+      }
+      res.end(JSON.stringify(items.map((it) => ({ jsonrpc: '2.0', id: it.id, result: it.params[0] * 2 }))));
+    });
+    try {
+      const rpc = new RpcClient({ url: srv.url, ...fast });
+      const out = await rpc.batch(Array.from({ length: 100 }, (_, i) => ({ method: 'x', params: [i] })));
+      expect(out).toEqual(Array.from({ length: 100 }, (_, i) => i * 2));
+      expect(refused).toBeGreaterThan(0);
+    } finally {
+      await srv.close();
     }
   });
 

@@ -9,6 +9,8 @@ import { RateGovernor, type RateGovernorStats, type RateHint } from './rateGover
  * a node's answer is an input boundary and callers validate it.
  */
 
+/** Rate refusals of one whole batch after which it is split in two (when the learned rate says nothing smaller). */
+const BATCH_REFUSALS_BEFORE_HALVING = 3;
 export type RpcErrorKind = 'rangeTooLarge' | 'transient' | 'fatal';
 
 /** Why a transient failure happened; counted separately in the stats. */
@@ -154,10 +156,13 @@ function rateHint(message: string, data: unknown): RateHint {
   const per = /(\d+(?:\.\d+)?)\s*\/\s*(?:second|sec)\b/i.exec(message);
   if (per) hint.perSecond = Number(per[1]);
   const backoff = z
-    .object({ backoff_seconds: z.number().optional(), rate: z.object({ backoff_seconds: z.number().optional() }).optional() })
+    .object({ backoff_seconds: z.number().optional(), rate: z.object({ backoff_seconds: z.number().optional(), allowed_rps: z.number().optional() }).optional() })
     .safeParse(data);
   const secs = backoff.success ? (backoff.data.backoff_seconds ?? backoff.data.rate?.backoff_seconds) : undefined;
   if (secs !== undefined && secs > 0) hint.retryAfterMs = secs * 1000;
+  // Infura names the rate it allows in its data (requests per second).
+  const allowed = backoff.success ? backoff.data.rate?.allowed_rps : undefined;
+  if (hint.perSecond === undefined && allowed !== undefined && allowed > 0) hint.perSecond = allowed;
   return hint;
 }
 
@@ -492,6 +497,18 @@ export class RpcClient {
       });
       if (retry.length === 0) break;
       const onlyRate = retry.every((idx) => lastErrors.get(idx)!.rateLimit !== undefined);
+      // A batch the provider refuses whole for rate may cost more than its bucket ever holds (a provider that
+      // charges a batch as the sum of its calls): sent again as it is, it would be refused forever. Smaller
+      // requests instead: the size the learned rate allows, and halved after repeated refusals.
+      const fits = onlyRate && asBatch && retry.length > 1 ? this.rateFittingSize(retry.length, rateRefusals) : null;
+      if (fits !== null) {
+        await sleep(Math.min(this.backoffMs(rateRefusals, retryAfterMs), 2_000));
+        const parts: number[][] = [];
+        for (let i = 0; i < retry.length; i += fits) parts.push(retry.slice(i, i + fits));
+        const answers = await Promise.all(parts.map((part) => this.execute(part.map((idx) => calls[idx]), true)));
+        parts.forEach((part, k) => part.forEach((idx, j) => (outcomes[idx] = answers[k][j])));
+        break;
+      }
       if (onlyRate && rateRefusals < this.opts.maxRateLimitRetries) rateRefusals++;
       else if (attempt < this.opts.maxRetries) attempt++;
       else {
@@ -514,6 +531,13 @@ export class RpcClient {
       await sleep(onlyRate ? Math.min(this.backoffMs(rateRefusals - 1, retryAfterMs), 2_000) : this.backoffMs(attempt - 1, retryAfterMs));
     }
     return outcomes.map((o) => o!);
+  }
+
+  /** The request size to split a rate-refused batch of `n` calls into, or null to send it again as it is. */
+  private rateFittingSize(n: number, refusals: number): number | null {
+    const hint = this.governor.batchHint;
+    const size = Math.min(hint ?? n, refusals >= BATCH_REFUSALS_BEFORE_HALVING ? Math.ceil(n / 2) : n);
+    return size < n ? Math.max(1, size) : null;
   }
 
   /** Tells the rate governor what the provider served and what it refused for rate. */
