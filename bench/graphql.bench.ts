@@ -124,17 +124,20 @@ export async function graphqlBench(presetArg?: PresetName): Promise<void> {
         if (res.status !== 200 || body.errors) throw new Error(`graphql bench: warm-up request failed: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
       }
       process.stderr.write('graphql bench: loading…\n');
+      const loadBefore = os.loadavg()[0]!;
       const h = await load(server.url, home);
       const a = await load(server.url, account);
       const hr = await load(server.url, homeRest);
       const ar = await load(server.url, accountRest);
+      const loadAfter = os.loadavg()[0]!;
       const r = writeResult({
         bench: 'graphql',
         figures: { home_p50_ms: h.p50_ms, home_p99_ms: h.p99_ms, home_requests_per_s: h.requests_per_s, home_errors: h.errors, account_p50_ms: a.p50_ms, account_p99_ms: a.p99_ms, account_requests_per_s: a.requests_per_s, account_errors: a.errors },
         baseline: { home_p50_ms: hr.p50_ms, home_p99_ms: hr.p99_ms, home_requests_per_s: hr.requests_per_s, home_errors: hr.errors, account_p50_ms: ar.p50_ms, account_p99_ms: ar.p99_ms, account_requests_per_s: ar.requests_per_s, account_errors: ar.errors },
         dataset:
-          `preset ${preset}${given ? ' (node given by ATLAS_BENCH_RPC_URL)' : ''}: ${orchestrators.length} orchestrators, ${delegators.length} bonded delegators; PostgreSQL 15; ${os.cpus().length} cores shared by server, database, load generator and other sessions' test runs; ` +
+          `preset ${preset}${given ? ' (node given by ATLAS_BENCH_RPC_URL)' : ''}: ${orchestrators.length} orchestrators, ${delegators.length} bonded delegators; PostgreSQL 15; ${os.cpus().length} cores shared by server, database, load generator and other sessions' test runs (1-minute load average ${loadBefore.toFixed(1)} before the loads, ${loadAfter.toFixed(1)} after); ` +
           `autocannon in a second process at ${RATE} req/s overall, ${CONNECTIONS} connections, ${DURATION_S} s per load; home: the Explorer's protocol, days, events (first 100) and orchestrators (first 100) operations in turn; account: its account operation for every orchestrator and bonded delegator in turn; ` +
+          'GraphQL keeps answers and statements per data version (the indexer is idle here, so the home operations repeat from memory after their first run; account requests are distinct accounts, the statements they share kept); ' +
           'baseline: the same data through REST (network, rounds, events, orchestrators; delegators/{address})',
       });
       console.log(JSON.stringify(r, null, 2));
