@@ -7,7 +7,7 @@ import { ChainDriver } from '../src/sim/driver.js';
 import { resolveScenario } from '../src/sim/scenario.js';
 import { runSimulation, type Action, type SimulationResult } from '../src/sim/simulator.js';
 import { SimRpc, type SimTx } from '../src/sim/simRpc.js';
-import { dbKinds, openTestDb } from './helpers/db.js';
+import { dbKinds, freezeTestDb, openTestDb, type TestDb } from './helpers/db.js';
 import { dumpProjections } from './helpers/dump.js';
 
 const CONFIRMATIONS = 25;
@@ -64,11 +64,24 @@ afterAll(async () => {
 });
 
 describe.each(dbKinds)('reorgs on %s', (kind) => {
+  // The confirmed base chain is backfilled once; each depth starts both its databases from a copy of that state.
+  let synced: () => Promise<TestDb>;
+  beforeAll(async () => {
+    const db = await openTestDb(kind, { migrate: true });
+    try {
+      await new ProtocolIndexer({ db: db.db, rpcUrl: sim.rpcUrl, network: simulatorNetwork(), confirmations: CONFIRMATIONS }).backfill();
+    } catch (e) {
+      await db.close();
+      throw e;
+    }
+    synced = await freezeTestDb(db);
+  }, 300_000);
+
   it.each([1, 5, 20])('a reorg of depth %i leaves the database equal to a fresh sync of the final chain', async (depth) => {
     await rpc.call('evm_revert', [base]);
     base = await rpc.call<string>('evm_snapshot', []);
-    const db = await openTestDb(kind, { migrate: true });
-    const fresh = await openTestDb(kind, { migrate: true });
+    const db = await synced();
+    const fresh = await synced();
     try {
       const reorgs: number[] = [];
       const indexer = new ProtocolIndexer({ db: db.db, rpcUrl: sim.rpcUrl, network: simulatorNetwork(), confirmations: CONFIRMATIONS, onReorg: (r) => reorgs.push(r.depth) });

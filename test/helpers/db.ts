@@ -99,16 +99,37 @@ function clusterDump(migrated: boolean): Promise<Blob> {
   return dump;
 }
 
-async function openPGlite(migrated: boolean): Promise<TestDb> {
+// The PGlite behind each open PGlite test database, for freezeTestDb.
+const pglites = new WeakMap<TestDb, PGlite>();
+
+async function openPGlite(migrated: boolean, from?: Blob): Promise<TestDb> {
   const config: DbConfig = { kind: 'pglite' };
-  const pglite = await PGlite.create({ parsers: pgliteParsers, loadDataDir: await clusterDump(migrated) });
+  const pglite = await PGlite.create({ parsers: pgliteParsers, loadDataDir: from ?? (await clusterDump(migrated)) });
   const atlas = atlasDbFromPGlite(pglite);
   // Kysely opens its driver on the first query, so destroying one never queried leaves PGlite open: close it here.
   const close = async () => {
     await atlas.close();
     if (!pglite.closed) await pglite.close();
   };
-  return { ...atlas, close, config, databaseName: undefined };
+  const testDb: TestDb = { ...atlas, close, config, databaseName: undefined };
+  pglites.set(testDb, pglite);
+  return testDb;
+}
+
+/**
+ * Closes a test database and returns an opener of new ones holding a copy of its content (a PostgreSQL template, or
+ * a dump of the PGlite cluster): what tests that start several databases from the same synced state use instead
+ * of syncing it again for each.
+ */
+export async function freezeTestDb(db: TestDb): Promise<() => Promise<TestDb>> {
+  const pglite = pglites.get(db);
+  if (!pglite) {
+    const template = await saveTemplate(db);
+    return () => openTestDbFromTemplate(template);
+  }
+  const dump = await pglite.dumpDataDir('none');
+  await db.close();
+  return () => openPGlite(true, dump);
 }
 
 async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {

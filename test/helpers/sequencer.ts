@@ -18,7 +18,7 @@ export const MEASURED_SECONDS: Readonly<Record<string, number>> = {
   'test/indexerCrash.test.ts': 32,
   'test/cli.test.ts': 27,
   'test/api.test.ts': 26,
-  'test/indexerReorg.test.ts': 25,
+  'test/indexerReorg.test.ts': 14,
   'test/e2e/needs.test.ts': 24,
   'test/oneWriter.test.ts': 24,
   'test/e2e/dashboard.test.ts': 22,
