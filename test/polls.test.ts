@@ -8,7 +8,7 @@ import { callTx } from '../src/sim/deploy.js';
 import { ChainDriver } from '../src/sim/driver.js';
 import { SimRpc } from '../src/sim/simRpc.js';
 import { createApp } from '../src/api/index.js';
-import { dbKinds, openTestDb, type TestDb } from './helpers/db.js';
+import { dbKinds, freezeTestDb, openTestDb, type TestDb } from './helpers/db.js';
 import { dumpProjections } from './helpers/dump.js';
 import { runIndexChild } from './helpers/indexChild.js';
 import { createDb, type DbConfigInput } from '../src/store/db.js';
@@ -214,12 +214,22 @@ describe('legacy polls (each poll a contract of its own)', () => {
     // Mining happens on a node of this test's own, on top of the shared chain.
     const own = await forkChain('governance');
     const rpc = new SimRpc(own.rpcUrl);
-    const db = await openTestDb(kind, { migrate: true });
-    const fresh = await openTestDb(kind, { migrate: true });
+    let db: TestDb | undefined;
+    let fresh: TestDb | undefined;
     try {
       const head = await rpc.call<{ timestamp: `0x${string}` }>('eth_getBlockByNumber', ['latest', false]);
       let time = Number(head.timestamp);
       for (let i = 0; i < confirmations; i++) await rpc.call('evm_mine', [++time]);
+      // The confirmed chain, the same before and after the reorg, is backfilled once; both databases start from it.
+      const seed = await openTestDb(kind, { migrate: true });
+      const seeded = new ProtocolIndexer({ db: seed.db, rpcUrl: own.rpcUrl, network: own.network, confirmations, extensions: [] });
+      await seeded.backfill().catch(async (e: unknown) => {
+        await seed.close();
+        throw e;
+      });
+      const synced = await freezeTestDb(seed);
+      db = await synced();
+      fresh = await synced();
       const reorgs: number[] = [];
       const indexer = new ProtocolIndexer({ db: db.db, rpcUrl: own.rpcUrl, network: own.network, confirmations, extensions: [], onReorg: (r) => reorgs.push(r.depth) });
       await indexer.backfill();
@@ -257,8 +267,8 @@ describe('legacy polls (each poll a contract of its own)', () => {
       expect(got.sync_child!.length).toBe(polls.length + 1);
     } finally {
       await own.node.stop();
-      await db.close();
-      await fresh.close();
+      await db?.close();
+      await fresh?.close();
     }
   }, 300_000);
 });

@@ -11,7 +11,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  */
 export const MEASURED_SECONDS: Readonly<Record<string, number>> = {
   'test/syncProviders.test.ts': 70,
-  'test/polls.test.ts': 55,
+  'test/polls.test.ts': 50,
   'test/e2e/decisions.test.ts': 53,
   'test/needs.coverage.test.ts': 50,
   'test/livingDemo.test.ts': 45,
