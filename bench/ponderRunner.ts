@@ -43,6 +43,7 @@ interface PonderLogLine {
   time: number;
   msg: string;
   progress?: string;
+  block_range?: string;
   error?: { message?: string };
 }
 
@@ -54,8 +55,10 @@ export class PonderTimeout extends Error {
     readonly progressPct: number,
     /** Seconds from its backfill start to the time limit. */
     readonly backfillS: number,
+    /** The last block of the newest range Ponder said it indexed (null if none). */
+    readonly indexedTo: number | null,
   ) {
-    super(`no completion within ${timeoutS} s (backfill at ${progressPct}%)`);
+    super(`no completion within ${timeoutS} s (backfill at ${progressPct}%${indexedTo === null ? '' : `, indexed to block ${indexedTo}`})`);
   }
 }
 
@@ -122,6 +125,7 @@ function watchPonder(child: ChildProcess, tail: string[], timeoutMs: number): Pr
   return new Promise((resolve, reject) => {
     let started: number | null = null;
     let progressPct = 0;
+    let indexedTo: number | null = null;
     let done = false;
     let buf = '';
     const keep = (line: string): void => {
@@ -129,7 +133,7 @@ function watchPonder(child: ChildProcess, tail: string[], timeoutMs: number): Pr
       if (tail.length > 30) tail.shift();
     };
     const timer = setTimeout(
-      () => finish(new PonderTimeout(timeoutMs / 1000, progressPct, started === null ? 0 : (Date.now() - started) / 1000)),
+      () => finish(new PonderTimeout(timeoutMs / 1000, progressPct, started === null ? 0 : (Date.now() - started) / 1000, indexedTo)),
       timeoutMs,
     );
     const finish = (err: Error | null, completed?: number): void => {
@@ -151,6 +155,10 @@ function watchPonder(child: ChildProcess, tail: string[], timeoutMs: number): Pr
       }
       if (ev.msg === 'Started backfill indexing' && started === null) started = ev.time;
       else if (ev.msg === 'Updated backfill indexing progress' && typeof ev.progress === 'string') progressPct = Number.parseFloat(ev.progress) || progressPct;
+      else if (ev.msg === 'Indexed block range' && typeof ev.block_range === 'string') {
+        const to = Number(/,\s*(\d+)\]/.exec(ev.block_range)?.[1]);
+        if (Number.isSafeInteger(to)) indexedTo = Math.max(indexedTo ?? 0, to);
+      }
       else if (ev.msg === 'Completed indexing across all chains') {
         if (started === null) return finish(new Error('completed without a backfill start'));
         finish(null, ev.time);
