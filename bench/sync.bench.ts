@@ -353,14 +353,16 @@ export async function syncBench(): Promise<void> {
           [`${p}_events`]: ponder?.rows ?? 0,
         });
         figures[`${p}_speedup_vs_ponder`] = round2(pWall / atlas.wallS);
-        if (stopped && stopped.indexedTo !== null && stopped.indexedTo > plan.genesis) {
-          // Where Ponder was stopped: the share of the block range it had indexed (its own log lines name each
-          // range), and the wall time that pace would take for the whole range.
-          const share = (stopped.indexedTo - plan.genesis + 1) / (plan.head - plan.genesis + 1);
+        const indexedShare = stopped?.indexedTo != null ? Math.max(0, (stopped.indexedTo - plan.genesis + 1) / (plan.head - plan.genesis + 1)) : 0;
+        if (stopped && Math.max(indexedShare, stopped.progressPct / 100) > 0) {
+          // Where Ponder was stopped: the share of the block range done, the larger of the ranges it said it indexed
+          // and its own progress figure (which counts what it fetched ahead), and the wall time that pace would take
+          // for the whole range: the shorter of the two projections.
+          const share = Math.max(indexedShare, stopped.progressPct / 100);
           const projected = stopped.backfillS / share;
           Object.assign(baseline, { [`${p}_progress_at_limit_pct`]: round2(share * 100), [`${p}_projected_wall_s`]: Math.round(projected) });
           figures[`${p}_projected_speedup_vs_ponder`] = round2(projected / atlas.wallS);
-          log(`${profile.name}: ponder indexed ${(share * 100).toFixed(2)}% of the range in ${stopped.backfillS.toFixed(0)} s of backfill: ~${Math.round(projected)} s for the whole range`);
+          log(`${profile.name}: ponder had done ${(share * 100).toFixed(2)}% of the range in ${stopped.backfillS.toFixed(0)} s of backfill: ~${Math.round(projected)} s for the whole range`);
         }
       } finally {
         await provider.stop();
@@ -373,7 +375,7 @@ export async function syncBench(): Promise<void> {
       `by the daily network history (vendor/network-daily-history: fees, active orchestrators, delegator changes per day, 2022-02-15…2025-10-13), ` +
       `served by a provider-shaped JSON-RPC server in its own process; profiles: ${profiles.map((pr) => `${pr.name} = ${pr.plan}, ${pr.latency.meanMs}±${pr.latency.jitterMs} ms, ${pr.serverErrorRate * 100}% server errors`).join('; ')}. ` +
       `Atlas: ProtocolIndexer.backfill() with defaults (confirmations 0) into a fresh PostgreSQL 15 database; Ponder 0.16.10 (bench/ponder, raw rows of the protocol contracts) on the same server and database server, ` +
-      `timed from its backfill start to 'Completed indexing'; a run stopped at its time limit counts the limit (a lower bound) and its projected time is the backfill time over the share of the block range Ponder had indexed by then (from its 'Indexed block range' lines). Floor = max(fewest calls the caps allow × the provider's cost per call, less its burst, ÷ its rate; Atlas's busiest stage (decode+replay or write)). ` +
+      `timed from its backfill start to 'Completed indexing'; a run stopped at its time limit counts the limit (a lower bound) and its projected time is the backfill time over the share of the block range Ponder had done by then (the larger of the ranges its 'Indexed block range' lines name and its own progress figure, so the shorter projection). Floor = max(fewest calls the caps allow × the provider's cost per call, less its burst, ÷ its rate; Atlas's busiest stage (decode+replay or write)). ` +
       `Live: ${LIVE_TXS} held-back transactions, one every ${LIVE_EVERY_BLOCKS} blocks at ${LIVE_BLOCKS_PER_SECOND} blocks/s through ${LIVE_PROFILE}; lag from a block's appearance to its events in GET /api/v1/events and to the first SSE update at or past it, ` +
       `with the indexer polling every ${LIVE_SETTINGS.pollIntervalMs} ms, SSE polling every ${LIVE_SETTINGS.ssePollMs} ms and the API cache re-checking every ${LIVE_SETTINGS.cacheTtlMs} ms. ` +
       `${os.cpus().length} cores shared with other work (load average ${loadAtStart.toFixed(1)} at the start, ${loadAtEnd.toFixed(1)} at the end)` +
