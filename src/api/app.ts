@@ -14,7 +14,7 @@ import { corsMiddleware } from './cors.js';
 import { ApiData } from './data.js';
 import { renderDocs } from './docs.js';
 import { AtlasError, errorBody, errorResponse } from './errors.js';
-import { admit, DEFAULT_MAX_COST, GraphQLRefusal, rateRefusal, readGraphQLRequest, type Admitted } from './graphql/admission.js';
+import { admit, DEFAULT_MAX_COST, GraphQLRefusal, plainRateRefusal, rateRefusal, readGraphQLRequest, type Admitted } from './graphql/admission.js';
 import { GraphQLIsolate } from './graphql/isolate.js';
 import { sdlSchema } from './graphql/schema.js';
 import { cachedResponse } from './httpCache.js';
@@ -250,7 +250,8 @@ export function createApp(opts: AppOptions): Hono {
     // Set on the route's own response (a header prepared before it exists would be dropped).
     if (r) c.res.headers.set('x-ratelimit-remaining', String(r.remaining));
   };
-  for (const p of ['/api/*', '/graphql', '/events', '/openapi.json', '/docs']) app.use(p, rateLimited);
+  // /graphql pays its rate limit in its handler, by the query's cost, and answers a refusal in GraphQL's shape.
+  for (const p of ['/api/*', '/events', '/openapi.json', '/docs']) app.use(p, rateLimited);
   // REST handlers cannot be interrupted, but the client is answered at the limit (on PostgreSQL the statement
   // timeout of the API's pool ends the database's part); GraphQL enforces its own limit and stops the query.
   app.use('/api/*', async (c, next) => {
@@ -304,20 +305,27 @@ export function createApp(opts: AppOptions): Hono {
   });
   app.on(['GET', 'POST'], '/graphql', bodyLimitOf(maxBody), async (c) => {
     const body = c.req.method === 'POST' ? await c.req.text() : null;
-    // The client's rate limit pays the cost (the middleware took one token already).
+    // The client's rate limit pays the query's cost in one take; a request refused before it is costed pays one.
+    const charged = limiter !== null && !isSelfRequest(c.env);
     let admitted: Admitted;
+    let remaining: number | null = null;
     try {
       admitted = admit(costSchema, readGraphQLRequest(c.req.method, new URL(c.req.url), c.req.header('content-type'), body), maxCost);
-      if (limiter && admitted.tokens > 1) {
-        const r = limiter.take(clientOf(c), admitted.tokens - 1);
-        if (!r.ok) throw rateRefusal(admitted, r.retryAfterSec);
-      }
     } catch (e) {
-      if (e instanceof GraphQLRefusal) return e.response();
-      throw e;
+      if (!(e instanceof GraphQLRefusal)) throw e;
+      const r = charged ? limiter.take(clientOf(c)) : null;
+      if (r && !r.ok) return plainRateRefusal(r.retryAfterSec).response();
+      return e.response();
+    }
+    if (charged) {
+      const r = limiter.take(clientOf(c), admitted.tokens);
+      if (!r.ok) return rateRefusal(admitted, r.retryAfterSec).response();
+      remaining = r.remaining;
     }
     const answer = await isolate.run(admitted.request, c.req.header('accept') ?? 'application/json', { requestId: String(c.get('requestId')), method: c.req.method });
-    return new Response(answer.body, { status: answer.status, headers: { 'content-type': answer.contentType, 'x-query-cost': String(admitted.cost) } });
+    const headers: Record<string, string> = { 'content-type': answer.contentType, 'x-query-cost': String(admitted.cost) };
+    if (remaining !== null) headers['x-ratelimit-remaining'] = String(remaining);
+    return new Response(answer.body, { status: answer.status, headers });
   });
 
   // ---------------------------------------------------------------- live

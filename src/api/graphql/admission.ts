@@ -95,6 +95,11 @@ export function admit(schema: GraphQLSchema, request: GraphQLRequest, maxCost: n
   return { request, document, cost, tokens: Math.max(1, Math.ceil(cost / COST_PER_TOKEN)) };
 }
 
+/** The 429 of a request refused before its cost is known (it does not parse, or costs too much): it pays one request. */
+export function plainRateRefusal(retryAfterSec: number): GraphQLRefusal {
+  return new GraphQLRefusal(429, 'RATE_LIMITED', `too many requests; retry in ${retryAfterSec} s`, {}, { 'retry-after': String(retryAfterSec) });
+}
+
 /** The 429 of a query whose cost the client's rate limit cannot pay now. */
 export function rateRefusal(a: Admitted, retryAfterSec: number): GraphQLRefusal {
   return new GraphQLRefusal(
