@@ -1,3 +1,4 @@
+import { singleFlight } from '../base/singleFlight.js';
 import { pendingEarnings } from '../analytics/pendingEarnings.js';
 import { loadPriceBook } from '../prices/lookup.js';
 import { proposalState, ProposalState, quorumVotes } from '../protocol/index.js';
@@ -101,9 +102,16 @@ const STATUS_NAMES: Record<ProposalState, ProposalStatus> = {
  */
 export class ApiData {
   private snap: Snapshot | null = null;
-  private building: Promise<Snapshot> | null = null;
   private versionCheckedAt = 0;
-  private versionProbe: Promise<string> | null = null;
+  private readonly probe = singleFlight(() => dataVersion(this.db));
+  // One rebuild at a time: callers arriving while the version is read or the snapshot built share that work.
+  private readonly refresh = singleFlight(async () => {
+    const version = await this.probe();
+    this.versionCheckedAt = Date.now();
+    if (this.snap?.version === version) return this.snap;
+    this.snap = await this.build(version);
+    return this.snap;
+  });
   private accounts: { version: string; map: Promise<Map<string, AccountData>> } | null = null;
 
   constructor(
@@ -126,32 +134,12 @@ export class ApiData {
 
   /** Cheap fingerprint of the indexed data: changes with every indexed batch and with reorg rollbacks. */
   async probeVersion(): Promise<string> {
-    this.versionProbe ??= dataVersion(this.db).finally(() => {
-      this.versionProbe = null;
-    });
-    return this.versionProbe;
+    return this.probe();
   }
 
   async snapshot(): Promise<Snapshot> {
-    const now = Date.now();
-    if (this.snap && now - this.versionCheckedAt < this.versionTtlMs) return this.snap;
-    if (this.building) return this.building;
-    const version = await this.probeVersion();
-    this.versionCheckedAt = Date.now();
-    if (this.snap && this.snap.version === version) return this.snap;
-    if (this.building) return this.building;
-    this.building = this.build(version).then(
-      (s) => {
-        this.snap = s;
-        this.building = null;
-        return s;
-      },
-      (e: unknown) => {
-        this.building = null;
-        throw e;
-      },
-    );
-    return this.building;
+    if (this.snap && Date.now() - this.versionCheckedAt < this.versionTtlMs) return this.snap;
+    return this.refresh();
   }
 
   /** Forget cached figures (tests that write to the database call this). */

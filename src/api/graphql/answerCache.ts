@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Kind, parse } from 'graphql';
 import { CompiledQuery, Kysely, type QueryResult } from 'kysely';
+import { singleFlight } from '../../base/singleFlight.js';
 import { dataVersion } from '../../read/chain.js';
 import type { Db } from '../../read/db.js';
 import { forwardingDialect } from '../../store/forwardingDialect.js';
@@ -59,28 +60,20 @@ export class Lru<V> {
 export class VersionClock {
   private version: string | null = null;
   private readAt = 0;
-  private probe: Promise<string> | null = null;
+  private readonly probe: () => Promise<string>;
 
-  constructor(
-    private readonly db: Db,
-    private readonly ttlMs: number,
-  ) {}
+  constructor(db: Db, private readonly ttlMs: number) {
+    this.probe = singleFlight(async () => {
+      const v = await dataVersion(db);
+      this.version = v;
+      this.readAt = Date.now();
+      return v;
+    });
+  }
 
   async current(): Promise<string> {
     if (this.version !== null && Date.now() - this.readAt < this.ttlMs) return this.version;
-    this.probe ??= dataVersion(this.db).then(
-      (v) => {
-        this.version = v;
-        this.readAt = Date.now();
-        this.probe = null;
-        return v;
-      },
-      (e: unknown) => {
-        this.probe = null;
-        throw e;
-      },
-    );
-    return this.probe;
+    return this.probe();
   }
 }
 
