@@ -35,10 +35,12 @@ import { round2, writeResult, type BenchResult } from './results.js';
  * new Livepeer transactions, and the time from each block to its events in the REST API and on SSE.
  *
  * Environment: ATLAS_BENCH_PRESET (default demo), ATLAS_BENCH_PROFILES (comma list: a subset, or all of them in the order to run),
- * ATLAS_BENCH_SYNC_PONDER=0 (Atlas only), ATLAS_BENCH_PONDER_TIMEOUT_S (default: 3× Atlas's time + 10 min),
+ * ATLAS_BENCH_SYNC_PONDER=0 (Atlas only), ATLAS_BENCH_PONDER_TIMEOUT_S (default: 5× Atlas's time + 2 min, so a
+ * Ponder run stopped at its limit still shows whether Atlas is at least 5× faster),
  * ATLAS_BENCH_DATABASE_URL / ATLAS_TEST_DATABASE_URL (PostgreSQL server for fresh databases).
  * ATLAS_BENCH_SYNC_LIVE_ONLY=1 measures only the live lag and puts it into the recorded result (whose dataset line then
- * says when and at which load). A subset of profiles, or no Ponder, is printed and not recorded.
+ * says when and at which load). A subset of profiles (with Ponder) skips the live lag and replaces only its profiles'
+ * figures in the recorded result, naming them in its dataset line; a run without Ponder is printed and not recorded.
  */
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -235,6 +237,23 @@ async function measureLiveLag(plan: ReplayPlan, planFile: string, upstream: stri
   }
 }
 
+/** The figures of the profiles this run measured replace theirs in the recorded result; the rest of it stands. */
+function recordProfiles(names: string[], figures: Record<string, number>, baseline: Record<string, number>, notes: string[], loadAtStart: number): BenchResult {
+  const file = path.resolve(here, 'results/sync.json');
+  const recorded = JSON.parse(readFileSync(file, 'utf8')) as BenchResult;
+  const prefixes = names.map((n) => `${n.replaceAll('-', '_')}_`);
+  const mine = (k: string) => prefixes.some((pre) => k.startsWith(pre));
+  const keep = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).filter(([k]) => !mine(k)));
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: here }).stdout.toString().trim();
+  // One note per profile: a later re-run of the same profile replaces its note.
+  const stale = new RegExp(` \\[(${names.join('|')}) re-run [^\\]]*\\]`, 'g');
+  const note = names
+    .map((n) => ` [${n} re-run ${new Date().toISOString()} at ${head} (load average ${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end)${notes.filter((x) => x.includes(` ${n}:`)).map((x) => `; ${x}`).join('')}]`)
+    .join('');
+  const dataset = recorded.dataset.replace(stale, '') + note;
+  return writeResult({ bench: 'sync', figures: { ...keep(recorded.figures), ...figures }, baseline: { ...keep(recorded.baseline), ...baseline }, dataset });
+}
+
 /** The live figures of this run replace those of the recorded result; the rest of it stands. */
 function recordLiveLag(figures: Record<string, number>, loadAtStart: number): void {
   const file = path.resolve(here, 'results/sync.json');
@@ -275,7 +294,88 @@ export async function syncBench(): Promise<void> {
     const figures: Record<string, number> = { history_logs: logs, history_blocks_with_logs: plan.blocks.length, history_block_range: plan.head - plan.genesis + 1 };
     const baseline: Record<string, number> = {};
     const notes: string[] = [];
-    // Live lag first: it is the figure most sensitive to other work on the machine.
+    const runProfiles = async (): Promise<void> => {
+      for (const profile of profiles) {
+        const p = profile.name.replaceAll('-', '_');
+        const provider = await startProvider(planFile, profile.name, sim.rpcUrl);
+        try {
+          log(`${profile.name}: atlas…`);
+          const atlas = await runAtlas(admin, provider.url, plan);
+          const aStats = await provider.stats();
+          const calls = floorCalls(plan, profile, aStats.served.eth_call ?? 0);
+          const rpc = rateFloor(profile, calls);
+          // Without a rate to wait for, the floor is the indexer's busiest stage (decode and replay, or writing).
+          const processingS = Math.max(atlas.stats.decodeMs + atlas.stats.applyMs, atlas.stats.writeMs) / 1000;
+          const floorS = Math.max(rpc.seconds, processingS);
+          log(`${profile.name}: atlas ${atlas.wallS.toFixed(1)} s, ${aStats.calls} calls (${aStats.refused.rateLimited} refused for rate), floor ${floorS.toFixed(1)} s (${sum(calls)} calls)`);
+          Object.assign(figures, {
+            [`${p}_wall_s`]: round2(atlas.wallS),
+            [`${p}_floor_s`]: round2(floorS),
+            [`${p}_rate_floor_s`]: round2(rpc.seconds),
+            [`${p}_processing_floor_s`]: round2(processingS),
+            [`${p}_vs_floor`]: round2(atlas.wallS / floorS),
+            [`${p}_calls`]: aStats.calls,
+            [`${p}_floor_calls`]: sum(calls),
+            [`${p}_get_logs_calls`]: aStats.served.eth_getLogs ?? 0,
+            [`${p}_floor_get_logs_calls`]: calls.eth_getLogs!,
+            [`${p}_units`]: aStats.unitsCharged,
+            [`${p}_floor_units`]: rpc.units,
+            [`${p}_refused_for_rate`]: aStats.refused.rateLimited,
+            [`${p}_refused_for_caps`]: aStats.refused.rangeTooLarge + aStats.refused.tooManyResults,
+            [`${p}_events`]: atlas.events,
+          });
+          if (!withPonder) continue;
+          await provider.reset();
+          log(`${profile.name}: ponder…`);
+          const timeoutS = Number(process.env.ATLAS_BENCH_PONDER_TIMEOUT_S ?? Math.ceil(5 * Math.max(atlas.wallS, floorS) + 120));
+          let ponder: PonderRun | null = null;
+          let stopped: PonderTimeout | null = null;
+          try {
+            ponder = await runPonder('postgres', { rpcUrl: provider.url, chainId: plan.chainId, startBlock: plan.genesis, endBlock: plan.head }, admin, atlas.staticRows, timeoutS * 1000);
+          } catch (e) {
+            if (e instanceof PonderTimeout) stopped = e;
+            const msg = (e as Error).message.split('\n')[0]!;
+            notes.push(`ponder on ${profile.name}: ${msg}`);
+            log(`${profile.name}: ponder failed: ${(e as Error).message}`);
+          }
+          const pStats = await provider.stats();
+          // A run that did not finish counts its time limit: a lower bound.
+          const pWall = ponder ? ponder.wallS : timeoutS;
+          log(`${profile.name}: ponder ${ponder ? `${pWall.toFixed(1)} s` : `did not finish in ${timeoutS} s`}, ${pStats.calls} calls`);
+          Object.assign(baseline, {
+            [`${p}_wall_s`]: round2(pWall),
+            [`${p}_floor_s`]: round2(floorS),
+            [`${p}_vs_floor`]: round2(pWall / floorS),
+            [`${p}_calls`]: pStats.calls,
+            [`${p}_floor_calls`]: sum(calls),
+            [`${p}_get_logs_calls`]: pStats.served.eth_getLogs ?? 0,
+            [`${p}_floor_get_logs_calls`]: calls.eth_getLogs!,
+            [`${p}_units`]: pStats.unitsCharged,
+            [`${p}_floor_units`]: rpc.units,
+            [`${p}_refused_for_rate`]: pStats.refused.rateLimited,
+            [`${p}_refused_for_caps`]: pStats.refused.rangeTooLarge + pStats.refused.tooManyResults,
+            [`${p}_events`]: ponder?.rows ?? 0,
+          });
+          figures[`${p}_speedup_vs_ponder`] = round2(pWall / atlas.wallS);
+          const indexedShare = stopped?.indexedTo != null ? Math.max(0, (stopped.indexedTo - plan.genesis + 1) / (plan.head - plan.genesis + 1)) : 0;
+          if (stopped && Math.max(indexedShare, stopped.progressPct / 100) > 0) {
+            // Where Ponder was stopped: the share of the block range done, the larger of the ranges it said it indexed
+            // and its own progress figure (which counts what it fetched ahead), and the wall time that pace would take
+            // for the whole range: the shorter of the two projections.
+            const share = Math.max(indexedShare, stopped.progressPct / 100);
+            const projected = stopped.backfillS / share;
+            Object.assign(baseline, { [`${p}_progress_at_limit_pct`]: round2(share * 100), [`${p}_projected_wall_s`]: Math.round(projected) });
+            figures[`${p}_projected_speedup_vs_ponder`] = round2(projected / atlas.wallS);
+            log(`${profile.name}: ponder had done ${(share * 100).toFixed(2)}% of the range in ${stopped.backfillS.toFixed(0)} s of backfill: ~${Math.round(projected)} s for the whole range`);
+          }
+        } finally {
+          await provider.stop();
+        }
+      }
+      if (subset && withPonder) console.log(JSON.stringify(recordProfiles(profiles.map((pr) => pr.name), figures, baseline, notes, loadAtStart), null, 2));
+    };
+    // Live lag first: it is the figure most sensitive to other work on the machine. A subset keeps the recorded one.
+    if (subset && withPonder && !liveOnly) return await runProfiles();
     log(`live lag through ${LIVE_PROFILE} at ${LIVE_BLOCKS_PER_SECOND} blocks/s…`);
     const lag = await measureLiveLag(plan, planFile, sim.rpcUrl, admin);
     Object.assign(figures, {
@@ -291,83 +391,8 @@ export async function syncBench(): Promise<void> {
       return;
     }
 
-    for (const profile of profiles) {
-      const p = profile.name.replaceAll('-', '_');
-      const provider = await startProvider(planFile, profile.name, sim.rpcUrl);
-      try {
-        log(`${profile.name}: atlas…`);
-        const atlas = await runAtlas(admin, provider.url, plan);
-        const aStats = await provider.stats();
-        const calls = floorCalls(plan, profile, aStats.served.eth_call ?? 0);
-        const rpc = rateFloor(profile, calls);
-        // Without a rate to wait for, the floor is the indexer's busiest stage (decode and replay, or writing).
-        const processingS = Math.max(atlas.stats.decodeMs + atlas.stats.applyMs, atlas.stats.writeMs) / 1000;
-        const floorS = Math.max(rpc.seconds, processingS);
-        log(`${profile.name}: atlas ${atlas.wallS.toFixed(1)} s, ${aStats.calls} calls (${aStats.refused.rateLimited} refused for rate), floor ${floorS.toFixed(1)} s (${sum(calls)} calls)`);
-        Object.assign(figures, {
-          [`${p}_wall_s`]: round2(atlas.wallS),
-          [`${p}_floor_s`]: round2(floorS),
-          [`${p}_rate_floor_s`]: round2(rpc.seconds),
-          [`${p}_processing_floor_s`]: round2(processingS),
-          [`${p}_vs_floor`]: round2(atlas.wallS / floorS),
-          [`${p}_calls`]: aStats.calls,
-          [`${p}_floor_calls`]: sum(calls),
-          [`${p}_get_logs_calls`]: aStats.served.eth_getLogs ?? 0,
-          [`${p}_floor_get_logs_calls`]: calls.eth_getLogs!,
-          [`${p}_units`]: aStats.unitsCharged,
-          [`${p}_floor_units`]: rpc.units,
-          [`${p}_refused_for_rate`]: aStats.refused.rateLimited,
-          [`${p}_refused_for_caps`]: aStats.refused.rangeTooLarge + aStats.refused.tooManyResults,
-          [`${p}_events`]: atlas.events,
-        });
-        if (!withPonder) continue;
-        await provider.reset();
-        log(`${profile.name}: ponder…`);
-        const timeoutS = Number(process.env.ATLAS_BENCH_PONDER_TIMEOUT_S ?? Math.ceil(3 * Math.max(atlas.wallS, floorS) + 600));
-        let ponder: PonderRun | null = null;
-        let stopped: PonderTimeout | null = null;
-        try {
-          ponder = await runPonder('postgres', { rpcUrl: provider.url, chainId: plan.chainId, startBlock: plan.genesis, endBlock: plan.head }, admin, atlas.staticRows, timeoutS * 1000);
-        } catch (e) {
-          if (e instanceof PonderTimeout) stopped = e;
-          const msg = (e as Error).message.split('\n')[0]!;
-          notes.push(`ponder on ${profile.name}: ${msg}`);
-          log(`${profile.name}: ponder failed: ${(e as Error).message}`);
-        }
-        const pStats = await provider.stats();
-        // A run that did not finish counts its time limit: a lower bound.
-        const pWall = ponder ? ponder.wallS : timeoutS;
-        log(`${profile.name}: ponder ${ponder ? `${pWall.toFixed(1)} s` : `did not finish in ${timeoutS} s`}, ${pStats.calls} calls`);
-        Object.assign(baseline, {
-          [`${p}_wall_s`]: round2(pWall),
-          [`${p}_floor_s`]: round2(floorS),
-          [`${p}_vs_floor`]: round2(pWall / floorS),
-          [`${p}_calls`]: pStats.calls,
-          [`${p}_floor_calls`]: sum(calls),
-          [`${p}_get_logs_calls`]: pStats.served.eth_getLogs ?? 0,
-          [`${p}_floor_get_logs_calls`]: calls.eth_getLogs!,
-          [`${p}_units`]: pStats.unitsCharged,
-          [`${p}_floor_units`]: rpc.units,
-          [`${p}_refused_for_rate`]: pStats.refused.rateLimited,
-          [`${p}_refused_for_caps`]: pStats.refused.rangeTooLarge + pStats.refused.tooManyResults,
-          [`${p}_events`]: ponder?.rows ?? 0,
-        });
-        figures[`${p}_speedup_vs_ponder`] = round2(pWall / atlas.wallS);
-        const indexedShare = stopped?.indexedTo != null ? Math.max(0, (stopped.indexedTo - plan.genesis + 1) / (plan.head - plan.genesis + 1)) : 0;
-        if (stopped && Math.max(indexedShare, stopped.progressPct / 100) > 0) {
-          // Where Ponder was stopped: the share of the block range done, the larger of the ranges it said it indexed
-          // and its own progress figure (which counts what it fetched ahead), and the wall time that pace would take
-          // for the whole range: the shorter of the two projections.
-          const share = Math.max(indexedShare, stopped.progressPct / 100);
-          const projected = stopped.backfillS / share;
-          Object.assign(baseline, { [`${p}_progress_at_limit_pct`]: round2(share * 100), [`${p}_projected_wall_s`]: Math.round(projected) });
-          figures[`${p}_projected_speedup_vs_ponder`] = round2(projected / atlas.wallS);
-          log(`${profile.name}: ponder had done ${(share * 100).toFixed(2)}% of the range in ${stopped.backfillS.toFixed(0)} s of backfill: ~${Math.round(projected)} s for the whole range`);
-        }
-      } finally {
-        await provider.stop();
-      }
-    }
+    await runProfiles();
+    if (subset && withPonder) return;
 
     const loadAtEnd = os.loadavg()[0]!;
     const dataset =
@@ -381,8 +406,8 @@ export async function syncBench(): Promise<void> {
       `${os.cpus().length} cores shared with other work (load average ${loadAtStart.toFixed(1)} at the start, ${loadAtEnd.toFixed(1)} at the end)` +
       (notes.length ? `; ${notes.join('; ')}` : '');
     const result = { bench: 'sync', figures, baseline, dataset };
-    if (!subset && withPonder) console.log(JSON.stringify(writeResult(result), null, 2));
-    else console.log(JSON.stringify({ ...result, note: 'subset of runs: not recorded' }, null, 2));
+    if (withPonder) console.log(JSON.stringify(writeResult(result), null, 2));
+    else console.log(JSON.stringify({ ...result, note: 'without Ponder: not recorded' }, null, 2));
   } finally {
     await sim.node?.stop();
     rmSync(dir, { recursive: true, force: true });
