@@ -53,7 +53,8 @@ interface SolcOutput {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const cacheDir = path.join(here, '..', '..', '..', 'node_modules', '.cache', 'atlas-contracts');
+/** Where compiled protocol contracts are cached (by input hash). */
+export const LIVEPEER_CACHE_DIR = path.join(here, '..', '..', '..', 'node_modules', '.cache', 'atlas-contracts');
 
 /** A failure the user can act on (a checkout that is not livepeer/protocol, missing dev dependencies). */
 export class LivepeerCheckoutError extends AtlasError {
@@ -111,7 +112,7 @@ function collectSources(checkout: string): Record<string, { content: string }> {
 export function compileLivepeer(checkout: string): LivepeerArtifacts {
   const sources = collectSources(checkout);
   const hash = createHash('sha256').update(JSON.stringify({ COMPILER, SETTINGS, sources })).digest('hex').slice(0, 16);
-  const cacheFile = path.join(cacheDir, `livepeer-${hash}.json`);
+  const cacheFile = path.join(LIVEPEER_CACHE_DIR, `livepeer-${hash}.json`);
   if (existsSync(cacheFile)) return JSON.parse(readFileSync(cacheFile, 'utf8')) as LivepeerArtifacts;
 
   const solc = requireFrom(COMPILER) as { compile(input: string): string };
@@ -128,7 +129,7 @@ export function compileLivepeer(checkout: string): LivepeerArtifacts {
     }
     artifacts[name] = { abi: c.abi, bytecode: `0x${c.evm.bytecode.object}` as Hex, links };
   }
-  mkdirSync(cacheDir, { recursive: true });
+  mkdirSync(LIVEPEER_CACHE_DIR, { recursive: true });
   writeFileSync(cacheFile, JSON.stringify(artifacts));
   return artifacts;
 }
