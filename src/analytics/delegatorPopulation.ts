@@ -1,5 +1,6 @@
 // Delegator population: how many, who joined and left per day, how stake is spread, and stake flowing in and
 // out of each orchestrator.
+import type { StakeMove } from '../read/bondingEvents.js';
 
 /** Gini coefficient of non-negative amounts (0 = equal, → 1 = one holder has all); 0 for fewer than two. */
 export function gini(values: readonly bigint[]): number {
@@ -80,11 +81,7 @@ export function dailyChurn(changes: readonly BondedChange[]): DailyChurn[] {
   return [...days.values()];
 }
 
-/** A staking event reduced to what moves stake between orchestrators (amounts LPT-wei). */
-export type StakeMove =
-  | { kind: 'Bond'; newDelegate: string; oldDelegate: string; additionalAmount: bigint; bondedAmount: bigint }
-  | { kind: 'Unbond'; delegate: string; amount: bigint }
-  | { kind: 'Rebond'; delegate: string; amount: bigint };
+export type { StakeMove };
 
 export interface Flow {
   orchestrator: string;

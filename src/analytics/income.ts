@@ -1,7 +1,9 @@
-import { sql } from 'kysely';
 import type { PriceBook } from '../prices/lookup.js';
 import { splitFees, splitReward } from '../protocol/earnings.js';
+import { rewardCalls, type RewardCallRow } from '../read/bondingEvents.js';
 import type { Db } from '../read/db.js';
+import { poolCuts, type PoolCutRow } from '../read/pools.js';
+import { ticketPayments, type TicketPaymentRow } from '../read/tickets.js';
 
 /**
  * Orchestrator income as the earnings pools book it. Every reward call and every fee payment is one
@@ -55,34 +57,33 @@ export interface IncomeCell {
 
 /** Reads the reward calls and fee payments of rounds [fromRound, toRound] (optionally one orchestrator) as split items. */
 export async function incomeItems(db: Db, book: PriceBook, opts: { fromRound: number; toRound: number; orchestrator?: string }): Promise<IncomeItem[]> {
-  const orch = opts.orchestrator?.toLowerCase() ?? null;
-  const pools = await sql<{ t: string; r: string; rc: string; fs: string }>`
-    select transcoder as t, round::text as r, reward_cut::text as rc, fee_share::text as fs from earnings_pool
-    where round between ${opts.fromRound} and ${opts.toRound} and (${orch}::text is null or transcoder = ${orch})`.execute(db);
-  const cuts = new Map(pools.rows.map((p) => [`${p.t}|${p.r}`, { rewardCut: BigInt(p.rc), feeShare: BigInt(p.fs) }]));
-  const rewards = await sql<{ o: string; r: string; t: string; a: string }>`
-    select lower(a1) as o, round::text as r, block_time::text as t, amount::text as a from chain_event
-    where name = 'Reward' and round between ${opts.fromRound} and ${opts.toRound} and (${orch}::text is null or lower(a1) = ${orch})
-    order by block_number, log_index`.execute(db);
-  const fees = await sql<{ o: string; r: string; t: string; a: string }>`
-    select recipient as o, round::text as r, block_time::text as t, paid::text as a from winning_ticket
-    where round between ${opts.fromRound} and ${opts.toRound} and (${orch}::text is null or recipient = ${orch}) and paid > 0
-    order by block_number, log_index`.execute(db);
+  const orchestrator = opts.orchestrator?.toLowerCase();
+  const range = { fromRound: BigInt(opts.fromRound), toRound: BigInt(opts.toRound) };
+  const [cuts, rewards, fees] = await Promise.all([
+    poolCuts(db, { ...range, transcoder: orchestrator }),
+    rewardCalls(db, { ...range, orchestrator }),
+    ticketPayments(db, { ...range, recipient: orchestrator }),
+  ]);
+  return splitIncome(cuts, rewards, fees, book);
+}
+
+/**
+ * Each reward call (LPT-wei) and fee payment (ETH-wei) split by the cuts of its orchestrator's pool in its round
+ * (BondingManager.updateTranscoderWithRewards / updateTranscoderWithFees), rewards first, each in chain order.
+ */
+export function splitIncome(cuts: readonly PoolCutRow[], rewards: readonly RewardCallRow[], fees: readonly TicketPaymentRow[], book: PriceBook): IncomeItem[] {
+  const cutOf = new Map(cuts.map((p) => [`${p.transcoder}|${p.round}`, p]));
   const out: IncomeItem[] = [];
-  for (const e of rewards.rows) {
-    const amount = BigInt(e.a);
-    const cut = cuts.get(`${e.o}|${e.r}`)?.rewardCut ?? 0n;
-    const { commission, delegatorsRewards } = splitReward(amount, 0n, cut);
-    const time = Number(e.t);
-    out.push(item(e.o, Number(e.r), time, 'reward', amount, commission, delegatorsRewards, book.valuer('LPT', time)));
+  for (const e of rewards) {
+    const cut = cutOf.get(`${e.orchestrator}|${e.round}`)?.rewardCut ?? 0n;
+    const { commission, delegatorsRewards } = splitReward(e.amount, 0n, cut);
+    out.push(item(e.orchestrator, Number(e.round), e.time, 'reward', e.amount, commission, delegatorsRewards, book.valuer('LPT', e.time)));
   }
-  for (const f of fees.rows) {
-    const amount = BigInt(f.a);
+  for (const f of fees) {
     // Fees always land in a pool on chain; a missing pool row means a partial index, and the payment counts as kept.
-    const share = cuts.get(`${f.o}|${f.r}`)?.feeShare ?? 0n;
-    const { delegatorsFees, transcoderCommissionFees } = splitFees(amount, share);
-    const time = Number(f.t);
-    out.push(item(f.o, Number(f.r), time, 'fee', amount, transcoderCommissionFees, delegatorsFees, book.valuer('ETH', time)));
+    const share = cutOf.get(`${f.recipient}|${f.round}`)?.feeShare ?? 0n;
+    const { delegatorsFees, transcoderCommissionFees } = splitFees(f.paid, share);
+    out.push(item(f.recipient, Number(f.round), f.time, 'fee', f.paid, transcoderCommissionFees, delegatorsFees, book.valuer('ETH', f.time)));
   }
   return out;
 }

@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
 import { delegatorCumulativeStakeAndFees, type CumulativeFactors } from '../protocol/index.js';
-import { fromNumeric } from '../store/amounts.js';
 import type { Db } from '../read/db.js';
+import { allDelegators, delegatorRecord, ZERO_ADDRESS, type DelegatorRecord } from '../read/delegators.js';
+import { allTranscoders, type TranscoderRow } from '../read/orchestrators.js';
+import { poolsByTranscoder, type PoolFactorRow } from '../read/pools.js';
 import { latestRound } from '../read/rounds.js';
 
 export interface PendingEarnings {
@@ -14,8 +15,6 @@ export interface PendingEarnings {
   endRound: bigint;
 }
 
-const ZERO = '0x0000000000000000000000000000000000000000';
-
 /**
  * Pending stake (LPT-wei) and fees (ETH-wei) of every delegator (or one) through `endRound`, from the
  * stored earnings-pool factors (docs/protocol.md §7), exactly as BondingManager.pendingStake/pendingFees compute them.
@@ -25,59 +24,64 @@ const ZERO = '0x0000000000000000000000000000000000000000';
 export async function pendingEarnings(db: Db, opts: { delegator?: string; endRound?: bigint } = {}): Promise<PendingEarnings[]> {
   const current = await latestRound(db);
   const endRound = opts.endRound ?? current;
-  const dels = opts.delegator
-    ? await sql<Record<string, string>>`select * from delegator where address = ${opts.delegator.toLowerCase()}`.execute(db)
-    : await sql<Record<string, string>>`select * from delegator`.execute(db);
-  const delegates = [...new Set(dels.rows.map((d) => d.delegate!).filter((d) => d !== ZERO))];
-  if (delegates.length === 0) return dels.rows.map((d) => plain(d, endRound));
-  const trs = await sql<Record<string, string>>`select address, last_reward_round, last_fee_round, cumulative_rewards, cumulative_fees from transcoder where address in (${sql.join(delegates)})`.execute(db);
-  const tmap = new Map(trs.rows.map((t) => [t.address!, t]));
+  const one = opts.delegator === undefined ? undefined : await delegatorRecord(db, opts.delegator.toLowerCase());
+  const delegators = one === undefined ? await allDelegators(db) : one ? [one] : [];
+  const delegates = [...new Set(delegators.flatMap((d) => (d.delegate === null ? [] : [d.delegate])))];
+  if (delegates.length === 0) return pendingEarningsOf(delegators, [], new Map(), endRound, current);
   // Pools needed: each delegator's start pool (its lastClaimRound) and each delegate's end pool with fallbacks.
-  const pools = await sql<Record<string, string>>`
-    select transcoder, round, cumulative_reward_factor, cumulative_fee_factor from earnings_pool
-    where transcoder in (${sql.join(delegates)}) and round <= ${endRound.toString()}`.execute(db);
+  const [transcoders, pools] = await Promise.all([allTranscoders(db, delegates), poolsByTranscoder(db, delegates, endRound)]);
+  return pendingEarningsOf(delegators, transcoders, pools, endRound, current);
+}
+
+/**
+ * BondingManager.pendingStake/pendingFees (LPT-wei / ETH-wei) of each delegator through `endRound`, given its
+ * delegates' transcoder records and their pools up to `endRound`; `currentRound` is the last initialized round.
+ */
+export function pendingEarningsOf(
+  delegators: readonly DelegatorRecord[],
+  transcoders: readonly TranscoderRow[],
+  pools: ReadonlyMap<string, readonly PoolFactorRow[]>,
+  endRound: bigint,
+  currentRound: bigint,
+): PendingEarnings[] {
+  const tmap = new Map(transcoders.map((t) => [t.address, t]));
   const pmap = new Map<string, CumulativeFactors>();
-  for (const p of pools.rows) {
-    pmap.set(`${p.transcoder}|${p.round}`, { cumulativeRewardFactor: fromNumeric(p.cumulative_reward_factor!), cumulativeFeeFactor: fromNumeric(p.cumulative_fee_factor!) });
-  }
+  for (const [t, list] of pools) for (const p of list) pmap.set(`${t}|${p.round}`, { cumulativeRewardFactor: p.crf, cumulativeFeeFactor: p.cff });
   const factors = (t: string, r: bigint): CumulativeFactors => pmap.get(`${t}|${r}`) ?? { cumulativeRewardFactor: 0n, cumulativeFeeFactor: 0n };
+  // BondingManager.latestCumulativeFactorsPool: a pool without factors falls back to the last reward / fee round's.
   const latest = (t: string, r: bigint): CumulativeFactors => {
     const f = { ...factors(t, r) };
     const tr = tmap.get(t);
-    const lrr = tr ? BigInt(tr.last_reward_round!) : 0n;
-    const lfr = tr ? BigInt(tr.last_fee_round!) : 0n;
+    const lrr = tr ? tr.lastRewardRound : 0n;
+    const lfr = tr ? tr.lastFeeRound : 0n;
     if (f.cumulativeRewardFactor === 0n && lrr < r) f.cumulativeRewardFactor = factors(t, lrr).cumulativeRewardFactor;
     if (f.cumulativeFeeFactor === 0n && lfr < r) f.cumulativeFeeFactor = factors(t, lfr).cumulativeFeeFactor;
     return f;
   };
-  return dels.rows.map((d) => {
-    const base = plain(d, endRound);
-    const delegate = d.delegate!;
-    if (delegate === ZERO) return base;
+  return delegators.map((d) => {
+    const base: PendingEarnings = {
+      delegator: d.address,
+      delegate: d.delegate ?? ZERO_ADDRESS,
+      bondedAmount: d.bondedAmount,
+      pendingStake: d.bondedAmount,
+      pendingFees: d.fees,
+      lastClaimRound: d.lastClaimRound,
+      endRound,
+    };
+    const delegate = d.delegate;
+    if (delegate === null) return base;
     let stake = base.bondedAmount;
     let fees = base.pendingFees;
     if (base.lastClaimRound + 1n <= endRound) {
       ({ stake, fees } = delegatorCumulativeStakeAndFees(factors(delegate, base.lastClaimRound), latest(delegate, endRound), stake, fees));
     }
-    if (d.address === delegate && endRound === current) {
+    if (d.address === delegate && endRound === currentRound) {
       const t = tmap.get(delegate);
       if (t) {
-        stake += fromNumeric(t.cumulative_rewards!);
-        fees += fromNumeric(t.cumulative_fees!);
+        stake += t.cumulativeRewards;
+        fees += t.cumulativeFees;
       }
     }
     return { ...base, pendingStake: stake, pendingFees: fees };
   });
-}
-
-function plain(d: Record<string, string>, endRound: bigint): PendingEarnings {
-  return {
-    delegator: d.address!,
-    delegate: d.delegate!,
-    bondedAmount: fromNumeric(d.bonded_amount!),
-    pendingStake: fromNumeric(d.bonded_amount!),
-    pendingFees: fromNumeric(d.fees!),
-    lastClaimRound: BigInt(d.last_claim_round!),
-    endRound,
-  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeSpans, cutChangeResponses, cutsPerRound, distribution, overridesByProposal, summarizeResponses, unbondingQueue, type RoundMove } from './preferences.js';
+import { activeSpans, cutChangeResponses, cutsPerRound, distribution, overridesByProposal, summarizeResponses, unbondingHistory, unbondingQueue, type RoundMove } from './preferences.js';
 
 const E18 = 10n ** 18n;
 const Z = '0x0000000000000000000000000000000000000000';
@@ -75,5 +75,22 @@ describe('the unbonding queue', () => {
   it('folds locks past their withdraw round into "now" and groups the rest by round', () => {
     const q = unbondingQueue([{ amount: 5n, withdrawRound: 9n }, { amount: 7n, withdrawRound: 10n }, { amount: 3n, withdrawRound: 12n }, { amount: 1n, withdrawRound: 12n }], 10n);
     expect(q).toEqual({ withdrawableNow: 12n, pending: 4n, rounds: [{ round: 12n, amount: 4n, locks: 2 }] });
+  });
+});
+
+describe('the unbonding history', () => {
+  it('adds each Unbond to the round it unlocks and each WithdrawStake to the round it happened, oldest round first', () => {
+    expect(
+      unbondingHistory([
+        { kind: 'Unbond', withdrawRound: 20n, amount: 5n * E18 },
+        { kind: 'Unbond', withdrawRound: 17n, amount: 2n * E18 },
+        { kind: 'WithdrawStake', round: 20n, amount: 4n * E18 },
+        { kind: 'Unbond', withdrawRound: 20n, amount: 1n * E18 },
+        { kind: 'WithdrawStake', round: null, amount: 9n * E18 },
+      ]),
+    ).toEqual([
+      { round: 17n, unlocking: 2n * E18, withdrawn: 0n },
+      { round: 20n, unlocking: 6n * E18, withdrawn: 4n * E18 },
+    ]);
   });
 });

@@ -1,8 +1,12 @@
 // What the staking market says about itself: the distribution of reward cuts and fee shares per round
 // (the "market rate"), how delegated stake moves after an orchestrator changes its cuts, how delegators
 // override their delegate's vote (and why), and the unbonding queue. Pure functions over indexed events.
+import type { ActivationRow, StakeMoveRow, UnbondingEventRow } from '../read/bondingEvents.js';
+import type { UnbondingLock } from '../read/delegators.js';
+import type { ProposalVote } from '../read/proposals.js';
 import type { CutChange } from './risk.js';
-import type { StakeMove } from './delegatorPopulation.js';
+
+export type { ProposalVote, UnbondingLock };
 
 /** Parts per million. */
 export type Ppm = number;
@@ -37,7 +41,7 @@ export interface ActiveSpan {
 }
 
 /** Spans from TranscoderActivated / TranscoderDeactivated events (oldest first): each activation until the next deactivation. */
-export function activeSpans(events: readonly { orchestrator: string; kind: 'activated' | 'deactivated'; round: bigint }[]): ActiveSpan[] {
+export function activeSpans(events: readonly ActivationRow[]): ActiveSpan[] {
   const open = new Map<string, ActiveSpan>();
   const out: ActiveSpan[] = [];
   for (const e of events) {
@@ -94,7 +98,7 @@ export interface CutChangeResponse {
 }
 
 /** A staking move with the round it happened in. */
-export type RoundMove = StakeMove & { round: bigint };
+export type RoundMove = StakeMoveRow;
 
 function netFlowTo(orchestrator: string, moves: readonly RoundMove[], from: bigint, to: bigint): bigint {
   let net = 0n;
@@ -157,16 +161,6 @@ export function summarizeResponses(rs: readonly CutChangeResponse[]): ResponseSu
   });
 }
 
-export interface ProposalVote {
-  proposalId: string;
-  voter: string;
-  support: number;
-  weight: bigint;
-  reason: string;
-  /** The voter's delegate at the snapshot; null when the voter is its own delegate. */
-  delegate: string | null;
-}
-
 export interface ProposalOverrides {
   proposalId: string;
   /** Delegator votes that differ from their delegate's vote, or where the delegate did not vote. */
@@ -209,11 +203,6 @@ export function overridesByProposal(votes: readonly ProposalVote[]): ProposalOve
   return out;
 }
 
-export interface UnbondingLock {
-  amount: bigint;
-  withdrawRound: bigint;
-}
-
 /** Open unbonding locks by the round their stake becomes withdrawable; rounds up to `current` fold into "now". */
 export function unbondingQueue(locks: readonly UnbondingLock[], current: bigint): { withdrawableNow: bigint; pending: bigint; rounds: { round: bigint; amount: bigint; locks: number }[] } {
   let now = 0n;
@@ -231,4 +220,19 @@ export function unbondingQueue(locks: readonly UnbondingLock[], current: bigint)
     by.set(l.withdrawRound, b);
   }
   return { withdrawableNow: now, pending, rounds: [...by.values()].sort((a, b) => (a.round < b.round ? -1 : 1)) };
+}
+
+/** LPT-wei whose unbonding period ends in each round (Unbond.withdrawRound) and LPT-wei withdrawn in it (WithdrawStake), oldest round first. */
+export function unbondingHistory(events: readonly UnbondingEventRow[]): { round: bigint; unlocking: bigint; withdrawn: bigint }[] {
+  const by = new Map<bigint, { round: bigint; unlocking: bigint; withdrawn: bigint }>();
+  const at = (round: bigint) => {
+    let b = by.get(round);
+    if (!b) by.set(round, (b = { round, unlocking: 0n, withdrawn: 0n }));
+    return b;
+  };
+  for (const e of events) {
+    if (e.kind === 'Unbond') at(e.withdrawRound).unlocking += e.amount;
+    else if (e.round !== null) at(e.round).withdrawn += e.amount;
+  }
+  return [...by.values()].sort((a, b) => (a.round < b.round ? -1 : 1));
 }

@@ -1,5 +1,6 @@
 // Orchestrator risk profile: each component is a measured fact turned into a 0..1 risk, and the composite is their
 // documented weighted sum, so a user can see exactly why an orchestrator scores as it does.
+import type { CutChangeRow } from '../read/bondingEvents.js';
 
 /** One round of an orchestrator's history: whether it was active and whether it called reward. */
 export interface RoundActivity {
@@ -41,13 +42,8 @@ export function reliability(rounds: readonly RoundActivity[]): Reliability {
   return { activeRounds: active, calledRounds: called, missedRounds: active - called, longestMissStreak: longest, currentMissStreak: streak, callRatio: active ? called / active : null };
 }
 
-/** A TranscoderUpdate: new cuts (parts per 1e6) at a round and time. */
-export interface CutChange {
-  round: bigint | null;
-  time: number;
-  rewardCut: number;
-  feeShare: number;
-}
+/** A TranscoderUpdate: new cuts (parts per 1e6) at a round and time, as the read model gives it. */
+export type CutChange = CutChangeRow;
 
 /** A cut change that took more from delegators than `spikePpm` at once. */
 export interface CutSpike {

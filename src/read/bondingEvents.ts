@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { rows, type Db, type Text } from './db.js';
+import { big, rows, type Db, type Text } from './db.js';
 
 // BondingManager and BondingVotes events decoded from chain_event's json arguments (the drivers return json as an
 // object, or as text on some paths). Amounts in LPT-wei / ETH-wei, rounds as bigint, oldest first.
@@ -71,24 +71,87 @@ export async function bondedAmountChanges(db: Db): Promise<BondedAmountChange[]>
   });
 }
 
-/** A Bond, Unbond or Rebond event as a move of stake (delegates lower-case). */
-export type StakeMoveRow =
+/** A Bond, Unbond or Rebond event reduced to what moves stake between orchestrators (LPT-wei; delegates lower-case). */
+export type StakeMove =
   | { kind: 'Bond'; newDelegate: string; oldDelegate: string; additionalAmount: bigint; bondedAmount: bigint }
   | { kind: 'Unbond'; delegate: string; amount: bigint }
   | { kind: 'Rebond'; delegate: string; amount: bigint };
 
-/** Bond, Unbond and Rebond events of the rounds from `fromRound` to `toRound` (inclusive), oldest first. */
-export async function stakeMoves(db: Db, fromRound: bigint, toRound: bigint): Promise<StakeMoveRow[]> {
+/** A stake move with the round it happened in. */
+export type StakeMoveRow = StakeMove & { round: bigint };
+
+/** Bond, Unbond and Rebond events of every round (or of rounds from `from` to `to`, inclusive), oldest first. */
+export async function stakeMoves(db: Db, range: { from?: bigint; to?: bigint } = {}): Promise<StakeMoveRow[]> {
   const r = await rows(
     db,
-    sql<{ name: string; args: unknown }>`
-      select name, args from chain_event where name in ('Bond', 'Unbond', 'Rebond') and round >= ${fromRound.toString()} and round <= ${toRound.toString()}
+    sql<{ name: string; round: Text; args: unknown }>`
+      select name, round::text, args from chain_event where name in ('Bond', 'Unbond', 'Rebond') and round is not null
+        ${range.from === undefined ? sql`` : sql`and round >= ${range.from.toString()}`} ${range.to === undefined ? sql`` : sql`and round <= ${range.to.toString()}`}
       order by block_number, log_index`,
   );
   return r.map((x): StakeMoveRow => {
     const a = argsOf(x.args);
+    const round = BigInt(x.round);
     if (x.name === 'Bond')
-      return { kind: 'Bond', newDelegate: a.newDelegate!.toLowerCase(), oldDelegate: a.oldDelegate!.toLowerCase(), additionalAmount: BigInt(a.additionalAmount!), bondedAmount: BigInt(a.bondedAmount!) };
-    return { kind: x.name as 'Unbond' | 'Rebond', delegate: a.delegate!.toLowerCase(), amount: BigInt(a.amount!) };
+      return { kind: 'Bond', round, newDelegate: a.newDelegate!.toLowerCase(), oldDelegate: a.oldDelegate!.toLowerCase(), additionalAmount: BigInt(a.additionalAmount!), bondedAmount: BigInt(a.bondedAmount!) };
+    return { kind: x.name as 'Unbond' | 'Rebond', round, delegate: a.delegate!.toLowerCase(), amount: BigInt(a.amount!) };
   });
+}
+
+/** BondingManager.TranscoderActivated / TranscoderDeactivated: the round an orchestrator enters or leaves the active set. */
+export interface ActivationRow {
+  orchestrator: string;
+  kind: 'activated' | 'deactivated';
+  round: bigint;
+}
+
+/** Every activation and deactivation, oldest first. */
+export async function activations(db: Db): Promise<ActivationRow[]> {
+  const r = await rows(
+    db,
+    sql<{ name: string; a1: Text; args: unknown }>`
+      select name, a1, args from chain_event where name in ('TranscoderActivated', 'TranscoderDeactivated') order by block_number, log_index`,
+  );
+  return r.map((x): ActivationRow => {
+    const a = argsOf(x.args);
+    return x.name === 'TranscoderActivated' ? { orchestrator: x.a1, kind: 'activated', round: BigInt(a.activationRound!) } : { orchestrator: x.a1, kind: 'deactivated', round: BigInt(a.deactivationRound!) };
+  });
+}
+
+/** BondingManager.Unbond (LPT-wei that unlocks at `withdrawRound`) or WithdrawStake (LPT-wei withdrawn in `round`). */
+export type UnbondingEventRow = { kind: 'Unbond'; withdrawRound: bigint; amount: bigint } | { kind: 'WithdrawStake'; round: bigint | null; amount: bigint };
+
+/** Every Unbond and WithdrawStake, oldest first. */
+export async function unbondingEvents(db: Db): Promise<UnbondingEventRow[]> {
+  const r = await rows(
+    db,
+    sql<{ name: string; round: Text | null; args: unknown }>`
+      select name, round::text, args from chain_event where name in ('Unbond', 'WithdrawStake') order by block_number, log_index`,
+  );
+  return r.map((x): UnbondingEventRow => {
+    const a = argsOf(x.args);
+    return x.name === 'Unbond'
+      ? { kind: 'Unbond', withdrawRound: BigInt(a.withdrawRound!), amount: BigInt(a.amount!) }
+      : { kind: 'WithdrawStake', round: x.round === null ? null : BigInt(x.round), amount: BigInt(a.amount!) };
+  });
+}
+
+/** BondingManager.Reward: LPT-wei minted to an orchestrator's pool (lower-case) by its reward call in a round. */
+export interface RewardCallRow {
+  orchestrator: string;
+  round: bigint;
+  time: number;
+  amount: bigint;
+}
+
+/** Reward calls of rounds [fromRound, toRound] (every orchestrator's, or one's), oldest first. */
+export async function rewardCalls(db: Db, f: { fromRound: bigint; toRound: bigint; orchestrator?: string }): Promise<RewardCallRow[]> {
+  const r = await rows(
+    db,
+    sql<{ o: Text; round: Text; t: Text; amount: Text }>`
+      select lower(a1) as o, round::text, block_time::text as t, amount::text from chain_event
+      where name = 'Reward' and round between ${f.fromRound.toString()} and ${f.toRound.toString()} ${f.orchestrator === undefined ? sql`` : sql`and lower(a1) = ${f.orchestrator}`}
+      order by block_number, log_index`,
+  );
+  return r.map((x) => ({ orchestrator: x.o, round: big(x.round), time: Number(x.t), amount: big(x.amount) }));
 }

@@ -25,26 +25,47 @@ export interface DelegatorRow {
   lastClaimRound: bigint;
 }
 
+const RECORD_COLUMNS = sql`address, bonded_amount::text, fees::text, delegate, delegated_amount::text, start_round::text, last_claim_round::text, unbonding_locks`;
+
+function recordOf(row: Record<string, unknown>): DelegatorRecord {
+  return {
+    address: String(row.address),
+    delegate: String(row.delegate) === ZERO_ADDRESS ? null : String(row.delegate),
+    bondedAmount: big(String(row.bonded_amount)),
+    fees: big(String(row.fees)),
+    delegatedAmount: big(String(row.delegated_amount)),
+    startRound: big(String(row.start_round)),
+    lastClaimRound: big(String(row.last_claim_round)),
+    unbondingLocks: locksOf(row.unbonding_locks).map((l) => ({ id: BigInt(l.id), amount: BigInt(l.amount), withdrawRound: BigInt(l.withdrawRound) })),
+  };
+}
+
+/** unbonding_locks as the drivers return jsonb (an array, or its text on some paths). */
+function locksOf(v: unknown): { id: string; amount: string; withdrawRound: string }[] {
+  const parsed: unknown = typeof v === 'string' ? JSON.parse(v) : v;
+  return Array.isArray(parsed) ? (parsed as { id: string; amount: string; withdrawRound: string }[]) : [];
+}
+
 export async function allDelegators(db: Db): Promise<DelegatorRecord[]> {
-  const d = await rows(
-    db,
-    sql<Record<string, unknown>>`
-      select address, bonded_amount::text, fees::text, delegate, delegated_amount::text, start_round::text,
-        last_claim_round::text, unbonding_locks from delegator`,
-  );
-  return d.map((row) => {
-    const locks = Array.isArray(row.unbonding_locks) ? (row.unbonding_locks as { id: string; amount: string; withdrawRound: string }[]) : [];
-    return {
-      address: String(row.address),
-      delegate: String(row.delegate) === ZERO_ADDRESS ? null : String(row.delegate),
-      bondedAmount: big(String(row.bonded_amount)),
-      fees: big(String(row.fees)),
-      delegatedAmount: big(String(row.delegated_amount)),
-      startRound: big(String(row.start_round)),
-      lastClaimRound: big(String(row.last_claim_round)),
-      unbondingLocks: locks.map((l) => ({ id: BigInt(l.id), amount: BigInt(l.amount), withdrawRound: BigInt(l.withdrawRound) })),
-    };
-  });
+  return (await rows(db, sql<Record<string, unknown>>`select ${RECORD_COLUMNS} from delegator`)).map(recordOf);
+}
+
+/** One account's delegator record, or null when it never bonded. */
+export async function delegatorRecord(db: Db, address: string): Promise<DelegatorRecord | null> {
+  const [row] = await rows(db, sql<Record<string, unknown>>`select ${RECORD_COLUMNS} from delegator where address = ${address}`);
+  return row ? recordOf(row) : null;
+}
+
+/** An open unbonding lock: LPT-wei withdrawable from `withdrawRound` on. */
+export interface UnbondingLock {
+  amount: bigint;
+  withdrawRound: bigint;
+}
+
+/** Every open unbonding lock of every delegator (the delegator table's current state). */
+export async function openUnbondingLocks(db: Db): Promise<UnbondingLock[]> {
+  const r = await rows(db, sql<{ locks: unknown }>`select unbonding_locks as locks from delegator where jsonb_array_length(unbonding_locks) > 0`);
+  return r.flatMap((x) => locksOf(x.locks).map((l) => ({ amount: BigInt(l.amount), withdrawRound: BigInt(l.withdrawRound) })));
 }
 
 /** Bonded accounts (bonded amount > 0) in total and per delegate. */

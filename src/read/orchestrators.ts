@@ -5,6 +5,8 @@ import { big, bigOrNull, rows, type Db, type Text } from './db.js';
 export interface TranscoderRow {
   address: string;
   lastRewardRound: bigint;
+  /** Last round the transcoder's pool received fees. */
+  lastFeeRound: bigint;
   /** Parts per million. */
   rewardCut: bigint;
   /** Parts per million. */
@@ -22,18 +24,21 @@ export interface TranscoderRow {
   firstBlock: bigint | null;
 }
 
-export async function allTranscoders(db: Db): Promise<TranscoderRow[]> {
+/** Every transcoder, or the ones given. */
+export async function allTranscoders(db: Db, only?: readonly string[]): Promise<TranscoderRow[]> {
+  if (only && only.length === 0) return [];
   const r = await rows(
     db,
     sql<Record<string, Text | null>>`
-      select t.address, t.last_reward_round::text, t.reward_cut::text, t.fee_share::text, t.activation_round::text,
+      select t.address, t.last_reward_round::text, t.last_fee_round::text, t.reward_cut::text, t.fee_share::text, t.activation_round::text,
         t.deactivation_round::text, t.cumulative_rewards::text, t.cumulative_fees::text, t.total_stake::text,
         o.service_uri, o.ai_service_uri, o.reward_caller, o.first_block::text
-      from transcoder t left join orchestrator o on o.address = t.address`,
+      from transcoder t left join orchestrator o on o.address = t.address ${only ? sql`where t.address in (${sql.join([...only])})` : sql``}`,
   );
   return r.map((t) => ({
     address: t.address!,
     lastRewardRound: big(t.last_reward_round!),
+    lastFeeRound: big(t.last_fee_round!),
     rewardCut: big(t.reward_cut!),
     feeShare: big(t.fee_share!),
     activationRound: big(t.activation_round!),

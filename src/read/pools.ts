@@ -75,10 +75,10 @@ export interface PoolFactorRow {
   fees: bigint;
 }
 
-/** Every pool by orchestrator, each oldest first; all orchestrators, or the ones given. */
-export async function poolsByTranscoder(db: Db, only?: readonly string[]): Promise<Map<string, PoolFactorRow[]>> {
+/** Every pool by orchestrator, each oldest first; all orchestrators, or the ones given; every round, or those up to `toRound`. */
+export async function poolsByTranscoder(db: Db, only?: readonly string[], toRound?: bigint): Promise<Map<string, PoolFactorRow[]>> {
   if (only && only.length === 0) return new Map();
-  const where = only ? sql`where transcoder in (${sql.join([...only])})` : sql``;
+  const where = sql`where ${only ? sql`transcoder in (${sql.join([...only])})` : sql`true`} ${toRound === undefined ? sql`` : sql`and round <= ${toRound.toString()}`}`;
   const r = await rows(
     db,
     sql<{ transcoder: Text; round: Text; crf: Text; cff: Text; total_stake: Text; rewards: Text; fees: Text }>`
@@ -92,4 +92,23 @@ export async function poolsByTranscoder(db: Db, only?: readonly string[]): Promi
     list.push({ round: big(x.round), crf: big(x.crf), cff: big(x.cff), totalStake: big(x.total_stake), rewards: big(x.rewards), fees: big(x.fees) });
   }
   return m;
+}
+
+/** An orchestrator's cuts in force in one round's pool (parts per 1e6): the reward cut it keeps, the fee share delegators get. */
+export interface PoolCutRow {
+  transcoder: string;
+  round: bigint;
+  rewardCut: bigint;
+  feeShare: bigint;
+}
+
+/** The cuts of every pool of rounds [fromRound, toRound] (every orchestrator's, or one's). */
+export async function poolCuts(db: Db, f: { fromRound: bigint; toRound: bigint; transcoder?: string }): Promise<PoolCutRow[]> {
+  const r = await rows(
+    db,
+    sql<{ transcoder: Text; round: Text; reward_cut: Text; fee_share: Text }>`
+      select transcoder, round::text, reward_cut::text, fee_share::text from earnings_pool
+      where round between ${f.fromRound.toString()} and ${f.toRound.toString()} ${f.transcoder === undefined ? sql`` : sql`and transcoder = ${f.transcoder}`}`,
+  );
+  return r.map((p) => ({ transcoder: p.transcoder, round: big(p.round), rewardCut: big(p.reward_cut), feeShare: big(p.fee_share) }));
 }

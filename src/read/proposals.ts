@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { big, bigOrNull, rows, type Db } from './db.js';
+import { big, bigOrNull, rows, type Db, type Text } from './db.js';
 
 /** A governor proposal as indexed (proposal): its actions, vote window, lifecycle blocks and tallies. */
 export interface ProposalRow {
@@ -92,19 +92,30 @@ export async function votes(db: Db, proposalId: string): Promise<VoteData[]> {
 }
 
 
-/** Every proposal (oldest first, with its voting end round) and every vote with the voter's delegate at the snapshot. */
-export async function votingRecord(db: Db): Promise<{
-  proposals: { id: string; voteEnd: bigint; description: string }[];
-  votes: { proposalId: string; voter: string; support: number; weight: bigint; delegate: string | null; reason: string }[];
-}> {
-  const p = await rows(db, sql<{ id: string; vote_end: string; description: string }>`select id, vote_end::text, description from proposal order by created_block`);
-  const v = await rows(
+/** A governor vote (vote) with its reason and the voter's delegate at the snapshot; weight in LPT-wei. */
+export interface ProposalVote {
+  proposalId: string;
+  voter: string;
+  /** 0 against, 1 for, 2 abstain (GovernorCountingSimple.VoteType). */
+  support: number;
+  weight: bigint;
+  reason: string;
+  /** The voter's delegate at the snapshot; null when the voter is its own delegate. */
+  delegate: string | null;
+}
+
+/** Every governor vote on every proposal, in chain order. */
+export async function allVotes(db: Db): Promise<ProposalVote[]> {
+  const r = await rows(
     db,
-    sql<{ proposal_id: string; voter: string; support: number; weight: string; delegate: string | null; reason: string }>`
-      select proposal_id, voter, support, weight::text, delegate, reason from vote`,
+    sql<{ proposal_id: string; voter: string; support: number; weight: Text; reason: string; delegate: string | null }>`
+      select proposal_id, voter, support, weight::text, reason, delegate from vote order by block_number, log_index`,
   );
-  return {
-    proposals: p.map((x) => ({ id: x.id, voteEnd: big(x.vote_end), description: x.description })),
-    votes: v.map((x) => ({ proposalId: x.proposal_id, voter: x.voter, support: Number(x.support), weight: big(x.weight), delegate: x.delegate, reason: x.reason })),
-  };
+  return r.map((x) => ({ proposalId: x.proposal_id, voter: x.voter, support: Number(x.support), weight: big(x.weight), reason: x.reason, delegate: x.delegate }));
+}
+
+/** Every proposal (oldest first, with its voting end round) and every vote (in chain order). */
+export async function votingRecord(db: Db): Promise<{ proposals: { id: string; voteEnd: bigint; description: string }[]; votes: ProposalVote[] }> {
+  const [p, votes] = await Promise.all([rows(db, sql<{ id: string; vote_end: Text; description: string }>`select id, vote_end::text, description from proposal order by created_block`), allVotes(db)]);
+  return { proposals: p.map((x) => ({ id: x.id, voteEnd: big(x.vote_end), description: x.description })), votes };
 }

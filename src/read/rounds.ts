@@ -69,6 +69,12 @@ export async function latestRound(db: Db): Promise<bigint> {
   return bigOrNull(r[0]?.r) ?? 0n;
 }
 
+/** The numbers of the newest `count` initialized rounds, oldest first. */
+export async function recentRoundNumbers(db: Db, count: number): Promise<bigint[]> {
+  const r = await rows(db, sql<{ round: Text }>`select round::text from protocol_round order by round desc limit ${count}`);
+  return r.map((x) => big(x.round)).reverse();
+}
+
 /**
  * Accounts that became bonded (+1) or fully unbonded (−1) in each round, from BondingVotes
  * DelegatorBondedAmountChanged: an account counts while its last amount in a round is above zero.

@@ -1,6 +1,8 @@
 import { sql, type RawBuilder } from 'kysely';
 import { big, rows, type Db, type Text } from './db.js';
 
+// Winning tickets (winning_ticket): the ETH gateways paid orchestrators, by time, sender and recipient.
+
 /** ETH paid by winning tickets (winning_ticket.paid, wei) and their count, per block time, oldest first. */
 export async function ticketFeesByTime(db: Db, from: number | undefined, to: number | undefined): Promise<{ time: number; fees: bigint; tickets: number }[]> {
   const conds: RawBuilder<unknown>[] = [];
@@ -32,4 +34,46 @@ export async function allFeesByGateway(db: Db): Promise<Map<string, bigint[]>> {
     l.push(big(x.paid));
   }
   return m;
+}
+
+/** ETH-wei a sender paid through winning tickets, and how many, per UTC day (unix seconds of the day's start), oldest first. */
+export async function senderFeesByDay(db: Db, sender: string): Promise<{ day: number; paid: bigint; tickets: number }[]> {
+  const r = await rows(
+    db,
+    sql<{ day: Text; paid: Text; tickets: Text }>`
+      select (block_time / 86400 * 86400)::text as day, sum(paid)::text as paid, count(*)::text as tickets
+      from winning_ticket where sender = ${sender} group by 1 order by 1`,
+  );
+  return r.map((x) => ({ day: Number(x.day), paid: big(x.paid), tickets: Number(x.tickets) }));
+}
+
+/** The orchestrators a sender paid (ETH-wei, winning tickets), most paid first. */
+export async function senderFeesByRecipient(db: Db, sender: string, limit = 20): Promise<{ orchestrator: string; paid: bigint; tickets: number }[]> {
+  const r = await rows(
+    db,
+    sql<{ recipient: Text; paid: Text; tickets: Text }>`
+      select recipient, sum(paid)::text as paid, count(*)::text as tickets from winning_ticket where sender = ${sender}
+      group by recipient order by sum(paid) desc, recipient limit ${limit}`,
+  );
+  return r.map((x) => ({ orchestrator: x.recipient, paid: big(x.paid), tickets: Number(x.tickets) }));
+}
+
+/** A winning ticket that paid (winning_ticket): its recipient, round, block time and ETH-wei paid. */
+export interface TicketPaymentRow {
+  recipient: string;
+  round: bigint;
+  time: number;
+  paid: bigint;
+}
+
+/** Winning tickets that paid in rounds [fromRound, toRound] (all recipients, or one), in chain order. */
+export async function ticketPayments(db: Db, f: { fromRound: bigint; toRound: bigint; recipient?: string }): Promise<TicketPaymentRow[]> {
+  const r = await rows(
+    db,
+    sql<{ recipient: Text; round: Text; t: Text; paid: Text }>`
+      select recipient, round::text, block_time::text as t, paid::text from winning_ticket
+      where round between ${f.fromRound.toString()} and ${f.toRound.toString()} ${f.recipient === undefined ? sql`` : sql`and recipient = ${f.recipient}`} and paid > 0
+      order by block_number, log_index`,
+  );
+  return r.map((x) => ({ recipient: x.recipient, round: big(x.round), time: Number(x.t), paid: big(x.paid) }));
 }

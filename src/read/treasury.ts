@@ -41,3 +41,15 @@ export async function treasuryBalanceChanges(db: Db): Promise<TreasuryBalanceRow
     };
   });
 }
+
+/** LPT-wei the treasury paid to an address (outflows whose Transfer went to it), oldest first. */
+export async function treasuryPaymentsTo(db: Db, address: string): Promise<{ block: bigint; txHash: string; time: number; amount: bigint }[]> {
+  const r = await rows(
+    db,
+    sql<{ block: Text; tx: string; time: Text; amount: Text }>`
+      select b.block_number::text as block, e.tx_hash as tx, e.block_time::text as time, (-b.delta)::text as amount
+      from treasury_balance b join chain_event e on e.block_number = b.block_number and e.log_index = b.log_index
+      where b.delta < 0 and lower(e.args->>'to') = ${address} order by b.block_number, b.log_index`,
+  );
+  return r.map((x) => ({ block: big(x.block), txHash: x.tx, time: Number(x.time), amount: big(x.amount) }));
+}

@@ -1,8 +1,11 @@
 // Address hubs: which roles an address plays (so a search lands on the right page) and the gateway hub (what a
 // TicketBroker sender deposited, paid and reported).
 import { z } from 'zod';
-import { addressRoles, gatewayFeesByDay, gatewayRecipients, gatewayTelemetry, loadGateway, treasuryPayments } from '../../analytics/gatewayQueries.js';
 import { formatUsd } from '../../prices/lookup.js';
+import { addressRoles } from '../../read/addresses.js';
+import { gatewayAccount, gatewayTelemetry } from '../../read/gateways.js';
+import { senderFeesByDay, senderFeesByRecipient } from '../../read/tickets.js';
+import { treasuryPaymentsTo } from '../../read/treasury.js';
 import { cachedPriceBook, LATEST, sumUsdE8, usdOf } from '../../prices/usd.js';
 import { AtlasError } from '../errors.js';
 import { amountSchema, eth, lpt } from '../format.js';
@@ -31,7 +34,7 @@ export const addressRoutes = [
     handler: async ({ params, data }) => {
       const roles = await addressRoles(data.db, params.address);
       const hub = roles.orchestrator ? ('orchestrator' as const) : roles.gateway ? ('gateway' as const) : roles.delegator ? ('delegator' as const) : roles.treasuryRecipient ? ('treasury-recipient' as const) : null;
-      const payments = roles.treasuryRecipient ? await treasuryPayments(data.db, params.address) : [];
+      const payments = roles.treasuryRecipient ? await treasuryPaymentsTo(data.db, params.address) : [];
       const book = await cachedPriceBook(data.db);
       return {
         address: params.address,
@@ -75,9 +78,9 @@ export const addressRoutes = [
     maxAge: 5,
     cache: 'none',
     handler: async ({ params, data }) => {
-      const [g, tel] = await Promise.all([loadGateway(data.db, params.address), gatewayTelemetry(data.db, params.address)]);
+      const [g, tel] = await Promise.all([gatewayAccount(data.db, params.address), gatewayTelemetry(data.db, params.address)]);
       if (!g && tel.jobs === 0) throw new AtlasError('not_found', `${params.address} never funded a TicketBroker deposit or reserve and sent no telemetry`);
-      const [days, recipients, book] = await Promise.all([gatewayFeesByDay(data.db, params.address), gatewayRecipients(data.db, params.address), cachedPriceBook(data.db)]);
+      const [days, recipients, book] = await Promise.all([senderFeesByDay(data.db, params.address), senderFeesByRecipient(data.db, params.address), cachedPriceBook(data.db)]);
       // Each day's payments at the price in effect by the day's end.
       const dayUsd = days.map((d) => book.usdE8(d.paid, 'ETH', d.day + DAY - 1));
       const perDay = days.map((d, i) => ({ day: d.day, date: new Date(d.day * 1000).toISOString().slice(0, 10), paid: eth(d.paid), paidUsd: dayUsd[i] === null ? null : formatUsd(dayUsd[i]!), tickets: d.tickets }));

@@ -1,11 +1,12 @@
 // The staking market read from the chain: reward cuts and fee shares across the active set per round (the
 // market rate), delegators' stake moves after cut changes, delegators overriding their delegate's vote with
 // the reasons voters gave, and the unbonding queue (stake becoming withdrawable per round).
-import { sql } from 'kysely';
 import { z } from 'zod';
-import { activeSpans, cutChangeResponses, cutsPerRound, overridesByProposal, summarizeResponses, unbondingQueue, type Distribution } from '../../analytics/preferences.js';
-import { loadActivations, loadOpenLocks, loadRoundMoves, loadUnbondingHistory, loadVotes } from '../../analytics/preferenceQueries.js';
-import { cutChanges } from '../../read/bondingEvents.js';
+import { activeSpans, cutChangeResponses, cutsPerRound, overridesByProposal, summarizeResponses, unbondingHistory, unbondingQueue, type Distribution } from '../../analytics/preferences.js';
+import { activations, cutChanges, stakeMoves, unbondingEvents } from '../../read/bondingEvents.js';
+import { openUnbondingLocks } from '../../read/delegators.js';
+import { allVotes } from '../../read/proposals.js';
+import { recentRoundNumbers } from '../../read/rounds.js';
 import { amountSchema, lpt } from '../format.js';
 import { route } from '../route.js';
 import { intParam } from '../schemas.js';
@@ -30,9 +31,8 @@ export const preferenceRoutes = [
     response: z.object({ data: z.array(z.object({ round: int, active: int, rewardCut: distSchema.nullable(), feeShare: distSchema.nullable() })) }),
     maxAge: 10,
     handler: async ({ query, data }) => {
-      const r = await sql<{ round: string }>`select round::text from protocol_round order by round desc limit ${query.rounds}`.execute(data.db);
-      const rounds = r.rows.map((x) => Number(x.round)).reverse();
-      const spans = activeSpans(await loadActivations(data.db));
+      const rounds = (await recentRoundNumbers(data.db, query.rounds)).map(Number);
+      const spans = activeSpans(await activations(data.db));
       const cuts = await cutChanges(data.db);
       return { data: cutsPerRound(rounds, spans, cuts).map((c) => ({ round: c.round, active: c.active, rewardCut: distJson(c.rewardCut), feeShare: distJson(c.feeShare) })) };
     },
@@ -60,7 +60,7 @@ export const preferenceRoutes = [
     }),
     maxAge: 10,
     handler: async ({ query, data }) => {
-      const responses = cutChangeResponses(await cutChanges(data.db), await loadRoundMoves(data.db), query.window);
+      const responses = cutChangeResponses(await cutChanges(data.db), await stakeMoves(data.db), query.window);
       return {
         window: query.window,
         summary: summarizeResponses(responses).map((s) => ({ change: s.change, changes: s.changes, meanNetFlowBefore: lpt(s.meanNetFlowBefore), meanNetFlowAfter: lpt(s.meanNetFlowAfter) })),
@@ -96,7 +96,7 @@ export const preferenceRoutes = [
     maxAge: 10,
     handler: async ({ data }) => {
       const snap = await data.snapshot();
-      const groups = overridesByProposal(await loadVotes(data.db));
+      const groups = overridesByProposal(await allVotes(data.db));
       return {
         data: groups
           .map((g) => ({
@@ -128,13 +128,13 @@ export const preferenceRoutes = [
     handler: async ({ data }) => {
       const snap = await data.snapshot();
       const current = snap.current ? snap.current.round : 0n;
-      const q = unbondingQueue(await loadOpenLocks(data.db), current);
+      const q = unbondingQueue(await openUnbondingLocks(data.db), current);
       return {
         currentRound: snap.current ? Number(current) : null,
         withdrawableNow: lpt(q.withdrawableNow),
         pending: lpt(q.pending),
         queue: q.rounds.map((r) => ({ round: Number(r.round), amount: lpt(r.amount), locks: r.locks })),
-        history: (await loadUnbondingHistory(data.db)).map((h) => ({ round: Number(h.round), unlocking: lpt(h.unlocking), withdrawn: lpt(h.withdrawn) })),
+        history: unbondingHistory(await unbondingEvents(data.db)).map((h) => ({ round: Number(h.round), unlocking: lpt(h.unlocking), withdrawn: lpt(h.withdrawn) })),
       };
     },
   }),

@@ -124,7 +124,7 @@ export const activityRoutes = [
       const to = query.toRound ?? cur;
       const from = query.fromRound ?? Math.max(0, to - 30);
       if (from > to) throw new AtlasError('bad_request', 'query parameter "fromRound" must not be after "toRound"');
-      const flows = stakeFlows(await stakeMoves(data.db, BigInt(from), BigInt(to)));
+      const flows = stakeFlows(await stakeMoves(data.db, { from: BigInt(from), to: BigInt(to) }));
       const labels = await labelsFor(data.db, flows.map((f) => f.orchestrator), options.labelAuthorities);
       return { fromRound: from, toRound: to, data: flows.map((f) => ({ orchestrator: f.orchestrator, label: labelJson(labels.get(f.orchestrator)), inflow: lpt(f.inflow), outflow: lpt(f.outflow), net: lpt(f.net) })) };
     },
