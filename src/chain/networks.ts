@@ -36,7 +36,25 @@ export interface NetworkConfig {
    * headers carry; on any other chain (anvil) the block number itself.
    */
   l1BlockSource: 'header' | 'blockNumber';
+  /**
+   * Which rules the network's implementations run: 'arbitrum-one' = the version the Controller registered at each
+   * block, looked up by address in Arbitrum One's table (src/chain/targets.ts; an address not in it stops the
+   * indexer); fixed versions = the network's own contracts, whatever their registrations say.
+   */
+  targetVersions: 'arbitrum-one' | TargetVersions;
 }
+
+/** Contracts whose implementation the Controller switched over the network's history. */
+export type VersionedContract = 'BondingManager' | 'TicketBroker' | 'Minter' | 'RoundsManager';
+
+/** An implementation version per versioned contract (1 = the first deployed on Arbitrum One). */
+export type TargetVersions = Readonly<Record<VersionedContract, number>>;
+
+/**
+ * The versions Arbitrum One runs today, which the simulator's contracts (Atlas's own, and today's
+ * livepeer/protocol) implement: BondingManagerTarget v9, TicketBrokerTarget v3, Minter v2, RoundsManagerTarget v1.
+ */
+export const TODAYS_TARGET_VERSIONS: TargetVersions = { BondingManager: 9, TicketBroker: 3, Minter: 2, RoundsManager: 1 };
 
 // Proxy addresses and first blocks of the Arbitrum One deployment. AIServiceRegistry's first block is not known:
 // start it with the ServiceRegistry; the range holds no logs for it before deployment.
@@ -45,6 +63,7 @@ export const arbitrumOne: NetworkConfig = {
   chainId: 42161,
   confirmations: 20,
   l1BlockSource: 'header',
+  targetVersions: 'arbitrum-one',
   contracts: {
     Controller: { address: '0xD8E8328501E9645d16Cf49539efC04f734606ee4', startBlock: 5856334 },
     LivepeerToken: { address: '0x289ba1701C2F088cf0faf8B3705246331cB8A839', startBlock: 5856156 },
@@ -68,13 +87,15 @@ export const arbitrumOne: NetworkConfig = {
 
 /**
  * The offline simulator places its contracts at the same addresses, from `startBlock` (its chain's first block: the
- * simulator starts its node late enough for realistic round numbers, as the round clock counts blocks).
+ * simulator starts its node late enough for realistic round numbers, as the round clock counts blocks). Its
+ * contracts (Atlas's own, or today's livepeer/protocol) run today's rules unless `targetVersions` says otherwise:
+ * 'arbitrum-one' where the real implementations of every version are placed at their Arbitrum One addresses.
  */
-export function simulatorNetwork(chainId = 31337, startBlock = 0): NetworkConfig {
+export function simulatorNetwork(chainId = 31337, startBlock = 0, targetVersions: NetworkConfig['targetVersions'] = TODAYS_TARGET_VERSIONS): NetworkConfig {
   const contracts = Object.fromEntries(
     Object.entries(arbitrumOne.contracts).map(([k, v]) => [k, { address: v.address, startBlock }]),
   ) as Record<ContractKey, ContractDeployment>;
-  return { name: 'simulator', chainId, confirmations: 0, l1BlockSource: 'blockNumber', contracts };
+  return { name: 'simulator', chainId, confirmations: 0, l1BlockSource: 'blockNumber', targetVersions, contracts };
 }
 
 /** Chain id of a network by name: Arbitrum One's, else the simulator's (anvil's default 31337). */

@@ -143,7 +143,7 @@ export class ProtocolIndexer {
 
   private async projectorFor(db: Kysely<Database>): Promise<ProtocolProjector> {
     if (!this.projector) {
-      this.projector = await loadProjector(db, this.opts.network.contracts.Treasury.address, this.params.lookup);
+      this.projector = await loadProjector(db, this.opts.network.contracts.Treasury.address, this.params.lookup, this.opts.network.targetVersions);
       // Polls created in earlier runs: their votes decode as soon as the first batch arrives.
       const polls = await sql<{ address: string }>`select address from sync_child where source = ${POLL_SOURCE}`.execute(db);
       for (const p of polls.rows) this.decoder.registerPoll(p.address);

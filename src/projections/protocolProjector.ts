@@ -1,6 +1,9 @@
 import type { DecodedEvent } from '../chain/decode.js';
+import { TODAYS_TARGET_VERSIONS, type NetworkConfig } from '../chain/networks.js';
+import { versionedContractOf } from '../chain/targets.js';
 import {
   BondingLedger,
+  bondingManagerEventExists,
   MAX_FUTURE_ROUND,
   ProposalTally,
   ProtocolRevertError,
@@ -9,10 +12,12 @@ import {
   type LedgerEvent,
 } from '../protocol/index.js';
 import { bondingOperations, type OperationContext } from './handlers/bondingManager.js';
+import { registrationName } from './handlers/controller.js';
 import { eventHandlers } from './handlers/index.js';
 import { BlockTouches } from './history.js';
 import { delegatorRow, earningsPoolRow, transcoderRow } from './ledgerRows.js';
 import type { DelegateChangeRow, GatewayRow, OrchestratorRow, PoolPaymentRow, ProposalRow, RoundRow, TreasuryCallRow, VoteRow } from './rows.js';
+import { registeredTarget, UnknownTargetError, versionInForce } from './targetVersions.js';
 import { ProjectionChanges, type BlockContext, type ExtraState, type OpenPoll, type ParamLookup, type ProjectionState, type TicketTxState } from './state.js';
 
 export { ProjectionChanges, type BlockContext, type ExtraState, type OpenPoll, type ParamLookup } from './state.js';
@@ -103,9 +108,13 @@ export class ProtocolProjector implements ProjectionState {
     ledger: BondingLedger,
     seed: ProjectorSeed,
     readonly params: ParamLookup,
+    /** Which rules the network's implementations run (NetworkConfig.targetVersions). */
+    readonly targetVersions: NetworkConfig['targetVersions'] = TODAYS_TARGET_VERSIONS,
   ) {
     this.ledger = ledger;
     this.extra = { ...seed.extra };
+    const bmVersion = versionInForce(targetVersions, this.extra.targets, 'BondingManager');
+    if (bmVersion !== undefined) ledger.setBondingManagerVersion(bmVersion);
     this.rounds = seed.rounds;
     this.orchestrators = seed.orchestrators;
     this.gateways = seed.gateways;
@@ -117,7 +126,7 @@ export class ProtocolProjector implements ProjectionState {
   }
 
   /** A projection of nothing yet, over a BondingManager as freshly deployed. */
-  static fresh(treasury: string, params: ParamLookup): ProtocolProjector {
+  static fresh(treasury: string, params: ParamLookup, targetVersions: NetworkConfig['targetVersions'] = TODAYS_TARGET_VERSIONS): ProtocolProjector {
     const seed: ProjectorSeed = {
       extra: ProtocolProjector.emptyExtra(treasury),
       rounds: new Map(),
@@ -129,7 +138,7 @@ export class ProtocolProjector implements ProjectionState {
       treasuryCalls: new Map(),
       delegateHistory: [],
     };
-    return new ProtocolProjector(new BondingLedger(ProtocolProjector.ledgerConfig(treasury)), seed, params);
+    return new ProtocolProjector(new BondingLedger(ProtocolProjector.ledgerConfig(treasury)), seed, params, targetVersions);
   }
 
   static emptyExtra(treasury: string): ExtraState {
@@ -218,8 +227,9 @@ export class ProtocolProjector implements ProjectionState {
     // Before anything of this block: polls whose end lies behind it are weighed on the stake as it stands.
     if (block.l1Block !== null && this.extra.polls?.some((p) => BigInt(block.l1Block!) > p.endBlock)) this.closePolls(block);
     for (const e of tx) this.recordEvent(e, block);
+    this.registerTargets(tx);
     const newRound = tx.find((e) => e.contract === 'RoundsManager' && e.name === 'NewRound');
-    const bm = tx.filter((e) => e.contract === 'BondingManager');
+    const bm = this.bondingEventsOfVersion(tx.filter((e) => e.contract === 'BondingManager'));
     let k = 0;
     if (newRound) k = this.initializeRound(tx, newRound, bm, block);
     this.applyBondingOps(bm.slice(k), tx, block);
@@ -227,6 +237,39 @@ export class ProtocolProjector implements ProjectionState {
       if (e.contract === 'BondingManager' || e === newRound) continue;
       eventHandlers[`${e.contract}.${e.name}`]?.(this, e, { tx, block });
     }
+  }
+
+  /**
+   * Controller registrations of a versioned implementation switch the rules for the transaction's operations on
+   * (an upgrade and the calls that follow it in one governance execution take the new rules). On Arbitrum One an
+   * address outside its table stops the indexer (UnknownTargetError), never a fallback.
+   */
+  private registerTargets(tx: DecodedEvent[]): void {
+    for (const e of tx) {
+      if (e.contract !== 'Controller' || e.name !== 'SetContractInfo') continue;
+      const contract = versionedContractOf(registrationName(String(e.args.id)));
+      if (!contract) continue;
+      const target = registeredTarget(this.targetVersions, contract, String(e.args.contractAddress), e.blockNumber);
+      this.extra.targets = { ...this.extra.targets, [contract]: target };
+      if (contract === 'BondingManager') this.ledger.setBondingManagerVersion(target.version);
+    }
+  }
+
+  /**
+   * The BondingManager events the version in force declares: one its ABI lacks (TreasuryReward before v7) is a
+   * divergence and is not replayed. Before any registered target on Arbitrum One there are no rules to apply.
+   */
+  private bondingEventsOfVersion(bm: DecodedEvent[]): DecodedEvent[] {
+    if (bm.length === 0) return bm;
+    const version = versionInForce(this.targetVersions, this.extra.targets, 'BondingManager');
+    if (version === undefined) {
+      throw new UnknownTargetError(`BondingManager event at block ${bm[0]!.blockNumber} before the Controller registered any BondingManagerTarget: no rules to replay it with`);
+    }
+    return bm.filter((e) => {
+      if (bondingManagerEventExists(version, e.name)) return true;
+      this.diverge(e, `${e.name} event`, `none: BondingManagerTarget v${version} has no ${e.name} event`, e.name);
+      return false;
+    });
   }
 
   private recordEvent(e: DecodedEvent, block: BlockContext): void {

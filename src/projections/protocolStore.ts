@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { NetworkConfig } from '../chain/networks.js';
 import { BondingLedger, type DelegatorState, type EarningsPool, type LedgerGlobals, type PoolEntry, type TranscoderState, type UnbondingLock } from '../protocol/index.js';
 import { fromNumeric } from '../store/amounts.js';
 import type { Database } from '../store/schema.js';
@@ -59,9 +60,9 @@ interface PersistedMeta {
 
 
 /** Rebuild the projection's in-memory state from the database (start-up, and after a rollback). */
-export async function loadProjector(db: Db, treasury: string, params: ParamLookup): Promise<ProtocolProjector> {
+export async function loadProjector(db: Db, treasury: string, params: ParamLookup, targetVersions?: NetworkConfig['targetVersions']): Promise<ProtocolProjector> {
   const metaRow = await sql<{ value: unknown }>`select value from atlas_meta where key = ${META_KEY}`.execute(db);
-  if (metaRow.rows.length === 0) return ProtocolProjector.fresh(treasury, params);
+  if (metaRow.rows.length === 0) return ProtocolProjector.fresh(treasury, params, targetVersions);
   const config = ProtocolProjector.ledgerConfig(treasury);
   const meta = parseBig<PersistedMeta>(metaRow.rows[0]!.value);
 
@@ -229,7 +230,7 @@ export async function loadProjector(db: Db, treasury: string, params: ParamLooku
     start_round: big(r.start_round),
   }));
   const seed: ProjectorSeed = { extra: meta.extra, rounds, orchestrators, gateways, poolPayments, proposals, votes, treasuryCalls, delegateHistory };
-  return new ProtocolProjector(ledger, seed, params);
+  return new ProtocolProjector(ledger, seed, params, targetVersions);
 }
 
 /**

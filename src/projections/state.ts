@@ -2,6 +2,7 @@ import type { DecodedEvent } from '../chain/decode.js';
 import type { RoundReadings } from '../chain/roundReadings.js';
 import type { BondingLedger, ProposalTally } from '../protocol/index.js';
 import { emptyHistory, type HistoryRows } from './history.js';
+import type { RegisteredTargets } from './targetVersions.js';
 import type {
   ChainEventRow,
   ContractInfoRow,
@@ -48,6 +49,8 @@ export interface ExtraState {
    * cut rate is then taken from what reward calls were observed to pay the treasury.
    */
   treasuryRateUnknown?: boolean;
+  /** The implementations the Controller registered so far, whose rules apply (absent before the first). */
+  targets?: RegisteredTargets;
   /** Legacy polls not yet past their end, with each voter's last choice (absent in state saved before polls were indexed). */
   polls?: OpenPoll[];
 }

@@ -7,3 +7,4 @@ export * from './ledger-types.js';
 export * from './ledger.js';
 export * from './governance.js';
 export * from './polls.js';
+export * from './versions.js';

@@ -50,13 +50,16 @@ export interface MinterState {
   currentMintedTokens: bigint;
 }
 
-/** Minter.setCurrentRewardTokens: new inflation (ppb) then mintable (LPT-wei) from global supply; resets minted. */
-export function setCurrentRewardTokens(state: MinterState, totalBonded: bigint, globalSupply: bigint): MinterState {
+/**
+ * Minter.setCurrentRewardTokens: new inflation (ppb) from the global supply, then mintable (LPT-wei) from
+ * `mintFrom` (the global supply from Minter v2 on; v1 took the L2 supply only, see `mintableSupply`); resets minted.
+ */
+export function setCurrentRewardTokens(state: MinterState, totalBonded: bigint, globalSupply: bigint, mintFrom = globalSupply): MinterState {
   const inflation = nextInflation({ ...state, totalBonded, globalSupply });
   return {
     ...state,
     inflation,
-    currentMintableTokens: mintableTokens(globalSupply, inflation),
+    currentMintableTokens: mintableTokens(mintFrom, inflation),
     currentMintedTokens: 0n,
   };
 }

@@ -91,6 +91,8 @@ export interface MinterParams {
   inflation: bigint;
   inflationChange: bigint;
   targetBondingRate: bigint;
+  /** Minter version (src/protocol/versions.ts): v1 mints from the L2 supply alone; the latest when absent. */
+  version?: number;
 }
 
 /** Construction parameters of a ledger; mirrors the owner-set parameters of BondingManager (+ optional Minter). */
@@ -107,6 +109,8 @@ export interface LedgerConfig {
   treasuryBalanceCeiling?: bigint;
   /** L2Migrator address: may bond for others without the third-party restrictions. */
   l2Migrator?: Address;
+  /** BondingManagerTarget version whose rules apply (src/protocol/versions.ts); the latest when absent. */
+  bondingManagerVersion?: number;
   /** When set, initializeRound({globalSupply}) runs Minter.setCurrentRewardTokens and reward() mints from it. */
   minter?: MinterParams;
 }

@@ -1,5 +1,5 @@
-// In-memory mirror of BondingManager storage and semantics (Arbitrum "Delta" version with treasury cut),
-// driven by explicit inputs: every operation takes the current round, nothing reads a clock. Operations are
+// In-memory mirror of BondingManager storage and semantics, of the implementation version it is told (the latest,
+// v9, unless set; the differences between versions are src/protocol/versions.ts), driven by explicit inputs: every operation takes the current round, nothing reads a clock. Operations are
 // atomic like transactions: a failed `require` throws ProtocolRevertError and leaves the state untouched.
 import {
   cumulativeRewardsIncrement,
@@ -33,6 +33,7 @@ import {
   MAX_UINT256,
   PERC_DIVISOR,
   PRECISE_PERC_DIVISOR,
+  ProtocolRevertError,
   add,
   requireThat,
   sub,
@@ -40,6 +41,20 @@ import {
   validPerc,
 } from './precision.js';
 import { TranscoderPool, type PoolEntry } from './transcoder-pool.js';
+import {
+  LATEST_VERSIONS,
+  bondClaimant,
+  bondMovesExistingStake,
+  guardsThirdPartyClaims,
+  hasTreasuryCut,
+  isKnownVersion,
+  mintableSupply,
+  rebondFromUnbondedInitializesPool,
+  thirdPartyBondRefusal,
+  transferBondReceiverDelegate,
+  transferBondSettlesReceiver,
+  treasuryCutRateInForce,
+} from './versions.js';
 
 /** BondingManager.MAX_FUTURE_ROUND: deactivationRound of a transcoder not scheduled to leave (rounds). */
 export const MAX_FUTURE_ROUND = MAX_UINT256;
@@ -62,8 +77,12 @@ export class BondingLedger {
   private readonly treasury: Address;
   private readonly l2Migrator: Address | undefined;
   private readonly hasMinter: boolean;
+  private version: number = LATEST_VERSIONS.BondingManager;
+  private readonly minterVersion: number;
 
   constructor(config: LedgerConfig) {
+    if (config.bondingManagerVersion !== undefined) this.setBondingManagerVersion(config.bondingManagerVersion);
+    this.minterVersion = config.minter?.version ?? LATEST_VERSIONS.Minter;
     this.pool = new TranscoderPool(uint256(config.numActiveTranscoders, 'numActiveTranscoders'));
     const cut = config.treasuryRewardCutRate ?? 0n;
     requireThat(validPerc(cut, PRECISE_PERC_DIVISOR), '_cutRate is invalid precise percentage');
@@ -84,6 +103,22 @@ export class BondingLedger {
       currentMintableTokens: 0n,
       currentMintedTokens: 0n,
     };
+  }
+
+  /** The BondingManagerTarget version whose rules apply from now on (the Controller registered it). */
+  setBondingManagerVersion(version: number): void {
+    if (!isKnownVersion('BondingManager', version)) throw new RangeError(`no rules for BondingManagerTarget v${version}`);
+    this.version = version;
+  }
+
+  /** The BondingManagerTarget version the mirror applies. */
+  bondingManagerVersion(): number {
+    return this.version;
+  }
+
+  /** treasuryRewardCutRate as the version in force applies it (per 1e27; 0 before the treasury cut existed). */
+  treasuryRewardCutRateInForce(): bigint {
+    return treasuryCutRateInForce(this.version, this.g.treasuryRewardCutRate);
   }
 
   // ---------------------------------------------------------------- owner-set parameters
@@ -132,15 +167,15 @@ export class BondingLedger {
   /**
    * RoundsManager.initializeRound's effects: BondingManager.setCurrentRoundTotalActiveStake (TAS snapshot and
    * the delayed treasury cut switch), then the Minter step. Pass globalSupply (LPT-wei) to run Minter.setCurrentRewardTokens
-   * (needs config.minter), or currentMintableTokens (LPT-wei) to take the value observed on chain; with neither, the
+   * (needs config.minter; a v1 Minter mints from l2Supply, LPT-wei), or currentMintableTokens (LPT-wei) to take the value observed on chain; with neither, the
    * previous round's mintable is kept and only the minted counter resets.
    */
-  initializeRound(p: { round: bigint; globalSupply?: bigint; currentMintableTokens?: bigint }): LedgerEvent[] {
+  initializeRound(p: { round: bigint; globalSupply?: bigint; l2Supply?: bigint; currentMintableTokens?: bigint }): LedgerEvent[] {
     return this.tx((ev) => {
       requireThat(p.round > this.g.lastInitializedRound, 'round already initialized');
       this.g.lastInitializedRound = p.round;
       this.g.currentRoundTotalActiveStake = this.g.nextRoundTotalActiveStake;
-      if (this.g.nextRoundTreasuryRewardCutRate !== this.g.treasuryRewardCutRate) {
+      if (hasTreasuryCut(this.version) && this.g.nextRoundTreasuryRewardCutRate !== this.g.treasuryRewardCutRate) {
         this.g.treasuryRewardCutRate = this.g.nextRoundTreasuryRewardCutRate;
         ev.push(bm('ParameterUpdate', { param: 'treasuryRewardCutRate' }));
       }
@@ -149,7 +184,8 @@ export class BondingLedger {
         this.g.currentMintedTokens = 0n;
       } else if (p.globalSupply !== undefined) {
         requireThat(this.hasMinter, 'ledger has no minter parameters');
-        const m = setCurrentRewardTokens(this.minterState(), this.g.currentRoundTotalActiveStake, p.globalSupply);
+        const mintFrom = mintableSupply(this.minterVersion, { l2Supply: p.l2Supply ?? p.globalSupply, globalSupply: p.globalSupply });
+        const m = setCurrentRewardTokens(this.minterState(), this.g.currentRoundTotalActiveStake, p.globalSupply, mintFrom);
         this.applyMinter(m);
         ev.push({
           contract: 'Minter',
@@ -211,7 +247,7 @@ export class BondingLedger {
         this.setPool(addr, round, { totalStake: this.poolAt(addr, t.lastActiveStakeUpdateRound).totalStake });
       }
 
-      if (this.g.treasuryBalanceCeiling > 0n) {
+      if (hasTreasuryCut(this.version) && this.g.treasuryBalanceCeiling > 0n) {
         const balance = p.treasuryBalance ?? 0n;
         if (balance >= this.g.treasuryBalanceCeiling && this.g.nextRoundTreasuryRewardCutRate > 0n) {
           this.setNextTreasuryCut(0n, ev);
@@ -230,7 +266,7 @@ export class BondingLedger {
         totalRewardTokens = r.minted;
       }
 
-      const split = splitReward(totalRewardTokens, this.g.treasuryRewardCutRate, 0n);
+      const split = splitReward(totalRewardTokens, this.treasuryRewardCutRateInForce(), 0n);
       if (split.treasury > 0n) {
         ev.push(bm('TreasuryReward', { transcoder: addr, treasury: this.treasury, amount: split.treasury }));
       }
@@ -273,7 +309,7 @@ export class BondingLedger {
           roundRewardTokens: add(this.g.currentMintableTokens, this.g.currentMintedTokens),
           poolTotalStake: totalStake,
           currentRoundTotalActiveStake: this.g.currentRoundTotalActiveStake,
-          treasuryRewardCutRate: this.g.treasuryRewardCutRate,
+          treasuryRewardCutRate: this.treasuryRewardCutRateInForce(),
           rewardCut: pool.transcoderRewardCut,
           currentCumulativeRewardFactor: pool.cumulativeRewardFactor,
         });
@@ -309,7 +345,7 @@ export class BondingLedger {
       const caller = norm(p.caller ?? p.delegator);
       const amount = uint256(p.amount, 'amount');
       this.authorizeClaimEarnings(caller, owner, round);
-      this.autoClaimEarnings(owner, round, ev);
+      this.autoClaimEarnings(bondClaimant(this.version, caller, owner), round, ev);
 
       const del = this.del(owner);
       const currentDelegate = del.delegateAddress;
@@ -318,15 +354,16 @@ export class BondingLedger {
 
       this.ensurePendingDeactivationTranscoderCalledReward(to, round);
 
+      const ownerUnbonded = this.delegatorStatus(owner, round) === 'Unbonded';
+      const movesExistingStake = bondMovesExistingStake(this.version, { currentDelegate, currentBondedAmount, to });
       if (caller !== owner && caller !== this.l2Migrator) {
-        requireThat(owner !== ZERO_ADDRESS, 'INVALID_DELEGATOR');
-        if (this.delegatorStatus(owner, round) === 'Unbonded') requireThat(to !== owner, 'INVALID_DELEGATE');
-        else requireThat(currentDelegate === to, 'INVALID_DELEGATE_CHANGE');
+        const refusal = thirdPartyBondRefusal(this.version, { ownerUnbonded, owner, to, currentDelegate, movesExistingStake });
+        requireThat(refusal === null, refusal ?? '');
       }
 
-      if (this.delegatorStatus(owner, round) === 'Unbonded') {
+      if (ownerUnbonded) {
         this.setD(owner, { startRound: round + 1n });
-      } else if (currentBondedAmount > 0n && currentDelegate !== to) {
+      } else if (movesExistingStake) {
         requireThat(!this.isRegisteredTranscoder(owner), "registered transcoders can't delegate towards other addresses");
         this.setD(owner, { startRound: round + 1n });
         delegationAmount = add(delegationAmount, currentBondedAmount);
@@ -377,7 +414,7 @@ export class BondingLedger {
       const to = norm(p.to);
       this.autoClaimEarnings(d, round, ev);
       requireThat(this.delegatorStatus(d, round) === 'Unbonded', 'caller must be unbonded');
-      this.ensureInitializedCumulativeFactorsPool(to, round);
+      if (rebondFromUnbondedInitializesPool(this.version)) this.ensureInitializedCumulativeFactorsPool(to, round);
       this.setD(d, { startRound: round + 1n, delegateAddress: to });
       this.processRebond(d, p.unbondingLockId, round, ev);
     });
@@ -418,16 +455,21 @@ export class BondingLedger {
         }),
       );
 
+      const settles = transferBondSettlesReceiver(this.version);
       const lastClaimRound = this.del(receiver).lastClaimRound;
-      if (lastClaimRound < round) this.updateDelegatorWithEarnings(receiver, round, lastClaimRound, ev);
+      if (settles && lastClaimRound < round) this.updateDelegatorWithEarnings(receiver, round, lastClaimRound, ev);
 
       const rd = this.del(receiver);
-      if (rd.delegateAddress === ZERO_ADDRESS && rd.bondedAmount === 0n) {
-        requireThat(oldDelDelegate !== receiver, 'INVALID_DELEGATOR');
-        requireThat(receiver !== ZERO_ADDRESS, 'INVALID_DELEGATOR');
-        this.setD(receiver, { delegateAddress: oldDelDelegate });
-      }
-      if (this.delegatorStatus(receiver, round) === 'Unbonded') this.setD(receiver, { startRound: round + 1n });
+      const next = transferBondReceiverDelegate(this.version, {
+        senderDelegateBefore: oldDelDelegate,
+        senderDelegateAfter: this.del(sender).delegateAddress,
+        receiver,
+        receiverDelegate: rd.delegateAddress,
+        receiverBondedAmount: rd.bondedAmount,
+      });
+      if ('revert' in next) throw new ProtocolRevertError(next.revert);
+      this.setD(receiver, { delegateAddress: next.delegate });
+      if (settles && this.delegatorStatus(receiver, round) === 'Unbonded') this.setD(receiver, { startRound: round + 1n });
       this.processRebond(receiver, newLockId, round, ev);
     });
   }
@@ -732,6 +774,7 @@ export class BondingLedger {
   // ---------------------------------------------------------------- internals: claiming
 
   private authorizeClaimEarnings(caller: Address, owner: Address, round: bigint): void {
+    if (!guardsThirdPartyClaims(this.version)) return;
     if (caller === owner || caller === this.l2Migrator || this.delegatorStatus(owner, round) === 'Unbonded') return;
     const del = this.del(owner);
     if (!this.isActiveTranscoder(del.delegateAddress, round)) return;

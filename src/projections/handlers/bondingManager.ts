@@ -61,12 +61,12 @@ const reward: OperationHandler = (s, anchor, { round: R, events, anchorAt }) => 
   const expected = rewardTokens(s.extra.lastMintable, poolStake, s.ledger.globals().currentRoundTotalActiveStake);
   s.changes.predictionsChecked++;
   if (expected !== observed) s.diverge(anchor, 'reward minted', expected.toString(), observed.toString());
-  if (s.extra.treasuryRateUnknown && splitReward(observed, s.ledger.globals().treasuryRewardCutRate, 0n).treasury !== observedTreasury) {
+  if (s.extra.treasuryRateUnknown && splitReward(observed, s.ledger.treasuryRewardCutRateInForce(), 0n).treasury !== observedTreasury) {
     const inferred = inferTreasuryRewardCutRate(observed, observedTreasury);
     if (inferred !== null) s.ledger.adoptTreasuryRewardCutRate(inferred);
   }
   const predicted = s.ledger.reward({ round: R, transcoder: t, treasuryBalance: s.extra.treasuryBalance, totalRewardTokens: observed });
-  const split = splitReward(observed, s.ledger.globals().treasuryRewardCutRate, 0n);
+  const split = splitReward(observed, s.ledger.treasuryRewardCutRateInForce(), 0n);
   const pay = s.payment(t, R);
   pay.rewards += split.transcoderRewards;
   pay.treasury_rewards += split.treasury;
@@ -106,7 +106,13 @@ const parameter: OperationHandler = (s, e, { tx }) => {
 
 /** Operation replays by anchor event. */
 export const bondingOperations: Readonly<Record<string, OperationHandler>> = {
-  Bond: (s, a, { round }) => s.ledger.bond({ round, delegator: a.args.delegator as string, amount: a.args.additionalAmount as bigint, to: a.args.newDelegate as string }),
+  // Before v4 bondFor claimed the caller's earnings, not the owner's: the claim the chain emitted names the caller.
+  Bond: (s, a, { round, events, anchorAt }) => {
+    const delegator = a.args.delegator as string;
+    const claim = s.ledger.bondingManagerVersion() < 4 ? events.slice(0, anchorAt).find((e) => e.name === 'EarningsClaimed') : undefined;
+    const caller = (claim?.args.delegator as string | undefined) ?? delegator;
+    return s.ledger.bond({ round, delegator, amount: a.args.additionalAmount as bigint, to: a.args.newDelegate as string, caller });
+  },
   // transferBond emits Unbond, TransferBond, (EarningsClaimed of the receiver,) Rebond.
   Unbond: (s, a, ctx) => {
     const { round, events, anchorAt } = ctx;

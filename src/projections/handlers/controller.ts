@@ -9,6 +9,11 @@ const KNOWN_CONTRACT_NAMES = [
 ];
 const contractNameById = new Map(KNOWN_CONTRACT_NAMES.map((n) => [keccak256(toBytes(n)), n]));
 
+/** The name a Controller id (keccak256 of the name) stands for, if Atlas knows it. */
+export function registrationName(id: string): string | null {
+  return contractNameById.get(id.toLowerCase() as `0x${string}`) ?? null;
+}
+
 /** Controller: contract registrations and upgrades. */
 export const controllerHandlers: HandlerTable = {
   'Controller.SetContractInfo': (s, e) => {
@@ -16,7 +21,7 @@ export const controllerHandlers: HandlerTable = {
       block_number: e.blockNumber,
       log_index: e.logIndex,
       id: String(e.args.id),
-      name: contractNameById.get(String(e.args.id) as `0x${string}`) ?? null,
+      name: registrationName(String(e.args.id)),
       address: String(e.args.contractAddress).toLowerCase(),
       git_commit_hash: String(e.args.gitCommitHash),
     });

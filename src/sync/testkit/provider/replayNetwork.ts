@@ -8,5 +8,5 @@ import { simulatorNetwork, type ContractDeployment, type ContractKey, type Netwo
 export function replayNetwork(genesis: number, chainId = 42161): NetworkConfig {
   const sim = simulatorNetwork();
   const contracts = Object.fromEntries(Object.entries(sim.contracts).map(([k, v]) => [k, { address: v.address, startBlock: genesis }])) as Record<ContractKey, ContractDeployment>;
-  return { name: 'arbitrum-one-replay', chainId, confirmations: 20, l1BlockSource: 'header', contracts };
+  return { name: 'arbitrum-one-replay', chainId, confirmations: 20, l1BlockSource: 'header', targetVersions: sim.targetVersions, contracts };
 }
