@@ -1,6 +1,7 @@
 import { deployProtocol, type Deployment, type ProtocolParams } from './deploy.js';
 import type { ChainDriver } from './driver.js';
 import { deployLivepeer, livepeerFixedParams, livepeerGovernorParams } from './livepeer/deploy.js';
+import { upgradePath, type UpgradePath } from './livepeer/upgrades.js';
 
 /**
  * The protocol contracts a simulation runs on. The agent model is the same for every backend; what differs is
@@ -12,6 +13,8 @@ export interface ProtocolBackend {
   /** Parameters this backend runs with, over the scenario's defaults. */
   readonly params: Partial<ProtocolParams>;
   deploy(driver: ChainDriver, params: ProtocolParams, timestamp: number): Promise<Deployment>;
+  /** The upgrade path: the run starts on the first versions and switches through the later ones. */
+  readonly upgrades?: UpgradePath;
 }
 
 /** Atlas's own contracts: the offline default, faithful to the deployed ones (the differential test checks). */
@@ -26,5 +29,20 @@ export function livepeerContracts(checkout: string): ProtocolBackend {
     name: 'livepeer',
     params: { ...livepeerGovernorParams, ...livepeerFixedParams },
     deploy: (driver, params, timestamp) => deployLivepeer(driver, params, timestamp, checkout),
+  };
+}
+
+/**
+ * The upgrade path on the real contracts: the first implementations Arbitrum One ran (from a protocol-history
+ * folder, each compiled from its own compiler input) deployed with the rest of a livepeer/protocol checkout, then
+ * every later version switched in at `rounds` in mainnet's order; the treasury and governor come with the delta upgrade.
+ */
+export function livepeerUpgradePath(checkout: string, historyDir: string, rounds?: number[]): ProtocolBackend {
+  const path = upgradePath(checkout, historyDir, rounds);
+  return {
+    name: 'livepeer',
+    params: { ...livepeerGovernorParams, ...livepeerFixedParams },
+    deploy: (driver, params, timestamp) => deployLivepeer(driver, params, timestamp, checkout, path.first),
+    upgrades: path,
   };
 }

@@ -71,11 +71,12 @@ export interface GroundTruth {
 type TranscoderTuple = readonly [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
 type DelegatorTuple = readonly [bigint, bigint, Address, bigint, bigint, bigint, bigint];
 
-export async function readRoundSummary(rpc: SimRpc, d: Deployment, round: number, orchestrators: Address[]): Promise<RoundSummary> {
+/** The round's network figures; `treasuryCut` false for a BondingManager from before the treasury (its cut reads as 0). */
+export async function readRoundSummary(rpc: SimRpc, d: Deployment, round: number, orchestrators: Address[], treasuryCut = true): Promise<RoundSummary> {
   const a = d.addresses;
   const block = await rpc.call<{ number: Hex; timestamp: Hex }>('eth_getBlockByNumber', ['latest', false]);
   const tag = block.number;
-  const [mintable, inflation, tas, supply, l2Supply, treasury, cut] = await rpc.reads<bigint>(
+  const [mintable, inflation, tas, supply, l2Supply, treasury, cut = 0n] = await rpc.reads<bigint>(
     [
       { address: a.Minter, abi: viewAbi, functionName: 'currentMintableTokens' },
       { address: a.Minter, abi: viewAbi, functionName: 'inflation' },
@@ -83,7 +84,7 @@ export async function readRoundSummary(rpc: SimRpc, d: Deployment, round: number
       { address: a.Minter, abi: viewAbi, functionName: 'getGlobalTotalSupply' },
       { address: a.LivepeerToken, abi: viewAbi, functionName: 'totalSupply' },
       { address: a.LivepeerToken, abi: viewAbi, functionName: 'balanceOf', args: [a.Treasury] },
-      { address: a.BondingManager, abi: viewAbi, functionName: 'treasuryRewardCutRate' },
+      ...(treasuryCut ? [{ address: a.BondingManager, abi: viewAbi, functionName: 'treasuryRewardCutRate' }] : []),
     ],
     tag,
   );

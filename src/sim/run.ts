@@ -4,6 +4,7 @@ import type { ContractKey } from '../chain/networks.js';
 import type { Action, ProposalEffect, RoundContext } from './actions.js';
 import { callTx, SIM_OPERATOR, type Deployment, type ProtocolParams } from './deploy.js';
 import type { ChainDriver, MinedTx } from './driver.js';
+import type { UpgradePath } from './livepeer/upgrades.js';
 import type { GroundTruth, RoundSummary, Snapshot } from './groundTruth.js';
 import type { DelegatorAgent, OrchestratorAgent, Population } from './population.js';
 import { Rng, units } from './rng.js';
@@ -142,6 +143,33 @@ export interface RoundSchedule {
   roundSeconds(k: number): number;
 }
 
+/** What the running protocol versions can do: the first Arbitrum One deployment had no treasury or governor. */
+export interface ProtocolFeatures {
+  /** LivepeerGovernor, Treasury and BondingVotes exist (proposals, votes, the timelock). */
+  governance: boolean;
+  /** BondingManager takes the treasury cut (treasuryRewardCutRate and its views exist). */
+  treasuryCut: boolean;
+}
+
+/** One operation the upgrade path sends around a switch, or why it did not (the chain refused it at planning). */
+export interface UpgradeProbe {
+  /** Index of the switch in the upgrade path. */
+  step: number;
+  round: number;
+  side: 'before' | 'after';
+  probe: string;
+  sent: boolean;
+  reason?: string;
+}
+
+/** An upgrade path being run: its switches, who owns the Controller, code to finish placing, the probes sent. */
+export interface UpgradeRun {
+  path: UpgradePath;
+  owner: Address;
+  finish: (() => Promise<void>)[];
+  probes: UpgradeProbe[];
+}
+
 export interface RunSetup {
   scenario: Scenario;
   population: Population;
@@ -155,6 +183,8 @@ export interface RunSetup {
   /** Last round (1-based) the run plans for; Infinity when it goes on until stopped. */
   horizon: number;
   demand?: TicketDemand;
+  /** The upgrade path to run (the real contracts from their first versions), if any. */
+  upgrades?: UpgradePath;
 }
 
 /**
@@ -188,6 +218,10 @@ export class SimRun {
   readonly polls: PlannedPoll[] = [];
   readonly blockHashes = new Map<number, Hex>();
   extraDelegators = 0;
+  features: ProtocolFeatures = { governance: true, treasuryCut: true };
+  readonly upgrades: UpgradeRun | null;
+  /** Accounts the snapshots cover beside the agents' (the upgrade path's probe accounts). */
+  readonly extraAccounts: Address[] = [];
   scheduledProposals = 0;
   readonly gt: GroundTruth;
 
@@ -203,6 +237,8 @@ export class SimRun {
     this.schedule = setup.schedule;
     this.horizon = setup.horizon;
     this.demand = setup.demand;
+    this.upgrades = setup.upgrades ? { path: setup.upgrades, owner: SIM_OPERATOR, finish: [], probes: [] } : null;
+    if (setup.upgrades) this.features = { governance: false, treasuryCut: false };
     this.simTime = setup.startTime;
     this.rng = new Rng(`${setup.scenario.seed}/run`);
     this.pollRng = new Rng(`${setup.scenario.seed}/polls`);

@@ -15,14 +15,15 @@ import { planPolls, recordPolls } from './phases/polls.js';
 import { planRewards } from './phases/rewards.js';
 import { l1Schedule, mineRound, openRound } from './phases/round.js';
 import { planTickets } from './phases/tickets.js';
+import { finishUpgradeRound, planUpgrades } from './phases/upgrades.js';
 import { makePopulation, type Population } from './population.js';
 import { SimulatedMarket } from './priceFeeds.js';
-import { SimRun, type RoundSchedule, type SimulationHooks, type TicketDemand } from './run.js';
+import { SimRun, type RoundSchedule, type SimulationHooks, type TicketDemand, type UpgradeProbe } from './run.js';
 import { defaultProtocolParams, type Scenario } from './scenario.js';
 import { SimRpc } from './simRpc.js';
 
 export type { Action, ProposalEffect, RoundContext } from './actions.js';
-export type { DemandRound, RoundSchedule, SimulationHooks, TicketDemand, TicketDraw } from './run.js';
+export type { DemandRound, RoundSchedule, SimulationHooks, TicketDemand, TicketDraw, UpgradeProbe } from './run.js';
 
 export interface SimulationOptions {
   scenario: Scenario;
@@ -58,6 +59,8 @@ export interface SimulationResult {
   groundTruth: GroundTruth;
   params: ProtocolParams;
   elapsedMs: number;
+  /** On the upgrade path: every operation sent around a switch, or why the chain refused it at planning. */
+  upgradeProbes?: UpgradeProbe[];
 }
 
 /**
@@ -85,7 +88,8 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       { method: 'eth_getBlockByNumber', params: ['earliest', false] },
     ]);
     // Logs can only be in blocks after the node's genesis block (whose parent an indexer could not fetch).
-    const network = simulatorNetwork(Number(chainId as Hex), Number((earliest as { number: Hex }).number) + 1);
+    // On the upgrade path the implementations of every version sit at their Arbitrum One addresses: index with its table.
+    const network = simulatorNetwork(Number(chainId as Hex), Number((earliest as { number: Hex }).number) + 1, backend.upgrades ? 'arbitrum-one' : undefined);
     await driver.init(s.startTime - 1);
     const deployment = await backend.deploy(driver, params, s.startTime);
     // Price feeds (ETH/USD aggregator, LPT/WETH pool) at their real addresses; posted once per round.
@@ -104,6 +108,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       schedule: opts.schedule ?? l1Schedule(s.startTime),
       horizon: opts.liveUntil ? Infinity : s.rounds,
       demand: opts.demand,
+      upgrades: backend.upgrades,
     });
     await genesis(run);
     for (let k = 1; k <= s.rounds; k++) await simulateRound(run, market, k);
@@ -117,7 +122,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       revertReasons: Object.fromEntries(driver.revertReasons),
     };
     if (node && !opts.keepNode) await node.stop();
-    return { rpcUrl, network, node: opts.keepNode ? node : null, deployment, population, groundTruth: run.gt, params, elapsedMs: Date.now() - started };
+    return { rpcUrl, network, node: opts.keepNode ? node : null, deployment, population, groundTruth: run.gt, params, elapsedMs: Date.now() - started, upgradeProbes: run.upgrades?.probes };
   } catch (e) {
     if (node) await node.stop();
     throw e;
@@ -135,11 +140,13 @@ async function simulateRound(run: SimRun, market: SimulatedMarket, k: number): P
   await planGovernance(run, plan);
   planPolls(run, plan);
   planBridge(run, plan, market);
+  await planUpgrades(run, plan);
   await mineRound(run, plan, [(res) => recordPolls(run, res), (res) => recordProposals(run, res)]);
+  await finishUpgradeRound(run);
 
   const s = run.scenario;
   if (s.snapshotRounds.includes(k)) {
-    const snap = await takeSnapshot(run.rpc, run.d, plan.r, run.population.orchestrators.map((o) => o.address), [...run.delViews.keys()]);
+    const snap = await takeSnapshot(run.rpc, run.d, plan.r, run.population.orchestrators.map((o) => o.address), [...run.delViews.keys(), ...run.extraAccounts]);
     run.gt.snapshots.push(snap);
     if (run.hooks.onSnapshot) await run.hooks.onSnapshot(snap);
   }

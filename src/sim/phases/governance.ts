@@ -12,6 +12,7 @@ import type { PlannedProposal, ProposalKind, RoundPlan, SimRun } from '../run.js
  * execute through the timelock for what passed.
  */
 export async function planGovernance(run: SimRun, plan: RoundPlan): Promise<void> {
+  if (!run.features.governance) return;
   const s = run.scenario;
   const { k, r, slots, summary } = plan;
   // A proposal made in round r can be voted on from r + votingDelay + 1 through r + votingDelay + votingPeriod.

@@ -3,6 +3,7 @@ import { readMintedTokens, readRoundSummary } from '../groundTruth.js';
 import type { SimulatedMarket } from '../priceFeeds.js';
 import type { RoundPlan, RoundSchedule, SimRun } from '../run.js';
 import type { SimTx } from '../simRpc.js';
+import { upgradeOpening } from './upgrades.js';
 import type { Hex } from 'viem';
 
 /** A round lasts as long as on the network in late 2025: 6377 L1 blocks of 12 s, whatever its length in blocks. */
@@ -26,7 +27,8 @@ export async function openRound(run: SimRun, market: SimulatedMarket, k: number)
   await run.waitForRound(r);
   run.ctx = { round: r, blockInRound: 0 };
   const keeper = run.rng.pick(run.genesisOrchs).address;
-  const opening: SimTx<Action>[] = [run.tx(keeper, 'RoundsManager', 'initializeRound', [], { kind: 'initializeRound' })];
+  // Versions due this round are registered before the round is initialized (the upgrade path).
+  const opening: SimTx<Action>[] = [...(await upgradeOpening(run, k)), run.tx(keeper, 'RoundsManager', 'initializeRound', [], { kind: 'initializeRound' })];
   const prices = await market.roundTxs(run.rpc);
   opening.push(...prices.opening);
   const B = run.params.roundLength;
@@ -39,7 +41,7 @@ export async function openRound(run: SimRun, market: SimulatedMarket, k: number)
 
   await run.refreshOrchestrators();
   const listed = [...run.orchViews.values()].filter((o) => o.registered || o.agent.joinRound === 0).map((o) => o.agent.address);
-  const summary = await readRoundSummary(run.rpc, run.d, r, listed);
+  const summary = await readRoundSummary(run.rpc, run.d, r, listed, run.features.treasuryCut);
   run.gt.rounds.push(summary);
   if (run.hooks.onRound) await run.hooks.onRound(summary);
 
