@@ -2,18 +2,22 @@ import { loadavg } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { ProtocolIndexer } from '../src/projections/indexer.js';
-import { atlasContracts, livepeerContracts, type ProtocolBackend } from '../src/sim/backend.js';
-import { resolveScenario } from '../src/sim/scenario.js';
+import { atlasContracts, livepeerContracts, livepeerUpgradePath, type ProtocolBackend } from '../src/sim/backend.js';
+import { resolveScenario, type Scenario } from '../src/sim/scenario.js';
 import { runSimulation } from '../src/sim/simulator.js';
 import { createDb } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
 import { sharedDir } from '../test/helpers/sharedDir.mjs';
 import { round2, writeResult } from './results.js';
 
+/** Rounds of the upgrade-path run (the conformance suite's). */
+const UPGRADE_PATH_ROUNDS = 42;
+
 /**
  * The conformance scenario (the conformance suite's: 30 rounds, 110 orchestrators) generated on the deployed
  * Livepeer contracts (../shared/livepeer-protocol) and indexed into PGlite, against the same seeded scenario on
- * Atlas's own contracts (the offline simulator's): generation time and logs, indexer logs/s and the checks it made.
+ * Atlas's own contracts (the offline simulator's): generation time and logs, indexer logs/s and the checks it made;
+ * and the upgrade path through every version Arbitrum One ran, against the same network on today's contracts.
  */
 export async function conformanceBench(): Promise<void> {
   const shared = sharedDir();
@@ -22,21 +26,36 @@ export async function conformanceBench(): Promise<void> {
     return;
   }
   const load0 = loadavg()[0]!;
-  const livepeer = livepeerContracts(path.join(shared, 'livepeer-protocol'));
-  const real = await measure(livepeer);
+  const checkout = path.join(shared, 'livepeer-protocol');
+  const livepeer = livepeerContracts(checkout);
+  const real = await measure(livepeer, resolveScenario({ preset: 'test', rounds: 30 }));
   // With the parameters the deployed contracts fix (governor periods, poll period): the differential test's pair.
-  const own = await measure(atlasContracts, livepeer.params);
+  const own = await measure(atlasContracts, resolveScenario({ preset: 'test', rounds: 30 }), livepeer.params);
+  // The upgrade path (the conformance suite's: every version Arbitrum One ran, switched in mainnet's order), against
+  // the same network on today's contracts throughout.
+  const upgrades = livepeerUpgradePath(checkout, path.join(shared, 'livepeer-protocol-history'));
+  const pathScenario = resolveScenario({ preset: 'test', rounds: UPGRADE_PATH_ROUNDS, orchestrators: 30, delegators: 120, gateways: 4, ticketsPerRound: 20 });
+  const pathRun = await measure(upgrades, pathScenario, { numActiveTranscoders: 20 });
+  const pathPeer = await measure(livepeer, pathScenario, { numActiveTranscoders: 20 });
+  const pathFigures = (f: Record<string, number>) => ({
+    upgrade_path_rounds: UPGRADE_PATH_ROUNDS,
+    upgrade_path_generation_wall_s: f.generation_wall_s!,
+    upgrade_path_logs_total: f.generation_logs_total!,
+    upgrade_path_reverted_txs: f.generation_reverted_txs!,
+    upgrade_path_index_wall_s: f.index_wall_s!,
+    upgrade_path_index_logs_per_s: f.index_logs_per_s!,
+    upgrade_path_index_divergences: f.index_divergences!,
+  });
   const r = writeResult({
     bench: 'conformance',
-    figures: real.figures,
-    baseline: own.figures,
-    dataset: `preset test, seed ${real.seed}: 30 rounds, 110 orchestrators, 300 delegators, 6 gateways, on the livepeer/protocol contracts (solc 0.8.9, compiled artifacts cached), indexed into PGlite; baseline: the same scenario and parameters on Atlas's own contracts (the same protocol history, which the conformance suite's differential test checks; their deployment takes fewer transactions and logs). Measured on a 2-core machine shared with other work: 1-min load average ${load0.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end`,
+    figures: { ...real.figures, ...pathFigures(pathRun.figures) },
+    baseline: { ...own.figures, ...pathFigures(pathPeer.figures) },
+    dataset: `preset test, seed ${real.seed}: 30 rounds, 110 orchestrators, 300 delegators, 6 gateways, on the livepeer/protocol contracts (solc 0.8.9, compiled artifacts cached), indexed into PGlite; baseline: the same scenario and parameters on Atlas's own contracts (the same protocol history, which the conformance suite's differential test checks; their deployment takes fewer transactions and logs). upgrade_path_*: the upgrade path (${UPGRADE_PATH_ROUNDS} rounds, 30 orchestrators for 20 seats, 120 delegators, 4 gateways; BondingManager v1-v9, TicketBroker v1-v3, Minter v1-v2 from ../shared/livepeer-protocol-history), its baseline the same network on today's contracts throughout (which log governance, stake checkpoints and the treasury cut from the first round, hence more logs). Measured on a 2-core machine shared with other sessions running their tests and benchmarks: 1-min load average ${load0.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end`,
   });
   console.log(JSON.stringify(r, null, 2));
 }
 
-async function measure(contracts: ProtocolBackend, params?: ProtocolBackend['params']): Promise<{ seed: string | number; figures: Record<string, number> }> {
-  const scenario = resolveScenario({ preset: 'test', rounds: 30 });
+async function measure(contracts: ProtocolBackend, scenario: Scenario, params?: ProtocolBackend['params']): Promise<{ seed: string | number; figures: Record<string, number> }> {
   const sim = await runSimulation({ scenario, contracts, params, keepNode: true });
   const db = await createDb({ kind: 'pglite' });
   try {
