@@ -16,6 +16,7 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import { streamWithCursor } from './cursorStream.js';
+import { PREPARE_MARKER, sqlLiteral, statementName } from './preparedStatements.js';
 
 /** A FIFO lock: `lock()` resolves with a release function once every earlier holder has released. */
 export class Mutex {
@@ -176,6 +177,9 @@ function toQueryResult<R>(result: Results<unknown>): QueryResult<R> {
 
 class PGliteConnection implements DatabaseConnection {
   readonly #pglite: PGlite;
+  /** Statements prepared in this session (by name), and texts PREPARE refused (run unprepared from then on). */
+  readonly #prepared = new Set<string>();
+  readonly #unpreparable = new Set<string>();
 
   constructor(pglite: PGlite) {
     this.#pglite = pglite;
@@ -189,6 +193,11 @@ class PGliteConnection implements DatabaseConnection {
       const result = await this.#pglite.query(statement, [], { blob: new Blob([copy.payload as BlobPart]) });
       return { rows: [], numAffectedRows: BigInt(result.affectedRows ?? 0) };
     }
+    // Not inside a transaction: a PREPARE it refuses would abort the caller's transaction.
+    if (compiledQuery.sql.startsWith(PREPARE_MARKER) && !this.#unpreparable.has(compiledQuery.sql) && !this.#pglite.isInTransaction()) {
+      const prepared = await this.#executePrepared<R>(compiledQuery);
+      if (prepared) return prepared;
+    }
     if (compiledQuery.parameters.length > 0) {
       const result = await this.#pglite.query(compiledQuery.sql, [...compiledQuery.parameters], {
         rowMode: 'object',
@@ -201,6 +210,26 @@ class PGliteConnection implements DatabaseConnection {
     const results = await this.#pglite.exec(compiledQuery.sql, { rowMode: 'object' });
     if (results.length === 1) return toQueryResult<R>(results[0]!);
     return { rows: [] };
+  }
+
+  /** A marked query as EXECUTE of a statement prepared once, or null when its parameters or text do not allow it. */
+  async #executePrepared<R>(q: CompiledQuery): Promise<QueryResult<R> | null> {
+    const literals = q.parameters.map(sqlLiteral);
+    if (literals.some((l) => l === null)) return null;
+    const name = statementName(q.sql);
+    if (!this.#prepared.has(name)) {
+      try {
+        await this.#pglite.exec(`prepare ${name} as ${q.sql}`);
+      } catch {
+        // e.g. a parameter whose type the text does not determine: this text runs unprepared.
+        this.#unpreparable.add(q.sql);
+        return null;
+      }
+      this.#prepared.add(name);
+    }
+    const args = literals.length ? `(${literals.join(', ')})` : '';
+    const [result] = await this.#pglite.exec(`execute ${name}${args}`, { rowMode: 'object' });
+    return toQueryResult<R>(result!);
   }
 
   streamQuery<R>(compiledQuery: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {

@@ -23,6 +23,32 @@ for (const kind of dbKinds) {
       expect(two.rows).toEqual([{ n: 2 }]);
     });
 
+    it('gives a marked query the rows an unmarked one gives for quotes, nulls, numbers, big integers and booleans', async () => {
+      await sql`insert into prep_probe values (${"o'brien"}, 4), (${'back\\slash'}, 5)`.execute(db.db);
+      for (const k of ["o'brien", 'back\\slash', "'; drop table prep_probe; --"]) {
+        const marked = await sql<{ n: number }>`${sql.raw(PREPARE_MARKER)} select n from prep_probe where k = ${k}`.execute(db.db);
+        const plain = await sql<{ n: number }>`select n from prep_probe where k = ${k}`.execute(db.db);
+        expect(marked.rows).toEqual(plain.rows);
+      }
+      const mixed = (marker: string) =>
+        sql<{ n: number }>`${sql.raw(marker)} select n from prep_probe where (${null}::text is null or k = ${null}) and n < ${10n ** 20n}::numeric and (n::numeric > ${1.5}::numeric) = ${true} order by n limit ${3}`.execute(db.db);
+      expect((await mixed(PREPARE_MARKER)).rows).toEqual((await mixed('')).rows);
+      expect((await mixed(PREPARE_MARKER)).rows).toEqual([{ n: 2 }, { n: 3 }, { n: 4 }]);
+      // A text whose parameter type nothing determines cannot be prepared: it still answers, unprepared.
+      const untyped = await sql<{ v: string }>`${sql.raw(PREPARE_MARKER)} select ${'x'} as v`.execute(db.db);
+      expect(untyped.rows).toEqual([{ v: 'x' }]);
+    });
+
+    if (kind === 'pglite') {
+      it('prepares a marked query once and runs it with EXECUTE (PGlite plans on the serving thread)', async () => {
+        for (const k of ['a', 'b', 'a']) await sql`${sql.raw(PREPARE_MARKER)} select n from prep_probe as lite_probe where k = ${k}`.execute(db.db);
+        const named = await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(db.db);
+        const ours = named.rows.filter((r) => r.statement.includes('lite_probe'));
+        expect(ours).toHaveLength(1);
+        expect(ours[0]!.name).toMatch(/^atlas_/);
+      });
+    }
+
     if (kind === 'postgres') {
       it('runs a marked query as a named statement of the connection, one per distinct text', async () => {
         await db.db.connection().execute(async (conn) => {
