@@ -27,6 +27,10 @@ const PARAMS = { numActiveTranscoders: 20 };
 const CHECKOUT = sharedPath('livepeer-protocol');
 const HISTORY = sharedPath('livepeer-protocol-history');
 const BACKEND = livepeerUpgradePath(CHECKOUT, HISTORY);
+const EVENTS = parseAbi([
+  'event WinningTicketRedeemed(address indexed sender, address indexed recipient, uint256 faceValue, uint256 winProb, uint256 senderNonce, uint256 recipientRand, bytes auxData)',
+  'event Reward(address indexed transcoder, uint256 amount)',
+]);
 const CONTROLLER_ABI = parseAbi(['event SetContractInfo(bytes32 id, address contractAddress, bytes20 gitCommitHash)', 'function getContract(bytes32) view returns (address)']);
 
 type Row = Record<string, string | null>;
@@ -128,6 +132,24 @@ describe('Atlas equals the real contracts along the upgrade path Arbitrum One to
       const sent = (side: string) => new Set(probes.filter((p) => p.step === i && p.side === side && p.sent).map((p) => p.probe));
       expect(sent('before').size, `switch ${i} before`).toBe(3);
       expect(sent('after').size, `switch ${i} after`).toBe(5);
+    }
+  });
+
+  it('redeemed winning tickets just before and just after each TicketBroker switch, and rewards minted around the Minter switch', async () => {
+    const client = createPublicClient({ transport: http(sim.rpcUrl) });
+    const A = sim.deployment.addresses;
+    const B = BigInt(sim.params.roundLength);
+    const inRound = async (address: Address, event: (typeof EVENTS)[number], k: number) => {
+      const r = BigInt(firstRound + k - 1);
+      return (await client.getLogs({ address, event, fromBlock: r * B, toBlock: r * B + B - 1n })).length;
+    };
+    for (const s of BACKEND.upgrades!.steps) {
+      if (s.contract === 'TicketBrokerTarget') {
+        expect([await inRound(A.TicketBroker, EVENTS[0], s.round - 1), await inRound(A.TicketBroker, EVENTS[0], s.round)].every((n) => n > 0), `tickets around TicketBroker v${s.version}`).toBe(true);
+      }
+      if (s.contract === 'Minter') {
+        expect([await inRound(A.BondingManager, EVENTS[1], s.round - 1), await inRound(A.BondingManager, EVENTS[1], s.round)].every((n) => n > 0), 'rewards around the Minter switch').toBe(true);
+      }
     }
   });
 
