@@ -229,9 +229,11 @@ export async function apiBench(presetArg?: PresetName): Promise<void> {
   let rpcUrl = given;
   if (!rpcUrl) {
     process.stderr.write(`api bench: simulating preset ${preset}…\n`);
-    const sim = await runSimulation({ scenario: resolveScenario({ preset }), keepNode: true });
-    rpcUrl = sim.rpcUrl;
-    stop = async () => sim.node?.stop();
+    const { rpcUrl: url, node } = await runSimulation({ scenario: resolveScenario({ preset }), keepNode: true });
+    // Only the node is kept: the simulation's ground truth (hundreds of MB) would otherwise stay on the heap the
+    // server under test collects, which a serving process does not carry.
+    rpcUrl = url;
+    stop = async () => node?.stop();
   }
   try {
     // ATLAS_BENCH_API_KINDS=postgres skips the embedded run (an in-memory PGlite holding the large preset
