@@ -41,7 +41,8 @@ export function upgradePath(checkout: string, historyDir: string, rounds: number
   const history = readProtocolHistory(historyDir);
   const later = history.filter((v) => v.version > 1).sort((a, b) => a.deployBlock - b.deployBlock);
   if (rounds.length !== later.length) throw new Error(`the upgrade path has ${later.length} switches, ${rounds.length} rounds were given`);
-  if (rounds.some((r, i) => r < 2 || (i > 0 && r <= rounds[i - 1]!))) throw new Error('upgrade rounds must rise and start at round 2 or later (each version is deployed in the round before)');
+  // Round 1 sets the probe accounts up; each version is deployed, and probed, in the round before its switch.
+  if (rounds.some((r, i) => r < 3 || (i > 0 && r <= rounds[i - 1]! + 1))) throw new Error('upgrade rounds must start at round 3 or later and be at least two rounds apart');
   const place = (contract: HistoryContract) => {
     const v = historyVersion(history, contract, 1);
     return { address: v.address, artifact: compileHistoryVersion(historyDir, v) };
