@@ -22,12 +22,19 @@ describe('version-aware replay on a chain whose Controller registers Arbitrum On
   let rpc: SimRpc;
   // The simulator's addresses, with Arbitrum One's rule table: each registration is looked up by address.
   const net = simulatorNetwork(31337, 0, 'arbitrum-one');
-  const register = (name: string, address: string) =>
-    rpc.call('eth_sendTransaction', [{ from: FROM, to: net.contracts.Controller.address, gas: '0x100000', data: encodeAbiParameters([{ type: 'bytes32' }, { type: 'address' }, { type: 'bytes32' }], [keccak256(toBytes(name)), address as Hex, `0x${'ab'.repeat(20)}${'00'.repeat(12)}`]) }]);
+  /** One registration; resolves with the block it was mined in. */
+  const register = async (name: string, address: string): Promise<number> => {
+    const data = encodeAbiParameters([{ type: 'bytes32' }, { type: 'address' }, { type: 'bytes32' }], [keccak256(toBytes(name)), address as Hex, `0x${'ab'.repeat(20)}${'00'.repeat(12)}`]);
+    const hash = await rpc.call<Hex>('eth_sendTransaction', [{ from: FROM, to: net.contracts.Controller.address, gas: '0x100000', data }]);
+    for (;;) {
+      const receipt = await rpc.call<{ blockNumber: Hex } | null>('eth_getTransactionReceipt', [hash]);
+      if (receipt) return Number(receipt.blockNumber);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
   const mine = async (n: number) => {
     for (let i = 0; i < n; i++) await rpc.call('evm_mine', []);
   };
-  const head = async () => Number(await rpc.call<Hex>('eth_blockNumber', []));
 
   beforeAll(async () => {
     node = await startAnvil();
@@ -44,8 +51,7 @@ describe('version-aware replay on a chain whose Controller registers Arbitrum On
       const base = await rpc.call<string>('evm_snapshot', []);
       const db = await openTestDb(kind, { migrate: true });
       try {
-        await register('BondingManagerTarget', target('BondingManager', 1));
-        const v1Block = await head();
+        const v1Block = await register('BondingManagerTarget', target('BondingManager', 1));
         await mine(CONFIRMATIONS + 1);
         const indexer = new ProtocolIndexer({ db: db.db, rpcUrl: node.url, network: net, confirmations: CONFIRMATIONS });
         await indexer.backfill();
@@ -78,8 +84,7 @@ describe('version-aware replay on a chain whose Controller registers Arbitrum On
       try {
         await register('BondingManagerTarget', target('BondingManager', 9));
         const unknown = '0x00000000000000000000000000000000000bad01';
-        await register('BondingManagerTarget', unknown);
-        const at = await head();
+        const at = await register('BondingManagerTarget', unknown);
         const indexer = new ProtocolIndexer({ db: db.db, rpcUrl: node.url, network: net, confirmations: 0 });
         const err = await indexer.backfill().then(
           () => null,

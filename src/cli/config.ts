@@ -90,6 +90,7 @@ export const envSchema = z.object({
   ATLAS_POLL_MS: intFromEnv('ATLAS_POLL_MS', 50, 600_000).optional(),
   ATLAS_RPC_CONCURRENCY: intFromEnv('ATLAS_RPC_CONCURRENCY', 1, 64).optional(),
   ATLAS_RPC_TIMEOUT_MS: intFromEnv('ATLAS_RPC_TIMEOUT_MS', 100, 600_000).optional(),
+  ATLAS_VERIFY_STATE: z.enum(['0', '1', 'false', 'true'], { message: 'ATLAS_VERIFY_STATE must be 1, 0, true or false' }).optional(),
   ATLAS_READY_MAX_AGE_S: intFromEnv('ATLAS_READY_MAX_AGE_S', 1, 30 * 86_400).optional(),
   ATLAS_TELEMETRY_GATEWAYS: z
     .string()
@@ -139,7 +140,8 @@ export interface AtlasConfig {
   network: { kind: 'simulator'; preset: PresetName; seed: string; rounds?: number; roundSeconds: number } | { kind: 'rpc'; url: string };
   database: { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
   http: { host: string; port: number };
-  sync: { confirmations?: number; pollMs: number; rpcConcurrency: number; rpcTimeoutMs: number };
+  /** verifyState: after each batch compare the rows it wrote with the chain's BondingManager views (multicall). */
+  sync: { confirmations?: number; pollMs: number; rpcConcurrency: number; rpcTimeoutMs: number; verifyState: boolean };
   /** `atlas serve`'s /ready: the newest indexed block must be at most this old (seconds, by its chain timestamp). */
   ready: { maxHeadAgeS: number };
   /** Gateway telemetry: signers accepted besides on-chain gateways, and how long raw reports and rollups are kept. */
@@ -194,7 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       : { kind: 'simulator', preset: e.ATLAS_SIM_PRESET ?? 'demo', seed: e.ATLAS_SIM_SEED ?? '42', rounds: e.ATLAS_SIM_ROUNDS, roundSeconds: e.ATLAS_SIM_ROUND_SECONDS ?? DEFAULT_SIM_ROUND_SECONDS },
     database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dataDir: path.resolve(e.ATLAS_DATA_DIR ?? '.atlas/db') },
     http: { host: e.ATLAS_HOST ?? '127.0.0.1', port: e.ATLAS_PORT ?? 8080 },
-    sync: { confirmations: e.ATLAS_CONFIRMATIONS, pollMs: e.ATLAS_POLL_MS ?? 1000, rpcConcurrency: e.ATLAS_RPC_CONCURRENCY ?? 32, rpcTimeoutMs: e.ATLAS_RPC_TIMEOUT_MS ?? 15_000 },
+    sync: { confirmations: e.ATLAS_CONFIRMATIONS, pollMs: e.ATLAS_POLL_MS ?? 1000, rpcConcurrency: e.ATLAS_RPC_CONCURRENCY ?? 32, rpcTimeoutMs: e.ATLAS_RPC_TIMEOUT_MS ?? 15_000, verifyState: e.ATLAS_VERIFY_STATE === '1' || e.ATLAS_VERIFY_STATE === 'true' },
     ready: { maxHeadAgeS: e.ATLAS_READY_MAX_AGE_S ?? DEFAULT_READY_MAX_AGE_S },
     telemetry: {
       allowList: (e.ATLAS_TELEMETRY_GATEWAYS ?? '').split(/[\s,]+/).filter((x) => x !== '').map((x) => x.toLowerCase()),

@@ -16,11 +16,12 @@ export interface IndexFlags {
   follow?: boolean;
   priceAggregators?: string;
   lptPool?: string;
+  verifyState?: boolean;
 }
 
 /** `atlas index`: backfill (and optionally follow) a chain into the configured database. */
 export async function indexCommand(flags: IndexFlags): Promise<void> {
-  const cfg = loadConfig(process.env, { ...(flags.rpcUrl ? { ATLAS_RPC_URL: flags.rpcUrl } : {}), ...priceOverrides(flags) });
+  const cfg = loadConfig(process.env, { ...(flags.rpcUrl ? { ATLAS_RPC_URL: flags.rpcUrl } : {}), ...(flags.verifyState ? { ATLAS_VERIFY_STATE: '1' } : {}), ...priceOverrides(flags) });
   if (cfg.network.kind !== 'rpc') {
     throw new ConfigError('nothing to index: set ATLAS_RPC_URL (Arbitrum One) or pass --rpc-url of a simulator node (atlas sim --keep)');
   }
@@ -54,6 +55,7 @@ export async function indexCommand(flags: IndexFlags): Promise<void> {
     pollIntervalMs: cfg.sync.pollMs,
     rpcConcurrency: cfg.sync.rpcConcurrency,
     rpcOptions: { timeoutMs: cfg.sync.rpcTimeoutMs },
+    verifyState: cfg.sync.verifyState,
     onProgress: (p) =>
       progress.update(p.blocksDone, p.blocksDone + Math.max(0, p.target - p.block), {
         block: p.block,
@@ -75,7 +77,9 @@ export async function indexCommand(flags: IndexFlags): Promise<void> {
     }
     const t0 = Date.now();
     await indexer.backfill(controller.signal);
-    progress.done(`indexed ${indexer.stats.logs.toLocaleString('en-US')} logs in ${formatSeconds((Date.now() - t0) / 1000)} (${indexer.stats.divergences} divergences)`);
+    const s = indexer.stats;
+    const verified = cfg.sync.verifyState ? `, ${s.stateDivergences} state differences in ${s.stateValuesChecked.toLocaleString('en-US')} values read back with ${s.stateRpcCalls} eth_calls` : '';
+    progress.done(`indexed ${s.logs.toLocaleString('en-US')} logs in ${formatSeconds((Date.now() - t0) / 1000)} (${s.divergences} divergences${verified})`);
     if (flags.follow && !controller.signal.aborted) {
       logger.info('following the chain head; Ctrl-C to stop');
       await indexer.follow(controller.signal);

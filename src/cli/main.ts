@@ -66,7 +66,16 @@ export function buildProgram(): Command {
     .option('--follow', 'keep following the head after the backfill')
     .option('--price-aggregators <list>', 'Arbitrum One: comma-separated Chainlink ETH/USD aggregator addresses (default: ATLAS_PRICE_AGGREGATORS)')
     .option('--lpt-pool <address>', 'Arbitrum One: Uniswap V3 LPT/WETH pool address (default: ATLAS_LPT_POOL)')
+    .option('--verify-state', 'after each batch read the chain\'s BondingManager views of what it changed (one multicall per batch; an archive node while backfilling) and record differences (default: ATLAS_VERIFY_STATE)')
     .action(async (flags) => (await import('./indexCommand.js')).indexCommand(flags));
+
+  program
+    .command('verify')
+    .description('compare a sample of indexed delegators, orchestrators and their latest pools with the chain\'s views at the indexed block; exit code 1 on any difference')
+    .option('--rpc-url <url>', 'JSON-RPC endpoint (default: ATLAS_RPC_URL)')
+    .option('--network <name>', 'arbitrum-one | simulator', 'arbitrum-one')
+    .option('--sample <n>', 'accounts to sample (delegators, and orchestrators among them)', '100')
+    .action(async (flags) => (await import('./verifyCommand.js')).verifyCommand(flags));
 
   const needs = program.command('needs').description('the data-needs report: import versions, check the mapping to Atlas views');
   needs

@@ -137,6 +137,7 @@ export async function runAtlas(cfg: AtlasConfig, o: RunOptions): Promise<void> {
       pollIntervalMs: simulated ? 500 : cfg.sync.pollMs,
       rpcConcurrency: cfg.sync.rpcConcurrency,
       rpcOptions: { timeoutMs: cfg.sync.rpcTimeoutMs },
+      verifyState: cfg.sync.verifyState,
       onReorg: (r) => logger.warn({ depth: r.depth, forkBlock: r.forkBlock }, 'reorg: rolled back'),
       onError: (e) => logger.warn({ err: e.message }, 'indexer failed a step; retrying'),
     });

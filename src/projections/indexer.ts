@@ -14,6 +14,8 @@ import { getBlockNumber, type BlockHeader, type RawLog } from '../sync/logFetche
 import type { BlockContext, ProtocolProjector } from './protocolProjector.js';
 import { HISTORY_TABLES, historyTable } from './history.js';
 import type { UnknownLogRow } from './rows.js';
+import type { SqlValue } from './sqlWriter.js';
+import { checkState, type StateCheck, type StateRows } from './stateCheck.js';
 import { loadProjector, planWrite, pruneUndo, rollbackProjections, writePlan, type WritePlan } from './protocolStore.js';
 import { priceExtension } from '../prices/projection.js';
 import { marketExtension } from '../market/projection.js';
@@ -53,6 +55,12 @@ export interface IndexerOptions {
   onError?: (e: Error) => void;
   /** Extra projections on the same engine; default: the network's price sources (src/prices). */
   extensions?: IndexerExtension[];
+  /**
+   * After each batch, read the BondingManager's views of every delegator, orchestrator and pool the batch changed
+   * at its last block (one multicall per batch, MULTICALL_CHUNK views per eth_call; needs an archive node while
+   * backfilling) and record each value that differs from Atlas's row in state_divergence.
+   */
+  verifyState?: boolean;
 }
 
 export interface IndexerStats {
@@ -68,6 +76,10 @@ export interface IndexerStats {
   writeMs: number;
   /** writeMs split by table (ms). */
   writeMsByTable: Record<string, number>;
+  /** With verifyState: values compared with the chain's views, eth_calls it took, and values that differed. */
+  stateValuesChecked: number;
+  stateRpcCalls: number;
+  stateDivergences: number;
 }
 
 /** Append-only tables written in bulk by every batch. */
@@ -79,6 +91,7 @@ interface PreparedBatch {
   events: number;
   predictionsChecked: number;
   divergences: number;
+  state: StateCheck | null;
   /** Logs of extension sources (prices), written by their extension in the batch transaction. */
   extensionLogs?: { logs: [IndexerExtension, RawLog[]][]; headers: BlockHeader[] };
 }
@@ -96,7 +109,7 @@ export class ProtocolIndexer {
   private readonly extensionsOf = new Map<string, IndexerExtension[]>();
   /** The sync engine's last progress report (phase, block, head). */
   lastProgress: SyncProgress | null = null;
-  readonly stats: IndexerStats = { logs: 0, events: 0, predictionsChecked: 0, divergences: 0, unknownLogs: 0, paramReadFailures: 0, decodeMs: 0, applyMs: 0, writeMs: 0, writeMsByTable: {} };
+  readonly stats: IndexerStats = { logs: 0, events: 0, predictionsChecked: 0, divergences: 0, unknownLogs: 0, paramReadFailures: 0, decodeMs: 0, applyMs: 0, writeMs: 0, writeMsByTable: {}, stateValuesChecked: 0, stateRpcCalls: 0, stateDivergences: 0 };
 
   constructor(private readonly opts: IndexerOptions) {
     this.rpc = new RpcClient({ ...(opts.rpcConcurrency !== undefined ? { concurrency: opts.rpcConcurrency } : {}), ...opts.rpcOptions, url: opts.rpcUrl });
@@ -205,7 +218,8 @@ export class ProtocolIndexer {
       plan.blocks = headers.map((h) => ({ block_number: h.number, hash: h.hash.toLowerCase(), parent_hash: h.parentHash.toLowerCase(), block_time: h.timestamp, l1_block: h.l1BlockNumber }));
       this.stats.decodeMs += t1 - t0;
       this.stats.applyMs += performance.now() - t2;
-      return { extensionLogs, plan, logs: logs.length, events: events.length, predictionsChecked: changes.predictionsChecked, divergences: changes.divergences.length };
+      const state = this.opts.verifyState && events.length > 0 ? await this.verifyBatch(plan, events[events.length - 1]!.blockNumber) : null;
+      return { extensionLogs, plan, logs: logs.length, events: events.length, predictionsChecked: changes.predictionsChecked, divergences: changes.divergences.length, state };
     } catch (e) {
       // Half-applied state must not survive: the next batch reloads it from the database.
       this.projector = null;
@@ -230,8 +244,25 @@ export class ProtocolIndexer {
     this.stats.events += prepared.events;
     this.stats.predictionsChecked += prepared.predictionsChecked;
     this.stats.divergences += prepared.divergences;
+    if (prepared.state) {
+      this.stats.stateValuesChecked += prepared.state.compared;
+      this.stats.stateRpcCalls += prepared.state.rpcCalls;
+      this.stats.stateDivergences += prepared.state.divergences.length;
+    }
     this.stats.unknownLogs = [...this.decoder.unknown.values()].reduce((a, b) => a + b, 0);
     this.stats.paramReadFailures = this.params.failures;
+  }
+
+  /** Reads the chain's views of the rows a batch writes, at its last block with events; differences join the batch. */
+  private async verifyBatch(plan: WritePlan, block: number): Promise<StateCheck> {
+    const rowsOf = (table: string) => plan.mutable.find(([t]) => t === table)?.[1] ?? [];
+    const check = await checkState(this.rpc, this.opts.network.contracts.BondingManager.address, block, {
+      delegators: rowsOf('delegator') as unknown as StateRows['delegators'],
+      transcoders: rowsOf('transcoder') as unknown as StateRows['transcoders'],
+      pools: rowsOf('earnings_pool') as unknown as StateRows['pools'],
+    });
+    plan.append.push(['state_divergence', ['block_number', 'account', 'view', 'field'], check.divergences as unknown as Record<string, SqlValue>[]]);
+    return check;
   }
 
   /** Separates the logs of extension sources from the protocol's, which alone go to the decoder. */

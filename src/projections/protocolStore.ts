@@ -26,7 +26,7 @@ const MUTABLE: Record<string, string[]> = {
   atlas_meta: ['key'],
 };
 // Append-only tables: a reorg deletes their rows from the fork block on.
-const APPEND_ONLY = ['chain_event', 'winning_ticket', 'param_change', 'contract_info', 'delegate_change', 'vote', 'treasury_balance', 'ledger_divergence', 'unknown_log', 'poll_tally', 'round_pool', 'chain_tx', 'indexed_block', 'delegator_count_move'];
+const APPEND_ONLY = ['chain_event', 'winning_ticket', 'param_change', 'contract_info', 'delegate_change', 'vote', 'treasury_balance', 'ledger_divergence', 'state_divergence', 'unknown_log', 'poll_tally', 'round_pool', 'chain_tx', 'indexed_block', 'delegator_count_move'];
 // Column order of the COPY payloads (COPY reads text, so no types are needed here).
 const CHAIN_EVENT_COLUMNS = ['block_number', 'log_index', 'tx_hash', 'tx_index', 'block_time', 'round', 'contract', 'name', 'a1', 'a2', 'amount', 'args'];
 const CHAIN_TX_COLUMNS = ['hash', 'block_number', 'tx_index', 'block_time', 'from_address', 'to_address', 'gas', 'gas_price'];

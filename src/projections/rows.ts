@@ -249,6 +249,18 @@ export interface DivergenceRow {
   actual: string;
 }
 
+/** A value of the BondingManager's views where the chain and Atlas's row differ (`--verify-state`, `atlas verify`). */
+export interface StateDivergenceRow {
+  block_number: number;
+  account: string;
+  /** getDelegator, getTranscoder or getTranscoderEarningsPoolForRound(<round>). */
+  view: string;
+  /** Atlas's column compared ('*' when the call itself failed). */
+  field: string;
+  atlas: string;
+  chain: string;
+}
+
 /** A log of a protocol contract the decoder could not name. */
 export interface UnknownLogRow {
   block_number: number;

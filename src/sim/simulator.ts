@@ -1,3 +1,4 @@
+import { placeMulticall } from './multicall.js';
 import type { Hex } from 'viem';
 import { simulatorNetwork, type NetworkConfig } from '../chain/networks.js';
 import { startAnvil, type AnvilNode, type AnvilOptions } from './anvil.js';
@@ -92,6 +93,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     const network = simulatorNetwork(Number(chainId as Hex), Number((earliest as { number: Hex }).number) + 1, backend.upgrades ? 'arbitrum-one' : undefined);
     await driver.init(s.startTime - 1);
     const deployment = await backend.deploy(driver, params, s.startTime);
+    await placeMulticall(driver.rpc);
     // Price feeds (ETH/USD aggregator, LPT/WETH pool) at their real addresses; posted once per round.
     const market = new SimulatedMarket(s.seed, population);
     await market.deploy(driver, s.startTime);

@@ -19,6 +19,7 @@ const TABLES: [string, string][] = [
   ['treasury_call', 'operation_id, call_index'],
   ['treasury_balance', 'block_number, log_index'],
   ['ledger_divergence', 'block_number, log_index, what'],
+  ['state_divergence', 'block_number, account, view, field'],
   ['poll_tally', 'poll'],
   ['delegator_count_move', 'block_number, log_index'],
   // The engine's record of polls created on chain decides which logs are fetched: it must follow reorgs too.

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { arbitrumOne, type ContractKey } from '../../chain/networks.js';
 import { indexedBlock } from '../../read/chain.js';
 import type { Db } from '../../read/db.js';
-import { divergenceCount, unknownLogGroups } from '../../read/indexerHealth.js';
+import { divergenceCount, stateDivergenceCount, unknownLogGroups } from '../../read/indexerHealth.js';
 import { route } from '../route.js';
 
 // The simulator places its contracts at the same addresses, so one map names both networks' logs.
@@ -23,6 +23,7 @@ const statusSchema = z
   .object({
     indexedBlock: z.number().int().nullable().meta({ description: 'last block whose logs are indexed' }),
     divergences: z.number().int().meta({ description: 'chain events the protocol math did not predict (ledger_divergence rows); 0 when Atlas equals the contracts' }),
+    stateDivergences: z.number().int().meta({ description: 'values of the BondingManager views (getDelegator, getTranscoder, pools) the chain read back differently from the index with --verify-state (state_divergence rows); 0 when every check agreed or none ran' }),
     unknownLogs: z.object({
       total: z.number().int().meta({ description: 'logs of protocol contracts Atlas could not name; 0 when every event is known' }),
       byEvent: z.array(unknownGroupSchema),
@@ -32,7 +33,7 @@ const statusSchema = z
 
 /** Indexer health figures from the database. */
 export async function indexerStatus(db: Db): Promise<z.input<typeof statusSchema>> {
-  const [head, divergences, unknown] = await Promise.all([indexedBlock(db), divergenceCount(db), unknownLogGroups(db)]);
+  const [head, divergences, stateDivergences, unknown] = await Promise.all([indexedBlock(db), divergenceCount(db), stateDivergenceCount(db), unknownLogGroups(db)]);
   const byEvent = unknown.map((g) => ({
     contract: contractByAddress.get(g.address) ?? 'Poll',
     address: g.address,
@@ -44,6 +45,7 @@ export async function indexerStatus(db: Db): Promise<z.input<typeof statusSchema
   return {
     indexedBlock: head === null ? null : Number(head),
     divergences,
+    stateDivergences,
     unknownLogs: { total: byEvent.reduce((a, g) => a + g.count, 0), byEvent },
   };
 }
