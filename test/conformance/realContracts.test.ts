@@ -12,6 +12,7 @@ import { runSimulation, type SimulationResult } from '../../src/sim/simulator.js
 import { dbKinds, openTestDb, type TestDb } from '../helpers/db.js';
 import { sharedPath } from '../helpers/sharedDir.mjs';
 import { compareHistories, historyRecorder, INTENDED_DIFFERENCES } from '../helpers/protocolHistory.js';
+import { logsPerContract, roundDifferences } from '../helpers/conformanceChecks.js';
 import { compareWithSnapshot, type Mismatch } from '../helpers/snapshotCompare.js';
 import { contractTally, runShortPolls, type ShortPoll } from '../helpers/shortPolls.js';
 
@@ -124,38 +125,15 @@ describe('Atlas equals the deployed Livepeer contracts', () => {
 
   it.each(dbKinds)('%s: every protocol log of the chain is indexed, contract by contract', async (kind) => {
     const b = backends.find((x) => x.kind === kind)!;
-    const client = createPublicClient({ transport: http(sim.rpcUrl) });
-    // chain_event names the contract an event came from; a log Atlas could not name would be in unknown_log.
-    const indexed = new Map(
-      (await sql<{ contract: string; n: string }>`select contract, count(*)::text as n from chain_event group by contract`.execute(b.db.db)).rows.map((r) => [r.contract, Number(r.n)]),
-    );
-    const from = BigInt(sim.network.contracts.BondingManager.startBlock);
-    for (const [key, address] of Object.entries(sim.deployment.addresses)) {
-      const onChain = await client.getLogs({ address: address as Address, fromBlock: from, toBlock: 'latest' });
-      expect({ key, logs: indexed.get(key) ?? 0 }).toEqual({ key, logs: onChain.length });
-    }
+    const counts = await logsPerContract(b.db, sim);
+    expect(counts.filter((c) => c.indexed !== c.onChain)).toEqual([]);
+    expect(counts.find((c) => c.key === 'BondingManager')!.onChain).toBeGreaterThan(0);
   });
 
   it.each(dbKinds)('%s: rounds (Minter mintable, minted and inflation, total active stake, supply, treasury cut and balance) equal the contracts', async (kind) => {
     const b = backends.find((x) => x.kind === kind)!;
-    const rows = new Map((await sql<Row>`select * from protocol_round`.execute(b.db.db)).rows.map((r) => [Number(r.round), r]));
-    for (const t of sim.groundTruth.rounds) {
-      const r = rows.get(t.round);
-      expect(r, `round ${t.round}`).toBeDefined();
-      // Minter.currentMintedTokens at the round's end: what reward() minted, the treasury's part included.
-      const minted = (BigInt(r!.rewards!) + BigInt(r!.treasury_rewards!)).toString();
-      expect({ round: t.round, mintable: r!.mintable, minted, inflation: r!.inflation, tas: r!.total_active_stake, l2: r!.l2_supply, treasury: r!.treasury_balance, cut: r!.treasury_reward_cut_rate, active: Number(r!.active_transcoders) }).toEqual({
-        round: t.round,
-        mintable: t.mintable.toString(),
-        minted: t.minted.toString(),
-        inflation: t.inflation.toString(),
-        tas: t.totalActiveStake.toString(),
-        l2: t.l2Supply.toString(),
-        treasury: t.treasuryBalance.toString(),
-        cut: t.treasuryRewardCutRate.toString(),
-        active: t.activeOrchestrators,
-      });
-    }
+    expect(await roundDifferences(b.db, sim.groundTruth.rounds)).toEqual([]);
+    expect(sim.groundTruth.rounds.length).toBeGreaterThanOrEqual(30);
   });
 
   it.each(dbKinds)('%s: at the head, every earnings pool, unbonding lock, sender, active flag and proposal equals the contracts', async (kind) => {

@@ -9,6 +9,7 @@ import { resolveScenario } from '../../src/sim/scenario.js';
 import { runSimulation, type SimulationResult } from '../../src/sim/simulator.js';
 import { dbKinds, openTestDb, type TestDb } from '../helpers/db.js';
 import { sharedPath } from '../helpers/sharedDir.mjs';
+import { logsPerContract, roundDifferences } from '../helpers/conformanceChecks.js';
 import { compareWithSnapshot, type Mismatch } from '../helpers/snapshotCompare.js';
 
 /**
@@ -170,36 +171,14 @@ describe('Atlas equals the real contracts along the upgrade path Arbitrum One to
 
   it.each(dbKinds)('%s: every protocol log of the chain is indexed, contract by contract (both Minters)', async (kind) => {
     const b = backends.find((x) => x.kind === kind)!;
-    const client = createPublicClient({ transport: http(sim.rpcUrl) });
-    const indexed = new Map(
-      (await sql<{ contract: string; n: string }>`select contract, count(*)::text as n from chain_event group by contract`.execute(b.db.db)).rows.map((r) => [r.contract, Number(r.n)]),
-    );
-    const from = BigInt(sim.network.contracts.BondingManager.startBlock);
-    for (const [key, address] of Object.entries(sim.deployment.addresses)) {
-      const onChain = await client.getLogs({ address: address as Address, fromBlock: from, toBlock: 'latest' });
-      expect({ key, logs: indexed.get(key) ?? 0 }).toEqual({ key, logs: onChain.length });
-    }
-    expect(indexed.get('MinterV1')).toBeGreaterThan(0);
-    expect(indexed.get('Minter')).toBeGreaterThan(0);
+    const counts = await logsPerContract(b.db, sim);
+    expect(counts.filter((c) => c.indexed !== c.onChain)).toEqual([]);
+    expect(counts.find((c) => c.key === 'MinterV1')!.indexed).toBeGreaterThan(0);
+    expect(counts.find((c) => c.key === 'Minter')!.indexed).toBeGreaterThan(0);
   });
 
   it.each(dbKinds)('%s: rounds (mintable across the Minter switch, minted, inflation, total active stake, supply, treasury) equal the contracts', async (kind) => {
     const b = backends.find((x) => x.kind === kind)!;
-    const rows = new Map((await sql<Row>`select * from protocol_round`.execute(b.db.db)).rows.map((r) => [Number(r.round), r]));
-    const bad: string[] = [];
-    for (const t of sim.groundTruth.rounds) {
-      const r = rows.get(t.round);
-      if (!r) {
-        bad.push(`round ${t.round}: not indexed`);
-        continue;
-      }
-      const minted = (BigInt(r.rewards!) + BigInt(r.treasury_rewards!)).toString();
-      const got = { mintable: r.mintable, minted, inflation: r.inflation, tas: r.total_active_stake, l2: r.l2_supply, treasury: r.treasury_balance, cut: r.treasury_reward_cut_rate };
-      const want = { mintable: t.mintable, minted: t.minted, inflation: t.inflation, tas: t.totalActiveStake, l2: t.l2Supply, treasury: t.treasuryBalance, cut: t.treasuryRewardCutRate };
-      for (const [f, v] of Object.entries(want)) {
-        if (String(v) !== String(got[f as keyof typeof got])) bad.push(`round ${t.round} (${versionsAt(t.round - firstRound + 1)}): ${f}: contracts ${String(v)}, Atlas ${String(got[f as keyof typeof got])}`);
-      }
-    }
-    expect(bad).toEqual([]);
+    expect(await roundDifferences(b.db, sim.groundTruth.rounds, (r) => ` (${versionsAt(r - firstRound + 1)})`)).toEqual([]);
   });
 });
