@@ -248,9 +248,11 @@ function recordProfiles(names: string[], figures: Record<string, number>, baseli
   // One note per profile: a later re-run of the same profile replaces its note.
   const stale = new RegExp(` \\[(${names.join('|')}) re-run [^\\]]*\\]`, 'g');
   const note = names
-    .map((n) => ` [${n} re-run ${new Date().toISOString()} at ${head} (load average ${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end)${notes.filter((x) => x.includes(` ${n}:`)).map((x) => `; ${x}`).join('')}]`)
+    .map((n) => ` [${n} re-run ${new Date().toISOString()} at ${head} (load average ${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end${os.getPriority() < 0 ? `, at raised priority (nice ${os.getPriority()})` : ''})${notes.filter((x) => x.includes(` ${n}:`)).map((x) => `; ${x}`).join('')}]`)
     .join('');
-  const dataset = recorded.dataset.replace(stale, '') + note;
+  // The full run's notes on these profiles' Ponder runs are replaced by the re-run's.
+  const staleNotes = new RegExp(`; ponder on (${names.join('|')}): [^;\\[]*`, 'g');
+  const dataset = recorded.dataset.replace(stale, '').replace(staleNotes, '') + note;
   return writeResult({ bench: 'sync', figures: { ...keep(recorded.figures), ...figures }, baseline: { ...keep(recorded.baseline), ...baseline }, dataset });
 }
 
