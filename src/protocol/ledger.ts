@@ -1,6 +1,7 @@
 // In-memory mirror of BondingManager storage and semantics, of the implementation version it is told (the latest,
-// v9, unless set; the differences between versions are src/protocol/versions.ts), driven by explicit inputs: every operation takes the current round, nothing reads a clock. Operations are
-// atomic like transactions: a failed `require` throws ProtocolRevertError and leaves the state untouched.
+// v9, unless set; the differences between versions are src/protocol/versions.ts), driven by explicit inputs: every
+// operation takes the current round, nothing reads a clock. Operations are atomic like transactions: a failed
+// `require` throws ProtocolRevertError and leaves the state untouched.
 import {
   cumulativeRewardsIncrement,
   delegatorCumulativeStakeAndFees,
@@ -167,8 +168,8 @@ export class BondingLedger {
   /**
    * RoundsManager.initializeRound's effects: BondingManager.setCurrentRoundTotalActiveStake (TAS snapshot and
    * the delayed treasury cut switch), then the Minter step. Pass globalSupply (LPT-wei) to run Minter.setCurrentRewardTokens
-   * (needs config.minter; a v1 Minter mints from l2Supply, LPT-wei), or currentMintableTokens (LPT-wei) to take the value observed on chain; with neither, the
-   * previous round's mintable is kept and only the minted counter resets.
+   * (needs config.minter; a v1 Minter mints from l2Supply, LPT-wei), or currentMintableTokens (LPT-wei) to take the
+   * value observed on chain; with neither, the previous round's mintable is kept and only the minted counter resets.
    */
   initializeRound(p: { round: bigint; globalSupply?: bigint; l2Supply?: bigint; currentMintableTokens?: bigint }): LedgerEvent[] {
     return this.tx((ev) => {

@@ -74,7 +74,8 @@ describe('Atlas equals the real contracts along the upgrade path Arbitrum One to
       hooks: {
         onSnapshot: async (snap) => {
           for (const b of backends) {
-            b.indexer ??= new ProtocolIndexer({ db: b.db.db, rpcUrl, network, confirmations: 0 });
+            // --verify-state: every batch's rows are also read back from the contracts' views at its last block.
+            b.indexer ??= new ProtocolIndexer({ db: b.db.db, rpcUrl, network, confirmations: 0, verifyState: true });
             await b.indexer.backfill();
             b.checked += await compareWithSnapshot(b.db, snap, b.mismatches);
           }
@@ -167,6 +168,8 @@ describe('Atlas equals the real contracts along the upgrade path Arbitrum One to
     expect((await sql<Row>`select * from ledger_divergence`.execute(b.db.db)).rows).toEqual([]);
     expect((await sql<Row>`select * from unknown_log`.execute(b.db.db)).rows).toEqual([]);
     expect(b.indexer!.stats.unknownLogs).toBe(0);
+    expect((await sql<Row>`select * from state_divergence`.execute(b.db.db)).rows).toEqual([]);
+    expect(b.indexer!.stats.stateValuesChecked).toBeGreaterThan(10_000);
   });
 
   it.each(dbKinds)('%s: every protocol log of the chain is indexed, contract by contract (both Minters)', async (kind) => {
