@@ -107,6 +107,45 @@ describe('createLimiter', () => {
     );
     expect(peak).toBe(3);
   });
+
+  it('starts a task marked ahead before the tasks already waiting', async () => {
+    const limit = createLimiter(1);
+    const started: string[] = [];
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const task = (name: string, wait?: Promise<void>) => () => {
+      started.push(name);
+      return wait ?? Promise.resolve();
+    };
+    const all = [limit(task('running', gate)), limit(task('queued 1')), limit(task('queued 2')), limit(task('ahead'), true)];
+    open();
+    await Promise.all(all);
+    expect(started).toEqual(['running', 'ahead', 'queued 1', 'queued 2']);
+  });
+});
+
+describe('RpcClient.ahead', () => {
+  it('shares the connections and counters of its client, its calls going before the waiting ones', async () => {
+    const seen: string[] = [];
+    const server = await scriptedServer((body, _req, res) => {
+      const b = body as { id: number; method: string };
+      seen.push(b.method);
+      setTimeout(() => res.end(JSON.stringify({ jsonrpc: '2.0', id: b.id, result: '0x1' })), 20);
+    });
+    try {
+      const rpc = new RpcClient({ url: server.url, concurrency: 1 });
+      const first = rpc.request('eth_blockNumber');
+      const queued = [rpc.request('eth_getLogs'), rpc.request('eth_getLogs')];
+      await new Promise((r) => setTimeout(r, 5));
+      const urgent = rpc.ahead().request('eth_call');
+      await Promise.all([first, ...queued, urgent]);
+      expect(seen).toEqual(['eth_blockNumber', 'eth_call', 'eth_getLogs', 'eth_getLogs']);
+      expect(rpc.stats().requests).toBe(4);
+      expect(rpc.stats().httpRequests).toBe(4);
+    } finally {
+      await server.close();
+    }
+  });
 });
 
 describe('RpcClient against anvil through the fault proxy', () => {

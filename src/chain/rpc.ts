@@ -234,9 +234,9 @@ function parseRetryAfter(header: string | null): number | undefined {
 // ---------------------------------------------------------------------------
 // Concurrency limiter
 
-/** Runs at most `n` tasks at once, in arrival order. */
+/** Runs at most `n` tasks at once, in arrival order (a task marked `ahead` goes before every waiting one). */
 export interface Limiter {
-  <T>(task: () => Promise<T>): Promise<T>;
+  <T>(task: () => Promise<T>, ahead?: boolean): Promise<T>;
   readonly active: number;
   readonly waiting: number;
 }
@@ -250,13 +250,14 @@ export function createLimiter(n: number): Limiter {
     const next = queue.shift();
     if (next) next();
   };
-  const run = <T>(task: () => Promise<T>): Promise<T> =>
+  const run = <T>(task: () => Promise<T>, ahead = false): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const start = (): void => {
         active++;
         task().then(resolve, reject).finally(release);
       };
       if (active < n) start();
+      else if (ahead) queue.unshift(start);
       else queue.push(start);
     });
   Object.defineProperties(run, {
@@ -335,6 +336,13 @@ type JsonRpcResponse =
 
 // A response must carry exactly one of `result` or `error`; anything else is a broken body.
 function parseResponse(value: unknown): JsonRpcResponse | undefined {
+  // The common answer, a result without an error, is told apart without the schema: a batch brings thousands.
+  if (typeof value === 'object' && value !== null && 'result' in value) {
+    const { id, error } = value as { id?: unknown; error?: unknown };
+    if ((error === undefined || error === null) && (id === undefined || id === null || typeof id === 'number' || typeof id === 'string')) {
+      return { id: id ?? null, result: (value as { result: unknown }).result };
+    }
+  }
   const parsed = jsonRpcEnvelopeSchema.safeParse(value);
   if (!parsed.success) return undefined;
   const id = parsed.data.id ?? null;
@@ -362,7 +370,10 @@ export class RpcClient {
   private readonly random: () => number;
   private readonly limit: Limiter;
   private readonly governor: RateGovernor;
-  private nextId = 1;
+  /** Shared with the client's `ahead()` views, so ids stay unique across them. */
+  private readonly ids = { next: 1 };
+  /** This view's calls go before the calls waiting for a connection (see `ahead()`). */
+  private readonly first: boolean = false;
   private readonly counters: Omit<RpcStats, 'rate'> = {
     requests: 0,
     httpRequests: 0,
@@ -399,6 +410,14 @@ export class RpcClient {
   /** The provider's rate limit as learned so far (calls per second), null while none was met. */
   get learnedRate(): number | null {
     return this.governor.learnedRate;
+  }
+
+  /**
+   * The same client (connections, rate, counters) whose calls go before those already waiting for a connection:
+   * for the few reads a batch cannot be applied without, while a backfill's fetches ahead fill the queue.
+   */
+  ahead(): RpcClient {
+    return Object.assign(Object.create(this) as RpcClient, { first: true });
   }
 
   /** Starts pacing at a rate learned in an earlier run (calls per second) instead of finding the limit again. */
@@ -462,13 +481,13 @@ export class RpcClient {
       let retryAfterMs = 0;
       const retry: number[] = [];
       const lastErrors = new Map<number, RpcTransientError>();
-      const wires: Wire[] = pending.map((i) => ({ id: this.nextId++, call: calls[i] }));
+      const wires: Wire[] = pending.map((i) => ({ id: this.ids.next++, call: calls[i] }));
       let perItem: RpcOutcome[];
       try {
         perItem = await this.limit(async () => {
           await this.governor.acquire(wires.length);
           return this.attempt(wires, asBatch || wires.length > 1);
-        });
+        }, this.first);
       } catch (e) {
         const err = e instanceof RpcError ? e : new RpcTransientError(String(e), 'connection', { cause: e });
         perItem = wires.map(() => ({ ok: false, error: err }));

@@ -24,10 +24,27 @@ const txSchema = z.object({
   maxFeePerGas: quantity.optional(),
 });
 
-/** A transaction object as a block with its transactions (eth_getBlockByNumber(…, true)) lists it. */
-export const blockTxSchema = txSchema.extend({ blockNumber: quantity, transactionIndex: quantity }).transform(
-  (tx): TxDetails => detailsOf(tx, Number.parseInt(tx.blockNumber, 16), Number.parseInt(tx.transactionIndex, 16)),
-);
+const HASH = /^0x[0-9a-fA-F]{64}$/;
+const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+const QUANTITY = /^0x[0-9a-fA-F]+$/;
+
+const isQuantity = (v: unknown): v is string => typeof v === 'string' && QUANTITY.test(v);
+const isOptionalQuantity = (v: unknown): v is string | undefined => v === undefined || isQuantity(v);
+
+/**
+ * A transaction object as a block with its transactions (eth_getBlockByNumber(…, true)) lists it, or null when it
+ * lacks what `TxDetails` needs (a chain's own system transaction types). Checked by hand: every block of a backfill
+ * brings its transactions, and a schema object per field costs more than the JSON parse of the block.
+ */
+export function blockTransaction(raw: unknown): TxDetails | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const t = raw as Record<string, unknown>;
+  const { hash, from, to, gas, gasPrice, maxFeePerGas, blockNumber, transactionIndex } = t;
+  if (typeof hash !== 'string' || !HASH.test(hash) || typeof from !== 'string' || !ADDRESS.test(from)) return null;
+  if (to !== undefined && to !== null && (typeof to !== 'string' || !ADDRESS.test(to))) return null;
+  if (!isQuantity(gas) || !isOptionalQuantity(gasPrice) || !isOptionalQuantity(maxFeePerGas) || !isQuantity(blockNumber) || !isQuantity(transactionIndex)) return null;
+  return detailsOf({ hash, from, to, gas, gasPrice, maxFeePerGas }, Number.parseInt(blockNumber, 16), Number.parseInt(transactionIndex, 16));
+}
 
 function detailsOf(tx: z.infer<typeof txSchema>, blockNumber: number, index: number): TxDetails {
   return {

@@ -100,6 +100,7 @@ interface PreparedBatch {
 export class ProtocolIndexer {
   readonly engine: SyncEngine<Database>;
   readonly rpc: RpcClient;
+  private readonly batchRpc: RpcClient;
   private readonly decoder: EventDecoder;
   private readonly params: ParamReader;
   private projector: ProtocolProjector | null = null;
@@ -114,7 +115,10 @@ export class ProtocolIndexer {
   constructor(private readonly opts: IndexerOptions) {
     this.rpc = new RpcClient({ ...(opts.rpcConcurrency !== undefined ? { concurrency: opts.rpcConcurrency } : {}), ...opts.rpcOptions, url: opts.rpcUrl });
     this.decoder = new EventDecoder(opts.network);
-    this.params = new ParamReader(this.rpc);
+    // The reads a batch's replay waits for (parameters, round settings, transactions, the state check) go before
+    // the log and header fetches queued ahead of it.
+    this.batchRpc = this.rpc.ahead();
+    this.params = new ParamReader(this.batchRpc);
     this.extensions = opts.extensions ?? [priceExtension(priceSources(opts.network)), marketExtension(marketPools(opts.network))];
     for (const x of this.extensions)
       for (const src of x.sources)
@@ -196,7 +200,7 @@ export class ProtocolIndexer {
       if (!txWanted.has(hash)) txWanted.set(hash, { hash: e.txHash, blockNumber: e.blockNumber, index: e.txIndex });
     }
     const toRead = [...txWanted.values()].filter((w) => !inBlocks.has(w.hash.toLowerCase()));
-    const [read] = await Promise.all([readTransactions(this.rpc, toRead), this.params.prefetch(paramReqs)]);
+    const [read] = await Promise.all([readTransactions(this.batchRpc, toRead), this.params.prefetch(paramReqs)]);
     for (const t of read) inBlocks.set(t.hash, t);
     const txs = [...txWanted.keys()].map((hash) => inBlocks.get(hash)!);
     // The round clock (RoundsManager.blockNum) is block.number: the L1 block in Arbitrum's headers, else the block itself.
@@ -204,7 +208,7 @@ export class ProtocolIndexer {
     const blocks = new Map<number, BlockContext>(headers.map((h) => [h.number, { number: h.number, timestamp: h.timestamp, l1Block: clockOf(h) }]));
     const newRoundBlocks = [...new Set(events.filter((e) => e.contract === 'RoundsManager' && e.name === 'NewRound').map((e) => e.blockNumber))];
     const c = this.opts.network.contracts;
-    for (const [b, r] of await readRoundReadings(this.rpc, { RoundsManager: c.RoundsManager.address, Minter: c.Minter.address }, newRoundBlocks)) {
+    for (const [b, r] of await readRoundReadings(this.batchRpc, { RoundsManager: c.RoundsManager.address, Minter: c.Minter.address }, newRoundBlocks)) {
       const ctx = blocks.get(b);
       if (ctx) ctx.roundReadings = r;
     }
@@ -256,7 +260,7 @@ export class ProtocolIndexer {
   /** Reads the chain's views of the rows a batch writes, at its last block with events; differences join the batch. */
   private async verifyBatch(plan: WritePlan, block: number): Promise<StateCheck> {
     const rowsOf = (table: string) => plan.mutable.find(([t]) => t === table)?.[1] ?? [];
-    const check = await checkState(this.rpc, this.opts.network.contracts.BondingManager.address, block, {
+    const check = await checkState(this.batchRpc, this.opts.network.contracts.BondingManager.address, block, {
       delegators: rowsOf('delegator') as unknown as StateRows['delegators'],
       transcoders: rowsOf('transcoder') as unknown as StateRows['transcoders'],
       pools: rowsOf('earnings_pool') as unknown as StateRows['pools'],
@@ -307,7 +311,7 @@ export class ProtocolIndexer {
       // autovacuum would catch up a minute or more later and PGlite has none, so the first reads (the API
       // right after a fresh sync) could run on blind plans.
       // Reached only when the backfill completed (a failure leaves through the finally above).
-      if (deferred > 0) await sql`analyze`.execute(this.opts.db);
+      if (deferred > 0) await analyzeOwnTables(this.opts.db);
     });
   }
 
@@ -350,6 +354,15 @@ export class ProtocolIndexer {
       throw e;
     }
   }
+}
+
+/**
+ * ANALYZE of Atlas's own tables, side by side on the pool's connections: a bare ANALYZE also goes through every
+ * system catalog, which the reads after a backfill do not need fresh statistics of.
+ */
+async function analyzeOwnTables(db: Kysely<Database>): Promise<void> {
+  const tables = await sql<{ name: string }>`select tablename as name from pg_tables where schemaname = current_schema()`.execute(db);
+  await Promise.all(tables.rows.map((t) => sql`analyze ${sql.table(t.name)}`.execute(db)));
 }
 
 const POLL_SOURCE = 'PollCreator';

@@ -34,10 +34,13 @@ export async function deferIndexes(db: Kysely<Database>, tables: readonly string
 export async function restoreDeferredIndexes(db: Kysely<Database>): Promise<number> {
   const prior = await sql<{ value: Deferred[] | string }>`select value from atlas_meta where key = ${META_KEY}`.execute(db);
   const pending = parse(prior.rows[0]?.value);
-  for (const d of pending) {
-    const ddl = d.definition.replace(/^CREATE (UNIQUE )?INDEX (?!IF NOT EXISTS)/i, (_m, u: string | undefined) => `CREATE ${u ?? ''}INDEX IF NOT EXISTS `);
-    await sql.raw(ddl).execute(db);
-  }
+  // Side by side, each on a connection of its own (builds on one table share its lock): the server's cores
+  // build them together, and the embedded database runs them one after another on its one connection.
+  await Promise.all(
+    pending.map((d) =>
+      sql.raw(d.definition.replace(/^CREATE (UNIQUE )?INDEX (?!IF NOT EXISTS)/i, (_m, u: string | undefined) => `CREATE ${u ?? ''}INDEX IF NOT EXISTS `)).execute(db),
+    ),
+  );
   if (prior.rows.length) await sql`delete from atlas_meta where key = ${META_KEY}`.execute(db);
   return pending.length;
 }

@@ -132,7 +132,7 @@ export interface SyncEngineOptions<DB> {
    * spans follow the provider's caps and the log density, and batches end by logs or time.
    */
   batchBlocks?: number;
-  /** A backfill batch commits once it holds this many logs. Default 10,000. */
+  /** A backfill batch commits once it holds this many logs (a segment's first at 1,000, each next at twice as many up to this). Default 10,000. */
   batchLogs?: number;
   /** A backfill batch commits once its first chunk is this old, so sparse history still checkpoints often. Default 2,000 ms. */
   batchMs?: number;
@@ -212,6 +212,8 @@ interface Run {
 
 /** A backfill commit waits for its WAL flush at least this often (ms): what a crash of the database may lose at most. */
 const DURABLE_EVERY_MS = 1_000;
+/** Logs of a backfill segment's first batch (the batches double from there up to batchLogs). */
+const FIRST_BATCH_LOGS = 1_000;
 
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
@@ -271,7 +273,10 @@ export class SyncEngine<DB> {
     this.caps = opts.fetcher?.caps ?? new GetLogsCaps();
     this.endpointKey = createHash('sha256').update(opts.rpc.url).digest('hex').slice(0, 16);
     const fetcherOpts = { ...opts.fetcher, rpc: opts.rpc, maxRange, caps: this.caps, initialRange: Math.min(opts.fetcher?.initialRange ?? 1_000, maxRange) };
-    this.fetcher = new LogFetcher({ ...fetcherOpts, headers: true });
+    // Fetched ahead of the batches: two batches' worth. Parsing the answers takes the thread that prepares and
+    // writes the batches; fetched further ahead, a fast node's answers would hold up the first commits for logs
+    // that are not needed for seconds.
+    this.fetcher = new LogFetcher({ maxBufferedLogs: 2 * this.cfg.batchLogs, ...fetcherOpts, headers: true });
     this.liveFetcher = new LogFetcher({ ...fetcherOpts, headers: false });
     this.childFetcher = new LogFetcher({ ...fetcherOpts, headers: true });
     const names = new Set(this.sources.map((s) => s.name));
@@ -454,6 +459,9 @@ export class SyncEngine<DB> {
     const addresses = await this.segmentAddresses(active);
     let batch: Batch | null = null;
     let batchStarted = 0;
+    // The first batch is small and each next one twice as big (up to batchLogs), so the database starts writing
+    // while the rest of the history is still being fetched instead of after the first batchLogs logs.
+    let batchLogs = Math.min(this.cfg.batchLogs, FIRST_BATCH_LOGS);
     // The commit in flight: the loop prepares (and fetches) the next batch while it is written.
     let writing: Promise<void> | null = null;
     try {
@@ -482,7 +490,7 @@ export class SyncEngine<DB> {
         }
         batch.ranges.push({ from: chunk.fromBlock, to: chunk.toBlock, addresses: chunk.addresses });
         const full =
-          batch.to - batch.from + 1 >= this.cfg.batchBlocks || batch.logs.length >= this.cfg.batchLogs || Date.now() - batchStarted >= this.cfg.batchMs;
+          batch.to - batch.from + 1 >= this.cfg.batchBlocks || batch.logs.length >= batchLogs || Date.now() - batchStarted >= this.cfg.batchMs;
         if (full || batch.to === hi) {
           // The segment's last block is where live mode (or the next run) continues: its hash is kept.
           // Other batch ends need no header of their own: the checkpoint names the block, and the newest
@@ -490,6 +498,7 @@ export class SyncEngine<DB> {
           if (batch.to === hi && batch.headers.at(-1)?.number !== batch.to) batch.headers.push(...(await getExistingHeaders(this.rpc, [batch.to])));
           const ready = batch;
           batch = null;
+          batchLogs = Math.min(this.cfg.batchLogs, 2 * batchLogs);
           // In batch order, before prepare: children created here (or since this chunk was fetched) join now.
           await this.addChildLogs(ready, active, true);
           const headers = dedupeHeaders(ready.headers);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RpcClient, RpcFatalError } from '../chain/rpc.js';
 import { startAnvil, type AnvilNode } from '../sim/anvil.js';
 import { startFaultProxy } from '../sim/faultProxy.js';
-import { LogFetcher, compareLogs, getBlockNumber, type Hex } from './logFetcher.js';
+import { LogFetcher, blockWithTransactionsSchema, compareLogs, getBlockNumber, rawLogsSchema, type Hex } from './logFetcher.js';
 import { deployEmitter, mineHistory } from './testkit/emitter.js';
 
 /** Real anvil, real HTTP faults: the fetcher must return exactly what a clean direct fetch returns. */
@@ -164,5 +164,63 @@ describe('LogFetcher', () => {
     await new Promise((r) => setTimeout(r, 500));
     // …and what came back of them after the stop asked for nothing more.
     expect(rpc.stats().requests).toBe(atStop);
+  });
+});
+
+describe('the shapes of eth_getLogs and eth_getBlockByNumber answers', () => {
+  const log = {
+    address: '0xAbCdEf0000000000000000000000000000000001',
+    topics: [`0x${'a'.repeat(64)}`, `0x${'0'.repeat(24)}${'b'.repeat(40)}`],
+    data: '0x',
+    blockNumber: '0x10',
+    blockHash: `0x${'c'.repeat(64)}`,
+    transactionHash: `0x${'d'.repeat(64)}`,
+    transactionIndex: '0x2',
+    logIndex: '0x1f',
+    removed: false,
+  };
+  const tx = { hash: `0x${'E'.repeat(64)}`, from: `0x${'F'.repeat(40)}`, to: null, gas: '0x5208', gasPrice: '0x3b9aca00', blockNumber: '0x10', transactionIndex: '0x2' };
+  const block = { number: '0x10', hash: `0x${'c'.repeat(64)}`, parentHash: `0x${'9'.repeat(64)}`, timestamp: '0x65', l1BlockNumber: '0x7', transactions: [tx] };
+  const issue = (r: { success: boolean; error?: { issues: { message: string }[] } }) => (r.success ? null : r.error!.issues[0]!.message);
+
+  it('takes a log with numbers as integers and the address lowercased', () => {
+    expect(rawLogsSchema.parse([log])).toEqual([
+      {
+        address: '0xabcdef0000000000000000000000000000000001',
+        topics: log.topics,
+        data: '0x',
+        blockNumber: 16,
+        blockHash: log.blockHash,
+        transactionHash: log.transactionHash,
+        transactionIndex: 2,
+        logIndex: 31,
+      },
+    ]);
+  });
+
+  it('names the field that is wrong, and refuses numbers past 2^53', () => {
+    expect(issue(rawLogsSchema.safeParse([log, { ...log, topics: [log.topics[0], '0xzz'] }]))).toBe('[1].topics[1]: expected 0x-prefixed hex, got "0xzz"');
+    expect(issue(rawLogsSchema.safeParse([{ ...log, blockNumber: 16 }]))).toBe('[0].blockNumber: expected a hex quantity, got 16');
+    expect(issue(rawLogsSchema.safeParse([{ ...log, logIndex: '0x20000000000000' }]))).toBe('[0].logIndex: quantity 0x20000000000000 exceeds 2^53');
+    expect(issue(rawLogsSchema.safeParse([{ ...log, data: undefined }]))).toBe('[0].data: expected 0x-prefixed hex, got nothing');
+    expect(issue(rawLogsSchema.safeParse([{ ...log, removed: 'no' }]))).toBe('[0].removed: expected a boolean, got "no"');
+    expect(issue(rawLogsSchema.safeParse({ logs: [] }))).toBe('result: expected an array of logs, got {"logs":[]}');
+    expect(issue(rawLogsSchema.safeParse([null]))).toBe('[0]: expected an object');
+  });
+
+  it('takes a block with its transactions, leaving out those it cannot read', () => {
+    const system = { type: '0x6a', hash: `0x${'1'.repeat(64)}` };
+    expect(blockWithTransactionsSchema.parse({ ...block, transactions: [system, tx] })).toEqual({
+      number: 16,
+      hash: block.hash,
+      parentHash: block.parentHash,
+      timestamp: 101,
+      l1BlockNumber: 7,
+      transactions: [{ hash: `0x${'e'.repeat(64)}`, blockNumber: 16, index: 2, from: `0x${'f'.repeat(40)}`, to: null, gas: 21000n, gasPrice: 1000000000n }],
+    });
+    expect(blockWithTransactionsSchema.parse({ ...block, l1BlockNumber: null }).l1BlockNumber).toBeNull();
+    expect(issue(blockWithTransactionsSchema.safeParse({ ...block, timestamp: '0x' }))).toBe('.timestamp: expected a hex quantity, got "0x"');
+    expect(issue(blockWithTransactionsSchema.safeParse({ ...block, transactions: undefined }))).toBe('.transactions: expected an array, got nothing');
+    expect(blockWithTransactionsSchema.nullable().parse(null)).toBeNull();
   });
 });
