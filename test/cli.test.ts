@@ -133,6 +133,17 @@ describe('atlas command line', () => {
     expect(existsSync(dataDir)).toBe(false);
   });
 
+  it('atlas verify refuses a bad sample size and an endpoint that does not answer in one line each, exit code 2, nothing on disk', async () => {
+    const dataDir = path.join(tmp, 'db-verify');
+    const bad = await atlas(['verify', '--sample', '0'], { ATLAS_RPC_URL: urls.refused!, ATLAS_DATA_DIR: dataDir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('atlas: --sample must be a whole number from 1 to 100000\n');
+    const down = await atlas(['verify'], { ATLAS_RPC_URL: urls.refused!, ATLAS_DATA_DIR: dataDir });
+    expect(down.code).toBe(2);
+    expect(down.stderr.trimEnd().split('\n')).toEqual([`atlas: cannot use the JSON-RPC endpoint ${urls.refused}: connection refused: nothing accepts connections at ${new URL(urls.refused!).host}`]);
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
   it('--verbose adds the stack trace', async () => {
     const r = await atlas(['--verbose', 'index'], { ATLAS_RPC_URL: urls.refused!, ATLAS_DATA_DIR: path.join(tmp, 'db-verbose') });
     expect(r.code).toBe(2);
