@@ -1,4 +1,4 @@
-// The order test files start in. Two workers finish together only when the longest files start first; vitest
+// The order test files start in. The workers finish together only when the longest files start first; vitest
 // orders by the durations of the last run, and on a fresh clone (no such cache) by file size, which puts short
 // files with long set-ups (a simulated network, an `atlas start`) last. Without a recorded duration, a file takes
 // its duration from the last measured run of the suite on 2 cores (below, seconds), else comes after those.
