@@ -3,17 +3,14 @@ import { createPublicClient, http, parseAbi, parseUnits, type Abi, type Address 
 import { ApiData } from '../../src/api/data.js';
 import { createApp } from '../../src/api/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simulatorNetwork } from '../../src/chain/networks.js';
-import { ProtocolIndexer } from '../../src/projections/indexer.js';
 import { legacyPolls, pollVotes } from '../../src/read/polls.js';
 import { atlasContracts, livepeerContracts } from '../../src/sim/backend.js';
 import { resolveScenario } from '../../src/sim/scenario.js';
 import { runSimulation, type SimulationResult } from '../../src/sim/simulator.js';
-import { dbKinds, openTestDb, type TestDb } from '../helpers/db.js';
+import { dbKinds } from '../helpers/db.js';
 import { sharedPath } from '../helpers/sharedDir.mjs';
 import { compareHistories, historyRecorder, INTENDED_DIFFERENCES } from '../helpers/protocolHistory.js';
-import { logsPerContract, roundDifferences } from '../helpers/conformanceChecks.js';
-import { compareWithSnapshot, type Mismatch } from '../helpers/snapshotCompare.js';
+import { logsPerContract, roundDifferences, simulateAndIndex, type IndexedBackend } from '../helpers/conformanceChecks.js';
 import { contractTally, runShortPolls, type ShortPoll } from '../helpers/shortPolls.js';
 
 /**
@@ -52,46 +49,14 @@ const EXERCISED: Record<string, string[]> = {
 
 type Row = Record<string, string | null>;
 
-interface Backend {
-  kind: (typeof dbKinds)[number];
-  db: TestDb;
-  indexer?: ProtocolIndexer;
-  mismatches: Mismatch[];
-  checked: number;
-}
-
 describe('Atlas equals the deployed Livepeer contracts', () => {
   let sim: SimulationResult;
   let shortPolls: ShortPoll[] = [];
-  const backends: Backend[] = [];
+  let backends: IndexedBackend[] = [];
   const realHistory = historyRecorder();
 
   beforeAll(async () => {
-    for (const kind of dbKinds) backends.push({ kind, db: await openTestDb(kind, { migrate: true }), mismatches: [], checked: 0 });
-    let rpcUrl = '';
-    let network = simulatorNetwork();
-    sim = await runSimulation({
-      scenario: SCENARIO,
-      contracts: REAL,
-      keepNode: true,
-      onStart: async (url) => {
-        rpcUrl = url;
-        // Logs can only be in blocks after the node's first block, as the simulation reports it at the end.
-        const first = Number(await createPublicClient({ transport: http(url) }).getBlockNumber());
-        network = simulatorNetwork(31337, first + 1);
-      },
-      hooks: {
-        onMined: realHistory.onMined,
-        // Index up to each snapshot's block and compare there: values at several rounds, not only at the end.
-        onSnapshot: async (snap) => {
-          for (const b of backends) {
-            b.indexer ??= new ProtocolIndexer({ db: b.db.db, rpcUrl, network, confirmations: 0 });
-            await b.indexer.backfill();
-            b.checked += await compareWithSnapshot(b.db, snap, b.mismatches);
-          }
-        },
-      },
-    });
+    ({ sim, backends } = await simulateAndIndex({ scenario: SCENARIO, contracts: REAL, onMined: realHistory.onMined }));
     // Legacy polls that end within the run (see shortPolls.ts), voted on and weighed after the scenario.
     shortPolls = await runShortPolls({ rpcUrl: sim.rpcUrl, deployment: sim.deployment, checkout: CHECKOUT, orchestrators: sim.population.orchestrators.map((o) => o.address), delegators: sim.population.delegators.map((d) => d.address) });
     for (const b of backends) await b.indexer!.backfill();

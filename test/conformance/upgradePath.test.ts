@@ -1,16 +1,13 @@
 import { sql } from 'kysely';
 import { createPublicClient, decodeEventLog, getAddress, http, keccak256, parseAbi, toBytes, type Address } from 'viem';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simulatorNetwork } from '../../src/chain/networks.js';
-import { ProtocolIndexer } from '../../src/projections/indexer.js';
 import { livepeerUpgradePath } from '../../src/sim/backend.js';
 import { DEFAULT_UPGRADE_ROUNDS } from '../../src/sim/livepeer/upgrades.js';
 import { resolveScenario } from '../../src/sim/scenario.js';
-import { runSimulation, type SimulationResult } from '../../src/sim/simulator.js';
-import { dbKinds, openTestDb, type TestDb } from '../helpers/db.js';
+import type { SimulationResult } from '../../src/sim/simulator.js';
+import { dbKinds } from '../helpers/db.js';
 import { sharedPath } from '../helpers/sharedDir.mjs';
-import { logsPerContract, roundDifferences } from '../helpers/conformanceChecks.js';
-import { compareWithSnapshot, type Mismatch } from '../helpers/snapshotCompare.js';
+import { logsPerContract, roundDifferences, simulateAndIndex, type IndexedBackend } from '../helpers/conformanceChecks.js';
 
 /**
  * The upgrade path on the real contracts: the network starts on the first implementations Arbitrum One ran
@@ -36,14 +33,6 @@ const CONTROLLER_ABI = parseAbi(['event SetContractInfo(bytes32 id, address cont
 
 type Row = Record<string, string | null>;
 
-interface Backend {
-  kind: (typeof dbKinds)[number];
-  db: TestDb;
-  indexer?: ProtocolIndexer;
-  mismatches: Mismatch[];
-  checked: number;
-}
-
 /** Which versions ran in a scenario round (1-based), for a mismatch's report. */
 function versionsAt(k: number): string {
   const running: Record<string, number> = { BondingManagerTarget: 1, TicketBrokerTarget: 1, Minter: 1 };
@@ -53,35 +42,13 @@ function versionsAt(k: number): string {
 
 describe('Atlas equals the real contracts along the upgrade path Arbitrum One took', () => {
   let sim: SimulationResult;
-  const backends: Backend[] = [];
+  let backends: IndexedBackend[] = [];
   let firstRound = 0;
 
   beforeAll(async () => {
-    for (const kind of dbKinds) backends.push({ kind, db: await openTestDb(kind, { migrate: true }), mismatches: [], checked: 0 });
-    let rpcUrl = '';
-    let network = simulatorNetwork();
-    sim = await runSimulation({
-      scenario: SCENARIO,
-      contracts: BACKEND,
-      params: PARAMS,
-      keepNode: true,
-      onStart: async (url) => {
-        rpcUrl = url;
-        const first = Number(await createPublicClient({ transport: http(url) }).getBlockNumber());
-        // Every version's implementation sits at its Arbitrum One address: Atlas follows them with mainnet's table.
-        network = simulatorNetwork(31337, first + 1, 'arbitrum-one');
-      },
-      hooks: {
-        onSnapshot: async (snap) => {
-          for (const b of backends) {
-            // --verify-state: every batch's rows are also read back from the contracts' views at its last block.
-            b.indexer ??= new ProtocolIndexer({ db: b.db.db, rpcUrl, network, confirmations: 0, verifyState: true });
-            await b.indexer.backfill();
-            b.checked += await compareWithSnapshot(b.db, snap, b.mismatches);
-          }
-        },
-      },
-    });
+    // Every version's implementation sits at its Arbitrum One address: Atlas follows them with mainnet's table, and
+    // --verify-state reads every batch's rows back from the contracts' views at its last block.
+    ({ sim, backends } = await simulateAndIndex({ scenario: SCENARIO, contracts: BACKEND, params: PARAMS, targetVersions: 'arbitrum-one', verifyState: true }));
     firstRound = sim.groundTruth.firstRound;
     for (const b of backends) await b.indexer!.backfill();
   });

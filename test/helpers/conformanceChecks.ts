@@ -1,8 +1,57 @@
 import { sql } from 'kysely';
 import { createPublicClient, http, type Address } from 'viem';
+import { simulatorNetwork, type NetworkConfig } from '../../src/chain/networks.js';
+import { ProtocolIndexer } from '../../src/projections/indexer.js';
 import type { RoundSummary } from '../../src/sim/groundTruth.js';
-import type { SimulationResult } from '../../src/sim/simulator.js';
-import type { TestDb } from './db.js';
+import { runSimulation, type SimulationOptions, type SimulationResult } from '../../src/sim/simulator.js';
+import { dbKinds, openTestDb, type TestDb } from './db.js';
+import { compareWithSnapshot, type Mismatch } from './snapshotCompare.js';
+
+/** One database backend indexing a conformance run, with what its snapshot comparisons found. */
+export interface IndexedBackend {
+  kind: (typeof dbKinds)[number];
+  db: TestDb;
+  indexer?: ProtocolIndexer;
+  mismatches: Mismatch[];
+  checked: number;
+}
+
+/**
+ * Runs a simulation on given contracts and indexes it on every database backend up to each snapshot's block,
+ * comparing there (values at several rounds, not only at the end), then to the head. `targetVersions` is the rule
+ * table the indexer follows the contracts' registrations with; `verifyState` reads every batch back from the chain.
+ */
+export async function simulateAndIndex(
+  opts: Pick<SimulationOptions, 'scenario' | 'contracts' | 'params'> & { targetVersions?: NetworkConfig['targetVersions']; verifyState?: boolean; onMined?: NonNullable<SimulationOptions['hooks']>['onMined'] },
+): Promise<{ sim: SimulationResult; backends: IndexedBackend[] }> {
+  const backends: IndexedBackend[] = [];
+  for (const kind of dbKinds) backends.push({ kind, db: await openTestDb(kind, { migrate: true }), mismatches: [], checked: 0 });
+  let rpcUrl = '';
+  let network = simulatorNetwork();
+  const sim = await runSimulation({
+    scenario: opts.scenario,
+    contracts: opts.contracts,
+    ...(opts.params ? { params: opts.params } : {}),
+    keepNode: true,
+    onStart: async (url) => {
+      rpcUrl = url;
+      // Logs can only be in blocks after the node's first block, as the simulation reports it at the end.
+      const first = Number(await createPublicClient({ transport: http(url) }).getBlockNumber());
+      network = simulatorNetwork(31337, first + 1, opts.targetVersions);
+    },
+    hooks: {
+      ...(opts.onMined ? { onMined: opts.onMined } : {}),
+      onSnapshot: async (snap) => {
+        for (const b of backends) {
+          b.indexer ??= new ProtocolIndexer({ db: b.db.db, rpcUrl, network, confirmations: 0, verifyState: opts.verifyState ?? false });
+          await b.indexer.backfill();
+          b.checked += await compareWithSnapshot(b.db, snap, b.mismatches);
+        }
+      },
+    },
+  });
+  return { sim, backends };
+}
 
 /**
  * Every contract of a simulated deployment with the logs it emitted on chain and the events Atlas indexed for it
