@@ -5,6 +5,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { gzipSync } from 'node:zlib';
 import { sql, type Kysely } from 'kysely';
 import { pendingEarnings } from '../src/analytics/pendingEarnings.js';
@@ -132,6 +134,12 @@ function floorServer(): Promise<{ url: string; close: () => Promise<void> }> {
   );
 }
 
+/** A full garbage collection of this process. */
+function fullGc(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
 /** Gzip size of the built dashboard (every file a first visit can fetch: index.html and all assets). */
 function webBundleGzipKb(): number {
   ensureWebBuilt();
@@ -179,6 +187,9 @@ async function loadOne(kind: DbKind, rpcUrl: string): Promise<KindResult> {
       // first account request), as in a server that has been running. Each account's history stays cold.
       await autocannon(server.url, directoryPaths.slice(0, 1), 3);
       await fetch(`${server.url}${accountPaths[0]}`);
+      // The indexing just done in this process left hundreds of MB of garbage that a serving process collected
+      // long ago; collected here, so no full collection of it falls in the measured load.
+      fullGc();
       const directory = await autocannon(server.url, directoryPaths);
       const account = await autocannon(server.url, accountPaths);
       process.stderr.write(`api bench (${kind}): loading the SQL-only peer…\n`);
@@ -256,7 +267,7 @@ export async function apiBench(presetArg?: PresetName): Promise<void> {
       baseline: { ...pg.baseline, ...lite.baseline },
       dataset:
         `preset ${preset}${given ? ' (node given by ATLAS_BENCH_RPC_URL)' : ''}: ${pg.orchestrators} orchestrators, ${pg.delegators} bonded delegators; PostgreSQL 15 (figures without suffix)${kinds.includes('pglite') ? ' and embedded PGlite (_pglite)' : ''}, ${os.cpus().length} cores shared by server, database and load generator; ` +
-        'database vacuumed and analyzed after indexing; ' +
+        'database vacuumed and analyzed after indexing, then a full garbage collection of the serving process; ' +
         `autocannon in a second process at ${RATE} req/s target, ${CONNECTIONS} connections, ${DURATION_S} s per endpoint (directory: 4 sort orders; account: every bonded delegator in turn); ` +
         'baseline: the same reads as plain SQL per request behind a bare node:http server (no app layer, no cache); ' +
         `floor_*: a bare node:http server answering a constant body under the same load in the same run (the machine's own floor); load average ${os.loadavg()[0]!.toFixed(1)} at the end`,

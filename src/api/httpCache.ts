@@ -8,7 +8,7 @@ export function etagFor(body: string | Uint8Array): string {
 }
 
 /** 200 with ETag and Cache-Control, or 304 when the client's If-None-Match still matches. */
-export function cachedResponse(c: Context, body: string, contentType: string, maxAge: number, extra: Record<string, string> = {}, etag?: string): Response {
+export function cachedResponse(c: Context, body: string | Uint8Array<ArrayBuffer>, contentType: string, maxAge: number, extra: Record<string, string> = {}, etag?: string): Response {
   const tag = etag ?? etagFor(body);
   const headers: Record<string, string> = { etag: tag, 'cache-control': `public, max-age=${maxAge}`, vary: 'Accept-Encoding', ...extra };
   const inm = c.req.header('if-none-match');

@@ -6,7 +6,7 @@
  * served while one refresh runs behind it; `invalidate()` (a write this process accepted) drops everything, so a
  * reader never sees an answer older than its own write. Bounded by total body size, least recently used first out.
  */
-export class WindowCache<V extends { body: string }> {
+export class WindowCache<V extends { body: { length: number } }> {
   private readonly entries = new Map<string, { at: number; value: V }>();
   private readonly pending = new Map<string, Promise<V>>();
   private generation = 0;
