@@ -1,4 +1,5 @@
 import type { Address } from 'viem';
+import { LATEST_VERSIONS, type ProtocolVersions } from '../base/protocolVersions.js';
 
 /** Protocol contract names as registered in the Controller (id = keccak256(name)). */
 export type ContractKey =
@@ -44,17 +45,9 @@ export interface NetworkConfig {
   targetVersions: 'arbitrum-one' | TargetVersions;
 }
 
-/** Contracts whose implementation the Controller switched over the network's history. */
-export type VersionedContract = 'BondingManager' | 'TicketBroker' | 'Minter' | 'RoundsManager';
-
+export type { VersionedContract } from '../base/protocolVersions.js';
 /** An implementation version per versioned contract (1 = the first deployed on Arbitrum One). */
-export type TargetVersions = Readonly<Record<VersionedContract, number>>;
-
-/**
- * The versions Arbitrum One runs today, which the simulator's contracts (Atlas's own, and today's
- * livepeer/protocol) implement: BondingManagerTarget v9, TicketBrokerTarget v3, Minter v2, RoundsManagerTarget v1.
- */
-export const TODAYS_TARGET_VERSIONS: TargetVersions = { BondingManager: 9, TicketBroker: 3, Minter: 2, RoundsManager: 1 };
+export type TargetVersions = ProtocolVersions;
 
 // Proxy addresses and first blocks of the Arbitrum One deployment. AIServiceRegistry's first block is not known:
 // start it with the ServiceRegistry; the range holds no logs for it before deployment.
@@ -91,7 +84,7 @@ export const arbitrumOne: NetworkConfig = {
  * contracts (Atlas's own, or today's livepeer/protocol) run today's rules unless `targetVersions` says otherwise:
  * 'arbitrum-one' where the real implementations of every version are placed at their Arbitrum One addresses.
  */
-export function simulatorNetwork(chainId = 31337, startBlock = 0, targetVersions: NetworkConfig['targetVersions'] = TODAYS_TARGET_VERSIONS): NetworkConfig {
+export function simulatorNetwork(chainId = 31337, startBlock = 0, targetVersions: NetworkConfig['targetVersions'] = LATEST_VERSIONS): NetworkConfig {
   const contracts = Object.fromEntries(
     Object.entries(arbitrumOne.contracts).map(([k, v]) => [k, { address: v.address, startBlock }]),
   ) as Record<ContractKey, ContractDeployment>;

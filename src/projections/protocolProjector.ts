@@ -1,5 +1,6 @@
 import type { DecodedEvent } from '../chain/decode.js';
-import { TODAYS_TARGET_VERSIONS, type NetworkConfig } from '../chain/networks.js';
+import { LATEST_VERSIONS } from '../base/protocolVersions.js';
+import type { NetworkConfig } from '../chain/networks.js';
 import { versionedContractOf } from '../chain/targets.js';
 import {
   BondingLedger,
@@ -109,7 +110,7 @@ export class ProtocolProjector implements ProjectionState {
     seed: ProjectorSeed,
     readonly params: ParamLookup,
     /** Which rules the network's implementations run (NetworkConfig.targetVersions). */
-    readonly targetVersions: NetworkConfig['targetVersions'] = TODAYS_TARGET_VERSIONS,
+    readonly targetVersions: NetworkConfig['targetVersions'] = LATEST_VERSIONS,
   ) {
     this.ledger = ledger;
     this.extra = { ...seed.extra };
@@ -126,7 +127,7 @@ export class ProtocolProjector implements ProjectionState {
   }
 
   /** A projection of nothing yet, over a BondingManager as freshly deployed. */
-  static fresh(treasury: string, params: ParamLookup, targetVersions: NetworkConfig['targetVersions'] = TODAYS_TARGET_VERSIONS): ProtocolProjector {
+  static fresh(treasury: string, params: ParamLookup, targetVersions: NetworkConfig['targetVersions'] = LATEST_VERSIONS): ProtocolProjector {
     const seed: ProjectorSeed = {
       extra: ProtocolProjector.emptyExtra(treasury),
       rounds: new Map(),

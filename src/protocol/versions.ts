@@ -1,15 +1,9 @@
 // The rules that changed between the implementations Arbitrum One ran (docs/protocol.md §10), as pure functions of
 // the version: the ledger asks these at the places the contracts differ and is otherwise one rule set.
+import { LATEST_VERSIONS, type VersionedContract } from '../base/protocolVersions.js';
 import { ZERO_ADDRESS, type Address } from './ledger-types.js';
 
-/** Contracts whose implementation changed over the network's history (the Controller registers each version). */
-export type VersionedContract = 'BondingManager' | 'TicketBroker' | 'Minter' | 'RoundsManager';
-
-/** Implementation version in force per contract (1 = the first deployed on Arbitrum One). */
-export type ProtocolVersions = Readonly<Record<VersionedContract, number>>;
-
-/** The versions Arbitrum One runs today (BondingManagerTarget v9, TicketBrokerTarget v3, Minter v2, RoundsManagerTarget v1). */
-export const LATEST_VERSIONS: ProtocolVersions = { BondingManager: 9, TicketBroker: 3, Minter: 2, RoundsManager: 1 };
+export { LATEST_VERSIONS, type ProtocolVersions, type VersionedContract } from '../base/protocolVersions.js';
 
 /** Highest known version per contract; a version outside 1..latest has no rules. */
 export function isKnownVersion(contract: VersionedContract, version: number): boolean {
