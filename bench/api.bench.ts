@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +68,32 @@ export function autocannon(baseUrl: string, paths: string[], durationS = DURATIO
       resolve({ p50_ms: r.p50, p99_ms: r.p99, requests_per_s: round2(r.rps), errors: r.errors });
     });
   });
+}
+
+interface Stalls {
+  /** Garbage-collection pauses of the serving process during the load: total and longest (ms). */
+  gc_ms: number;
+  gc_max_ms: number;
+  /** Event-loop delay of the serving process (ms, p99): how long a ready request could wait for the thread. */
+  loop_delay_p99_ms: number;
+}
+
+/** `load` measured together with the serving process's (this process's) GC pauses and event-loop delay. */
+async function withStalls<T>(load: () => Promise<T>): Promise<T & Stalls> {
+  const pauses: number[] = [];
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) pauses.push(e.duration);
+  });
+  gc.observe({ entryTypes: ['gc'] });
+  const loop = monitorEventLoopDelay({ resolution: 2 });
+  loop.enable();
+  try {
+    const r = await load();
+    return { ...r, gc_ms: round2(pauses.reduce((a, b) => a + b, 0)), gc_max_ms: round2(Math.max(0, ...pauses)), loop_delay_p99_ms: round2(loop.percentile(99) / 1e6) };
+  } finally {
+    loop.disable();
+    gc.disconnect();
+  }
 }
 
 /**
@@ -191,10 +218,10 @@ async function loadOne(kind: DbKind, rpcUrl: string): Promise<KindResult> {
       // long ago; collected here, so no full collection of it falls in the measured load.
       fullGc();
       const directory = await autocannon(server.url, directoryPaths);
-      const account = await autocannon(server.url, accountPaths);
+      const account = await withStalls(() => autocannon(server.url, accountPaths));
       process.stderr.write(`api bench (${kind}): loading the SQL-only peer…\n`);
       const peerDirectory = await autocannon(peer.url, ['/api/v1/orchestrators']);
-      const peerAccount = await autocannon(peer.url, accountPaths);
+      const peerAccount = await withStalls(() => autocannon(peer.url, accountPaths));
       const sfx = kind === 'postgres' ? '' : `_${kind}`;
       return {
         delegators: delegators.length,
@@ -208,6 +235,9 @@ async function loadOne(kind: DbKind, rpcUrl: string): Promise<KindResult> {
           [`account_p99_ms${sfx}`]: account.p99_ms,
           [`account_requests_per_s${sfx}`]: account.requests_per_s,
           [`account_errors${sfx}`]: account.errors,
+          [`account_gc_ms${sfx}`]: account.gc_ms,
+          [`account_gc_max_ms${sfx}`]: account.gc_max_ms,
+          [`account_loop_delay_p99_ms${sfx}`]: account.loop_delay_p99_ms,
         },
         baseline: {
           [`directory_p50_ms${sfx}`]: peerDirectory.p50_ms,
@@ -216,6 +246,9 @@ async function loadOne(kind: DbKind, rpcUrl: string): Promise<KindResult> {
           [`account_p50_ms${sfx}`]: peerAccount.p50_ms,
           [`account_p99_ms${sfx}`]: peerAccount.p99_ms,
           [`account_requests_per_s${sfx}`]: peerAccount.requests_per_s,
+          [`account_gc_ms${sfx}`]: peerAccount.gc_ms,
+          [`account_gc_max_ms${sfx}`]: peerAccount.gc_max_ms,
+          [`account_loop_delay_p99_ms${sfx}`]: peerAccount.loop_delay_p99_ms,
         },
       };
     } finally {
@@ -270,6 +303,7 @@ export async function apiBench(presetArg?: PresetName): Promise<void> {
         'database vacuumed and analyzed after indexing, then a full garbage collection of the serving process; ' +
         `autocannon in a second process at ${RATE} req/s target, ${CONNECTIONS} connections, ${DURATION_S} s per endpoint (directory: 4 sort orders; account: every bonded delegator in turn); ` +
         'baseline: the same reads as plain SQL per request behind a bare node:http server (no app layer, no cache); ' +
+        'account_gc_* and account_loop_delay_*: the serving process\'s garbage-collection pauses and event-loop delay during the account load; ' +
         `floor_*: a bare node:http server answering a constant body under the same load in the same run (the machine's own floor); load average ${os.loadavg()[0]!.toFixed(1)} at the end`,
     });
     console.log(JSON.stringify(r, null, 2));
