@@ -56,6 +56,13 @@ module.exports = {
       to: { circular: true },
     },
     ...layerRules,
+    {
+      name: 'api-reads-through-read-model',
+      comment: 'The API reads through src/read (and the domain layers), never the storage layer: its row types and SQL stay below it.',
+      severity: 'error',
+      from: { path: '^src/api/', pathNot: '(\\.test\\.ts$|/testkit/)' },
+      to: { path: '^src/store/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -71,6 +71,12 @@ export interface PollRow {
   skipped: number;
 }
 
+/** The discovery clock: the newest poll's start (unix s), null before the first poll. */
+export async function newestPollAt(db: Db): Promise<number | null> {
+  const r = await sql<{ at: string | null }>`select max(started_at)::text as at from discovery_poll`.execute(db);
+  return r.rows[0]?.at ? Number(r.rows[0].at) : null;
+}
+
 /** The newest polls, newest first. */
 export async function recentPolls(db: Db, limit: number): Promise<PollRow[]> {
   const r = await sql<{ id: string; started_at: string; wall_ms: number; targets: number; answered: number; failed: number; skipped: number }>`

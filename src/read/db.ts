@@ -1,11 +1,17 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { Kysely, sql, type RawBuilder } from 'kysely';
 import { fromNumeric } from '../store/amounts.js';
 import type { DbKind } from '../store/db.js';
+import { forwardingDialect, type ForwardQuery } from '../store/forwardingDialect.js';
 import type { Database } from '../store/schema.js';
 
 /** The database handle every read takes (PGlite or PostgreSQL through kysely). */
 export type Db = Kysely<Database>;
-export type { DbKind };
+export type { DbKind, ForwardQuery };
+
+/** A read handle whose statements run elsewhere (`forward`): another thread's database, or a cache in front of one. */
+export function forwardingDb(forward: ForwardQuery): Db {
+  return new Kysely<Database>({ dialect: forwardingDialect(forward) });
+}
 
 /** numeric/int8 columns as the drivers return them: decimal text. */
 export type Text = string;

@@ -1,11 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Kind, parse } from 'graphql';
-import { CompiledQuery, Kysely, type QueryResult } from 'kysely';
+import { CompiledQuery, type QueryResult } from 'kysely';
 import { singleFlight } from '../../base/singleFlight.js';
 import { dataVersion } from '../../read/chain.js';
-import type { Db } from '../../read/db.js';
-import { forwardingDialect } from '../../store/forwardingDialect.js';
-import type { Database } from '../../store/schema.js';
+import { forwardingDb, type Db } from '../../read/db.js';
 
 // The subgraph's entities change only when the indexer commits a batch, which moves the data version (the sync
 // checkpoints and the chain head, read/chain.ts). Within one version the same statement has the same rows and the
@@ -95,21 +93,19 @@ export class StatementCache {
 
   constructor(inner: Db) {
     const run = (sqlText: string, parameters: readonly unknown[]) => inner.executeQuery(CompiledQuery.raw(sqlText, [...parameters]));
-    this.db = new Kysely<Database>({
-      dialect: forwardingDialect((sqlText, parameters) => {
-        const version = this.scope.getStore();
-        if (version === undefined) return run(sqlText, parameters);
-        const key = `${version}\u0000${sqlText}\u0000${keyText(parameters)}`;
-        const hit = this.kept.get(key);
-        if (hit) return hit;
-        const p = run(sqlText, parameters);
-        this.kept.set(key, p, 1);
-        p.then(
-          (r) => (this.kept.get(key) === p ? this.kept.set(key, p, r.rows.length + 1) : undefined),
-          () => this.kept.delete(key),
-        );
-        return p;
-      }),
+    this.db = forwardingDb((sqlText, parameters) => {
+      const version = this.scope.getStore();
+      if (version === undefined) return run(sqlText, parameters);
+      const key = `${version}\u0000${sqlText}\u0000${keyText(parameters)}`;
+      const hit = this.kept.get(key);
+      if (hit) return hit;
+      const p = run(sqlText, parameters);
+      this.kept.set(key, p, 1);
+      p.then(
+        (r) => (this.kept.get(key) === p ? this.kept.set(key, p, r.rows.length + 1) : undefined),
+        () => this.kept.delete(key),
+      );
+      return p;
     });
   }
 

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
-import { CompiledQuery, type Kysely, type QueryResult } from 'kysely';
+import { CompiledQuery, type QueryResult } from 'kysely';
 import { AtlasError } from '../../base/errors.js';
-import type { Database } from '../../store/schema.js';
+import type { Db } from '../../read/db.js';
 import type { GraphQLRequest } from './admission.js';
 import type { GraphQLAnswer } from './executor.js';
 
@@ -28,7 +28,7 @@ export type FromWorker =
 
 export interface IsolateOptions {
   /** Where the worker's statements run. */
-  db: Kysely<Database>;
+  db: Db;
   /** Statements of the worker in flight at once (default 2; 1 when `sharesThread`). */
   sqlConcurrency?: number;
   /**

@@ -3,10 +3,9 @@
 // (forwarded one statement at a time, see isolate.ts), so it holds no connection of its own.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
-import { Kysely, type QueryResult } from 'kysely';
+import type { QueryResult } from 'kysely';
 import { AtlasError } from '../../base/errors.js';
-import { forwardingDialect } from '../../store/forwardingDialect.js';
-import type { Database } from '../../store/schema.js';
+import { forwardingDb } from '../../read/db.js';
 import { ApiData } from '../data.js';
 import { graphqlExecutor } from './executor.js';
 import type { FromWorker, ToWorker } from './isolate.js';
@@ -19,17 +18,15 @@ const current = new AsyncLocalStorage<{ run: number; signal: AbortSignal }>();
 const statements = new Map<number, { resolve: (r: QueryResult<unknown>) => void; reject: (e: Error) => void }>();
 let nextStatement = 0;
 
-const db = new Kysely<Database>({
-  dialect: forwardingDialect((sql, parameters) => {
-    const req = current.getStore();
-    // A stopped request runs nothing more: its remaining resolvers fail at their next statement.
-    if (req?.signal.aborted) return Promise.reject(new AtlasError('unavailable', 'the query was stopped'));
-    const id = nextStatement++;
-    return new Promise((resolve, reject) => {
-      statements.set(id, { resolve, reject });
-      post({ type: 'sql', id, run: req?.run ?? -1, sql, parameters: [...parameters] });
-    });
-  }),
+const db = forwardingDb((sql, parameters) => {
+  const req = current.getStore();
+  // A stopped request runs nothing more: its remaining resolvers fail at their next statement.
+  if (req?.signal.aborted) return Promise.reject(new AtlasError('unavailable', 'the query was stopped'));
+  const id = nextStatement++;
+  return new Promise((resolve, reject) => {
+    statements.set(id, { resolve, reject });
+    post({ type: 'sql', id, run: req?.run ?? -1, sql, parameters: [...parameters] });
+  });
 });
 const { cacheTtlMs } = workerData as { cacheTtlMs: number };
 const data = new ApiData(db, cacheTtlMs);

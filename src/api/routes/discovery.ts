@@ -1,25 +1,17 @@
 // Orchestrator discovery: what the registered nodes answered to GetOrchestrator (reachability, latency,
 // versions, prices) and the market trends read from those answers (price floors per capability and model
 // over time, node versions against gateways' minimum versions). Windows count back from the newest poll.
-import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { priceFloors, versionDistribution, meetingMinimum, weiPerUnit, type PriceSeries } from '../../discovery/trends.js';
-import { answersSince, orchestratorResults, pollFailures, reachability, recentPolls } from '../../discovery/store.js';
+import { answersSince, newestPollAt, orchestratorResults, pollFailures, reachability, recentPolls } from '../../discovery/store.js';
 import type { Price } from '../../registry/adverts.js';
 import { capabilityId, capabilityName } from '../../registry/capabilities.js';
 import { currentProfiles } from '../../registry/store.js';
-import type { Database } from '../../store/schema.js';
 import { AtlasError } from '../errors.js';
 import { route } from '../route.js';
 import { addressParam, intParam } from '../schemas.js';
 
 const DAY = 86_400;
-
-/** The discovery clock: the newest poll's time (null before the first poll). */
-async function newestPollAt(db: Kysely<Database>): Promise<number | null> {
-  const r = await sql<{ at: string | null }>`select max(started_at)::text as at from discovery_poll`.execute(db);
-  return r.rows[0]?.at ? Number(r.rows[0].at) : null;
-}
 
 const priceSchema = z
   .object({
