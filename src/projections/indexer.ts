@@ -301,17 +301,20 @@ export class ProtocolIndexer {
   async backfill(signal?: AbortSignal): Promise<void> {
     await this.guard(async () => {
       const deferred = (this.opts.deferIndexesBlocks ?? 10_000) > 0 && (await this.longBackfillAhead()) ? await deferIndexes(this.opts.db, BULK_TABLES) : 0;
+      let completed = false;
       try {
         await this.engine.runBackfill({ signal });
+        completed = true;
       } finally {
-        if (deferred > 0 || !this.indexesChecked) await restoreDeferredIndexes(this.opts.db);
-        this.indexesChecked = true;
+        // A failed backfill still leaves its indexes built (a killed one: ensureIndexes before live work).
+        if (!completed && (deferred > 0 || !this.indexesChecked)) await restoreDeferredIndexes(this.opts.db);
+        this.indexesChecked ||= !completed;
       }
       // A long backfill leaves the planner without statistics on tables that grew from nothing; PostgreSQL's
       // autovacuum would catch up a minute or more later and PGlite has none, so the first reads (the API
-      // right after a fresh sync) could run on blind plans.
-      // Reached only when the backfill completed (a failure leaves through the finally above).
-      if (deferred > 0) await analyzeOwnTables(this.opts.db);
+      // right after a fresh sync) could run on blind plans. The ANALYZEs run alongside the index builds.
+      if (deferred > 0 || !this.indexesChecked) await restoreDeferredIndexes(this.opts.db, { analyze: deferred > 0 });
+      this.indexesChecked = true;
     });
   }
 
@@ -354,15 +357,6 @@ export class ProtocolIndexer {
       throw e;
     }
   }
-}
-
-/**
- * ANALYZE of Atlas's own tables, side by side on the pool's connections: a bare ANALYZE also goes through every
- * system catalog, which the reads after a backfill do not need fresh statistics of.
- */
-async function analyzeOwnTables(db: Kysely<Database>): Promise<void> {
-  const tables = await sql<{ name: string }>`select tablename as name from pg_tables where schemaname = current_schema()`.execute(db);
-  await Promise.all(tables.rows.map((t) => sql`analyze ${sql.table(t.name)}`.execute(db)));
 }
 
 const POLL_SOURCE = 'PollCreator';
