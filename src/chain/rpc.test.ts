@@ -148,7 +148,8 @@ describe('RpcClient.ahead', () => {
   });
 });
 
-describe('RpcClient against anvil through the fault proxy', () => {
+// The same behaviour whether the HTTP exchange runs on this thread or in the HTTP worker.
+for (const offThread of [false, true]) describe(`RpcClient against anvil through the fault proxy${offThread ? ', off thread' : ''}`, () => {
   let anvil: AnvilNode;
   let proxy: FaultProxy;
 
@@ -165,14 +166,14 @@ describe('RpcClient against anvil through the fault proxy', () => {
   });
 
   it('makes single calls and validates with zod', async () => {
-    const rpc = new RpcClient({ url: proxy.url });
+    const rpc = new RpcClient({ offThread, url: proxy.url });
     const chainId = await rpc.request('eth_chainId', [], z.string());
     expect(chainId).toBe('0x7a69');
     await expect(rpc.request('eth_chainId', [], z.number())).rejects.toBeInstanceOf(RpcFatalError);
   });
 
   it('splits large batches and keeps call order', async () => {
-    const rpc = new RpcClient({ url: proxy.url, maxBatchSize: 100 });
+    const rpc = new RpcClient({ offThread, url: proxy.url, maxBatchSize: 100 });
     const calls = Array.from({ length: 250 }, (_, i) => ({ method: 'eth_getBlockByNumber', params: [toHexQuantity(i), false] }));
     const blocks = await rpc.batch(calls, z.object({ number: z.string() }));
     expect(blocks.map((b) => Number(b.number))).toEqual(calls.map((_, i) => i));
@@ -182,7 +183,7 @@ describe('RpcClient against anvil through the fault proxy', () => {
   });
 
   it('retries 429, 503, timeouts, truncated and reset bodies, then succeeds', async () => {
-    const rpc = new RpcClient({ url: proxy.url, timeoutMs: 300, ...fast });
+    const rpc = new RpcClient({ offThread, url: proxy.url, timeoutMs: 300, ...fast });
     proxy.inject('http429', 'http503', 'hang', 'truncate', 'reset');
     const n = await rpc.request('eth_blockNumber', [], z.string());
     expect(Number(n)).toBeGreaterThanOrEqual(300);
@@ -194,7 +195,7 @@ describe('RpcClient against anvil through the fault proxy', () => {
   });
 
   it('retries a failed batch as a whole and returns every result', async () => {
-    const rpc = new RpcClient({ url: proxy.url, timeoutMs: 300, ...fast });
+    const rpc = new RpcClient({ offThread, url: proxy.url, timeoutMs: 300, ...fast });
     proxy.inject('truncate', 'http429');
     const calls = Array.from({ length: 10 }, (_, i) => ({ method: 'eth_getBlockByNumber', params: [toHexQuantity(i), false] }));
     const out = await rpc.batch(calls, z.object({ number: z.string() }));
@@ -203,21 +204,21 @@ describe('RpcClient against anvil through the fault proxy', () => {
   });
 
   it('gives up after maxRetries with a transient error', async () => {
-    const rpc = new RpcClient({ url: proxy.url, maxRetries: 2, ...fast });
+    const rpc = new RpcClient({ offThread, url: proxy.url, maxRetries: 2, ...fast });
     proxy.inject('http503', 'http503', 'http503');
     await expect(rpc.request('eth_blockNumber')).rejects.toThrow(/gave up after 3 attempts/);
     expect(rpc.stats().httpRequests).toBe(3);
   });
 
   it('does not retry deterministic errors', async () => {
-    const rpc = new RpcClient({ url: proxy.url, ...fast });
+    const rpc = new RpcClient({ offThread, url: proxy.url, ...fast });
     await expect(rpc.request('eth_noSuchMethod', [])).rejects.toBeInstanceOf(RpcFatalError);
     expect(rpc.stats().retries).toBe(0);
     expect(rpc.stats().errors.fatal).toBe(1);
   });
 
   it('surfaces range errors without retrying, per batch item', async () => {
-    const rpc = new RpcClient({ url: proxy.url, ...fast });
+    const rpc = new RpcClient({ offThread, url: proxy.url, ...fast });
     proxy.setMaxLogRange(10);
     try {
       const filter = (from: number, to: number) => ({ fromBlock: toHexQuantity(from), toBlock: toHexQuantity(to) });
@@ -236,7 +237,7 @@ describe('RpcClient against anvil through the fault proxy', () => {
   });
 
   it('reports connection errors as transient', async () => {
-    const rpc = new RpcClient({ url: 'http://127.0.0.1:1', maxRetries: 1, ...fast });
+    const rpc = new RpcClient({ offThread, url: 'http://127.0.0.1:1', maxRetries: 1, ...fast });
     const err = await rpc.request('eth_blockNumber').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RpcTransientError);
     expect((err as RpcTransientError).transientCause).toBe('connection');

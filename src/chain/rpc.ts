@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AtlasError } from '../base/errors.js';
+import { OffThreadPostError, postOffThread, type SlimKind } from './offThreadHttp.js';
 import { RateGovernor, type RateGovernorStats, type RateHint } from './rateGovernor.js';
 
 /**
@@ -301,7 +302,15 @@ export interface RpcClientOptions {
   /** Jitter source in [0, 1); injectable so tests are reproducible. */
   random?: () => number;
   fetch?: typeof fetch;
+  /**
+   * Carry out the HTTP requests, and parse their answers, in a worker thread (see offThreadHttp): for a client
+   * whose answers are big (a backfill's logs and blocks) on a thread that has other work. Not with `fetch`.
+   */
+  offThread?: boolean;
 }
+
+/** The results the HTTP worker slims to the fields read here (eth_getLogs by rawLogsSchema, blocks by the header schemas). */
+const SLIM_KINDS: Record<string, SlimKind> = { eth_getLogs: 'logs', eth_getBlockByNumber: 'block' };
 
 export interface RpcStats {
   /** Logical JSON-RPC calls asked of the client. */
@@ -353,7 +362,7 @@ function parseResponse(value: unknown): JsonRpcResponse | undefined {
   return undefined;
 }
 
-type ResolvedOptions = Required<Omit<RpcClientOptions, 'url' | 'headers' | 'fetch' | 'random' | 'initialRate'>>;
+type ResolvedOptions = Required<Omit<RpcClientOptions, 'url' | 'headers' | 'fetch' | 'random' | 'initialRate' | 'offThread'>>;
 
 interface Wire {
   id: number;
@@ -367,6 +376,7 @@ export class RpcClient {
   private readonly opts: ResolvedOptions;
   private readonly headers: Record<string, string>;
   private readonly fetchImpl: typeof fetch;
+  private readonly offThread: boolean;
   private readonly random: () => number;
   private readonly limit: Limiter;
   private readonly governor: RateGovernor;
@@ -397,6 +407,7 @@ export class RpcClient {
     };
     this.headers = { 'content-type': 'application/json', ...(options.headers ?? {}) };
     this.fetchImpl = options.fetch ?? fetch;
+    this.offThread = options.offThread === true && options.fetch === undefined;
     this.random = options.random ?? Math.random;
     this.limit = createLimiter(this.opts.concurrency);
     this.governor = new RateGovernor({ initialRate: options.initialRate });
@@ -592,30 +603,7 @@ export class RpcClient {
     const body = asBatch
       ? wires.map((w) => ({ jsonrpc: '2.0', id: w.id, method: w.call.method, params: w.call.params }))
       : { jsonrpc: '2.0', id: wires[0].id, method: wires[0].call.method, params: wires[0].call.params };
-    const ctrl = new AbortController();
-    const timer = setTimeout(() => ctrl.abort(), this.opts.timeoutMs);
-    let status: number;
-    let text: string;
-    let retryAfter: string | null;
-    try {
-      const res = await this.fetchImpl(this.url, {
-        method: 'POST',
-        headers: this.headers,
-        body: JSON.stringify(body),
-        signal: ctrl.signal,
-      });
-      status = res.status;
-      retryAfter = res.headers.get('retry-after');
-      // Reading the body stays under the same abort signal: a server that stalls mid-body times out too.
-      text = await res.text();
-    } catch (e) {
-      if (ctrl.signal.aborted) {
-        throw new RpcTransientError(`${method}: timed out after ${this.opts.timeoutMs} ms`, 'timeout', { method, cause: e });
-      }
-      throw new RpcTransientError(`${method}: connection error: ${describe(e)}`, 'connection', { method, cause: e });
-    } finally {
-      clearTimeout(timer);
-    }
+    const { status, retryAfter, text, json: parsed } = await (this.offThread ? this.postOffThread(method, body, wires) : this.post(method, body));
 
     if (status === 429) {
       const said = errorInBody(text);
@@ -641,14 +629,57 @@ export class RpcClient {
       });
     }
 
-    let json: unknown;
+    let json: unknown = parsed;
     try {
-      json = JSON.parse(text);
+      if (parsed === undefined) json = JSON.parse(text);
     } catch (e) {
       if (status >= 400) throw new RpcFatalError(`${method}: HTTP ${status}: ${text.slice(0, 200)}`, { method, httpStatus: status });
       throw new RpcTransientError(`${method}: malformed JSON body (${text.length} bytes)`, 'malformed', { method, httpStatus: status, cause: e });
     }
     return this.matchResponses(wires, json, status, asBatch);
+  }
+
+  /** The HTTP exchange on this thread: the status, Retry-After and the body's text. */
+  private async post(method: string, body: unknown): Promise<{ status: number; retryAfter: string | null; text: string; json?: unknown }> {
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), this.opts.timeoutMs);
+    try {
+      const res = await this.fetchImpl(this.url, {
+        method: 'POST',
+        headers: this.headers,
+        body: JSON.stringify(body),
+        signal: ctrl.signal,
+      });
+      const status = res.status;
+      const retryAfter = res.headers.get('retry-after');
+      // Reading the body stays under the same abort signal: a server that stalls mid-body times out too.
+      return { status, retryAfter, text: await res.text() };
+    } catch (e) {
+      if (ctrl.signal.aborted) {
+        throw new RpcTransientError(`${method}: timed out after ${this.opts.timeoutMs} ms`, 'timeout', { method, cause: e });
+      }
+      throw new RpcTransientError(`${method}: connection error: ${describe(e)}`, 'connection', { method, cause: e });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The same exchange in the HTTP worker thread, which also parses the body and slims the bulk answers (see offThreadHttp). */
+  private async postOffThread(method: string, body: unknown, wires: Wire[]): Promise<{ status: number; retryAfter: string | null; text: string; json?: unknown }> {
+    const slim: [number, SlimKind][] = [];
+    for (const w of wires) {
+      const kind = SLIM_KINDS[w.call.method];
+      if (kind) slim.push([w.id, kind]);
+    }
+    try {
+      const a = await postOffThread(this.url, this.headers, JSON.stringify(body), this.opts.timeoutMs, slim);
+      return { status: a.status, retryAfter: a.retryAfter, text: a.text ?? '', ...(a.text === undefined ? { json: a.json } : {}) };
+    } catch (e) {
+      if (e instanceof OffThreadPostError && e.timedOut) {
+        throw new RpcTransientError(`${method}: timed out after ${this.opts.timeoutMs} ms`, 'timeout', { method, cause: e });
+      }
+      throw new RpcTransientError(`${method}: connection error: ${describe(e)}`, 'connection', { method, cause: e });
+    }
   }
 
   private matchResponses(wires: Wire[], json: unknown, status: number, asBatch: boolean): RpcOutcome[] {

@@ -113,7 +113,8 @@ export class ProtocolIndexer {
   readonly stats: IndexerStats = { logs: 0, events: 0, predictionsChecked: 0, divergences: 0, unknownLogs: 0, paramReadFailures: 0, decodeMs: 0, applyMs: 0, writeMs: 0, writeMsByTable: {}, stateValuesChecked: 0, stateRpcCalls: 0, stateDivergences: 0 };
 
   constructor(private readonly opts: IndexerOptions) {
-    this.rpc = new RpcClient({ ...(opts.rpcConcurrency !== undefined ? { concurrency: opts.rpcConcurrency } : {}), ...opts.rpcOptions, url: opts.rpcUrl });
+    // The HTTP answers (tens of megabytes of logs and blocks in a backfill) are parsed on another thread than the replay's.
+    this.rpc = new RpcClient({ offThread: true, ...(opts.rpcConcurrency !== undefined ? { concurrency: opts.rpcConcurrency } : {}), ...opts.rpcOptions, url: opts.rpcUrl });
     this.decoder = new EventDecoder(opts.network);
     // The reads a batch's replay waits for (parameters, round settings, transactions, the state check) go before
     // the log and header fetches queued ahead of it.

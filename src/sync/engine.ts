@@ -273,9 +273,9 @@ export class SyncEngine<DB> {
     this.caps = opts.fetcher?.caps ?? new GetLogsCaps();
     this.endpointKey = createHash('sha256').update(opts.rpc.url).digest('hex').slice(0, 16);
     const fetcherOpts = { ...opts.fetcher, rpc: opts.rpc, maxRange, caps: this.caps, initialRange: Math.min(opts.fetcher?.initialRange ?? 1_000, maxRange) };
-    // Fetched ahead of the batches: two batches' worth. Parsing the answers takes the thread that prepares and
-    // writes the batches; fetched further ahead, a fast node's answers would hold up the first commits for logs
-    // that are not needed for seconds.
+    // Fetched ahead of the batches: two batches' worth. Receiving and checking the answers takes the thread that
+    // prepares and writes the batches (the HTTP worker only parses them); fetched further ahead, a fast node's
+    // answers would hold up the first commits for logs that are not needed for seconds.
     this.fetcher = new LogFetcher({ maxBufferedLogs: 2 * this.cfg.batchLogs, ...fetcherOpts, headers: true });
     this.liveFetcher = new LogFetcher({ ...fetcherOpts, headers: false });
     this.childFetcher = new LogFetcher({ ...fetcherOpts, headers: true });

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RpcClient, RpcFatalError } from '../chain/rpc.js';
 import { startAnvil, type AnvilNode } from '../sim/anvil.js';
@@ -222,5 +224,47 @@ describe('the shapes of eth_getLogs and eth_getBlockByNumber answers', () => {
     expect(issue(blockWithTransactionsSchema.safeParse({ ...block, timestamp: '0x' }))).toBe('.timestamp: expected a hex quantity, got "0x"');
     expect(issue(blockWithTransactionsSchema.safeParse({ ...block, transactions: undefined }))).toBe('.transactions: expected an array, got nothing');
     expect(blockWithTransactionsSchema.nullable().parse(null)).toBeNull();
+  });
+
+  it('reads the same through the HTTP worker, which hands over only the fields read; a malformed answer fails alike on both threads', async () => {
+    let logs: unknown[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const calls = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id: number; method: string } | { id: number; method: string }[];
+        const answer = (c: { id: number; method: string }) => ({
+          jsonrpc: '2.0',
+          id: c.id,
+          result: c.method === 'eth_getLogs' ? logs : { ...block, logsBloom: `0x${'0'.repeat(512)}`, transactions: [{ ...tx, input: '0xdeadbeef', v: '0x1' }, `0x${'1'.repeat(64)}`] },
+        });
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(Array.isArray(calls) ? calls.map(answer) : answer(calls)));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const on = new RpcClient({ url, offThread: true });
+      const here = new RpcClient({ url });
+      logs = [{ ...log, extra: 'x'.repeat(100) }];
+      const raw = (await on.request('eth_getLogs', [{}])) as Record<string, unknown>[];
+      expect(Object.keys(raw[0]!).sort()).toEqual(Object.keys(log).sort());
+      expect(await on.request('eth_getLogs', [{}], rawLogsSchema)).toEqual(await here.request('eth_getLogs', [{}], rawLogsSchema));
+      const [slim] = (await on.batch([{ method: 'eth_getBlockByNumber', params: ['0x10', true] }])) as Record<string, unknown>[];
+      expect(slim).toEqual({ ...block, transactions: [tx, `0x${'1'.repeat(64)}`] });
+      const [read] = await on.batch([{ method: 'eth_getBlockByNumber', params: ['0x10', true] }], blockWithTransactionsSchema);
+      expect(read!.transactions).toHaveLength(1);
+      // Malformed values reach the schema unchanged: the same one-line error either way.
+      for (const bad of [[{ ...log, topics: 'none' }], [{ ...log, data: undefined }], { logs: [] }, [null]]) {
+        logs = bad as unknown[];
+        const message = async (rpc: RpcClient) => ((await rpc.request('eth_getLogs', [{}], rawLogsSchema).catch((e: unknown) => e)) as Error).message;
+        const offThread = await message(on);
+        expect(offThread).toMatch(/^eth_getLogs: unexpected result shape: [\s\S]*(topics|data|result|\[0\])/);
+        expect(offThread).toBe(await message(here));
+      }
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
