@@ -320,10 +320,30 @@ export async function writePlan(trx: Db, plan: WritePlan, undoBlock: number | nu
   await timed('winning_ticket', () => copyRows(trx, 'winning_ticket', WINNING_TICKET_COLUMNS, plan.tickets));
   for (const t of HISTORY_TABLES) await timed(historyTable(t), () => copyRows(trx, historyTable(t), [...HISTORY_COLUMNS[t], 'version_block'], plan.history[t]));
   await timed('chain_tx', () => copyRows(trx, 'chain_tx', CHAIN_TX_COLUMNS, plan.transactions as unknown as Record<string, SqlValue>[]));
-  await timed('indexed_block', () => upsertRows(trx, 'indexed_block', ['block_number'], plan.blocks as unknown as Record<string, SqlValue>[]));
+  await timed('indexed_block', () => upsertIndexedBlocks(trx, plan.blocks));
   for (const [table, keys, rows] of append) await timed(table, () => upsertRows(trx, table, keys, rows, { ignore: true, jsonCols: JSON_COLS[table] }));
   // From the batch's events and delegator versions, written above.
   await timed('delegator_count_move', () => appendDelegatorCountMoves(trx));
+}
+
+const HEX_TEXT = /^0x[0-9a-f]*$/;
+
+/**
+ * The batch's blocks, one statement whatever their number: each column travels as one array literal (a backfill
+ * batch holds thousands of blocks, and a statement of thousands of tuples costs more to bind and plan than to
+ * run). An upsert: a source synced later can bring a block an earlier segment stored.
+ */
+async function upsertIndexedBlocks(trx: Db, blocks: readonly IndexedBlockRow[]): Promise<void> {
+  if (blocks.length === 0) return;
+  // Hashes are lowercase hex from checked headers; anything else takes the general path (no literal quoting here).
+  if (!blocks.every((b) => HEX_TEXT.test(b.hash) && HEX_TEXT.test(b.parent_hash))) {
+    return upsertRows(trx, 'indexed_block', ['block_number'], blocks as unknown as Record<string, SqlValue>[]);
+  }
+  const array = (values: (string | number | null)[]) => `{${values.map((v) => (v === null ? 'NULL' : String(v))).join(',')}}`;
+  await sql`insert into indexed_block (block_number, hash, parent_hash, block_time, l1_block)
+    select * from unnest(${array(blocks.map((b) => b.block_number))}::bigint[], ${array(blocks.map((b) => b.hash))}::text[],
+      ${array(blocks.map((b) => b.parent_hash))}::text[], ${array(blocks.map((b) => b.block_time))}::bigint[], ${array(blocks.map((b) => b.l1_block))}::bigint[])
+    on conflict (block_number) do update set hash = excluded.hash, parent_hash = excluded.parent_hash, block_time = excluded.block_time, l1_block = excluded.l1_block`.execute(trx);
 }
 
 async function saveUndo(trx: Db, table: string, rows: Record<string, SqlValue>[], block: number): Promise<void> {
