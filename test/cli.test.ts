@@ -12,6 +12,7 @@ import { sql } from 'kysely';
 import { freePort } from '../src/sim/anvil.js';
 import { createDb } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
+import { seedDataDir } from './helpers/db.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(repo, 'bin', 'atlas.js');
@@ -175,6 +176,7 @@ describe('atlas command line', () => {
   /** An embedded database as an indexer leaves it: migrated, Arbitrum One, checkpoint at a block of the given age. */
   async function indexedDataDir(name: string, ageS: number): Promise<string> {
     const dataDir = path.join(tmp, name);
+    await seedDataDir(dataDir);
     const db = await createDb({ kind: 'pglite', dataDir });
     await migrate(db.db);
     const block = 300_000_000;

@@ -8,7 +8,7 @@ import { startFaultProxy } from '../src/sim/faultProxy.js';
 import { resolveScenario } from '../src/sim/scenario.js';
 import { runSimulation, type SimulationResult } from '../src/sim/simulator.js';
 import { createDb, type DbConfigInput } from '../src/store/db.js';
-import { dbKinds, openTestDb } from './helpers/db.js';
+import { dbKinds, openTestDb, seedDataDir } from './helpers/db.js';
 import { dumpProjections } from './helpers/dump.js';
 import { runIndexChild } from './helpers/indexChild.js';
 
@@ -43,6 +43,7 @@ describe.each(dbKinds)('protocol indexer resilience on %s', (kind) => {
       cleanup = () => holder.close();
     } else {
       dir = await mkdtemp(path.join(tmpdir(), 'atlas-index-kill-'));
+      await seedDataDir(dir);
       config = { kind: 'pglite', dataDir: dir };
       cleanup = () => rm(dir!, { recursive: true, force: true });
     }
@@ -80,6 +81,7 @@ describe.each(dbKinds)('protocol indexer resilience on %s', (kind) => {
       cleanup = () => holder.close();
     } else {
       const dir = await mkdtemp(path.join(tmpdir(), 'atlas-index-throttled-'));
+      await seedDataDir(dir);
       config = { kind: 'pglite', dataDir: dir };
       cleanup = () => rm(dir, { recursive: true, force: true });
     }

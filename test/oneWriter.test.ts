@@ -9,6 +9,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
+import { seedDataDir } from './helpers/db.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -86,6 +87,7 @@ describe('one writer per embedded database', () => {
     root = await mkdtemp(path.join(tmpdir(), 'atlas-one-writer-'));
     dataDir = path.join(root, 'db');
     // A database an earlier simulator run left: network claimed, a marker row.
+    await seedDataDir(dataDir);
     const db = await createDb({ kind: 'pglite', dataDir });
     await migrate(db.db);
     await sql`insert into atlas_meta (key, value) values ('network', ${JSON.stringify({ name: 'simulator', genesisHash: '0x01' })}::jsonb), ('marker', '"kept"'::jsonb)`.execute(db.db);

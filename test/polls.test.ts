@@ -8,7 +8,7 @@ import { callTx } from '../src/sim/deploy.js';
 import { ChainDriver } from '../src/sim/driver.js';
 import { SimRpc } from '../src/sim/simRpc.js';
 import { createApp } from '../src/api/index.js';
-import { dbKinds, freezeTestDb, openTestDb, type TestDb } from './helpers/db.js';
+import { dbKinds, freezeTestDb, openTestDb, seedDataDir, type TestDb } from './helpers/db.js';
 import { dumpProjections } from './helpers/dump.js';
 import { runIndexChild } from './helpers/indexChild.js';
 import { createDb, type DbConfigInput } from '../src/store/db.js';
@@ -138,6 +138,7 @@ describe('legacy polls (each poll a contract of its own)', () => {
       const reference = await dumpProjections(db.db);
       const holder = kind === 'postgres' ? await openTestDb('postgres') : null;
       const dir = kind === 'pglite' ? await mkdtemp(path.join(tmpdir(), 'atlas-poll-kill-')) : null;
+      if (dir) await seedDataDir(dir);
       const config: DbConfigInput = holder ? holder.config : { kind: 'pglite', dataDir: dir! };
       try {
         const cfg = { db: config, rpcUrl: sim.rpcUrl, batchBlocks: 7, startBlock: sim.network.contracts.BondingManager.startBlock };

@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { seedDataDir } from '../../test/helpers/db.js';
 import { createDb } from '../store/db.js';
 import { listImports } from '../needs/store.js';
 import { UsageError } from './errors.js';
@@ -11,6 +12,8 @@ import { VENDORED_REPORT_DIR as REAL_REPORT_DIR } from '../needs/vendored.js';
 describe('atlas needs', () => {
   const tmp = mkdtempSync(path.join(tmpdir(), 'atlas-needs-'));
   const dataDir = path.join(tmp, 'db');
+  // The command opens the data directory as any start does; it need not be the first start (initdb) of it here.
+  beforeAll(() => seedDataDir(dataDir));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   const run = async (fn: () => Promise<void>): Promise<string> => {

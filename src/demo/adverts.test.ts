@@ -3,8 +3,7 @@ import { advertHistory, currentAdverts } from '../registry/store.js';
 import { orchestratorOffer, requoteTimes } from '../sim/offers.js';
 import { makePopulation } from '../sim/population.js';
 import { resolveScenario } from '../sim/scenario.js';
-import { createDb, type AtlasDb } from '../store/db.js';
-import { migrate } from '../store/migrate.js';
+import { openTestDb, type TestDb } from '../../test/helpers/db.js';
 import { publishAdverts, type Advertiser } from './adverts.js';
 
 const DAY = 86_400;
@@ -16,11 +15,10 @@ const advertisers: Advertiser[] = pop.orchestrators.map((agent, index) => ({ age
 const key = (p: { capability: number | null; model: string | null; pricePerUnit: bigint; pixelsPerUnit: bigint }) => `${p.capability}|${p.model}|${p.pricePerUnit}/${p.pixelsPerUnit}`;
 
 describe('signed adverts of the simulated orchestrators', () => {
-  let db: AtlasDb;
+  let db: TestDb;
   const seqs = new Map<string, bigint>();
   beforeAll(async () => {
-    db = await createDb({ kind: 'pglite' });
-    await migrate(db.db);
+    db = await openTestDb('pglite', { migrate: true });
   }, 120_000);
   afterAll(async () => db?.close());
 

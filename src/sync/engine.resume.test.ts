@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dbKinds, openTestDb } from '../../test/helpers/db.js';
+import { dbKinds, openTestDb, seedDataDir } from '../../test/helpers/db.js';
 import { RpcClient } from '../chain/rpc.js';
 import { startAnvil, type AnvilNode } from '../sim/anvil.js';
 import { seededRandom } from '../sim/faultProxy.js';
@@ -116,6 +116,7 @@ describe.each(dbKinds)('kill -9 and resume on %s', (kind) => {
     let pgHandle: Awaited<ReturnType<typeof openTestDb>> | undefined;
     if (kind === 'pglite') {
       const dir = await mkdtemp(path.join(tmpdir(), 'atlas-sync-kill-'));
+      await seedDataDir(dir);
       dbConfig = { kind: 'pglite', dataDir: dir };
       cleanup = () => rm(dir, { recursive: true, force: true });
     } else {
