@@ -157,7 +157,12 @@ export function atlasDbFromPGlite(pglite: PGlite): AtlasDb {
     db,
     kind: 'pglite',
     close: once(() => db.destroy()),
-    dumpDataDir: () => dialect.runExclusive((p) => p.dumpDataDir('none')),
+    // After a checkpoint, so a database started from the dump has no WAL to replay.
+    dumpDataDir: () =>
+      dialect.runExclusive(async (p) => {
+        await p.exec('checkpoint');
+        return p.dumpDataDir('none');
+      }),
     raw: async (script) => {
       await dialect.runExclusive((p) => p.exec(script));
     },

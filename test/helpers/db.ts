@@ -69,15 +69,23 @@ export async function openTestDb(kind: DbKind, options: OpenTestDbOptions = {}):
 
 // initdb dominates PGlite start-up (~4 s of CPU with its WebAssembly compile); restoring a dump of a cluster takes
 // well under a second. So a fresh cluster and a migrated one are dumped once into the test cache (keyed by the PGlite
-// version and the migrations) and every PGlite test database starts from one of them.
+// version and the migrations) and every PGlite test database starts from one of them. Each dump is taken after a
+// checkpoint: else every database started from it replays the WAL written since the last one (the migrations: a
+// third of a start's CPU, ~0.65 -> ~0.48 s).
 const PGLITE_CACHE = path.join(CACHE_DIR, 'pglite');
 const require = createRequire(import.meta.url);
 // The package exports no package.json; its version is read from beside its entry point.
 const pgliteVersion = (JSON.parse(readFileSync(path.join(path.dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json'), 'utf8')) as { version: string }).version;
 const clusterDumps = new Map<string, Promise<Blob>>();
 
+/** A dump of the cluster that starts without WAL to replay. */
+async function checkpointedDump(pglite: PGlite): Promise<Blob> {
+  await pglite.exec('checkpoint');
+  return pglite.dumpDataDir('none');
+}
+
 function clusterDump(migrated: boolean): Promise<Blob> {
-  const key = migrated ? `migrated-${contentKey(['src/store/migrations'], pgliteVersion)}` : `fresh-${pgliteVersion}`;
+  const key = migrated ? `migrated-${contentKey(['src/store/migrations'], `${pgliteVersion}|checkpointed`)}` : `fresh-${pgliteVersion}-checkpointed`;
   let dump = clusterDumps.get(key);
   if (!dump) {
     const file = path.join(PGLITE_CACHE, `${key}.tar`);
@@ -87,7 +95,7 @@ function clusterDump(migrated: boolean): Promise<Blob> {
         const pglite = await PGlite.create({ parsers: pgliteParsers, ...(migrated ? { loadDataDir: await clusterDump(false) } : {}) });
         try {
           if (migrated) await migrate(atlasDbFromPGlite(pglite).db);
-          writeAtomically(file, new Uint8Array(await (await pglite.dumpDataDir('none')).arrayBuffer()));
+          writeAtomically(file, new Uint8Array(await (await checkpointedDump(pglite)).arrayBuffer()));
         } finally {
           await pglite.close();
         }
@@ -137,7 +145,7 @@ export async function freezeTestDb(db: TestDb): Promise<() => Promise<TestDb>> {
     const template = await saveTemplate(db);
     return () => openTestDbFromTemplate(template);
   }
-  const dump = await pglite.dumpDataDir('none');
+  const dump = await checkpointedDump(pglite);
   await db.close();
   return () => openPGlite(true, dump);
 }
