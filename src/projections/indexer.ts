@@ -201,15 +201,20 @@ export class ProtocolIndexer {
       if (!txWanted.has(hash)) txWanted.set(hash, { hash: e.txHash, blockNumber: e.blockNumber, index: e.txIndex });
     }
     const toRead = [...txWanted.values()].filter((w) => !inBlocks.has(w.hash.toLowerCase()));
-    const [read] = await Promise.all([readTransactions(this.batchRpc, toRead), this.params.prefetch(paramReqs)]);
+    const newRoundBlocks = [...new Set(events.filter((e) => e.contract === 'RoundsManager' && e.name === 'NewRound').map((e) => e.blockNumber))];
+    const c = this.opts.network.contracts;
+    // The batch's state reads go out together: each is a round trip to a node that is also serving the fetches ahead.
+    const [read, , roundReadings] = await Promise.all([
+      readTransactions(this.batchRpc, toRead),
+      this.params.prefetch(paramReqs),
+      readRoundReadings(this.batchRpc, { RoundsManager: c.RoundsManager.address, Minter: c.Minter.address }, newRoundBlocks),
+    ]);
     for (const t of read) inBlocks.set(t.hash, t);
     const txs = [...txWanted.keys()].map((hash) => inBlocks.get(hash)!);
     // The round clock (RoundsManager.blockNum) is block.number: the L1 block in Arbitrum's headers, else the block itself.
     const clockOf = (h: BlockHeader) => (this.opts.network.l1BlockSource === 'header' ? h.l1BlockNumber : h.number);
     const blocks = new Map<number, BlockContext>(headers.map((h) => [h.number, { number: h.number, timestamp: h.timestamp, l1Block: clockOf(h) }]));
-    const newRoundBlocks = [...new Set(events.filter((e) => e.contract === 'RoundsManager' && e.name === 'NewRound').map((e) => e.blockNumber))];
-    const c = this.opts.network.contracts;
-    for (const [b, r] of await readRoundReadings(this.batchRpc, { RoundsManager: c.RoundsManager.address, Minter: c.Minter.address }, newRoundBlocks)) {
+    for (const [b, r] of roundReadings) {
       const ctx = blocks.get(b);
       if (ctx) ctx.roundReadings = r;
     }
