@@ -256,35 +256,46 @@ async function measureLiveLag(plan: ReplayPlan, planFile: string, upstream: stri
   }
 }
 
-/** The figures of the profiles this run measured replace theirs in the recorded result; the rest of it stands. */
-function recordProfiles(names: string[], figures: Record<string, number>, baseline: Record<string, number>, notes: string[], loadAtStart: number): BenchResult {
-  const file = path.resolve(here, 'results/sync.json');
-  const recorded = JSON.parse(readFileSync(file, 'utf8')) as BenchResult;
-  const prefixes = names.map((n) => `${n.replaceAll('-', '_')}_`);
-  const mine = (k: string) => prefixes.some((pre) => k.startsWith(pre));
-  const keep = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).filter(([k]) => !mine(k)));
-  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: here }).stdout.toString().trim();
-  // One note per profile: a later re-run of the same profile replaces its note.
-  const stale = new RegExp(` \\[(${names.join('|')}) re-run [^\\]]*\\]`, 'g');
-  const note = names
-    .map((n) => ` [${n} re-run ${new Date().toISOString()} at ${head} (load average ${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end${os.getPriority() < 0 ? `, at raised priority (nice ${os.getPriority()})` : ''})${notes.filter((x) => x.includes(` ${n}:`)).map((x) => `; ${x}`).join('')}]`)
-    .join('');
-  // The full run's notes on these profiles' Ponder runs are replaced by the re-run's.
-  const staleNotes = new RegExp(`; ponder on (${names.join('|')}): [^;\\[]*`, 'g');
-  const dataset = recorded.dataset.replace(stale, '').replace(staleNotes, '') + note;
-  return writeResult({ bench: 'sync', figures: { ...keep(recorded.figures), ...figures }, baseline: { ...keep(recorded.baseline), ...baseline }, dataset });
+/**
+ * A partial re-run written into the recorded result: the recorded figures and baseline keys the run `owns` give way
+ * to the run's, the dataset line loses what it said of them (`stale`) and gains `note`; the rest of it stands.
+ */
+function mergeIntoRecorded(run: { owns: (key: string) => boolean; figures: Record<string, number>; baseline: Record<string, number>; stale: RegExp[]; note: string }): BenchResult {
+  const recorded = JSON.parse(readFileSync(path.resolve(here, 'results/sync.json'), 'utf8')) as BenchResult;
+  const keep = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).filter(([k]) => !run.owns(k)));
+  const dataset = run.stale.reduce((d, re) => d.replace(re, ''), recorded.dataset) + run.note;
+  return writeResult({ bench: 'sync', figures: { ...keep(recorded.figures), ...run.figures }, baseline: { ...keep(recorded.baseline), ...run.baseline }, dataset });
 }
 
-/** The live figures of this run replace those of the recorded result; the rest of it stands. */
-function recordLiveLag(figures: Record<string, number>, loadAtStart: number): void {
-  const file = path.resolve(here, 'results/sync.json');
-  const recorded = JSON.parse(readFileSync(file, 'utf8')) as BenchResult;
-  const live = Object.fromEntries(Object.entries(figures).filter(([k]) => k.startsWith('live_')));
+/** When and how a re-run was made: its time, commit, the load around it and a raised priority. */
+function rerunStamp(loadAtStart: number): string {
   const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: here }).stdout.toString().trim();
-  const dataset = recorded.dataset.replace(/ Live figures re-measured .*$/, '') +
-    ` Live figures re-measured ${new Date().toISOString()} at ${head} (load average ${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end); the rest from ${recorded.at}.`;
-  const r = writeResult({ bench: 'sync', figures: { ...recorded.figures, ...live }, baseline: recorded.baseline, dataset });
-  console.log(JSON.stringify(r, null, 2));
+  return `${new Date().toISOString()} at ${head} (load average ${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end${os.getPriority() < 0 ? `, at raised priority (nice ${os.getPriority()})` : ''})`;
+}
+
+/** The figures of the profiles this run measured replace theirs in the recorded result; one note per profile. */
+function recordProfiles(names: string[], figures: Record<string, number>, baseline: Record<string, number>, notes: string[], loadAtStart: number): BenchResult {
+  const prefixes = names.map((n) => `${n.replaceAll('-', '_')}_`);
+  const stamp = rerunStamp(loadAtStart);
+  return mergeIntoRecorded({
+    owns: (k) => prefixes.some((pre) => k.startsWith(pre)),
+    figures,
+    baseline,
+    // A later re-run of a profile replaces its note, and the full run's note on that profile's Ponder run.
+    stale: [new RegExp(` \\[(${names.join('|')}) re-run [^\\]]*\\]`, 'g'), new RegExp(`; ponder on (${names.join('|')}): [^;\\[]*`, 'g')],
+    note: names.map((n) => ` [${n} re-run ${stamp}${notes.filter((x) => x.includes(` ${n}:`)).map((x) => `; ${x}`).join('')}]`).join(''),
+  });
+}
+
+/** The live figures of this run replace those of the recorded result. */
+function recordLiveLag(figures: Record<string, number>, loadAtStart: number): BenchResult {
+  return mergeIntoRecorded({
+    owns: (k) => k.startsWith('live_'),
+    figures: Object.fromEntries(Object.entries(figures).filter(([k]) => k.startsWith('live_'))),
+    baseline: {},
+    stale: [/ \[live re-run [^\]]*\]/g, / Live figures re-measured [^[]*/g],
+    note: ` [live re-run ${rerunStamp(loadAtStart)}]`,
+  });
 }
 
 export async function syncBench(): Promise<void> {
@@ -419,7 +430,7 @@ export async function syncBench(): Promise<void> {
     });
     log(`live: API p50 ${figures.live_lag_api_p50_ms} ms p99 ${figures.live_lag_api_p99_ms} ms; SSE p50 ${figures.live_lag_sse_p50_ms} ms p99 ${figures.live_lag_sse_p99_ms} ms`);
     if (liveOnly) {
-      recordLiveLag(figures, loadAtStart);
+      console.log(JSON.stringify(recordLiveLag(figures, loadAtStart), null, 2));
       return;
     }
 
