@@ -655,10 +655,7 @@ export class RpcClient {
       // Reading the body stays under the same abort signal: a server that stalls mid-body times out too.
       return { status, retryAfter, text: await res.text() };
     } catch (e) {
-      if (ctrl.signal.aborted) {
-        throw new RpcTransientError(`${method}: timed out after ${this.opts.timeoutMs} ms`, 'timeout', { method, cause: e });
-      }
-      throw new RpcTransientError(`${method}: connection error: ${describe(e)}`, 'connection', { method, cause: e });
+      throw this.transportFailure(method, e, ctrl.signal.aborted);
     } finally {
       clearTimeout(timer);
     }
@@ -675,11 +672,14 @@ export class RpcClient {
       const a = await postOffThread(this.url, this.headers, JSON.stringify(body), this.opts.timeoutMs, slim);
       return { status: a.status, retryAfter: a.retryAfter, text: a.text ?? '', ...(a.text === undefined ? { json: a.json } : {}) };
     } catch (e) {
-      if (e instanceof OffThreadPostError && e.timedOut) {
-        throw new RpcTransientError(`${method}: timed out after ${this.opts.timeoutMs} ms`, 'timeout', { method, cause: e });
-      }
-      throw new RpcTransientError(`${method}: connection error: ${describe(e)}`, 'connection', { method, cause: e });
+      throw this.transportFailure(method, e, e instanceof OffThreadPostError && e.timedOut);
     }
+  }
+
+  /** A request that got no answer, on either thread: timed out, or a connection error (both retried). */
+  private transportFailure(method: string, e: unknown, timedOut: boolean): RpcTransientError {
+    if (timedOut) return new RpcTransientError(`${method}: timed out after ${this.opts.timeoutMs} ms`, 'timeout', { method, cause: e });
+    return new RpcTransientError(`${method}: connection error: ${describe(e)}`, 'connection', { method, cause: e });
   }
 
   private matchResponses(wires: Wire[], json: unknown, status: number, asBatch: boolean): RpcOutcome[] {

@@ -307,14 +307,13 @@ export class ProtocolIndexer {
   async backfill(signal?: AbortSignal): Promise<void> {
     await this.guard(async () => {
       const deferred = (this.opts.deferIndexesBlocks ?? 10_000) > 0 && (await this.longBackfillAhead()) ? await deferIndexes(this.opts.db, BULK_TABLES) : 0;
-      let completed = false;
       try {
         await this.engine.runBackfill({ signal });
-        completed = true;
-      } finally {
+      } catch (e) {
         // A failed backfill still leaves its indexes built (a killed one: ensureIndexes before live work).
-        if (!completed && (deferred > 0 || !this.indexesChecked)) await restoreDeferredIndexes(this.opts.db);
-        this.indexesChecked ||= !completed;
+        if (deferred > 0 || !this.indexesChecked) await restoreDeferredIndexes(this.opts.db);
+        this.indexesChecked = true;
+        throw e;
       }
       // A long backfill leaves the planner without statistics on tables that grew from nothing; PostgreSQL's
       // autovacuum would catch up a minute or more later and PGlite has none, so the first reads (the API
