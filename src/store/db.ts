@@ -150,6 +150,12 @@ async function createPGliteDb(dataDir: string | undefined): Promise<AtlasDb> {
  * dump for fast test setup). Create it with `parsers: pgliteParsers` so its
  * results match the postgres backend. The returned close() closes it.
  */
+/** A dump of an embedded cluster taken after a checkpoint, so a database started from it has no WAL to replay. */
+export async function checkpointedDump(pglite: PGlite): Promise<Blob> {
+  await pglite.exec('checkpoint');
+  return pglite.dumpDataDir('none');
+}
+
 export function atlasDbFromPGlite(pglite: PGlite): AtlasDb {
   const dialect = new PGliteDialect({ pglite });
   const db = new Kysely<Database>({ dialect });
@@ -157,12 +163,7 @@ export function atlasDbFromPGlite(pglite: PGlite): AtlasDb {
     db,
     kind: 'pglite',
     close: once(() => db.destroy()),
-    // After a checkpoint, so a database started from the dump has no WAL to replay.
-    dumpDataDir: () =>
-      dialect.runExclusive(async (p) => {
-        await p.exec('checkpoint');
-        return p.dumpDataDir('none');
-      }),
+    dumpDataDir: () => dialect.runExclusive(checkpointedDump),
     raw: async (script) => {
       await dialect.runExclusive((p) => p.exec(script));
     },

@@ -6,6 +6,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import {
   atlasDbFromPGlite,
+  checkpointedDump,
   createDb,
   pgliteParsers,
   type AtlasDb,
@@ -77,12 +78,6 @@ const require = createRequire(import.meta.url);
 // The package exports no package.json; its version is read from beside its entry point.
 const pgliteVersion = (JSON.parse(readFileSync(path.join(path.dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json'), 'utf8')) as { version: string }).version;
 const clusterDumps = new Map<string, Promise<Blob>>();
-
-/** A dump of the cluster that starts without WAL to replay. */
-async function checkpointedDump(pglite: PGlite): Promise<Blob> {
-  await pglite.exec('checkpoint');
-  return pglite.dumpDataDir('none');
-}
 
 function clusterDump(migrated: boolean): Promise<Blob> {
   const key = migrated ? `migrated-${contentKey(['src/store/migrations'], `${pgliteVersion}|checkpointed`)}` : `fresh-${pgliteVersion}-checkpointed`;
