@@ -19,6 +19,12 @@ export interface IndexFlags {
   verifyState?: boolean;
 }
 
+/** The network a `--network` flag names (default Arbitrum One); a one-line error for any other name. */
+export function networkFlag(name: string | undefined): NetworkConfig {
+  if (name !== undefined && name !== 'simulator' && name !== 'arbitrum-one') throw new ConfigError('--network must be arbitrum-one or simulator');
+  return name === 'simulator' ? simulatorNetwork() : arbitrumOne;
+}
+
 /** `atlas index`: backfill (and optionally follow) a chain into the configured database. */
 export async function indexCommand(flags: IndexFlags): Promise<void> {
   const cfg = loadConfig(process.env, { ...(flags.rpcUrl ? { ATLAS_RPC_URL: flags.rpcUrl } : {}), ...(flags.verifyState ? { ATLAS_VERIFY_STATE: '1' } : {}), ...priceOverrides(flags) });
@@ -26,10 +32,7 @@ export async function indexCommand(flags: IndexFlags): Promise<void> {
     throw new ConfigError('nothing to index: set ATLAS_RPC_URL (Arbitrum One) or pass --rpc-url of a simulator node (atlas sim --keep)');
   }
   const rpcUrl = cfg.network.url;
-  const network: NetworkConfig = flags.network === 'simulator' ? simulatorNetwork() : arbitrumOne;
-  if (flags.network !== undefined && flags.network !== 'simulator' && flags.network !== 'arbitrum-one') {
-    throw new ConfigError('--network must be arbitrum-one or simulator');
-  }
+  const network = networkFlag(flags.network);
   const logger = createLogger(cfg.log);
   // The endpoint answers before anything is created on disk.
   await checkChain(rpcUrl, network, cfg.sync.rpcTimeoutMs);

@@ -1,11 +1,10 @@
-import { arbitrumOne, simulatorNetwork, type NetworkConfig } from '../chain/networks.js';
 import { RpcClient } from '../chain/rpc.js';
 import { checkState } from '../projections/stateCheck.js';
 import { indexedBlock } from '../read/chain.js';
 import { sampleState } from '../read/indexerHealth.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './database.js';
-import { checkChain } from './indexCommand.js';
+import { checkChain, networkFlag } from './indexCommand.js';
 
 export interface VerifyFlags {
   rpcUrl?: string;
@@ -21,10 +20,9 @@ export interface VerifyFlags {
 export async function verifyCommand(flags: VerifyFlags): Promise<void> {
   const cfg = loadConfig(process.env, flags.rpcUrl ? { ATLAS_RPC_URL: flags.rpcUrl } : {});
   if (cfg.network.kind !== 'rpc') throw new ConfigError('nothing to verify against: set ATLAS_RPC_URL or pass --rpc-url');
-  if (flags.network !== undefined && flags.network !== 'simulator' && flags.network !== 'arbitrum-one') throw new ConfigError('--network must be arbitrum-one or simulator');
+  const network = networkFlag(flags.network);
   const n = Number(flags.sample ?? '100');
   if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new ConfigError('--sample must be a whole number from 1 to 100000');
-  const network: NetworkConfig = flags.network === 'simulator' ? simulatorNetwork() : arbitrumOne;
   await checkChain(cfg.network.url, network, cfg.sync.rpcTimeoutMs);
   const db = await openDatabase(cfg.database);
   try {
