@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -125,6 +125,20 @@ describe('loadConfig', () => {
     const section = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 5));
     const listed = new Set([...section.matchAll(/^\| `([A-Z_]+)`(?: \/ `([A-Z_]+)`)?/gm)].flatMap((m) => [m[1]!, ...(m[2] ? [m[2]] : [])]));
     expect([...listed].sort()).toEqual(Object.keys(envSchema.shape).sort());
+  });
+
+  it('is the only reader of the environment: product code hands process.env to loadConfig and reads no variable itself', () => {
+    const src = path.resolve(import.meta.dirname, '..');
+    const files = readdirSync(src, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.split(path.sep).includes('testkit'));
+    const readers = files.flatMap((f) =>
+      readFileSync(path.join(src, f), 'utf8')
+        .split('\n')
+        .map((line, i) => ({ at: `${f}:${i + 1}`, line: line.replace(/loadConfig\(process\.env\b/g, '') }))
+        .filter(({ line }) => /process\.env\b/.test(line) && !/^\s*(\/\/|\*)/.test(line))
+        .map(({ at }) => at),
+    );
+    expect(readers.filter((at) => !at.startsWith(`cli${path.sep}config.ts:`))).toEqual([]);
   });
 
   it('lets CLI flags override the environment', () => {

@@ -70,7 +70,6 @@ export class ChainDriver {
       const counts = await this.rpc.batch<Hex>(unknown.map((a) => ({ method: 'eth_getTransactionCount', params: [a, 'latest'] })));
       unknown.forEach((a, i) => this.nonces.set(a, Number(counts[i])));
     }
-    const t0 = performance.now();
     const hashes: Hex[] = [];
     for (let i = 0; i < txs.length; i += this.batchSize) {
       const chunk = txs.slice(i, i + this.batchSize);
@@ -83,14 +82,11 @@ export class ChainDriver {
         )),
       );
     }
-    const t1 = performance.now();
     await this.mineEmpty(timestamp);
-    const t2 = performance.now();
     // One call for the block's receipts: a receipt asked for alone costs the node a walk over its block.
     const inBlock = txs.length === 0 ? [] : await this.rpc.call<RpcReceipt[]>('eth_getBlockReceipts', ['latest']);
     const byHash = new Map(inBlock.map((r) => [r.transactionHash.toLowerCase(), r]));
     const receipts = hashes.map((h) => byHash.get(h.toLowerCase()) ?? null);
-    if (process.env.ATLAS_SIM_PROFILE) console.error(`send ${(t1 - t0).toFixed(0)} mine ${(t2 - t1).toFixed(0)} receipts ${(performance.now() - t2).toFixed(0)} n=${txs.length}`);
     const out: MinedTx<T>[] = [];
     for (let j = 0; j < txs.length; j++) {
       const r = receipts[j];
