@@ -18,6 +18,8 @@ import { resolveScenario, type PresetName } from '../src/sim/scenario.js';
 import { runSimulation } from '../src/sim/simulator.js';
 import { createDb, type DbKind } from '../src/store/db.js';
 import { migrate } from '../src/store/migrate.js';
+import { loadConfig } from '../src/cli/config.js';
+import { openApiPool } from '../src/cli/database.js';
 import type { Database } from '../src/store/schema.js';
 import { ensureWebBuilt, WEB_DIST } from '../test/e2e/browser.js';
 import { freshDatabase, postgresAdminUrl } from './indexer.bench.js';
@@ -198,8 +200,11 @@ async function loadOne(kind: DbKind, rpcUrl: string): Promise<KindResult> {
     const orchestrators = Number((await sql<{ n: string }>`select count(*)::text as n from transcoder`.execute(atlas.db)).rows[0]!.n);
     const directoryPaths = ['stake', 'fees30d', 'rewardCut', 'rewardCallRatio90'].map((s) => `/api/v1/orchestrators?limit=50&sort=${s}`);
     const accountPaths = delegators.map((a) => `/api/v1/delegators/${a}?limit=50`);
+    // PostgreSQL is read as `atlas serve` reads it: through the API's own pool, whose sessions are all open and kept.
+    const apiPool = fresh ? await openApiPool({ kind: 'postgres', url: fresh.url }, loadConfig({ DATABASE_URL: fresh.url }).api) : null;
+    const reads = (apiPool ?? atlas).db;
     const app = createApp({
-      db: atlas.db,
+      db: reads,
       dbKind: atlas.kind,
       status: () => ({ headBlock: null, indexedBlock: null, lagBlocks: 0, phase: 'bench' }),
       // All load comes from one client address: the per-IP limiter would (correctly) refuse most of it.
@@ -207,7 +212,7 @@ async function loadOne(kind: DbKind, rpcUrl: string): Promise<KindResult> {
       webDir: null,
     });
     const server = await startServer({ app, port: 0 });
-    const peer = await sqlOnlyServer(atlas.db);
+    const peer = await sqlOnlyServer(reads);
     try {
       process.stderr.write(`api bench (${kind}): loading the API…\n`);
       // Unmeasured warm-up: the JIT, the directory snapshot and the per-version account figures (built on the
@@ -254,6 +259,7 @@ async function loadOne(kind: DbKind, rpcUrl: string): Promise<KindResult> {
     } finally {
       await peer.close();
       await server.close();
+      await apiPool?.close();
     }
   } finally {
     await atlas.close();
@@ -300,7 +306,7 @@ export async function apiBench(presetArg?: PresetName): Promise<void> {
       baseline: { ...pg.baseline, ...lite.baseline },
       dataset:
         `preset ${preset}${given ? ' (node given by ATLAS_BENCH_RPC_URL)' : ''}: ${pg.orchestrators} orchestrators, ${pg.delegators} bonded delegators; PostgreSQL 15 (figures without suffix)${kinds.includes('pglite') ? ' and embedded PGlite (_pglite)' : ''}, ${os.cpus().length} cores shared by server, database and load generator; ` +
-        'database vacuumed and analyzed after indexing, then a full garbage collection of the serving process; ' +
+        'database vacuumed and analyzed after indexing, then a full garbage collection of the serving process; PostgreSQL read through the API\'s own pool as `atlas serve` opens it (10 sessions, all open from the start and kept while idle); ' +
         `autocannon in a second process at ${RATE} req/s target, ${CONNECTIONS} connections, ${DURATION_S} s per endpoint (directory: 4 sort orders; account: every bonded delegator in turn); ` +
         'baseline: the same reads as plain SQL per request behind a bare node:http server (no app layer, no cache); ' +
         'account_gc_* and account_loop_delay_*: the serving process\'s garbage-collection pauses and event-loop delay during the account load; ' +

@@ -117,11 +117,16 @@ export async function holdIndexerLock(cfg: AtlasConfig['database'], onLost: (e: 
 /**
  * The API's own connections on PostgreSQL: a pool apart from the indexer's whose statements the server cancels
  * after the configured statement timeout, so a heavy read can neither hold the indexer's connections nor run on.
+ * Its sessions are all opened here and kept while idle (a serving pool).
  * null on the embedded database (one session, shared).
  */
 export async function openApiPool(cfg: AtlasConfig['database'], api: AtlasConfig['api']): Promise<AtlasDb | null> {
   if (cfg.kind !== 'postgres') return null;
-  return createDb({ kind: 'postgres', url: cfg.url, poolSize: API_POOL_SIZE, statementTimeoutMs: api.statementTimeoutMs });
+  try {
+    return await createDb({ kind: 'postgres', url: cfg.url, poolSize: API_POOL_SIZE, statementTimeoutMs: api.statementTimeoutMs, serving: true });
+  } catch (e) {
+    throw connectionProblem(e, cfg.url) ?? e;
+  }
 }
 
 /** Connections of the API's pool; GraphQL may hold GRAPHQL_STATEMENTS of them at once, REST the rest. */

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dbKinds, openTestDb, type TestDb } from '../../test/helpers/db.js';
 import { createDb } from './db.js';
 import { migrate } from './migrate.js';
@@ -302,5 +302,44 @@ describe.each(dbKinds)('store on %s', (kind) => {
     };
     await expect(consume()).rejects.toThrow(/division by zero/);
     expect(await db.selectFrom('items').select('id').where('id', '=', 1).execute()).toEqual([{ id: 1 }]);
+  });
+});
+
+describe.skipIf(!dbKinds.includes('postgres'))('a serving pool on PostgreSQL', () => {
+  let t: TestDb;
+  beforeAll(async () => {
+    t = await openTestDb('postgres');
+  });
+  afterAll(() => t.close());
+  const named = (name: string) => {
+    if (t.config.kind !== 'postgres') throw new Error('a PostgreSQL test database');
+    const u = new URL(t.config.url);
+    u.searchParams.set('application_name', name);
+    return u.toString();
+  };
+  const sessions = async (name: string) =>
+    Number((await sql<{ n: string }>`select count(*)::text as n from pg_stat_activity where application_name = ${name}`.execute(t.db)).rows[0]!.n);
+
+  it('has every session open when it is returned, and keeps them after use; an ordinary pool opens them as needed', async () => {
+    const serving = await createDb({ kind: 'postgres', url: named('atlas-serving-pool'), poolSize: 4, serving: true });
+    const lazy = await createDb({ kind: 'postgres', url: named('atlas-lazy-pool'), poolSize: 4 });
+    try {
+      expect(await sessions('atlas-serving-pool')).toBe(4);
+      expect(await sessions('atlas-lazy-pool')).toBe(0);
+      await Promise.all([serving, lazy].map((p) => sql`select 1`.execute(p.db)));
+      expect(await sessions('atlas-serving-pool')).toBe(4);
+      expect(await sessions('atlas-lazy-pool')).toBe(1);
+    } finally {
+      await Promise.all([serving.close(), lazy.close()]);
+    }
+    // A backend leaves pg_stat_activity a moment after its client hangs up.
+    await vi.waitFor(async () => expect(await sessions('atlas-serving-pool')).toBe(0), { timeout: 5_000 });
+  });
+
+  it('fails to open with the server\'s refusal and leaves no session behind', async () => {
+    const u = new URL(named('atlas-refused-pool'));
+    u.username = 'no_such_role';
+    await expect(createDb({ kind: 'postgres', url: u.toString(), poolSize: 3, serving: true })).rejects.toMatchObject({ code: '28P01' });
+    expect(await sessions('atlas-refused-pool')).toBe(0);
   });
 });

@@ -23,6 +23,11 @@ export const dbConfigSchema = z.discriminatedUnion('kind', [
     poolSize: z.number().int().min(1).max(1000).optional(),
     /** Longest a statement may run on this pool's sessions before the server cancels it (ms; default none). */
     statementTimeoutMs: z.number().int().min(1).max(3_600_000).optional(),
+    /**
+     * A serving pool (the API's): every session is opened before the pool is returned and none is closed for being
+     * idle, so a burst of requests after start-up or after a quiet spell never waits for new server sessions.
+     */
+    serving: z.boolean().optional(),
   }),
 ]);
 
@@ -118,7 +123,7 @@ export async function createDb(config: DbConfigInput): Promise<AtlasDb> {
     throw new Error(`invalid database config:\n${z.prettifyError(parsed.error)}`);
   }
   const cfg = parsed.data;
-  return cfg.kind === 'pglite' ? createPGliteDb(cfg.dataDir) : createPostgresDb(cfg.url, cfg.poolSize, cfg.statementTimeoutMs);
+  return cfg.kind === 'pglite' ? createPGliteDb(cfg.dataDir) : createPostgresDb(cfg);
 }
 
 async function createPGliteDb(dataDir: string | undefined): Promise<AtlasDb> {
@@ -170,10 +175,15 @@ export function atlasDbFromPGlite(pglite: PGlite): AtlasDb {
   };
 }
 
-async function createPostgresDb(url: string, poolSize: number | undefined, statementTimeoutMs: number | undefined): Promise<AtlasDb> {
+async function createPostgresDb({ url, poolSize, statementTimeoutMs, serving }: Extract<DbConfig, { kind: 'postgres' }>): Promise<AtlasDb> {
+  const max = poolSize ?? DEFAULT_POOL_SIZE;
   const pool = new pg.Pool({
     connectionString: url,
-    max: poolSize ?? DEFAULT_POOL_SIZE,
+    max,
+    // A new session costs the server a backend start, authentication and cold catalog and plan caches: tens of ms
+    // that a serving pool would otherwise pay again in the first burst after every quiet spell (pg's default closes
+    // a session idle for 10 s). 0 keeps them.
+    ...(serving ? { idleTimeoutMillis: 0 } : {}),
     types: postgresTypes(),
     // PGlite always runs in UTC; pin the server session too so date_trunc,
     // ::date and timestamp text agree across backends. A URL `options=` wins.
@@ -187,6 +197,7 @@ async function createPostgresDb(url: string, poolSize: number | undefined, state
     enableCopyIn(client);
     enablePreparedStatements(client);
   });
+  if (serving) await openEverySession(pool, max);
   const db = new Kysely<Database>({ dialect: new AtlasPostgresDialect({ pool }) });
   return {
     db,
@@ -197,6 +208,17 @@ async function createPostgresDb(url: string, poolSize: number | undefined, state
       await pool.query(script);
     },
   };
+}
+
+/** Opens `n` sessions of the pool at once and returns them to it idle; on any failure the pool is ended and the first error thrown. */
+async function openEverySession(pool: pg.Pool, n: number): Promise<void> {
+  const opened = await Promise.allSettled(Array.from({ length: n }, () => pool.connect()));
+  for (const o of opened) if (o.status === 'fulfilled') o.value.release();
+  const failed = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) {
+    await pool.end().catch(() => undefined);
+    throw failed.reason;
+  }
 }
 
 function once(fn: () => Promise<void>): () => Promise<void> {
