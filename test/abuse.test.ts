@@ -308,10 +308,13 @@ describe('abuse suite: the review’s attacks at once against a running server (
   /** Finding 8: one client cannot take the SSE cap: its eleventh stream is refused while another client still gets one. */
   async function sseHoarding(): Promise<void> {
     const aborts: AbortController[] = [];
+    // Each response is kept: fetch cancels the body of a response that is garbage-collected, which would end a held stream.
+    const responses: Response[] = [];
     const open = async (ip: string) => {
       const ac = new AbortController();
       aborts.push(ac);
       const res = await fetch(`${server.url}/events`, { headers: { 'x-forwarded-for': ip }, signal: ac.signal });
+      responses.push(res);
       if (res.status !== 200) await res.text();
       return res.status;
     };

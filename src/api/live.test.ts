@@ -32,7 +32,8 @@ describe('server-sent events: subscribers per client', () => {
       const first = new TextDecoder().decode((await reader.read()).value);
       expect(first).toContain('event: hello');
     }
-    return { status: res.status, body: res.status === 200 ? null : ((await res.json()) as { error: { code: string; message: string } }), close: () => ctl.abort() };
+    // The response stays referenced by the returned stream: fetch cancels the body of a response that is garbage-collected.
+    return { res, status: res.status, body: res.status === 200 ? null : ((await res.json()) as { error: { code: string; message: string } }), close: () => ctl.abort() };
   };
 
   it('one client (an IPv6 /64 counts as one) cannot take the global cap; others still connect', async () => {
