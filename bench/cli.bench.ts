@@ -49,7 +49,7 @@ export async function cliBench(): Promise<void> {
     bench: 'cli',
     figures,
     baseline,
-    dataset: `${RUNS} runs each (after one warm-up) of node bin/atlas.js --help / --version (compiled dist/, a command's modules loaded only when it runs) against tsx compiling src/cli and loading every command's modules before --help (the CLI before the build step); Node ${process.versions.node}, load average ${load} at the start (other work on the machine)`,
+    dataset: `${RUNS} runs each (after one warm-up) of node bin/atlas.js --help / --version (compiled dist/, a command's modules loaded only when it runs) against tsx compiling src/cli and loading every command's modules before --help (the CLI before the build step); Node ${process.versions.node}, load average ${load} at the start`,
   });
   process.stderr.write(`${JSON.stringify(r.figures)} vs ${JSON.stringify(r.baseline)}\n`);
 }
