@@ -311,15 +311,13 @@ export class ProtocolIndexer {
         await this.engine.runBackfill({ signal });
       } catch (e) {
         // A failed backfill still leaves its indexes built (a killed one: ensureIndexes before live work).
-        if (deferred > 0 || !this.indexesChecked) await restoreDeferredIndexes(this.opts.db);
-        this.indexesChecked = true;
+        await this.ensureIndexes({ deferred: deferred > 0 });
         throw e;
       }
       // A long backfill leaves the planner without statistics on tables that grew from nothing; PostgreSQL's
       // autovacuum would catch up a minute or more later and PGlite has none, so the first reads (the API
       // right after a fresh sync) could run on blind plans. The ANALYZEs run alongside the index builds.
-      if (deferred > 0 || !this.indexesChecked) await restoreDeferredIndexes(this.opts.db, { analyze: deferred > 0 });
-      this.indexesChecked = true;
+      await this.ensureIndexes({ deferred: deferred > 0, analyze: deferred > 0 });
     });
   }
 
@@ -339,10 +337,13 @@ export class ProtocolIndexer {
     });
   }
 
-  /** Indexes a killed backfill left dropped are rebuilt before live work (and queries) rely on them. */
-  private async ensureIndexes(): Promise<void> {
-    if (this.indexesChecked) return;
-    await restoreDeferredIndexes(this.opts.db);
+  /**
+   * Builds the indexes this process `deferred`, and (once per process) any a killed backfill left dropped, before
+   * live work (and queries) rely on them; with `analyze`, the tables' statistics are refreshed alongside.
+   */
+  private async ensureIndexes(opts: { deferred?: boolean; analyze?: boolean } = {}): Promise<void> {
+    if (this.indexesChecked && !opts.deferred) return;
+    await restoreDeferredIndexes(this.opts.db, { analyze: opts.analyze === true });
     this.indexesChecked = true;
   }
 

@@ -150,17 +150,17 @@ async function createPGliteDb(dataDir: string | undefined): Promise<AtlasDb> {
   };
 }
 
-/**
- * Wraps an already created PGlite instance (e.g. one restored from a data
- * dump for fast test setup). Create it with `parsers: pgliteParsers` so its
- * results match the postgres backend. The returned close() closes it.
- */
 /** A dump of an embedded cluster taken after a checkpoint, so a database started from it has no WAL to replay. */
 export async function checkpointedDump(pglite: PGlite): Promise<Blob> {
   await pglite.exec('checkpoint');
   return pglite.dumpDataDir('none');
 }
 
+/**
+ * Wraps an already created PGlite instance (e.g. one restored from a data
+ * dump for fast test setup). Create it with `parsers: pgliteParsers` so its
+ * results match the postgres backend. The returned close() closes it.
+ */
 export function atlasDbFromPGlite(pglite: PGlite): AtlasDb {
   const dialect = new PGliteDialect({ pglite });
   const db = new Kysely<Database>({ dialect });
