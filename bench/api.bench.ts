@@ -201,7 +201,8 @@ async function loadOne(kind: DbKind, rpcUrl: string): Promise<KindResult> {
     const directoryPaths = ['stake', 'fees30d', 'rewardCut', 'rewardCallRatio90'].map((s) => `/api/v1/orchestrators?limit=50&sort=${s}`);
     const accountPaths = delegators.map((a) => `/api/v1/delegators/${a}?limit=50`);
     // PostgreSQL is read as `atlas serve` reads it: through the API's own pool, whose sessions are all open and kept.
-    const apiPool = fresh ? await openApiPool({ kind: 'postgres', url: fresh.url }, loadConfig({ DATABASE_URL: fresh.url }).api) : null;
+    const serveCfg = fresh ? loadConfig({ DATABASE_URL: fresh.url }) : null;
+    const apiPool = serveCfg ? await openApiPool(serveCfg.database, serveCfg.api) : null;
     const reads = (apiPool ?? atlas).db;
     const app = createApp({
       db: reads,
