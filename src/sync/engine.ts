@@ -237,6 +237,8 @@ export class SyncEngine<DB> {
   private readonly liveFetcher: LogFetcher;
   /** Fetches children's logs for a batch whose main fetch did not include them. */
   private readonly childFetcher: LogFetcher;
+  /** The calls a batch waits for: ahead of the fetches queued for later batches. */
+  private readonly batchRpc: RpcClient;
   private readonly factories: readonly SyncFactory[];
   /** Known children per source: address → creation block. Reloaded from the database at every segment. */
   private children = new Map<string, Map<Hex, number>>();
@@ -278,7 +280,10 @@ export class SyncEngine<DB> {
     // answers would hold up the first commits for logs that are not needed for seconds.
     this.fetcher = new LogFetcher({ maxBufferedLogs: 2 * this.cfg.batchLogs, ...fetcherOpts, headers: true });
     this.liveFetcher = new LogFetcher({ ...fetcherOpts, headers: false });
-    this.childFetcher = new LogFetcher({ ...fetcherOpts, headers: true });
+    // A batch waits for its children's logs: their calls go before the fetches ahead, and a child (a poll and
+    // its votes) is sparse, so its span is asked for whole at once and cut only where the provider refuses.
+    this.batchRpc = opts.rpc.ahead();
+    this.childFetcher = new LogFetcher({ ...fetcherOpts, rpc: this.batchRpc, headers: true, initialRange: maxRange });
     const names = new Set(this.sources.map((s) => s.name));
     this.factories = (opts.factories ?? []).map((f) => {
       if (!names.has(f.source)) throw new Error(`factory of unknown source "${f.source}"`);
@@ -495,7 +500,7 @@ export class SyncEngine<DB> {
           // The segment's last block is where live mode (or the next run) continues: its hash is kept.
           // Other batch ends need no header of their own: the checkpoint names the block, and the newest
           // header the batch holds serves the reorg check.
-          if (batch.to === hi && batch.headers.at(-1)?.number !== batch.to) batch.headers.push(...(await getExistingHeaders(this.rpc, [batch.to])));
+          if (batch.to === hi && batch.headers.at(-1)?.number !== batch.to) batch.headers.push(...(await getExistingHeaders(this.batchRpc, [batch.to])));
           const ready = batch;
           batch = null;
           batchLogs = Math.min(this.cfg.batchLogs, 2 * batchLogs);
@@ -597,7 +602,7 @@ export class SyncEngine<DB> {
     if (needHeaders) {
       const have = new Set(batch.headers.map((h) => h.number));
       const lacking = [...new Set(batch.logs.map((l) => l.blockNumber))].filter((n) => !have.has(n));
-      if (lacking.length > 0) batch.headers.push(...(await getExistingHeaders(this.rpc, lacking, true)));
+      if (lacking.length > 0) batch.headers.push(...(await getExistingHeaders(this.batchRpc, lacking, true)));
       const byNumber = new Map(batch.headers.map((h) => [h.number, h.hash]));
       for (const l of batch.logs) {
         if (byNumber.get(l.blockNumber) !== l.blockHash) {
