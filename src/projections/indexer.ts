@@ -76,6 +76,10 @@ export interface IndexerStats {
   writeMs: number;
   /** writeMs split by table (ms). */
   writeMsByTable: Record<string, number>;
+  /** The database's whole share (ms): every batch transaction, BEGIN to COMMIT (writeMs and the sync bookkeeping). */
+  transactionMs: number;
+  /** Building the indexes a long backfill deferred and refreshing the tables' statistics (ms). */
+  indexMs: number;
   /** With verifyState: values compared with the chain's views, eth_calls it took, and values that differed. */
   stateValuesChecked: number;
   stateRpcCalls: number;
@@ -110,7 +114,7 @@ export class ProtocolIndexer {
   private readonly extensionsOf = new Map<string, IndexerExtension[]>();
   /** The sync engine's last progress report (phase, block, head). */
   lastProgress: SyncProgress | null = null;
-  readonly stats: IndexerStats = { logs: 0, events: 0, predictionsChecked: 0, divergences: 0, unknownLogs: 0, paramReadFailures: 0, decodeMs: 0, applyMs: 0, writeMs: 0, writeMsByTable: {}, stateValuesChecked: 0, stateRpcCalls: 0, stateDivergences: 0 };
+  readonly stats: IndexerStats = { logs: 0, events: 0, predictionsChecked: 0, divergences: 0, unknownLogs: 0, paramReadFailures: 0, decodeMs: 0, applyMs: 0, writeMs: 0, writeMsByTable: {}, transactionMs: 0, indexMs: 0, stateValuesChecked: 0, stateRpcCalls: 0, stateDivergences: 0 };
 
   constructor(private readonly opts: IndexerOptions) {
     // The HTTP answers (tens of megabytes of logs and blocks in a backfill) are parsed on another thread than the replay's.
@@ -343,7 +347,9 @@ export class ProtocolIndexer {
    */
   private async ensureIndexes(opts: { deferred?: boolean; analyze?: boolean } = {}): Promise<void> {
     if (this.indexesChecked && !opts.deferred) return;
+    const t = performance.now();
     await restoreDeferredIndexes(this.opts.db, { analyze: opts.analyze === true });
+    this.stats.indexMs += performance.now() - t;
     this.indexesChecked = true;
   }
 
@@ -361,6 +367,8 @@ export class ProtocolIndexer {
     } catch (e) {
       this.projector = null;
       throw e;
+    } finally {
+      this.stats.transactionMs = this.engine.timing.transactionMs;
     }
   }
 }

@@ -292,6 +292,9 @@ export class SyncEngine<DB> {
     this.hooks = { onLogs: opts.onLogs, prepare: opts.prepare, rollback: opts.rollback, onProgress: opts.onProgress, onReorg: opts.onReorg, onError: opts.onError };
   }
 
+  /** Time the database spent on this engine's batches (ms): every batch transaction, BEGIN to COMMIT. */
+  readonly timing = { transactionMs: 0 };
+
   /** The log fetcher's counters (adaptive span, splits). */
   fetcherStats(): ReturnType<LogFetcher['stats']> {
     return this.fetcher.stats();
@@ -688,6 +691,7 @@ export class SyncEngine<DB> {
     if (!end && mode === 'live') throw new Error(`internal: live batch ${batch.from}-${batch.to} lacks its last header`);
     const headers = dedupeHeaders(batch.headers);
     const limits = this.changedLimits();
+    const begun = performance.now();
     await this.db.transaction().execute(async (trx) => {
       const st = trx as unknown as Transaction<SyncTables>;
       // Backfill commits need not wait for the WAL flush: a server crash can only lose whole recent
@@ -714,6 +718,7 @@ export class SyncEngine<DB> {
       await writeBlocks(st, storeHeaders);
       await pruneBlocks(st, batch.to, this.cfg.keepBlocks);
     });
+    this.timing.transactionMs += performance.now() - begun;
     run.blocks += batch.to - batch.from + 1;
     run.logs += batch.logs.length;
     this.report(run, batch.to);
