@@ -76,7 +76,7 @@ export interface IndexerStats {
   writeMs: number;
   /** writeMs split by table (ms). */
   writeMsByTable: Record<string, number>;
-  /** The database's whole share (ms): every batch transaction, BEGIN to COMMIT (writeMs and the sync bookkeeping). */
+  /** Every batch transaction, BEGIN to COMMIT (ms): writeMs plus the sync engine's checkpoint, header and COMMIT work. */
   transactionMs: number;
   /** Building the indexes a long backfill deferred and refreshing the tables' statistics (ms). */
   indexMs: number;
